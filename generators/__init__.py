@@ -1,0 +1,1 @@
+"""The builtin generators for ``opslint new``."""

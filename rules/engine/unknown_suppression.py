@@ -1,0 +1,56 @@
+"""OP002 unknown-suppression."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.suppression import Suppression
+from opslint.project import Project
+
+
+@rule("OP002", "unknown-suppression", Severity.WARNING, tags=("engine", "maintainability"))
+def unknown_suppression(suppression: Suppression, project: Project) -> Iterator[Finding]:
+    """A suppression names no known rule, or suppressed nothing.
+
+    ## What it does
+    Checks every `# opslint: ignore[...]`, `# opslint: ignore-file[...]` comment and
+    `opslint.io/ignore` annotation: each must name rules that exist (by code or name), and
+    each code of a rule that ran must have suppressed a finding. Codes of rules that are
+    off in this run are not reported as unused.
+
+    ## Why it matters
+    A misspelt code suppresses nothing while the reader believes the finding was reviewed;
+    a stale suppression hides the next real finding on that line.
+
+    ## Example
+    ```dockerfile
+    # opslint: ignore[DF110] the base image sets the user
+    FROM python:3.12-slim
+    ```
+
+    ## Use instead
+    ```dockerfile
+    # opslint: ignore[DF101] the base image sets the user
+    FROM python:3.12-slim
+    ```
+
+    ## Fix
+    None: remove the suppression or correct the code.
+
+    ## References
+    - https://docs.astral.sh/ruff/rules/unused-noqa/
+    """
+    if not suppression.codes:
+        yield Finding(suppression.span, "suppression names no rule: write `ignore[CODE, ...]`")
+        return
+    unknown = [code for code in suppression.codes if code not in project.known_codes]
+    if unknown:
+        yield Finding(suppression.span, f"suppression names unknown rule(s): {', '.join(unknown)}")
+    unused = [
+        code
+        for code in suppression.codes
+        if code in project.enabled_codes and code not in suppression.used
+    ]
+    if unused:
+        yield Finding(suppression.span, f"suppression of {', '.join(unused)} suppressed nothing")

@@ -1,0 +1,266 @@
+"""The command line: `opslint check`, `rules`, `rule`, `fix`.
+
+Exit status: 0 when nothing reached the `fail-on` threshold, 1 when something did, 2 on a
+usage or configuration error (never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, TextIO
+
+from opslint import __version__
+from opslint.config import Config, ConfigError, discover, read_file
+from opslint.model.base import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(code.strip() for code in text.split(",") if code.strip())
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--select", type=_codes, help="rules to use (codes, prefixes, names, ALL)")
+    parser.add_argument("--extend-select", type=_codes, help="rules to add to the selection")
+    parser.add_argument("--ignore", type=_codes, help="rules to leave out")
+    parser.add_argument("--config", type=Path, help="config file (default: found walking up)")
+    parser.add_argument("--isolated", action="store_true", help="ignore every config file")
+    parser.add_argument(
+        "--rule-path",
+        type=Path,
+        action="append",
+        default=[],
+        help="import a folder or file of your own rules (repeatable)",
+    )
+    parser.add_argument(
+        "-p",
+        dest="plugins",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="disable a plugin by name",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="opslint",
+        description="Lint Dockerfiles, Compose, Kubernetes, Helm, Terraform, CI pipelines "
+        "and alert rules.",
+    )
+    parser.add_argument("--version", action="version", version=f"opslint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check files and folders (default: .)")
+    check.add_argument("paths", nargs="*", type=Path, default=[])
+    check.add_argument(
+        "--format",
+        "-f",
+        default=os.environ.get("OPSLINT_FORMAT", "text"),
+        help="text (default), json, sarif, github, gitlab",
+    )
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    check.add_argument(
+        "--fail-on",
+        type=Severity.parse,
+        help="lowest severity that fails the run: info, warning, error",
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--kind", help="treat every given file as this kind")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    check.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
+    check.add_argument("--quiet", "-q", action="store_true", help="no summary line or notes")
+    _add_selection(check)
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    _add_selection(rules)
+
+    rule = commands.add_parser("rule", help="print one rule's documentation")
+    rule.add_argument("code")
+    _add_selection(rule)
+
+    fix = commands.add_parser("fix", help="apply automatic fixes")
+    fix.add_argument("paths", nargs="*", type=Path, default=[])
+    return parser
+
+
+def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
+    """The config file's settings, overridden by flags."""
+    if args.isolated:
+        config = Config(root=Path.cwd().resolve())
+    elif args.config is not None:
+        found = read_file(args.config)
+        if found is None:
+            raise ConfigError(f"{args.config} has no [tool.opslint] table")
+        config = found
+    else:
+        config = discover(paths[0] if paths else Path.cwd())
+    overrides: dict[str, object] = {
+        "select": args.select,
+        "extend_select": (*config.extend_select, *args.extend_select)
+        if args.extend_select
+        else None,
+        "ignore": (*config.ignore, *args.ignore) if args.ignore else None,
+        "rule_paths": (*config.rule_paths, *args.rule_path) if args.rule_path else None,
+        "disable_plugins": (*config.disable_plugins, *_disabled(args.plugins))
+        if args.plugins
+        else None,
+    }
+    if getattr(args, "fail_on", None) is not None:
+        overrides["fail_on"] = args.fail_on
+    if getattr(args, "no_gitignore", False):
+        overrides["respect_gitignore"] = False
+    return config.with_overrides(**overrides)
+
+
+def _disabled(values: list[str]) -> tuple[str, ...]:
+    names = []
+    for value in values:
+        if not value.startswith("no:"):
+            raise ConfigError(f"-p takes no:NAME to disable a plugin, not {value!r}")
+        names.append(value[3:])
+    return tuple(names)
+
+
+def make_session(config: Config, kind: str | None = None, force_exclude: bool = False):  # type: ignore[no-untyped-def]
+    """A session with the plugins loaded."""
+    from opslint.engine import Session
+    from opslint.plugins import PluginManager
+
+    plugins = PluginManager()
+    plugins.load(disabled=config.disable_plugins)
+    if kind is not None and kind not in plugins.kinds():
+        raise ConfigError(f"unknown kind {kind!r} (known: {', '.join(plugins.kinds())})")
+    return Session(config, plugins, forced_kind=kind, force_exclude=force_exclude)
+
+
+@contextlib.contextmanager
+def _open_output(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path}: {error.strerror}") from None
+    with handle:
+        yield handle
+
+
+def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
+    """`opslint check`."""
+    paths = args.paths or [Path()]
+    config = load_config(args, paths)
+    session = make_session(config, args.kind, args.force_exclude)
+    if args.format not in session.plugins.report_formats():
+        known = ", ".join(session.plugins.report_formats())
+        raise ConfigError(f"unknown format {args.format!r} (known: {known})")
+    report = session.run(paths)
+    with _open_output(args.output) as stream:
+        session.plugins.hook.opslint_report(report=report, format=args.format, stream=stream)
+    if not args.quiet:
+        for note in report.notes:
+            stderr.write(f"opslint: note: {note}\n")
+        summary_stream: IO[str] = (
+            sys.stdout if args.format == "text" and args.output is None else stderr
+        )
+        summary_stream.write(report.summary() + "\n")
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if report.failed() else EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    """`opslint rules`: every rule with its state."""
+    config = load_config(args, [])
+    session = make_session(config)
+    every, enabled = session.rules()
+    on = {rule.code for rule in enabled}
+    if args.format == "json":
+        rows = [
+            {
+                "code": rule.code,
+                "name": rule.spec.name,
+                "summary": rule.summary,
+                "kinds": list(rule.kinds),
+                "severity": str(rule.spec.severity),
+                "default_enabled": rule.spec.default_enabled,
+                "enabled": rule.code in on,
+                "fix": rule.spec.fix,
+                "tags": list(rule.spec.tags),
+                "peers": list(rule.spec.peers),
+                "origin": rule.origin,
+            }
+            for rule in every
+        ]
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    for rule in every:
+        state = "on" if rule.code in on else "off"
+        default = "" if rule.spec.default_enabled else " (off by default)"
+        kinds = ",".join(rule.kinds)
+        sys.stdout.write(
+            f"{rule.code:<6} {rule.spec.name:<30} {rule.spec.severity!s:<8} {state:<3} "
+            f"fix:{rule.spec.fix:<6} {kinds}{default}\n"
+        )
+    return EXIT_CLEAN
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    """`opslint rule CODE`: the rule's documentation."""
+    config = load_config(args, [])
+    every, _ = make_session(config).rules()
+    wanted = args.code
+    for rule in every:
+        if wanted in (rule.code, rule.spec.name):
+            from opslint.docs import rule_markdown
+
+            sys.stdout.write(rule_markdown(rule))
+            return EXIT_CLEAN
+    raise ConfigError(f"unknown rule `{wanted}`")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `opslint` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args, sys.stderr)
+        if args.command == "rules":
+            return run_rules(args)
+        if args.command == "rule":
+            return run_rule(args)
+        sys.stderr.write("opslint: `fix` is not available yet in this release\n")
+        return EXIT_ERROR
+    except ConfigError as error:
+        sys.stderr.write(f"opslint: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`): nothing left to say
+        return EXIT_CLEAN
+    except Exception as error:
+        if os.environ.get("OPSLINT_DEBUG"):
+            raise
+        sys.stderr.write(f"opslint: internal error: {type(error).__name__}: {error}\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Configuration: ``[tool.opslint]`` in pyproject.toml or ``.opslint.toml``, then CLI flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from opslint.model.base import Severity
+
+CONFIG_FILES = (".opslint.toml", "opslint.toml", "pyproject.toml")
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """Configuration that cannot be used; the CLI exits with status 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings of one run."""
+
+    root: Path = field(default_factory=Path.cwd)
+    """The folder the config file sits in (globs are relative to it)."""
+    source: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.INFO
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    rule_paths: tuple[Path, ...] = ()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Glob to kind: forces the kind of matching files."""
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    disable_plugins: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    pins: dict[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with the given fields replaced (CLI flags win over the file)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"`{key}` must be a list of strings")
+    return tuple(value)
+
+
+def _table(key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"`{key}` must be a table")
+    return value
+
+
+def _severity(key: str, value: Any) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as error:
+        raise ConfigError(f"`{key}`: {error}") from None
+
+
+def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Config:
+    """Build a `Config` from the ``[tool.opslint]`` table; raise `ConfigError` on any bad key."""
+    values: dict[str, Any] = {"root": root, "source": source}
+    for key, value in data.items():
+        match key:
+            case "select" | "extend-select" | "ignore" | "exclude" | "extend-exclude":
+                values[key.replace("-", "_")] = _strings(key, value)
+            case "disable-plugins":
+                values["disable_plugins"] = _strings(key, value)
+            case "rule-paths":
+                values["rule_paths"] = tuple(root / item for item in _strings(key, value))
+            case "per-file-ignores":
+                values["per_file_ignores"] = {
+                    glob: _strings(f"per-file-ignores.{glob}", codes)
+                    for glob, codes in _table(key, value).items()
+                }
+            case "severity":
+                values["severity"] = {
+                    code: _severity(f"severity.{code}", level)
+                    for code, level in _table(key, value).items()
+                }
+            case "fail-on":
+                values["fail_on"] = _severity(key, value)
+            case "respect-gitignore":
+                if not isinstance(value, bool):
+                    raise ConfigError("`respect-gitignore` must be true or false")
+                values["respect_gitignore"] = value
+            case "max-file-size":
+                if not isinstance(value, int) or value <= 0:
+                    raise ConfigError("`max-file-size` must be a positive number of bytes")
+                values["max_file_size"] = value
+            case "rules":
+                values["rule_options"] = {
+                    code: _table(f"rules.{code}", options)
+                    for code, options in _table(key, value).items()
+                }
+            case "kinds":
+                values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
+            case "defaults":
+                values["defaults"] = _table(key, value)
+            case "pins":
+                pins = _table(key, value)
+                if not all(isinstance(v, str) for v in pins.values()):
+                    raise ConfigError("`pins` maps references to strings")
+                values["pins"] = pins
+            case _:
+                raise ConfigError(f"unknown configuration key `{key}`")
+    return Config(**values)
+
+
+def read_file(path: Path) -> Config | None:
+    """The config in `path`, or None when it is a pyproject.toml without ``[tool.opslint]``."""
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from None
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("opslint")
+        if table is None:
+            return None
+    else:
+        table = document.get("tool", {}).get("opslint", document)
+    try:
+        return from_mapping(_table("tool.opslint", table), path.parent.resolve(), path)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def discover(start: Path) -> Config:
+    """The config found walking up from `start` (a file or folder); defaults when none."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if path.is_file():
+                config = read_file(path)
+                if config is not None:
+                    return config
+    return Config(root=Path.cwd().resolve())

@@ -1,0 +1,156 @@
+"""Walk the paths given on the command line: .gitignore, excludes, symlinks, loops."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
+
+
+@dataclass
+class Walk:
+    """Files to check, and notes about what could not be walked."""
+
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+class Walker:
+    """Collects files below the given paths, honouring ignore files and excludes."""
+
+    def __init__(
+        self,
+        root: Path,
+        exclude: tuple[str, ...],
+        respect_gitignore: bool = True,
+        force_exclude: bool = False,
+    ) -> None:
+        self.root = root
+        self.exclude = _spec(exclude)
+        self.respect_gitignore = respect_gitignore
+        self.force_exclude = force_exclude
+        self.result = Walk()
+        self.seen_dirs: set[str] = set()
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        if self.exclude is None:
+            return False
+        relative = _relative(path.absolute(), self.root)
+        if relative is None:
+            return False
+        return bool(self.exclude.match_file(relative + ("/" if is_dir else "")))
+
+    def walk(self, paths: list[Path]) -> Walk:
+        for path in paths:
+            if path.is_symlink() and not path.exists():
+                self.result.notes.append(f"{path}: broken or looping symlink; skipped")
+            elif path.is_dir():
+                self.walk_dir(path, self.gitignores_above(path))
+            elif path.exists():
+                if not (self.force_exclude and self.excluded(path, False)):
+                    self.result.files.append(path)
+            else:
+                self.result.notes.append(f"{path}: no such file or directory")
+        return self.result
+
+    def gitignores_above(self, folder: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files of the folders above `folder`, up to the repository root."""
+        if not self.respect_gitignore:
+            return []
+        found: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        for parent in folder.absolute().parents:
+            spec = self.read_gitignore(parent)
+            if spec is not None:
+                found.append((parent, spec))
+            if (parent / ".git").exists():
+                break
+        return list(reversed(found))
+
+    def read_gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+        path = folder / ".gitignore"
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                return pathspec.GitIgnoreSpec.from_lines(handle)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as error:
+            self.result.notes.append(f"{path}: cannot read: {error.strerror}")
+            return None
+
+    @staticmethod
+    def ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
+        absolute = path.absolute()
+        for base, spec in specs:
+            relative = _relative(absolute, base)
+            if relative is not None and spec.match_file(relative + ("/" if is_dir else "")):
+                return True
+        return False
+
+    def walk_dir(self, folder: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> None:
+        real = os.path.realpath(folder)
+        if real in self.seen_dirs:
+            self.result.notes.append(f"{folder}: symlink loop or repeated folder; skipped")
+            return
+        self.seen_dirs.add(real)
+        if self.respect_gitignore:
+            own = self.read_gitignore(folder)
+            if own is not None:
+                specs = [*specs, (folder.absolute(), own)]
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            self.result.notes.append(f"{folder}: cannot list: {error.strerror}")
+            return
+        for entry in entries:
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if entry.is_symlink() and not (is_dir or is_file):
+                self.result.notes.append(f"{path}: broken or looping symlink; skipped")
+                continue
+            if is_dir and entry.name in ALWAYS_SKIPPED:
+                continue
+            if self.excluded(path, is_dir) or self.ignored(path, is_dir, specs):
+                continue
+            if is_dir:
+                self.walk_dir(path, specs)
+            elif is_file:
+                self.result.files.append(path)
+
+
+def walk(
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...],
+    respect_gitignore: bool = True,
+    force_exclude: bool = False,
+) -> Walk:
+    """The files below `paths` to consider, in a stable order, with notes on skipped ones."""
+    return Walker(root, exclude, respect_gitignore, force_exclude).walk(paths)
+
+
+def iter_relative(files: list[Path], base: Path) -> Iterator[tuple[Path, str]]:
+    """Each file with the path reports show: relative to `base` when below it, else as given."""
+    for path in files:
+        absolute = path.absolute()
+        relative = _relative(absolute, base)
+        yield path, relative if relative is not None else path.as_posix()

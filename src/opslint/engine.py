@@ -1,0 +1,289 @@
+"""The engine: find files, detect kinds, parse, run rules, apply suppressions."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opslint import discovery
+from opslint.config import Config, ConfigError
+from opslint.model.base import Finding, Span
+from opslint.model.source import Document, SourceError, SourceFile
+from opslint.model.suppression import Suppression
+from opslint.plugins import PluginManager
+from opslint.project import Project
+from opslint.report import Report
+from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
+
+
+def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
+    """Import the project's own rule modules (``*.py`` below each path), like pytest test files.
+
+    Only paths named in config or on the command line are imported: a scanned tree's code is
+    never executed on its own.
+    """
+    found: list[tuple[str, Callable[..., Any]]] = []
+    for base in paths:
+        if not base.exists():
+            raise ConfigError(f"rule path {base} does not exist")
+        files = [base] if base.is_file() else sorted(base.rglob("*.py"))
+        for file in files:
+            name = f"opslint_local_rules.{'_'.join(file.with_suffix('').parts[-3:])}"
+            spec = importlib.util.spec_from_file_location(name, file)
+            if spec is None or spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as error:
+                raise ConfigError(f"cannot import rule file {file}: {error}") from None
+            for _, function in inspect.getmembers(module, inspect.isfunction):
+                if spec_of(function) is not None and function.__module__ == name:
+                    found.append((str(file), function))
+    return found
+
+
+def _matches(selector: str, rule: Rule) -> bool:
+    return selector == "ALL" or rule.code.startswith(selector) or selector == rule.spec.name
+
+
+def _exact(selector: str, rule: Rule) -> bool:
+    return selector in (rule.code, rule.spec.name)
+
+
+def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
+    """The rules a run uses: ruff's select / extend-select / ignore, by code, prefix or name.
+
+    A prefix turns on the rules of that family that are on by default; rules that are off
+    by default need `ALL` or their exact code or name. A selector that names no rule is a
+    configuration error.
+    """
+    for selector in (*(config.select or ()), *config.extend_select, *config.ignore):
+        if not any(_matches(selector, rule) for rule in rules):
+            raise ConfigError(f"unknown rule code or name `{selector}`")
+
+    def chosen(selectors: Iterable[str], rule: Rule) -> bool:
+        return any(
+            _exact(s, rule) or (_matches(s, rule) and (s == "ALL" or rule.spec.default_enabled))
+            for s in selectors
+        )
+
+    enabled = []
+    for rule in rules:
+        on = rule.spec.default_enabled if config.select is None else chosen(config.select, rule)
+        on = on or chosen(config.extend_select, rule)
+        if on and not any(_matches(s, rule) for s in config.ignore):
+            enabled.append(rule)
+    return enabled
+
+
+@dataclass
+class Session:
+    """One run of the engine over some paths."""
+
+    config: Config
+    plugins: PluginManager
+    forced_kind: str | None = None
+    force_exclude: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def all_rules(self) -> list[Rule]:
+        """Every rule the plugins and rule paths provide, checked for duplicate codes."""
+        rules: dict[str, Rule] = {}
+        functions = self.plugins.rule_functions() + load_rule_paths(self.config.rule_paths)
+        for origin, function in functions:
+            try:
+                rule = make_rule(function, origin)
+            except RuleDefinitionError as error:
+                raise ConfigError(f"invalid rule from {origin}: {error}") from None
+            if rule.code in rules:
+                raise ConfigError(
+                    f"rule code {rule.code} is defined twice ({rules[rule.code].origin}, {origin})"
+                )
+            rules[rule.code] = rule
+        return sorted(rules.values(), key=lambda r: r.code)
+
+    def rules(self) -> tuple[list[Rule], list[Rule]]:
+        """Every installed rule, and those this run uses, with options checked against config."""
+        every = self.all_rules()
+        known = {rule.code: rule for rule in every} | {rule.spec.name: rule for rule in every}
+        for key, values in self.config.rule_options.items():
+            if key not in known:
+                raise ConfigError(f"options given for unknown rule `{key}`")
+            try:
+                known[key].make_options(values)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
+        for code in self.config.severity:
+            if code not in known:
+                raise ConfigError(f"severity given for unknown rule `{code}`")
+        return every, select_rules(every, self.config)
+
+    def kind_for(self, source: SourceFile) -> str | None:
+        """The forced kind, a configured kind glob, or what the plugins detect."""
+        if self.forced_kind:
+            return self.forced_kind
+        if self.config.kinds:
+            import pathspec
+
+            for glob, configured in self.config.kinds.items():
+                if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(source.display):
+                    return configured
+        kind: str | None = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
+        return kind
+
+    def parse(self, source: SourceFile, kind: str) -> Document:
+        """Parse `source`; unreadable input becomes a document holding one OP001 problem."""
+        from opslint.parsers.errors import parse_failure
+
+        try:
+            document: Document | None = self.plugins.hook.opslint_parse(source=source, kind=kind)
+        except Exception as error:  # the run goes on whatever one parser does
+            return parse_failure(source, error)
+        if document is None:
+            return parse_failure(source, SourceError(f"no plugin parses files of kind {kind!r}"))
+        document.source.kind = kind
+        return document
+
+    def load(self, path: Path) -> Document | None:
+        """Detect and parse a file outside the checked set (for cross-file rules)."""
+        source = SourceFile(path, path.as_posix(), max_bytes=self.config.max_file_size)
+        try:
+            kind = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
+        except (SourceError, ValueError):
+            return None
+        return self.parse(source, kind) if kind else None
+
+    def collect(self, paths: list[Path], project: Project) -> None:
+        """Walk, detect and parse; every document lands in `project`."""
+        walk = discovery.walk(
+            paths,
+            self.config.root,
+            (*self.config.exclude, *self.config.extend_exclude),
+            self.config.respect_gitignore,
+            self.force_exclude,
+        )
+        self.notes.extend(walk.notes)
+        for path, display in discovery.iter_relative(walk.files, Path.cwd()):
+            source = SourceFile(path, display, max_bytes=self.config.max_file_size)
+            try:
+                kind = self.kind_for(source)
+            except SourceError as error:
+                self.notes.append(f"{display}:{error.line}:{error.column}: {error.message}")
+                continue
+            if kind is not None:
+                project.add(self.parse(source, kind))
+
+    def run(self, paths: list[Path]) -> Report:
+        """Check `paths` and return the report."""
+        started = time.perf_counter()
+        every, rules = self.rules()
+        project = Project(self.config, self.load)
+        project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
+        project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
+        self.collect(paths, project)
+        pre = [rule for rule in rules if rule.subject is not Suppression]
+        post = [rule for rule in rules if rule.subject is Suppression]
+        findings = list(self.apply_rules(pre, project))
+        self.plugins.hook.opslint_adjust_findings(
+            findings=findings, project=project, config=self.config
+        )
+        findings.extend(self.apply_rules(post, project))
+        kept = [f for f in findings if not f.suppressed]
+        suppressed = [f for f in findings if f.suppressed]
+        return Report(
+            findings=sorted(kept, key=Finding.sort_key),
+            rules=rules,
+            config=self.config,
+            sources=project.sources,
+            suppressed=sorted(suppressed, key=Finding.sort_key),
+            notes=self.notes,
+            files_checked=len(project.documents),
+            seconds=time.perf_counter() - started,
+        )
+
+    def apply_rules(self, rules: list[Rule], project: Project) -> Iterator[Finding]:
+        """Run `rules` over every object of `project`, stamping and filtering the findings."""
+        options = {rule.code: self.options_for(rule) for rule in rules}
+        ignores = self.per_file_ignores()
+        by_subject: dict[type, list[Rule]] = defaultdict(list)
+        for rule in rules:
+            if rule.subject is not None:
+                by_subject[rule.subject].append(rule)
+        for document in project.documents:
+            for target in (*document.objects(), *document.suppressions):
+                for kind in type(target).__mro__:
+                    for rule in by_subject.get(kind, ()):
+                        yield from self.finish(
+                            rule, self.call(rule, target, project, options[rule.code]), ignores
+                        )
+        for rule in rules:
+            if rule.subject is None:
+                yield from self.finish(
+                    rule, self.call(rule, None, project, options[rule.code]), ignores
+                )
+
+    def options_for(self, rule: Rule) -> object | None:
+        values = self.config.rule_options.get(rule.code) or self.config.rule_options.get(
+            rule.spec.name, {}
+        )
+        return rule.make_options(values)
+
+    def call(
+        self, rule: Rule, target: object, project: Project, options: object | None
+    ) -> list[Finding]:
+        """Call one rule on one object; an `assert` becomes a finding, a crash a note."""
+        arguments: dict[str, Any] = {}
+        if rule.subject_parameter is not None:
+            arguments[rule.subject_parameter] = target
+        if rule.wants_project:
+            arguments["project"] = project
+        if rule.options_type is not None:
+            arguments["options"] = options
+        try:
+            result = rule.function(**arguments)
+            return list(result) if result is not None else []
+        except AssertionError as error:
+            span = getattr(target, "span", None)
+            if not isinstance(span, Span):
+                return []
+            message = str(error) or f"{rule.spec.name} failed"
+            return [Finding(span, message, logical=str(getattr(target, "logical", "")))]
+        except Exception as error:
+            where = getattr(getattr(target, "span", None), "path", "the project")
+            self.notes.append(
+                f"rule {rule.code} failed on {where}: {type(error).__name__}: {error}"
+            )
+            return []
+
+    def per_file_ignores(self) -> list[tuple[Any, tuple[str, ...]]]:
+        if not self.config.per_file_ignores:
+            return []
+        import pathspec
+
+        return [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+            for glob, codes in self.config.per_file_ignores.items()
+        ]
+
+    def finish(
+        self, rule: Rule, findings: list[Finding], ignores: list[tuple[Any, tuple[str, ...]]]
+    ) -> Iterator[Finding]:
+        severity = self.config.severity.get(rule.code) or self.config.severity.get(
+            rule.spec.name, rule.spec.severity
+        )
+        for finding in findings:
+            if any(
+                spec.match_file(finding.span.path) and any(_matches(code, rule) for code in codes)
+                for spec, codes in ignores
+            ):
+                continue
+            yield finding.stamped(rule.code, rule.spec.name, severity)

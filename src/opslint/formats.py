@@ -1,0 +1,185 @@
+"""The builtin formats plugin: recognise each file's kind and parse it into the model.
+
+Detection by name never reads the file; YAML files of no kind known by name are read once
+and recognised by content. Parser modules are imported only when a file of their kind is
+met, so checking a Dockerfile never loads the YAML machinery.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from opslint.config import Config
+from opslint.model.source import Document, SourceFile
+from opslint.model.yamltree import YMap
+from opslint.plugins import hookimpl
+
+DOCKERFILE = "dockerfile"
+COMPOSE = "compose"
+KUBERNETES = "kubernetes"
+GITHUB_WORKFLOW = "github-workflow"
+GITHUB_ACTION = "github-action"
+GITLAB_CI = "gitlab-ci"
+CIRCLECI = "circleci"
+PROMETHEUS = "prometheus"
+
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
+_YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@hookimpl
+def opslint_kinds() -> list[str]:
+    """The kinds this plugin parses."""
+    return [
+        DOCKERFILE,
+        COMPOSE,
+        KUBERNETES,
+        GITHUB_WORKFLOW,
+        GITHUB_ACTION,
+        GITLAB_CI,
+        CIRCLECI,
+        PROMETHEUS,
+    ]
+
+
+def kind_by_name(path: PurePosixPath) -> str | None:
+    """The kind a file's name alone establishes."""
+    name = path.name
+    if name in ("Dockerfile", "Containerfile") or name.startswith(
+        ("Dockerfile.", "Containerfile.")
+    ):
+        return DOCKERFILE
+    if name.endswith((".Dockerfile", ".dockerfile", ".Containerfile")):
+        return DOCKERFILE
+    if not name.endswith(_YAML_SUFFIXES):
+        return None
+    if _COMPOSE_NAME.match(name):
+        return COMPOSE
+    parts = path.parts
+    if len(parts) >= 3 and parts[-3:-1] == (".github", "workflows"):
+        return GITHUB_WORKFLOW
+    if name in ("action.yml", "action.yaml"):
+        return GITHUB_ACTION
+    if name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+        return GITLAB_CI
+    if len(parts) >= 2 and parts[-2] == ".circleci" and name in ("config.yml", "config.yaml"):
+        return CIRCLECI
+    return None
+
+
+def _is_workflow(root: YMap) -> bool:
+    jobs = root.map("jobs")
+    if "on" not in root or jobs is None:
+        return False
+    return any(
+        isinstance(job, YMap) and ("runs-on" in job or "steps" in job or "uses" in job)
+        for _, job in jobs.items()
+    )
+
+
+def _is_prometheus(root: YMap) -> bool:
+    groups = root.seq("groups")
+    if groups is None:
+        return False
+    for group in groups.maps():
+        rules = group.seq("rules")
+        if rules is not None and any("alert" in r or "record" in r for r in rules.maps()):
+            return True
+    return False
+
+
+_GITLAB_KEYWORDS = frozenset({"stages", "include", "workflow", "default", "variables"})
+
+
+def _is_gitlab(root: YMap) -> bool:
+    if "jobs" in root and ("on" in root or "version" in root):
+        return False
+    for key, value in root.items():
+        if isinstance(value, YMap) and not key.startswith(".") and "script" in value:
+            return True
+    return "stages" in root and bool(_GITLAB_KEYWORDS.intersection(root.entries))
+
+
+def _is_circleci(root: YMap) -> bool:
+    return "version" in root and ("jobs" in root or "workflows" in root) and "on" not in root
+
+
+def kind_by_content(source: SourceFile) -> str | None:
+    """The kind a YAML file's documents show (reads and loads the file once)."""
+    from opslint.parsers.yamlload import YamlError
+
+    try:
+        documents = source.yaml.documents
+    except YamlError:
+        return None
+    roots = [d.root for d in documents if isinstance(d.root, YMap)]
+    if not roots:
+        return None
+    if any("apiVersion" in root and "kind" in root for root in roots):
+        return KUBERNETES
+    root = roots[0]
+    if _is_workflow(root):
+        return GITHUB_WORKFLOW
+    if _is_prometheus(root):
+        return PROMETHEUS
+    if _is_circleci(root):
+        return CIRCLECI
+    if _is_gitlab(root):
+        return GITLAB_CI
+    return None
+
+
+@hookimpl(trylast=True)
+def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
+    """Name first; then, for YAML files, content."""
+    path = PurePosixPath(source.display)
+    kind = kind_by_name(path)
+    if kind is not None:
+        return kind
+    if path.name.endswith(_YAML_SUFFIXES) and not _in_chart_templates(source):
+        return kind_by_content(source)
+    return None
+
+
+def _in_chart_templates(source: SourceFile) -> bool:
+    """Helm templates are not YAML until rendered; the chart is checked as a whole."""
+    folder = source.path.absolute().parent
+    return any(
+        parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
+        for parent in (folder, *folder.parents)
+    )
+
+
+@hookimpl(trylast=True)
+def opslint_parse(source: SourceFile, kind: str) -> Document | None:
+    """Parse the builtin kinds; each parser module is imported on first use."""
+    if kind == DOCKERFILE:
+        from opslint.parsers.dockerfile import parse_dockerfile
+
+        return parse_dockerfile(source)
+    if kind == COMPOSE:
+        from opslint.parsers.compose import parse_compose
+
+        return parse_compose(source)
+    if kind == KUBERNETES:
+        from opslint.parsers.kubernetes import parse_kubernetes
+
+        return parse_kubernetes(source)
+    if kind in (GITHUB_WORKFLOW, GITHUB_ACTION):
+        from opslint.parsers.github import parse_github
+
+        return parse_github(source, kind)
+    if kind == GITLAB_CI:
+        from opslint.parsers.gitlab import parse_gitlab
+
+        return parse_gitlab(source)
+    if kind == CIRCLECI:
+        from opslint.parsers.circleci import parse_circleci
+
+        return parse_circleci(source)
+    if kind == PROMETHEUS:
+        from opslint.parsers.prometheus import parse_prometheus
+
+        return parse_prometheus(source)
+    return None

@@ -1,0 +1,70 @@
+"""Every hook of opslint, declared once, typed and documented.
+
+Builtin parsers, rule packs, reporters and generators implement these exactly as
+third-party plugins do (entry-point group ``opslint``). Implementations may accept any
+subset of a hook's arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from opslint.config import Config
+    from opslint.model.base import Finding
+    from opslint.model.source import Document, SourceFile
+    from opslint.project import Project
+    from opslint.report import Report
+
+hookspec = pluggy.HookspecMarker("opslint")
+
+
+@hookspec
+def opslint_kinds() -> list[str]:  # type: ignore[empty-body]
+    """Name the file kinds this plugin can parse (used to validate ``--kind``)."""
+
+
+@hookspec(firstresult=True)
+def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
+    """Recognise the kind of `source`, by name first and by content where needed.
+
+    Return None when the file is not of a kind this plugin knows. Detection by name must
+    not read the file (`source.text` reads it on first use).
+    """
+
+
+@hookspec(firstresult=True)
+def opslint_parse(source: SourceFile, kind: str) -> Document | None:
+    """Parse `source` of `kind` into a model `Document`.
+
+    Raise `opslint.model.source.SourceError` (or the YAML loader's `YamlError`) for input
+    that cannot be read at all; problems inside a readable file go to `Document.problems`.
+    """
+
+
+@hookspec
+def opslint_collect_rules() -> list[Callable[..., Any]]:  # type: ignore[empty-body]
+    """Return rule functions (decorated with ``@opslint.rule``)."""
+
+
+@hookspec
+def opslint_collect_generators() -> list[Callable[..., Any]]:  # type: ignore[empty-body]
+    """Return generator functions for ``opslint new``."""
+
+
+@hookspec
+def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
+    """Filter or amend `findings` in place (suppressions, baselines) before reporting."""
+
+
+@hookspec
+def opslint_report_formats() -> list[str]:  # type: ignore[empty-body]
+    """Name the ``--format`` values this plugin can write."""
+
+
+@hookspec(firstresult=True)
+def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+    """Write `report` in `format` to `stream`; return True when this plugin handled it."""

@@ -1,0 +1,110 @@
+"""Core value types shared by every format: spans, severities, findings and edits."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of one file: 1-based lines and columns, end column exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int = 1) -> Span:
+        """A span of zero width (used for the whole-file anchor)."""
+        return cls(path, line, column, line, column)
+
+    def start(self) -> Span:
+        """The zero-width span at this span's start."""
+        return Span(self.path, self.line, self.column, self.line, self.column)
+
+    def to_line_end(self, lines: list[str]) -> Span:
+        """This span stretched to the end of its first line (for anchors on a block)."""
+        text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
+        return Span(self.path, self.line, self.column, self.line, max(self.column, len(text) + 1))
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that comparisons express thresholds."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read a severity name as written in config or on the command line."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Applicability(enum.Enum):
+    """Whether a fix preserves behaviour (safe) or changes it (unsafe)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of `span` (possibly empty, for an insertion) with `text`."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A titled set of edits proposed alongside a finding."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """A second place that explains a finding (e.g. the values.yaml line behind a template)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports: where, what is wrong, and optionally how to fix it.
+
+    Rules set `span`, `message`, and optionally `fix`, `related` and `logical`; the engine
+    stamps `code`, `name` and `severity` from the rule's spec.
+    """
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    related: tuple[RelatedLocation, ...] = ()
+    logical: str = ""
+    code: str = ""
+    name: str = ""
+    severity: Severity = Severity.WARNING
+    suppressed: tuple[str, ...] = field(default=(), compare=False)
+
+    def stamped(self, code: str, name: str, severity: Severity) -> Finding:
+        """A copy carrying the rule's identity."""
+        return replace(self, code=code, name=name, severity=severity)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order findings by file, position and code."""
+        return (self.span.path, self.span.line, self.span.column, self.code)

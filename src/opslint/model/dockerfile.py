@@ -1,0 +1,142 @@
+"""The Dockerfile model: stages of instructions, each with exact spans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from opslint.model.base import Span
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand
+from opslint.model.source import Document
+
+
+@dataclass(slots=True, eq=False)
+class Heredoc:
+    """A here-document attached to RUN, COPY or ADD."""
+
+    delimiter: str
+    body: str
+    span: Span
+    """From the first body line to the delimiter line."""
+    body_line: int
+
+
+@dataclass(slots=True, eq=False)
+class Instruction:
+    """One instruction, continuation lines joined.
+
+    `arguments` is the text after the keyword (and after the flags), with each escaped line
+    break removed as Docker removes it; `segments` maps offsets of `arguments` back to the
+    file (see `ShellCommand.segments`).
+    """
+
+    keyword: str
+    arguments: str
+    span: Span
+    keyword_span: Span
+    flags: dict[str, str] = field(default_factory=dict)
+    flag_spans: dict[str, Span] = field(default_factory=dict)
+    segments: tuple[tuple[int, int, int], ...] = ()
+    heredocs: list[Heredoc] = field(default_factory=list)
+    exec_form: list[str] | None = None
+    """The arguments as a list when written in JSON (exec) form."""
+    trigger: Instruction | None = None
+    """For ONBUILD, the instruction it defers."""
+    stage: Stage | None = None
+
+    def locate(self, offset: int, length: int) -> Span:
+        """The span of `length` characters at `offset` into `arguments`."""
+        best = None
+        for segment in self.segments:
+            if segment[0] > offset:
+                break
+            best = segment
+        if best is None:
+            return self.span
+        start, line, column = best
+        column += offset - start
+        return Span(self.span.path, line, column, line, column + length)
+
+    @property
+    def arguments_span(self) -> Span:
+        """From the first argument character to the end of the instruction."""
+        if not self.segments:
+            return self.span
+        _, line, column = self.segments[0]
+        return Span(self.span.path, line, column, self.span.end_line, self.span.end_column)
+
+    @property
+    def effective(self) -> Instruction:
+        """The instruction that takes effect: the ONBUILD trigger, or itself."""
+        return self.trigger if self.trigger is not None else self
+
+
+@dataclass(slots=True, eq=False)
+class Stage:
+    """A build stage: a FROM and the instructions up to the next FROM."""
+
+    index: int
+    from_instruction: Instruction
+    base: str
+    """The base as written after ARG substitution (an image, a stage name or `scratch`)."""
+    alias: str | None
+    image: ImageRef | None
+    """The base image, or None when the base is `scratch` or an earlier stage."""
+    instructions: list[Instruction] = field(default_factory=list)
+
+    @property
+    def span(self) -> Span:
+        """The anchor for findings about the stage: its FROM line."""
+        return self.from_instruction.span
+
+    @property
+    def logical(self) -> str:
+        """The stage's name in baselines and reports."""
+        return f"stage:{self.alias or self.index}"
+
+    def find(self, keyword: str) -> list[Instruction]:
+        """The instructions of `keyword` in this stage, in order."""
+        return [i for i in self.instructions if i.keyword == keyword]
+
+
+@dataclass(eq=False)
+class Dockerfile(Document):
+    """A parsed Dockerfile."""
+
+    kind = "dockerfile"
+
+    instructions: list[Instruction] = field(default_factory=list)
+    """Every instruction, including global ARGs before the first FROM."""
+    stages: list[Stage] = field(default_factory=list)
+    escape: str = "\\"
+    directives: dict[str, str] = field(default_factory=dict)
+    global_args: dict[str, str | None] = field(default_factory=dict)
+    images: list[ImageRef] = field(default_factory=list)
+    env_vars: list[EnvVar] = field(default_factory=list)
+    shell_commands: list[ShellCommand] = field(default_factory=list)
+
+    @property
+    def final_stage(self) -> Stage | None:
+        """The stage that makes the image (the last one)."""
+        return self.stages[-1] if self.stages else None
+
+    def lineage(self, stage: Stage) -> Iterator[Stage]:
+        """`stage`, then the earlier stages it builds on through `FROM <stage>`."""
+        seen: set[int] = set()
+        current: Stage | None = stage
+        while current is not None and current.index not in seen:
+            seen.add(current.index)
+            yield current
+            base = current.base.lower()
+            current = next(
+                (s for s in self.stages[: current.index] if s.alias and s.alias.lower() == base),
+                None,
+            )
+
+    def objects(self) -> Iterator[object]:
+        yield self
+        yield from self.stages
+        yield from self.instructions
+        yield from self.images
+        yield from self.env_vars
+        yield from self.shell_commands

@@ -1,0 +1,129 @@
+"""A file as read from disk, and the parsed document every format derives from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from opslint.model.base import Finding, Span
+from opslint.model.suppression import Suppression
+
+if TYPE_CHECKING:
+    from opslint.parsers.yamlload import LoadedYaml
+
+
+class SourceError(Exception):
+    """A file that cannot be read as text, with a 1-based location when one is known."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (a BOM is dropped); raise `SourceError` at the first bad byte."""
+    if b"\0" in data[:8192]:
+        raise SourceError("binary file (NUL bytes), not a text config")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise SourceError(f"invalid UTF-8 (byte 0x{data[error.start]:02x})", line, column) from None
+
+
+class SourceFile:
+    """One file: its path on disk, the path reports show, and its text, read on first use.
+
+    Reading is deferred so that kind detection by name never touches the disk; a file too
+    large, binary or not UTF-8 raises `SourceError` from `text`.
+    """
+
+    def __init__(
+        self, path: Path, display: str, text: str | None = None, max_bytes: int = 0
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.max_bytes = max_bytes
+        self.kind: str | None = None
+        if text is not None:
+            self.__dict__["text"] = text
+
+    @cached_property
+    def text(self) -> str:
+        """The decoded text (read once)."""
+        try:
+            with self.path.open("rb") as handle:
+                data = handle.read(self.max_bytes + 1) if self.max_bytes else handle.read()
+        except OSError as error:
+            raise SourceError(f"cannot read: {error.strerror or error}") from None
+        if self.max_bytes and len(data) > self.max_bytes:
+            raise SourceError(f"larger than max-file-size ({self.max_bytes:,} bytes); not checked")
+        return decode(data)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines without their endings (LF or CRLF; other characters never split)."""
+        lines = self.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+    def line(self, number: int) -> str:
+        """The text of 1-based line `number` (empty when out of range)."""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    @cached_property
+    def yaml(self) -> LoadedYaml:
+        """The file loaded as YAML, once; raises `YamlError` when it is not YAML."""
+        from opslint.parsers.yamlload import load_yaml
+
+        return load_yaml(self.text, self.display)
+
+    def whole_file_span(self) -> Span:
+        """The anchor for findings about the file as a whole: its first line."""
+        first = self.line(1)
+        return Span(self.display, 1, 1, 1, max(1, len(first) + 1))
+
+
+@dataclass(eq=False)
+class Document:
+    """A parsed file of one kind: the root every model walker starts from.
+
+    `problems` holds findings the parser itself raised (duplicate keys, instructions it
+    could not read); the engine reports them like rule findings.
+    """
+
+    source: SourceFile
+    problems: list[Finding] = field(default_factory=list, kw_only=True)
+    suppressions: list[Suppression] = field(default_factory=list, kw_only=True)
+
+    kind = "*"
+
+    @property
+    def path(self) -> str:
+        """The path reports show for this document."""
+        return self.source.display
+
+    @property
+    def span(self) -> Span:
+        """The anchor for findings about the whole file."""
+        return self.source.whole_file_span()
+
+    def objects(self) -> Iterator[object]:
+        """Every model node a rule may ask for, this document included."""
+        yield self
+
+    def problems_with(self, code: str) -> Iterator[Finding]:
+        """The parser's problems of one code, for the rule of that code to report."""
+        return (problem for problem in self.problems if problem.code == code)
+
+    def scoped_suppressions(self) -> Iterator[Suppression]:
+        """Suppressions the format declares on its objects (Kubernetes annotations)."""
+        return iter(())

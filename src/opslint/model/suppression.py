@@ -1,0 +1,34 @@
+"""Suppressions: inline comments, file-wide comments and per-object annotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opslint.model.base import Span
+
+
+@dataclass(eq=False)
+class Suppression:
+    """One suppression and the lines it covers.
+
+    `codes` holds codes or rule names as written; `used` collects those that suppressed a
+    finding, so unused ones can be reported.
+    """
+
+    span: Span
+    codes: tuple[str, ...]
+    first_line: int
+    last_line: int
+    reason: str = ""
+    scope: str = "line"
+    """`line`, `file` or `object`."""
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, path: str, line: int) -> bool:
+        """True when a finding at `path`:`line` is in this suppression's reach."""
+        return path == self.span.path and self.first_line <= line <= self.last_line
+
+    @property
+    def logical(self) -> str:
+        """Suppressions are named by where they stand."""
+        return f"suppression:{self.span.line}"

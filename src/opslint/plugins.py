@@ -1,0 +1,68 @@
+"""The plugin manager: builtin plugins first, then the ``opslint`` entry-point group."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+import pluggy
+
+from opslint import hookspec
+
+hookimpl = pluggy.HookimplMarker("opslint")
+
+BUILTIN_PLUGINS = (
+    "opslint.formats",
+    "opslint.suppressions",
+    "opslint.report.text",
+    "opslint.report.json",
+    "opslint.rules",
+)
+"""Builtin plugins, registered by module name exactly like third-party ones."""
+
+ENTRY_POINT_GROUP = "opslint"
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager with typed wrappers around the hook calls the engine makes."""
+
+    def __init__(self) -> None:
+        super().__init__("opslint")
+        self.add_hookspecs(hookspec)
+
+    def load(self, disabled: Iterable[str] = (), autoload: bool = True) -> None:
+        """Register the builtins and, unless disabled, the installed plugins."""
+        blocked = set(disabled)
+        for name in blocked:
+            self.set_blocked(name)
+        for name in BUILTIN_PLUGINS:
+            if name not in blocked:
+                self.register(importlib.import_module(name), name=name)
+        if autoload and not os.environ.get("OPSLINT_DISABLE_PLUGIN_AUTOLOAD"):
+            self.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        self.check_pending()
+
+    def kinds(self) -> list[str]:
+        """Every kind some plugin parses."""
+        names: list[list[str]] = self.hook.opslint_kinds()
+        return sorted({kind for group in names for kind in group})
+
+    def rule_functions(self) -> list[tuple[str, Callable[..., Any]]]:
+        """(plugin name, function) for every collected rule."""
+        result: list[tuple[str, Callable[..., Any]]] = []
+        for impl in reversed(self.hook.opslint_collect_rules.get_hookimpls()):
+            functions = cast(list[Callable[..., Any]], impl.function())
+            result.extend((impl.plugin_name, function) for function in functions or ())
+        return result
+
+    def generator_functions(self) -> list[Callable[..., Any]]:
+        """Every collected generator."""
+        groups: list[list[Callable[..., Any]]] = self.hook.opslint_collect_generators()
+        return [function for group in reversed(groups) for function in group]
+
+    def report_formats(self) -> list[str]:
+        """Every ``--format`` value some plugin writes."""
+        groups: list[list[str]] = self.hook.opslint_report_formats()
+        return sorted({name for group in groups for name in group})

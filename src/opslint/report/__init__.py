@@ -1,0 +1,47 @@
+"""The outcome of a run, as every reporter receives it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from opslint.config import Config
+from opslint.model.base import Finding, Severity
+from opslint.model.source import SourceFile
+from opslint.rule import Rule
+
+
+@dataclass
+class Report:
+    """Findings after suppressions, what was suppressed, notes, and the rules that ran."""
+
+    findings: list[Finding]
+    rules: list[Rule]
+    config: Config
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    suppressed: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    seconds: float = 0.0
+
+    def counts(self) -> Counter[Severity]:
+        """How many findings of each severity."""
+        return Counter(finding.severity for finding in self.findings)
+
+    def failed(self) -> bool:
+        """True when a finding reaches the `fail-on` threshold."""
+        return any(f.severity >= self.config.fail_on for f in self.findings)
+
+    def rule(self, code: str) -> Rule | None:
+        """The rule of `code` among those that ran."""
+        return next((rule for rule in self.rules if rule.code == code), None)
+
+    def summary(self) -> str:
+        """One line: files, findings by severity, suppressed, time."""
+        counts = self.counts()
+        parts = [f"{counts[s]} {s}" for s in sorted(counts, reverse=True)]
+        found = f"{len(self.findings)} finding{'s' if len(self.findings) != 1 else ''}"
+        detail = f" ({', '.join(parts)})" if parts else ""
+        extra = f", {len(self.suppressed)} suppressed" if self.suppressed else ""
+        files = f"{self.files_checked} file{'s' if self.files_checked != 1 else ''}"
+        return f"{found}{detail} in {files}{extra} [{self.seconds:.2f}s]"

@@ -1,0 +1,84 @@
+"""The JSON reporter. Its schema is documented in docs/json-format.md and versioned."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from opslint import __version__
+from opslint.model.base import Finding, Span
+from opslint.plugins import hookimpl
+from opslint.report import Report
+
+SCHEMA_VERSION = 1
+
+
+def span_json(span: Span) -> dict[str, Any]:
+    """A span as JSON (1-based; end column exclusive)."""
+    return {
+        "path": span.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One finding as JSON."""
+    result: dict[str, Any] = {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        **span_json(finding.span),
+        "object": finding.logical or None,
+        "fix": None,
+        "related": [
+            {"message": related.message, **span_json(related.span)} for related in finding.related
+        ],
+    }
+    if finding.fix is not None:
+        result["fix"] = {
+            "title": finding.fix.title,
+            "applicability": finding.fix.applicability.value,
+            "edits": [{"text": edit.text, **span_json(edit.span)} for edit in finding.fix.edits],
+        }
+    if finding.suppressed:
+        result["suppressed"] = finding.suppressed[0]
+    return result
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The whole report as a JSON-ready mapping."""
+    counts = report.counts()
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "opslint", "version": __version__},
+        "findings": [finding_json(finding) for finding in report.findings],
+        "suppressed": [finding_json(finding) for finding in report.suppressed],
+        "notes": report.notes,
+        "summary": {
+            "files": report.files_checked,
+            "findings": len(report.findings),
+            "by_severity": {str(level): count for level, count in sorted(counts.items())},
+            "suppressed": len(report.suppressed),
+            "failed": report.failed(),
+        },
+    }
+
+
+@hookimpl
+def opslint_report_formats() -> list[str]:
+    """The formats of this plugin."""
+    return ["json"]
+
+
+@hookimpl
+def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+    """Write the JSON format."""
+    if format != "json":
+        return None
+    json.dump(report_json(report), stream, indent=2)
+    stream.write("\n")
+    return True

@@ -1,0 +1,88 @@
+"""The text reporter: findings grouped by file, with a source excerpt and a caret."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from opslint.model.base import Finding, Severity
+from opslint.plugins import hookimpl
+from opslint.report import Report
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _use_colour(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def _excerpt(report: Report, finding: Finding, paint: _Painter) -> list[str]:
+    source = report.sources.get(finding.span.path)
+    if source is None:
+        return []
+    try:
+        text = source.line(finding.span.line)
+    except Exception:  # the file vanished or became unreadable after parsing
+        return []
+    if not text.strip():
+        return []
+    shown = text.expandtabs(1)
+    width = len(str(finding.span.line))
+    start = max(0, finding.span.column - 1)
+    if finding.span.end_line == finding.span.line:
+        length = max(1, finding.span.end_column - finding.span.column)
+    else:
+        length = max(1, len(shown) - start)
+    caret = " " * start + "^" * min(length, max(1, len(shown) - start))
+    gutter = paint("34", f"{finding.span.line:>{width}} |")
+    return [
+        f"{gutter} {shown}",
+        f"{' ' * width} {paint('34', '|')} {paint(_COLOURS[finding.severity], caret)}",
+    ]
+
+
+def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> None:
+    """Write `report` for people: `path:line:col CODE name message`, excerpt, summary."""
+    paint = _Painter(_use_colour(stream) if colour is None else colour)
+    current: str | None = None
+    for finding in report.findings:
+        if finding.span.path != current:
+            if current is not None:
+                stream.write("\n")
+            current = finding.span.path
+            stream.write(paint("1", current) + "\n")
+        where = f"{finding.span.path}:{finding.span.line}:{finding.span.column}"
+        code = paint(_COLOURS[finding.severity], f"{finding.code}")
+        stream.write(f"{where} {code} {finding.name} {finding.message}\n")
+        for line in _excerpt(report, finding, paint):
+            stream.write(line + "\n")
+    if report.findings:
+        stream.write("\n")
+
+
+@hookimpl
+def opslint_report_formats() -> list[str]:
+    """The formats of this plugin."""
+    return ["text"]
+
+
+@hookimpl
+def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+    """Write the text format."""
+    if format != "text":
+        return None
+    write_text(report, stream)
+    return True

@@ -1,0 +1,176 @@
+"""The rule decorator and the engine's view of a rule.
+
+A rule is a plain function. `@rule(...)` attaches a frozen `RuleSpec` and registers nothing;
+a rule pack plugin hands its functions to the engine through `opslint_collect_rules`. The
+engine reads the function's annotations: one parameter names the model type it inspects
+(called once per matching object), `options` receives the rule's options dataclass filled
+from config, and `project` receives the whole `Project` for cross-file checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from opslint.model.base import Severity
+
+FixKind = Literal["safe", "unsafe", "gen", "-"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+DOC_SECTIONS = (
+    "What it does",
+    "Why it matters",
+    "Example",
+    "Use instead",
+    "Fix",
+    "References",
+)
+"""The sections every rule docstring has, in this order ("Options" may follow "Fix")."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """What a rule is: identity, default severity, default state, fix availability, peers."""
+
+    code: str
+    name: str
+    severity: Severity
+    default_enabled: bool = True
+    fix: FixKind = "-"
+    tags: tuple[str, ...] = ()
+    peers: tuple[str, ...] = ()
+    security_severity: float | None = None
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    default_enabled: bool = True,
+    fix: FixKind = "-",
+    tags: Iterable[str] = (),
+    peers: Iterable[str] = (),
+    security_severity: float | None = None,
+) -> Callable[[F], F]:
+    """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged."""
+    spec = RuleSpec(
+        code, name, severity, default_enabled, fix, tuple(tags), tuple(peers), security_severity
+    )
+
+    def decorate(function: F) -> F:
+        function.__opslint_rule__ = spec  # type: ignore[attr-defined]
+        return function
+
+    return decorate
+
+
+def spec_of(function: Callable[..., Any]) -> RuleSpec | None:
+    """The spec attached by `@rule`, if any."""
+    spec = getattr(function, "__opslint_rule__", None)
+    return spec if isinstance(spec, RuleSpec) else None
+
+
+class RuleDefinitionError(Exception):
+    """A rule function whose signature the engine cannot serve."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule as the engine runs it: spec, function and what its parameters ask for."""
+
+    spec: RuleSpec
+    function: Callable[..., Any]
+    subject: type | None
+    """The model type the rule inspects, or None for a rule that takes only `project`."""
+    subject_parameter: str | None
+    options_type: type | None
+    wants_project: bool
+    origin: str
+    """Where the rule comes from: the plugin name, or a rule-path file."""
+
+    @property
+    def code(self) -> str:
+        """The rule's code."""
+        return self.spec.code
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation, dedented."""
+        return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.split("\n", 1)[0].strip()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The file kinds the rule applies to, from its subject type."""
+        kinds = getattr(self.subject, "rule_kinds", None)
+        if isinstance(kinds, tuple):
+            return kinds
+        kind = getattr(self.subject, "kind", None)
+        return (kind,) if isinstance(kind, str) else ("*",)
+
+    def make_options(self, values: dict[str, Any]) -> object | None:
+        """The options dataclass filled from config `values` (keys in kebab or snake case)."""
+        if self.options_type is None:
+            if values:
+                raise ValueError(f"rule {self.code} takes no options")
+            return None
+        fields = {f.name: f for f in dataclasses.fields(self.options_type)}
+        arguments: dict[str, Any] = {}
+        for key, value in values.items():
+            name = key.replace("-", "_")
+            if name not in fields:
+                known = ", ".join(sorted(n.replace("_", "-") for n in fields))
+                raise ValueError(f"rule {self.code} has no option {key!r} (options: {known})")
+            default = getattr(self.options_type(), name)
+            if isinstance(default, tuple) and isinstance(value, list):
+                value = tuple(value)
+            if not isinstance(value, type(default)) and not (
+                isinstance(default, float) and isinstance(value, int)
+            ):
+                raise ValueError(
+                    f"option {key!r} of rule {self.code} must be {type(default).__name__}"
+                )
+            arguments[name] = value
+        options: object = self.options_type(**arguments)
+        return options
+
+
+def make_rule(function: Callable[..., Any], origin: str) -> Rule:
+    """Read a rule function's spec and parameters; raise `RuleDefinitionError` when unusable."""
+    spec = spec_of(function)
+    if spec is None:
+        raise RuleDefinitionError(f"{function.__qualname__} has no @rule spec")
+    from opslint.project import Project
+
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception as error:
+        raise RuleDefinitionError(f"{spec.code}: cannot read annotations: {error}") from None
+    subject: type | None = None
+    subject_parameter: str | None = None
+    options_type: type | None = None
+    wants_project = False
+    for name in inspect.signature(function).parameters:
+        annotation = hints.get(name)
+        if not isinstance(annotation, type):
+            raise RuleDefinitionError(f"{spec.code}: parameter {name!r} needs a class annotation")
+        if annotation is Project:
+            wants_project = True
+        elif name == "options" and dataclasses.is_dataclass(annotation):
+            options_type = annotation
+        elif subject is None:
+            subject, subject_parameter = annotation, name
+        else:
+            raise RuleDefinitionError(f"{spec.code}: more than one subject parameter ({name!r})")
+    if subject is None and not wants_project:
+        raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or `project`")
+    return Rule(spec, function, subject, subject_parameter, options_type, wants_project, origin)
