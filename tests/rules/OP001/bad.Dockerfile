@@ -1,0 +1,4 @@
+FROM alpine:3.20
+# expect: OP001
+FORM alpine
+RUN echo ok

@@ -1,0 +1,76 @@
+"""One driver for every rule's fixtures: `tests/rules/<CODE>/bad*.<ext>` and `good*.<ext>`.
+
+Each bad file marks every expected finding with a comment line `# expect: CODE` (several
+codes comma-separated) directly above the line the finding must start on. The driver runs
+only that rule and asserts the exact set of (code, line) pairs; good files must give none.
+The file's kind comes from its suffix (see KIND_SUFFIXES).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_engine
+
+FIXTURES = ROOT / "tests" / "rules"
+KIND_SUFFIXES = {
+    ".Dockerfile": "dockerfile",
+    ".compose.yaml": "compose",
+    ".k8s.yaml": "kubernetes",
+    ".workflow.yaml": "github-workflow",
+    ".action.yaml": "github-action",
+    ".gitlab-ci.yml": "gitlab-ci",
+    ".circleci.yml": "circleci",
+    ".rules.yaml": "prometheus",
+}
+_EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(?P<codes>[A-Z0-9, ]+)\s*$")
+
+
+def kind_of(path: Path) -> str:
+    """The kind a fixture's suffix names."""
+    for suffix, kind in KIND_SUFFIXES.items():
+        if path.name.endswith(suffix):
+            return kind
+    raise AssertionError(f"{path}: fixture suffix names no kind ({', '.join(KIND_SUFFIXES)})")
+
+
+def expected(path: Path) -> set[tuple[str, int]]:
+    """(code, line) pairs the `# expect:` comments of a fixture announce."""
+    result: set[tuple[str, int]] = set()
+    pending: list[str] = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _EXPECT.match(text)
+        if match:
+            pending.extend(c.strip() for c in match.group("codes").split(",") if c.strip())
+            continue
+        result.update((code, number) for code in pending)
+        pending = []
+    return result
+
+
+def fixture_files() -> list[Path]:
+    """Every bad and good fixture file."""
+    return sorted(
+        path
+        for path in FIXTURES.glob("*/*")
+        if path.is_file() and path.name.startswith(("bad", "good")) and ".fixed" not in path.name
+    )
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture(path: Path) -> None:
+    code = path.parent.name
+    # OP002 judges the suppressions of other rules, so it runs with all of them
+    select = ("ALL",) if code == "OP002" else (code,)
+    report = run_engine([path], select=select, kind=kind_of(path))
+    found = {(f.code, f.span.line) for f in report.findings if f.code == code}
+    if path.name.startswith("good"):
+        assert found == set(), f"good fixture has findings: {report.findings}"
+        assert expected(path) == set()
+    else:
+        want = {pair for pair in expected(path) if pair[0] == code}
+        assert want, "a bad fixture must mark at least one `# expect:` line"
+        assert found == want
