@@ -56,8 +56,11 @@ def non_root_user(dockerfile: Dockerfile) -> Iterator[Finding]:
     an explicit root USER.
 
     Policy difference: hadolint's DL3002 only reports an explicit `USER root`; opslint
-    also reports a final stage that never sets USER, since most base images default to
-    root and that is the common case in practice.
+    also reports a final stage that never sets USER (`FROM scratch` included: with no
+    user database the process runs as uid 0), since most base images default to root and
+    that is the common case in practice. Conversely, a root USER in an intermediate build
+    stage is not reported when the final stage does not build on it: build stages often
+    need root to install packages, and nothing of their user setting ships.
 
     ## Why it matters
     A process running as root inside the container is root on the host's kernel: a

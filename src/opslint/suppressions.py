@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from opslint.config import Config
 from opslint.model.base import Finding, Span
-from opslint.model.source import Document
+from opslint.model.source import Document, SourceError
 from opslint.model.suppression import Suppression
 from opslint.plugins import hookimpl
 from opslint.project import Project
@@ -35,9 +35,12 @@ def comment_suppressions(document: Document) -> list[Suppression]:
     """The suppression comments of one document's source."""
     found: list[Suppression] = []
     source = document.source
-    lines = source.lines
-    if "opslint:" not in source.text:
+    try:
+        if "opslint:" not in source.text:
+            return found
+    except SourceError:  # unreadable: its OP001 problem is all there is to report
         return found
+    lines = source.lines
     for index, text in enumerate(lines):
         if "opslint:" not in text:
             continue

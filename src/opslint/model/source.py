@@ -59,6 +59,8 @@ class SourceFile:
     def text(self) -> str:
         """The decoded text (read once)."""
         try:
+            if not self.path.is_file():  # a folder, FIFO or device would block or fail
+                raise SourceError("not a regular file; not checked")
             with self.path.open("rb") as handle:
                 data = handle.read(self.max_bytes + 1) if self.max_bytes else handle.read()
         except OSError as error:
