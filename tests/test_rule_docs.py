@@ -56,5 +56,5 @@ def test_codes_match_modules() -> None:
     codes = [rule.code for rule in RULES]
     assert len(codes) == len(set(codes))
     for rule in RULES:
-        assert re.fullmatch(r"[A-Z]{2}\d{3}", rule.code)
+        assert re.fullmatch(r"[A-Z][A-Z0-9]\d{3}", rule.code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.spec.name)

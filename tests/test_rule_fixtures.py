@@ -25,8 +25,12 @@ KIND_SUFFIXES = {
     ".gitlab-ci.yml": "gitlab-ci",
     ".circleci.yml": "circleci",
     ".rules.yaml": "prometheus",
+    ".tf": "terraform",
+    ".tfstate": "terraform-state",
 }
 _EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(?P<codes>[A-Z0-9, ]+)\s*$")
+_EXPECT_FILE = re.compile(r"^\s*(?:#|//)\s*expect-file:\s*(?P<codes>[A-Z0-9, ]+)\s*$")
+"""`# expect-file: CODE` marks a finding on line 1 (files whose content is never read)."""
 
 
 def kind_of(path: Path) -> str:
@@ -42,6 +46,10 @@ def expected(path: Path) -> set[tuple[str, int]]:
     result: set[tuple[str, int]] = set()
     pending: list[str] = []
     for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        whole = _EXPECT_FILE.match(text)
+        if whole:
+            result.update((c.strip(), 1) for c in whole.group("codes").split(",") if c.strip())
+            continue
         match = _EXPECT.match(text)
         if match:
             pending.extend(c.strip() for c in match.group("codes").split(",") if c.strip())

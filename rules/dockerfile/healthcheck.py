@@ -8,14 +8,6 @@ from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 
 
-def has_healthcheck(dockerfile: Dockerfile) -> bool:
-    """True when the final stage (or a stage it builds on) declares HEALTHCHECK."""
-    final = dockerfile.final_stage
-    return final is not None and any(
-        stage.find("HEALTHCHECK") for stage in dockerfile.lineage(final)
-    )
-
-
 @rule(
     "DF102",
     "healthcheck",
@@ -60,7 +52,7 @@ def healthcheck(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://github.com/hadolint/hadolint/wiki/DL3057
     """
     final = dockerfile.final_stage
-    if final is None or has_healthcheck(dockerfile):
+    if final is None or dockerfile.has_healthcheck():
         return
     yield Finding(
         final.span,

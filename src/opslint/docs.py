@@ -33,3 +33,53 @@ def rule_markdown(rule: Rule) -> str:
     if spec.peers:
         rows.append(f"| Peers | {', '.join(spec.peers)} |")
     return "\n".join(rows) + "\n\n" + body.strip() + "\n"
+
+
+def index_markdown(rules: list[Rule]) -> str:
+    """The index of rule pages, grouped by the kinds they apply to."""
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for kind in rule.kinds:
+            groups.setdefault("all formats" if kind == "*" else kind, []).append(rule)
+    lines = ["# Rules", "", "Generated from the rules' docstrings by `python -m opslint.docs`.", ""]
+    for kind in sorted(groups, key=lambda k: (k != "all formats", k)):
+        lines += [f"## {kind}", "", "| code | name | severity | default | fix | summary |"]
+        lines.append("|---|---|---|---|---|---|")
+        for rule in sorted(groups[kind], key=lambda r: r.code):
+            spec = rule.spec
+            state = "on" if spec.default_enabled else "off"
+            lines.append(
+                f"| [{spec.code}]({spec.code}.md) | {spec.name} | {spec.severity} | {state} "
+                f"| {spec.fix} | {rule.summary} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def rendered_pages(rules: list[Rule]) -> dict[str, str]:
+    """File name to content for every page under docs/rules/."""
+    pages = {f"{rule.code}.md": rule_markdown(rule) for rule in rules}
+    pages["README.md"] = index_markdown(rules)
+    return pages
+
+
+def main() -> None:
+    """Write docs/rules/ from the builtin rules' docstrings."""
+    from pathlib import Path
+
+    from opslint.plugins import PluginManager
+    from opslint.rule import make_rule
+
+    plugins = PluginManager()
+    plugins.load(autoload=False)
+    rules = [make_rule(f, origin) for origin, f in plugins.rule_functions()]
+    folder = Path("docs/rules")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.md"):
+        stale.unlink()
+    for name, text in rendered_pages(rules).items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -134,8 +134,9 @@ class Session:
         if self.config.kinds:
             import pathspec
 
+            relative = self.config_relative(source.display)
             for glob, configured in self.config.kinds.items():
-                if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(source.display):
+                if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(relative):
                     return configured
         kind: str | None = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
         return kind
@@ -264,6 +265,14 @@ class Session:
             )
             return []
 
+    def config_relative(self, display: str) -> str:
+        """A reported path made relative to the config's folder, where globs are anchored."""
+        absolute = Path(display).absolute()
+        try:
+            return absolute.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return display
+
     def per_file_ignores(self) -> list[tuple[Any, tuple[str, ...]]]:
         if not self.config.per_file_ignores:
             return []
@@ -277,13 +286,12 @@ class Session:
     def finish(
         self, rule: Rule, findings: list[Finding], ignores: list[tuple[Any, tuple[str, ...]]]
     ) -> Iterator[Finding]:
-        severity = self.config.severity.get(rule.code) or self.config.severity.get(
-            rule.spec.name, rule.spec.severity
-        )
+        override = self.config.severity.get(rule.code) or self.config.severity.get(rule.spec.name)
         for finding in findings:
             if any(
-                spec.match_file(finding.span.path) and any(_matches(code, rule) for code in codes)
+                spec.match_file(self.config_relative(finding.span.path))
+                and any(_matches(code, rule) for code in codes)
                 for spec, codes in ignores
             ):
                 continue
-            yield finding.stamped(rule.code, rule.spec.name, severity)
+            yield finding.stamped(rule.code, rule.spec.name, rule.spec.severity, override)

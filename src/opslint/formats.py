@@ -23,6 +23,8 @@ GITHUB_ACTION = "github-action"
 GITLAB_CI = "gitlab-ci"
 CIRCLECI = "circleci"
 PROMETHEUS = "prometheus"
+TERRAFORM = "terraform"
+TERRAFORM_STATE = "terraform-state"
 
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 _YAML_SUFFIXES = (".yml", ".yaml")
@@ -40,6 +42,8 @@ def opslint_kinds() -> list[str]:
         GITLAB_CI,
         CIRCLECI,
         PROMETHEUS,
+        TERRAFORM,
+        TERRAFORM_STATE,
     ]
 
 
@@ -52,6 +56,10 @@ def kind_by_name(path: PurePosixPath) -> str | None:
         return DOCKERFILE
     if name.endswith((".Dockerfile", ".dockerfile", ".Containerfile")):
         return DOCKERFILE
+    if name.endswith((".tf", ".tf.json")):
+        return TERRAFORM
+    if name.endswith((".tfstate", ".tfstate.backup")):
+        return TERRAFORM_STATE
     if not name.endswith(_YAML_SUFFIXES):
         return None
     if _COMPOSE_NAME.match(name):
@@ -61,8 +69,8 @@ def kind_by_name(path: PurePosixPath) -> str | None:
         return GITHUB_WORKFLOW
     if name in ("action.yml", "action.yaml"):
         return GITHUB_ACTION
-    if name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
-        return GITLAB_CI
+    if name.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
+        return GITLAB_CI  # also `build.gitlab-ci.yml`, the usual name of an included file
     if len(parts) >= 2 and parts[-2] == ".circleci" and name in ("config.yml", "config.yaml"):
         return CIRCLECI
     return None
@@ -182,4 +190,12 @@ def opslint_parse(source: SourceFile, kind: str) -> Document | None:
         from opslint.parsers.prometheus import parse_prometheus
 
         return parse_prometheus(source)
+    if kind == TERRAFORM:
+        from opslint.parsers.terraform import parse_terraform
+
+        return parse_terraform(source)
+    if kind == TERRAFORM_STATE:
+        from opslint.parsers.terraform import parse_terraform_state
+
+        return parse_terraform_state(source)
     return None

@@ -18,6 +18,8 @@ BUILTIN_PLUGINS = (
     "opslint.suppressions",
     "opslint.report.text",
     "opslint.report.json",
+    "opslint.report.sarif",
+    "opslint.report.annotations",
     "opslint.rules",
 )
 """Builtin plugins, registered by module name exactly like third-party ones."""

@@ -87,8 +87,10 @@ class RelatedLocation:
 class Finding:
     """What a rule reports: where, what is wrong, and optionally how to fix it.
 
-    Rules set `span`, `message`, and optionally `fix`, `related` and `logical`; the engine
-    stamps `code`, `name` and `severity` from the rule's spec.
+    Rules set `span`, `message`, and optionally `fix`, `related`, `logical` and `level`
+    (a severity of its own for this finding, e.g. a warning from an error rule); the engine
+    stamps `code`, `name` and `severity`: a configured override, else `level`, else the
+    rule's default.
     """
 
     span: Span
@@ -96,13 +98,17 @@ class Finding:
     fix: Fix | None = None
     related: tuple[RelatedLocation, ...] = ()
     logical: str = ""
+    level: Severity | None = None
     code: str = ""
     name: str = ""
     severity: Severity = Severity.WARNING
     suppressed: tuple[str, ...] = field(default=(), compare=False)
 
-    def stamped(self, code: str, name: str, severity: Severity) -> Finding:
-        """A copy carrying the rule's identity."""
+    def stamped(
+        self, code: str, name: str, default: Severity, override: Severity | None = None
+    ) -> Finding:
+        """A copy carrying the rule's identity and the severity that applies."""
+        severity = override or self.level or default
         return replace(self, code=code, name=name, severity=severity)
 
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -133,6 +133,20 @@ class Dockerfile(Document):
                 None,
             )
 
+    def stage(self, name: str) -> Stage | None:
+        """The stage whose alias is `name` (case-insensitive), if any."""
+        lowered = name.lower()
+        return next((s for s in self.stages if s.alias and s.alias.lower() == lowered), None)
+
+    def has_healthcheck(self, target: str | None = None) -> bool:
+        """True when the image's stage (or a stage it builds on) declares HEALTHCHECK.
+
+        The image's stage is the final one, or the stage named `target` (a build target);
+        `HEALTHCHECK NONE` counts, since it is a deliberate choice.
+        """
+        stage = self.stage(target) if target else self.final_stage
+        return stage is not None and any(s.find("HEALTHCHECK") for s in self.lineage(stage))
+
     def objects(self) -> Iterator[object]:
         yield self
         yield from self.stages

@@ -97,6 +97,7 @@ class _Parser:
 
     def parse(self) -> Dockerfile:
         start = self.read_directives()
+        self.result.escape = self.escape
         number = start
         while number < len(self.lines):
             text = self.lines[number]
@@ -125,7 +126,6 @@ class _Parser:
                         Span(self.path, number + 1, 1, number + 1, len(text) + 1),
                         f"invalid escape directive {value!r}: only '\\' and '`' are allowed",
                     )
-        self.result.escape = self.escape
         return len(self.lines)
 
     def continues(self, text: str) -> bool:

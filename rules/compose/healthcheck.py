@@ -1,0 +1,84 @@
+"""DC104 healthcheck."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.compose import BuildHealth, ComposeService
+from opslint.project import Project
+
+
+@rule("DC104", "healthcheck", Severity.WARNING, tags=("reliability",))
+def healthcheck(service: ComposeService, project: Project) -> Iterator[Finding]:
+    """Every long-running service has a health check.
+
+    ## What it does
+    Reports, at the service's key, a service with no `healthcheck` block whose image is
+    not known to declare one. A service built from a local Dockerfile passes when the
+    stage it builds (the final stage, or `build.target`) declares `HEALTHCHECK`: the
+    Dockerfile named by `build` (context and `dockerfile`) is read even when it is not
+    among the checked files, and `dockerfile_inline` is read too.
+
+    Policy choices:
+    - `healthcheck: {disable: true}` (or `test: ["NONE"]`) passes: it records that the
+      service is deliberately unchecked, as `HEALTHCHECK NONE` does in a Dockerfile.
+    - A service that only names a registry `image` fails. opslint does not pull images,
+      so it cannot know whether one declares HEALTHCHECK, and the common ones (postgres,
+      mysql, redis, mongo, nginx) do not: write the check in the Compose file, or disable
+      it explicitly.
+    - A build whose Dockerfile cannot be read (a remote Git context, a path built from
+      variables) is not reported, since the answer is unknown; a build whose local
+      Dockerfile exists without HEALTHCHECK is.
+    - One-shot services (those another service waits for with
+      `condition: service_completed_successfully`) and services that `extends` another
+      are skipped.
+
+    ## Why it matters
+    Without a health check Compose knows only that the process exists: a deadlocked or
+    still-starting server counts as up, dependants start too early, and
+    `depends_on: condition: service_healthy` cannot be used.
+
+    ## Example
+    ```yaml
+    services:
+      db:
+        image: postgres:16.4
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      db:
+        image: postgres:16.4
+        healthcheck:
+          test: ["CMD-SHELL", "pg_isready -U postgres"]
+          interval: 10s
+          timeout: 5s
+          retries: 5
+    ```
+
+    ## Fix
+    None: the right probe command depends on the service.
+
+    ## References
+    - https://docs.docker.com/reference/compose-file/services/#healthcheck
+    - https://docs.docker.com/reference/dockerfile/#healthcheck
+    """
+    if service.one_shot or service.extends or service.healthcheck is not None:
+        return
+    health = service.build_healthcheck(project.load)
+    if health in (BuildHealth.DECLARED, BuildHealth.DISABLED, BuildHealth.UNKNOWN):
+        return
+    if health is BuildHealth.ABSENT:
+        where = service.dockerfile_path.name if service.dockerfile_path else "dockerfile_inline"
+        message = (
+            f"service `{service.name}` has no `healthcheck` and its Dockerfile ({where}) "
+            "declares no HEALTHCHECK"
+        )
+    else:
+        message = (
+            f"service `{service.name}` has no `healthcheck`; its image's own HEALTHCHECK "
+            "cannot be known: declare one, or `disable: true` to opt out"
+        )
+    yield Finding(service.span, message, logical=service.logical)

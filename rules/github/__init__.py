@@ -1,0 +1,1 @@
+"""Rules: GitHub Actions workflows and action metadata."""

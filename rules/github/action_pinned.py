@@ -1,0 +1,121 @@
+"""GH101 action-pinned."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint import Finding, Severity, rule
+from opslint.model.ci import ActionUse
+
+_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
+_SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
+_VERSION_TAG = re.compile(r"^v?\d+(\.\d+)*([-+.][0-9A-Za-z.+-]*)?$")
+
+
+@dataclass(frozen=True)
+class ActionPinnedOptions:
+    """Options of GH101."""
+
+    trusted_owners: tuple[str, ...] = ()
+    """Owners (`actions`) or repositories (`actions/checkout`) whose version tags are accepted."""
+
+
+def _trusted(use: ActionUse, options: ActionPinnedOptions) -> bool:
+    trusted = {owner.lower().rstrip("/") for owner in options.trusted_owners}
+    return use.owner.lower() in trusted or use.repository.lower() in trusted
+
+
+@rule(
+    "GH101",
+    "action-pinned",
+    Severity.ERROR,
+    fix="safe",
+    tags=("security", "supply-chain"),
+    security_severity=7.0,
+    peers=("zizmor unpinned-uses",),
+)
+def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Finding]:
+    """Actions and reusable workflows are pinned to a full commit SHA.
+
+    ## What it does
+    Checks every `uses:` of a workflow step, a reusable workflow call (`jobs.<id>.uses`) and
+    a composite action step. The reference after `@` must be a full 40-character commit
+    SHA. A branch (`@main`, `@master`, `@release`), an abbreviated SHA or a missing ref
+    is an error; a version tag (`@v4`, `@v1.2.3`) is a warning, since tags can be moved
+    but are at least release points. Local actions
+    (`./path`) are versioned with the workflow and `docker://` steps are pinned through
+    their image (IM001), so neither is checked. Owners listed in `trusted-owners` may
+    use version tags.
+
+    ## Why it matters
+    A workflow runs third-party code with its token and secrets. A branch or tag can be
+    repointed by whoever controls the action's repository (or steals its credentials):
+    the next run executes the new code without any change or review on your side. Only a
+    commit SHA is immutable.
+
+    ## Example
+    ```yaml
+    steps:
+      - uses: actions/checkout@v4
+      - uses: some-org/deploy-action@main
+    ```
+
+    ## Use instead
+    ```yaml
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: some-org/deploy-action@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v1.3.0
+    ```
+
+    ## Fix
+    Safe where the SHA of the tag is known; opslint never guesses one. Keep the tag in a
+    trailing comment so that update tools (Dependabot, Renovate) can bump both together.
+
+    ## Options
+    - `trusted-owners` (list of strings, default empty): owners such as `actions` or
+      repositories such as `actions/checkout` whose version tags are accepted.
+
+    ## References
+    - https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions
+    - https://docs.zizmor.sh/audits/#unpinned-uses
+    """
+    if use.local or use.docker or "${{" in use.text:
+        return
+    what = "reusable workflow" if use.workflow else "action"
+    anchor = use.ref_span or use.span
+    ref = use.ref
+    if ref is None or not ref:
+        yield Finding(
+            use.span,
+            f"{what} `{use.target}` names no ref: pin it to a full commit SHA",
+            logical=use.logical,
+        )
+        return
+    if _FULL_SHA.match(ref):
+        return
+    if _SHORT_SHA.match(ref):
+        yield Finding(
+            anchor,
+            f"{what} `{use.target}` is pinned to an abbreviated SHA `{ref}`, which can "
+            "become ambiguous: use the full 40-character commit SHA",
+            logical=use.logical,
+        )
+    elif _VERSION_TAG.match(ref):
+        if _trusted(use, options):
+            return
+        yield Finding(
+            anchor,
+            f"{what} `{use.target}` is pinned to the tag `{ref}`, which can be moved: "
+            "pin the full commit SHA (keep the tag in a comment)",
+            logical=use.logical,
+            level=Severity.WARNING,
+        )
+    else:
+        yield Finding(
+            anchor,
+            f"{what} `{use.target}` follows the branch `{ref}`: every push to it runs in "
+            "your workflow; pin a full commit SHA",
+            logical=use.logical,
+        )

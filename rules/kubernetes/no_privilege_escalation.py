@@ -1,0 +1,89 @@
+"""K8108 no-privilege-escalation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+
+
+@rule(
+    "K8108",
+    "no-privilege-escalation",
+    Severity.WARNING,
+    fix="safe",
+    tags=("security",),
+    security_severity=6.0,
+    peers=(
+        "checkov CKV_K8S_20",
+        "kube-linter privilege-escalation-container (partial)",
+        "polaris privilegeEscalationAllowed",
+        "trivy KSV-0001",
+    ),
+)
+def no_privilege_escalation(container: Container) -> Iterator[Finding]:
+    """Containers forbid privilege escalation.
+
+    ## What it does
+    Reports each container, init container and ephemeral container whose
+    `securityContext` does not set `allowPrivilegeEscalation: false`: at the value when it
+    is `true`, else at the container's `- name:` line. A privileged container always
+    escalates, whatever the setting says, so `privileged: true` is reported at that value.
+
+    Policy difference: kube-linter's privilege-escalation-container only reports an
+    explicit `allowPrivilegeEscalation: true` (or privileged / `SYS_ADMIN`); opslint also
+    reports the setting left out, because the Kubernetes default is to allow escalation.
+
+    ## Why it matters
+    With escalation allowed, a process can gain more privileges than its parent through
+    setuid binaries (`sudo`, `su`, `ping` on older images) or file capabilities: a
+    compromised non-root process becomes root inside the container.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          allowPrivilegeEscalation: false
+    ```
+
+    ## Fix
+    Safe: sets `allowPrivilegeEscalation: false` in the container's `securityContext`.
+
+    ## References
+    - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+    """
+    context = container.security_context
+    privileged = context.scalar("privileged") if context is not None else None
+    if privileged is not None and privileged.value is True:
+        yield Finding(
+            privileged.span,
+            f"container `{container.name}` is privileged, which always allows privilege escalation",
+            logical=container.logical,
+        )
+        return
+    setting = context.scalar("allowPrivilegeEscalation") if context is not None else None
+    if setting is not None and setting.value is False:
+        return
+    if setting is not None and setting.value is True:
+        yield Finding(
+            setting.span,
+            f"container `{container.name}` allows privilege escalation",
+            logical=container.logical,
+        )
+        return
+    yield Finding(
+        container.span,
+        f"container `{container.name}` does not set `allowPrivilegeEscalation: false`",
+        logical=container.logical,
+    )

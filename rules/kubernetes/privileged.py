@@ -1,0 +1,69 @@
+"""K8110 privileged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+
+
+@rule(
+    "K8110",
+    "privileged",
+    Severity.ERROR,
+    tags=("security",),
+    security_severity=9.0,
+    peers=(
+        "checkov CKV_K8S_16",
+        "kube-linter privileged-container",
+        "kube-score container-security-context-privileged",
+        "polaris runAsPrivileged",
+        "trivy KSV-0017",
+    ),
+)
+def privileged(container: Container) -> Iterator[Finding]:
+    """Containers do not run privileged.
+
+    ## What it does
+    Reports `securityContext.privileged: true` on a container, init container or
+    ephemeral container, at the value.
+
+    ## Why it matters
+    A privileged container has every capability and every device of the node, and no
+    seccomp or AppArmor confinement: it is root on the host in all but name. Anyone who
+    controls the process controls the node and every pod on it.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          privileged: true
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          capabilities:
+            add: ["NET_ADMIN"]
+    ```
+
+    ## Fix
+    None: which capabilities the workload really needs is the author's call.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+    """
+    context = container.security_context
+    value = context.scalar("privileged") if context is not None else None
+    if value is not None and value.value is True:
+        yield Finding(
+            value.span,
+            f"container `{container.name}` runs privileged, with full access to the node",
+            logical=container.logical,
+        )

@@ -1,0 +1,116 @@
+"""K8106 run-as-non-root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+from opslint.model.yamltree import YMap, YScalar
+
+
+def _setting(context: YMap | None, key: str) -> YScalar | None:
+    value = context.scalar(key) if context is not None else None
+    return value if value is not None and value.value is not None else None
+
+
+@rule(
+    "K8106",
+    "run-as-non-root",
+    Severity.ERROR,
+    fix="safe",
+    tags=("security",),
+    security_severity=7.0,
+    peers=(
+        "checkov CKV_K8S_23",
+        "checkov CKV_K8S_40 (partial)",
+        "kube-linter run-as-non-root",
+        "kube-score container-security-context-user-group-id (partial)",
+        "polaris runAsRootAllowed",
+        "trivy KSV-0012",
+        "trivy KSV-0105 (partial)",
+        "trivy KSV-0020 (partial)",
+    ),
+)
+def run_as_non_root(container: Container) -> Iterator[Finding]:
+    """Containers are required to run as a non-root user.
+
+    ## What it does
+    Works out the effective `runAsNonRoot` and `runAsUser` of each container, init
+    container and ephemeral container: a value in the container's `securityContext`
+    overrides the pod's. The container passes when `runAsNonRoot` is `true`, or when
+    `runAsUser` is a number above 0.
+
+    A container-level `runAsNonRoot: false` and an effective `runAsUser: 0` are reported
+    at that value (with `runAsNonRoot: true` the kubelet would refuse to start such a
+    container, so it is reported too); a pod-level `runAsNonRoot: false` that no
+    non-zero `runAsUser` backs is reported at the pod's value; otherwise the finding sits
+    on the container's `- name:` line. Keys written directly
+    under the container instead of under `securityContext` have no effect and are ignored.
+
+    ## Why it matters
+    Most images default to root. Root in a container is root on the node's kernel: a
+    container escape, a writable hostPath or a kernel bug then gives away the node.
+    `runAsNonRoot: true` makes the kubelet refuse to start an image that would run as
+    root, whatever its Dockerfile says.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```yaml
+    securityContext:
+      runAsNonRoot: true
+      runAsUser: 10001
+    containers:
+      - name: app
+        image: example/app:1.4.2
+    ```
+
+    ## Fix
+    Safe: adds `runAsNonRoot: true` to the container's `securityContext` (the kubelet
+    then refuses root images instead of running them).
+
+    ## References
+    - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+    """
+    contexts = (container.security_context, container.pod.security_context)
+    non_root = next((v for c in contexts if (v := _setting(c, "runAsNonRoot")) is not None), None)
+    user = next((v for c in contexts if (v := _setting(c, "runAsUser")) is not None), None)
+    user_id = user.value if user is not None and isinstance(user.value, int) else None
+    if isinstance(user_id, bool):
+        user_id = None
+    own = _setting(container.security_context, "runAsNonRoot")
+    if own is not None and own.value is False:
+        yield Finding(
+            own.span,
+            f"container `{container.name}` is allowed to run as root (`runAsNonRoot: false`)",
+            logical=container.logical,
+        )
+    elif user is not None and user_id == 0:
+        yield Finding(
+            user.span,
+            f"container `{container.name}` runs as root (`runAsUser: 0`)",
+            logical=container.logical,
+        )
+    elif (non_root is not None and non_root.value is True) or (user_id or 0) > 0:
+        return
+    elif non_root is not None and non_root.value is False:
+        yield Finding(
+            non_root.span,
+            f"container `{container.name}` is allowed to run as root (`runAsNonRoot: false` "
+            "in the pod) and sets no non-zero `runAsUser`",
+            logical=container.logical,
+        )
+    else:
+        yield Finding(
+            container.span,
+            f"container `{container.name}` may run as root: set `runAsNonRoot: true` "
+            "or a non-zero `runAsUser` in its securityContext",
+            logical=container.logical,
+        )

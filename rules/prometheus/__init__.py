@@ -1,0 +1,1 @@
+"""Rules: Prometheus alerting and recording rules."""

@@ -1,0 +1,305 @@
+"""TF102 required-tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from opslint import Finding, Severity, rule
+from opslint.model.terraform import Attribute, Expression, Provider, Resource, Term, TerraformFile
+from opslint.project import Project
+
+UNTAGGABLE_TYPES = frozenset(
+    {
+        "aws_autoscaling_attachment",
+        "aws_autoscaling_group",  # tags through `tag` blocks, outside `default_tags`
+        "aws_autoscaling_lifecycle_hook",
+        "aws_autoscaling_notification",
+        "aws_autoscaling_policy",
+        "aws_autoscaling_schedule",
+        "aws_api_gateway_account",
+        "aws_api_gateway_base_path_mapping",
+        "aws_api_gateway_deployment",
+        "aws_api_gateway_integration",
+        "aws_api_gateway_integration_response",
+        "aws_api_gateway_method",
+        "aws_api_gateway_method_response",
+        "aws_api_gateway_method_settings",
+        "aws_api_gateway_resource",
+        "aws_appautoscaling_policy",
+        "aws_appautoscaling_scheduled_action",
+        "aws_cloudwatch_log_stream",
+        "aws_cloudwatch_log_subscription_filter",
+        "aws_cloudwatch_log_metric_filter",
+        "aws_cloudwatch_event_target",
+        "aws_default_vpc_dhcp_options_association",
+        "aws_ecr_lifecycle_policy",
+        "aws_ecr_repository_policy",
+        "aws_eip_association",
+        "aws_iam_access_key",
+        "aws_iam_account_password_policy",
+        "aws_iam_group",
+        "aws_iam_group_membership",
+        "aws_iam_group_policy",
+        "aws_iam_policy_attachment",
+        "aws_iam_role_policy",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_user_group_membership",
+        "aws_iam_user_policy",
+        "aws_iam_user_policy_attachment",
+        "aws_kms_alias",
+        "aws_kms_grant",
+        "aws_lambda_alias",
+        "aws_lambda_event_source_mapping",
+        "aws_lambda_permission",
+        "aws_lb_listener_certificate",
+        "aws_lb_target_group_attachment",
+        "aws_load_balancer_policy",
+        "aws_main_route_table_association",
+        "aws_network_acl_association",
+        "aws_network_acl_rule",
+        "aws_network_interface_attachment",
+        "aws_network_interface_sg_attachment",
+        "aws_proxy_protocol_policy",
+        "aws_route",
+        "aws_route53_record",
+        "aws_route53_zone_association",
+        "aws_route_table_association",
+        "aws_s3_bucket_accelerate_configuration",
+        "aws_s3_bucket_acl",
+        "aws_s3_bucket_cors_configuration",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_logging",
+        "aws_s3_bucket_notification",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_replication_configuration",
+        "aws_s3_bucket_request_payment_configuration",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_website_configuration",
+        "aws_security_group_rule",
+        "aws_sns_topic_policy",
+        "aws_sns_topic_subscription",
+        "aws_sqs_queue_policy",
+        "aws_volume_attachment",
+        "aws_vpc_block_public_access_options",
+        "aws_vpc_dhcp_options_association",
+        "aws_vpc_endpoint_route_table_association",
+        "aws_vpc_endpoint_security_group_association",
+        "aws_vpc_endpoint_subnet_association",
+        "aws_vpc_ipam_pool_cidr",
+        "aws_vpc_ipam_pool_cidr_allocation",
+        "aws_vpc_ipam_preview_next_cidr",
+        "aws_vpc_ipv4_cidr_block_association",
+        "aws_vpc_ipv6_cidr_block_association",
+        "aws_vpn_connection_route",
+        "aws_vpn_gateway_attachment",
+        "aws_vpn_gateway_route_propagation",
+    }
+)
+"""AWS resource types that take no `tags` argument (every other `aws_*` type is checked)."""
+
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class RequiredTagsOptions:
+    """Which tags every taggable resource carries."""
+
+    required: tuple[str, ...] = ("team", "environment", "service", "cost-center")
+    """The tag keys every taggable resource must carry."""
+    ignore_types: tuple[str, ...] = ()
+    """Further resource types not to check."""
+
+
+@dataclass
+class _Tags:
+    """Tag keys known to be set, and whether anything else may add more."""
+
+    keys: set[str]
+    open: bool = False
+    """True when part of the value is decided elsewhere (a caller's variable, a data source)."""
+
+
+class _Module:
+    """The Terraform files of one folder, for locals, variables and providers."""
+
+    def __init__(self, files: list[TerraformFile]) -> None:
+        self.files = files
+        self.locals: dict[str, Attribute] = {}
+        self.variables: dict[str, Attribute | None] = {}
+        self.providers: list[Provider] = []
+        for document in files:
+            self.locals.update(document.locals)
+            for variable in document.variables:
+                self.variables[variable.name] = variable.default
+            self.providers.extend(document.providers)
+
+    def tags(self, term: Term | None, depth: int = 0) -> _Tags:
+        """The keys a tags value sets: literal maps, `merge()`, locals and variable defaults."""
+        if term is None or depth > _MAX_DEPTH:
+            return _Tags(set(), open=term is not None)
+        if term.is_object:
+            return _Tags(set(term.entries), open=term.dynamic_keys)
+        value = term.value
+        if value is None:
+            return _Tags(set())
+        if not isinstance(value, Expression):
+            return _Tags(set(), open=True)
+        if value.function == "merge":
+            result = _Tags(set())
+            for argument in value.arguments:
+                part = self.tags(argument, depth + 1)
+                result.keys |= part.keys
+                result.open = result.open or part.open
+            return result
+        parts = value.text.split(".")
+        if value.is_reference and len(parts) == 2 and parts[0] == "local":
+            local = self.locals.get(parts[1])
+            return self.tags(local.term if local else None, depth + 1)
+        if value.is_reference and len(parts) == 2 and parts[0] == "var":
+            default = self.variables.get(parts[1])
+            found = self.tags(default.term if default else None, depth + 1)
+            # a variable's value comes from the caller: its default only adds keys
+            return _Tags(found.keys, open=True)
+        return _Tags(set(), open=True)
+
+    def default_tags(self, resource: Resource) -> _Tags:
+        """The `default_tags` of the AWS provider configuration the resource uses."""
+        wanted = "aws"
+        chosen = resource.attribute("provider")
+        if chosen is not None and isinstance(chosen.value, Expression):
+            wanted = chosen.value.text
+        for provider in self.providers:
+            name = provider.name if provider.alias is None else f"{provider.name}.{provider.alias}"
+            if name == wanted and provider.name == "aws":
+                return self.tags(provider.default_tags.term if provider.default_tags else None)
+        return _Tags(set())
+
+
+_MODULES: WeakKeyDictionary[Project, dict[str, _Module]] = WeakKeyDictionary()
+
+
+def _module_of(resource: Resource, project: Project) -> _Module:
+    """The Terraform files in the folder of `resource`'s file (loaded when not checked)."""
+    cache = _MODULES.setdefault(project, {})
+    key = str(Path(resource.span.path).parent)
+    if key not in cache:
+        cache[key] = _load_module(resource, project)
+    return cache[key]
+
+
+def _load_module(resource: Resource, project: Project) -> _Module:
+    own = project.sources.get(resource.span.path)
+    files: list[TerraformFile] = []
+    if own is not None:
+        folder = own.path.parent
+        for path in sorted(folder.glob("*.tf")):
+            document = project.load(path)
+            if isinstance(document, TerraformFile):
+                files.append(document)
+    if not files:
+        files = [
+            d
+            for d in project.of_type(TerraformFile)
+            if Path(d.path).parent == Path(resource.span.path).parent
+        ]
+    return _Module(files)
+
+
+def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
+    """True for AWS resource types that accept `tags`."""
+    return (
+        resource_type.startswith("aws_")
+        and resource_type not in UNTAGGABLE_TYPES
+        and resource_type not in ignored
+    )
+
+
+@rule(
+    "TF102",
+    "required-tags",
+    Severity.WARNING,
+    tags=("terraform", "governance"),
+    peers=("tflint aws_resource_missing_tags", "tflint aws_provider_missing_default_tags"),
+)
+def required_tags(
+    resource: Resource, options: RequiredTagsOptions, project: Project
+) -> Iterator[Finding]:
+    """Taggable resources carry the required tags.
+
+    ## What it does
+    Checks AWS resources that accept `tags` for the required keys (by default `team`,
+    `environment`, `service` and `cost-center`). The keys may come from the resource's
+    `tags` (a literal map, `merge()` of maps, a `local` value) or from the AWS provider's
+    `default_tags` in a file of the same folder (the same module); the provider named by
+    the resource's `provider` argument is the one that counts. When tags come from an input
+    variable, its default's keys count and the rest is left to the caller, so nothing is
+    reported. A resource with no `tags` is reported at its header; one whose tags miss keys
+    is reported at its `tags` attribute, naming the missing keys.
+
+    ## Why it matters
+    Tags are how cost reports, ownership lookups, incident routing and clean-up scripts
+    find a resource. An untagged database has no owner to page and no budget to charge.
+
+    ## Example
+    ```hcl
+    resource "aws_sqs_queue" "jobs" {
+      name = "jobs"
+      tags = { team = "payments" }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    provider "aws" {
+      default_tags {
+        tags = {
+          team = "payments", environment = "prod", service = "billing", cost-center = "cc-42"
+        }
+      }
+    }
+
+    resource "aws_sqs_queue" "jobs" {
+      name = "jobs"
+    }
+    ```
+
+    ## Fix
+    None: the values are the team's to choose.
+
+    ## Options
+    - `required`: the tag keys every taggable resource must carry.
+    - `ignore-types`: resource types not to check.
+
+    ## References
+    - https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/resource-tagging
+    """
+    if not options.required or not taggable(resource.resource_type, options.ignore_types):
+        return
+    module = _module_of(resource, project)
+    found = module.default_tags(resource)
+    attribute = resource.attribute("tags")
+    own = module.tags(attribute.term if attribute else None)
+    keys = found.keys | own.keys
+    missing = [key for key in options.required if key not in keys]
+    if not missing or own.open or found.open:
+        return
+    names = ", ".join(f"`{key}`" for key in missing)
+    if attribute is None:
+        yield Finding(
+            resource.span,
+            f"`{resource.address}` has no tags: it needs {names}",
+            logical=resource.logical,
+        )
+    else:
+        yield Finding(
+            attribute.span,
+            f"the tags of `{resource.address}` miss {names}",
+            logical=resource.logical,
+        )

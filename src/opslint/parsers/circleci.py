@@ -1,0 +1,231 @@
+"""CircleCI: `.circleci/config.yml` (version 2.x): orbs, executors, jobs, commands, workflows."""
+
+from __future__ import annotations
+
+from opslint.model.base import Finding, Severity
+from opslint.model.ci import (
+    CircleConfig,
+    CircleJob,
+    CircleWorkflow,
+    Executor,
+    Orb,
+    Step,
+    WorkflowJob,
+)
+from opslint.model.facets import EnvVar, ImageRef, sub_span
+from opslint.model.source import SourceFile
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.parsers.yamldoc import content_span, duplicate_problems, scalar_text, script_command
+
+
+def parse_circleci(source: SourceFile) -> CircleConfig:
+    """Parse a CircleCI config into a `CircleConfig`."""
+    loaded = source.yaml
+    config = CircleConfig(source)
+    config.problems.extend(duplicate_problems(loaded))
+    roots = [d.root for d in loaded.documents if d.root is not None]
+    if not roots:
+        return config
+    root = roots[0]
+    if not isinstance(root, YMap):
+        config.problems.append(
+            Finding(
+                root.span.start(),
+                "expected a mapping at the top level",
+                code="OP001",
+                name="parse-error",
+                severity=Severity.ERROR,
+            )
+        )
+        return config
+    config.root = root
+    _Parser(source, config).parse(root)
+    return config
+
+
+def _has_reference(text: str) -> bool:
+    return "$" in text or "<<" in text
+
+
+class _Parser:
+    def __init__(self, source: SourceFile, config: CircleConfig) -> None:
+        self.lines = source.lines
+        self.config = config
+
+    def parse(self, root: YMap) -> None:
+        config = self.config
+        version = root.scalar("version")
+        if version is not None and version.value is not None:
+            config.version = version.text
+            config.version_span = content_span(version)
+        self.orbs(root.map("orbs"))
+        executors = root.map("executors")
+        if executors is not None:
+            for name, node in executors.items():
+                if isinstance(node, YMap):
+                    logical = f"executor:{name}"
+                    executor = Executor(name, executors.key_span(name), logical)
+                    executor.images = self.docker(node.seq("docker"), logical)
+                    self.env_vars(node.map("environment"), logical)
+                    config.executors.append(executor)
+        commands = root.map("commands")
+        if commands is not None:
+            for name, node in commands.items():
+                if isinstance(node, YMap):
+                    self.steps(node.seq("steps"), f"command:{name}")
+        jobs = root.map("jobs")
+        if jobs is not None:
+            for name, node in jobs.items():
+                if isinstance(node, YMap):
+                    config.jobs.append(self.job(name, node, jobs))
+        workflows = root.map("workflows")
+        if workflows is not None:
+            for name, node in workflows.items():
+                if isinstance(node, YMap):
+                    config.workflows.append(self.workflow(name, node, workflows))
+
+    def orbs(self, orbs: YMap | None) -> None:
+        if orbs is None:
+            return
+        for name, node in orbs.items():
+            logical = f"orb:{name}"
+            if isinstance(node, YMap):
+                self.config.orbs.append(Orb(name, "", orbs.key_span(name), logical, inline=True))
+                continue
+            text = scalar_text(node)
+            if text is None or not isinstance(node, YScalar):
+                continue
+            span = content_span(node)
+            orb = Orb(name, text, span, logical)
+            reference, at, version = text.partition("@")
+            if at:
+                orb.version = version
+                orb.version_span = span
+                if span.line == span.end_line and span.end_column - span.column == len(text):
+                    orb.version_span = sub_span(span, len(reference) + 1, len(version))
+            self.config.orbs.append(orb)
+
+    def docker(self, node: YSeq | None, logical: str) -> list[ImageRef]:
+        if node is None:
+            return []
+        result: list[ImageRef] = []
+        for index, entry in enumerate(node.maps()):
+            image = entry.scalar("image")
+            if image is None or image.value is None or not image.text.strip():
+                continue
+            text = image.text.strip()
+            ref = ImageRef(
+                text,
+                content_span(image),
+                "circleci docker",
+                logical=f"{logical}/docker:{index}",
+                written=text,
+                dynamic=_has_reference(text),
+            )
+            result.append(ref)
+            self.env_vars(entry.map("environment"), f"{logical}/docker:{index}")
+        self.config.images.extend(result)
+        return result
+
+    def env_vars(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
+        if mapping is None:
+            return []
+        result: list[EnvVar] = []
+        for name, value in mapping.items():
+            key_span = mapping.key_span(name)
+            if isinstance(value, YScalar):
+                text = value.text
+                result.append(
+                    EnvVar(
+                        name,
+                        text,
+                        key_span,
+                        content_span(value),
+                        "circleci environment",
+                        reference=_has_reference(text),
+                        logical=logical,
+                    )
+                )
+            else:
+                result.append(
+                    EnvVar(
+                        name, None, key_span, value.span, "circleci environment", logical=logical
+                    )
+                )
+        self.config.env_vars.extend(result)
+        return result
+
+    def step(self, index: int, node: YNode, logical_prefix: str) -> Step | None:
+        logical = f"{logical_prefix}/step:{index}"
+        if isinstance(node, YScalar) and node.value is not None:
+            return Step(index, node.span.start(), logical, node, kind=node.text)
+        if not isinstance(node, YMap) or len(node) == 0:
+            return None
+        kind, body = next(iter(node.items()))
+        step = Step(index, node.span.start().to_line_end(self.lines), logical, node, kind=kind)
+        if kind != "run":
+            return step
+        command: YNode | None = body
+        if isinstance(body, YMap):
+            command = body.get("command")
+            step.name = body.string("name")
+            step.env = self.env_vars(body.map("environment"), logical)
+        if isinstance(command, YScalar) and command.value is not None:
+            step.run = script_command(command, self.lines, "circleci run", logical)
+            self.config.shell_commands.append(step.run)
+        return step
+
+    def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
+        if node is None:
+            return []
+        result = []
+        for index, item in enumerate(node):
+            step = self.step(index, item, logical_prefix)
+            if step is not None:
+                result.append(step)
+        return result
+
+    def job(self, name: str, node: YMap, jobs: YMap) -> CircleJob:
+        logical = f"job:{name}"
+        job = CircleJob(name, jobs.key_span(name), logical, node)
+        job.images = self.docker(node.seq("docker"), logical)
+        executor = node.get("executor")
+        if isinstance(executor, YMap):
+            executor = executor.get("name")
+        job.executor = scalar_text(executor)
+        job.env = self.env_vars(node.map("environment"), logical)
+        job.steps = self.steps(node.seq("steps"), logical)
+        return job
+
+    def workflow(self, name: str, node: YMap, workflows: YMap) -> CircleWorkflow:
+        logical = f"workflow:{name}"
+        workflow = CircleWorkflow(name, workflows.key_span(name), logical)
+        jobs = node.seq("jobs")
+        if jobs is None:
+            return workflow
+        for item in jobs:
+            if isinstance(item, YScalar) and item.value is not None:
+                workflow.jobs.append(
+                    WorkflowJob(item.text, item.span, f"{logical}/job:{item.text}", item.text)
+                )
+            elif isinstance(item, YMap) and len(item) > 0:
+                job_name, body = next(iter(item.items()))
+                entry = WorkflowJob(
+                    job_name, item.span.start().to_line_end(self.lines), "", job_name
+                )
+                if isinstance(body, YMap):
+                    entry.name = body.string("name") or job_name
+                    entry.approval = body.string("type") == "approval"
+                    entry.requires = _strings(body.get("requires"))
+                    entry.context = _strings(body.get("context"))
+                entry.logical = f"{logical}/job:{entry.name}"
+                workflow.jobs.append(entry)
+        return workflow
+
+
+def _strings(node: YNode | None) -> list[str]:
+    if isinstance(node, YScalar) and node.value is not None:
+        return [node.text]
+    if isinstance(node, YSeq):
+        return [item.text for item in node.scalars() if item.value is not None]
+    return []

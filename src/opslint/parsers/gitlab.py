@@ -1,0 +1,268 @@
+"""GitLab CI: `.gitlab-ci.yml` and the files it includes.
+
+Top-level keywords (stages, variables, default, include, workflow, global image, services,
+scripts and cache) are told apart from jobs, which are every other top-level mapping;
+hidden jobs (`.name`) are templates, kept but marked hidden. A component file's `spec:`
+header document is skipped for the pipeline document that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opslint.model.base import Finding, Severity, Span
+from opslint.model.ci import GitlabInclude, GitlabJob, GitlabPipeline, GitlabRule
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand
+from opslint.model.source import SourceFile
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.parsers.yamldoc import (
+    content_span,
+    duplicate_problems,
+    has_tag,
+    scalar_text,
+    script_command,
+)
+
+KEYWORDS = frozenset(
+    {
+        "stages",
+        "variables",
+        "default",
+        "include",
+        "workflow",
+        "image",
+        "services",
+        "before_script",
+        "after_script",
+        "cache",
+        "spec",
+    }
+)
+"""Top-level keys that configure the pipeline rather than name a job."""
+
+SCRIPT_KEYS = ("before_script", "script", "after_script")
+_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+_REFERENCE = "!reference"
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def parse_gitlab(source: SourceFile) -> GitlabPipeline:
+    """Parse a GitLab CI file into a `GitlabPipeline`."""
+    loaded = source.yaml
+    pipeline = GitlabPipeline(source)
+    pipeline.problems.extend(duplicate_problems(loaded))
+    roots = [d.root for d in loaded.documents if d.root is not None]
+    if len(roots) > 1 and isinstance(roots[0], YMap) and "spec" in roots[0]:
+        roots = roots[1:]  # a component's `spec:` header, then the pipeline itself
+    if not roots:
+        return pipeline
+    root = roots[0]
+    if not isinstance(root, YMap):
+        pipeline.problems.append(
+            Finding(
+                root.span.start(),
+                "expected a mapping of keywords and jobs at the top level",
+                code="OP001",
+                name="parse-error",
+                severity=Severity.ERROR,
+            )
+        )
+        return pipeline
+    pipeline.root = root
+    _Parser(source, pipeline).parse(root)
+    return pipeline
+
+
+def has_variable(text: str) -> bool:
+    """True when `text` refers to a CI/CD variable (`$VAR` or `${VAR}`)."""
+    return bool(_VARIABLE.search(text))
+
+
+class _Parser:
+    def __init__(self, source: SourceFile, pipeline: GitlabPipeline) -> None:
+        self.lines = source.lines
+        self.pipeline = pipeline
+
+    def parse(self, root: YMap) -> None:
+        pipeline = self.pipeline
+        stages = root.seq("stages")
+        if stages is not None:
+            pipeline.stages = [item.text for item in stages.scalars() if item.value is not None]
+        self.includes(root.get("include"))
+        pipeline.workflow = root.map("workflow")
+        pipeline.default = root.map("default")
+        self.variables(root.map("variables"), "default")
+        for holder in (root, pipeline.default):
+            if holder is None:
+                continue
+            self.image(holder.get("image"), "gitlab image", "default")
+            self.services(holder.seq("services"), "default")
+            for key in SCRIPT_KEYS:
+                self.scripts(holder.get(key), key, "default")
+        for name, node in root.items():
+            if name in KEYWORDS or not isinstance(node, YMap):
+                continue
+            pipeline.jobs.append(self.job(name, root.key_span(name), node))
+
+    def reference(self, node: YNode) -> bool:
+        return has_tag(node, self.lines, _REFERENCE)
+
+    # -- pieces ----------------------------------------------------------------------
+
+    def includes(self, node: YNode | None) -> None:
+        if node is None:
+            return
+        entries = list(node) if isinstance(node, YSeq) else [node]
+        for entry in entries:
+            if isinstance(entry, YScalar) and entry.value is not None:
+                text = entry.text.strip()
+                remote = bool(_URL.match(text))
+                self.pipeline.includes.append(
+                    GitlabInclude(
+                        text, content_span(entry), not remote, "remote" if remote else "local"
+                    )
+                )
+            elif isinstance(entry, YMap):
+                for how in ("local", "remote", "template", "project", "component"):
+                    value = entry.get(how)
+                    if not isinstance(value, YScalar) or value.value is None:
+                        continue
+                    text = value.text
+                    if how == "project":
+                        files = entry.get("file")
+                        if isinstance(files, YScalar) and files.value is not None:
+                            text = f"{text}:{files.text}"
+                    self.pipeline.includes.append(
+                        GitlabInclude(text.strip(), content_span(value), how == "local", how)
+                    )
+                    break
+
+    def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
+        if mapping is None:
+            return []
+        result: list[EnvVar] = []
+        for name, value in mapping.items():
+            if isinstance(value, YMap):  # {value: ..., description: ...}
+                value = value.get("value") or value
+            key_span = mapping.key_span(name)
+            if isinstance(value, YScalar):
+                text = value.text
+                result.append(
+                    EnvVar(
+                        name,
+                        text,
+                        key_span,
+                        content_span(value),
+                        "gitlab variables",
+                        reference=has_variable(text),
+                        logical=logical,
+                    )
+                )
+            else:
+                result.append(
+                    EnvVar(name, None, key_span, value.span, "gitlab variables", logical=logical)
+                )
+        self.pipeline.env_vars.extend(result)
+        return result
+
+    def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
+        if node is not None and self.reference(node):
+            return None
+        if isinstance(node, YMap):
+            node = node.get("name")
+        if not isinstance(node, YScalar) or not node.text.strip():
+            return None
+        text = node.text.strip()
+        image = ImageRef(
+            text,
+            content_span(node),
+            origin,
+            logical=logical,
+            written=text,
+            dynamic=has_variable(text),
+        )
+        self.pipeline.images.append(image)
+        return image
+
+    def services(self, node: YSeq | None, logical: str) -> list[ImageRef]:
+        if node is None or self.reference(node):
+            return []
+        result = []
+        for index, item in enumerate(node):
+            image = self.image(item, "gitlab service", f"{logical}/service:{index}")
+            if image is not None:
+                result.append(image)
+        return result
+
+    def scripts(self, node: YNode | None, key: str, logical: str) -> list[ShellCommand]:
+        entries: list[YScalar] = []
+
+        def flatten(item: YNode) -> None:
+            if self.reference(item):
+                return  # `!reference [.job, script]`: lines of another job, checked there
+            if isinstance(item, YSeq):  # nested lists from anchors are flattened by GitLab
+                for inner in item:
+                    flatten(inner)
+            elif isinstance(item, YScalar) and item.value is not None:
+                entries.append(item)
+
+        if node is not None:
+            flatten(node)
+        result = [
+            script_command(entry, self.lines, f"gitlab {key}", f"{logical}/{key}:{index}")
+            for index, entry in enumerate(entries)
+        ]
+        self.pipeline.shell_commands.extend(result)
+        return result
+
+    # -- jobs ------------------------------------------------------------------------
+
+    def job(self, name: str, key_span: Span, node: YMap) -> GitlabJob:
+        logical = f"job:{name}"
+        job = GitlabJob(name, key_span, logical, node, hidden=name.startswith("."))
+        job.stage = node.string("stage")
+        image = self.image(node.get("image"), "gitlab image", logical)
+        if image is not None:
+            job.images.append(image)
+        job.images.extend(self.services(node.seq("services"), logical))
+        for key in SCRIPT_KEYS:
+            job.scripts.extend(self.scripts(node.get(key), key, logical))
+        job.env = self.variables(node.map("variables"), logical)
+        environment = node.get("environment")
+        if isinstance(environment, YMap):
+            job.environment_action = environment.string("action")
+            environment = environment.get("name")
+        if isinstance(environment, YScalar) and environment.value is not None:
+            job.environment = environment.text
+            job.environment_span = content_span(environment)
+        when = node.scalar("when")
+        if when is not None and when.value is not None:
+            job.when = when.text
+            job.when_span = content_span(when)
+        rules = node.seq("rules")
+        if rules is not None:
+            for entry in rules.maps():
+                rule = GitlabRule(
+                    entry.span.start().to_line_end(self.lines), condition=entry.string("if")
+                )
+                rule_when = entry.scalar("when")
+                if rule_when is not None and rule_when.value is not None:
+                    rule.when = rule_when.text
+                    rule.when_span = content_span(rule_when)
+                job.rules.append(rule)
+        job.only = node.get("only")
+        job.except_ = node.get("except")
+        extends = node.get("extends")
+        if isinstance(extends, YScalar) and extends.value is not None:
+            job.extends = [extends.text]
+        elif isinstance(extends, YSeq):
+            job.extends = [item.text for item in extends.scalars() if item.value is not None]
+        job.cache = node.get("cache")
+        job.trigger = node.get("trigger")
+        needs = node.get("needs")
+        if isinstance(needs, YSeq):
+            for item in needs:
+                text = scalar_text(item.get("job") if isinstance(item, YMap) else item)
+                if text is not None:
+                    job.needs.append(text)
+        return job

@@ -1,0 +1,110 @@
+"""CI annotation reporters: GitHub Actions workflow commands and GitLab Code Quality.
+
+`github` prints one `::error` / `::warning` / `::notice` command per finding, which the
+Actions runner turns into annotations on the diff. `gitlab` writes the Code Quality JSON
+array that `artifacts: reports: codequality:` expects. Suppressed findings appear in
+neither. Both use the file paths as reported, which are relative to the working directory
+(the checkout) when the files lie below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import IO, Any
+
+from opslint.model.base import Finding, Severity
+from opslint.plugins import hookimpl
+from opslint.report import Report
+from opslint.report.sarif import LineHasher
+
+GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+GITLAB_SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF percent-encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: as data, plus `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(finding: Finding) -> str:
+    """One finding as a GitHub Actions workflow command."""
+    span = finding.span
+    properties = {
+        "file": span.path,
+        "line": str(max(1, span.line)),
+        "endLine": str(max(1, span.end_line, span.line)),
+        "col": str(max(1, span.column)),
+        "endColumn": str(max(1, span.end_column)),
+        "title": f"opslint {finding.code} {finding.name}".rstrip(),
+    }
+    written = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    command = GITHUB_COMMANDS[finding.severity]
+    return f"::{command} {written}::{escape_data(finding.message)}"
+
+
+def write_github(report: Report, stream: IO[str]) -> None:
+    """Every finding as a workflow command, the most severe first.
+
+    The runner shows only the first few annotations of each level per step, so the order
+    puts errors ahead of warnings and notices; within a level, file order.
+    """
+    ordered = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key()))
+    for finding in ordered:
+        stream.write(github_command(finding) + "\n")
+
+
+def gitlab_issues(report: Report) -> list[dict[str, Any]]:
+    """The Code Quality entries of `report`.
+
+    The fingerprint hashes the rule, the path, the line's content hash (the same value as
+    SARIF's `primaryLocationLineHash`), the columns and the message, never the line
+    number, so an entry keeps its identity when lines are added above it. Entries that
+    would still coincide get an occurrence number mixed in.
+    """
+    hasher = LineHasher(report)
+    seen: dict[str, int] = {}
+    issues: list[dict[str, Any]] = []
+    for finding in report.findings:
+        span = finding.span
+        line = max(1, span.line)
+        anchor = hasher(span.path, line) or f"line {line}"
+        parts = (finding.code, span.path, anchor, str(span.column), str(span.end_column))
+        key = "\0".join((*parts, finding.message))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key += f"\0{seen[key]}"
+        issues.append(
+            {
+                "description": f"{finding.code} {finding.name}: {finding.message}",
+                "check_name": finding.code,
+                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+                "severity": GITLAB_SEVERITIES[finding.severity],
+                "location": {"path": span.path, "lines": {"begin": line}},
+            }
+        )
+    return issues
+
+
+@hookimpl
+def opslint_report_formats() -> list[str]:
+    """The formats of this plugin."""
+    return ["github", "gitlab"]
+
+
+@hookimpl
+def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+    """Write the `github` or `gitlab` format."""
+    if format == "github":
+        write_github(report, stream)
+        return True
+    if format == "gitlab":
+        json.dump(gitlab_issues(report), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return True
+    return None

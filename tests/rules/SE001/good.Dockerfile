@@ -1,0 +1,17 @@
+FROM python:3.12-slim
+ARG DB_PASSWORD
+ARG NPM_TOKEN=
+ENV DB_PASSWORD_FILE=/run/secrets/db_password \
+    TOKEN_URL=https://auth.example.com/token \
+    SECRET_NAME=app-secrets \
+    JWT_SECRET_PATH=/etc/app/jwt \
+    TOKEN_TTL=3600 \
+    API_ENDPOINT=https://api.example.com \
+    API_KEY_ID=key-2024-01
+ENV MYSQL_ALLOW_EMPTY_PASSWORD=yes
+ENV POSTGRES_PASSWORD=${POSTGRES_PASSWORD}
+ENV GITHUB_TOKEN=$GITHUB_TOKEN
+ENV CACHE_KEY=deps-v1 PWD=/app
+ENV PASSWORD_MIN_LENGTH=12
+ENV API_TOKEN=<your-api-token> SEARCH_API_KEY=SEARCH_API_KEY_VALUE
+USER app

@@ -1,0 +1,21 @@
+FROM node:22.11-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+# expect: SH001
+RUN npm install
+# expect: SH001
+RUN npm i --omit=dev --no-audit && npm run build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends git \
+# expect: SH001
+    && npm install --legacy-peer-deps \
+    && rm -rf /var/lib/apt/lists/*
+# expect: SH001
+RUN corepack enable; yarn install --production
+# expect: SH001
+RUN NODE_ENV=production yarn
+# expect: SH001
+RUN pnpm install --prod > /dev/null 2>&1 || exit 1
+# expect: SH001
+RUN echo building | tee log && sudo npm install
+USER node

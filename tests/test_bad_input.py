@@ -1,0 +1,293 @@
+"""Hostile and broken input through the real CLI: never a traceback, the run goes on.
+
+Every case puts one bad file next to a valid Dockerfile whose finding (DF101 at line 2)
+must still be reported, and asserts the exit code and the absence of a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opslint.cli import main
+
+VALID = "FROM alpine:3.20\nUSER root\n"
+"""A valid Dockerfile with exactly one DF101 finding (line 2) among DF101/OP001/OP003."""
+SELECT = "DF101,OP001,OP003"
+
+needs_compose = pytest.mark.skipif(
+    importlib.util.find_spec("opslint.parsers.compose") is None,
+    reason="the Compose parser is not in this tree",
+)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.out)
+        return data
+
+    def findings(self, code: str | None = None) -> list[tuple[str, str, int, int]]:
+        return [
+            (f["code"], f["path"], f["line"], f["column"])
+            for f in self.report["findings"]
+            if code is None or f["code"] == code
+        ]
+
+    def message(self, path: str, code: str = "OP001") -> str:
+        found = [f["message"] for f in self.report["findings"] if (f["path"], f["code"]) == (path, code)]
+        assert found, f"no {code} for {path}: {self.report['findings']}"
+        return str(found[0])
+
+
+def check(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+    """`opslint check --format json` in `project`, with the sanity checks every case needs."""
+    (project / "valid").mkdir(exist_ok=True)
+    (project / "valid" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    monkeypatch.chdir(project)
+    code = main(["check", "--isolated", "--format", "json", "--select", SELECT, *args])
+    captured = capsys.readouterr()
+    result = Result(code, captured.out, captured.err)
+    assert "Traceback" not in result.out + result.err
+    assert "internal error" not in result.err
+    assert ("DF101", "valid/Dockerfile", 2, 6) in result.findings(), "the valid file was not checked"
+    return result
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    def runner(*args: str) -> Result:
+        return check(tmp_path, monkeypatch, capsys, *args)
+
+    return runner
+
+
+@needs_compose
+def test_malformed_yaml_in_compose(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n     ports: ['80:80']\n", encoding="utf-8"
+    )
+    result = run(".")
+    assert result.code == 1
+    assert ("OP001", "compose.yaml", 4, 11) in result.findings()
+
+
+def test_unknown_dockerfile_instruction(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.20\nFROBNICATE now\nUSER root\n", encoding="utf-8"
+    )
+    result = run(".")
+    assert result.code == 1
+    assert ("OP001", "Dockerfile", 2, 1) in result.findings()
+    assert "FROBNICATE" in result.message("Dockerfile")
+    # the rest of the file is still checked
+    assert ("DF101", "Dockerfile", 3, 6) in result.findings()
+
+
+def test_binary_dockerfile(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))
+    result = run(".")
+    assert result.code == 1
+    assert ("OP001", "Dockerfile", 1, 1) in result.findings()
+    assert "binary" in result.message("Dockerfile")
+
+
+def test_invalid_utf8(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.20\nRUN echo caf\xe9 ok\n")
+    result = run(".")
+    assert ("OP001", "Dockerfile", 2, 13) in result.findings()
+    assert "UTF-8" in result.message("Dockerfile")
+
+
+def test_utf8_bom_parses_with_right_columns(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"\xef\xbb\xbfFROM alpine:3.20\nUSER root\n")
+    result = run(".")
+    assert result.findings("OP001") == []
+    assert ("DF101", "Dockerfile", 2, 6) in result.findings()
+
+
+@needs_compose
+def test_utf8_bom_in_yaml(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_bytes(b"\xef\xbb\xbfservices:\n  web:\n    image: x\n  web:\n")
+    result = run(".")
+    assert result.findings("OP001") == []
+    assert ("OP003", "compose.yaml", 4, 3) in result.findings()
+
+
+def test_crlf_line_endings(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.20\r\nRUN a \\\r\n  b\r\nUSER root\r\n")
+    result = run(".")
+    assert result.findings("OP001") == []
+    assert ("DF101", "Dockerfile", 4, 6) in result.findings()
+    finding = next(f for f in result.report["findings"] if f["path"] == "Dockerfile")
+    assert finding["end_column"] == 10
+
+
+@needs_compose
+def test_crlf_yaml_duplicate_key_location(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_bytes(b"services:\r\n  web:\r\n    image: a\r\n    image: b\r\n")
+    result = run(".")
+    assert ("OP003", "compose.yaml", 4, 5) in result.findings()
+
+
+def test_empty_dockerfile(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"")
+    result = run(".")
+    assert result.code == 1  # the valid file's finding
+    assert [f for f in result.findings() if f[1] == "Dockerfile"] == []
+
+
+@needs_compose
+def test_empty_compose(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_bytes(b"")
+    (tmp_path / "docker-compose.yml").write_text("# only a comment\n", encoding="utf-8")
+    result = run(".")
+    assert [f for f in result.findings() if f[1].endswith(("compose.yaml", ".yml"))] == []
+
+
+def _big_yaml(path: Path, size: int) -> None:
+    line = "  key{0:08d}: value value value value value value value value\n"
+    count = size // len(line.format(0)) + 1
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("services:\n")
+        for index in range(count):
+            handle.write(line.format(index))
+
+
+def test_ten_megabyte_yaml(tmp_path: Path, run: Any) -> None:
+    _big_yaml(tmp_path / "compose.yaml", 10 * 1024 * 1024)
+    _big_yaml(tmp_path / "values.yaml", 10 * 1024 * 1024)
+    started = time.perf_counter()
+    result = run(".")
+    assert time.perf_counter() - started < 30
+    # a file of a known kind is reported, one of unknown kind is noted; neither is read whole
+    assert "max-file-size" in result.message("compose.yaml")
+    notes = result.report["notes"]
+    assert any("values.yaml" in note and "max-file-size" in note for note in notes)
+
+
+def test_max_file_size_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".opslint.toml").write_text("max-file-size = 40\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n" * 5, encoding="utf-8")
+    (tmp_path / "valid").mkdir()
+    (tmp_path / "valid" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--format", "json", "--select", SELECT, "."])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    messages = {(f["path"], f["code"]): f["message"] for f in report["findings"]}
+    assert "max-file-size" in messages[("Dockerfile", "OP001")]
+    assert ("valid/Dockerfile", "DF101") in messages
+
+
+@needs_compose
+def test_deep_nesting(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8"
+    )
+    result = run(".")
+    assert "depth" in result.message("compose.yaml")
+
+
+def test_deep_nesting_of_unknown_kind_is_skipped(tmp_path: Path, run: Any) -> None:
+    text = "".join("  " * depth + f"k{depth}:\n" for depth in range(10_000))
+    (tmp_path / "deep.yaml").write_text(text, encoding="utf-8")
+    result = run(".")
+    assert [f for f in result.findings() if f[1] == "deep.yaml"] == []
+
+
+@needs_compose
+def test_billion_laughs(tmp_path: Path, run: Any) -> None:
+    text = 'x-lol: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for name in "bcdefghi":
+        text += f"x-{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    (tmp_path / "compose.yaml").write_text(text + "services: {}\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = run(".")
+    assert time.perf_counter() - started < 5
+    assert "alias bomb" in result.message("compose.yaml")
+
+
+def test_symlink_loops(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "up").symlink_to("..", target_is_directory=True)
+    (tmp_path / "self").symlink_to("self")
+    result = run(".")
+    assert result.code == 1
+    notes = result.report["notes"]
+    assert any(note.startswith("a/up") and "loop" in note for note in notes), notes
+    assert any(note.startswith("self") and "symlink" in note for note in notes), notes
+    assert all("\n" not in note for note in notes)
+    assert result.err.count("note:") == len(notes)
+
+
+def test_self_referencing_symlink_named_on_the_command_line(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "Dockerfile").symlink_to("Dockerfile")
+    result = run("Dockerfile", "valid")
+    assert any("symlink" in note for note in result.report["notes"])
+
+
+def test_unreadable_files(tmp_path: Path, run: Any) -> None:
+    # a FIFO and a folder named like a Dockerfile fail to read even for root
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "Dockerfile")
+    (tmp_path / "folder" / "Dockerfile").mkdir(parents=True)
+    started = time.perf_counter()
+    result = run(".", "fifo/Dockerfile")
+    assert time.perf_counter() - started < 10
+    assert "regular file" in result.message("fifo/Dockerfile")
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="permission bits do not stop root from reading (the FIFO case covers root)",
+)
+def test_chmod_000(tmp_path: Path, run: Any) -> None:
+    target = tmp_path / "Dockerfile"
+    target.write_text(VALID, encoding="utf-8")
+    target.chmod(0)
+    try:
+        result = run(".")
+        assert "cannot read" in result.message("Dockerfile")
+    finally:
+        target.chmod(0o644)
+
+
+@needs_compose
+def test_duplicate_keys(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    image: nginx:1.28\n", encoding="utf-8"
+    )
+    result = run(".")
+    assert result.code == 1
+    assert ("OP003", "compose.yaml", 4, 5) in result.findings()
+    assert "line 3" in result.message("compose.yaml", "OP003")
+
+
+def test_text_output_of_bad_files_has_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM a\x00\x00")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Dockerfile").write_bytes(b"FROM alpine:3.20\nRUN \xff\n")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--isolated", "."])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "Dockerfile:1:1 OP001 parse-error binary" in out
+    assert "sub/Dockerfile:2:5 OP001 parse-error invalid UTF-8" in out

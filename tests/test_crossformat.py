@@ -1,0 +1,277 @@
+"""The cross-format rules SE001 and SH001: exact positions, and their building blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_engine
+from opslint.rules.crossformat.hardcoded_secret import is_literal_secret, is_secret_name
+from opslint.rules.crossformat.lockfile_install import problems, split_commands
+
+from opslint.config import Config
+from opslint.model.base import Finding, Span
+
+
+def check(tmp_path: Path, text: str, code: str, config: Config | None = None) -> list[Finding]:
+    path = tmp_path / "Dockerfile"
+    path.write_text(text, encoding="utf-8")
+    report = run_engine([path], select=(code,), kind="dockerfile", config=config)
+    return [f for f in report.findings if f.code == code]
+
+
+def where(finding: Finding) -> tuple[int, int, int, int]:
+    span = finding.span
+    return (span.line, span.column, span.end_line, span.end_column)
+
+
+# --- SE001 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DB_PASSWORD",
+        "MYSQL_ROOT_PASSWORD",
+        "PASSWD",
+        "REDIS_PASS",
+        "MYSQL_PWD",
+        "GITHUB_TOKEN",
+        "NPM_AUTH_TOKEN",
+        "CLIENT_SECRET",
+        "API_KEY",
+        "APIKEY",
+        "apiKey",
+        "x-api-key",
+        "PRIVATE_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "SECRET_KEY_BASE",
+        "GOOGLE_CREDENTIALS",
+        "SSH_PASSPHRASE",
+    ],
+)
+def test_secret_names(name: str) -> None:
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PASSWORD_FILE",
+        "TOKEN_URL",
+        "SECRET_NAME",
+        "JWT_SECRET_PATH",
+        "TOKEN_ENDPOINT",
+        "TOKEN_TTL",
+        "API_KEY_ID",
+        "AWS_ACCESS_KEY_ID",
+        "PASSWORD_MIN_LENGTH",
+        "CACHE_KEY",
+        "PWD",
+        "KEY",
+        "USER",
+        "TOKENIZER",
+        "PASSENGER_APP_ENV",
+    ],
+)
+def test_not_secret_names(name: str) -> None:
+    assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        ("hunter2", True),
+        ("changeme", True),
+        ("  ", False),
+        ("yes", False),
+        ("false", False),
+        ("${DB_PASSWORD}", False),
+        ("${DB_PASSWORD:-}", False),
+        ("$CI_JOB_TOKEN", False),
+        ("${{ secrets.TOKEN }}", False),
+        ("{{ .Values.token }}", False),
+        ("$(TOKEN)", False),
+        ("Bearer ${TOKEN}", False),
+        ("/run/secrets/db_password", False),
+        ("vault:secret/data/app#password", False),
+    ],
+)
+def test_literal_values(value: str, literal: bool) -> None:
+    assert is_literal_secret(value) is literal
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "literal"),
+    [
+        ("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL", False),
+        ("ETCD_DISCOVERY_TOKEN", "INSERT_ETCD_DISCOVERY_TOKEN", False),
+        ("API_TOKEN", "<your-api-token>", False),
+        ("API_TOKEN", "__API_TOKEN__", False),
+        ("API_TOKEN", "#{ApiToken}#", False),
+        ("DB_PASSWORD", "PASSWORD", True),
+        ("DB_PASSWORD", "password", True),
+        ("API_TOKEN", "SOMETHING_ELSE", True),
+    ],
+)
+def test_substitution_markers(name: str, value: str, literal: bool) -> None:
+    assert is_literal_secret(value, name) is literal
+
+
+def test_secret_points_at_the_value_inside_quotes(tmp_path: Path) -> None:
+    findings = check(
+        tmp_path,
+        'FROM alpine:3.20\nENV A=1 DB_PASSWORD="s3cret" B=2\nARG TOKEN=abc123\n',
+        "SE001",
+    )
+    assert [where(f) for f in findings] == [(2, 22, 2, 28), (3, 11, 3, 17)]
+    assert findings[0].message.startswith("`DB_PASSWORD` is set to a literal secret")
+    assert "s3cret" not in findings[0].message
+    assert findings[0].logical == "stage:0"
+
+
+def test_secret_on_a_continuation_line(tmp_path: Path) -> None:
+    text = "FROM alpine:3.20\nENV APP=web \\\n    API_TOKEN=t0k3n-value \\\n    LEVEL=info\n"
+    findings = check(tmp_path, text, "SE001")
+    assert [where(f) for f in findings] == [(3, 15, 3, 26)]
+
+
+def test_credential_patterns_whatever_the_name(tmp_path: Path) -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "ENV AWS_KEY=AKIAZ7XQ3MPLE4WR2NQT\n"
+        "ENV CLONE_URL=https://oauth2:glpat-abcdefghij0123456789@gitlab.example.com/x.git\n"
+        "ENV SLACK_HOOK=xoxb-1234567890-abcdefghij\n"
+        'ENV KEY_PEM="-----BEGIN RSA PRIVATE KEY-----"\n'
+        "ENV NOTE=AKIA_is_how_aws_ids_begin\n"
+    )
+    findings = check(tmp_path, text, "SE001")
+    assert [where(f) for f in findings] == [
+        (2, 13, 2, 33),
+        (3, 30, 3, 56),
+        (4, 16, 4, 42),
+        (5, 14, 5, 45),
+    ]
+    assert "an AWS access key ID" in findings[0].message
+    assert "a GitLab token" in findings[1].message
+    assert "glpat-" not in findings[1].message
+    assert "a Slack token" in findings[2].message
+    assert "a private key" in findings[3].message
+
+
+def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "ARG NPM_TOKEN\n"
+        "ENV DB_PASSWORD=\n"
+        "ENV DB_PASSWORD=${DB_PASSWORD}\n"
+        "ENV REDIS_PASSWORD=$REDIS_PASSWORD\n"
+    )
+    assert check(tmp_path, text, "SE001") == []
+
+
+# --- SH001 ------------------------------------------------------------------------------
+
+
+def test_split_commands() -> None:
+    script = (
+        "apt-get update && apt-get install -y x; echo 'a && b' | tee f\n"
+        "npm install > /dev/null 2>&1 || true # npm install again\n"
+        'X=1 sudo -E npm "install" \\\n  --omit=dev'
+    )
+    commands = [[w.text for w in command] for command in split_commands(script)]
+    assert commands == [
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "x"],
+        ["echo", "a && b"],
+        ["tee", "f"],
+        ["npm", "install"],
+        ["true"],
+        ["X=1", "sudo", "-E", "npm", "install", "--omit=dev"],
+    ]
+    quoted = split_commands(script)[-1][4]
+    assert script[quoted.start : quoted.end] == '"install"'
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        ("npm install", ["install"]),
+        ("npm i --no-audit --omit=dev", ["i"]),
+        ("npm --prefix /app install", ["install"]),
+        ("cd app && npm install && npm test", ["install"]),
+        ("if [ -f x ]; then npm install; fi", ["install"]),
+        ("yarn", ["yarn"]),
+        ("yarn --production", ["yarn"]),
+        ("yarn install --check-files", ["install"]),
+        ("pnpm i", ["i"]),
+        ("pnpm install --frozen-lockfile=false", ["install"]),
+        ("npm ci", []),
+        ("npm install express", []),
+        ("npm i -D typescript@5", []),
+        ("npm install -g", []),
+        ("npm run install", []),
+        ("yarn build", []),
+        ("yarn --frozen-lockfile", []),
+        ("yarn install --immutable", []),
+        ("pnpm install --frozen-lockfile", []),
+        ("pnpm add react", []),
+        ("echo npm install", []),
+        ("pip install -r requirements.txt", []),
+    ],
+)
+def test_lockfile_problems(script: str, words: list[str]) -> None:
+    assert [p.word.text for p in problems(script)] == words
+
+
+@pytest.mark.parametrize(
+    ("script", "found"),
+    [
+        ("pip install -r requirements.txt", True),
+        ("pip3 install --no-cache-dir -rrequirements.txt", True),
+        ("python3 -m pip install --requirement=requirements/prod.txt", True),
+        ("/usr/local/bin/pip install -r req.txt", True),
+        ("pip install --require-hashes -r requirements.txt", False),
+        ("pip install flask==3.0.3", False),
+        ("python -m venv .venv", False),
+    ],
+)
+def test_pip_problems_only_with_the_option(script: str, found: bool) -> None:
+    assert list(problems(script)) == []
+    assert bool(list(problems(script, pip_require_hashes=True))) is found
+
+
+def test_npm_install_points_at_install_and_offers_ci(tmp_path: Path) -> None:
+    text = (
+        "FROM node:22.11-bookworm-slim\n"
+        "RUN apt-get update \\\n"
+        "    && npm install --omit=dev \\\n"
+        "    && npm run build\n"
+        "RUN yarn install\n"
+        'RUN ["npm", "install"]\n'
+    )
+    findings = check(tmp_path, text, "SH001")
+    assert [where(f) for f in findings] == [(3, 12, 3, 19), (5, 10, 5, 17), (6, 5, 6, 23)]
+    fix = findings[0].fix
+    assert fix is not None
+    assert [(e.span, e.text) for e in fix.edits] == [
+        (Span(findings[0].span.path, 3, 12, 3, 19), "ci")
+    ]
+    assert findings[1].fix is None  # yarn: the flag depends on the Yarn version
+    assert findings[2].fix is None  # exec form: no verbatim position for the word
+    assert findings[0].logical == "stage:0"
+
+
+def test_heredoc_script(tmp_path: Path) -> None:
+    text = "FROM node:22.11-bookworm-slim\nRUN <<EOF\nset -e\n  npm install\nEOF\n"
+    findings = check(tmp_path, text, "SH001")
+    assert [where(f) for f in findings] == [(4, 7, 4, 14)]
+
+
+def test_pip_option_from_config(tmp_path: Path) -> None:
+    text = "FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n"
+    assert check(tmp_path, text, "SH001") == []
+    config = Config(root=tmp_path, rule_options={"SH001": {"pip-require-hashes": True}})
+    findings = check(tmp_path, text, "SH001", config=config)
+    assert [where(f) for f in findings] == [(2, 9, 2, 16)]
+    assert "--require-hashes" in findings[0].message

@@ -1,0 +1,18 @@
+"""docs/rules/ is generated from the docstrings; this fails when it is stale."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from opslint.docs import rendered_pages
+from test_rule_docs import RULES
+
+
+def test_rule_pages_are_current() -> None:
+    folder = ROOT / "docs" / "rules"
+    expected = rendered_pages(RULES)
+    on_disk = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
+    stale = sorted(name for name in expected if on_disk.get(name) != expected[name])
+    extra = sorted(set(on_disk) - set(expected))
+    assert not stale and not extra, (
+        f"regenerate with `python -m opslint.docs` (stale: {stale}, extra: {extra})"
+    )

@@ -1,0 +1,61 @@
+"""A Dockerfile-only run never imports the YAML, HCL, schema or SARIF machinery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("yaml", "_yaml", "hcl2", "lark", "jsonschema", "sarif_om", "ruamel")
+DOCKERFILE = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n"
+
+
+def imported_modules(cwd: Path, *args: str) -> set[str]:
+    """Top-level names of every module `opslint *args` imports, from `-X importtime`."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "opslint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            module = line.rsplit("|", 1)[1].strip()
+            names.add(module.split(".", 1)[0])
+    assert "opslint" in names
+    return names
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_dockerfile_run_stays_light(tmp_path: Path, output: str) -> None:
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    names = imported_modules(tmp_path, "check", "--format", output, "Dockerfile")
+    assert not names & set(HEAVY), sorted(names & set(HEAVY))
+
+
+def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from opslint.cli import main\n"
+        "code = main(['check', '--quiet', 'Dockerfile'])\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(code, heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1].endswith(" []"), done.stdout
+
+
+def test_a_yaml_run_does_load_yaml(tmp_path: Path) -> None:
+    """The check above is meaningful: the same probe sees YAML when a YAML file is checked."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x:1\n", encoding="utf-8")
+    names = imported_modules(tmp_path, "check", "compose.yaml")
+    assert "yaml" in names
