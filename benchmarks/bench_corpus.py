@@ -111,7 +111,8 @@ def print_table(rows: list[Row]) -> None:
     print("-" * len(header))
     for row in rows:
         seconds = f"{row.seconds:8.2f}" if row.seconds is not None else "       -"
-        print(f"{row.tool:<9} {row.scope:<13} {row.files!s:>15} {row.findings!s:>9} {seconds}  {row.note}")
+        files, found = str(row.files), str(row.findings)
+        print(f"{row.tool:<9} {row.scope:<13} {files:>15} {found:>9} {seconds}  {row.note}")
 
 
 def main() -> int:

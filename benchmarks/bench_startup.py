@@ -97,7 +97,9 @@ def main() -> int:
     print(f"  median {statistics.median(warm) * 1000:7.1f} ms")
     print(f"  min    {min(warm) * 1000:7.1f} ms")
     print(f"  max    {max(warm) * 1000:7.1f} ms")
-    print(f"without bytecode (every module compiled): median {statistics.median(cold) * 1000:.1f} ms")
+    print(
+        f"without bytecode (every module compiled): median {statistics.median(cold) * 1000:.1f} ms"
+    )
     print(f"python -c pass: median {floor * 1000:.1f} ms")
     top = {name.split(".", 1)[0] for _, name in rows}
     print(f"modules imported: {len(rows)}; slowest top-level imports:")

@@ -47,12 +47,16 @@ class Result:
         ]
 
     def message(self, path: str, code: str = "OP001") -> str:
-        found = [f["message"] for f in self.report["findings"] if (f["path"], f["code"]) == (path, code)]
+        found = [
+            f["message"] for f in self.report["findings"] if (f["path"], f["code"]) == (path, code)
+        ]
         assert found, f"no {code} for {path}: {self.report['findings']}"
         return str(found[0])
 
 
-def check(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+def check(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> Result:
     """`opslint check --format json` in `project`, with the sanity checks every case needs."""
     (project / "valid").mkdir(exist_ok=True)
     (project / "valid" / "Dockerfile").write_text(VALID, encoding="utf-8")
@@ -62,7 +66,9 @@ def check(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     result = Result(code, captured.out, captured.err)
     assert "Traceback" not in result.out + result.err
     assert "internal error" not in result.err
-    assert ("DF101", "valid/Dockerfile", 2, 6) in result.findings(), "the valid file was not checked"
+    assert ("DF101", "valid/Dockerfile", 2, 6) in result.findings(), (
+        "the valid file was not checked"
+    )
     return result
 
 
@@ -120,7 +126,9 @@ def test_utf8_bom_parses_with_right_columns(tmp_path: Path, run: Any) -> None:
 
 @needs_compose
 def test_utf8_bom_in_yaml(tmp_path: Path, run: Any) -> None:
-    (tmp_path / "compose.yaml").write_bytes(b"\xef\xbb\xbfservices:\n  web:\n    image: x\n  web:\n")
+    (tmp_path / "compose.yaml").write_bytes(
+        b"\xef\xbb\xbfservices:\n  web:\n    image: x\n  web:\n"
+    )
     result = run(".")
     assert result.findings("OP001") == []
     assert ("OP003", "compose.yaml", 4, 3) in result.findings()
@@ -137,7 +145,9 @@ def test_crlf_line_endings(tmp_path: Path, run: Any) -> None:
 
 @needs_compose
 def test_crlf_yaml_duplicate_key_location(tmp_path: Path, run: Any) -> None:
-    (tmp_path / "compose.yaml").write_bytes(b"services:\r\n  web:\r\n    image: a\r\n    image: b\r\n")
+    (tmp_path / "compose.yaml").write_bytes(
+        b"services:\r\n  web:\r\n    image: a\r\n    image: b\r\n"
+    )
     result = run(".")
     assert ("OP003", "compose.yaml", 4, 5) in result.findings()
 
@@ -178,7 +188,9 @@ def test_ten_megabyte_yaml(tmp_path: Path, run: Any) -> None:
     assert any("values.yaml" in note and "max-file-size" in note for note in notes)
 
 
-def test_max_file_size_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_file_size_from_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".opslint.toml").write_text("max-file-size = 40\n", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n" * 5, encoding="utf-8")
     (tmp_path / "valid").mkdir()

@@ -210,10 +210,10 @@ def test_default_path_is_the_current_folder(cli: Cli) -> None:
     assert "Dockerfile:2:6 DF101" in cli.out
 
 
-def test_missing_path_is_a_note(cli: Cli) -> None:
+def test_missing_path_is_a_usage_error(cli: Cli) -> None:
     cli.write("Dockerfile", CLEAN)
-    assert cli("check", "--select", "DF101", "nope", "Dockerfile") == 0
-    assert "note: nope: no such file or directory" in cli.err
+    assert cli("check", "--select", "DF101", "nope", "Dockerfile") == 2
+    assert "opslint: error: no such file or directory: nope" in cli.err
 
 
 def test_format_from_environment(cli: Cli) -> None:

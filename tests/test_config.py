@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli import CLEAN, NO_HEALTHCHECK, OFF_RULE, ROOT_USER, Cli
 
 from opslint.config import Config, ConfigError, discover, from_mapping
 from opslint.model.base import Severity
-from test_cli import CLEAN, NO_HEALTHCHECK, OFF_RULE, ROOT_USER, Cli
 
 OPTIONS_RULE = '''
 from collections.abc import Iterator
@@ -131,7 +131,11 @@ def test_explicit_config_and_isolated(cli: Cli) -> None:
 
 def test_select_ignore_extend_select_and_prefixes(cli: Cli) -> None:
     cli.write("Dockerfile", "FROM alpine\nUSER root\n")
-    everything = {("DF101", "Dockerfile", 2), ("DF102", "Dockerfile", 1), ("IM001", "Dockerfile", 1)}
+    everything = {
+        ("DF101", "Dockerfile", 2),
+        ("DF102", "Dockerfile", 1),
+        ("IM001", "Dockerfile", 1),
+    }
     assert everything <= found(cli, "--isolated", ".")
     assert found(cli, "--isolated", "--select", "DF", ".") == {
         ("DF101", "Dockerfile", 2),
@@ -140,7 +144,9 @@ def test_select_ignore_extend_select_and_prefixes(cli: Cli) -> None:
     assert found(cli, "--isolated", "--select", "DF", "--ignore", "DF102", ".") == {
         ("DF101", "Dockerfile", 2)
     }
-    assert found(cli, "--isolated", "--select", "non-root-user", ".") == {("DF101", "Dockerfile", 2)}
+    assert found(cli, "--isolated", "--select", "non-root-user", ".") == {
+        ("DF101", "Dockerfile", 2)
+    }
     assert found(cli, "--isolated", "--select", "DF101", "--extend-select", "IM", ".") == {
         ("DF101", "Dockerfile", 2),
         ("IM001", "Dockerfile", 1),
@@ -173,7 +179,8 @@ def test_per_file_ignores(cli: Cli) -> None:
     cli.write("legacy.Dockerfile", ROOT_USER)
     cli.write(
         ".opslint.toml",
-        "select = ['DF101']\n[per-file-ignores]\n'svc/a/*' = ['DF']\n'*.Dockerfile' = ['non-root-user']\n",
+        "select = ['DF101']\n[per-file-ignores]\n'svc/a/*' = ['DF']\n"
+        "'*.Dockerfile' = ['non-root-user']\n",
     )
     assert found(cli, ".") == {("DF101", "svc/b/Dockerfile", 2)}
     # globs are anchored at the config's folder, wherever the run starts
@@ -184,7 +191,9 @@ def test_per_file_ignores(cli: Cli) -> None:
 
 def test_severity_overrides(cli: Cli) -> None:
     cli.write("Dockerfile", ROOT_USER)
-    cli.write(".opslint.toml", "select = ['DF101']\nfail-on = 'warning'\n[severity]\nDF101 = 'info'\n")
+    cli.write(
+        ".opslint.toml", "select = ['DF101']\nfail-on = 'warning'\n[severity]\nDF101 = 'info'\n"
+    )
     assert cli("check", "--format", "json", ".") == 0
     data = json.loads(cli.out)
     assert data["findings"][0]["severity"] == "info"
@@ -216,7 +225,9 @@ def test_exclude_and_extend_exclude(cli: Cli) -> None:
     cli.write("keep/Dockerfile", ROOT_USER)
     cli.write("vendor/Dockerfile", ROOT_USER)
     cli.write("build/out/Dockerfile", ROOT_USER)
-    cli.write(".opslint.toml", "select = ['DF101']\nexclude = ['vendor/']\nextend-exclude = ['out']\n")
+    cli.write(
+        ".opslint.toml", "select = ['DF101']\nexclude = ['vendor/']\nextend-exclude = ['out']\n"
+    )
     assert found(cli, ".") == {("DF101", "keep/Dockerfile", 2)}
     # a file named on the command line is checked unless --force-exclude
     assert found(cli, "vendor/Dockerfile") == {("DF101", "vendor/Dockerfile", 2)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED, run_engine
+
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile
 from opslint.model.source import SourceFile
@@ -109,7 +109,10 @@ def test_heredoc_basic_and_following_instruction() -> None:
 
 
 def test_heredoc_dash_strips_tabs_and_quoted_delimiter() -> None:
-    text = "FROM alpine:3.20\nRUN <<-'END'\n\techo $HOME\n\tEND\nCOPY <<\"CONF\" /etc/x.conf\nk=v\nCONF\n"
+    text = (
+        "FROM alpine:3.20\nRUN <<-'END'\n\techo $HOME\n\tEND\n"
+        'COPY <<"CONF" /etc/x.conf\nk=v\nCONF\n'
+    )
     df = parse(text)
     run, copy = df.instructions[1], df.instructions[2]
     assert run.heredocs[0].delimiter == "END"
@@ -149,7 +152,10 @@ def test_unterminated_heredoc_is_a_problem() -> None:
 
 
 def test_escape_directive_backtick() -> None:
-    text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n    c:\\\nUSER app\n"
+    text = (
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        "RUN dir `\n    c:\\\nUSER app\n"
+    )
     df = parse(text)
     assert df.escape == "`"
     assert df.directives == {"escape": "`"}

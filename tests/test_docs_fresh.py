@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import ROOT
-from opslint.docs import rendered_pages
 from test_rule_docs import RULES
+
+from opslint.docs import rendered_pages
 
 
 def test_rule_pages_are_current() -> None:

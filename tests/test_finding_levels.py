@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_engine
+
 from opslint.config import Config
 from opslint.model.base import Severity
 

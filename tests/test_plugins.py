@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_cli import CLEAN, Cli
 
@@ -29,19 +29,17 @@ def no_sudo(instruction: Instruction) -> None:
 '''
 
 
-def _pip_install(target: Path) -> subprocess.CompletedProcess[str]:
+def _pip_install(target: Path, package: Path) -> subprocess.CompletedProcess[str]:
     base = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
     done = subprocess.run(
-        [*base, "--no-build-isolation", str(PLUGIN_PACKAGE)],
+        [*base, "--no-build-isolation", str(package)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     if done.returncode != 0:
         # an older setuptools without `wheel` cannot build in place: let pip bring its own
-        done = subprocess.run(
-            [*base, str(PLUGIN_PACKAGE)], capture_output=True, text=True, timeout=300
-        )
+        done = subprocess.run([*base, str(package)], capture_output=True, text=True, timeout=300)
     return done
 
 
@@ -53,7 +51,10 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     against the same virtual environment never see the plugin's extra rule and kind.
     """
     target = tmp_path_factory.mktemp("plugin-site")
-    done = _pip_install(target)
+    # build from a copy, so the build leaves nothing behind in the source tree
+    package = tmp_path_factory.mktemp("plugin-src") / "pkg"
+    shutil.copytree(PLUGIN_PACKAGE, package, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    done = _pip_install(target, package)
     if done.returncode != 0:
         pytest.fail(f"pip could not install the example plugin:\n{done.stdout}\n{done.stderr}")
     assert (target / "opslint_example_plugin" / "__init__.py").is_file()
@@ -187,11 +188,7 @@ def test_a_crashing_rule_is_a_note(cli: Cli) -> None:
 
 def test_scanned_python_files_are_never_executed(cli: Cli) -> None:
     marker = cli.folder / "EXECUTED"
-    payload = (
-        "from pathlib import Path\n"
-        f"Path({str(marker)!r}).write_text('ran')\n"
-        + ASSERT_RULE
-    )
+    payload = f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n" + ASSERT_RULE
     for name in ("rules/evil.py", "opslint_rules.py", "conftest.py", "plugins/__init__.py"):
         cli.write(name, payload)
     cli.write("pyproject.toml", "[project]\nname = 'victim'\n")

@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-BAD = "FROM python\nCMD [\"python\", \"-m\", \"http.server\"]\n"
-FIXED = "FROM python:3.12-slim\nUSER 10001\nCMD [\"python\", \"-m\", \"http.server\"]\n"
+BAD = 'FROM python\nCMD ["python", "-m", "http.server"]\n'
+FIXED = 'FROM python:3.12-slim\nUSER 10001\nCMD ["python", "-m", "http.server"]\n'
 
 
 def test_hook_definitions() -> None:
-    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hooks = {
+        hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    }
     assert set(hooks) == {"opslint", "opslint-fix"}
     assert hooks["opslint"]["entry"] == "opslint check --force-exclude"
     assert hooks["opslint-fix"]["entry"] == "opslint fix --force-exclude"

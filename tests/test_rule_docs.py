@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from opslint.plugins import PluginManager
 from opslint.rule import DOC_SECTIONS, Rule, make_rule
 

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_engine
 
 FIXTURES = ROOT / "tests" / "rules"

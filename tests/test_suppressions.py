@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_cli import Cli
 
 from opslint.model.source import Document, SourceFile
 from opslint.suppressions import comment_suppressions, split_codes
-from test_cli import Cli
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 def run(
     cli: Cli, text: str, select: str = "DF101,OP002", name: str = "Dockerfile"
-) -> dict[str, list[tuple[str, int]]]:
+) -> dict[str, list[Any]]:
     cli.write(name, text)
     cli("check", "--isolated", "--select", select, "--format", "json", ".")
     data = json.loads(cli.out)
@@ -43,10 +44,7 @@ def test_same_line(cli: Cli) -> None:
 
 
 def test_same_line_does_not_reach_the_next_line(cli: Cli) -> None:
-    text = (
-        "services:\n  a:\n    image: nginx  # opslint: ignore[IM001] x\n"
-        "  b:\n    image: redis\n"
-    )
+    text = "services:\n  a:\n    image: nginx  # opslint: ignore[IM001] x\n  b:\n    image: redis\n"
     result = run(cli, text, "IM001,OP002", "compose.yaml")
     assert result["findings"] == [("IM001", 5)]
 

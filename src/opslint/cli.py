@@ -163,6 +163,9 @@ def _open_output(path: Path | None) -> Iterator[IO[str]]:
 def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     """`opslint check`."""
     paths = args.paths or [Path()]
+    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     config = load_config(args, paths)
     session = make_session(config, args.kind, args.force_exclude)
     if args.format not in session.plugins.report_formats():

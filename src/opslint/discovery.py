@@ -71,8 +71,8 @@ class Walker:
 
     def gitignores_above(self, folder: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
         """The .gitignore files of the folders above `folder`, up to the repository root."""
-        if not self.respect_gitignore:
-            return []
+        if not self.respect_gitignore or (folder / ".git").exists():
+            return []  # a repository root: ignore files above it do not apply
         found: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
         for parent in folder.absolute().parents:
             spec = self.read_gitignore(parent)

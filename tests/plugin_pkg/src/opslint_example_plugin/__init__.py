@@ -19,7 +19,9 @@ from opslint.model.facets import EnvVar
 from opslint.model.source import Document, SourceFile
 
 KIND = "dotenv"
-_ASSIGNMENT = re.compile(r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
+_ASSIGNMENT = re.compile(
+    r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$"
+)
 _SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^(|changeme|change-me|xxx+|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$")
 
