@@ -33,11 +33,6 @@ KEY_QUALIFIERS = frozenset(
 )
 """Name parts that make a following `KEY` a secret (`API_KEY`, `PRIVATE_KEY`, ...)."""
 
-SECRET_TAILS = frozenset(
-    {"KEY", "VALUE", "BASE", "STRING", "DATA", "B64", "BASE64", "PLAIN", "PLAINTEXT", "RAW"}
-)
-"""Parts that may follow a secret word and still name the secret itself (`SECRET_KEY_BASE`)."""
-
 BOOLEANS = frozenset(
     {"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "none", "null", "~"}
 )
@@ -101,27 +96,84 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
-def is_secret_name(name: str) -> bool:
-    """True when the name ends in a secret word, optionally followed by `SECRET_TAILS`.
+NON_SECRET_SUFFIXES = frozenset(
+    {
+        "FILE",
+        "PATH",
+        "DIR",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "HOST",
+        "PORT",
+        "NAME",
+        "ID",
+        "IDS",
+        "TTL",
+        "TIMEOUT",
+        "EXPIRY",
+        "EXPIRES",
+        "EXPIRATION",
+        "LIFETIME",
+        "AGE",
+        "TYPE",
+        "LENGTH",
+        "SIZE",
+        "COUNT",
+        "ENABLED",
+        "DISABLED",
+        "REQUIRED",
+        "ENV",
+        "VAR",
+        "REF",
+        "ARN",
+        "VERSION",
+        "HEADER",
+        "PREFIX",
+        "SUFFIX",
+        "FORMAT",
+        "POLICY",
+        "MODE",
+        "FIELD",
+        "PARAM",
+        "LOCATION",
+        "PROVIDER",
+        "STORE",
+        "VAULT",
+        "ALGORITHM",
+        "ALG",
+        "ISSUER",
+        "AUDIENCE",
+        "SCOPE",
+        "SCOPES",
+        "METHOD",
+        "USER",
+        "USERNAME",
+        "LOGIN",
+        "EMAIL",
+    }
+)
+"""Last words that say a secret-sounding name holds something else (`PASSWORD_FILE`)."""
 
-    `DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `apiKey` and `SECRET_KEY_BASE`
-    qualify; `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `JWT_SECRET_PATH`,
-    `TOKEN_TTL` and `API_KEY_ID` do not, since their last word says the value is
-    something else (a file, an address, a name, a duration, an identifier).
+
+def is_secret_name(name: str) -> bool:
+    """True when a secret word appears in the name and its last word does not say otherwise.
+
+    `DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `apiKey`, `SECRET_KEY_BASE`
+    and `SECRET_BLAH` qualify; `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`,
+    `JWT_SECRET_PATH`, `TOKEN_TTL` and `API_KEY_ID` do not, since their last word says the
+    value is something else (a file, an address, a name, a duration, an identifier).
     """
     parts = name_parts(name)
     if parts in (["PWD"], ["PASS"]):  # the shell's working directory; a bare flag word
         return False
-    end = len(parts)
-    while end > 0:
-        word = parts[end - 1]
-        if word in SECRET_WORDS or (word == "PWD" and end > 1):
+    if not parts or parts[-1] in NON_SECRET_SUFFIXES:
+        return False
+    for index, word in enumerate(parts):
+        if word in SECRET_WORDS or (word == "PWD" and index > 0):
             return True
-        if word == "KEY" and end > 1 and parts[end - 2] in KEY_QUALIFIERS:
+        if word == "KEY" and index > 0 and parts[index - 1] in KEY_QUALIFIERS:
             return True
-        if word not in SECRET_TAILS:
-            return False
-        end -= 1
     return False
 
 
@@ -198,7 +250,13 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS, ...), and any value
     that matches a well-known credential format (AWS access key IDs `AKIA...`, GitHub
     tokens `ghp_...`, GitLab tokens `glpat-...`, Slack tokens `xoxb-...`, PEM private
-    keys), whatever the variable is called.
+    keys), whatever the variable is called. A secret word anywhere in the name counts
+    (`SECRET_BLAH`, as kube-linter's env-var-secret reads it) unless the last word says
+    otherwise (below).
+
+    Policy difference: kube-linter's read-secret-from-env-var also reports a Secret read
+    into the environment through `secretKeyRef`; opslint does not, since that is the
+    documented way to keep the value out of the config, which is what this rule is about.
 
     Not reported: empty values, booleans (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), values that
     hold a reference (`${DB_PASSWORD}`, `$CI_TOKEN`, `${{ secrets.TOKEN }}`,
