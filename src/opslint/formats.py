@@ -104,7 +104,7 @@ def _is_gitlab(root: YMap) -> bool:
     if "jobs" in root and ("on" in root or "version" in root):
         return False
     for key, value in root.items():
-        if isinstance(value, YMap) and not key.startswith(".") and "script" in value:
+        if isinstance(value, YMap) and "script" in value:
             return True
     return "stages" in root and bool(_GITLAB_KEYWORDS.intersection(root.entries))
 
