@@ -103,9 +103,8 @@ _GITLAB_KEYWORDS = frozenset({"stages", "include", "workflow", "default", "varia
 def _is_gitlab(root: YMap) -> bool:
     if "jobs" in root and ("on" in root or "version" in root):
         return False
-    for key, value in root.items():
-        if isinstance(value, YMap) and "script" in value:
-            return True
+    if any(isinstance(value, YMap) and "script" in value for value in root.entries.values()):
+        return True
     return "stages" in root and bool(_GITLAB_KEYWORDS.intersection(root.entries))
 
 
