@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from opslint.model.base import Finding, Severity
 from opslint.model.ci import (
     CircleConfig,
     CircleJob,
@@ -15,7 +14,13 @@ from opslint.model.ci import (
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
-from opslint.parsers.yamldoc import content_span, duplicate_problems, scalar_text, script_command
+from opslint.parsers.yamldoc import (
+    content_span,
+    duplicate_problems,
+    scalar_text,
+    script_command,
+    top_mapping,
+)
 
 
 def parse_circleci(source: SourceFile) -> CircleConfig:
@@ -27,17 +32,10 @@ def parse_circleci(source: SourceFile) -> CircleConfig:
     if not roots:
         return config
     root = roots[0]
-    if not isinstance(root, YMap):
-        config.problems.append(
-            Finding(
-                root.span.start(),
-                "expected a mapping at the top level",
-                code="OP001",
-                name="parse-error",
-                severity=Severity.ERROR,
-            )
-        )
+    mapping = top_mapping(root, config, "a mapping")
+    if mapping is None:
         return config
+    root = mapping
     config.root = root
     _Parser(source, config).parse(root)
     return config

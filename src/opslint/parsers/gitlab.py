@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Span
 from opslint.model.ci import GitlabInclude, GitlabJob, GitlabPipeline, GitlabRule
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
@@ -21,6 +21,7 @@ from opslint.parsers.yamldoc import (
     has_tag,
     scalar_text,
     script_command,
+    top_mapping,
 )
 
 KEYWORDS = frozenset(
@@ -57,17 +58,10 @@ def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     if not roots:
         return pipeline
     root = roots[0]
-    if not isinstance(root, YMap):
-        pipeline.problems.append(
-            Finding(
-                root.span.start(),
-                "expected a mapping of keywords and jobs at the top level",
-                code="OP001",
-                name="parse-error",
-                severity=Severity.ERROR,
-            )
-        )
+    mapping = top_mapping(root, pipeline, "a mapping of keywords and jobs")
+    if mapping is None:
         return pipeline
+    root = mapping
     pipeline.root = root
     _Parser(source, pipeline).parse(root)
     return pipeline

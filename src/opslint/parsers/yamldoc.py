@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import ShellCommand, map_script_lines
-from opslint.model.yamltree import YNode, YScalar
+from opslint.model.source import Document
+from opslint.model.yamltree import YMap, YNode, YScalar
 from opslint.parsers.yamlload import LoadedYaml
 
 
@@ -76,3 +77,19 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     span = node.span
     text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     return text[span.column - 1 :].startswith(tag)
+
+
+def top_mapping(root: YNode, document: Document, expected: str) -> YMap | None:
+    """`root` when it is a mapping; otherwise record an OP001 saying what was `expected`."""
+    if isinstance(root, YMap):
+        return root
+    document.problems.append(
+        Finding(
+            root.span.start(),
+            f"expected {expected} at the top level",
+            code="OP001",
+            name="parse-error",
+            severity=Severity.ERROR,
+        )
+    )
+    return None
