@@ -16,8 +16,8 @@ from opslint.config import Config
 
 SNAPSHOT = {
     "DC101": 39, "DC103": 81, "DC104": 71, "DC105": 4, "DF101": 60, "DF102": 62,
-    "GH101": 449, "GH102": 58, "GL101": 1, "IM001": 171, "K8101": 118, "K8102": 120,
-    "K8103": 127, "K8104": 129, "K8106": 131, "K8108": 131, "K8110": 8, "K8111": 10,
+    "GH101": 449, "GH102": 58, "GL101": 1, "HL103": 1, "IM001": 171, "K8101": 119,
+    "K8102": 121, "K8103": 128, "K8104": 130, "K8106": 131, "K8108": 131, "K8110": 8, "K8111": 10,
     "OP003": 6, "SE001": 34, "SH001": 9, "TF101": 2, "TF102": 6,
 }  # fmt: skip
 
@@ -28,5 +28,5 @@ def test_corpus_runs_clean_of_crashes(shared: Path) -> None:
     report = run_engine([corpus], select=("ALL",), config=Config(root=corpus))
     assert report.notes == []
     assert [f for f in report.findings if f.code == "OP001"] == []
-    assert report.files_checked == 877
+    assert report.files_checked == 894
     assert dict(sorted(Counter(f.code for f in report.findings).items())) == SNAPSHOT

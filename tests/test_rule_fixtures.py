@@ -4,6 +4,10 @@ Each bad file marks every expected finding with a comment line `# expect: CODE` 
 codes comma-separated) directly above the line the finding must start on. The driver runs
 only that rule and asserts the exact set of (code, line) pairs; good files must give none.
 The file's kind comes from its suffix (see KIND_SUFFIXES).
+
+A fixture may also be a folder (`bad-chart/`, `good-module/`): it is checked as a whole,
+each file's kind detected as in a real run, and the expectations of all its files count.
+That is how Helm charts and multi-file Terraform modules are tested.
 """
 
 from __future__ import annotations
@@ -59,12 +63,22 @@ def expected(path: Path) -> set[tuple[str, int]]:
 
 
 def fixture_files() -> list[Path]:
-    """Every bad and good fixture file."""
+    """Every bad and good fixture file or folder."""
     return sorted(
         path
         for path in FIXTURES.glob("*/*")
-        if path.is_file() and path.name.startswith(("bad", "good")) and ".fixed" not in path.name
+        if path.name.startswith(("bad", "good")) and ".fixed" not in path.name
     )
+
+
+def folder_expected(folder: Path) -> set[tuple[str, str, int]]:
+    """(file, code, line) expectations of every file below a fixture folder."""
+    return {
+        (path.relative_to(folder).as_posix(), code, line)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        for code, line in expected(path)
+    }
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -72,12 +86,27 @@ def test_fixture(path: Path) -> None:
     code = path.parent.name
     # OP002 judges the suppressions of other rules, so it runs with all of them
     select = ("ALL",) if code == "OP002" else (code,)
-    report = run_engine([path], select=select, kind=kind_of(path))
-    found = {(f.code, f.span.line) for f in report.findings if f.code == code}
+    if path.is_dir():
+        report = run_engine([path], select=select)
+        found: set[tuple[object, ...]] = {
+            (
+                Path(f.span.path).absolute().relative_to(path.absolute()).as_posix(),
+                f.code,
+                f.span.line,
+            )
+            for f in report.findings
+            if f.code == code
+        }
+        want_all: set[tuple[object, ...]] = {
+            item for item in folder_expected(path) if item[1] == code
+        }
+    else:
+        report = run_engine([path], select=select, kind=kind_of(path))
+        found = {(f.code, f.span.line) for f in report.findings if f.code == code}
+        want_all = {pair for pair in expected(path) if pair[0] == code}
     if path.name.startswith("good"):
         assert found == set(), f"good fixture has findings: {report.findings}"
-        assert expected(path) == set()
+        assert want_all == set()
     else:
-        want = {pair for pair in expected(path) if pair[0] == code}
-        assert want, "a bad fixture must mark at least one `# expect:` line"
-        assert found == want
+        assert want_all, "a bad fixture must mark at least one `# expect:` line"
+        assert found == want_all

@@ -279,7 +279,8 @@ def test_kinds_by_name() -> None:
     assert kind_by_name(PurePosixPath("infra/main.tf.json")) == "terraform"
     assert kind_by_name(PurePosixPath("infra/terraform.tfstate")) == "terraform-state"
     assert kind_by_name(PurePosixPath("infra/terraform.tfstate.backup")) == "terraform-state"
-    assert kind_by_name(PurePosixPath("infra/terraform.tfvars")) is None
+    assert kind_by_name(PurePosixPath("infra/terraform.tfvars")) == "terraform-vars"
+    assert kind_by_name(PurePosixPath("infra/prod.tfvars.json")) == "terraform-vars"
 
 
 def test_state_file_is_never_read(tmp_path: Path) -> None:
@@ -308,9 +309,10 @@ def test_hcl_machinery_is_lazy() -> None:
         "import sys\n"
         "from pathlib import Path\n"
         "from opslint.formats import opslint_parse\n"
+        "from opslint.config import Config\n"
         "from opslint.model.source import SourceFile\n"
         "opslint_parse(SourceFile(Path('Dockerfile'), 'Dockerfile', text='FROM a:1\\n'),"
-        " 'dockerfile')\n"
+        " 'dockerfile', Config())\n"
         "assert 'hcl2' not in sys.modules and 'lark' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -12,11 +12,20 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from opslint import __version__
-from opslint.config import Config, ConfigError, discover, read_file
+from opslint.config import (
+    HELM_RENDERERS,
+    Config,
+    ConfigError,
+    HelmSettings,
+    discover,
+    helm_values_option,
+    read_file,
+)
 from opslint.model.base import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -46,6 +55,39 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="no:NAME",
         help="disable a plugin by name",
+    )
+
+
+def _add_render_options(parser: argparse.ArgumentParser) -> None:
+    helm = parser.add_argument_group("Helm and Terraform")
+    helm.add_argument(
+        "--helm-values",
+        action="append",
+        default=[],
+        metavar="FILE[,FILE...]",
+        help="render charts once more with these values files over values.yaml (repeatable)",
+    )
+    helm.add_argument(
+        "--helm-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a chart value for every render, as helm --set does (repeatable)",
+    )
+    helm.add_argument("--helm-release", help="release name for rendering (default release-name)")
+    helm.add_argument("--helm-namespace", help="namespace for rendering (default default)")
+    helm.add_argument(
+        "--helm-renderer",
+        choices=HELM_RENDERERS,
+        help="auto (default): the Helm SDK, else helm on PATH; none: lint charts statically",
+    )
+    helm.add_argument(
+        "--tf-var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a .tfvars file whose values Terraform modules take (repeatable)",
     )
 
 
@@ -82,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line or notes")
+    _add_render_options(check)
     _add_selection(check)
 
     rules = commands.add_parser("rules", help="list every rule")
@@ -123,7 +166,24 @@ def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
         overrides["fail_on"] = args.fail_on
     if getattr(args, "no_gitignore", False):
         overrides["respect_gitignore"] = False
+    overrides["helm"] = _helm_overrides(args, config.helm)
+    if getattr(args, "tf_var_file", None):
+        overrides["terraform_var_files"] = (*config.terraform_var_files, *args.tf_var_file)
     return config.with_overrides(**overrides)
+
+
+def _helm_overrides(args: argparse.Namespace, helm: HelmSettings) -> HelmSettings | None:
+    changes: dict[str, Any] = {}
+    if getattr(args, "helm_values", None):
+        extra = tuple(helm_values_option(item, Path.cwd()) for item in args.helm_values)
+        changes["values"] = (*helm.values, *extra)
+    if getattr(args, "helm_set", None):
+        changes["set"] = (*helm.set, *args.helm_set)
+    for name in ("release", "namespace", "renderer"):
+        value = getattr(args, f"helm_{name}", None)
+        if value is not None:
+            changes[name] = value
+    return replace(helm, **changes) if changes else None
 
 
 def _disabled(values: list[str]) -> tuple[str, ...]:

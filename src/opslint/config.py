@@ -17,6 +17,23 @@ class ConfigError(Exception):
     """Configuration that cannot be used; the CLI exits with status 2."""
 
 
+HELM_RENDERERS = ("auto", "sdk", "binary", "none")
+
+
+@dataclass(frozen=True)
+class HelmSettings:
+    """How Helm charts are rendered."""
+
+    values: tuple[tuple[Path, ...], ...] = ()
+    """Extra renders: each is values.yaml overlaid with these files, in order."""
+    set: tuple[str, ...] = ()
+    """`key=value` settings applied to every render (Helm's `--set` syntax)."""
+    release: str = "release-name"
+    namespace: str = "default"
+    renderer: str = "auto"
+    """`auto` (the SDK, else a `helm` binary on PATH), `sdk`, `binary` or `none`."""
+
+
 @dataclass(frozen=True)
 class Config:
     """The effective settings of one run."""
@@ -41,6 +58,9 @@ class Config:
     disable_plugins: tuple[str, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)
+    helm: HelmSettings = field(default_factory=HelmSettings)
+    terraform_var_files: tuple[Path, ...] = ()
+    """`.tfvars` files whose values every Terraform module of the run takes."""
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -106,6 +126,10 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
                 values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
             case "defaults":
                 values["defaults"] = _table(key, value)
+            case "helm":
+                values["helm"] = _helm(_table(key, value), root)
+            case "terraform":
+                values["terraform_var_files"] = _terraform(_table(key, value), root)
             case "pins":
                 pins = _table(key, value)
                 if not all(isinstance(v, str) for v in pins.values()):
@@ -114,6 +138,43 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case _:
                 raise ConfigError(f"unknown configuration key `{key}`")
     return Config(**values)
+
+
+def helm_values_option(text: str, base: Path) -> tuple[Path, ...]:
+    """One `--helm-values` entry: files to overlay in order, comma-separated."""
+    return tuple(base / part.strip() for part in text.split(",") if part.strip())
+
+
+def _helm(table: dict[str, Any], root: Path) -> HelmSettings:
+    settings: dict[str, Any] = {}
+    for key, value in table.items():
+        match key:
+            case "values":
+                settings["values"] = tuple(
+                    helm_values_option(item, root) for item in _strings("helm.values", value)
+                )
+            case "set":
+                settings["set"] = _strings("helm.set", value)
+            case "release" | "namespace":
+                if not isinstance(value, str) or not value:
+                    raise ConfigError(f"`helm.{key}` must be a non-empty string")
+                settings[key] = value
+            case "renderer":
+                if value not in HELM_RENDERERS:
+                    raise ConfigError(f"`helm.renderer` must be one of {', '.join(HELM_RENDERERS)}")
+                settings["renderer"] = value
+            case _:
+                raise ConfigError(f"unknown configuration key `helm.{key}`")
+    return HelmSettings(**settings)
+
+
+def _terraform(table: dict[str, Any], root: Path) -> tuple[Path, ...]:
+    for key in table:
+        if key != "var-files":
+            raise ConfigError(f"unknown configuration key `terraform.{key}`")
+    return tuple(
+        root / item for item in _strings("terraform.var-files", table.get("var-files", []))
+    )
 
 
 def read_file(path: Path) -> Config | None:

@@ -146,7 +146,9 @@ class Session:
         from opslint.parsers.errors import parse_failure
 
         try:
-            document: Document | None = self.plugins.hook.opslint_parse(source=source, kind=kind)
+            document: Document | None = self.plugins.hook.opslint_parse(
+                source=source, kind=kind, config=self.config
+            )
         except Exception as error:  # the run goes on whatever one parser does
             return parse_failure(source, error)
         if document is None:
@@ -173,6 +175,7 @@ class Session:
             self.force_exclude,
         )
         self.notes.extend(walk.notes)
+        seen: set[Path] = set()
         for path, display in discovery.iter_relative(walk.files, Path.cwd()):
             source = SourceFile(path, display, max_bytes=self.config.max_file_size)
             try:
@@ -180,8 +183,22 @@ class Session:
             except SourceError as error:
                 self.notes.append(f"{display}:{error.line}:{error.column}: {error.message}")
                 continue
-            if kind is not None:
-                project.add(self.parse(source, kind))
+            if kind is None:
+                continue
+            covering: SourceFile | None = self.plugins.hook.opslint_document_source(
+                source=source, kind=kind, config=self.config
+            )
+            if covering is not None:
+                covering.max_bytes = source.max_bytes
+                source = covering
+            key = source.path.absolute()
+            if key in seen:
+                continue
+            seen.add(key)
+            document = self.parse(source, kind)
+            for member in (document, *document.companions()):
+                project.add(member)
+                self.notes.extend(n for n in member.notes if n not in self.notes)
 
     def run(self, paths: list[Path]) -> Report:
         """Check `paths` and return the report."""
@@ -193,7 +210,8 @@ class Session:
         self.collect(paths, project)
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
-        findings = list(self.apply_rules(pre, project))
+        # a chart rendered with several values files yields one finding per render
+        findings = list(dict.fromkeys(self.apply_rules(pre, project)))
         self.plugins.hook.opslint_adjust_findings(
             findings=findings, project=project, config=self.config
         )

@@ -25,6 +25,8 @@ CIRCLECI = "circleci"
 PROMETHEUS = "prometheus"
 TERRAFORM = "terraform"
 TERRAFORM_STATE = "terraform-state"
+TERRAFORM_VARS = "terraform-vars"
+HELM_CHART = "helm-chart"
 
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 _YAML_SUFFIXES = (".yml", ".yaml")
@@ -44,6 +46,8 @@ def opslint_kinds() -> list[str]:
         PROMETHEUS,
         TERRAFORM,
         TERRAFORM_STATE,
+        TERRAFORM_VARS,
+        HELM_CHART,
     ]
 
 
@@ -60,6 +64,8 @@ def kind_by_name(path: PurePosixPath) -> str | None:
         return TERRAFORM
     if name.endswith((".tfstate", ".tfstate.backup")):
         return TERRAFORM_STATE
+    if name.endswith((".tfvars", ".tfvars.json")):
+        return TERRAFORM_VARS
     if not name.endswith(_YAML_SUFFIXES):
         return None
     if _COMPOSE_NAME.match(name):
@@ -141,25 +147,36 @@ def kind_by_content(source: SourceFile) -> str | None:
 def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
     """Name first; then, for YAML files, content."""
     path = PurePosixPath(source.display)
+    if path.name.endswith(_CHART_SUFFIXES):
+        from opslint.parsers.helm import is_chart_member
+
+        if is_chart_member(source.path) is not None:
+            return HELM_CHART
     kind = kind_by_name(path)
     if kind is not None:
         return kind
-    if path.name.endswith(_YAML_SUFFIXES) and not _in_chart_templates(source):
+    if path.name.endswith(_YAML_SUFFIXES):
         return kind_by_content(source)
     return None
 
 
-def _in_chart_templates(source: SourceFile) -> bool:
-    """Helm templates are not YAML until rendered; the chart is checked as a whole."""
-    folder = source.path.absolute().parent
-    return any(
-        parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
-        for parent in (folder, *folder.parents)
-    )
+_CHART_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".json")
+"""Names a Helm chart member can have (Chart.yaml, values, templates)."""
 
 
 @hookimpl(trylast=True)
-def opslint_parse(source: SourceFile, kind: str) -> Document | None:
+def opslint_document_source(source: SourceFile, kind: str) -> SourceFile | None:
+    """A Helm chart's files all stand for its `Chart.yaml`: the chart is one document."""
+    if kind != HELM_CHART:
+        return None
+    from opslint.parsers.helm import chart_source, is_chart_member
+
+    root = is_chart_member(source.path)
+    return chart_source(source, root) if root is not None else None
+
+
+@hookimpl(trylast=True)
+def opslint_parse(source: SourceFile, kind: str, config: Config) -> Document | None:
     """Parse the builtin kinds; each parser module is imported on first use."""
     if kind == DOCKERFILE:
         from opslint.parsers.dockerfile import parse_dockerfile
@@ -197,4 +214,12 @@ def opslint_parse(source: SourceFile, kind: str) -> Document | None:
         from opslint.parsers.terraform import parse_terraform_state
 
         return parse_terraform_state(source)
+    if kind == TERRAFORM_VARS:
+        from opslint.parsers.terraform import parse_terraform_vars
+
+        return parse_terraform_vars(source)
+    if kind == HELM_CHART:
+        from opslint.parsers.helm import parse_chart
+
+        return parse_chart(source, config)
     return None

@@ -37,7 +37,17 @@ def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
 
 
 @hookspec(firstresult=True)
-def opslint_parse(source: SourceFile, kind: str) -> Document | None:
+def opslint_document_source(source: SourceFile, kind: str, config: Config) -> SourceFile | None:
+    """The file whose document covers `source`, when several files form one document.
+
+    A Helm chart is one document: each of its files (templates, values) stands for its
+    `Chart.yaml`, so a run given several files of one chart parses and renders it once.
+    Return None to keep `source`.
+    """
+
+
+@hookspec(firstresult=True)
+def opslint_parse(source: SourceFile, kind: str, config: Config) -> Document | None:
     """Parse `source` of `kind` into a model `Document`.
 
     Raise `opslint.model.source.SourceError` (or the YAML loader's `YamlError`) for input

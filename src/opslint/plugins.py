@@ -15,6 +15,7 @@ hookimpl = pluggy.HookimplMarker("opslint")
 
 BUILTIN_PLUGINS = (
     "opslint.formats",
+    "opslint.helm_values",
     "opslint.suppressions",
     "opslint.report.text",
     "opslint.report.json",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,12 +46,23 @@ class SourceFile:
     """
 
     def __init__(
-        self, path: Path, display: str, text: str | None = None, max_bytes: int = 0
+        self,
+        path: Path,
+        display: str,
+        text: str | None = None,
+        max_bytes: int = 0,
+        *,
+        yaml_text: str | None = None,
+        span_map: Callable[[Span], Span] | None = None,
     ) -> None:
         self.path = path
         self.display = display
         self.max_bytes = max_bytes
         self.kind: str | None = None
+        self.yaml_text = yaml_text
+        """YAML to load in place of `text` (a rendered Helm template: `text` is the template)."""
+        self.span_map = span_map
+        """Maps every span of the loaded YAML to where its text came from."""
         if text is not None:
             self.__dict__["text"] = text
 
@@ -86,7 +97,8 @@ class SourceFile:
         """The file loaded as YAML, once; raises `YamlError` when it is not YAML."""
         from opslint.parsers.yamlload import load_yaml
 
-        return load_yaml(self.text, self.display)
+        text = self.text if self.yaml_text is None else self.yaml_text
+        return load_yaml(text, self.display, self.span_map)
 
     def whole_file_span(self) -> Span:
         """The anchor for findings about the file as a whole: its first line."""
@@ -105,6 +117,8 @@ class Document:
     source: SourceFile
     problems: list[Finding] = field(default_factory=list, kw_only=True)
     suppressions: list[Suppression] = field(default_factory=list, kw_only=True)
+    notes: list[str] = field(default_factory=list, kw_only=True)
+    """Messages for the run's summary (each said once per run, however many files say it)."""
 
     kind = "*"
 
@@ -121,6 +135,10 @@ class Document:
     def objects(self) -> Iterator[object]:
         """Every model node a rule may ask for, this document included."""
         yield self
+
+    def companions(self) -> list[Document]:
+        """Documents parsed along with this one (the templates and values of a Helm chart)."""
+        return []
 
     def problems_with(self, code: str) -> Iterator[Finding]:
         """The parser's problems of one code, for the rule of that code to report."""

@@ -388,6 +388,20 @@ class TerraformFile(Document):
 
 
 @dataclass(eq=False)
+class TerraformVarsFile(Document):
+    """A variable definitions file (`*.tfvars`, `*.tfvars.json`): values by variable name."""
+
+    kind = "terraform-vars"
+
+    values: dict[str, Attribute] = field(default_factory=dict)
+    env_vars: list[EnvVar] = field(default_factory=list)
+
+    def objects(self) -> Iterator[object]:
+        yield self
+        yield from self.env_vars
+
+
+@dataclass(eq=False)
 class TerraformStateFile(Document):
     """A Terraform state file in the tree. Its content is never read: it holds secrets."""
 

@@ -31,6 +31,7 @@ from opslint.model.terraform import (
     TerraformFile,
     TerraformSettings,
     TerraformStateFile,
+    TerraformVarsFile,
     Variable,
 )
 
@@ -93,6 +94,63 @@ def parse_terraform(source: SourceFile) -> TerraformFile:
         document.blocks = walker.body_blocks(body, "")
     document.env_vars = list(env_vars_of(document.blocks))
     return document
+
+
+def parse_terraform_vars(source: SourceFile) -> TerraformVarsFile:
+    """Parse a `.tfvars` (HCL attributes) or `.tfvars.json` file into values by name."""
+    document = TerraformVarsFile(source)
+    if source.display.endswith(".json"):
+        from opslint.model.yamltree import YMap
+        from opslint.parsers.yamlload import YamlError
+
+        try:
+            loaded = source.yaml
+        except YamlError as error:
+            document.problems.append(_op001(source, error.message, error.line, error.column))
+            return document
+        roots = [d.root for d in loaded.documents if isinstance(d.root, YMap)]
+        for name, node in roots[0].items() if roots else ():
+            name_span = roots[0].key_span(name)
+            term = _json_term(node)
+            span = Span(
+                name_span.path,
+                name_span.line,
+                name_span.column,
+                term.span.end_line,
+                term.span.end_column,
+            )
+            document.values[name] = Attribute(name, term, span, name_span, f"var.{name}")
+    else:
+        try:
+            tree = _parse_tree(source.text)
+        except _ParseError as error:
+            document.problems.append(_op001(source, error.message, error.line, error.column))
+            return document
+        walker = _Walker(source.display, source.text)
+        body = next((c for c in tree.children if _is_tree(c, "body")), None)
+        for child in body.children if body is not None else ():
+            if _is_tree(child, "attribute"):
+                attribute = walker.attribute(child, "")
+                attribute.logical = f"var.{attribute.name}"
+                document.values.setdefault(attribute.name, attribute)
+    document.env_vars = [
+        EnvVar(
+            name,
+            attribute.value,
+            attribute.span,
+            attribute.value_span,
+            "terraform variable value",
+            logical=attribute.logical,
+        )
+        for name, attribute in document.values.items()
+        if isinstance(attribute.value, str)
+    ]
+    return document
+
+
+def _op001(source: SourceFile, message: str, line: int, column: int) -> Finding:
+    span = Span(source.display, line, column, line, column)
+    return Finding(span, message, code="OP001", name="parse-error", severity=Severity.ERROR)
 
 
 class _ParseError(Exception):

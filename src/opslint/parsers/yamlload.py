@@ -7,6 +7,7 @@ expands merge keys and refuses alias bombs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import yaml
@@ -59,11 +60,16 @@ def _span(path: str, node: yaml.Node) -> Span:
 
 
 class _Converter:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, span_map: Callable[[Span], Span] | None) -> None:
         self.path = path
+        self.span_map = span_map
         self.memo: dict[int, YNode] = {}
         self.sizes: dict[int, int] = {}
         self.duplicates: list[DuplicateKey] = []
+
+    def span(self, node: yaml.Node) -> Span:
+        span = _span(self.path, node)
+        return span if self.span_map is None else self.span_map(span)
 
     def size(self, node: yaml.Node) -> int:
         """The node count of `node` with every alias expanded (memoised, so cheap)."""
@@ -84,7 +90,7 @@ class _Converter:
         known = self.memo.get(id(node))
         if known is not None:
             return known
-        span = _span(self.path, node)
+        span = self.span(node)
         result: YNode
         if isinstance(node, yaml.ScalarNode):
             result = YScalar(span, _scalar_value(node), node.style or "")
@@ -113,7 +119,7 @@ class _Converter:
                 continue  # complex keys carry nothing our formats use
             # keys keep their text: `on:` is the GitHub trigger key, not the boolean true
             name = str(key_node.value)
-            key = YScalar(_span(self.path, key_node), name, key_node.style or "")
+            key = YScalar(self.span(key_node), name, key_node.style or "")
             if name in mapping.keys:
                 self.duplicates.append(DuplicateKey(name, key.span, mapping.keys[name].span))
             mapping.keys[name] = key
@@ -138,9 +144,12 @@ def _scalar_value(node: yaml.ScalarNode) -> Scalar:
     return str(node.value)  # timestamps, binary: keep their text
 
 
-def load_yaml(text: str, path: str) -> LoadedYaml:
-    """Load every document of `text`; raise `YamlError` with a location when it cannot."""
-    converter = _Converter(path)
+def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = None) -> LoadedYaml:
+    """Load every document of `text`; raise `YamlError` with a location when it cannot.
+
+    `span_map`, when given, moves every node's span (from rendered text to its template).
+    """
+    converter = _Converter(path, span_map)
     documents: list[YamlDocument] = []
     try:
         for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):

@@ -69,6 +69,9 @@ def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> N
         stream.write(f"{where} {code} {finding.name} {finding.message}\n")
         for line in _excerpt(report, finding, paint):
             stream.write(line + "\n")
+        for related in finding.related:
+            span = related.span
+            stream.write(f"  = {span.path}:{span.line}:{span.column}: {related.message}\n")
     if report.findings:
         stream.write("\n")
 

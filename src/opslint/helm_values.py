@@ -1,0 +1,31 @@
+"""The builtin plugin that names the values behind a finding in a rendered Helm template."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from opslint.config import Config
+from opslint.model.base import Finding
+from opslint.plugins import hookimpl
+from opslint.project import Project
+
+
+@hookimpl(tryfirst=True)
+def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
+    """Add the values.yaml lines a finding's template line reads as related locations."""
+    from opslint.model.helm import HelmTemplate
+
+    templates = {
+        document.path: document
+        for document in project.documents
+        if isinstance(document, HelmTemplate) and document.rendered
+    }
+    if not templates:
+        return
+    for position, finding in enumerate(findings):
+        template = templates.get(finding.span.path)
+        if template is None:
+            continue
+        related = template.values_behind(finding.span.line)
+        if related:
+            findings[position] = replace(finding, related=(*finding.related, *related))

@@ -1,0 +1,493 @@
+"""Helm charts: find a chart's files, render it for real, and model what each template wrote.
+
+Rendering goes through the Helm SDK (`helm-python-sdk`, the `opslint[helm]` extra) or,
+when that is not installed, a `helm` binary on PATH (`helm template`). Either renders
+offline: `lookup` returns nothing and no cluster or repository is contacted. A chart with a
+symbolic link that leaves the chart is not rendered at all, so rendering never reads files
+outside the chart. With no renderer, `Chart.yaml` and `values.yaml` are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from opslint.config import Config, HelmSettings
+from opslint.model.base import Finding, Severity, Span
+from opslint.model.facets import EnvVar, ImageRef
+from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
+from opslint.model.kubernetes import KubernetesFile
+from opslint.model.source import SourceError, SourceFile
+from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.parsers.errors import parse_failure
+
+CHART_FILE = "Chart.yaml"
+NO_RENDERER_NOTE = (
+    "Helm charts were checked statically (Chart.yaml and values.yaml only): no renderer "
+    "found; install `opslint[helm]` or put `helm` on PATH to check rendered templates"
+)
+RENDER_TIMEOUT = 120
+_TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".json")
+_ERROR_LOCATION = re.compile(r"([\w.@-]+(?:/[\w.@-]+)+):(\d+)(?::(\d+))?")
+_STARTED_AT = re.compile(r"started at ([\w.@-]+(?:/[\w.@-]+)+):(\d+)")
+_SOURCE_MARKER = re.compile(r"^# Source: (\S+)\s*$", re.MULTILINE)
+
+
+class RenderError(Exception):
+    """Helm refused to render: its message, and the template location it names."""
+
+    def __init__(self, message: str, template: str | None, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.line = line
+        self.column = column
+
+
+@lru_cache(maxsize=4096)
+def chart_root(folder: Path) -> Path | None:
+    """The outermost chart holding `folder` (a subchart in `charts/` belongs to its parent)."""
+    found: Path | None = None
+    for candidate in (folder, *folder.parents):
+        if (candidate / CHART_FILE).is_file():
+            found = candidate
+            parent = candidate.parent
+            if not (parent.name == "charts" and (parent.parent / CHART_FILE).is_file()):
+                break
+        elif found is not None:
+            break
+    return found
+
+
+def is_chart_member(path: Path) -> Path | None:
+    """The chart root when `path` is a file Helm reads: Chart.yaml, values, templates."""
+    absolute = path.absolute()
+    root = chart_root(absolute.parent)
+    if root is None:
+        return None
+    relative = absolute.relative_to(root)
+    parts = relative.parts
+    if len(parts) == 1:
+        name = parts[0]
+        is_values = name.startswith("values") and name.endswith((".yaml", ".yml"))
+        return root if name == CHART_FILE or is_values else None
+    if parts[0] in ("templates", "charts") and absolute.name.endswith(_TEMPLATE_SUFFIXES):
+        return root
+    return None
+
+
+def chart_source(source: SourceFile, root: Path) -> SourceFile:
+    """The `Chart.yaml` source standing for a member file of the chart at `root`."""
+    relative = source.path.absolute().relative_to(root).as_posix()
+    prefix = source.display[: -len(relative)] if source.display.endswith(relative) else ""
+    return SourceFile(root / CHART_FILE, f"{prefix}{CHART_FILE}", max_bytes=source.max_bytes)
+
+
+def parse_chart(source: SourceFile, config: Config) -> HelmChart:
+    """The chart whose `Chart.yaml` is `source`, rendered when a renderer is available."""
+    from opslint.parsers.yamlload import YamlError
+
+    root = source.path.absolute().parent
+    prefix = source.display[: -len(CHART_FILE)]
+    chart = HelmChart(source, root=root)
+    try:
+        loaded = source.yaml
+    except (YamlError, SourceError) as error:
+        failure = parse_failure(source, error)
+        chart.problems.extend(failure.problems)
+        return chart
+    roots = [d.root for d in loaded.documents if isinstance(d.root, YMap)]
+    chart.metadata = roots[0] if roots else None
+    chart.has_schema = (root / "values.schema.json").is_file()
+    own_values = [root / "values.yaml", *sorted(root.glob("values-*.yaml"))]
+    for path in own_values:
+        if path.is_file():
+            values = _values_file(path, f"{prefix}{path.name}", source.max_bytes)
+            if path.name == "values.yaml":
+                chart.values = values
+            else:
+                chart.extra_values.append(values)
+    chart.templates = [
+        HelmTemplate(
+            SourceFile(
+                path, f"{prefix}{path.relative_to(root).as_posix()}", max_bytes=source.max_bytes
+            ),
+            chart_name=chart.name,
+        )
+        for path in _template_files(root)
+    ]
+    renderer = _renderer(config.helm)
+    if renderer is None:
+        chart.notes.append(NO_RENDERER_NOTE)
+        if chart.values is not None:
+            chart.values.images = _value_images(chart.values)
+        return chart
+    escape = _escaping_link(root)
+    if escape is not None:
+        chart.problems.append(
+            _render_problem(
+                chart.span,
+                f"chart not rendered: `{escape}` links outside the chart, and rendering never "
+                "reads files outside it",
+            )
+        )
+        return chart
+    chart.renderer = renderer
+    _render_all(chart, config, renderer)
+    return chart
+
+
+def _template_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    folders = [root / "templates"]
+    charts = root / "charts"
+    if charts.is_dir():
+        folders.extend(sorted(p / "templates" for p in charts.iterdir() if p.is_dir()))
+    for folder in folders:
+        if folder.is_dir():
+            found.extend(
+                path
+                for path in sorted(folder.rglob("*"))
+                if path.is_file() and path.name.endswith(_TEMPLATE_SUFFIXES)
+            )
+    return found
+
+
+def _values_file(path: Path, display: str, max_bytes: int) -> HelmValuesFile:
+    from opslint.parsers.yamldoc import duplicate_problems
+    from opslint.parsers.yamlload import YamlError
+
+    source = SourceFile(path, display, max_bytes=max_bytes)
+    document = HelmValuesFile(source)
+    try:
+        loaded = source.yaml
+    except (YamlError, SourceError) as error:
+        document.problems.extend(parse_failure(source, error).problems)
+        return document
+    document.problems.extend(duplicate_problems(loaded))
+    roots = [d.root for d in loaded.documents if isinstance(d.root, YMap)]
+    document.root = roots[0] if roots else None
+    if document.root is not None:
+        document.env_vars = list(_value_secrets(document.root, ()))
+    return document
+
+
+def _value_secrets(node: YMap, path: tuple[str, ...]) -> list[EnvVar]:
+    """Every non-empty literal string in the values, named by its key (for SE001)."""
+    found: list[EnvVar] = []
+    for key, value in node.items():
+        if isinstance(value, YMap):
+            found.extend(_value_secrets(value, (*path, key)))
+        elif isinstance(value, YScalar) and isinstance(value.value, str) and value.value:
+            found.append(
+                EnvVar(
+                    key,
+                    value.value,
+                    node.entry_span(key),
+                    value.span,
+                    "helm value",
+                    reference="{{" in value.value,
+                    logical=".".join((*path, key)),
+                )
+            )
+    return found
+
+
+def _value_images(values: HelmValuesFile) -> list[ImageRef]:
+    """Image references in values: `image: repo:tag` or `image: {repository, tag}`."""
+    found: list[ImageRef] = []
+
+    def visit(node: YMap, path: tuple[str, ...]) -> None:
+        repository = node.scalar("repository")
+        if repository is not None and isinstance(repository.value, str) and repository.value:
+            tag = node.scalar("tag")
+            digest = node.scalar("digest")
+            text = repository.value
+            anchor = repository
+            if digest is not None and isinstance(digest.value, str) and digest.value:
+                text = f"{text}@{digest.value}"
+                anchor = digest
+            elif tag is not None and tag.value not in (None, ""):
+                text = f"{text}:{tag.text}"
+                anchor = tag
+            if "registry" in node and isinstance(node.string("registry"), str):
+                text = f"{node.string('registry')}/{text}"
+            logical = ".".join(path) or "image"
+            found.append(ImageRef(text, anchor.span, "helm value", logical, written=""))
+        for key, value in node.items():
+            if isinstance(value, YMap):
+                visit(value, (*path, key))
+            elif key == "image" and isinstance(value, YScalar) and isinstance(value.value, str):
+                logical = ".".join((*path, key))
+                text = value.value.strip()
+                if text and "{{" not in text:
+                    found.append(ImageRef(text, value.span, "helm value", logical, written=text))
+            elif isinstance(value, YSeq):
+                for item in value.maps():
+                    visit(item, (*path, key))
+
+    if values.root is not None:
+        visit(values.root, ())
+    return found
+
+
+def _renderer(settings: HelmSettings) -> str | None:
+    wanted = settings.renderer
+    if wanted == "none":
+        return None
+    if wanted in ("auto", "sdk") and _sdk_available():
+        return "sdk"
+    if wanted in ("auto", "binary") and shutil.which("helm"):
+        return "binary"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _sdk_available() -> bool:
+    try:
+        import helm_python  # noqa: F401
+    except Exception:  # the package, or its native library, is missing
+        return False
+    return True
+
+
+def _escaping_link(root: Path) -> str | None:
+    """The first symbolic link below `root` that points outside it."""
+    resolved_root = root.resolve()
+    for folder, directories, files in os.walk(root):
+        for name in (*directories, *files):
+            path = Path(folder, name)
+            if path.is_symlink():
+                target = path.resolve()
+                if target != resolved_root and resolved_root not in target.parents:
+                    return path.relative_to(root).as_posix()
+    return None
+
+
+def _render_problem(span: Span, message: str) -> Finding:
+    return Finding(span, message, code="HL102", name="render-error", severity=Severity.ERROR)
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """One render: values.yaml overlaid with `files`, then `--helm-set`."""
+
+    files: tuple[Path, ...]
+
+    def label(self, root: Path) -> str:
+        names = ["values.yaml"]
+        for path in self.files:
+            try:
+                names.append(path.absolute().relative_to(root).as_posix())
+            except ValueError:
+                names.append(path.as_posix())
+        return " + ".join(names)
+
+
+def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
+    variants = [_Variant(())]
+    variants.extend(_Variant((values.source.path,)) for values in chart.extra_values)
+    variants.extend(_Variant(files) for files in config.helm.values)
+    external = [
+        _values_file(path, path.as_posix(), chart.source.max_bytes)
+        for path in dict.fromkeys(p for files in config.helm.values for p in files)
+        if path.is_file()
+    ]
+    lookups = [v for v in (chart.values, *chart.extra_values, *external) if v is not None]
+    by_path = {template.source.path.absolute(): template for template in chart.templates}
+    for template in chart.templates:
+        template.values_files = lookups
+    for variant in variants:
+        try:
+            manifests = _render(chart.root, variant, config.helm, renderer)
+        except RenderError as error:
+            _report_render_error(chart, by_path, error, variant)
+            continue
+        for key, text in manifests.items():
+            path = _template_path(chart.root, key)
+            target = by_path.get(path) if path is not None else None
+            if target is None or not text.strip() or not target.path.endswith((".yaml", ".yml")):
+                continue
+            _add_rendering(target, text, variant.label(chart.root))
+
+
+def _template_path(root: Path, key: str) -> Path | None:
+    """The file a rendered key names (`<chart>/templates/x.yaml`, subcharts included)."""
+    parts = key.split("/")
+    if len(parts) < 2 or ".." in parts:
+        return None
+    return (root.joinpath(*parts[1:])).absolute()
+
+
+def _add_rendering(template: HelmTemplate, text: str, label: str) -> None:
+    from opslint.parsers.helmmap import SpanMapper
+    from opslint.parsers.kubernetes import parse_kubernetes
+    from opslint.parsers.yamlload import YamlError
+
+    source = template.source
+    try:
+        template_text = source.text
+    except SourceError:
+        return
+    mapper = SpanMapper(template_text, text, source.display)
+    rendered = SourceFile(
+        source.path, source.display, text=template_text, yaml_text=text, span_map=mapper
+    )
+    try:
+        manifest = parse_kubernetes(rendered)
+    except YamlError as error:
+        line, column = mapper.position(error.line, error.column)
+        span = Span(source.display, line, column, line, column)
+        message = f"the template renders invalid YAML ({label}): {error.message}"
+        if not any(p.message == message and p.span == span for p in template.problems):
+            template.problems.append(_render_problem(span, message))
+        return
+    _freeze_written_images(manifest, template_text)
+    for problem in manifest.problems:
+        if problem not in template.problems:
+            template.problems.append(problem)
+    manifest.problems = []
+    template.rendered.append(manifest)
+
+
+def _freeze_written_images(manifest: KubernetesFile, template_text: str) -> None:
+    """Give rendered images the template text they stand at, so columns stay honest."""
+    lines = template_text.split("\n")
+    replaced: dict[int, ImageRef] = {}
+    for index, image in enumerate(manifest.images):
+        span = image.span
+        line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        written = line[span.column - 1 : span.end_column - 1] if span.line == span.end_line else ""
+        new = replace(image, written=written.strip('"'))
+        replaced[id(image)] = new
+        manifest.images[index] = new
+    for pod in manifest.pod_specs():
+        for container in pod.all_containers():
+            if container.image is not None and id(container.image) in replaced:
+                container.image = replaced[id(container.image)]
+
+
+def _report_render_error(
+    chart: HelmChart, by_path: dict[Path, HelmTemplate], error: RenderError, variant: _Variant
+) -> None:
+    label = variant.label(chart.root)
+    message = f"the chart does not render with {label}: {error.message}"
+    template: HelmTemplate | None = None
+    if error.template is not None:
+        path = _template_path(chart.root, error.template)
+        template = by_path.get(path) if path is not None else None
+    if template is not None:
+        span = Span(template.path, error.line, error.column, error.line, error.column)
+        template.problems.append(_render_problem(span, message))
+    else:
+        chart.problems.append(_render_problem(chart.span, message))
+
+
+def _load_overlays(variant: _Variant, settings: HelmSettings) -> dict[str, Any]:
+    import yaml
+
+    merged: dict[str, Any] = {}
+    for path in variant.files:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise RenderError(f"cannot read values file {path}: {error}", None, 1, 1) from None
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            raise RenderError(f"values file {path} is not a mapping", None, 1, 1)
+        merged = merge_values(merged, data)
+    return merged
+
+
+def merge_values(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Helm's overlay of values: maps merge key by key, anything else is replaced."""
+    result = dict(base)
+    for key, value in overlay.items():
+        current = result.get(key)
+        if isinstance(current, dict) and isinstance(value, dict):
+            result[key] = merge_values(current, value)
+        else:
+            result[key] = value
+    return result
+
+
+def _render(root: Path, variant: _Variant, settings: HelmSettings, renderer: str) -> dict[str, str]:
+    if renderer == "sdk":
+        return _render_sdk(root, variant, settings)
+    return _render_binary(root, variant, settings)
+
+
+def _render_sdk(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
+    import helm_python
+
+    values = _load_overlays(variant, settings)
+    try:
+        for expression in settings.set:
+            values = merge_values(values, helm_python.parse_set_string(expression))
+        with helm_python.Chart.load(str(root)) as chart:
+            rendered: dict[str, str] = chart.render(
+                values, name=settings.release, namespace=settings.namespace
+            )
+    except helm_python.HelmError as error:
+        raise _render_error(str(error)) from None
+    return rendered
+
+
+def _render_binary(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
+    command = [
+        shutil.which("helm") or "helm",
+        "template",
+        settings.release,
+        str(root),
+        "--namespace",
+        settings.namespace,
+    ]
+    for path in variant.files:
+        command.extend(["--values", str(path)])
+    for expression in settings.set:
+        command.extend(["--set", expression])
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=RENDER_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RenderError(f"helm could not run: {error}", None, 1, 1) from None
+    if completed.returncode != 0:
+        message = completed.stderr.strip().removeprefix("Error: ")
+        raise _render_error(message or f"helm exited with status {completed.returncode}")
+    return split_rendered_stream(completed.stdout)
+
+
+def split_rendered_stream(stream: str) -> dict[str, str]:
+    """`helm template` output split by its `# Source:` markers into text per template."""
+    result: dict[str, str] = {}
+    markers = list(_SOURCE_MARKER.finditer(stream))
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(stream)
+        body = stream[marker.end() + 1 : end]
+        body = re.sub(r"\n---\s*$", "\n", body)
+        key = marker.group(1)
+        result[key] = f"{result[key]}---\n{body}" if key in result else body
+    return result
+
+
+def _render_error(text: str) -> RenderError:
+    """A render error with the template location Helm names, if it names one."""
+    first = text.strip().splitlines()[0] if text.strip() else "render failed"
+    match = _STARTED_AT.search(text) or _ERROR_LOCATION.search(text)
+    if match is None:
+        return RenderError(first, None, 1, 1)
+    template, line, column = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+    if match.re is _STARTED_AT:
+        detail = text[text.find("):") + 2 :].strip() if "):" in text else first
+    else:
+        detail = text[match.end() :].lstrip("):").strip()
+        detail = detail.splitlines()[-1].strip() if detail else first
+    return RenderError(detail, template, max(line, 1), max(column, 1))

@@ -1,0 +1,3 @@
+{{- define "checkout.labels" -}}
+app.kubernetes.io/name: checkout
+{{- end }}
