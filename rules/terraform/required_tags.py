@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from opslint import Finding, Severity, rule
-from opslint.model.terraform import Attribute, Expression, Provider, Resource, Term, TerraformFile
+from opslint.model.terraform import Expression, Resource, Term
+from opslint.model.tfmodule import TerraformModule, module_containing
 from opslint.project import Project
 
 UNTAGGABLE_TYPES = frozenset(
@@ -125,90 +124,49 @@ class _Tags:
     """True when part of the value is decided elsewhere (a caller's variable, a data source)."""
 
 
-class _Module:
-    """The Terraform files of one folder, for locals, variables and providers."""
-
-    def __init__(self, files: list[TerraformFile]) -> None:
-        self.files = files
-        self.locals: dict[str, Attribute] = {}
-        self.variables: dict[str, Attribute | None] = {}
-        self.providers: list[Provider] = []
-        for document in files:
-            self.locals.update(document.locals)
-            for variable in document.variables:
-                self.variables[variable.name] = variable.default
-            self.providers.extend(document.providers)
-
-    def tags(self, term: Term | None, depth: int = 0) -> _Tags:
-        """The keys a tags value sets: literal maps, `merge()`, locals and variable defaults."""
-        if term is None or depth > _MAX_DEPTH:
-            return _Tags(set(), open=term is not None)
-        if term.is_object:
-            return _Tags(set(term.entries), open=term.dynamic_keys)
-        value = term.value
-        if value is None:
-            return _Tags(set())
-        if not isinstance(value, Expression):
-            return _Tags(set(), open=True)
-        if value.function == "merge":
-            result = _Tags(set())
-            for argument in value.arguments:
-                part = self.tags(argument, depth + 1)
-                result.keys |= part.keys
-                result.open = result.open or part.open
-            return result
-        parts = value.text.split(".")
-        if value.is_reference and len(parts) == 2 and parts[0] == "local":
-            local = self.locals.get(parts[1])
-            return self.tags(local.term if local else None, depth + 1)
-        if value.is_reference and len(parts) == 2 and parts[0] == "var":
-            default = self.variables.get(parts[1])
-            found = self.tags(default.term if default else None, depth + 1)
-            # a variable's value comes from the caller: its default only adds keys
-            return _Tags(found.keys, open=True)
-        return _Tags(set(), open=True)
-
-    def default_tags(self, resource: Resource) -> _Tags:
-        """The `default_tags` of the AWS provider configuration the resource uses."""
-        wanted = "aws"
-        chosen = resource.attribute("provider")
-        if chosen is not None and isinstance(chosen.value, Expression):
-            wanted = chosen.value.text
-        for provider in self.providers:
-            name = provider.name if provider.alias is None else f"{provider.name}.{provider.alias}"
-            if name == wanted and provider.name == "aws":
-                return self.tags(provider.default_tags.term if provider.default_tags else None)
+def tag_keys(module: TerraformModule, term: Term | None, depth: int = 0) -> _Tags:
+    """The keys a tags value sets: literal maps, `merge()`, locals, variables' known values."""
+    if term is None or depth > _MAX_DEPTH:
+        return _Tags(set(), open=term is not None)
+    if term.is_object:
+        return _Tags(set(term.entries), open=term.dynamic_keys)
+    value = term.value
+    if value is None:
         return _Tags(set())
+    if not isinstance(value, Expression):
+        return _Tags(set(), open=True)
+    if value.function == "merge":
+        result = _Tags(set())
+        for argument in value.arguments:
+            part = tag_keys(module, argument, depth + 1)
+            result.keys |= part.keys
+            result.open = result.open or part.open
+        return result
+    parts = value.text.split(".")
+    if value.is_reference and len(parts) == 2 and parts[0] == "local":
+        local = module.locals.get(parts[1])
+        return tag_keys(module, local.term if local else None, depth + 1)
+    if value.is_reference and len(parts) == 2 and parts[0] == "var":
+        found = tag_keys(module, module.variable_value(parts[1]), depth + 1)
+        if module.is_root and any(parts[1] in f.values for f in module.var_files):
+            return found  # the value is set in a var file of the root module
+        # otherwise the caller may pass any value: the default's keys only add
+        return _Tags(found.keys, open=True)
+    return _Tags(set(), open=True)
 
 
-_MODULES: WeakKeyDictionary[Project, dict[str, _Module]] = WeakKeyDictionary()
-
-
-def _module_of(resource: Resource, project: Project) -> _Module:
-    """The Terraform files in the folder of `resource`'s file (loaded when not checked)."""
-    cache = _MODULES.setdefault(project, {})
-    key = str(Path(resource.span.path).parent)
-    if key not in cache:
-        cache[key] = _load_module(resource, project)
-    return cache[key]
-
-
-def _load_module(resource: Resource, project: Project) -> _Module:
-    own = project.sources.get(resource.span.path)
-    files: list[TerraformFile] = []
-    if own is not None:
-        folder = own.path.parent
-        for path in sorted(folder.glob("*.tf")):
-            document = project.load(path)
-            if isinstance(document, TerraformFile):
-                files.append(document)
-    if not files:
-        files = [
-            d
-            for d in project.of_type(TerraformFile)
-            if Path(d.path).parent == Path(resource.span.path).parent
-        ]
-    return _Module(files)
+def default_tags(module: TerraformModule, resource: Resource) -> _Tags:
+    """The `default_tags` of the AWS provider configuration the resource uses."""
+    wanted = "aws"
+    chosen = resource.attribute("provider")
+    if chosen is not None and isinstance(chosen.value, Expression):
+        wanted = chosen.value.text
+    for provider in module.providers:
+        name = provider.name if provider.alias is None else f"{provider.name}.{provider.alias}"
+        if name == wanted and provider.name == "aws":
+            tags = provider.default_tags
+            return tag_keys(module, tags.term if tags else None)
+    return _Tags(set())
 
 
 def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
@@ -282,10 +240,12 @@ def required_tags(
     """
     if not options.required or not taggable(resource.resource_type, options.ignore_types):
         return
-    module = _module_of(resource, project)
-    found = module.default_tags(resource)
+    module = module_containing(resource, project)
+    if module is None:
+        return
+    found = default_tags(module, resource)
     attribute = resource.attribute("tags")
-    own = module.tags(attribute.term if attribute else None)
+    own = tag_keys(module, attribute.term if attribute else None)
     keys = found.keys | own.keys
     missing = [key for key in options.required if key not in keys]
     if not missing or own.open or found.open:

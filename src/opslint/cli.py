@@ -169,7 +169,15 @@ def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
     overrides["helm"] = _helm_overrides(args, config.helm)
     if getattr(args, "tf_var_file", None):
         overrides["terraform_var_files"] = (*config.terraform_var_files, *args.tf_var_file)
-    return config.with_overrides(**overrides)
+    result = config.with_overrides(**overrides)
+    for path in result.terraform_var_files:
+        if not path.is_file():
+            raise ConfigError(f"Terraform var file {path} does not exist")
+    for files in result.helm.values:
+        for path in files:
+            if not path.is_file():
+                raise ConfigError(f"Helm values file {path} does not exist")
+    return result
 
 
 def _helm_overrides(args: argparse.Namespace, helm: HelmSettings) -> HelmSettings | None:

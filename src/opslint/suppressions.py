@@ -64,7 +64,7 @@ def comment_suppressions(document: Document) -> list[Suppression]:
                 ),
                 number,
             )
-        found.append(Suppression(span, codes, number, last, reason, "line"))
+        found.append(Suppression(span, codes, number, document.block_end(last), reason, "line"))
     return found
 
 

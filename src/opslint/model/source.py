@@ -136,6 +136,11 @@ class Document:
         """Every model node a rule may ask for, this document included."""
         yield self
 
+    def block_end(self, line: int) -> int:
+        """The last line of the block whose header is on `line` (a suppression comment
+        above a block covers all of it); `line` itself where no block starts."""
+        return line
+
     def companions(self) -> list[Document]:
         """Documents parsed along with this one (the templates and values of a Helm chart)."""
         return []

@@ -373,6 +373,21 @@ class TerraformFile(Document):
                 result.update(block.attributes)
         return result
 
+    def block_end(self, line: int) -> int:
+        ends = self._block_ends
+        return ends.get(line, line)
+
+    @cached_property
+    def _block_ends(self) -> dict[int, int]:
+        """Header line to closing line, for every block and nested block."""
+        ends: dict[int, int] = {}
+        pending = list(self.blocks)
+        while pending:
+            block = pending.pop()
+            ends[block.span.line] = max(ends.get(block.span.line, 0), block.body_span.end_line)
+            pending.extend(block.blocks)
+        return ends
+
     def variable(self, name: str) -> Variable | None:
         """The variable `name` declared in this file."""
         return next((v for v in self.variables if v.name == name), None)

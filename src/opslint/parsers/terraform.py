@@ -35,19 +35,6 @@ from opslint.model.terraform import (
     Variable,
 )
 
-SECRET_ARGUMENTS = frozenset(
-    {
-        "password",
-        "master_password",
-        "admin_password",
-        "secret",
-        "token",
-        "access_key",
-        "secret_key",
-    }
-)
-"""Resource and provider arguments whose literal value is a credential."""
-
 _BLOCK_TYPES: dict[str, type[Block]] = {
     "resource": Resource,
     "data": DataSource,
@@ -501,7 +488,8 @@ def logical_of(block: Block, owner: str) -> str:
 
 
 def env_vars_of(blocks: list[Block]) -> list[EnvVar]:
-    """EnvVar facets: literal variable defaults and literal credential-like arguments."""
+    """EnvVar facets: literal variable defaults and the literal string arguments of resources,
+    providers and module calls (SE001 judges the names and the values)."""
     found: list[EnvVar] = []
     for block in blocks:
         if isinstance(block, Variable):
@@ -517,20 +505,22 @@ def env_vars_of(blocks: list[Block]) -> list[EnvVar]:
                         logical=block.logical,
                     )
                 )
-        elif isinstance(block, Resource | Provider):
+        elif isinstance(block, Resource | Provider | Module):
             found.extend(_secret_arguments(block, block.logical))
     return found
+
+
+_MODULE_META = frozenset({"source", "version"})
+_ORIGINS: dict[type[Block], str] = {Provider: "provider", Resource: "resource", Module: "module"}
 
 
 def _secret_arguments(block: Block, logical: str) -> list[EnvVar]:
     found: list[EnvVar] = []
     for name, attribute in block.attributes.items():
-        if name in SECRET_ARGUMENTS and isinstance(attribute.value, str):
-            origin = (
-                "terraform provider argument"
-                if isinstance(block, Provider)
-                else ("terraform resource argument")
-            )
+        if isinstance(attribute.value, str) and not (
+            isinstance(block, Module) and name in _MODULE_META
+        ):
+            origin = f"terraform {_ORIGINS.get(type(block), 'block')} argument"
             found.append(
                 EnvVar(
                     name,

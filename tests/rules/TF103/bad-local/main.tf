@@ -1,0 +1,7 @@
+terraform {
+  required_version = ">= 1.6"
+  # expect: TF103
+  backend "local" {
+    path = "state/terraform.tfstate"
+  }
+}

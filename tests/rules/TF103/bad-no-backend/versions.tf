@@ -1,0 +1,4 @@
+# expect: TF103
+terraform {
+  required_version = ">= 1.6"
+}

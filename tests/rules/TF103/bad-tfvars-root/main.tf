@@ -1,0 +1,9 @@
+# expect: TF103
+resource "google_storage_bucket" "assets" {
+  name     = var.bucket
+  location = "EU"
+}
+
+variable "bucket" {
+  type = string
+}

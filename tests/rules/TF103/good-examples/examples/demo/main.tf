@@ -1,0 +1,8 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+
+module "queue" {
+  source = "../.."
+  name   = "demo"
+}

@@ -1,0 +1,42 @@
+terraform {
+  # expect: TF104
+  backend "s3" {
+    bucket = "acme-terraform-state"
+    key    = "checkout/terraform.tfstate"
+    region = "eu-west-1"
+    # expect: TF104
+    encrypt = false
+  }
+}
+
+terraform {
+  # expect: TF104
+  backend "s3" {
+    bucket       = "acme-terraform-state"
+    key          = "billing/terraform.tfstate"
+    use_lockfile = true
+  }
+}
+
+terraform {
+  backend "consul" {
+    path = "terraform/checkout"
+    # expect: TF104
+    lock = false
+  }
+}
+
+terraform {
+  # expect: TF104
+  backend "http" {
+    address = "https://state.example.com/checkout"
+  }
+}
+
+terraform {
+  # expect: TF104
+  backend "oss" {
+    bucket  = "acme-state"
+    encrypt = true
+  }
+}
