@@ -19,7 +19,7 @@ class RemoteBackendOptions:
     """Which root modules may keep local state."""
 
     skip_folders: tuple[str, ...] = ("examples", "example", "fixtures")
-    """Modules below a folder of one of these names are demonstrations, not checked."""
+    """Modules in a folder of one of these names (`examples/<name>/`) are not checked."""
 
 
 def module_anchor(module: TerraformModule) -> Block | None:
@@ -41,9 +41,9 @@ def remote_backend(
     at its `terraform` block, or at its first block when it has none; a `local` backend at
     the backend block. Reusable modules (no provider configuration, no var files) are not
     root modules and are not checked, although they have a `terraform` block for their
-    version constraints. Modules in `examples/` and `fixtures/` folders (as the path is
-    shown) are demonstrations applied with throwaway state and are skipped (option
-    `skip-folders`).
+    version constraints. Modules laid out as the registry's examples are, one folder each
+    in `examples/` (or `example/`, `fixtures/`), are demonstrations applied with
+    throwaway state and are skipped (option `skip-folders`).
 
     ## Why it matters
     Local state lives on one laptop or one CI runner: it is lost with it, cannot be
@@ -86,8 +86,8 @@ def remote_backend(
     - https://developer.hashicorp.com/terraform/language/state/remote
     """
     module = module_of(document, project)
-    shown = PurePosixPath(document.path).parts[:-1]
-    if not module.is_root or set(options.skip_folders) & set(shown):
+    folders = PurePosixPath(document.path).parts[:-1]
+    if not module.is_root or (len(folders) >= 2 and folders[-2] in options.skip_folders):
         return
     backend = module.backend
     if backend is not None:
