@@ -84,10 +84,12 @@ class HelmTemplate(Document):
             if dotted in seen:
                 continue
             seen.add(dotted)
-            for values in self.values_files:
+            for index, values in enumerate(self.values_files):
                 span = values.lookup(tuple(dotted.split(".")))
                 if span is not None:
-                    found.append(RelatedLocation(span, f"`{dotted}` is set here"))
+                    default = index == 0 and values.path.endswith("values.yaml")
+                    verb = "set" if default else "overridden"
+                    found.append(RelatedLocation(span, f"`{dotted}` is {verb} here"))
         return tuple(found)
 
 

@@ -60,7 +60,7 @@ def chart_root(folder: Path) -> Path | None:
             parent = candidate.parent
             if not (parent.name == "charts" and (parent.parent / CHART_FILE).is_file()):
                 break
-        elif found is not None:
+        elif found is not None and not (candidate.name == "charts" and candidate == found.parent):
             break
     return found
 
@@ -201,6 +201,8 @@ def _value_secrets(node: YMap, path: tuple[str, ...]) -> list[EnvVar]:
 
 def _value_images(values: HelmValuesFile) -> list[ImageRef]:
     """Image references in values: `image: repo:tag` or `image: {repository, tag}`."""
+    from opslint.parsers.compose import text_span
+
     found: list[ImageRef] = []
 
     def visit(node: YMap, path: tuple[str, ...]) -> None:
@@ -219,7 +221,9 @@ def _value_images(values: HelmValuesFile) -> list[ImageRef]:
             if "registry" in node and isinstance(node.string("registry"), str):
                 text = f"{node.string('registry')}/{text}"
             logical = ".".join(path) or "image"
-            found.append(ImageRef(text, anchor.span, "helm value", logical, written=""))
+            # `written` is the anchor's own text, so a finding covers the whole anchor
+            written = anchor.text if anchor is not repository else text
+            found.append(ImageRef(text, text_span(anchor), "helm value", logical, written=written))
         for key, value in node.items():
             if isinstance(value, YMap):
                 visit(value, (*path, key))
@@ -227,7 +231,8 @@ def _value_images(values: HelmValuesFile) -> list[ImageRef]:
                 logical = ".".join((*path, key))
                 text = value.value.strip()
                 if text and "{{" not in text:
-                    found.append(ImageRef(text, value.span, "helm value", logical, written=text))
+                    span = text_span(value)
+                    found.append(ImageRef(text, span, "helm value", logical, written=text))
             elif isinstance(value, YSeq):
                 for item in value.maps():
                     visit(item, (*path, key))
@@ -295,7 +300,7 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
     variants.extend(_Variant((values.source.path,)) for values in chart.extra_values)
     variants.extend(_Variant(files) for files in config.helm.values)
     external = [
-        _values_file(path, path.as_posix(), chart.source.max_bytes)
+        _values_file(path, _shown(path), chart.source.max_bytes)
         for path in dict.fromkeys(p for files in config.helm.values for p in files)
         if path.is_file()
     ]
@@ -314,7 +319,15 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
             target = by_path.get(path) if path is not None else None
             if target is None or not text.strip() or not target.path.endswith((".yaml", ".yml")):
                 continue
-            _add_rendering(target, text, variant.label(chart.root))
+            _add_rendering(target, text, variant.label(chart.root), config.helm.namespace)
+
+
+def _shown(path: Path) -> str:
+    """A values file's path as reports show it: relative to the working folder if inside."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _template_path(root: Path, key: str) -> Path | None:
@@ -325,7 +338,7 @@ def _template_path(root: Path, key: str) -> Path | None:
     return (root.joinpath(*parts[1:])).absolute()
 
 
-def _add_rendering(template: HelmTemplate, text: str, label: str) -> None:
+def _add_rendering(template: HelmTemplate, text: str, label: str, namespace: str) -> None:
     from opslint.parsers.helmmap import SpanMapper
     from opslint.parsers.kubernetes import parse_kubernetes
     from opslint.parsers.yamlload import YamlError
@@ -349,11 +362,40 @@ def _add_rendering(template: HelmTemplate, text: str, label: str) -> None:
             template.problems.append(_render_problem(span, message))
         return
     _freeze_written_images(manifest, template_text)
+    _place_in_namespace(manifest, namespace)
     for problem in manifest.problems:
         if problem not in template.problems:
             template.problems.append(problem)
     manifest.problems = []
     template.rendered.append(manifest)
+
+
+def _place_in_namespace(manifest: KubernetesFile, namespace: str) -> None:
+    """Objects that name no namespace are installed in the release's: say so in `logical`."""
+    moved = [obj for obj in manifest.manifests if obj.namespace is None]
+    if namespace == "default" or not moved:
+        return
+    renamed: dict[str, str] = {}
+    for obj in moved:
+        before = obj.logical
+        obj.namespace = namespace
+        renamed[before] = obj.logical
+
+    def rename(logical: str) -> str:
+        for before, after in renamed.items():
+            if logical == before or logical.startswith(f"{before}/"):
+                return after + logical[len(before) :]
+        return logical
+
+    images = {id(image): replace(image, logical=rename(image.logical)) for image in manifest.images}
+    variables = {id(var): replace(var, logical=rename(var.logical)) for var in manifest.env_vars}
+    for container in manifest.containers():
+        container.logical = rename(container.logical)
+        if container.image is not None and id(container.image) in images:
+            container.image = images[id(container.image)]
+        container.env = [variables.get(id(var), var) for var in container.env]
+    manifest.images = list(images.values())
+    manifest.env_vars = list(variables.values())
 
 
 def _freeze_written_images(manifest: KubernetesFile, template_text: str) -> None:
@@ -383,10 +425,31 @@ def _report_render_error(
         path = _template_path(chart.root, error.template)
         template = by_path.get(path) if path is not None else None
     if template is not None:
-        span = Span(template.path, error.line, error.column, error.line, error.column)
+        line, column = _error_position(template, error)
+        span = Span(template.path, line, column, line, column)
         template.problems.append(_render_problem(span, message))
     else:
         chart.problems.append(_render_problem(chart.span, message))
+
+
+def _error_position(template: HelmTemplate, error: RenderError) -> tuple[int, int]:
+    """Where a parse error belongs: an unclosed action or block where it opens."""
+    from opslint.parsers.helmmap import unclosed_block
+
+    try:
+        text = template.source.text
+    except SourceError:
+        return error.line, error.column
+    lines = text.split("\n")
+    if error.message.startswith("unclosed action") and 0 < error.line <= len(lines):
+        opening = lines[error.line - 1].rfind("{{")
+        return error.line, opening + 1 if opening >= 0 else error.column
+    if error.message == "unexpected EOF" or error.line > len(lines):
+        found = unclosed_block(text)
+        if found is not None:
+            return found
+        return min(error.line, len(lines)), error.column
+    return error.line, error.column
 
 
 def _load_overlays(variant: _Variant, settings: HelmSettings) -> dict[str, Any]:
@@ -431,6 +494,19 @@ def _render_sdk(root: Path, variant: _Variant, settings: HelmSettings) -> dict[s
     try:
         for expression in settings.set:
             values = merge_values(values, helm_python.parse_set_string(expression))
+        missing = [
+            str(dependency.get("name"))
+            for dependency in helm_python.dependency_list(str(root))
+            if dependency.get("status") == "missing"
+        ]
+        if missing:
+            raise RenderError(
+                "found in Chart.yaml, but missing in charts/ directory: "
+                f"{', '.join(missing)} (run `helm dependency build`)",
+                None,
+                1,
+                1,
+            )
         with helm_python.Chart.load(str(root)) as chart:
             rendered: dict[str, str] = chart.render(
                 values, name=settings.release, namespace=settings.namespace
@@ -484,7 +560,8 @@ def _render_error(text: str) -> RenderError:
     match = _STARTED_AT.search(text) or _ERROR_LOCATION.search(text)
     if match is None:
         return RenderError(first, None, 1, 1)
-    template, line, column = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+    template, line = match.group(1), int(match.group(2))
+    column = int(match.group(3) or 1) if match.re.groups >= 3 else 1
     if match.re is _STARTED_AT:
         detail = text[text.find("):") + 2 :].strip() if "):" in text else first
     else:

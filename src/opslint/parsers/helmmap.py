@@ -82,7 +82,7 @@ def classify(text: str) -> list[TemplateLine]:
     # the actions touching each line, and lines inside a multi-line action
     touching: list[list[tuple[int, int, str]]] = [[] for _ in lines]
     continued = [False] * len(lines)
-    stack: list[str] = []
+    stack: list[tuple[str, int]] = []
     defining = [False] * len(lines)
     line_index = 0
     for match in _ACTION.finditer(text):
@@ -98,13 +98,15 @@ def classify(text: str) -> list[TemplateLine]:
         touching[first].append((column, end, body))
         for index in range(first + 1, last + 1):
             continued[index] = True
-        inside_define = "define" in stack
         word = body.split(None, 1)[0] if body else ""
         if word in _OPENERS:
-            stack.append(word)
+            stack.append((word, first))
         elif word == "end" and stack:
-            stack.pop()
-        if inside_define or "define" in stack:
+            opener, opened = stack.pop()
+            if opener == "define":  # the whole body, lines without actions included
+                for index in range(opened, last + 1):
+                    defining[index] = True
+        if any(opener == "define" for opener, _ in stack):
             for index in range(first, last + 1):
                 defining[index] = True
     result: list[TemplateLine] = []
@@ -114,7 +116,9 @@ def classify(text: str) -> list[TemplateLine]:
         if defining[index] or continued[index]:
             result.append(TemplateLine(number, line, LineKind.CONTROL))
             continue
-        literal = _ACTION.sub("", line)
+        literal = line
+        for column, end, _ in reversed(actions):
+            literal = literal[:column] + literal[end:]
         writing = [a for a in actions if _action_writes(a[2])]
         if not literal.strip():
             if writing:
@@ -277,6 +281,24 @@ def _place(
 def _match(line: TemplateLine, content: str) -> re.Match[str] | None:
     assert line.pattern is not None
     return line.pattern.fullmatch(content)
+
+
+def unclosed_block(text: str) -> tuple[int, int] | None:
+    """The 1-based line and column of the last `if`/`range`/... that has no `end`."""
+    stack: list[int] = []
+    for match in _ACTION.finditer(text):
+        body = _action_body(match.group())
+        word = body.split(None, 1)[0] if body else ""
+        if word in _OPENERS:
+            stack.append(match.start())
+        elif word == "end" and stack:
+            stack.pop()
+    if not stack:
+        return None
+    offset = stack[-1]
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
 
 
 class SpanMapper:
