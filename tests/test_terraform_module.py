@@ -246,9 +246,13 @@ def test_a_comment_above_a_block_covers_the_block(tmp_path: Path) -> None:
     )
     report = run_engine([folder], select=("TF112",), config=Config(root=tmp_path))
     assert [(f.span.line, f.span.column) for f in report.findings] == [(22, 20)]
-    assert sorted((f.span.line, f.suppressed) for f in report.suppressed) == [
-        (7, ("bastion reached through the VPN only",)),
-        (16, ("lab only",)),
+    assert sorted((f.span.line, f.suppressed[0]) for f in report.suppressed) == [
+        (7, "bastion reached through the VPN only"),
+        (16, "lab only"),
+    ]
+    assert [f.suppressed[1].rsplit("/", 1)[-1] for f in report.suppressed] == [
+        "main.tf:1",
+        "main.tf:16",
     ]
 
 

@@ -41,6 +41,8 @@ def unknown_suppression(suppression: Suppression, project: Project) -> Iterator[
     ## References
     - https://docs.astral.sh/ruff/rules/unused-noqa/
     """
+    if suppression.tool != "opslint":
+        return  # a peer's suppression names the peer's checks, not ours
     if not suppression.codes:
         yield Finding(suppression.span, "suppression names no rule: write `ignore[CODE, ...]`")
         return

@@ -124,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line or notes")
+    check.add_argument(
+        "--show-suppressions",
+        action="store_true",
+        help="also list suppressed findings and what suppressed each",
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write today's findings to a baseline file and exit 0",
+    )
     _add_render_options(check)
     _add_selection(check)
 
@@ -240,6 +254,21 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
         known = ", ".join(session.plugins.report_formats())
         raise ConfigError(f"unknown format {args.format!r} (known: {known})")
     report = session.run(paths)
+    report.show_suppressed = args.show_suppressions
+    if args.write_baseline is not None:
+        from opslint.baseline import write_baseline
+
+        entries = write_baseline(report.findings, args.write_baseline)
+        if not args.quiet:
+            stderr.write(
+                f"opslint: wrote {entries} baseline entries for {len(report.findings)} "
+                f"findings to {args.write_baseline}\n"
+            )
+        return EXIT_CLEAN
+    if args.baseline is not None:
+        from opslint.baseline import apply_baseline
+
+        report.findings, report.baselined = apply_baseline(report.findings, args.baseline)
     with _open_output(args.output) as stream:
         session.plugins.hook.opslint_report(report=report, format=args.format, stream=stream)
     if not args.quiet:

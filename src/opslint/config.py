@@ -18,6 +18,8 @@ class ConfigError(Exception):
 
 
 HELM_RENDERERS = ("auto", "sdk", "binary", "none")
+PEER_TOOLS = ("hadolint", "checkov", "kube-linter", "tflint", "zizmor")
+"""Linters whose suppression comments and annotations are honoured."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Config:
     defaults: dict[str, Any] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)
     helm: HelmSettings = field(default_factory=HelmSettings)
+    peer_suppressions: tuple[str, ...] = PEER_TOOLS
+    """The peers whose suppressions count (`peer-suppressions` in config)."""
     terraform_var_files: tuple[Path, ...] = ()
     """`.tfvars` files whose values every Terraform module of the run takes."""
 
@@ -126,6 +130,8 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
                 values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
             case "defaults":
                 values["defaults"] = _table(key, value)
+            case "peer-suppressions":
+                values["peer_suppressions"] = _peer_tools(value)
             case "helm":
                 values["helm"] = _helm(_table(key, value), root)
             case "terraform":
@@ -138,6 +144,21 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case _:
                 raise ConfigError(f"unknown configuration key `{key}`")
     return Config(**values)
+
+
+def _peer_tools(value: Any) -> tuple[str, ...]:
+    if value is True:
+        return PEER_TOOLS
+    if value is False:
+        return ()
+    tools = _strings("peer-suppressions", value)
+    unknown = [tool for tool in tools if tool not in PEER_TOOLS]
+    if unknown:
+        raise ConfigError(
+            f"`peer-suppressions`: unknown tool(s) {', '.join(unknown)} "
+            f"(known: {', '.join(PEER_TOOLS)})"
+        )
+    return tools
 
 
 def helm_values_option(text: str, base: Path) -> tuple[Path, ...]:

@@ -85,6 +85,17 @@ def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
     return enabled
 
 
+def peer_index(rules: Iterable[Rule]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(tool, check) to opslint codes, from the rules' `peers` ("hadolint DL3008 (partial)")."""
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rule in rules:
+        for peer in rule.spec.peers:
+            parts = peer.split()
+            if len(parts) >= 2:
+                index[(parts[0], parts[1])].append(rule.code)
+    return {key: tuple(codes) for key, codes in index.items()}
+
+
 @dataclass
 class Session:
     """One run of the engine over some paths."""
@@ -207,6 +218,7 @@ class Session:
         project = Project(self.config, self.load)
         project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
         project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
+        project.peer_codes = peer_index(every)
         self.collect(paths, project)
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
@@ -216,6 +228,7 @@ class Session:
             findings=findings, project=project, config=self.config
         )
         findings.extend(self.apply_rules(post, project))
+        self.notes.extend(dict.fromkeys(n for n in project.notes if n not in self.notes))
         kept = [f for f in findings if not f.suppressed]
         suppressed = [f for f in findings if f.suppressed]
         return Report(

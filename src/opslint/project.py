@@ -29,6 +29,10 @@ class Project:
         """Codes and names of every rule installed."""
         self.enabled_codes: set[str] = set()
         """Codes and names of the rules this run uses."""
+        self.notes: list[str] = []
+        """Messages rules leave for the run's summary (the engine says each once)."""
+        self.peer_codes: dict[tuple[str, str], tuple[str, ...]] = {}
+        """(tool, check) of a peer linter to the opslint codes that stand for it."""
 
     def add(self, document: Document) -> None:
         """Record a checked document."""

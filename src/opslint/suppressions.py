@@ -7,6 +7,19 @@ Grammar, for every format with comments (``#``; HCL also ``//``)::
 
 Kubernetes objects also take the annotation ``opslint.io/ignore: "CODE,CODE"``, which
 survives Helm rendering; documents expose those through `Document.scoped_suppressions`.
+
+The suppressions of the tools teams migrate from are honoured for the opslint rules that
+list the suppressed check among their peers (`peer-suppressions` in config turns them
+off, wholly or per tool):
+
+    # hadolint ignore=DL3008,DL3009          the next instruction
+    # hadolint global ignore=DL3008          the whole file
+    # checkov:skip=CKV_K8S_14:reason         the enclosing resource or object (Dockerfile: file)
+    # tflint-ignore: rule_a, rule_b          the next line (a block, when above its header)
+    # tflint-ignore-file: rule_a             the whole file
+    # zizmor: ignore[unpinned-uses]          its line (or the next, on a line of its own)
+    ignore-check.kube-linter.io/<check>      (annotation) the object
+    checkov.io/skip1: CKV_K8S_20=reason      (annotation) the object
 """
 
 from __future__ import annotations
@@ -68,14 +81,128 @@ def comment_suppressions(document: Document) -> list[Suppression]:
     return found
 
 
+_PEER_COMMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "hadolint",
+        re.compile(r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore=(?P<codes>[\w\-, ]+)"),
+    ),
+    ("checkov", re.compile(r"#\s*checkov:skip=(?P<codes>[\w\-]+)(?::(?P<reason>.*))?")),
+    (
+        "tflint",
+        re.compile(
+            r"(?:#|//)\s*tflint-ignore(?P<file>-file)?:\s*(?P<codes>[\w\-]+(?:\s*,\s*[\w\-]+)*)(?P<reason>.*)"
+        ),
+    ),
+    ("zizmor", re.compile(r"#\s*zizmor:\s*ignore\[(?P<codes>[^\]]*)\](?P<reason>.*)")),
+)
+_PEER_MARKERS = ("hadolint", "checkov:skip", "tflint-ignore", "zizmor:")
+
+
+def peer_comment_suppressions(document: Document, tools: tuple[str, ...]) -> list[Suppression]:
+    """The suppression comments of peer tools in one document's source."""
+    found: list[Suppression] = []
+    try:
+        text = document.source.text
+    except SourceError:
+        return found
+    if not tools or not any(marker in text for marker in _PEER_MARKERS):
+        return found
+    lines = document.source.lines
+    for index, line in enumerate(lines):
+        for tool, pattern in _PEER_COMMENTS:
+            if tool not in tools:
+                continue
+            match = pattern.search(line)
+            if match is None or not _in_comment(line, match.start()):
+                continue
+            number = index + 1
+            span = Span(document.path, number, match.start() + 1, number, len(line.rstrip()) + 1)
+            codes = split_codes(match.group("codes"))
+            if tool == "tflint" and codes == ("all",):
+                codes = ()
+            groups = match.groupdict()
+            reason = (groups.get("reason") or "").strip().lstrip("#/ ").strip()
+            first, last, scope = _peer_reach(document, tool, match, lines, index)
+            found.append(Suppression(span, codes, first, last, reason, scope, tool=tool))
+    return found
+
+
+def _in_comment(line: str, start: int) -> bool:
+    """True when a marker at `start` is inside a comment, not inside a string value."""
+    before = line[:start]
+    return before.count('"') % 2 == 0 and before.count("'") % 2 == 0
+
+
+def _peer_reach(
+    document: Document, tool: str, match: re.Match[str], lines: list[str], index: int
+) -> tuple[int, int, str]:
+    """First line, last line and scope a peer's comment covers, as that tool reads it."""
+    number = index + 1
+    groups = match.groupdict()
+    whole_file = (1, len(lines), "file")
+    if groups.get("global") or groups.get("file"):
+        return whole_file
+    if tool == "checkov":
+        if document.kind == "dockerfile":
+            return whole_file
+        enclosing = document.enclosing_lines(number)
+        if enclosing is not None:
+            return (*enclosing, "object")
+    own_line = not lines[index][: match.start()].strip()
+    if not own_line:
+        return number, number, "line"
+    following = next(
+        (
+            n + 1
+            for n in range(index + 1, len(lines))
+            if lines[n].strip() and not lines[n].lstrip().startswith(("#", "//"))
+        ),
+        number,
+    )
+    return number, document.block_end(following), "line"
+
+
+def translate(suppression: Suppression, peer_codes: dict[tuple[str, str], tuple[str, ...]]) -> None:
+    """Give a peer's suppression the opslint codes its checks stand for."""
+    if suppression.tool == "opslint":
+        return
+    if not suppression.codes:  # `tflint-ignore: all`, `ignore-all-checks.kube-linter.io`
+        suppression.targets = tuple(
+            sorted(
+                {
+                    c
+                    for (tool, _), codes in peer_codes.items()
+                    if tool == suppression.tool
+                    for c in codes
+                }
+            )
+        )
+        return
+    suppression.targets = tuple(
+        dict.fromkeys(
+            code
+            for peer in suppression.codes
+            for code in peer_codes.get((suppression.tool, peer), ())
+        )
+    )
+
+
 @hookimpl
 def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
     """Mark the findings an inline comment or annotation suppresses."""
+    tools = config.peer_suppressions
     by_path: dict[str, list[Suppression]] = {}
     for document in project.documents:
-        document.suppressions = comment_suppressions(document) + list(
-            document.scoped_suppressions()
-        )
+        scoped = [
+            s for s in document.scoped_suppressions() if s.tool == "opslint" or s.tool in tools
+        ]
+        document.suppressions = [
+            *comment_suppressions(document),
+            *peer_comment_suppressions(document, tools),
+            *scoped,
+        ]
+        for suppression in document.suppressions:
+            translate(suppression, project.peer_codes)
         if document.suppressions:
             by_path[document.path] = document.suppressions
     for position, finding in enumerate(findings):
@@ -83,11 +210,11 @@ def opslint_adjust_findings(findings: list[Finding], project: Project, config: C
             if not suppression.covers(finding.span.path, finding.span.line):
                 continue
             matched = next(
-                (c for c in suppression.codes if c in (finding.code, finding.name)), None
+                (c for c in suppression.applies_to if c in (finding.code, finding.name)), None
             )
             if matched is None:
                 continue
             suppression.used.add(matched)
             reason = suppression.reason or f"{suppression.scope} suppression"
-            findings[position] = replace(finding, suppressed=(reason,))
+            findings[position] = replace(finding, suppressed=(reason, suppression.origin))
             break

@@ -111,6 +111,25 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(code for code in re.split(r"[,\s]+", text.strip()) if code)
 
 
+_KUBE_LINTER_CHECK = "ignore-check.kube-linter.io/"
+_KUBE_LINTER_ALL = "ignore-all-checks.kube-linter.io"
+_CHECKOV_SKIP = re.compile(r"^checkov\.io/skip\d*$")
+
+
+def _annotation_suppression(key: str, text: str) -> tuple[str, tuple[str, ...], str] | None:
+    """(tool, codes, reason) of a suppression annotation, or None for other annotations."""
+    if key == IGNORE_ANNOTATION:
+        return "opslint", _codes(text), ""
+    if key.startswith(_KUBE_LINTER_CHECK):
+        return "kube-linter", (key[len(_KUBE_LINTER_CHECK) :],), text.strip()
+    if key == _KUBE_LINTER_ALL:
+        return "kube-linter", (), text.strip()
+    if _CHECKOV_SKIP.match(key):
+        code, _, reason = text.partition("=")
+        return "checkov", (code.strip(),), reason.strip()
+    return None
+
+
 @dataclass(eq=False)
 class KubernetesFile(Document):
     """A parsed file of Kubernetes manifests (one or more YAML documents)."""
@@ -121,6 +140,8 @@ class KubernetesFile(Document):
     """Every object of the file in order, `List` items unwrapped (`objects()` is the walker)."""
     images: list[ImageRef] = field(default_factory=list)
     env_vars: list[EnvVar] = field(default_factory=list)
+    render: str = ""
+    """The values files of the Helm render that produced this file; empty for manifests."""
 
     def pod_specs(self) -> Iterator[PodSpec]:
         """The pod specs of every object that has one."""
@@ -140,19 +161,32 @@ class KubernetesFile(Document):
         yield from self.images
         yield from self.env_vars
 
+    def enclosing_lines(self, line: int) -> tuple[int, int] | None:
+        for obj in self.manifests:
+            if obj.first_line <= line <= obj.last_line:
+                return obj.first_line, obj.last_line
+        return None
+
     def scoped_suppressions(self) -> Iterator[Suppression]:
-        """One object-wide suppression per `opslint.io/ignore` annotation."""
+        """Object-wide suppressions from annotations: `opslint.io/ignore`, and the peers'
+        `ignore-check.kube-linter.io/<check>` and `checkov.io/skip<N>: CODE=reason`."""
         for obj in self.manifests:
             annotations = obj.node.path("metadata", "annotations")
             if not isinstance(annotations, YMap):
                 continue
-            value = annotations.scalar(IGNORE_ANNOTATION)
-            if value is None or value.value is None:
-                continue
-            yield Suppression(
-                span=value.span,
-                codes=_codes(value.text),
-                first_line=obj.first_line,
-                last_line=obj.last_line,
-                scope="object",
-            )
+            for key, value in annotations.items():
+                if not isinstance(value, YScalar) or value.value is None:
+                    continue
+                found = _annotation_suppression(key, value.text)
+                if found is None:
+                    continue
+                tool, codes, reason = found
+                yield Suppression(
+                    span=value.span if tool == "opslint" else annotations.entry_span(key),
+                    codes=codes,
+                    first_line=obj.first_line,
+                    last_line=obj.last_line,
+                    reason=reason,
+                    scope="object",
+                    tool=tool,
+                )

@@ -141,6 +141,11 @@ class Document:
         above a block covers all of it); `line` itself where no block starts."""
         return line
 
+    def enclosing_lines(self, line: int) -> tuple[int, int] | None:
+        """The first and last line of the top-level object holding `line` (a Terraform
+        block, a Kubernetes object), for suppressions scoped to an object."""
+        return None
+
     def companions(self) -> list[Document]:
         """Documents parsed along with this one (the templates and values of a Helm chart)."""
         return []

@@ -373,6 +373,12 @@ class TerraformFile(Document):
                 result.update(block.attributes)
         return result
 
+    def enclosing_lines(self, line: int) -> tuple[int, int] | None:
+        for block in self.blocks:
+            if block.body_span.line <= line <= block.body_span.end_line:
+                return block.body_span.line, block.body_span.end_line
+        return None
+
     def block_end(self, line: int) -> int:
         ends = self._block_ends
         return ends.get(line, line)

@@ -23,6 +23,10 @@ class Report:
     notes: list[str] = field(default_factory=list)
     files_checked: int = 0
     seconds: float = 0.0
+    baselined: int = 0
+    """Findings left out because the baseline holds them."""
+    show_suppressed: bool = False
+    """List the suppressed findings too (`--show-suppressions`)."""
 
     def counts(self) -> Counter[Severity]:
         """How many findings of each severity."""
@@ -43,5 +47,6 @@ class Report:
         found = f"{len(self.findings)} finding{'s' if len(self.findings) != 1 else ''}"
         detail = f" ({', '.join(parts)})" if parts else ""
         extra = f", {len(self.suppressed)} suppressed" if self.suppressed else ""
+        extra += f", {self.baselined} in baseline" if self.baselined else ""
         files = f"{self.files_checked} file{'s' if self.files_checked != 1 else ''}"
         return f"{found}{detail} in {files}{extra} [{self.seconds:.2f}s]"

@@ -46,6 +46,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         }
     if finding.suppressed:
         result["suppressed"] = finding.suppressed[0]
+        if len(finding.suppressed) > 1:
+            result["suppressed_by"] = finding.suppressed[1]
     return result
 
 

@@ -74,6 +74,14 @@ def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> N
             stream.write(f"  = {span.path}:{span.line}:{span.column}: {related.message}\n")
     if report.findings:
         stream.write("\n")
+    if report.show_suppressed and report.suppressed:
+        stream.write(paint("1", "suppressed") + "\n")
+        for finding in report.suppressed:
+            where = f"{finding.span.path}:{finding.span.line}:{finding.span.column}"
+            stream.write(f"{where} {finding.code} {finding.name} {finding.message}\n")
+            reason, origin = (*finding.suppressed, "", "")[:2]
+            stream.write(f"  = suppressed by {origin or 'a suppression'}: {reason}\n")
+        stream.write("\n")
 
 
 @hookimpl
