@@ -27,7 +27,7 @@ def rule_markdown(rule: Rule) -> str:
         "|---|---|",
         f"| Severity | {spec.severity} |",
         f"| Default | {default} |",
-        f"| Applies to | {', '.join(rule.kinds)} |",
+        f"| Applies to | {', '.join('every format' if k == '*' else k for k in rule.kinds)} |",
         f"| Fix | {spec.fix} |",
     ]
     if spec.peers:
@@ -36,16 +36,19 @@ def rule_markdown(rule: Rule) -> str:
 
 
 def index_markdown(rules: list[Rule]) -> str:
-    """The index of rule pages, grouped by the kinds they apply to."""
+    """The index of rule pages, one section per format as the catalog orders them."""
+    from opslint.rule import FAMILIES
+
+    titles = list(dict.fromkeys(title for title, _ in FAMILIES.values()))
     groups: dict[str, list[Rule]] = {}
     for rule in rules:
-        for kind in rule.kinds:
-            groups.setdefault("all formats" if kind == "*" else kind, []).append(rule)
+        family = FAMILIES.get(rule.code[:2])
+        groups.setdefault(family[0] if family else "Other", []).append(rule)
     lines = ["# Rules", "", "Generated from the rules' docstrings by `python -m opslint.docs`.", ""]
-    for kind in sorted(groups, key=lambda k: (k != "all formats", k)):
-        lines += [f"## {kind}", "", "| code | name | severity | default | fix | summary |"]
+    for title in sorted(groups, key=lambda t: titles.index(t) if t in titles else len(titles)):
+        lines += [f"## {title}", "", "| code | name | severity | default | fix | summary |"]
         lines.append("|---|---|---|---|---|---|")
-        for rule in sorted(groups[kind], key=lambda r: r.code):
+        for rule in sorted(groups[title], key=lambda r: r.code):
             spec = rule.spec
             state = "on" if spec.default_enabled else "off"
             lines.append(

@@ -46,6 +46,25 @@ class RuleSpec:
     security_severity: float | None = None
 
 
+FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "IM": ("Cross-format", ("*",)),
+    "SE": ("Cross-format", ("*",)),
+    "SH": ("Cross-format", ("*",)),
+    "DF": ("Dockerfile", ("dockerfile",)),
+    "DC": ("Docker Compose", ("compose",)),
+    "K8": ("Kubernetes and Helm", ("kubernetes", "helm-chart")),
+    "HL": ("Kubernetes and Helm", ("helm-chart",)),
+    "TF": ("Terraform", ("terraform",)),
+    "GH": ("GitHub Actions", ("github-workflow", "github-action")),
+    "GL": ("GitLab CI", ("gitlab-ci",)),
+    "CC": ("CircleCI", ("circleci",)),
+    "JK": ("Jenkins", ("jenkinsfile",)),
+    "PR": ("Prometheus alerting rules", ("prometheus",)),
+    "OP": ("Engine", ("*",)),
+}
+"""Code prefix to the catalog section and the file kinds its rules apply to."""
+
+
 def rule(
     code: str,
     name: str,
@@ -110,12 +129,15 @@ class Rule:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The file kinds the rule applies to, from its subject type."""
+        """The file kinds the rule applies to: its subject type's, else its family's."""
         kinds = getattr(self.subject, "rule_kinds", None)
         if isinstance(kinds, tuple):
             return kinds
         kind = getattr(self.subject, "kind", None)
-        return (kind,) if isinstance(kind, str) else ("*",)
+        if isinstance(kind, str) and kind != "*":
+            return (kind,)
+        family = FAMILIES.get(self.code[:2])
+        return family[1] if family is not None else ("*",)
 
     def make_options(self, values: dict[str, Any]) -> object | None:
         """The options dataclass filled from config `values` (keys in kebab or snake case)."""
