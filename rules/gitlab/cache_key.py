@@ -1,0 +1,197 @@
+"""GL103 cache-key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint import Finding, Severity, rule
+from opslint.model.base import Span
+from opslint.model.ci import GitlabJob, GitlabPipeline
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+
+
+def _has_tag(node: YNode, lines: list[str], tag: str) -> bool:
+    """True when `node` is written with the explicit `tag`: its span starts at the tag."""
+    span = node.span
+    text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    return text[span.column - 1 :].startswith(tag)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cache:
+    """One cache definition without a key: where to report it and what owns it."""
+
+    span: Span
+    logical: str
+    owner: str
+
+
+def _lineage(pipeline: GitlabPipeline, job: GitlabJob) -> list[GitlabJob]:
+    """The job, then the templates it extends, nearest first (as GitLab merges them)."""
+    by_id = {candidate.id: candidate for candidate in pipeline.gitlab_jobs}
+    order: list[GitlabJob] = []
+    seen: set[str] = set()
+
+    def visit(current: GitlabJob) -> None:
+        if current.id in seen:
+            return
+        seen.add(current.id)
+        order.append(current)
+        for parent in reversed(current.extends):
+            known = by_id.get(parent)
+            if known is not None:
+                visit(known)
+
+    visit(job)
+    return order
+
+
+def _has_key(cache: YMap) -> bool:
+    key = cache.get("key")
+    if isinstance(key, YScalar):
+        return key.value is not None and key.text.strip() != ""
+    return isinstance(key, YMap | YSeq) and len(key) > 0
+
+
+def _unkeyed(
+    holder: YMap, inherited: list[YMap], lines: list[str], logical: str, owner: str
+) -> Iterator[_Cache]:
+    """The caches under `holder`'s `cache:` that have no key, also among `inherited` maps.
+
+    `inherited` are the `cache` mappings of extended templates: `extends` merges mappings
+    deeply, so a key written in a template counts for a job whose own cache lacks one.
+    """
+    node: YNode | None = holder.get("cache")
+    if node is None or _has_tag(node, lines, "!reference"):
+        return
+    if isinstance(node, YMap):
+        if len(node) == 0 or _has_key(node) or any(_has_key(m) for m in inherited):
+            return  # `cache: {}` switches an inherited cache off
+        yield _Cache(holder.key_span("cache"), logical, owner)
+    elif isinstance(node, YSeq):
+        for index, item in enumerate(node):
+            if isinstance(item, YMap) and len(item) > 0 and not _has_key(item):
+                if _has_tag(item, lines, "!reference"):
+                    continue
+                span = item.span.start().to_line_end(lines)
+                yield _Cache(span, f"{logical}/cache:{index}", owner)
+
+
+def _inherits_default_cache(job: GitlabJob) -> bool:
+    """False when `inherit: default:` keeps the `default:` cache away from the job."""
+    inherit = job.node.map("inherit")
+    value = inherit.get("default") if inherit is not None else None
+    if isinstance(value, YScalar):
+        return value.value is not False
+    if isinstance(value, YSeq):
+        return any(item.text == "cache" for item in value.scalars())
+    return True
+
+
+@rule("GL103", "cache-key", Severity.INFO, tags=("gitlab", "performance"))
+def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
+    """Every GitLab CI cache names its `key`.
+
+    ## What it does
+    Reports a `cache` without `key`: in a job, in `default:` and at the top level (the
+    older global form). A mapping is reported at its `cache:` key; each entry of a list
+    of caches is checked on its own and reported at the entry. `key: {files: [...]}`
+    counts as a key.
+
+    Decisions:
+    - `extends` merges mappings deeply, so a job whose own `cache` lacks a key passes
+      when a template it extends writes one in its `cache` mapping, and a template is
+      judged through the jobs that extend it (one of them may add the key). A template's
+      cache without key that reaches a job is reported once, at the template, however
+      many jobs extend it; a template no job of the file extends is checked on its own.
+    - `cache: []`, `cache: {}` and `cache:` (null) turn an inherited cache off and
+      pass; caches written as `!reference` tags are not followed.
+    - The global or `default:` cache is reported only when a job of the file uses it
+      (one without a `cache` of its own that does not opt out through
+      `inherit: default:`), or when the file has no jobs at all (a file other files
+      include): a default that every job replaces is never used.
+    - A cache that several jobs receive through one YAML anchor is reported once.
+
+    ## Why it matters
+    A cache without key uses the key `default`: every job and every branch of the
+    project reads and overwrites the same archive. A Python job restores the Node job's
+    `node_modules`, a branch with new dependencies evicts the main branch's cache, and
+    the cache never notices that the lock file changed. A key per purpose, derived from
+    the lock file, restores exactly what the job needs and rebuilds it when dependencies
+    change.
+
+    ## Example
+    ```yaml
+    install:
+      script: npm ci --cache .npm
+      cache:
+        paths:
+          - .npm/
+    ```
+
+    ## Use instead
+    ```yaml
+    install:
+      script: npm ci --cache .npm
+      cache:
+        key:
+          files:
+            - package-lock.json
+        paths:
+          - .npm/
+    ```
+
+    ## Fix
+    None: the right key (a lock file, the job name, the branch) depends on what the
+    cache holds.
+
+    ## References
+    - https://docs.gitlab.com/ci/yaml/#cachekey
+    - https://docs.gitlab.com/ci/caching/
+    """
+    lines = pipeline.source.lines
+    found: list[_Cache] = []
+    lineages = {job.id: _lineage(pipeline, job) for job in pipeline.gitlab_jobs}
+    runnable = [job for job in pipeline.gitlab_jobs if not job.hidden]
+    inheriting = [
+        job
+        for job in runnable
+        if _inherits_default_cache(job) and not any("cache" in j.node for j in lineages[job.id])
+    ]
+    if inheriting or not runnable:
+        if pipeline.root is not None:
+            found.extend(_unkeyed(pipeline.root, [], lines, "cache", "the global `cache`"))
+        if pipeline.default is not None:
+            found.extend(_unkeyed(pipeline.default, [], lines, "default", "the `default` cache"))
+    extended = {parent.id for lineage in lineages.values() for parent in lineage[1:]}
+    for job in pipeline.gitlab_jobs:
+        if job.hidden and job.id in extended:
+            continue  # judged through the jobs that extend it, which may add the key
+        lineage = lineages[job.id]
+        writer = next((j for j in lineage if "cache" in j.node), None)
+        if writer is None:
+            continue
+        inherited = [
+            mapping
+            for parent in lineage[lineage.index(writer) + 1 :]
+            if (mapping := parent.node.map("cache")) is not None
+        ]
+        what = "template" if writer.hidden else "job"
+        found.extend(
+            _unkeyed(
+                writer.node, inherited, lines, writer.logical, f"the cache of {what} `{writer.id}`"
+            )
+        )
+    seen: set[tuple[int, int]] = set()
+    for cache in found:
+        if (cache.span.line, cache.span.column) in seen:
+            continue
+        seen.add((cache.span.line, cache.span.column))
+        yield Finding(
+            cache.span,
+            f"{cache.owner} has no `key`, so it shares the `default` cache "
+            "with every other job and branch: key it on what it holds "
+            "(e.g. `key: {files: [package-lock.json]}`)",
+            logical=cache.logical,
+        )

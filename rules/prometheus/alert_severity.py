@@ -1,0 +1,107 @@
+"""PR102 alert-severity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint import Finding, Severity, Span, rule
+from opslint.model.prometheus import AlertRule
+from opslint.model.yamltree import YScalar
+
+
+def content_span(node: YScalar) -> Span:
+    """The span of a scalar's text, quotes dropped when it is quoted on one line."""
+    span = node.span
+    if node.style in ("'", '"') and span.line == span.end_line:
+        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
+    return span
+
+
+@dataclass(frozen=True)
+class AlertSeverityOptions:
+    """Options of PR102."""
+
+    severities: tuple[str, ...] = ("critical", "warning", "info")
+    """The values `labels.severity` may take (compared exactly, case included)."""
+
+
+@rule("PR102", "alert-severity", Severity.WARNING, tags=("alerting", "reliability"))
+def alert_severity(alert: AlertRule, options: AlertSeverityOptions) -> Iterator[Finding]:
+    """Every alert carries a `severity` label from the agreed set.
+
+    ## What it does
+    Reports an alerting rule without `labels.severity` at its `- alert:` line, one whose
+    `severity` label is empty at the `severity` key, and one whose value is not in the
+    configured set (default `critical`, `warning`, `info`) at the value. Values are
+    compared exactly, case included, as Alertmanager matchers compare them. A value that
+    is a template (`{{ $labels.severity }}`) is set at evaluation time and is not
+    checked. Recording rules carry no severity and are not checked.
+
+    ## Why it matters
+    Alertmanager routes on labels: which receiver is paged, which alerts are inhibited
+    while a bigger one fires, which go to a ticket queue. An alert without a severity, or
+    with a value no route expects (`High`, `page`, `crit`), falls through to the default
+    route: it wakes the wrong people, or nobody.
+
+    ## Example
+    ```yaml
+    groups:
+      - name: api
+        rules:
+          - alert: HighErrorRate
+            expr: rate(http_errors_total[5m]) > 1
+            for: 10m
+            labels:
+              severity: High
+    ```
+
+    ## Use instead
+    ```yaml
+    groups:
+      - name: api
+        rules:
+          - alert: HighErrorRate
+            expr: rate(http_errors_total[5m]) > 1
+            for: 10m
+            labels:
+              severity: critical
+    ```
+
+    ## Fix
+    None: how urgent an alert is depends on what it means.
+
+    ## Options
+    - `severities` (list of strings, default `["critical", "warning", "info"]`): the
+      values the `severity` label may take.
+
+    ## References
+    - https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
+    - https://prometheus.io/docs/alerting/latest/configuration/#route
+    """
+    allowed = ", ".join(f"`{value}`" for value in options.severities)
+    labels = alert.node.map("labels")
+    if labels is None or "severity" not in labels:
+        yield Finding(
+            alert.span,
+            f"alert `{alert.alert}` has no `severity` label: set one of {allowed}",
+            logical=alert.logical,
+        )
+        return
+    value = labels.get("severity")
+    if not isinstance(value, YScalar) or value.value is None or not value.text.strip():
+        yield Finding(
+            labels.key_span("severity"),
+            f"alert `{alert.alert}` has an empty `severity` label: set one of {allowed}",
+            logical=alert.logical,
+        )
+        return
+    text = value.text.strip()
+    if "{{" in text or text in options.severities:
+        return
+    yield Finding(
+        content_span(value),
+        f"alert `{alert.alert}` has `severity: {text}`, which no route expects: "
+        f"use one of {allowed}",
+        logical=alert.logical,
+    )
