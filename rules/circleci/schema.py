@@ -1,0 +1,83 @@
+"""CC102 schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.ci import CircleConfig
+from opslint.project import Project
+from opslint.schemas import VENDOR_PACKAGE, PathPart, check, vendor_validator
+
+_SECTIONS = {"jobs": "job", "workflows": "workflow", "executors": "executor", "orbs": "orb"}
+_SECTIONS |= {"commands": "command", "parameters": "parameter"}
+
+
+def _logical(path: tuple[PathPart, ...]) -> str:
+    if len(path) >= 2 and str(path[0]) in _SECTIONS:
+        return f"{_SECTIONS[str(path[0])]}:{path[1]}"
+    return str(path[0]) if path else "config"
+
+
+@rule("CC102", "schema", Severity.ERROR, tags=("circleci", "correctness"))
+def schema(config: CircleConfig, project: Project) -> Iterator[Finding]:
+    """The config validates against the CircleCI config JSON schema.
+
+    ## What it does
+    Validates `.circleci/config.yml` against the CircleCI config JSON schema published on
+    SchemaStore, as vendored by the `check-jsonschema` package (install the `schemas`
+    extra). Each error is reported once, at its node: an unknown key at the key (with the
+    closest valid key as a hint), a wrong type or value at the value, a missing required
+    key at the block that lacks it. Where the schema allows several forms (a step as a
+    string or a mapping), the form the value comes closest to is the one reported.
+
+    Without the extra, the rule checks nothing and the run notes it once. Nothing is
+    fetched from the network. Steps and jobs that orbs provide are not expanded: the
+    schema accepts any orb command by name.
+
+    ## Why it matters
+    CircleCI rejects an invalid config when the pipeline is triggered, so the error shows
+    up only after the push, as a failed "config" step with no build at all. A misspelled
+    key inside a job can be worse: some are ignored, so the setting silently never
+    applies.
+
+    ## Example
+    ```yaml
+    version: 2.1
+    jobs:
+      test:
+        docker:
+          - image: cimg/python:3.12
+        stpes:
+          - checkout
+    ```
+
+    ## Use instead
+    ```yaml
+    version: 2.1
+    jobs:
+      test:
+        docker:
+          - image: cimg/python:3.12
+        steps:
+          - checkout
+    ```
+
+    ## Fix
+    None: the intended key or value is the author's to choose.
+
+    ## References
+    - https://circleci.com/docs/configuration-reference/
+    - https://www.schemastore.org/circleciconfig.json
+    - https://github.com/python-jsonschema/check-jsonschema
+    """
+    problems = check(
+        config.root,
+        lambda: vendor_validator("circle-ci"),
+        package=VENDOR_PACKAGE,
+        notes=project.notes,
+        rule=("CC102", "schema"),
+        lines=config.source.lines,
+    )
+    for problem in problems:
+        yield Finding(problem.span, problem.message, logical=_logical(problem.path))

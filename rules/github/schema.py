@@ -1,0 +1,126 @@
+"""GH111 schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from opslint import Finding, Severity, rule
+from opslint.model.ci import GithubAction, GithubWorkflow, Pipeline
+from opslint.model.yamltree import YNode
+from opslint.project import Project
+from opslint.schemas import VENDOR_PACKAGE, PathPart, allowed_types, check, vendor_validator
+
+
+def _tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
+    """What GitHub accepts though the schema does not."""
+    # `strategy` without `matrix` (just `max-parallel` or `fail-fast`) is a no-op, not an error
+    if error.validator == "required" and path[-2:] == ("strategy", "matrix"):
+        return True
+    # an empty value (`cloud-account-id:`) is read as the empty string
+    return error.instance is None and "a string" in allowed_types(error)
+
+
+def _logical(path: tuple[PathPart, ...], action: bool) -> str:
+    if action:
+        if path[:1] == ("runs",):
+            if len(path) >= 3 and path[1] == "steps" and isinstance(path[2], int):
+                return f"runs/step:{path[2]}"
+            return "runs"
+        return "action"
+    if len(path) >= 2 and path[0] == "jobs":
+        job = f"job:{path[1]}"
+        if len(path) >= 4 and path[2] == "steps" and isinstance(path[3], int):
+            return f"{job}/step:{path[3]}"
+        return job
+    return "workflow"
+
+
+@rule(
+    "GH111",
+    "schema",
+    Severity.ERROR,
+    tags=("github", "correctness"),
+    peers=("actionlint syntax-check",),
+)
+def schema(pipeline: Pipeline, project: Project) -> Iterator[Finding]:
+    """The workflow (or action metadata) validates against its GitHub JSON schema.
+
+    ## What it does
+    Validates each GitHub Actions workflow against the workflow JSON schema, and each
+    `action.yml` against the action metadata schema, both as published on SchemaStore
+    and vendored by the `check-jsonschema` package (install the `schemas` extra). Each
+    error is reported once, at its node: an unknown key at the key (with the closest
+    valid key as a hint), a wrong type or value at the value, a missing required key at
+    the block that lacks it (the job's key). Where the schema allows several forms
+    (`runs-on` as a string, a list or a mapping), the form the value comes closest to is
+    the one reported.
+
+    Where the schema is stricter than GitHub, GitHub wins: a `strategy` without a
+    `matrix`, and an empty value where a string is expected (`with: {token: }`, read as
+    the empty string), pass. Without the extra, the rule checks nothing and the run notes
+    it once. Nothing is fetched from the network. GitHub expressions (`${{ ... }}`) are
+    strings to the schema, which allows them where a number or boolean may be one.
+
+    ## Why it matters
+    GitHub rejects an invalid workflow only when it runs: a push that should have built
+    and deployed ends with "Invalid workflow file" and nothing happens, and a misspelled
+    optional key (`timeout-minute`) is not even rejected on some paths, it is just
+    ignored, so the limit you meant to set never applies.
+
+    ## Example
+    ```yaml
+    on:
+      push:
+        branches: [main]
+    jobs:
+      build:
+        runs-on: ubuntu-24.04
+        timeout-minute: 10
+        steps:
+          - uses: actions/checkout@v4
+            wtih:
+              fetch-depth: 0
+    ```
+
+    ## Use instead
+    ```yaml
+    on:
+      push:
+        branches: [main]
+    jobs:
+      build:
+        runs-on: ubuntu-24.04
+        timeout-minutes: 10
+        steps:
+          - uses: actions/checkout@v4
+            with:
+              fetch-depth: 0
+    ```
+
+    ## Fix
+    None: the intended key or value is the author's to choose.
+
+    ## References
+    - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions
+    - https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions
+    - https://www.schemastore.org/github-workflow.json
+    - https://github.com/python-jsonschema/check-jsonschema
+    """
+    if isinstance(pipeline, GithubWorkflow):
+        name, action = "github-workflows", False
+    elif isinstance(pipeline, GithubAction):
+        name, action = "github-actions", True
+    else:
+        return
+    problems = check(
+        pipeline.root,
+        lambda: vendor_validator(name),
+        package=VENDOR_PACKAGE,
+        notes=project.notes,
+        rule=("GH111", "schema"),
+        lines=pipeline.source.lines,
+        tolerate=_tolerated,
+    )
+    for problem in problems:
+        yield Finding(problem.span, problem.message, logical=_logical(problem.path, action))

@@ -1,0 +1,163 @@
+"""K8123 schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import K8sObject
+from opslint.model.source import SourceError
+from opslint.model.yamltree import YMap, YNode, YSeq
+from opslint.project import Project
+from opslint.schemas import (
+    KUBERNETES_PACKAGE,
+    check,
+    kubernetes_validator,
+    kubernetes_version,
+)
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    """Options of K8123."""
+
+    kubernetes_version: str = ""
+    """The Kubernetes release to validate against (`1.33`); empty: the newest shipped."""
+
+
+def _is_patch(root: YNode) -> bool:
+    """True for a strategic-merge patch (kustomize): it carries `$patch`-style directives."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            if any(key.startswith("$") for key in node.entries):
+                return True
+            pending.extend(node.entries.values())
+        elif isinstance(node, YSeq):
+            pending.extend(node.items)
+    return False
+
+
+def _lines(project: Project, path: str) -> list[str]:
+    source = project.sources.get(path)
+    if source is None:
+        return []
+    try:
+        return source.lines
+    except SourceError:
+        return []
+
+
+@rule(
+    "K8123",
+    "schema",
+    Severity.ERROR,
+    tags=("kubernetes", "correctness"),
+    peers=("kube-linter schema-validation",),
+)
+def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator[Finding]:
+    """The object validates against the Kubernetes OpenAPI schema of the configured version.
+
+    ## What it does
+    Validates each Kubernetes object against the strict JSON schema of its `apiVersion`
+    and `kind` in the configured Kubernetes release, as shipped by the
+    `kubernetes-validate` package (install the `schemas` extra). Strict means what
+    `kubectl apply` does by default: an unknown field is an error. Each error is
+    reported once, at its node: an unknown field at the key (with the closest field as a
+    hint), a wrong type or value at the value, a missing required field at the block
+    that lacks it.
+
+    Objects rendered from Helm charts are validated too, with locations in the template.
+    Kinds the release does not define are skipped, not reported: custom resources (their
+    schema lives in the cluster's CRDs), and built-in kinds under an `apiVersion` the
+    release no longer serves (removed beta APIs are another check's concern). A
+    strategic-merge patch (a kustomize patch with `$patch: delete` and the like) is a
+    partial object and is skipped too. Without
+    the extra, the rule checks nothing and the run notes it once; nothing is fetched
+    from the network.
+
+    ## Why it matters
+    The API server rejects an invalid object when it is applied, which for a GitOps
+    pipeline is after the merge. Older clients and some tools drop unknown fields
+    instead, so a misspelled `readinessProbe` or `imagePullPolicy` is silently lost and
+    the object runs without it.
+
+    ## Example
+    ```yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      replicas: "3"
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+              imagePullPolicy: IfNotPresent
+              readinesProbe:
+                httpGet: {path: /, port: 80}
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      replicas: 3
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+              imagePullPolicy: IfNotPresent
+              readinessProbe:
+                httpGet: {path: /, port: 80}
+    ```
+
+    ## Fix
+    None: the intended field or value is the author's to choose.
+
+    ## Options
+    - `kubernetes-version` (string, default empty: the newest release the installed
+      kubernetes-validate ships, 1.37 with kubernetes-validate 1.37): the release whose
+      schemas apply, as `1.33`. A release newer than the package ships uses the newest
+      one it has not after it; one older than all it ships makes the rule note that and
+      check nothing.
+
+    ## References
+    - https://kubernetes.io/docs/reference/kubernetes-api/
+    - https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+    - https://github.com/willthames/kubernetes-validate
+    """
+    if _is_patch(obj.node):
+        return
+    problems = check(
+        obj.node,
+        lambda: kubernetes_validator(
+            kubernetes_version(options.kubernetes_version), obj.api_version, obj.kind
+        ),
+        package=KUBERNETES_PACKAGE,
+        notes=project.notes,
+        rule=("K8123", "schema"),
+        lines=_lines(project, obj.span.path),
+    )
+    for problem in problems:
+        yield Finding(problem.span, problem.message, logical=obj.logical)

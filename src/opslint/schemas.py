@@ -1,0 +1,560 @@
+"""JSON-schema validation of YAML documents, each error located on its YAML node.
+
+The schemas come from maintained packages of the `schemas` extra, never from this
+repository: check-jsonschema vendors the GitHub workflow and action, GitLab CI, CircleCI
+and Compose Specification schemas; kubernetes-validate ships the Kubernetes OpenAPI
+schemas of each release. Nothing is fetched: a `$ref` resolves inside the bundled files,
+and one that does not becomes a run note. jsonschema and those packages are imported only
+when a schema rule actually validates something.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib.util
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opslint.model.base import Span
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+
+VENDOR_PACKAGE = "check_jsonschema"
+"""Vendors the CI and Compose schemas (`builtin_schemas/vendor/<name>.json`)."""
+KUBERNETES_PACKAGE = "kubernetes_validate"
+"""Ships `kubernetes-json-schema/v<version>-local-strict/` for each Kubernetes release."""
+INSTALL_HINT = "pip install 'opslint[schemas]'"
+
+PathPart = str | int
+Tolerate = Callable[[tuple["PathPart", ...], Any, YNode], bool]
+"""Says whether a validation error (`path`, jsonschema error, node) is one the real tool
+accepts though the schema does not; for a missing key the path ends with that key."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One validation error: where, what, and the instance path it concerns."""
+
+    span: Span
+    message: str
+    path: tuple[PathPart, ...]
+
+
+class SchemaUnavailable(Exception):
+    """The schema cannot be used in this environment (package missing, `$ref` unresolvable)."""
+
+
+def missing_note(code: str, name: str, package: str) -> str:
+    """The run note of a schema rule whose package is not installed."""
+    dist = package.replace("_", "-")
+    return f"{code} {name}: not checked: {dist} is not installed ({INSTALL_HINT})"
+
+
+def package_dir(package: str) -> Path | None:
+    """Where an installed package lives, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+# --------------------------------------------------------------------------- validators
+
+
+def _refuse_remote(uri: str) -> Any:
+    """The registry's retriever: nothing is ever downloaded."""
+    raise LookupError(f"{uri} is not bundled (never fetched)")
+
+
+def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> Any:
+    """A validator of the draft the schema declares, resolving `$ref`s offline only."""
+    from jsonschema.validators import (  # type: ignore[import-untyped]
+        Draft7Validator,
+        validator_for,
+    )
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    registry: Registry[Any] = Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+    for contents in extra:
+        resource = Resource.from_contents(contents, default_specification=DRAFT7)
+        if resource.id():
+            registry = registry.with_resource(resource.id() or "", resource)
+    cls = validator_for(schema, default=Draft7Validator)
+    return cls(schema, registry=registry)
+
+
+@functools.cache
+def vendor_validator(name: str) -> Any:
+    """The validator of check-jsonschema's vendored schema `name` (e.g. `gitlab-ci`)."""
+    base = package_dir(VENDOR_PACKAGE)
+    if base is None:
+        raise SchemaUnavailable(f"{VENDOR_PACKAGE.replace('_', '-')} is not installed")
+    path = base / "builtin_schemas" / "vendor" / f"{name}.json"
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SchemaUnavailable(f"cannot read the bundled schema {name}: {error}") from None
+    return _validator(schema)
+
+
+def kubernetes_versions() -> list[str]:
+    """The Kubernetes versions (`1.33`) the installed kubernetes-validate has schemas for."""
+    base = package_dir(KUBERNETES_PACKAGE)
+    if base is None:
+        return []
+    found = []
+    for folder in (base / "kubernetes-json-schema").glob("v*-local-strict"):
+        match = re.fullmatch(r"v(\d+)\.(\d+)(?:\.\d+)?-local-strict", folder.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2))))
+    return [f"{major}.{minor}" for major, minor in sorted(found)]
+
+
+def _version_key(version: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", version.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def kubernetes_version(wanted: str) -> str:
+    """The shipped version used for `wanted` (empty: the newest): the newest not after it."""
+    versions = kubernetes_versions()
+    if not versions:
+        raise SchemaUnavailable(f"{KUBERNETES_PACKAGE.replace('_', '-')} is not installed")
+    if not wanted.strip():
+        return versions[-1]
+    key = _version_key(wanted)
+    if key is None:
+        raise SchemaUnavailable(f"`{wanted}` is not a Kubernetes version (expected e.g. 1.33)")
+    usable = [v for v in versions if (_version_key(v) or (0, 0)) <= key]
+    if not usable:
+        raise SchemaUnavailable(
+            f"no schemas for Kubernetes {wanted} (kubernetes-validate ships "
+            f"{versions[0]} to {versions[-1]})"
+        )
+    return usable[-1]
+
+
+@functools.cache
+def _kubernetes_definitions(version: str) -> dict[str, Any]:
+    folder = _kubernetes_folder(version)
+    loaded: dict[str, Any] = json.loads((folder / "_definitions.json").read_text("utf-8"))
+    return loaded
+
+
+def _kubernetes_folder(version: str) -> Path:
+    base = package_dir(KUBERNETES_PACKAGE)
+    if base is None:
+        raise SchemaUnavailable(f"{KUBERNETES_PACKAGE.replace('_', '-')} is not installed")
+    folders = sorted((base / "kubernetes-json-schema").glob(f"v{version}.*-local-strict"))
+    if not folders:
+        raise SchemaUnavailable(f"no schemas for Kubernetes {version}")
+    return folders[-1]
+
+
+@functools.cache
+def kubernetes_validator(version: str, api_version: str, kind: str) -> Any | None:
+    """The validator of one built-in kind at `version`; None for kinds Kubernetes lacks
+    (custom resources, or a group/version the release does not serve)."""
+    group, _, group_version = api_version.rpartition("/")
+    if not kind or not group_version:
+        return None
+    short = group.split(".", 1)[0]
+    name = f"{kind.lower()}-{short}-{group_version}" if group else f"{kind.lower()}-{group_version}"
+    path = _kubernetes_folder(version) / f"{name}.json"
+    if not re.fullmatch(r"[a-z0-9.-]+", name) or not path.is_file():
+        return None
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    served = schema.get("x-kubernetes-group-version-kind") or []
+    # `networking.istio.io/v1` shares the file name of `networking.k8s.io/v1`: match exactly
+    if not any(
+        isinstance(gvk, dict)
+        and gvk.get("group", "") == group
+        and gvk.get("version") == group_version
+        and gvk.get("kind") == kind
+        for gvk in served
+    ):
+        return None
+    return _validator(schema, [_kubernetes_definitions(version)])
+
+
+# --------------------------------------------------------------------------- values and nodes
+
+
+def to_plain(node: YNode | None) -> Any:
+    """The plain JSON-like value of a located tree (a recursive alias becomes null)."""
+    active: set[int] = set()
+
+    def convert(current: YNode | None) -> Any:
+        if current is None or id(current) in active:
+            return None
+        if isinstance(current, YScalar):
+            return current.value
+        active.add(id(current))
+        try:
+            if isinstance(current, YMap):
+                return {key: convert(value) for key, value in current.items()}
+            if isinstance(current, YSeq):
+                return [convert(item) for item in current]
+            return None
+        finally:
+            active.discard(id(current))
+
+    return convert(node)
+
+
+def node_at(root: YNode, path: Iterable[PathPart]) -> tuple[YNode, YMap | None, PathPart | None]:
+    """The deepest node of `path` that exists, its parent mapping and its key there."""
+    node: YNode = root
+    parent: YMap | None = None
+    key: PathPart | None = None
+    for part in path:
+        if isinstance(node, YMap) and isinstance(part, str) and part in node.entries:
+            parent, key = node, part
+            node = node.entries[part]
+        elif isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node.items):
+            node, parent, key = node.items[part], None, part
+        else:
+            break
+    return node, parent, key
+
+
+def dotted(path: Iterable[PathPart]) -> str:
+    """`jobs.build.steps[2].with` for messages."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def allowed_types(error: Any) -> list[str]:
+    """The JSON types an error's schema allows at its node (`a string`, `an array`)."""
+    return _allowed_types(error)
+
+
+def _first_line(span: Span, lines: list[str]) -> Span:
+    """A block's anchor: its first line from where it starts."""
+    return span.start().to_line_end(lines) if lines else span
+
+
+def _anchor(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> Span:
+    """Where a finding about the node at `path` as a whole starts: its key, or its first line."""
+    node, parent, key = node_at(root, path)
+    if parent is not None and isinstance(key, str):
+        return parent.key_span(key)
+    return _first_line(node.span, lines)
+
+
+def _value_span(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> Span:
+    node, parent, key = node_at(root, path)
+    if isinstance(node, YScalar):
+        return node.span
+    if parent is not None and isinstance(key, str):
+        return parent.key_span(key)
+    return _first_line(node.span, lines)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+_TYPE_NAMES = {
+    "array": "an array",
+    "object": "an object",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+def _or(words: list[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _types(value: Any) -> list[str]:
+    names = value if isinstance(value, list) else [value]
+    return [_TYPE_NAMES.get(str(name), str(name)) for name in names]
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _choices(values: list[Any]) -> str:
+    shown = ", ".join(f"`{_show(v)}`" for v in values[:8])
+    return shown + (", ..." if len(values) > 8 else "")
+
+
+def _where(path: tuple[PathPart, ...]) -> str:
+    return f"`{dotted(path)}`" if path else "the document"
+
+
+_ROOT_SCHEMA: ContextVar[dict[str, Any] | None] = ContextVar("opslint_root_schema", default=None)
+"""The schema being applied, for local `$ref`s met while listing a mapping's keys."""
+
+
+def _local(ref: str) -> Any:
+    if not ref.startswith("#"):
+        return None
+    node: Any = _ROOT_SCHEMA.get() or {}
+    for part in ref[1:].split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _declared(schema: Any, depth: int = 0) -> tuple[set[str], set[str]]:
+    """The property names and patterns a schema declares, through `allOf`/`$ref` and the
+    other combinators (what `unevaluatedProperties` counts as evaluated when they pass)."""
+    names: set[str] = set()
+    patterns: set[str] = set()
+    if not isinstance(schema, dict) or depth > 8:
+        return names, patterns
+    names.update(str(k) for k in schema.get("properties") or {})
+    patterns.update(str(k) for k in schema.get("patternProperties") or {})
+    parts = [schema.get(k) for k in ("allOf", "anyOf", "oneOf")]
+    subs = [sub for part in parts if isinstance(part, list) for sub in part]
+    subs += [schema.get(k) for k in ("if", "then", "else")]
+    if isinstance(schema.get("$ref"), str):
+        subs.append(_local(schema["$ref"]))
+    for sub in subs:
+        more_names, more_patterns = _declared(sub, depth + 1)
+        names |= more_names
+        patterns |= more_patterns
+    return names, patterns
+
+
+def _extra_keys(error: Any) -> list[str]:
+    instance = error.instance
+    if not isinstance(instance, dict):
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "unevaluatedProperties":
+        properties, patterns = _declared(schema)
+    else:
+        properties = {str(k) for k in schema.get("properties") or {}}
+        patterns = {str(k) for k in schema.get("patternProperties") or {}}
+    return [
+        key
+        for key in instance
+        if key not in properties and not any(re.search(p, key) for p in patterns)
+    ]
+
+
+def _known_keys(error: Any) -> list[str]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "unevaluatedProperties":
+        return sorted(_declared(schema)[0])
+    return [str(key) for key in schema.get("properties") or {}]
+
+
+def _type_failures(errors: list[Any]) -> bool:
+    return all(e.validator == "type" and not e.relative_path for e in errors)
+
+
+_WEAK = ("oneOf", "anyOf")
+
+
+def _narrow(error: Any) -> list[Any]:
+    """The errors worth reporting for one error: a `oneOf`/`anyOf` is narrowed to the
+    alternative that fits the value's shape, and reported as a type error when none does."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return [error]
+    alternatives: dict[int, list[Any]] = {}
+    for sub in error.context:
+        index = sub.relative_schema_path[0] if sub.relative_schema_path else 0
+        alternatives.setdefault(int(index), []).append(sub)
+    fitting = [errs for errs in alternatives.values() if not _type_failures(errs)]
+    if not fitting:
+        return [error]  # reported as "must be X or Y" by _message
+
+    # the alternative the author meant: its errors go deepest into the value, it names
+    # most of the value's keys, and it has the fewest errors
+    def score(errs: list[Any]) -> tuple[int, int, int]:
+        unknown = sum(
+            len(_extra_keys(e))
+            for e in errs
+            if e.validator in ("additionalProperties", "unevaluatedProperties")
+            and not e.relative_path
+        )
+        return (max(len(e.relative_path) for e in errs), -unknown, -len(errs))
+
+    best = max(fitting, key=score)
+    result: list[Any] = []
+    for sub in best:
+        result.extend(_narrow(sub))
+    return result
+
+
+def _allowed_types(error: Any) -> list[str]:
+    if error.validator == "type":
+        return _types(error.validator_value)
+    return [
+        name
+        for sub in error.context or ()
+        if sub.validator == "type" and not sub.relative_path
+        for name in _types(sub.validator_value)
+    ]
+
+
+def _placeholder(node: YNode, lines: list[str]) -> bool:
+    """An unrendered `{{ template }}` placeholder: YAML reads it as an empty mapping."""
+    if not isinstance(node, YMap) or node.entries or not lines:
+        return False
+    span = node.span
+    text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    return text[span.column - 1 :].startswith("{{")
+
+
+def _message(error: Any) -> str:
+    path = tuple(error.absolute_path)
+    where = _where(path)
+    validator = error.validator
+    value = error.validator_value
+    if error.instance is None and validator in ("type", "oneOf", "anyOf"):
+        allowed = _allowed_types(error)
+        if allowed:
+            return f"{where} has no value (expected {_or(allowed)})"
+    if validator == "type":
+        return f"{where} must be {_or(_types(value))}"
+    if validator in ("oneOf", "anyOf"):
+        expected: list[str] = []
+        for sub in error.context:
+            if sub.validator == "type" and not sub.relative_path:
+                expected.extend(_types(sub.validator_value))
+        if expected:
+            return f"{where} must be {_or(expected)}"
+        if validator == "oneOf" and not error.context:
+            return f"{where} matches more than one of the allowed forms"
+        return f"{where} matches none of the allowed forms"
+    if validator == "enum" and isinstance(value, list):
+        return f"{where} must be one of {_choices(value)} (got `{_show(error.instance)}`)"
+    if validator == "const":
+        return f"{where} must be `{_show(value)}`"
+    if validator in ("minItems", "minProperties"):
+        return f"{where} must not be empty" if value == 1 else f"{where} is too short"
+    if validator == "pattern":
+        if str(value).startswith("^\\$\\{\\{"):
+            return f"{where} must be a `${{{{ ... }}}}` expression here"
+        return f"{where} does not match the pattern `{value}`"
+    if validator == "minLength":
+        return f"{where} must not be empty"
+    if validator == "not":
+        return f"{where} is not allowed here"
+    first = str(error.message).splitlines()[0]
+    return f"{where}: {first}"
+
+
+def _problems(
+    error: Any, root: YNode, lines: list[str], tolerate: Tolerate | None
+) -> Iterator[SchemaProblem]:
+    path = tuple(error.absolute_path)
+    node, _, _ = node_at(root, path)
+    if _placeholder(node, lines):
+        return
+    if error.validator in ("additionalProperties", "unevaluatedProperties"):
+        extras = _extra_keys(error)
+        known = _known_keys(error)
+        for key in extras:
+            if tolerate is not None and tolerate((*path, key), error, node):
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+            span = node.key_span(key) if isinstance(node, YMap) else _anchor(root, path, lines)
+            yield SchemaProblem(
+                span, f"`{dotted((*path, key))}` is not allowed here{suggestion}", (*path, key)
+            )
+        return  # no key of its own: a consequence of an error reported elsewhere
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [
+            p
+            for p in error.validator_value
+            if p not in error.instance
+            and not (tolerate is not None and tolerate((*path, p), error, node))
+        ]
+        if not missing:
+            return
+        names = ", ".join(f"`{p}`" for p in missing) or "a property"
+        verb = "is" if len(missing) <= 1 else "are"
+        owner = f" in {_where(path)}" if path else ""
+        yield SchemaProblem(_anchor(root, path, lines), f"{names} {verb} required{owner}", path)
+        return
+    if tolerate is not None and tolerate(path, error, node):
+        return
+    yield SchemaProblem(_value_span(root, path, lines), _message(error), path)
+
+
+def validate(
+    root: YNode, validator: Any, lines: list[str], tolerate: Tolerate | None = None
+) -> list[SchemaProblem]:
+    """Every schema error of the document under `root`, one per location, in file order.
+
+    `tolerate` drops the errors the real tool does not make (the schema is stricter).
+
+    Raises `SchemaUnavailable` when the schema refers to something not bundled.
+    """
+    from referencing.exceptions import Unresolvable
+
+    instance = to_plain(root)
+    token = _ROOT_SCHEMA.set(validator.schema if isinstance(validator.schema, dict) else {})
+    found: dict[tuple[int, int], SchemaProblem] = {}
+    try:
+        # specific errors first: at one location they win over a `oneOf` summary
+        errors = sorted(validator.iter_errors(instance), key=lambda e: e.validator in _WEAK)
+        for error in errors:
+            for narrowed in _narrow(error):
+                for problem in _problems(narrowed, root, lines, tolerate):
+                    found.setdefault((problem.span.line, problem.span.column), problem)
+    except Unresolvable as unresolvable:
+        raise SchemaUnavailable(f"unresolvable reference: {unresolvable}") from None
+    finally:
+        _ROOT_SCHEMA.reset(token)
+    return sorted(found.values(), key=lambda p: (p.span.line, p.span.column))
+
+
+# --------------------------------------------------------------------------- rule entry
+
+
+def check(
+    root: YNode | None,
+    validator: Callable[[], Any],
+    *,
+    package: str,
+    notes: list[str],
+    rule: tuple[str, str],
+    lines: list[str],
+    tolerate: Tolerate | None = None,
+) -> list[SchemaProblem]:
+    """What a schema rule reports for one document: the problems of `root` against the
+    schema `validator()` builds (None: no schema applies, nothing to say).
+
+    When `package` is not installed, or the schema cannot be used offline, a note is added
+    to `notes` (once) and nothing is reported.
+    """
+    code, name = rule
+    if root is None:
+        return []
+    if package_dir(package) is None:
+        note = missing_note(code, name, package)
+        if note not in notes:
+            notes.append(note)
+        return []
+    try:
+        built = validator()
+        return [] if built is None else validate(root, built, lines, tolerate)
+    except SchemaUnavailable as unavailable:
+        note = f"{code} {name}: not checked: {unavailable}"
+        if note not in notes:
+            notes.append(note)
+        return []
