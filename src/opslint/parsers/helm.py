@@ -361,6 +361,7 @@ def _add_rendering(template: HelmTemplate, text: str, label: str, namespace: str
         if not any(p.message == message and p.span == span for p in template.problems):
             template.problems.append(_render_problem(span, message))
         return
+    manifest.render = label
     _freeze_written_images(manifest, template_text)
     _place_in_namespace(manifest, namespace)
     for problem in manifest.problems:

@@ -1,0 +1,144 @@
+"""K8117 default-deny-network-policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from weakref import WeakKeyDictionary
+
+from opslint import Finding, Severity, rule
+from opslint.model.k8sindex import K8sIndex, index_of
+from opslint.model.kubernetes import K8sObject
+from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.project import Project
+
+from ._cross import kind_anchor, label_requirements
+
+
+def is_default_deny(policy: K8sObject) -> bool:
+    """True for a NetworkPolicy that isolates every pod of its namespace for ingress: an
+    empty `podSelector`, `Ingress` among its policy types, and no ingress rule that admits
+    every source."""
+    if policy.kind != "NetworkPolicy":
+        return False
+    spec = policy.node.map("spec")
+    if spec is None:
+        return False
+    selector = spec.get("podSelector")
+    if isinstance(selector, YMap):
+        if label_requirements(selector) != []:
+            return False
+    elif not (selector is None or (isinstance(selector, YScalar) and selector.value is None)):
+        return False
+    types = spec.seq("policyTypes")
+    if types is not None and "Ingress" not in {item.text for item in types.scalars()}:
+        return False  # without `policyTypes`, Ingress is always one of them
+    rules = spec.get("ingress")
+    if isinstance(rules, YSeq):
+        for item in rules:
+            sources = item.seq("from") if isinstance(item, YMap) else None
+            if sources is None or len(sources) == 0:
+                return False  # a rule without `from` admits every source
+    return True
+
+
+_ANCHORS: WeakKeyDictionary[Project, dict[K8sObject, str]] = WeakKeyDictionary()
+
+
+def _anchors(index: K8sIndex) -> dict[K8sObject, str]:
+    """The first workload (by path, then line) of each namespace that has no default-deny
+    policy in view, with that namespace."""
+    found: dict[K8sObject, str] = {}
+    for judged, visible in index.scopes():
+        covered = {index.namespace_of(o) for o in visible if is_default_deny(o)}
+        first: dict[str, K8sObject] = {}
+        for obj in sorted(
+            (o for o in judged if o.pod_spec is not None),
+            key=lambda o: (o.span.path, o.first_line),
+        ):
+            first.setdefault(index.namespace_of(obj), obj)
+        for namespace, obj in first.items():
+            if namespace not in covered:
+                found[obj] = namespace
+    return found
+
+
+@rule(
+    "K8117",
+    "default-deny-network-policy",
+    Severity.INFO,
+    fix="gen",
+    tags=("kubernetes", "security", "network"),
+    peers=(
+        "checkov CKV2_K8S_6 (partial)",
+        "kube-linter non-isolated-pod (partial)",
+        "kube-score pod-networkpolicy (partial)",
+        "polaris missingNetworkPolicy (partial)",
+    ),
+)
+def default_deny_network_policy(obj: K8sObject, project: Project) -> Iterator[Finding]:
+    """Each namespace with workloads has a default-deny ingress NetworkPolicy.
+
+    ## What it does
+    Looks at every namespace that runs workloads (any object with a pod spec: Pods,
+    Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ...) in the checked files and
+    reports the namespace once, at the `kind:` line of its first workload (by path, then
+    line), when no NetworkPolicy of the checked files in that namespace is a default deny:
+    an empty `podSelector` (`{}`), `Ingress` among its `policyTypes` (or no `policyTypes`,
+    which always means Ingress), and no ingress rule without `from` (such a rule admits
+    every source, so the policy allows rather than denies).
+
+    An object that names no namespace is in `default`, unless a Kustomization with a
+    `namespace` lists its file in `resources` (kustomize then sets that namespace). Helm
+    renders are judged one values set at a time: a chart's workloads need the default deny
+    among the plain manifests or the objects of the same render.
+
+    ## Why it matters
+    A pod that no NetworkPolicy selects accepts traffic from every pod of the cluster. A
+    default deny makes isolation the rule and every allowed flow an explicit policy; one
+    compromised pod can then no longer reach every database and admin port it can resolve.
+
+    ## Example
+    ```yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata:
+      name: default-deny-ingress
+      namespace: shop
+    spec:
+      podSelector: {}
+      policyTypes:
+        - Ingress
+    ```
+
+    ## Fix
+    Generated: a `default-deny-ingress` NetworkPolicy for the namespace, written next to
+    its first workload; the flows the workloads need are then allowed by policies of
+    their own.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic
+    """
+    if obj.pod_spec is None:
+        return
+    cache = _ANCHORS.get(project)
+    if cache is None:
+        cache = _anchors(index_of(project))
+        _ANCHORS[project] = cache
+    namespace = cache.get(obj)
+    if namespace is None:
+        return
+    yield Finding(
+        kind_anchor(obj),
+        f"namespace `{namespace}` has no default-deny NetworkPolicy (`podSelector: {{}}`, "
+        "`policyTypes: [Ingress]`) in the checked files: add one",
+        logical=f"namespace:{namespace}",
+    )

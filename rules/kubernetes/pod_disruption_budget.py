@@ -1,0 +1,117 @@
+"""K8115 pod-disruption-budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.k8sindex import index_of, template_labels
+from opslint.model.kubernetes import K8sObject
+from opslint.project import Project
+
+from ._cross import autoscalers_of, integer, kind_anchor, label_requirements, matches, min_replicas
+
+
+def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
+    """True when the budget's selector matches the labels. A missing selector selects no
+    pods; an empty one selects every pod of the namespace under `policy/v1` and none under
+    `policy/v1beta1`."""
+    spec = budget.node.map("spec")
+    selector = spec.map("selector") if spec is not None else None
+    if selector is None:
+        return False
+    requirements = label_requirements(selector)
+    if requirements is None:
+        return True  # a selector we cannot read: give it the benefit of the doubt
+    if not requirements and budget.api_version.endswith("v1beta1"):
+        return False
+    return matches(requirements, labels)
+
+
+@rule(
+    "K8115",
+    "pod-disruption-budget",
+    Severity.INFO,
+    fix="gen",
+    tags=("kubernetes", "reliability"),
+    peers=(
+        "kube-score deployment-has-poddisruptionbudget",
+        "polaris missingPodDisruptionBudget (partial)",
+    ),
+)
+def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]:
+    """Deployments with two or more replicas have a PodDisruptionBudget selecting their pods.
+
+    ## What it does
+    Reports a Deployment that runs at least two replicas (`replicas: 2` or more, or an
+    autoscaler in view whose `minReplicas` is 2 or more) when no PodDisruptionBudget of the
+    checked files, in the same namespace, selects its pod template's labels. Selectors are
+    evaluated as Kubernetes does: `matchLabels` and `matchExpressions` with `In`, `NotIn`,
+    `Exists` and `DoesNotExist`; a budget without a selector selects nothing, and an empty
+    selector selects every pod of the namespace (`policy/v1`). Objects rendered from a Helm
+    chart see the plain manifests and the objects of the same values set. The finding is at
+    the Deployment's `kind:` line.
+
+    ## Why it matters
+    Node drains (upgrades, autoscaler scale-downs, maintenance) evict pods without regard
+    to the service: without a budget every replica of a Deployment can be evicted at once,
+    and the redundancy that two replicas were meant to give disappears exactly when the
+    cluster is busiest.
+
+    ## Example
+    ```yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      replicas: 3
+      selector:
+        matchLabels:
+          app: web
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata:
+      name: web
+    spec:
+      maxUnavailable: 1
+      selector:
+        matchLabels:
+          app: web
+    ```
+
+    ## Fix
+    Generated: a PodDisruptionBudget with `maxUnavailable: 1` and the Deployment's
+    `matchLabels`, written next to the Deployment.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
+    - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+    """
+    index = index_of(project)
+    if obj.kind != "Deployment" or index.is_patch(obj):
+        return
+    labels = template_labels(obj)
+    if labels is None:
+        return
+    spec = obj.node.map("spec")
+    count = integer(spec.scalar("replicas")) if spec is not None else None
+    scalers = list(autoscalers_of(obj, index))
+    if scalers:
+        count = max(min_replicas(scaler) for scaler in scalers)
+    if count is None or count < 2:
+        return
+    if any(_selects(budget, labels) for budget in index.peers(obj, "PodDisruptionBudget")):
+        return
+    namespace = index.namespace_of(obj)
+    runs = f"runs at least {count} replicas" if scalers else f"runs {count} replicas"
+    yield Finding(
+        kind_anchor(obj),
+        f"Deployment `{obj.name}` {runs} but no PodDisruptionBudget in namespace "
+        f"`{namespace}` selects its pods: add one",
+        logical=obj.logical,
+    )

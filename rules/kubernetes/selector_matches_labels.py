@@ -1,0 +1,164 @@
+"""K8120 selector-matches-labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.k8sindex import K8sIndex, index_of, template_labels
+from opslint.model.kubernetes import K8sObject
+from opslint.project import Project
+
+from ._cross import matches, plain_requirements, workload_requirements
+
+
+@rule(
+    "K8120",
+    "selector-matches-labels",
+    Severity.ERROR,
+    tags=("kubernetes", "correctness"),
+    peers=(
+        "kube-linter mismatching-selector",
+        "kube-linter dangling-service",
+        "kube-score deployment-pod-selector-labels-match-template-metadata-labels",
+        "kube-score statefulset-pod-selector-labels-match-template-metadata-labels",
+        "kube-score service-targets-pod",
+    ),
+)
+def selector_matches_labels(obj: K8sObject, project: Project) -> Iterator[Finding]:
+    """Workload selectors match their pod template, and Services select some pod.
+
+    ## What it does
+    Two checks:
+
+    - A workload's `spec.selector` (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+      and any kind with a pod template) matches the labels of its own pod template. Label
+      selectors are evaluated as Kubernetes does (`matchLabels`, and `matchExpressions`
+      with `In`, `NotIn`, `Exists`, `DoesNotExist`); ReplicationControllers and
+      DeploymentConfigs use plain label maps. The error is at the first term the labels
+      fail. A missing or empty selector is left to the schema check.
+    - A Service's `selector` matches the pod template labels of some workload in the same
+      namespace of the checked files; a dangling Service is a warning, at `selector:`.
+      Services without a selector (endpoints managed by hand or by a controller) and
+      `ExternalName` Services are not checked. A Service is judged only when the checked
+      files hold the workload it is meant for: one of the same name, or one whose pods
+      carry a label key of the selector with another value. Otherwise its pods come from
+      something the run does not see (another chart, an operator, the files a pre-commit
+      run did not pass) and it is left alone. Objects rendered from a Helm chart look
+      among the plain manifests and the objects of the same values set.
+
+    ## Why it matters
+    The API server rejects a Deployment whose selector does not match its template, so the
+    apply fails; older APIs and other controllers accept it and then never own their pods.
+    A Service that selects no pod has no endpoints: every connection to it is refused,
+    usually after a label was renamed on one side only.
+
+    ## Example
+    ```yaml
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector:
+        app: web-frontend
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector:
+        matchLabels:
+          app: web
+      template:
+        metadata:
+          labels:
+            app: frontend
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector:
+        app: web
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector:
+        matchLabels:
+          app: web
+      template:
+        metadata:
+          labels:
+            app: web
+    ```
+
+    ## Fix
+    None: which side holds the right label is for the author to decide.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector
+    - https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+    - https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+    """
+    index = index_of(project)
+    if index.is_patch(obj):
+        return
+    if obj.kind == "Service":
+        yield from _service(obj, index)
+        return
+    labels = template_labels(obj)
+    if labels is None or obj.kind in ("Pod", "CronJob"):
+        return
+    found = workload_requirements(obj)
+    if found is None:
+        return
+    _, requirements = found
+    failing = [term for term in requirements if not term.test(labels)]
+    if not failing:
+        return
+    terms = ", ".join(f"`{term.text}`" for term in failing)
+    shown = ", ".join(f"{key}={value}" for key, value in labels.items()) or "none"
+    yield Finding(
+        failing[0].span,
+        f"{obj.kind} `{obj.name}` selector {terms} does not match its pod template labels "
+        f"({shown}): make them agree",
+        logical=obj.logical,
+    )
+
+
+def _service(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
+    spec = obj.node.map("spec")
+    if spec is None or spec.string("type") == "ExternalName":
+        return
+    selector = spec.map("selector")
+    requirements = plain_requirements(selector) if selector is not None else []
+    if selector is None or not requirements:
+        return
+    namespace = index.namespace_of(obj)
+    pods = [
+        (other, labels)
+        for other in index.visible(obj)
+        if index.namespace_of(other) == namespace and (labels := template_labels(other)) is not None
+    ]
+    if any(matches(requirements, labels) for _, labels in pods):
+        return
+    keys = set(selector.entries)
+    if not any(other.name == obj.name or keys.intersection(labels) for other, labels in pods):
+        return  # the pods it is meant for are deployed by something the run does not see
+    terms = ", ".join(term.text for term in requirements)
+    yield Finding(
+        spec.key_span("selector"),
+        f"Service `{obj.name}` selects `{terms}`, which no pod template in namespace "
+        f"`{namespace}` of the checked files carries: fix the selector or the labels",
+        logical=obj.logical,
+        level=Severity.WARNING,
+    )

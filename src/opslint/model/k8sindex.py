@@ -1,0 +1,206 @@
+"""Every Kubernetes object of a run, for rules that look from one object at the others.
+
+Plain manifests and the objects Helm charts rendered are read together. A chart rendered
+with several values files gives one *render* per values set, and the objects of different
+renders never see each other: the HorizontalPodAutoscaler that production values switch on
+does not target the Deployment of the default values. Plain manifests see every render, and
+every render sees the plain manifests.
+
+Files that a Kustomization applies as patches (`patches`, `patchesStrategicMerge`) and
+objects marked `$patch` hold partial objects: they are set apart and never stand for an
+object of their own.
+
+An object's namespace is the one it names, else `default`; a plain manifest listed in the
+`resources` of a Kustomization that sets `namespace` is in that namespace (kustomize
+overrides the namespace of every resource it lists). Bases that a Kustomization names as
+folders are not followed: one base is usually deployed by several overlays, into several
+namespaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from opslint.model.helm import HelmChart
+from opslint.model.kubernetes import K8sObject, KubernetesFile
+from opslint.model.yamltree import YMap, YNode, YScalar
+from opslint.project import Project
+
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass(eq=False)
+class K8sIndex:
+    """The Kubernetes objects of one run, grouped into plain manifests and Helm renders."""
+
+    plain: list[K8sObject] = field(default_factory=list)
+    """Objects of the checked manifest files, in file order."""
+    renders: list[list[K8sObject]] = field(default_factory=list)
+    """The objects of each render of each chart (one list per chart and values set)."""
+    render_of: dict[K8sObject, int] = field(default_factory=dict)
+    """The position in `renders` of every rendered object."""
+    kustomized: dict[K8sObject, str] = field(default_factory=dict)
+    """The namespace a Kustomization gives a plain object."""
+    patches: set[K8sObject] = field(default_factory=set)
+    """Partial objects that patch others (kustomize patches, `$patch: delete`): left out
+    of `plain`, and not checked by the cross-object rules."""
+
+    def all(self) -> Iterator[K8sObject]:
+        """Every object: plain manifests, then each render."""
+        yield from self.plain
+        for render in self.renders:
+            yield from render
+
+    def visible(self, obj: K8sObject) -> list[K8sObject]:
+        """The objects `obj` may refer to: plain manifests and its own render, or, for a
+        plain object, every object of the run."""
+        position = self.render_of.get(obj)
+        if position is None:
+            return list(self.all())
+        return [*self.plain, *self.renders[position]]
+
+    def scopes(self) -> Iterator[tuple[list[K8sObject], list[K8sObject]]]:
+        """(judged, visible) pairs: the plain objects with every object in view, then each
+        render's objects with the plain ones and their own render in view."""
+        yield self.plain, list(self.all())
+        for render in self.renders:
+            yield render, [*self.plain, *render]
+
+    def is_patch(self, obj: K8sObject) -> bool:
+        """True for a partial object that a Kustomization applies as a patch."""
+        return obj in self.patches
+
+    def namespace_of(self, obj: K8sObject) -> str:
+        """The namespace `obj` is deployed to (see the module documentation)."""
+        return self.kustomized.get(obj) or obj.namespace or DEFAULT_NAMESPACE
+
+    def peers(self, obj: K8sObject, *kinds: str) -> Iterator[K8sObject]:
+        """Objects of `kinds` that `obj` sees in its own namespace (itself excluded)."""
+        namespace = self.namespace_of(obj)
+        for other in self.visible(obj):
+            if other is not obj and other.kind in kinds and self.namespace_of(other) == namespace:
+                yield other
+
+
+def template_labels(obj: K8sObject) -> dict[str, str] | None:
+    """The labels of the pods `obj` runs: a Pod's own, else its pod template's; None for an
+    object without a pod spec."""
+    if obj.pod_spec is None:
+        return None
+    if obj.kind == "Pod":
+        return dict(obj.labels)
+    if obj.kind == "CronJob":
+        found = obj.node.path("spec", "jobTemplate", "spec", "template", "metadata", "labels")
+    else:
+        found = obj.node.path("spec", "template", "metadata", "labels")
+    return string_map(found)
+
+
+def string_map(node: YNode | None) -> dict[str, str]:
+    """A mapping of scalars as text (null values and nested nodes left out)."""
+    if not isinstance(node, YMap):
+        return {}
+    return {
+        key: value.text
+        for key, value in node.items()
+        if isinstance(value, YScalar) and value.value is not None
+    }
+
+
+_INDEXES: WeakKeyDictionary[Project, K8sIndex] = WeakKeyDictionary()
+
+
+def index_of(project: Project) -> K8sIndex:
+    """The index of the run's Kubernetes objects, built once per run."""
+    index = _INDEXES.get(project)
+    if index is None:
+        index = _build(project)
+        _INDEXES[project] = index
+    return index
+
+
+def objects_of_run(project: Project) -> list[K8sObject]:
+    """Every Kubernetes object of the run: plain manifests, then rendered ones."""
+    return list(index_of(project).all())
+
+
+def _build(project: Project) -> K8sIndex:
+    index = K8sIndex()
+    files = list(project.of_type(KubernetesFile))
+    index.patches = _patches(files)
+    for document in files:
+        index.plain.extend(obj for obj in document.manifests if obj not in index.patches)
+    for chart in project.of_type(HelmChart):
+        groups: dict[str, list[K8sObject]] = {}
+        for template in chart.templates:
+            for position, manifest in enumerate(template.rendered):
+                key = manifest.render or f"#{position}"
+                groups.setdefault(key, []).extend(manifest.manifests)
+        for objects in groups.values():
+            for obj in objects:
+                index.render_of[obj] = len(index.renders)
+            index.renders.append(objects)
+    _kustomize(files, index)
+    return index
+
+
+def _by_path(files: list[KubernetesFile]) -> dict[Path, KubernetesFile]:
+    found: dict[Path, KubernetesFile] = {}
+    for document in files:
+        try:
+            found[document.source.path.resolve()] = document
+        except OSError:
+            continue
+    return found
+
+
+def _listed(document: KubernetesFile, entry: YNode | None) -> Path | None:
+    """The file a Kustomization entry names (a local path, not a URL)."""
+    if not isinstance(entry, YScalar) or not isinstance(entry.value, str):
+        return None
+    if "://" in entry.value or not entry.value.strip():
+        return None
+    try:
+        return (document.source.path.parent / entry.value.strip()).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _patches(files: list[KubernetesFile]) -> set[K8sObject]:
+    by_path = _by_path(files)
+    found = {obj for document in files for obj in document.manifests if "$patch" in obj.node}
+    for document in files:
+        for obj in document.manifests:
+            if obj.kind not in ("Kustomization", "Component"):
+                continue
+            entries: list[YNode | None] = []
+            listed = obj.node.seq("patchesStrategicMerge")
+            entries.extend(listed.items if listed is not None else ())
+            patches = obj.node.seq("patches")
+            entries.extend(item.get("path") for item in (patches.maps() if patches else ()))
+            for entry in entries:
+                target = by_path.get(_listed(document, entry) or Path())
+                if target is not None:
+                    found.update(target.manifests)
+    return found
+
+
+def _kustomize(files: list[KubernetesFile], index: K8sIndex) -> None:
+    by_path = _by_path(files)
+    for document in files:
+        for obj in document.manifests:
+            if obj.kind != "Kustomization":
+                continue
+            namespace = obj.node.string("namespace")
+            resources = obj.node.seq("resources")
+            if not namespace or resources is None:
+                continue
+            for entry in resources.scalars():
+                target = by_path.get(_listed(document, entry) or Path())
+                if target is None:
+                    continue
+                for member in target.manifests:
+                    index.kustomized.setdefault(member, namespace)

@@ -1,0 +1,85 @@
+"""The run-wide index of Kubernetes objects, and where the cross-object rules report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT, run_engine
+
+from opslint.config import Config
+from opslint.engine import Session
+from opslint.model.base import Severity
+from opslint.model.k8sindex import index_of
+from opslint.plugins import PluginManager
+from opslint.project import Project
+
+FIXTURES = ROOT / "tests" / "rules"
+
+
+def collect(*paths: Path) -> Project:
+    """The project a run over `paths` builds, without running rules."""
+    config = Config(root=Path.cwd())
+    plugins = PluginManager()
+    plugins.load(disabled=config.disable_plugins)
+    session = Session(config, plugins)
+    project = Project(config, session.load)
+    session.collect(list(paths), project)
+    return project
+
+
+def test_helm_renders_are_grouped_by_values_set() -> None:
+    index = index_of(collect(FIXTURES / "K8114" / "bad-chart"))
+    assert index.plain == []
+    kinds = sorted(sorted(obj.kind for obj in render) for render in index.renders)
+    assert kinds == [["Deployment"], ["Deployment", "HorizontalPodAutoscaler"]]
+    for render in index.renders:
+        for obj in render:
+            assert index.visible(obj) == render
+
+
+def test_kustomization_namespace_and_patches(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "namespace: shop\nresources:\n  - app.yaml\npatches:\n  - path: patch.yaml\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: x\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "patch.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n", encoding="utf-8"
+    )
+    (tmp_path / "other.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n", encoding="utf-8"
+    )
+    index = index_of(collect(tmp_path))
+    by_file = {Path(obj.span.path).name: obj for obj in index.all()}
+    assert index.namespace_of(by_file["app.yaml"]) == "shop"
+    assert index.namespace_of(by_file["other.yaml"]) == "default"
+    assert "patch.yaml" not in by_file
+    patch = next(iter(index.patches))
+    assert Path(patch.span.path).name == "patch.yaml"
+    assert index.is_patch(patch)
+
+
+def test_cross_object_locations() -> None:
+    report = run_engine([FIXTURES / "K8120" / "bad.k8s.yaml"], select=("K8120",), kind="kubernetes")
+    found = {(f.span.line, f.span.column, f.span.end_column, f.severity) for f in report.findings}
+    assert found == {
+        (10, 7, 15, Severity.ERROR),  # `app: web` in matchLabels
+        (31, 9, 18, Severity.ERROR),  # `key: tier` of the expression
+        (51, 5, 19, Severity.ERROR),  # `app: legacy-v1`
+        (68, 3, 11, Severity.WARNING),  # the dangling Service's `selector` key
+    }
+    logical = {f.logical for f in report.findings}
+    assert "Service/default/frontend" in logical
+
+
+def test_replicas_and_hpa_locations() -> None:
+    report = run_engine([FIXTURES / "K8116" / "bad.k8s.yaml"], select=("K8116",), kind="kubernetes")
+    spans = sorted((f.span.line, f.span.column, f.span.end_column) for f in report.findings)
+    assert spans[:3] == [(18, 1, 5), (18, 1, 5), (23, 11, 14)]  # `spec`, `spec`, `wbe`
+    report = run_engine([FIXTURES / "K8114" / "bad.k8s.yaml"], select=("K8114",), kind="kubernetes")
+    spans = sorted((f.span.line, f.span.column, f.span.end_column) for f in report.findings)
+    assert spans[:2] == [(7, 1, 5), (27, 13, 14)]  # `spec:` key; the `1` of replicas
