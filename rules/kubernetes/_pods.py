@@ -1,0 +1,122 @@
+"""Helpers shared by the per-object Kubernetes rules: volumes, settings, service accounts."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint.model.base import Span
+from opslint.model.helm import HelmTemplate
+from opslint.model.kubernetes import K8sObject, KubernetesFile, PodSpec
+from opslint.model.yamltree import YMap, YScalar
+from opslint.project import Project
+
+
+def text_span(scalar: YScalar) -> Span:
+    """The span of a scalar's text without its quotes (single-line scalars only)."""
+    span = scalar.span
+    if span.line == span.end_line and scalar.style in ("'", '"'):
+        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
+    return span
+
+
+def setting(context: YMap | None, key: str) -> YScalar | None:
+    """The scalar under `key` of a securityContext (or any mapping), unless absent or null."""
+    value = context.scalar(key) if context is not None else None
+    return value if value is not None and value.value is not None else None
+
+
+def integer(node: YScalar | None) -> int | None:
+    """The integer a scalar holds (`"22"` included), else None; booleans are not integers."""
+    if node is None or isinstance(node.value, bool):
+        return None
+    if isinstance(node.value, int):
+        return node.value
+    if isinstance(node.value, str) and node.value.strip().isdigit():
+        return int(node.value.strip())
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class HostPathVolume:
+    """A `hostPath` volume of a pod spec: its name, the path as written and where it is."""
+
+    name: str
+    path: str
+    span: Span
+    """The path's text, or the `hostPath` key when no path is written."""
+
+
+def host_path_volumes(pod: PodSpec) -> Iterator[HostPathVolume]:
+    """The pod's `hostPath` volumes, in order (volumes of other types are skipped)."""
+    volumes = pod.node.seq("volumes")
+    if volumes is None:
+        return
+    for index, volume in enumerate(volumes.maps()):
+        host_path = volume.map("hostPath")
+        if host_path is None:
+            continue
+        name = volume.string("name") or str(index)
+        path = host_path.scalar("path")
+        if path is not None and path.value is not None:
+            yield HostPathVolume(name, path.text, text_span(path))
+        else:
+            yield HostPathVolume(name, "", volume.key_span("hostPath"))
+
+
+def manifests(project: Project) -> Iterator[K8sObject]:
+    """Every Kubernetes object of the run: plain manifests and what Helm charts rendered."""
+    for document in project.of_type(KubernetesFile):
+        yield from document.manifests
+    for template in project.of_type(HelmTemplate):
+        for rendered in template.rendered:
+            yield from rendered.manifests
+
+
+_ACCOUNTS: weakref.WeakKeyDictionary[Project, dict[str, list[K8sObject]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def service_accounts(project: Project, name: str) -> list[K8sObject]:
+    """The ServiceAccount objects of the run named `name` (any namespace)."""
+    index = _ACCOUNTS.get(project)
+    if index is None:
+        index = {}
+        for obj in manifests(project):
+            if obj.kind == "ServiceAccount" and obj.name:
+                index.setdefault(obj.name, []).append(obj)
+        _ACCOUNTS[project] = index
+    return index.get(name, [])
+
+
+_TEMPLATES: weakref.WeakKeyDictionary[Project, dict[str, HelmTemplate]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def helm_template(project: Project, path: str) -> HelmTemplate | None:
+    """The Helm template a reported path belongs to (objects rendered from it carry it)."""
+    index = _TEMPLATES.get(project)
+    if index is None:
+        index = {template.path: template for template in project.of_type(HelmTemplate)}
+        _TEMPLATES[project] = index
+    return index.get(path)
+
+
+def same_namespace(first: K8sObject, second: K8sObject) -> bool:
+    """True when two objects land in one namespace; an unwritten namespace matches any,
+    since `kubectl apply -n` or the deploy tool chooses it."""
+    return (
+        first.namespace is None or second.namespace is None or first.namespace == second.namespace
+    )
+
+
+def account_name(pod: PodSpec) -> YScalar | None:
+    """The pod's `serviceAccountName`, or the deprecated `serviceAccount` alias."""
+    for key in ("serviceAccountName", "serviceAccount"):
+        value = setting(pod.node, key)
+        if value is not None and value.text.strip():
+            return value
+    return None

@@ -1,0 +1,89 @@
+"""K8129 automount-token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import PodSpec
+from opslint.project import Project
+
+from ._pods import account_name, same_namespace, service_accounts, setting
+
+KEY = "automountServiceAccountToken"
+
+
+@rule(
+    "K8129",
+    "automount-token",
+    Severity.INFO,
+    fix="safe",
+    tags=("security",),
+    security_severity=3.0,
+    peers=(
+        "checkov CKV_K8S_38",
+        "checkov CKV_K8S_41 (partial)",
+        "polaris automountServiceAccountToken",
+        "trivy KSV-0036 (partial)",
+    ),
+)
+def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
+    """Pods that do not talk to the Kubernetes API do not mount a service account token.
+
+    ## What it does
+    Reports a pod spec (a Pod, or the pod template of any workload) that does not write
+    `automountServiceAccountToken`, at the pod spec's first line, unless its
+    ServiceAccount writes it: the account named by `serviceAccountName` (or `default`),
+    found among the scanned manifests and rendered Helm charts, in the pod's namespace.
+
+    Whether a pod talks to the API cannot be seen in a manifest, so every pod that
+    leaves the setting to the cluster default (mount) is reported, as advice. Writing
+    the setting either way is the answer: `false` for the many pods that never call
+    the API, `true` on the pod (or its account) to record that it does. That explicit
+    `true` is not reported.
+
+    ## Why it matters
+    By default every pod gets a token for its service account mounted at
+    `/var/run/secrets/kubernetes.io/serviceaccount`. For a pod that never calls the
+    API the token is pure risk: anyone who gets code execution or a file read in the
+    pod can use it against the API server, with whatever RBAC the account has (and
+    the `default` account often gains rights over time).
+
+    ## Example
+    ```yaml
+    spec:
+      containers:
+        - name: app
+          image: example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```yaml
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: app
+          image: example/app:1.4.2
+    ```
+
+    ## Fix
+    Safe: adds `automountServiceAccountToken: false` to the pod spec. A pod that does
+    call the API then fails its first request, so review pods that use a client library.
+
+    ## References
+    - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+    - https://kubernetes.io/docs/concepts/security/service-accounts/
+    """
+    if setting(pod.node, KEY) is not None:
+        return
+    written = account_name(pod)
+    name = written.text.strip() if written is not None else "default"
+    for account in service_accounts(project, name):
+        if same_namespace(account, pod.owner) and setting(account.node, KEY) is not None:
+            return
+    yield Finding(
+        pod.span,
+        f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
+        f"set `{KEY}: false` unless it calls the Kubernetes API",
+        logical=pod.logical,
+    )

@@ -1,0 +1,84 @@
+"""K8130 cpu-limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+from opslint.model.yamltree import YScalar
+
+
+@rule(
+    "K8130",
+    "cpu-limit",
+    Severity.INFO,
+    default_enabled=False,
+    fix="safe",
+    tags=("reliability",),
+    peers=(
+        "checkov CKV_K8S_11",
+        "kube-score container-resources (partial)",
+        "polaris cpuLimitsMissing",
+        "trivy KSV-0011",
+    ),
+)
+def cpu_limit(container: Container) -> Iterator[Finding]:
+    """Every container has a CPU limit (contested advice, off by default).
+
+    ## What it does
+    Reports a container or init container without `resources.limits.cpu`, at the
+    container's `- name:` line. Ephemeral (debug) containers are skipped: Kubernetes
+    does not allow resources on them.
+
+    Off by default because the advice is contested: a CPU limit throttles the container
+    even when the node has idle CPU, which adds latency, and many teams set only CPU
+    requests. Turn it on where the cluster's policy (a LimitRange, a ResourceQuota on
+    `limits.cpu`, or a chargeback model) needs limits on every container.
+
+    ## Why it matters
+    Without a limit a container can take every idle core of its node; a busy loop or a
+    traffic spike then slows its neighbours down to their requests, and a namespace with
+    a ResourceQuota on `limits.cpu` rejects the pod outright.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        resources:
+          requests:
+            cpu: 100m
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        resources:
+          requests:
+            cpu: 100m
+          limits:
+            cpu: "1"
+    ```
+
+    ## Fix
+    Safe, and only with `[tool.opslint.defaults]` giving the value: opslint never invents
+    numbers.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+    - https://kubernetes.io/docs/concepts/policy/resource-quotas/
+    """
+    if container.role == "ephemeralContainer":
+        return
+    limits = container.resources.map("limits") if container.resources is not None else None
+    value = limits.get("cpu") if limits is not None else None
+    if isinstance(value, YScalar) and value.value is not None and value.text.strip():
+        return
+    yield Finding(
+        container.span,
+        f"container `{container.name}` has no CPU limit",
+        logical=container.logical,
+    )

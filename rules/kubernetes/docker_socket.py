@@ -1,0 +1,119 @@
+"""K8125 docker-socket."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import PodSpec
+
+from ._pods import host_path_volumes
+
+SOCKET_NAMES = frozenset(
+    {
+        "docker.sock",
+        "dockershim.sock",
+        "cri-dockerd.sock",
+        "containerd.sock",
+        "crio.sock",
+        "podman.sock",
+    }
+)
+"""File names of the container runtimes' API sockets, wherever they are."""
+SOCKET_DIRECTORIES = frozenset(
+    {
+        "/run",
+        "/var/run",
+        "/run/docker",
+        "/var/run/docker",
+        "/run/containerd",
+        "/var/run/containerd",
+        "/run/crio",
+        "/var/run/crio",
+        "/run/podman",
+        "/var/run/podman",
+        "/run/k3s/containerd",
+        "/var/run/k3s/containerd",
+    }
+)
+"""Directories whose mount hands over a runtime socket they hold."""
+
+
+def _normal(path: str) -> str:
+    text = path.strip()
+    if not text.startswith("/"):
+        return text
+    return posixpath.normpath("/" + text.lstrip("/"))
+
+
+@rule(
+    "K8125",
+    "docker-socket",
+    Severity.ERROR,
+    tags=("security",),
+    security_severity=9.0,
+    peers=("checkov CKV_K8S_27", "kube-linter docker-sock", "trivy KSV-0006"),
+)
+def docker_socket(pod: PodSpec) -> Iterator[Finding]:
+    """Pods do not mount the container runtime's socket.
+
+    ## What it does
+    Reports a `hostPath` volume whose path is a container runtime's API socket, at the
+    path: `docker.sock`, `dockershim.sock`, `cri-dockerd.sock`, `containerd.sock`,
+    `crio.sock` or `podman.sock`, in any directory. A mount of the directory that holds
+    the sockets also hands them over, so `/run`, `/var/run` and the runtime directories
+    (`/run/docker`, `/run/containerd`, `/run/crio`, `/run/podman`, `/run/k3s/containerd`, and their
+    `/var/run` forms) are reported as well. Other sockets (`/var/run/app.sock`) and
+    other directories below `/run` (`/run/udev`) are not.
+
+    K8112 reports the same volume as a hostPath; the two are different concerns and each
+    can be suppressed on its own.
+
+    ## Why it matters
+    Whoever can talk to the runtime socket can start a privileged container with the
+    node's root filesystem mounted: the socket is root on the node, and from there every
+    pod, secret and credential on it. A build or monitoring tool that "only reads" from
+    the socket is one compromised dependency away from that.
+
+    ## Example
+    ```yaml
+    spec:
+      volumes:
+        - name: docker
+          hostPath:
+            path: /var/run/docker.sock
+    ```
+
+    ## Use instead
+    ```yaml
+    # build images without a daemon (BuildKit rootless, kaniko, buildah)
+    spec:
+      containers:
+        - name: build
+          image: moby/buildkit:v0.13.2-rootless
+    ```
+
+    ## Fix
+    None: the workload has to stop using the runtime's API (rootless builders, the
+    kubelet's metrics endpoints instead of the Docker API).
+
+    ## References
+    - https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+    - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+    - https://docs.docker.com/engine/security/#docker-daemon-attack-surface
+    """
+    for volume in host_path_volumes(pod):
+        path = _normal(volume.path)
+        if posixpath.basename(path) in SOCKET_NAMES:
+            what = f"the container runtime socket `{volume.path}`"
+        elif path in SOCKET_DIRECTORIES:
+            what = f"`{volume.path}`, which holds the container runtime socket"
+        else:
+            continue
+        yield Finding(
+            volume.span,
+            f"volume `{volume.name}` of `{pod.owner.kind}/{pod.owner.name}` mounts {what}: "
+            "that is root access to the node",
+            logical=pod.logical,
+        )

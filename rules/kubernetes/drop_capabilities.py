@@ -1,0 +1,94 @@
+"""K8109 drop-capabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+
+
+@rule(
+    "K8109",
+    "drop-capabilities",
+    Severity.WARNING,
+    fix="safe",
+    tags=("security",),
+    security_severity=5.0,
+    peers=(
+        "checkov CKV_K8S_37",
+        "checkov CKV_K8S_28 (partial)",
+        "kube-linter drop-net-raw-capability (partial)",
+        "polaris insecureCapabilities (partial)",
+        "trivy KSV-0003",
+        "trivy KSV-0004 (partial)",
+    ),
+)
+def drop_capabilities(container: Container) -> Iterator[Finding]:
+    """Containers drop all Linux capabilities.
+
+    ## What it does
+    Reports each container, init container and ephemeral container whose
+    `securityContext.capabilities.drop` does not list `ALL` (in any letter case, as the
+    container runtimes accept it). A `drop` list without `ALL` is reported at the `drop`
+    key; no `drop` list at all is reported at the container's `- name:` line.
+    Capabilities exist only on containers: the pod's `securityContext` cannot give them.
+
+    Adding back what the process needs (`add: ["NET_BIND_SERVICE"]`) after dropping `ALL`
+    is the intended pattern and passes. A privileged container has every capability
+    whatever it drops; K8110 reports that.
+
+    ## Why it matters
+    Container runtimes grant a default set of capabilities (`NET_RAW`, `CHOWN`,
+    `SETUID`, `DAC_OVERRIDE`, ...) that most services never use. `NET_RAW` allows packet
+    spoofing on the pod network, the others widen what a compromised process can do
+    inside the container and against the kernel. Dropping all and adding back the few
+    that are needed makes the grant explicit and reviewable.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          capabilities:
+            drop: ["NET_RAW"]
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          capabilities:
+            drop: ["ALL"]
+    ```
+
+    ## Fix
+    Safe: adds `ALL` to `securityContext.capabilities.drop` (creating the keys when
+    missing); capabilities listed under `add` stay granted.
+
+    ## References
+    - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
+    - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+    """
+    context = container.security_context
+    capabilities = context.map("capabilities") if context is not None else None
+    drop = capabilities.seq("drop") if capabilities is not None else None
+    if capabilities is None or drop is None:
+        yield Finding(
+            container.span,
+            f"container `{container.name}` keeps the runtime's default capabilities: "
+            "set `capabilities.drop: [ALL]`",
+            logical=container.logical,
+        )
+        return
+    if any(item.text.strip().upper() == "ALL" for item in drop.scalars()):
+        return
+    yield Finding(
+        capabilities.key_span("drop"),
+        f"container `{container.name}` drops only some capabilities: drop `ALL` and add back "
+        "the ones it needs",
+        logical=container.logical,
+    )

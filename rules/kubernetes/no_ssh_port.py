@@ -1,0 +1,74 @@
+"""K8127 no-ssh-port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+
+from ._pods import integer, text_span
+
+SSH_PORT = 22
+
+
+@rule(
+    "K8127",
+    "no-ssh-port",
+    Severity.WARNING,
+    tags=("security",),
+    security_severity=5.0,
+    peers=("kube-linter ssh-port",),
+)
+def no_ssh_port(container: Container) -> Iterator[Finding]:
+    """Containers do not expose the SSH port.
+
+    ## What it does
+    Reports a `containerPort: 22` of a container or init container, at the value,
+    unless the port's `protocol` is `UDP` or `SCTP` (SSH runs over TCP, the default).
+    Only the port number counts: SSH moved to another port (`2222`) is not reported,
+    and a port merely named `ssh` is not either.
+
+    ## Why it matters
+    An SSH server in a container is a second way in that bypasses the cluster's
+    access control and audit log (`kubectl exec` is authorised by RBAC and recorded),
+    and usually comes with long-lived keys or passwords baked into the image. Containers
+    are replaced, not logged into.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        ports:
+          - containerPort: 22
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        ports:
+          - containerPort: 8080
+    # and `kubectl exec` or `kubectl debug` for shell access
+    ```
+
+    ## Fix
+    None: removing the SSH server is a change to the image.
+
+    ## References
+    - https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/
+    - https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#ephemeral-container
+    """
+    for port in container.ports:
+        protocol = (port.string("protocol") or "TCP").strip().upper()
+        value = port.scalar("containerPort")
+        if protocol != "TCP" or value is None or integer(value) != SSH_PORT:
+            continue
+        yield Finding(
+            text_span(value),
+            f"container `{container.name}` exposes the SSH port 22: use `kubectl exec` "
+            "instead of an SSH server",
+            logical=container.logical,
+        )

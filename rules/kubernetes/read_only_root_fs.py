@@ -1,0 +1,89 @@
+"""K8107 read-only-root-fs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import Container
+
+from ._pods import setting
+
+
+@rule(
+    "K8107",
+    "read-only-root-fs",
+    Severity.WARNING,
+    fix="safe",
+    tags=("security",),
+    security_severity=4.0,
+    peers=(
+        "checkov CKV_K8S_22",
+        "kube-linter no-read-only-root-fs",
+        "kube-score container-security-context-readonlyrootfilesystem",
+        "polaris notReadOnlyRootFilesystem",
+        "trivy KSV-0014",
+    ),
+)
+def read_only_root_fs(container: Container) -> Iterator[Finding]:
+    """Containers run with a read-only root filesystem.
+
+    ## What it does
+    Reports each container, init container and ephemeral container whose
+    `securityContext` does not set `readOnlyRootFilesystem: true`: at the value when it
+    is `false`, else at the container's `- name:` line. The setting exists only on
+    containers; a pod-level `securityContext` cannot give it, so a key written there (or
+    directly under the container) does not count.
+
+    ## Why it matters
+    A writable root filesystem lets an intruder drop tools, rewrite the application's
+    code or configuration, and persist until the container is replaced. With a read-only
+    root the image is what runs; scratch space is an explicit `emptyDir` mount
+    (`/tmp`, caches) that is easy to review.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: app
+        image: example/app:1.4.2
+        securityContext:
+          readOnlyRootFilesystem: true
+        volumeMounts:
+          - name: tmp
+            mountPath: /tmp
+    volumes:
+      - name: tmp
+        emptyDir: {}
+    ```
+
+    ## Fix
+    Safe: sets `readOnlyRootFilesystem: true` in the container's `securityContext` (an
+    application that writes outside its mounted volumes then fails at start, visibly).
+
+    ## References
+    - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
+    """
+    value = setting(container.security_context, "readOnlyRootFilesystem")
+    if value is not None and value.value is True:
+        return
+    if value is not None and value.value is False:
+        yield Finding(
+            value.span,
+            f"container `{container.name}` has a writable root filesystem: "
+            "set `readOnlyRootFilesystem: true`",
+            logical=container.logical,
+        )
+        return
+    yield Finding(
+        container.span,
+        f"container `{container.name}` does not set `readOnlyRootFilesystem: true`",
+        logical=container.logical,
+    )

@@ -1,0 +1,87 @@
+"""K8113 service-account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.kubernetes import PodSpec
+
+from ._pods import account_name, setting, text_span
+
+
+@rule(
+    "K8113",
+    "service-account",
+    Severity.WARNING,
+    tags=("security",),
+    security_severity=4.0,
+    peers=("kube-linter default-service-account",),
+)
+def service_account(pod: PodSpec) -> Iterator[Finding]:
+    """Pods run under a service account of their own, not `default`.
+
+    ## What it does
+    Reports a pod spec (a Pod, or the pod template of any workload, Jobs and CronJobs
+    included: their pods get the same token) that names no `serviceAccountName`, at the
+    pod spec's first line, or names `default`, at the value. The deprecated
+    `serviceAccount` alias counts when `serviceAccountName` is not written.
+
+    A pod that sets `automountServiceAccountToken: false` passes either way: it holds no
+    API credential, so the shared account grants it nothing. (K8129 is the rule about
+    the token itself.)
+
+    ## Why it matters
+    Every pod of a namespace that names no account runs as `default`. Any permission
+    granted to `default` for one workload (a RoleBinding added while debugging, a cloud
+    workload-identity annotation) is then granted to all of them, and audit logs cannot
+    tell the workloads apart. A dedicated account per workload keeps RBAC grants
+    least-privilege and attributable.
+
+    ## Example
+    ```yaml
+    spec:
+      template:
+        spec:
+          containers:
+            - name: app
+              image: example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```yaml
+    spec:
+      template:
+        spec:
+          serviceAccountName: app
+          containers:
+            - name: app
+              image: example/app:1.4.2
+    ```
+
+    ## Fix
+    None: the account has to exist (a ServiceAccount object, with its RBAC bindings)
+    before pods can use it.
+
+    ## References
+    - https://kubernetes.io/docs/concepts/security/service-accounts/
+    - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+    """
+    token = setting(pod.node, "automountServiceAccountToken")
+    if token is not None and token.value is False:
+        return
+    name = account_name(pod)
+    owner = f"`{pod.owner.kind}/{pod.owner.name}`"
+    if name is None:
+        yield Finding(
+            pod.span,
+            f"{owner} runs as the namespace's `default` service account: "
+            "set a dedicated `serviceAccountName`",
+            logical=pod.logical,
+        )
+    elif name.text.strip() == "default":
+        yield Finding(
+            text_span(name),
+            f"{owner} runs as the namespace's `default` service account: use a dedicated one",
+            logical=pod.logical,
+        )
