@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from opslint.model.base import Span
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
@@ -205,10 +206,21 @@ class Pipeline(Document):
 
 
 @dataclass(eq=False)
-class GithubWorkflow(Pipeline):
+class GithubPipeline(Pipeline):
+    """A GitHub file that runs steps: a workflow or action metadata.
+
+    Rules that check steps the same way in both ask for this type.
+    """
+
+    rule_kinds: ClassVar[tuple[str, ...]] = GITHUB_KINDS
+
+
+@dataclass(eq=False)
+class GithubWorkflow(GithubPipeline):
     """A GitHub Actions workflow (`.github/workflows/*.yml`)."""
 
     kind = "github-workflow"
+    rule_kinds = ("github-workflow",)
 
     name: str | None = None
     on: YNode | None = None
@@ -231,10 +243,11 @@ class GithubWorkflow(Pipeline):
 
 
 @dataclass(eq=False)
-class GithubAction(Pipeline):
+class GithubAction(GithubPipeline):
     """GitHub action metadata (`action.yml`): how the action runs."""
 
     kind = "github-action"
+    rule_kinds = ("github-action",)
 
     name: str | None = None
     using: str | None = None

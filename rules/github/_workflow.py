@@ -1,0 +1,551 @@
+"""What the GitHub rules read from steps: shell commands, well-known actions, job roles.
+
+Scripts are split into simple commands with the offsets of each word, so that a rule can
+recognise `helm upgrade`, `docker push img:tag` or `npm test` whatever the options around
+them, and point at the exact token through `ShellCommand.locate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from opslint.model.base import Span
+from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
+from opslint.model.facets import ShellCommand, map_script_lines
+from opslint.model.yamltree import YScalar
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A shell word with quotes removed, and the offsets of its source text."""
+
+    text: str
+    start: int
+    end: int
+
+
+_SEPARATORS = frozenset(";&|()`\n")
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
+_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup", "nice", "env", "xargs"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def split_commands(text: str) -> list[list[Word]]:
+    """The simple commands of a shell script, each as its words.
+
+    Newlines, `;`, `&`, `|`, parentheses and backquotes separate commands; quotes group;
+    a backslash-newline continues the line; `#` at the start of a word opens a comment;
+    `${{ ... }}` expressions stay inside one word; redirections drop their target.
+    """
+    commands: list[list[Word]] = []
+    current: list[Word] = []
+    word = ""
+    start = -1
+    position = 0
+    size = len(text)
+    drop_next = False
+
+    def finish(end: int) -> None:
+        nonlocal word, start, drop_next
+        if start >= 0:
+            if drop_next:
+                drop_next = False
+            else:
+                current.append(Word(word, start, end))
+        word, start = "", -1
+
+    def end_command() -> None:
+        nonlocal current
+        if current:
+            commands.append(current)
+        current = []
+
+    while position < size:
+        char = text[position]
+        if text.startswith("${{", position):
+            close = text.find("}}", position)
+            close = size if close < 0 else close + 2
+            if start < 0:
+                start = position
+            word += text[position:close]
+            position = close
+            continue
+        if text.startswith("$(", position):
+            depth, close = 0, position + 1
+            while close < size:
+                depth += {"(": 1, ")": -1}.get(text[close], 0)
+                close += 1
+                if depth == 0:
+                    break
+            if start < 0:
+                start = position
+            word += text[position:close]
+            position = close
+            continue
+        if char == "\\" and position + 1 < size:
+            if text[position + 1] == "\n":
+                finish(position)
+                position += 2
+                continue
+            if start < 0:
+                start = position
+            word += text[position + 1]
+            position += 2
+            continue
+        if char in "'\"":
+            if start < 0:
+                start = position
+            close = position + 1
+            while close < size and text[close] != char:
+                if char == '"' and text[close] == "\\" and close + 1 < size:
+                    word += text[close + 1]
+                    close += 2
+                    continue
+                word += text[close]
+                close += 1
+            position = close + 1
+            continue
+        if char == "#" and start < 0:
+            newline = text.find("\n", position)
+            position = size if newline < 0 else newline
+            continue
+        if char in "<>":
+            if start >= 0 and word.isdigit():
+                word, start = "", -1
+            finish(position)
+            while position < size and text[position] in "<>&-":
+                position += 1
+            if position < size and text[position].isdigit() and text[position - 1] == "&":
+                while position < size and text[position].isdigit():
+                    position += 1
+            else:
+                drop_next = True
+            continue
+        if char in _SEPARATORS:
+            finish(position)
+            end_command()
+            position += 1
+            continue
+        if char in " \t\r":
+            finish(position)
+            position += 1
+            continue
+        if start < 0:
+            start = position
+        word += char
+        position += 1
+    finish(size)
+    end_command()
+    return commands
+
+
+def program(words: list[Word]) -> list[Word]:
+    """The words from the program name on: keywords, assignments and wrappers dropped."""
+    index = 0
+    while index < len(words):
+        text = words[index].text
+        if text in _KEYWORDS or _ASSIGNMENT.match(text):
+            index += 1
+        elif text in _WRAPPERS:
+            index += 1
+            while index < len(words) and (
+                words[index].text.startswith("-") or _ASSIGNMENT.match(words[index].text)
+            ):
+                index += 1
+        else:
+            break
+    return words[index:]
+
+
+def name_of(word: Word) -> str:
+    """A program's name without its directory (`./gradlew` is `gradlew`)."""
+    return word.text.rsplit("/", 1)[-1].lower()
+
+
+_ALIASES = {"gradlew": "gradle", "mvnw": "mvn", "docker-compose": "docker", "python3": "python"}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command of a script: the program's name and its words."""
+
+    script: ShellCommand
+    words: list[Word]
+
+    @property
+    def name(self) -> str:
+        """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
+        name = name_of(self.words[0])
+        return _ALIASES.get(name, name)
+
+    @property
+    def arguments(self) -> list[str]:
+        """The words after the program name."""
+        return [word.text for word in self.words[1:]]
+
+    @property
+    def positionals(self) -> list[str]:
+        """The argument words that are not options."""
+        return [text for text in self.arguments if not text.startswith("-")]
+
+    def is_(self, pattern: tuple[str, ...]) -> bool:
+        """True when the program is `pattern[0]` and the rest of the pattern appears, in
+        order, among its first positional words (`kubectl -n prod apply` is `kubectl apply`).
+        """
+        if self.name != pattern[0]:
+            return False
+        wanted = list(pattern[1:])
+        for text in self.positionals[: len(wanted) + 3]:
+            if wanted and text == wanted[0]:
+                wanted.pop(0)
+        return not wanted
+
+    def dry_run(self) -> bool:
+        """True for a command that only simulates (`--dry-run`, `--dry-run=client`)."""
+        return any(
+            text.startswith("--dry-run") and text != "--dry-run=none" for text in self.arguments
+        )
+
+    @property
+    def span(self) -> Span:
+        """From the program name to the end of the command, on its first line."""
+        first, last = self.words[0], self.words[-1]
+        text = self.script.text[first.start : last.end]
+        length = len(text.split("\n", 1)[0])
+        return self.script.locate(first.start, length)
+
+    @property
+    def text(self) -> str:
+        """The command as written, on one line, shortened after 60 characters."""
+        first, last = self.words[0], self.words[-1]
+        text = " ".join(self.script.text[first.start : last.end].replace("\\\n", " ").split())
+        return text if len(text) <= 60 else text[:57].rstrip() + " ..."
+
+
+def commands(script: ShellCommand) -> Iterator[Command]:
+    """The simple commands of a script."""
+    for words in split_commands(script.text):
+        words = program(words)
+        if words:
+            yield Command(script, words)
+
+
+def matching(script: ShellCommand, patterns: Iterable[tuple[str, ...]]) -> Iterator[Command]:
+    """The commands of a script that match one of `patterns` (dry runs excluded)."""
+    wanted = tuple(patterns)
+    for command in commands(script):
+        if any(command.is_(pattern) for pattern in wanted) and not command.dry_run():
+            yield command
+
+
+def action(step: Step) -> str:
+    """The action a step uses, lower-cased and without its ref (`actions/checkout`)."""
+    if step.uses is None or step.uses.docker or step.uses.local:
+        return ""
+    return step.uses.target.lower()
+
+
+def uses_action(step: Step, prefixes: Iterable[str]) -> bool:
+    """True when the step uses an action whose name starts with one of `prefixes`."""
+    name = action(step)
+    return bool(name) and any(name.startswith(prefix) for prefix in prefixes)
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-case words of an id or name (`build-and-test` gives build, and, test)."""
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def step_groups(pipeline: GithubPipeline) -> Iterator[tuple[Job | None, list[Step]]]:
+    """Each job with its steps; a composite action's steps as one group without a job."""
+    if isinstance(pipeline, GithubWorkflow):
+        for job in pipeline.github_jobs:
+            yield job, job.steps
+    elif isinstance(pipeline, GithubAction):
+        yield None, pipeline.steps
+
+
+def expression_true(value: str | None) -> bool:
+    """True for a `with:` value that is `true` or an expression that may be true."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    return text == "true" or "${{" in text
+
+
+# -- deployments -------------------------------------------------------------------------
+
+DEPLOY_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("helm", "upgrade"),
+    ("helm", "install"),
+    ("helm", "rollback"),
+    ("helmfile", "apply"),
+    ("helmfile", "sync"),
+    ("kubectl", "apply"),
+    ("kubectl", "create"),
+    ("kubectl", "replace"),
+    ("kubectl", "set", "image"),
+    ("kubectl", "rollout", "restart"),
+    ("kubectl", "rollout", "undo"),
+    ("oc", "apply"),
+    ("oc", "new-app"),
+    ("oc", "rollout"),
+    ("terraform", "apply"),
+    ("terraform", "destroy"),
+    ("tofu", "apply"),
+    ("terragrunt", "apply"),
+    ("pulumi", "up"),
+    ("cdk", "deploy"),
+    ("docker", "push"),
+    ("docker", "image", "push"),
+    ("podman", "push"),
+    ("aws", "ecs", "update-service"),
+    ("aws", "lambda", "update-function-code"),
+    ("aws", "deploy", "create-deployment"),
+    ("aws", "cloudformation", "deploy"),
+    ("gcloud", "run", "deploy"),
+    ("gcloud", "app", "deploy"),
+    ("gcloud", "functions", "deploy"),
+    ("az", "webapp", "deploy"),
+    ("az", "webapp", "up"),
+    ("az", "containerapp", "update"),
+    ("skaffold", "run"),
+    ("skaffold", "deploy"),
+    ("serverless", "deploy"),
+    ("sls", "deploy"),
+    ("flyctl", "deploy"),
+    ("fly", "deploy"),
+    ("argocd", "app", "sync"),
+    ("eb", "deploy"),
+    ("cf", "push"),
+)
+"""Commands that change a running environment or publish an image for one."""
+
+DEPLOY_ACTIONS = (
+    "azure/webapps-deploy",
+    "azure/functions-action",
+    "azure/functions-container-action",
+    "azure/k8s-deploy",
+    "azure/static-web-apps-deploy",
+    "azure/arm-deploy",
+    "azure/container-apps-deploy-action",
+    "azure/aci-deploy",
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "aws-actions/aws-cloudformation-github-deploy",
+    "google-github-actions/deploy-",
+    "actions/deploy-pages",
+    "peaceiris/actions-gh-pages",
+    "jamesives/github-pages-deploy-action",
+    "cloudflare/wrangler-action",
+    "cloudflare/pages-action",
+    "amondnet/vercel-action",
+    "superfly/flyctl-actions",
+    "akhileshns/heroku-deploy",
+    "octopusdeploy/deploy-release-action",
+    "redhat-actions/oc-new-app",
+    "redhat-actions/push-to-registry",
+)
+"""Actions that deploy (action names are compared lower-cased, by prefix)."""
+
+PAGES_ACTIONS = ("actions/deploy-pages",)
+
+PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("npm", "publish"),
+    ("yarn", "publish"),
+    ("yarn", "npm", "publish"),
+    ("pnpm", "publish"),
+    ("twine", "upload"),
+    ("python", "twine", "upload"),
+    ("poetry", "publish"),
+    ("flit", "publish"),
+    ("cargo", "publish"),
+    ("gem", "push"),
+    ("dotnet", "nuget", "push"),
+    ("nuget", "push"),
+    ("mvn", "deploy"),
+    ("gradle", "publish"),
+    ("helm", "push"),
+)
+"""Commands that publish a package for others to install."""
+
+PUBLISH_ACTIONS = ("pypa/gh-action-pypi-publish", "js-devtools/npm-publish")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a step counts as a deployment (or a test): what it runs, and where."""
+
+    what: str
+    span: Span
+    step: Step
+
+
+def _pushes(step: Step) -> bool:
+    return action(step) in ("docker/build-push-action", "docker/bake-action") and (
+        expression_true(step.with_.get("push"))
+    )
+
+
+def deploy_steps(steps: list[Step], publish: bool = False) -> Iterator[Evidence]:
+    """The steps that deploy (and, with `publish`, publish packages), with what they run."""
+    command_patterns = DEPLOY_COMMANDS + (PUBLISH_COMMANDS if publish else ())
+    action_prefixes = DEPLOY_ACTIONS + (PUBLISH_ACTIONS if publish else ())
+    for step in steps:
+        if (step.with_.get("action") or "").strip().lower() == "close":
+            continue  # e.g. Azure/static-web-apps-deploy tearing down a preview
+        if step.uses is not None and (uses_action(step, action_prefixes) or _pushes(step)):
+            yield Evidence(f"`{step.uses.target}`", step.uses.span, step)
+        if step.run is not None:
+            for command in matching(step.run, command_patterns):
+                yield Evidence(f"`{command.text}`", command.span, step)
+
+
+IMAGE_PUSHES = ("docker/build-push-action", "docker/bake-action", "redhat-actions/push-to-registry")
+
+
+def pushes_image_only(evidence: list[Evidence]) -> bool:
+    """True when every deploying step only pushes an image to a registry."""
+    return bool(evidence) and all(
+        action(item.step).startswith(IMAGE_PUSHES)
+        or (
+            item.step.uses is None
+            and item.what.startswith(("`docker push", "`docker image push", "`podman push"))
+        )
+        for item in evidence
+    )
+
+
+def mentions_deploy(job: Job) -> bool:
+    """True when the job's id or name says it deploys."""
+    name = job.node.string("name") or ""
+    return any(word.startswith("deploy") for word in words_of(job.id) | words_of(name))
+
+
+# -- tests and linters -------------------------------------------------------------------
+
+TEST_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("npm", "test"),
+    ("npm", "t"),
+    ("npm", "ci-test"),
+    ("yarn", "test"),
+    ("pnpm", "test"),
+    ("bun", "test"),
+    ("deno", "test"),
+    ("deno", "lint"),
+    ("pytest",),
+    ("python", "pytest"),
+    ("python", "unittest"),
+    ("python", "manage.py", "test"),
+    ("tox",),
+    ("nox",),
+    ("go", "test"),
+    ("go", "vet"),
+    ("golangci-lint",),
+    ("cargo", "test"),
+    ("cargo", "clippy"),
+    ("mvn", "test"),
+    ("mvn", "verify"),
+    ("mvn", "package"),
+    ("mvn", "install"),
+    ("gradle", "test"),
+    ("gradle", "check"),
+    ("gradle", "build"),
+    ("dotnet", "test"),
+    ("make", "test"),
+    ("make", "check"),
+    ("make", "lint"),
+    ("flake8",),
+    ("ruff",),
+    ("pylint",),
+    ("mypy",),
+    ("eslint",),
+    ("jest",),
+    ("vitest",),
+    ("mocha",),
+    ("rspec",),
+    ("bundle", "rspec"),
+    ("bundle", "rake"),
+    ("rake", "test"),
+    ("rake", "spec"),
+    ("phpunit",),
+    ("pest",),
+    ("composer", "test"),
+    ("php", "artisan", "test"),
+    ("mix", "test"),
+    ("sbt", "test"),
+    ("lein", "test"),
+    ("stack", "test"),
+    ("cabal", "test"),
+    ("rebar3", "eunit"),
+    ("dart", "test"),
+    ("flutter", "test"),
+    ("swift", "test"),
+    ("xcodebuild", "test"),
+    ("ctest",),
+    ("helm", "lint"),
+    ("terraform", "validate"),
+    ("tflint",),
+    ("hadolint",),
+    ("shellcheck",),
+    ("kubeconform",),
+    ("kubeval",),
+)
+"""Commands that run tests or linters."""
+
+_SCRIPT_RUNNERS = ("npm", "yarn", "pnpm", "bun")
+TEST_WORDS = frozenset(
+    {"test", "tests", "testing", "lint", "linting", "linter", "check", "checks", "ci"}
+    | {"verify", "validate", "validation", "unit", "e2e", "integration", "spec", "specs"}
+    | {"qa", "pytest", "eslint", "golangci", "hadolint", "tox"}
+)
+"""Words in a job's id or name, a package script's name or an action's name that mean
+tests or linters."""
+
+
+def _test_command(command: Command) -> bool:
+    if any(command.is_(pattern) for pattern in TEST_COMMANDS):
+        return True
+    if command.name in _SCRIPT_RUNNERS:
+        positionals = command.positionals
+        if len(positionals) >= 2 and positionals[0] == "run":
+            return bool(words_of(positionals[1]) & TEST_WORDS)
+    return False
+
+
+def test_steps(steps: list[Step]) -> Iterator[Step]:
+    """The steps that run tests or linters (by command, action or step name)."""
+    for step in steps:
+        name = action(step)
+        by_action = bool(name) and bool(words_of(name.split("/", 1)[-1]) & TEST_WORDS)
+        if by_action or (
+            step.run is not None and any(_test_command(c) for c in commands(step.run))
+        ):
+            yield step
+
+
+def is_test_job(job: GithubJob) -> bool:
+    """True for a job whose id or name says it tests or lints, or that runs tests."""
+    name = job.node.string("name") or ""
+    if (words_of(job.id) | words_of(name)) & TEST_WORDS:
+        return True
+    return any(True for _ in test_steps(job.steps))
+
+
+def value_span(node: YScalar) -> Span:
+    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
+    span = node.span
+    if node.style in ("'", '"') and span.line == span.end_line and span.end_column > span.column:
+        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
+    return span
+
+
+def script_of(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
+    """A script held by a scalar (`actions/github-script`'s `script:`), mapped line by line."""
+    if node.style in ("|", ">"):
+        segments = map_script_lines(node.text, lines, node.span.line + 1)
+        return ShellCommand(node.text, node.span, origin, segments, logical)
+    start = value_span(node)
+    segments = map_script_lines(node.text, lines, start.line, start.column)
+    return ShellCommand(node.text, start, origin, segments, logical)

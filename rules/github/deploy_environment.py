@@ -1,0 +1,105 @@
+"""GH103 deploy-environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.ci import GithubJob, GithubWorkflow
+
+from ._workflow import deploy_steps, mentions_deploy, pushes_image_only
+
+
+def _feeds_environment(job: GithubJob, workflow: GithubWorkflow) -> bool:
+    """True when a job that needs `job` (directly or not) declares an environment."""
+    downstream = {job.id}
+    changed = True
+    while changed:
+        changed = False
+        for other in workflow.github_jobs:
+            if other.id not in downstream and downstream & set(other.needs):
+                downstream.add(other.id)
+                changed = True
+    return any(
+        "environment" in other.node
+        for other in workflow.github_jobs
+        if other.id in downstream and other is not job
+    )
+
+
+@rule(
+    "GH103",
+    "deploy-environment",
+    Severity.WARNING,
+    tags=("github", "delivery", "security"),
+    peers=("zizmor secrets-outside-env (partial)",),
+)
+def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
+    """Jobs that deploy declare the `environment` they deploy to.
+
+    ## What it does
+    Reports, at the job's key, a job without `environment:` that deploys: it runs
+    `helm upgrade/install`, `kubectl apply/create/set image/rollout restart`,
+    `terraform apply`, `docker push`, `aws ecs update-service`, `gcloud run deploy`,
+    `az webapp deploy`, `skaffold run` and similar commands (dry runs excluded), pushes
+    an image with `docker/build-push-action` (`push:` true or an expression), uses a
+    deploy action (`azure/webapps-deploy`, `aws-actions/amazon-ecs-deploy-task-definition`,
+    `google-github-actions/deploy-*`, `actions/deploy-pages`, ...), or has `deploy` in
+    its id or name. Jobs that call a reusable workflow (`jobs.<id>.uses`) cannot declare
+    an environment themselves and are skipped: the called workflow's jobs are checked.
+    A job that only pushes an image (`docker push`, a pushing build action) for a later
+    job that declares an environment is a build stage and is not reported; the later
+    job is where the deployment happens.
+
+    ## Why it matters
+    An environment is where GitHub enforces the rules of a deployment: required
+    reviewers, wait timers, the branches allowed to deploy, and secrets that only jobs
+    of that environment can read. A deploying job without one runs with repository-wide
+    secrets on any branch that triggers it, with no approval and no deployment history.
+
+    ## Example
+    ```yaml
+    jobs:
+      deploy:
+        runs-on: ubuntu-24.04
+        steps:
+          - run: helm upgrade --install web ./chart
+    ```
+
+    ## Use instead
+    ```yaml
+    jobs:
+      deploy:
+        runs-on: ubuntu-24.04
+        environment: production
+        steps:
+          - run: helm upgrade --install web ./chart
+    ```
+
+    ## Fix
+    None: the environment's name (and its protection rules in the repository settings)
+    is a decision for the repository's owners.
+
+    ## References
+    - https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment
+    - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idenvironment
+    - https://docs.zizmor.sh/audits/#secrets-outside-env
+    """
+    for job in workflow.github_jobs:
+        if job.uses is not None or "environment" in job.node:
+            continue
+        evidence = list(deploy_steps(job.steps))
+        if evidence and pushes_image_only(evidence) and _feeds_environment(job, workflow):
+            continue
+        if evidence:
+            why = f"runs {evidence[0].what} (line {evidence[0].span.line})"
+        elif mentions_deploy(job):
+            why = "is named as a deployment"
+        else:
+            continue
+        yield Finding(
+            job.span,
+            f"job `{job.id}` {why} but declares no `environment`: name the environment it "
+            "deploys to, so that its protection rules and secrets apply",
+            logical=job.logical,
+        )
