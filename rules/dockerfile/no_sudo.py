@@ -1,0 +1,73 @@
+"""DF115 no-sudo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile
+
+from ._scripts import basename, commands, logical, programs, run_scripts, runs
+
+
+@rule(
+    "DF115",
+    "no-sudo",
+    Severity.WARNING,
+    tags=("dockerfile", "security"),
+    peers=("hadolint DL3004", "checkov CKV2_DOCKER_1", "trivy DS-0010"),
+)
+def no_sudo(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """RUN does not use `sudo`.
+
+    ## What it does
+    Reports a RUN (or `ONBUILD RUN`) that runs `sudo` as a command, in its command line
+    or in a here-document script, once per RUN at the first `sudo`. `sudo` behind other
+    wrappers counts (`env X=1 sudo ...`, `xargs sudo ...`); installing the `sudo` package
+    (`apt-get install sudo`) or mentioning it in an argument does not.
+
+    ## Why it matters
+    RUN executes as the current USER; steps that need root should switch with
+    `USER root` and back, which shows in the Dockerfile. `sudo` needs a TTY and a
+    sudoers entry, behaves unpredictably in builds, and keeping it in the image hands
+    an easy privilege escalation to anyone who gets a shell in the container.
+
+    ## Example
+    ```dockerfile
+    USER app
+    RUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    USER root
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    USER app
+    ```
+
+    ## Fix
+    None: the USER switches around the step depend on the Dockerfile.
+
+    ## References
+    - https://docs.docker.com/build/building/best-practices/#user
+    - https://github.com/hadolint/hadolint/wiki/DL3004
+    """
+    for instruction in runs(dockerfile):
+        found = next(
+            (
+                (script.command, word)
+                for script in run_scripts(dockerfile, instruction)
+                for words in commands(script.command.text)
+                for word in programs(words)
+                if basename(word.text) == "sudo"
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        command, word = found
+        yield Finding(
+            command.locate(word.start, word.end - word.start),
+            "RUN uses `sudo`: switch with `USER root` for the steps that need root instead",
+            logical=logical(instruction),
+        )

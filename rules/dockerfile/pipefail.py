@@ -1,0 +1,150 @@
+"""DF117 pipefail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile, Instruction
+
+from ._scripts import (
+    ShellState,
+    basename,
+    commands,
+    logical,
+    pipes,
+    programs,
+    run_scripts,
+    sets_pipefail,
+    shell_state,
+    windows_base,
+)
+
+HARMLESS_LEFT = frozenset({"echo", "printf", "yes"})
+"""Programs whose failure on the left of a pipe is not worth pipefail (`yes` even dies of
+SIGPIPE by design, which pipefail would turn into a failed build)."""
+
+
+def _finding(dockerfile: Dockerfile, instruction: Instruction, state: ShellState) -> Finding | None:
+    """The first unguarded pipe of a RUN, if any."""
+    for script in run_scripts(dockerfile, instruction):
+        if script.exec_form:
+            continue
+        if script.heredoc and script.interpreter is not None:
+            if "pipefail" in script.interpreter:
+                continue  # a script file run by its own interpreter: SHELL does not apply
+        elif not state.posix or state.pipefail:
+            continue
+        text = script.command.text
+        found = [p for p in pipes(text) if not p.left or not set(p.left) <= HARMLESS_LEFT]
+        if not found:
+            continue
+        first = found[0]
+        guarded = any(
+            words[0].start < first.offset
+            for words in commands(text)
+            for names in [programs(words)]
+            if names
+            and basename(names[-1].text) == "set"
+            and sets_pipefail([w.text for w in words])
+        )
+        if guarded:
+            continue
+        risky = [name for name in first.left if name not in HARMLESS_LEFT]
+        left = f"`{risky[0]}`" if risky else "the command before `|`"
+        return Finding(
+            script.command.locate(first.offset, first.length),
+            f"this RUN pipes without pipefail, so a failure of {left} goes unnoticed: set "
+            '`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` or start with `set -o pipefail`',
+            logical=logical(instruction),
+        )
+    return None
+
+
+@rule(
+    "DF117",
+    "pipefail",
+    Severity.WARNING,
+    tags=("dockerfile", "reliability"),
+    peers=("hadolint DL4006",),
+)
+def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """A RUN that pipes commands runs with `pipefail`.
+
+    ## What it does
+    Reports a RUN (or `ONBUILD RUN`) whose shell script has a pipe (`|`, `|&`) while
+    `pipefail` is off, at the first such pipe, once per RUN. `pipefail` is on when the
+    SHELL in force has `-o pipefail` (`["/bin/bash", "-eo", "pipefail", "-c"]`), or when
+    the script runs `set -o pipefail` (`set -euo pipefail`, ...) before the pipe. The
+    SHELL in force follows the stage: it resets at each `FROM <image>` and is inherited
+    through `FROM <earlier stage>`; an `ONBUILD RUN` is judged with the SHELL in force at
+    the end of its stage, which is what the image hands to its children.
+
+    Not reported: `||`; the `|` between `case` patterns; quoted or escaped bars; RUN in
+    exec (JSON) form, which runs no shell; stages under a non-POSIX SHELL (`pwsh`,
+    `powershell`, `cmd`) or on a Windows base image; here-documents that only feed a file
+    or program, or whose `#!` line names another interpreter; and pipes whose left side
+    (a command, or every command of a `{ ...; }` or `( ... )` group) is only `echo`,
+    `printf` or `yes`, which do not fail in a way pipefail would catch (and
+    `yes` ends by SIGPIPE, so pipefail would break the build).
+
+    Policy difference: hadolint's DL4006 ignores `-o pipefail` on a `sh` SHELL and does
+    not count `set -o pipefail` in the script. opslint accepts both: a shell that lacks
+    the option fails the very first RUN, so the setting never silently misleads.
+
+    ## Why it matters
+    A pipeline's status is the status of its last command: `curl -fsSL $URL | tar xz`
+    succeeds when the download fails, and `curl ... | sh` runs an empty script. The build
+    goes on and ships a broken layer instead of failing at the cause.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12-slim
+    RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12-slim
+    SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+    RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
+    ```
+
+    ## Fix
+    None: whether the base image has bash decides between a SHELL line and `set -o
+    pipefail`.
+
+    ## References
+    - https://docs.docker.com/build/building/best-practices/#using-pipes
+    - https://docs.docker.com/reference/dockerfile/#shell
+    - https://github.com/hadolint/hadolint/wiki/DL4006
+    """
+    default = ShellState()
+    for instruction in dockerfile.instructions:
+        if instruction.stage is None and instruction.effective.keyword == "RUN":
+            found = _finding(dockerfile, instruction, default)
+            if found is not None:
+                yield found
+    final_states: dict[int, ShellState] = {}
+    for stage in dockerfile.stages:
+        parent = next(islice(dockerfile.lineage(stage), 1, 2), None)
+        if parent is not None and parent.index in final_states:
+            state = final_states[parent.index]
+        else:
+            state = ShellState(posix=not windows_base(dockerfile, stage))
+        triggers: list[Instruction] = []
+        for instruction in stage.instructions:
+            if instruction.keyword == "SHELL":
+                state = shell_state(instruction.exec_form, state)
+            elif instruction.keyword == "RUN":
+                found = _finding(dockerfile, instruction, state)
+                if found is not None:
+                    yield found
+            elif instruction.effective.keyword == "RUN":
+                triggers.append(instruction)
+        final_states[stage.index] = state
+        for trigger in triggers:
+            found = _finding(dockerfile, trigger, state)
+            if found is not None:
+                yield found

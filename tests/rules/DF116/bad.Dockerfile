@@ -1,0 +1,5 @@
+# expect: DF116
+MAINTAINER Jane Doe <jane@example.com>
+FROM debian:12-slim
+# expect: DF116
+maintainer ops@example.com

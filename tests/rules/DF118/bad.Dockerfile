@@ -1,0 +1,12 @@
+FROM debian:12-slim AS distro1
+CMD bash
+RUN make
+# expect: DF118
+CMD ["another"]
+ENTRYPOINT ["/entrypoint.sh"]
+# expect: DF118
+ENTRYPOINT ["/docker-entrypoint.sh"]
+# expect: DF118
+CMD ["third"]
+FROM debian:12-slim AS distro2
+CMD ["only-one-here"]

@@ -1,0 +1,7 @@
+FROM debian:12-slim AS distro1
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["bash"]
+ONBUILD CMD ["child-default"]
+FROM debian:12-slim AS distro2
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["another"]

@@ -1,0 +1,9 @@
+FROM ubuntu:24.04
+# expect: DF124
+EXPOSE 22
+# expect: DF124
+EXPOSE 8080 22/tcp
+# expect: DF124
+EXPOSE 20-25
+# expect: DF124
+ONBUILD EXPOSE 22
