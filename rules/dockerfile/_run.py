@@ -1,0 +1,271 @@
+"""Shared reading of Dockerfile RUN steps for the package and build rules.
+
+A `RunStep` is one RUN (or `ONBUILD RUN`) with the shell scripts it runs (the command line
+and any here-documents); `commands()` splits those scripts into simple commands whose words
+can be located in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opslint.model.base import Span
+from opslint.model.dockerfile import Dockerfile, Instruction, Stage
+from opslint.model.facets import ShellCommand
+
+from ..crossformat.lockfile_install import Word, program, split_commands  # noqa: TID252
+
+APT = frozenset({"apt-get", "apt", "aptitude"})
+APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
+APK_VALUE_FLAGS = frozenset(
+    {"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir"}
+)
+PIP_VALUE_FLAGS = frozenset(
+    {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t", "--target"}
+    | {"--prefix", "--root", "-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
+    | {"--trusted-host", "--cache-dir", "--python", "--root-user-action", "--platform"}
+    | {"--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy"}
+    | {"--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action"}
+    | {"--cert", "--client-cert", "--global-option", "--config-settings", "-C", "--report"}
+)
+_MOUNT = re.compile(r"--mount=(\S+)")
+_PYTHON = re.compile(r"python(?:[0-9.]*)$")
+_PIP = re.compile(r"pip(?:[0-9.]*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A simple command of a RUN script: its words from the program name on."""
+
+    shell: ShellCommand
+    words: list[Word]
+
+    @property
+    def name(self) -> str:
+        """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
+        return self.words[0].text.rsplit("/", 1)[-1] if self.words else ""
+
+    def span(self, word: Word) -> Span:
+        """Where `word` stands in the file."""
+        return self.shell.locate(word.start, word.end - word.start)
+
+    def texts(self) -> list[str]:
+        """The words' texts."""
+        return [w.text for w in self.words]
+
+
+@dataclass(frozen=True, slots=True)
+class RunStep:
+    """One RUN instruction, or the RUN an ONBUILD defers."""
+
+    instruction: Instruction
+    """The instruction as written (the ONBUILD one for a trigger)."""
+    run: Instruction
+    """The RUN itself (the trigger for ONBUILD)."""
+    scripts: tuple[ShellCommand, ...]
+    logical: str
+
+    @property
+    def onbuild(self) -> bool:
+        """True for `ONBUILD RUN`."""
+        return self.run is not self.instruction
+
+    def commands(self) -> Iterator[Command]:
+        """Every simple command of every script of this step."""
+        for script in self.scripts:
+            for words in split_commands(script.text):
+                kept = program([w for w in words if w.text.strip()])
+                if kept:
+                    yield Command(script, kept)
+
+
+def run_steps(dockerfile: Dockerfile) -> Iterator[RunStep]:
+    """Every RUN and `ONBUILD RUN` of the file, in order."""
+    for instruction in dockerfile.instructions:
+        run = instruction.effective
+        if run.keyword != "RUN":
+            continue
+        first, last = instruction.span.line, instruction.span.end_line
+        scripts = tuple(
+            s
+            for s in dockerfile.shell_commands
+            if s.span.path == instruction.span.path and first <= s.span.line <= last
+        )
+        stage = instruction.stage
+        yield RunStep(instruction, run, scripts, stage.logical if stage else "")
+
+
+def shipped(dockerfile: Dockerfile) -> set[int]:
+    """Indexes of the stages whose layers make the image: the final one and its ancestors."""
+    final = dockerfile.final_stage
+    return {s.index for s in dockerfile.lineage(final)} if final else set()
+
+
+def in_image(dockerfile: Dockerfile, step: RunStep) -> bool:
+    """True when the step's layer ships: its stage is shipped, it is a trigger (which runs
+    in whatever image builds on this one), or the file has no FROM (a snippet)."""
+    stage: Stage | None = step.instruction.stage
+    return step.onbuild or stage is None or stage.index in shipped(dockerfile)
+
+
+def mounts(dockerfile: Dockerfile, run: Instruction) -> list[dict[str, str]]:
+    """The `--mount` options of a RUN (each as its key/value settings), as written."""
+    lines = dockerfile.source.lines
+    start = run.keyword_span
+    if run.segments:
+        _, end_line, end_column = run.segments[0]
+    else:
+        end_line, end_column = run.span.end_line, run.span.end_column
+    parts: list[str] = []
+    for number in range(start.line, end_line + 1):
+        text = lines[number - 1] if 0 < number <= len(lines) else ""
+        low = start.end_column - 1 if number == start.line else 0
+        high = end_column - 1 if number == end_line else len(text)
+        parts.append(text[low:high])
+    found: list[dict[str, str]] = []
+    for match in _MOUNT.finditer(" ".join(parts) + " " + run.arguments):
+        settings: dict[str, str] = {}
+        for item in match.group(1).strip("\"'").split(","):
+            key, _, value = item.partition("=")
+            settings[key.strip().lower()] = value.strip()
+        found.append(settings)
+    return found
+
+
+def mount_targets(dockerfile: Dockerfile, run: Instruction) -> set[str]:
+    """Targets of the cache and tmpfs mounts of a RUN, without a trailing slash."""
+    targets: set[str] = set()
+    for settings in mounts(dockerfile, run):
+        if settings.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = settings.get("target") or settings.get("dst") or settings.get("destination")
+        if target:
+            targets.add(target.rstrip("/") or "/")
+    return targets
+
+
+def pip_words(command: Command) -> list[Word] | None:
+    """The words after `pip` for `pip ...`, `pip3 ...` and `python -m pip ...`, else None."""
+    name = command.name
+    words = command.words
+    if _PIP.match(name):
+        return words[1:]
+    if _PYTHON.match(name):
+        texts = command.texts()
+        if "-m" in texts:
+            index = texts.index("-m") + 1
+            if index < len(texts) and _PIP.match(texts[index]):
+                return words[index + 1 :]
+    return None
+
+
+def verb(words: list[Word], value_flags: frozenset[str]) -> tuple[Word | None, list[Word]]:
+    """The first word that is not an option (skipping option values), and the words after it."""
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word.text.startswith("-"):
+            skip = word.text in value_flags
+        else:
+            return word, words[index + 1 :]
+    return None, []
+
+
+_TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+")
+_JSON_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPath:
+    """A source or destination of COPY or ADD: its text (quotes removed) and span."""
+
+    text: str
+    span: Span
+
+
+def copy_paths(instruction: Instruction) -> tuple[list[CopyPath], CopyPath | None]:
+    """The sources and the destination of a COPY or ADD (flags already split off).
+
+    Here-document sources (`<<EOF`) are left out; exec form (`["a", "b"]`) is read too.
+    """
+    arguments = instruction.arguments
+    tokens: list[CopyPath] = []
+    if instruction.exec_form is not None:
+        for match in _JSON_STRING.finditer(arguments):
+            span = instruction.locate(match.start(), match.end() - match.start())
+            tokens.append(CopyPath(match.group(1), span))
+    else:
+        for match in _TOKEN.finditer(arguments):
+            text = match.group(0)
+            span = instruction.locate(match.start(), len(text))
+            tokens.append(CopyPath(text.strip("\"'"), span))
+    if len(tokens) < 2:
+        return [], None
+    return [t for t in tokens[:-1] if not t.text.startswith("<<")], tokens[-1]
+
+
+def apt_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Word]]:
+    """Every `apt-get install` (or `apt install`) of the file, with its `install` word."""
+    for step in run_steps(dockerfile):
+        for command in step.commands():
+            if command.name not in ("apt-get", "apt"):
+                continue
+            action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+            if action is not None and action.text == "install":
+                yield step, command, action
+
+
+def apt_option(command: Command, name: str) -> str | None:
+    """The value an `-o Name=value` option of an apt command sets (case-insensitive)."""
+    words = command.texts()
+    wanted = name.lower() + "="
+    for index, text in enumerate(words):
+        value = text
+        if text in ("-o", "--option") and index + 1 < len(words):
+            value = words[index + 1]
+        elif text.startswith("--option="):
+            value = text[len("--option=") :]
+        elif text.startswith("-o") and not text.startswith("--"):
+            value = text[2:]
+        else:
+            continue
+        if value.lower().startswith(wanted):
+            return value[len(wanted) :].strip("\"'").lower()
+    return None
+
+
+def configured_before(dockerfile: Dockerfile, step: RunStep, setting: str) -> bool:
+    """True when a RUN up to `step` writes an apt configuration line for `setting`."""
+    lowered = setting.lower()
+    stages = lineage(dockerfile, step)
+    for other in run_steps(dockerfile):
+        if other.instruction.span.line > step.instruction.span.line:
+            return False
+        here = other.instruction.stage
+        if (here is None or here.index in stages) and any(
+            lowered in script.text.lower() for script in other.scripts
+        ):
+            return True
+    return False
+
+
+def lineage(dockerfile: Dockerfile, step: RunStep) -> set[int]:
+    """Indexes of the step's stage and the stages it builds on."""
+    stage = step.instruction.stage
+    return {s.index for s in dockerfile.lineage(stage)} if stage is not None else set()
+
+
+WHOLE_CONTEXT = frozenset({".", "./", "*", "./*", "/"})
+"""COPY sources that name the whole build context."""
+
+
+def context_copy(instruction: Instruction) -> CopyPath | None:
+    """The source that copies the whole build context (`COPY . .`), if this COPY/ADD has one."""
+    copy = instruction.effective
+    if copy.keyword not in ("COPY", "ADD") or "from" in copy.flags:
+        return None
+    sources, _ = copy_paths(copy)
+    return next((s for s in sources if s.text in WHOLE_CONTEXT), None)

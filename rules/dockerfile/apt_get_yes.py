@@ -1,0 +1,84 @@
+"""DF112 apt-get-yes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile
+
+from ._run import Command, apt_installs, apt_option, configured_before
+
+_YES_WORDS = frozenset({"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2"})
+_SHORT = re.compile(r"-[A-Za-z]+$")
+_PIPED_YES = re.compile(r"\byes\b[^|\n;&]*\|")
+
+
+def assumes_yes(command: Command) -> bool:
+    """True when the apt command answers its prompt itself (`-y`, `-qq`, `-o ...=true`)."""
+    for text in command.texts()[1:]:
+        if text in _YES_WORDS:
+            return True
+        if _SHORT.match(text) and ("y" in text or text.count("q") >= 2):
+            return True
+    return apt_option(command, "APT::Get::Assume-Yes") in ("true", "1", "yes")
+
+
+@rule(
+    "DF112",
+    "apt-get-yes",
+    Severity.WARNING,
+    fix="safe",
+    tags=("dockerfile", "reliability"),
+    peers=("hadolint DL3014", "trivy DS-0021"),
+)
+def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """`apt-get install` in RUN answers its prompt with `-y`.
+
+    ## What it does
+    Reports an `apt-get install` (or `apt install`) in RUN or `ONBUILD RUN` that does not
+    assume yes, at the `install` word. Accepted: `-y`, `--yes`, `--assume-yes`, `-qq` and
+    `-q=2` (quiet level 2 implies yes), short options combined with them (`-qy`, `-yqq`),
+    `-o APT::Get::Assume-Yes=true`, input piped from `yes`, and an earlier RUN of the file
+    writing `APT::Get::Assume-Yes` into the apt configuration. `DEBIAN_FRONTEND=noninteractive`
+    alone does not answer the "Do you want to continue?" prompt and does not count.
+
+    ## Why it matters
+    A build has no terminal: when apt asks for confirmation it reads end of input and
+    aborts, so the build fails, or works only while the package set is small enough that
+    apt does not ask.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install --no-install-recommends curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Fix
+    Safe: inserts `-y` after `install`.
+
+    ## References
+    - https://manpages.debian.org/bookworm/apt/apt-get.8.en.html
+    - https://docs.docker.com/build/building/best-practices/#apt-get
+    - https://github.com/hadolint/hadolint/wiki/DL3014
+    """
+    for step, command, install in apt_installs(dockerfile):
+        if assumes_yes(command):
+            continue
+        if any(_PIPED_YES.search(script.text) for script in step.scripts):
+            continue
+        if configured_before(dockerfile, step, "APT::Get::Assume-Yes"):
+            continue
+        yield Finding(
+            command.span(install),
+            f"`{command.name} install` without `-y` stops at the confirmation prompt and "
+            "fails the build: add `-y`",
+            logical=step.logical,
+        )

@@ -1,0 +1,69 @@
+"""DF111 apt-no-recommends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile
+
+from ._run import apt_installs, apt_option, configured_before
+
+
+@rule(
+    "DF111",
+    "apt-no-recommends",
+    Severity.INFO,
+    fix="safe",
+    tags=("dockerfile", "size"),
+    peers=("hadolint DL3015", "trivy DS-0029"),
+)
+def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """`apt-get install` in RUN passes `--no-install-recommends`.
+
+    ## What it does
+    Reports an `apt-get install` (or `apt install`) in RUN or `ONBUILD RUN` without
+    `--no-install-recommends`, at the `install` word. `-o APT::Install-Recommends=false`
+    (or `=0`) counts too, and so does an earlier RUN of the file writing
+    `APT::Install-Recommends` into the apt configuration (`/etc/apt/apt.conf.d/`).
+
+    ## Why it matters
+    By default apt also installs every "recommended" package: documentation, X11
+    libraries, extra tools. They grow the image, often by hundreds of megabytes, and
+    each is more code with vulnerabilities to patch, for nothing the container runs.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## Fix
+    Safe: inserts `--no-install-recommends` after `install`. (Review that the program
+    does not rely on a recommended package at run time.)
+
+    ## References
+    - https://manpages.debian.org/bookworm/apt/apt-get.8.en.html
+    - https://docs.docker.com/build/building/best-practices/#apt-get
+    - https://github.com/hadolint/hadolint/wiki/DL3015
+    """
+    for step, command, install in apt_installs(dockerfile):
+        if "--no-install-recommends" in command.texts():
+            continue
+        if apt_option(command, "APT::Install-Recommends") in ("false", "0", "no"):
+            continue
+        if configured_before(dockerfile, step, "APT::Install-Recommends"):
+            continue
+        yield Finding(
+            command.span(install),
+            f"`{command.name} install` also installs recommended packages: "
+            "add `--no-install-recommends`",
+            logical=step.logical,
+        )

@@ -1,0 +1,102 @@
+"""DF107 copy-over-add."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Instruction
+
+from ._run import copy_paths
+
+ARCHIVES = (
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+)
+"""Names ADD unpacks: tar archives, plain or compressed (zip is not unpacked)."""
+
+
+def remote(source: str) -> bool:
+    """True for a URL or a Git repository, which ADD fetches."""
+    return "://" in source or source.startswith("git@")
+
+
+def plain_local(source: str) -> bool:
+    """True for a local file or folder that ADD only copies (not a URL, not an archive)."""
+    if remote(source) or source.startswith("$"):
+        return False
+    return not source.lower().endswith(ARCHIVES)
+
+
+@rule(
+    "DF107",
+    "copy-over-add",
+    Severity.WARNING,
+    fix="safe",
+    tags=("dockerfile", "security"),
+    peers=("hadolint DL3020", "checkov CKV_DOCKER_4", "trivy DS-0005"),
+)
+def copy_over_add(instruction: Instruction) -> Iterator[Finding]:
+    """Local files are copied with COPY, not ADD.
+
+    ## What it does
+    Reports an `ADD` (or `ONBUILD ADD`) with a source that is a plain local file or
+    folder, at the `ADD` keyword. Sources ADD exists for pass: URLs (with or without
+    `--checksum`), Git repositories (`https://...git`, `git@...`), and local tar archives
+    ADD unpacks (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.gz`, `.bz2`, `.xz`
+    and the like). A `.zip` is not unpacked by ADD, so it is a plain file. A source that
+    starts with a variable (`ADD $SRC /app`) is not judged.
+
+    ## Why it matters
+    ADD also downloads URLs and unpacks archives, so an ADD of a local file reads as if
+    it might do either: a later rename to `.tar.gz` silently changes what lands in the
+    image. COPY does exactly one thing and makes the intent plain.
+
+    ## Example
+    ```dockerfile
+    FROM nginx:1.27-alpine
+    ADD site/ /usr/share/nginx/html/
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM nginx:1.27-alpine
+    COPY site/ /usr/share/nginx/html/
+    ```
+
+    ## Fix
+    Safe when every source is a plain local file or folder: `ADD` becomes `COPY`. When
+    local files are mixed with URLs or archives in one ADD, no edit is offered (split the
+    instruction by hand).
+
+    ## References
+    - https://docs.docker.com/reference/dockerfile/#add
+    - https://docs.docker.com/build/building/best-practices/#add-or-copy
+    - https://github.com/hadolint/hadolint/wiki/DL3020
+    """
+    add = instruction.effective
+    if add.keyword != "ADD":
+        return
+    sources, _ = copy_paths(add)
+    local = [s for s in sources if plain_local(s.text)]
+    if not local:
+        return
+    names = ", ".join(f"`{s.text}`" for s in local)
+    stage = instruction.stage
+    yield Finding(
+        add.keyword_span,
+        f"ADD of local {names}: use COPY, which only copies "
+        "(ADD also downloads URLs and unpacks archives)",
+        logical=stage.logical if stage else "",
+    )

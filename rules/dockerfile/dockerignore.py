@@ -1,0 +1,190 @@
+"""DF108 dockerignore."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from opslint import Finding, Severity, rule
+from opslint.model.compose import ComposeFile
+from opslint.model.dockerfile import Dockerfile
+from opslint.project import Project
+
+from ._run import CopyPath, context_copy
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """A `.dockerignore` pattern as a regular expression over slash-separated paths."""
+    parts: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif text.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif text[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif text[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        else:
+            parts.append(re.escape(text[index]))
+            index += 1
+    return re.compile("".join(parts) + "(?:/.*)?$")
+
+
+def excluded(lines: list[str], path: str) -> bool:
+    """True when the `.dockerignore` `lines` keep `path` (relative, no leading `./`) out.
+
+    The last matching pattern wins; `!pattern` re-includes; a pattern matching a folder
+    excludes what is below it.
+    """
+    result = False
+    for line in lines:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        negated = text.startswith("!")
+        text = text.lstrip("!").strip()
+        while text.startswith(("/", "./")):
+            text = text[1:] if text.startswith("/") else text[2:]
+        text = text.rstrip("/")
+        if text and _pattern(text).match(path):
+            result = not negated
+    return result
+
+
+def contexts(dockerfile: Dockerfile, project: Project) -> list[Path]:
+    """The build contexts of a Dockerfile: those Compose files name, else its folder."""
+    path = dockerfile.source.path.resolve()
+    found: list[Path] = []
+    for compose in project.of_type(ComposeFile):
+        for service in compose.services:
+            target = service.dockerfile_path
+            if target is None or service.build is None or target.resolve() != path:
+                continue
+            context = (compose.source.path.parent / (service.build.context or ".")).resolve()
+            if context not in found:
+                found.append(context)
+    return found or [path.parent]
+
+
+def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
+    for instruction in dockerfile.instructions:
+        source = context_copy(instruction)
+        if source is not None:
+            return instruction.effective.keyword, source
+    return None
+
+
+def _missing(dockerfile: Dockerfile, context: Path) -> tuple[str, list[str]] | None:
+    """(ignore file name, entries it lacks), or None when the context is covered."""
+    own = dockerfile.source.path.with_name(dockerfile.source.path.name + ".dockerignore")
+    ignore = own if own.is_file() else context / ".dockerignore"
+    wanted = [".git"] if (context / ".git").exists() else []
+    if (context / "package.json").is_file():
+        wanted.append("node_modules")
+    if not ignore.is_file():
+        return "", wanted or ["local files the image does not need"]
+    try:
+        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    lacking = [entry for entry in wanted if not excluded(lines, entry)]
+    return (ignore.name, lacking) if lacking else None
+
+
+@rule(
+    "DF108",
+    "dockerignore",
+    Severity.WARNING,
+    fix="gen",
+    tags=("dockerfile", "security", "performance"),
+)
+def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
+    """The build context has a `.dockerignore` that keeps `.git` (and `node_modules`) out.
+
+    ## What it does
+    For a Dockerfile that copies the whole build context (`COPY . .`, `ADD . /app`,
+    `COPY ./ ./`, `COPY * ./`), checks the context's ignore file: there must be one; it
+    must exclude `.git` where the context holds one (a context that is a subfolder of the
+    checkout never sends the repository's `.git`), and `node_modules` where the context
+    holds a `package.json`. The ignore file
+    is `<Dockerfile name>.dockerignore` next to the Dockerfile when there is one (BuildKit
+    prefers it), else `.dockerignore` at the root of the context. The context is the
+    one Compose services that build this Dockerfile name (`build.context`), else the
+    Dockerfile's folder. Patterns are read as Docker reads them: the last matching line
+    wins, `!` re-includes, `*`, `?` and `**` match as in Go's `filepath.Match`.
+
+    The finding points at the first whole-context source (the `.` of `COPY . .`). A
+    Dockerfile that only copies named files and folders is not reported: BuildKit sends
+    only what COPY and ADD name, so `.git` never reaches the build.
+
+    ## Why it matters
+    Without exclusions `COPY . .` puts the whole Git history (and any secrets ever
+    committed) into the image, copies host-built `node_modules` over the ones the image
+    installed for its own platform, and invalidates the layer cache on every commit.
+
+    ## Example
+    ```dockerfile
+    # no .dockerignore next to this Dockerfile
+    FROM node:22-slim
+    WORKDIR /app
+    COPY package.json package-lock.json ./
+    RUN npm ci
+    COPY . .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    # .dockerignore next to the Dockerfile lists:
+    #   .git
+    #   node_modules
+    FROM node:22-slim
+    WORKDIR /app
+    COPY package.json package-lock.json ./
+    RUN npm ci
+    COPY . .
+    ```
+
+    ## Fix
+    Generator: writes a `.dockerignore` (or adds the missing entries to it) for the
+    context, with `.git`, `node_modules` where there is a package.json, and the usual
+    local files (`.env`, build output) of the project type it detects.
+
+    ## References
+    - https://docs.docker.com/build/concepts/context/#dockerignore-files
+    - https://docs.docker.com/build/building/best-practices/#exclude-with-dockerignore
+    """
+    first = _first_context_copy(dockerfile)
+    if first is None or not dockerfile.source.path.is_file():
+        return
+    keyword, source = first
+    stage = None
+    for s in dockerfile.stages:
+        if s.span.line <= source.span.line:
+            stage = s
+    for context in contexts(dockerfile, project):
+        if not context.is_dir():
+            continue
+        missing = _missing(dockerfile, context)
+        if missing is None:
+            continue
+        name, lacking = missing
+        entries = " and ".join(e if " " in e else f"`{e}`" for e in lacking)
+        if name:
+            message = (
+                f"`{keyword} {source.text}` copies the whole context, and {name} does not "
+                f"exclude {entries}: add {'them' if len(lacking) > 1 else 'it'}"
+            )
+        else:
+            message = (
+                f"`{keyword} {source.text}` copies the whole context, which has no "
+                f".dockerignore: add one that excludes {entries}"
+            )
+        yield Finding(source.span, message, logical=stage.logical if stage else "")
+        return

@@ -1,0 +1,129 @@
+"""DF103 multi-stage-build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile
+
+from ..crossformat.lockfile_install import NPM_VALUE_FLAGS, positionals  # noqa: TID252
+from ._run import APT_VALUE_FLAGS, Command, RunStep, run_steps, verb
+
+_COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "javac", "rustc"})
+_MAVEN = frozenset({"mvn", "mvnw"})
+_MAVEN_GOALS = frozenset({"package", "install", "verify", "compile"})
+_GRADLE = frozenset({"gradle", "gradlew"})
+_GRADLE_TASKS = frozenset(
+    {"build", "assemble", "bootJar", "jar", "installDist", "shadowJar", "war", "bootWar"}
+)
+_REMOVERS = {
+    "apt-get": ("purge", "remove", "autoremove"),
+    "apt": ("purge", "remove", "autoremove"),
+    "apk": ("del",),
+    "yum": ("remove", "erase", "autoremove"),
+    "dnf": ("remove", "erase", "autoremove"),
+}
+
+
+def build_tool(command: Command) -> str | None:
+    """The build the command runs (`npm run build`, `go build`, ...), or None."""
+    name = command.name
+    args = [w.text for w in positionals(command.words[1:], NPM_VALUE_FLAGS)]
+    first = args[0] if args else ""
+    if name in ("npm", "yarn", "pnpm"):
+        script = args[1] if first == "run" and len(args) > 1 else first
+        if script.startswith("build") and (first == "run" or name != "npm"):
+            return f"{name} {'run ' if first == 'run' else ''}{script}"
+    elif name in ("go", "cargo") and first == "build":
+        return f"{name} build"
+    elif name == "dotnet" and first in ("build", "publish"):
+        return f"dotnet {first}"
+    elif name in _MAVEN and any(a.split(":")[-1] in _MAVEN_GOALS for a in args):
+        return "mvn"
+    elif name in _GRADLE and any(a.lstrip(":").split(":")[-1] in _GRADLE_TASKS for a in args):
+        return "gradle"
+    elif name in _COMPILERS or name == "make":
+        return name
+    return None
+
+
+def _removes_toolchain(step: RunStep) -> bool:
+    for command in step.commands():
+        actions = _REMOVERS.get(command.name)
+        if actions:
+            action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+            if action is not None and action.text in actions:
+                return True
+    return False
+
+
+@rule(
+    "DF103",
+    "multi-stage-build",
+    Severity.INFO,
+    tags=("dockerfile", "size", "security"),
+)
+def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """An image that compiles its code is built in stages, without shipping the toolchain.
+
+    ## What it does
+    Reports a Dockerfile with a single stage whose RUN (or `ONBUILD RUN`) steps run a
+    build: `npm run build` (and `yarn build`, `pnpm build`), `go build`, `cargo build`,
+    `mvn package|install|verify|compile`, `gradle build|assemble|bootJar|...`,
+    `dotnet build|publish`, or a compiler (`gcc`, `g++`, `clang`, `javac`, `make`). It
+    reports once per file, at the first build command. A RUN that also removes packages
+    (`apt-get purge|remove|autoremove`, `apk del`, `yum`/`dnf remove`) is taken to clean
+    up its toolchain and is not counted: that is how official images compile from source
+    in one layer.
+
+    ## Why it matters
+    The compilers, SDKs, dev headers and source code needed to build stay in the shipped
+    image: it is several times larger, slower to pull and start, and carries tools an
+    attacker can use, plus their vulnerabilities to patch. A build stage keeps them out
+    of the final image.
+
+    ## Example
+    ```dockerfile
+    FROM golang:1.23
+    WORKDIR /src
+    COPY . .
+    RUN go build -o /app ./cmd/server
+    CMD ["/app"]
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM golang:1.23 AS build
+    WORKDIR /src
+    COPY . .
+    RUN CGO_ENABLED=0 go build -o /app ./cmd/server
+
+    FROM gcr.io/distroless/static-debian12
+    COPY --from=build /app /app
+    CMD ["/app"]
+    ```
+
+    ## Fix
+    None: what the runtime stage needs (artifacts, runtime libraries, base image) is a
+    design decision.
+
+    ## References
+    - https://docs.docker.com/build/building/multi-stage/
+    - https://docs.docker.com/build/building/best-practices/#use-multi-stage-builds
+    """
+    if len(dockerfile.stages) != 1:
+        return
+    for step in run_steps(dockerfile):
+        if _removes_toolchain(step):
+            continue
+        for command in step.commands():
+            tool = build_tool(command)
+            if tool is not None:
+                yield Finding(
+                    command.span(command.words[0]),
+                    f"the single-stage image runs `{tool}` and ships its toolchain: build in "
+                    "a separate stage and copy only the artifacts into the final one",
+                    logical=step.logical,
+                )
+                return

@@ -1,0 +1,237 @@
+"""DF106 package-cache-cleanup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.dockerfile import Dockerfile
+
+from ._run import (
+    APK_VALUE_FLAGS,
+    APT,
+    APT_VALUE_FLAGS,
+    PIP_VALUE_FLAGS,
+    Command,
+    RunStep,
+    in_image,
+    mount_targets,
+    pip_words,
+    run_steps,
+    verb,
+)
+
+
+def _removes(step: RunStep, prefixes: tuple[str, ...]) -> bool:
+    """True when an `rm` of the step deletes a path under one of `prefixes`."""
+    for command in step.commands():
+        if command.name != "rm":
+            continue
+        for word in command.words[1:]:
+            path = word.text.replace("~", "/root", 1) if word.text.startswith("~") else word.text
+            if any(path == p or path.startswith(p + "/") for p in prefixes):
+                return True
+    return False
+
+
+def _mounted(targets: set[str], paths: tuple[str, ...]) -> bool:
+    """True when one of `paths` is a mount target or lies below one."""
+    return any(path == t or path.startswith(t + "/") for path in paths for t in targets)
+
+
+def _docker_clean_removed(dockerfile: Dockerfile, step: RunStep) -> bool:
+    """True when a RUN up to this one (in this stage or one it builds on) deletes Debian's
+    `docker-clean` apt hook."""
+    stage = step.instruction.stage
+    stages = {s.index for s in dockerfile.lineage(stage)} if stage is not None else set()
+    for other in run_steps(dockerfile):
+        if other.instruction.span.line > step.instruction.span.line:
+            break
+        here = other.instruction.stage
+        if (here is None or here.index in stages) and _removes(
+            other, ("/etc/apt/apt.conf.d/docker-clean",)
+        ):
+            return True
+    return False
+
+
+def _pip_cache_off(dockerfile: Dockerfile, step: RunStep) -> bool:
+    """True when PIP_NO_CACHE_DIR is set by ENV in the step's stage (or those it builds on),
+    or inline in the step's script."""
+    if any("PIP_NO_CACHE_DIR=" in script.text for script in step.scripts):
+        return True
+    stage = step.instruction.stage
+    stages = list(dockerfile.lineage(stage)) if stage is not None else []
+    lines = {i.span.line for s in stages for i in s.instructions}
+    return any(
+        var.name == "PIP_NO_CACHE_DIR" and var.origin == "ENV" and var.span.line in lines
+        for var in dockerfile.env_vars
+    )
+
+
+def _apt_action(command: Command) -> str | None:
+    """The action of an apt command (`update`, `install`, ...), or None."""
+    if command.name not in APT:
+        return None
+    action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+    return action.text if action is not None else None
+
+
+def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[Finding]:
+    lists_done = _removes(step, ("/var/lib/apt/lists", "/var/lib/apt")) or _mounted(
+        targets, ("/var/lib/apt/lists",)
+    )
+    archives_done: bool | None = None
+    for command in step.commands():
+        if command.name not in APT:
+            continue
+        action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+        if action is None:
+            continue
+        if action.text == "update" and not lists_done:
+            yield Finding(
+                command.span(action),
+                f"`{command.name} update` leaves the package lists in the image: end the same "
+                "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)",
+                logical=step.logical,
+            )
+        elif action.text == "install":
+            if archives_done is None:
+                archives_done = (
+                    not _docker_clean_removed(dockerfile, step)
+                    or _mounted(targets, ("/var/cache/apt/archives",))
+                    or _removes(step, ("/var/cache/apt",))
+                    or any(_apt_action(c) == "clean" for c in step.commands())
+                )
+            if not archives_done:
+                yield Finding(
+                    command.span(action),
+                    "the docker-clean hook is removed, so the downloaded .deb files stay in "
+                    "the image: mount a cache at /var/cache/apt too, or run `apt-get clean`",
+                    logical=step.logical,
+                )
+                archives_done = True
+
+
+def _apk(command: Command, step: RunStep, targets: set[str]) -> Finding | None:
+    action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
+    if action is None or action.text != "add":
+        return None
+    if "--no-cache" in command.texts():
+        return None
+    if _mounted(targets, ("/var/cache/apk", "/etc/apk/cache")):
+        return None
+    if _removes(step, ("/var/cache/apk", "/etc/apk/cache")):
+        return None
+    return Finding(
+        command.span(action),
+        "`apk add` keeps the package index in the image: use `apk add --no-cache`",
+        logical=step.logical,
+    )
+
+
+def _pip(
+    dockerfile: Dockerfile, command: Command, step: RunStep, targets: set[str]
+) -> Finding | None:
+    words = pip_words(command)
+    if words is None:
+        return None
+    action, _ = verb(words, PIP_VALUE_FLAGS)
+    if action is None or action.text != "install":
+        return None
+    texts = [w.text for w in words]
+    if "--no-cache-dir" in texts or any(t.startswith("--no-cache-dir=") for t in texts):
+        return None
+    if any(t.endswith(("/.cache/pip", "/.cache")) for t in targets):
+        return None
+    if _removes(step, ("/root/.cache/pip", "/root/.cache")) or _pip_cache_off(dockerfile, step):
+        return None
+    for other in step.commands():
+        other_words = pip_words(other)
+        if other_words and [w.text for w in other_words[:2]] == ["cache", "purge"]:
+            return None
+    return Finding(
+        command.span(action),
+        "`pip install` keeps its download cache in the image: add `--no-cache-dir` "
+        "(or set `ENV PIP_NO_CACHE_DIR=1`)",
+        logical=step.logical,
+    )
+
+
+@rule(
+    "DF106",
+    "package-cache-cleanup",
+    Severity.INFO,
+    fix="safe",
+    tags=("dockerfile", "size"),
+    peers=("hadolint DL3009", "hadolint DL3019", "hadolint DL3042", "trivy DS-0025 (partial)"),
+)
+def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
+    """Package managers leave no caches or indexes in the image's layers.
+
+    ## What it does
+    Reads every RUN and `ONBUILD RUN` (command line and here-documents) and reports:
+
+    - `apt-get update` (also `apt update`, `aptitude update`) in a RUN that does not also
+      delete the lists (`rm -rf /var/lib/apt/lists/*`) and does not mount a cache or tmpfs
+      at `/var/lib/apt` or `/var/lib/apt/lists`;
+    - `apt-get install` after Debian's `/etc/apt/apt.conf.d/docker-clean` hook has been
+      deleted (the usual first step of apt cache mounts), unless the RUN mounts
+      `/var/cache/apt`, runs `apt-get clean` or deletes `/var/cache/apt`;
+    - `apk add` without `--no-cache`, unless the RUN mounts or deletes `/var/cache/apk`;
+    - `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set (by `ENV`
+      in the stage or inline), the RUN mounts a cache at `~/.cache/pip`, deletes it, or runs
+      `pip cache purge`.
+
+    Cache mounts (`RUN --mount=type=cache,...` or `type=tmpfs`) count as handled, since
+    their content never lands in a layer. Only layers that ship are checked: the final
+    stage and the stages it builds on (`FROM <stage>`), and every ONBUILD trigger (it runs
+    in the image that builds on this one). A cache in a build stage the final image only
+    copies files out of costs nothing, so it is not reported. A file without `FROM` (a
+    snippet) is checked throughout. The finding points at the `update`, `add` or `install`
+    word.
+
+    ## Why it matters
+    A file deleted in a later RUN still sits in the earlier layer: package lists and
+    download caches add tens of megabytes to every pull, and stale apt lists baked into a
+    base image make later `apt-get install` steps fail or install outdated versions.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    RUN pip install --requirement requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    RUN pip install --no-cache-dir --requirement requirements.txt
+    ```
+
+    ## Fix
+    Safe: adds `--no-cache` to `apk add`, `--no-cache-dir` to `pip install`, and
+    `&& rm -rf /var/lib/apt/lists/*` to the end of the RUN that runs `apt-get update`.
+
+    ## References
+    - https://docs.docker.com/build/building/best-practices/#apt-get
+    - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+    - https://github.com/hadolint/hadolint/wiki/DL3009
+    - https://github.com/hadolint/hadolint/wiki/DL3019
+    - https://github.com/hadolint/hadolint/wiki/DL3042
+    """
+    for step in run_steps(dockerfile):
+        if not in_image(dockerfile, step):
+            continue
+        targets = mount_targets(dockerfile, step.run)
+        yield from _apt(dockerfile, step, targets)
+        for command in step.commands():
+            found = None
+            if command.name == "apk":
+                found = _apk(command, step, targets)
+            else:
+                found = _pip(dockerfile, command, step, targets)
+            if found is not None:
+                yield found

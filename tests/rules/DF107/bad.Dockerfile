@@ -1,0 +1,12 @@
+FROM nginx:1.27-alpine
+# expect: DF107
+ADD site/ /usr/share/nginx/html/
+# expect: DF107
+ADD --chown=101:101 "nginx.conf" /etc/nginx/nginx.conf
+# a zip is not unpacked by ADD
+# expect: DF107
+ADD assets.zip /srv/
+# expect: DF107
+ADD ["config/default.conf", "/etc/nginx/conf.d/"]
+# expect: DF107
+ONBUILD ADD . /app

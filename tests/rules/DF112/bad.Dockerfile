@@ -1,0 +1,14 @@
+FROM debian:12-slim
+ENV DEBIAN_FRONTEND=noninteractive
+# expect: DF112
+RUN apt-get update && apt-get install --no-install-recommends curl
+RUN apt-get update \
+# expect: DF112
+    && apt-get -q install --no-install-recommends \
+        git make
+# expect: DF112
+ONBUILD RUN apt-get install --no-install-recommends jq
+RUN <<EOF
+# expect: DF112
+apt install --no-install-recommends ca-certificates
+EOF
