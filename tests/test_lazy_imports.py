@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("yaml", "_yaml", "hcl2", "lark", "jsonschema", "sarif_om", "ruamel", "helm_python")
+HEAVY = (
+    "yaml",
+    "_yaml",
+    "hcl2",
+    "lark",
+    "jsonschema",
+    "sarif_om",
+    "ruamel",
+    "helm_python",
+    "tree_sitter",
+)
 DOCKERFILE = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n"
 
 

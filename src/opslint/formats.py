@@ -27,6 +27,7 @@ TERRAFORM = "terraform"
 TERRAFORM_STATE = "terraform-state"
 TERRAFORM_VARS = "terraform-vars"
 HELM_CHART = "helm-chart"
+JENKINSFILE = "jenkinsfile"
 
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 _YAML_SUFFIXES = (".yml", ".yaml")
@@ -48,6 +49,7 @@ def opslint_kinds() -> list[str]:
         TERRAFORM_STATE,
         TERRAFORM_VARS,
         HELM_CHART,
+        JENKINSFILE,
     ]
 
 
@@ -60,6 +62,10 @@ def kind_by_name(path: PurePosixPath) -> str | None:
         return DOCKERFILE
     if name.endswith((".Dockerfile", ".dockerfile", ".Containerfile")):
         return DOCKERFILE
+    if name == "Jenkinsfile" or name.startswith("Jenkinsfile."):
+        return JENKINSFILE
+    if name.endswith((".Jenkinsfile", ".jenkinsfile")):
+        return JENKINSFILE
     if name.endswith((".tf", ".tf.json")):
         return TERRAFORM
     if name.endswith((".tfstate", ".tfstate.backup")):
@@ -222,4 +228,8 @@ def opslint_parse(source: SourceFile, kind: str, config: Config) -> Document | N
         from opslint.parsers.helm import parse_chart
 
         return parse_chart(source, config)
+    if kind == JENKINSFILE:
+        from opslint.parsers.jenkins import parse_jenkinsfile
+
+        return parse_jenkinsfile(source)
     return None

@@ -1,0 +1,1 @@
+"""Rules: Jenkins pipelines (Jenkinsfiles)."""
