@@ -7,7 +7,9 @@ The file's kind comes from its suffix (see KIND_SUFFIXES).
 
 A fixture may also be a folder (`bad-chart/`, `good-module/`): it is checked as a whole,
 each file's kind detected as in a real run, and the expectations of all its files count.
-That is how Helm charts and multi-file Terraform modules are tested.
+That is how Helm charts and multi-file Terraform modules are tested. A folder may hold an
+`opslint.toml` (read like a project's config file): its rule options apply to that
+fixture, so configurable rules are tested with their options set.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_engine
+
+from opslint.config import Config, read_file
 
 FIXTURES = ROOT / "tests" / "rules"
 KIND_SUFFIXES = {
@@ -30,6 +34,7 @@ KIND_SUFFIXES = {
     ".rules.yaml": "prometheus",
     ".tf": "terraform",
     ".tfstate": "terraform-state",
+    ".Jenkinsfile": "jenkinsfile",
 }
 _EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(?P<codes>[A-Z0-9, ]+)\s*$")
 _EXPECT_FILE = re.compile(r"^\s*(?:#|//)\s*expect-file:\s*(?P<codes>[A-Z0-9, ]+)\s*$")
@@ -81,13 +86,19 @@ def folder_expected(folder: Path) -> set[tuple[str, str, int]]:
     }
 
 
+def folder_config(folder: Path) -> Config | None:
+    """The config a fixture folder carries in its `opslint.toml`, if any."""
+    path = folder / "opslint.toml"
+    return read_file(path) if path.is_file() else None
+
+
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
     code = path.parent.name
     # OP002 judges the suppressions of other rules, so it runs with all of them
     select = ("ALL",) if code == "OP002" else (code,)
     if path.is_dir():
-        report = run_engine([path], select=select)
+        report = run_engine([path], select=select, config=folder_config(path))
         found: set[tuple[object, ...]] = {
             (
                 Path(f.span.path).absolute().relative_to(path.absolute()).as_posix(),

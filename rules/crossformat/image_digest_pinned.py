@@ -1,0 +1,78 @@
+"""IM002 image-digest-pinned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.facets import ImageRef
+
+from ._images import is_image_reference
+
+
+@rule(
+    "IM002",
+    "image-digest-pinned",
+    Severity.INFO,
+    default_enabled=False,
+    tags=("security", "reproducibility", "supply-chain"),
+    peers=(
+        "checkov CKV_K8S_43",
+        "checkov CKV_CIRCLECIPIPELINES_2",
+        "zizmor unpinned-images (partial)",
+    ),
+)
+def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
+    """Images are pinned by digest (`@sha256:...`), not by a tag alone.
+
+    ## What it does
+    Checks every container image reference, whichever file holds it: Dockerfile `FROM`,
+    Compose `image`, Kubernetes containers, init and ephemeral containers (also when
+    rendered from a Helm chart), GitHub Actions `container`, `services` and `docker://`
+    steps, GitLab `image` and `services`, CircleCI `docker` images. A reference passes when
+    it ends in a digest (`@sha256:<hex>`; `name:tag@sha256:<hex>` passes too, since the
+    digest wins). A tagged reference is reported at its tag, an untagged one at the whole
+    reference. As for IM001, `FROM scratch` and `FROM <earlier stage>` are not images,
+    Dockerfile `ARG` defaults are substituted first, and a reference that still holds an
+    unresolved variable or template expression is skipped: its value is decided elsewhere.
+    So is a documentation placeholder such as `<your-image>`, which is no reference.
+
+    The rule is off by default: digests make every base-image update an explicit edit,
+    which teams without automated update tooling (Renovate, Dependabot) find costly.
+
+    ## Why it matters
+    A tag is a pointer the registry owner can move: `python:3.12.4` is rebuilt for OS
+    patches, and a compromised or mistaken push replaces what every later pull receives.
+    A digest names the exact image content, so builds and deployments are reproducible and
+    what was reviewed or scanned is what runs.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: web
+        image: nginx:1.27.2
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: web
+        image: nginx:1.27.2@sha256:2140dad235c130ac861018a4e13a6bc8aea3a35f3a40e20c1b060d51a7efd250
+    ```
+
+    ## Fix
+    None: the digest has to come from the registry, which opslint does not contact.
+
+    ## References
+    - https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier
+    - https://kubernetes.io/docs/concepts/containers/images/#image-names
+    - https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests
+    """
+    if image.dynamic or image.digest is not None or not is_image_reference(image.text):
+        return
+    tag_span = image.tag_span()
+    if image.tag is not None:
+        message = f"image `{image.text}` is pinned by tag only: append its `@sha256:` digest"
+    else:
+        message = f"image `{image.text}` has no digest: pin it as `name:tag@sha256:...`"
+    yield Finding(tag_span or image.span, message, logical=image.logical)

@@ -1,0 +1,96 @@
+"""TF110 sensitive-variables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from opslint import Finding, Severity, rule
+from opslint.model.terraform import Variable
+
+from ..crossformat.hardcoded_secret import is_secret_name  # noqa: TID252
+
+_NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")
+"""Type constraints whose values cannot hold a secret (`create_password = true`)."""
+
+
+def holds_text(variable: Variable) -> bool:
+    """False when the type or the default shows the variable is a flag or a number."""
+    constraint = variable.type_expression
+    if constraint is not None and _NOT_TEXT_TYPE.match(constraint.strip()):
+        return False
+    default = variable.default
+    return default is None or not isinstance(default.value, bool | int | float)
+
+
+@rule(
+    "TF110",
+    "sensitive-variables",
+    Severity.WARNING,
+    fix="safe",
+    tags=("terraform", "security"),
+)
+def sensitive_variables(variable: Variable) -> Iterator[Finding]:
+    """Variables whose name says they hold a secret are declared `sensitive = true`.
+
+    ## What it does
+    Checks every `variable` block whose name looks secret, by the same test as SE001
+    (`db_password`, `api_token`, `client_secret`, `private_key`; not `password_length`,
+    `secret_name` or `kms_key_arn`, whose last word says the value is something else). A
+    variable of type `bool` or `number`, or with a bool or number default, is a setting
+    about a secret (`create_random_password = true`), not one, and is skipped. Without
+    `sensitive` the variable is reported at its `variable` header; `sensitive = false` is
+    reported at the value. `ephemeral = true` keeps a value out of state but does not
+    replace `sensitive`, so it is not accepted instead.
+
+    Outputs are not checked: once the variable is sensitive, Terraform itself refuses an
+    output that exposes it without `sensitive = true`.
+
+    ## Why it matters
+    Terraform prints plan and apply output in CI logs that many people can read. A value
+    from a variable not marked sensitive is shown in clear text wherever it lands in a
+    resource argument; `sensitive = true` redacts it, and makes every output that carries
+    it declare the same.
+
+    ## Example
+    ```hcl
+    variable "db_password" {
+      type = string
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    variable "db_password" {
+      type      = string
+      sensitive = true
+    }
+    ```
+
+    ## Fix
+    Safe: adds `sensitive = true` to the variable, or turns `false` into `true`. Only what
+    Terraform prints changes; outputs that expose the value then need `sensitive = true`
+    too, which Terraform reports at plan time.
+
+    ## References
+    - https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
+    - https://developer.hashicorp.com/terraform/tutorials/configuration-language/sensitive-variables
+    """
+    if variable.sensitive or not is_secret_name(variable.name) or not holds_text(variable):
+        return
+    setting = variable.attribute("sensitive")
+    if setting is None:
+        yield Finding(
+            variable.span,
+            f"variable `{variable.name}` looks secret but is not `sensitive = true`: "
+            "its value would show in plan output",
+            logical=variable.logical,
+        )
+        return
+    value = setting.value
+    if value is False or (isinstance(value, str) and value.strip().lower() == "false"):
+        yield Finding(
+            setting.value_span,
+            f"variable `{variable.name}` looks secret but sets `sensitive = false`",
+            logical=variable.logical,
+        )

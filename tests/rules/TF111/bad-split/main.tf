@@ -1,0 +1,8 @@
+# expect: TF111
+resource "aws_s3_bucket" "uploads" {
+  bucket = "acme-uploads"
+}
+
+resource "aws_s3_bucket" "exports" {
+  bucket = "acme-exports"
+}
