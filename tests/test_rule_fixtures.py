@@ -21,6 +21,9 @@ import pytest
 from conftest import ROOT, run_engine
 
 from opslint.config import Config, read_file
+from opslint.engine import Session
+from opslint.fixer import Fixer, write_changes
+from opslint.plugins import PluginManager
 
 FIXTURES = ROOT / "tests" / "rules"
 KIND_SUFFIXES = {
@@ -86,6 +89,23 @@ def folder_expected(folder: Path) -> set[tuple[str, str, int]]:
     }
 
 
+def rule_config(code: str) -> Config | None:
+    """The config a rule's fixture folder carries for its single-file fixtures, if any."""
+    path = FIXTURES / code / "opslint.toml"
+    return read_file(path) if path.is_file() else None
+
+
+def fixed_twin(path: Path) -> Path:
+    """Where the expected result of fixing a bad fixture lives: `bad.fixed.<ext>`."""
+    stem, _, rest = path.name.partition(".")
+    return path.with_name(f"{stem}.fixed.{rest}")
+
+
+def fix_fixtures() -> list[Path]:
+    """Every bad fixture file that has a `.fixed` twin."""
+    return [p for p in fixture_files() if p.is_file() and fixed_twin(p).is_file()]
+
+
 def folder_config(folder: Path) -> Config | None:
     """The config a fixture folder carries in its `opslint.toml`, if any."""
     path = folder / "opslint.toml"
@@ -112,7 +132,7 @@ def test_fixture(path: Path) -> None:
             item for item in folder_expected(path) if item[1] == code
         }
     else:
-        report = run_engine([path], select=select, kind=kind_of(path))
+        report = run_engine([path], select=select, kind=kind_of(path), config=rule_config(code))
         found = {(f.code, f.span.line) for f in report.findings if f.code == code}
         want_all = {pair for pair in expected(path) if pair[0] == code}
     if path.name.startswith("good"):
@@ -121,3 +141,20 @@ def test_fixture(path: Path) -> None:
     else:
         assert want_all, "a bad fixture must mark at least one `# expect:` line"
         assert found == want_all
+
+
+@pytest.mark.parametrize("path", fix_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fix_fixture(path: Path, tmp_path: Path) -> None:
+    """Fixing `bad` gives exactly `bad.fixed`, which then has none of the rule's findings."""
+    code = path.parent.name
+    work = tmp_path / path.name
+    work.write_bytes(path.read_bytes())
+    config = (rule_config(code) or Config(root=tmp_path)).with_overrides(select=(code,))
+    plugins = PluginManager()
+    plugins.load()
+    result = Fixer(Session(config, plugins, forced_kind=kind_of(path)), unsafe=True).run([work])
+    write_changes(result)
+    assert result.not_written == [] and result.dropped == []
+    assert work.read_text(encoding="utf-8") == fixed_twin(path).read_text(encoding="utf-8")
+    again = run_engine([work], select=(code,), kind=kind_of(path), config=rule_config(code))
+    assert [f for f in again.findings if f.code == code] == []

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from opslint import __version__
 from opslint.config import (
@@ -26,7 +26,11 @@ from opslint.config import (
     helm_values_option,
     read_file,
 )
-from opslint.model.base import Severity
+from opslint.model.base import Finding, Severity
+
+if TYPE_CHECKING:
+    from opslint.engine import Session
+    from opslint.fixer import FixResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -138,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write today's findings to a baseline file and exit 0",
     )
+    check.add_argument("--fix", action="store_true", help="apply safe fixes first, then check")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix: also apply unsafe fixes"
+    )
     _add_render_options(check)
     _add_selection(check)
 
@@ -149,9 +157,29 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code")
     _add_selection(rule)
 
-    fix = commands.add_parser("fix", help="apply automatic fixes")
+    fix = commands.add_parser("fix", help="apply automatic fixes (default: .)")
     fix.add_argument("paths", nargs="*", type=Path, default=[])
+    _add_fix_options(fix)
+    fix.add_argument("--kind", help="treat every given file as this kind")
+    fix.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    fix.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
+    fix.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _add_render_options(fix)
+    _add_selection(fix)
     return parser
+
+
+def _add_fix_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--diff", action="store_true", help="print a unified diff and write nothing (exit 1 if any)"
+    )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour"
+    )
 
 
 def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
@@ -217,7 +245,7 @@ def _disabled(values: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def make_session(config: Config, kind: str | None = None, force_exclude: bool = False):  # type: ignore[no-untyped-def]
+def make_session(config: Config, kind: str | None = None, force_exclude: bool = False) -> Session:
     """A session with the plugins loaded."""
     from opslint.engine import Session
     from opslint.plugins import PluginManager
@@ -253,6 +281,11 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     if args.format not in session.plugins.report_formats():
         known = ", ".join(session.plugins.report_formats())
         raise ConfigError(f"unknown format {args.format!r} (known: {known})")
+    if args.fix:
+        fixed = apply_fixes(session, paths, unsafe=args.unsafe_fixes)
+        if not args.quiet:
+            stderr.write(fixed)
+        session = make_session(config, args.kind, args.force_exclude)
     report = session.run(paths)
     report.show_suppressed = args.show_suppressions
     if args.write_baseline is not None:
@@ -281,6 +314,73 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if report.failed() else EXIT_CLEAN
+
+
+def apply_fixes(session: Session, paths: list[Path], *, unsafe: bool) -> str:
+    """Fix `paths` in place; return the lines that tell what changed."""
+    from opslint.fixer import Fixer, write_changes
+
+    result = Fixer(session, unsafe=unsafe).run(paths)
+    write_changes(result)
+    return describe_fixes(result, written=True)
+
+
+def describe_fixes(result: FixResult, *, written: bool) -> str:
+    """What a fix run changed, dropped and left, for people."""
+    lines: list[str] = []
+    skipped = {display for display, _ in result.not_written}
+    for change in sorted(result.changes.values(), key=lambda c: c.display):
+        if written and change.display in skipped:
+            continue
+        for finding in sorted(change.applied, key=Finding.sort_key):
+            lines.append(
+                f"{'fixed' if written else 'would fix'} {finding.span.path}:{finding.span.line}:"
+                f"{finding.span.column} {finding.code} {finding.fix.title if finding.fix else ''}"
+            )
+    for finding, reason in result.dropped:
+        lines.append(f"not fixed {finding.span.path}:{finding.span.line} {finding.code}: {reason}")
+    for display, reason in result.not_written:
+        lines.append(f"not written {display}: {reason}")
+    files = len([c for c in result.changes.values() if c.display not in skipped])
+    count = len(result.fixed)
+    verb = "fixed" if written else "would fix"
+    plural = ("s" if count != 1 else "", "s" if files != 1 else "")
+    summary = f"{verb} {count} finding{plural[0]} in {files} file{plural[1]}"
+    remaining = result.remaining
+    if remaining is not None:
+        left = len(remaining.findings) - (0 if written else count)
+        fixable = len([f for f in remaining.findings if f.fix is not None and f.fix.edits])
+        summary += f"; {max(left, 0)} left"
+        if written and fixable:
+            summary += f" ({fixable} with a fix that could not be applied this run)"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """`opslint fix`: apply fixes, or show them as a diff with `--diff`."""
+    from opslint.fixer import Fixer, write_changes
+
+    paths = args.paths or [Path()]
+    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+    config = load_config(args, paths)
+    session = make_session(config, args.kind, args.force_exclude)
+    result = Fixer(session, unsafe=args.unsafe_fixes).run(paths)
+    for note in dict.fromkeys(session.notes):
+        if not args.quiet:
+            stderr.write(f"opslint: note: {note}\n")
+    if args.diff:
+        for change in sorted(result.changes.values(), key=lambda c: c.display):
+            stdout.write(change.diff())
+        if not args.quiet:
+            stderr.write(describe_fixes(result, written=False))
+        return EXIT_FINDINGS if result.changes else EXIT_CLEAN
+    write_changes(result)
+    if not args.quiet:
+        stdout.write(describe_fixes(result, written=True))
+    return EXIT_ERROR if result.not_written else EXIT_CLEAN
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -345,8 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "rule":
             return run_rule(args)
-        sys.stderr.write("opslint: `fix` is not available yet in this release\n")
-        return EXIT_ERROR
+        return run_fix(args, sys.stdout, sys.stderr)
     except ConfigError as error:
         sys.stderr.write(f"opslint: error: {error}\n")
         return EXIT_ERROR

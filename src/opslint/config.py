@@ -129,7 +129,16 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case "kinds":
                 values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
             case "defaults":
-                values["defaults"] = _table(key, value)
+                from opslint.defaults import DEFAULT_KEYS
+
+                defaults = _table(key, value)
+                unknown = sorted(set(defaults) - set(DEFAULT_KEYS))
+                if unknown:
+                    raise ConfigError(
+                        f"unknown key(s) in `defaults`: {', '.join(unknown)} "
+                        f"(known: {', '.join(DEFAULT_KEYS)})"
+                    )
+                values["defaults"] = defaults
             case "peer-suppressions":
                 values["peer_suppressions"] = _peer_tools(value)
             case "helm":

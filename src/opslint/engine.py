@@ -105,6 +105,13 @@ class Session:
     forced_kind: str | None = None
     force_exclude: bool = False
     notes: list[str] = field(default_factory=list)
+    overlay: dict[Path, str] = field(default_factory=dict)
+    """Texts that stand in for files on disk (fixes computed but not yet written)."""
+
+    def source(self, path: Path, display: str) -> SourceFile:
+        """The file at `path`, or its overlaid text."""
+        text = self.overlay.get(path.resolve()) if self.overlay else None
+        return SourceFile(path, display, text=text, max_bytes=self.config.max_file_size)
 
     def all_rules(self) -> list[Rule]:
         """Every rule the plugins and rule paths provide, checked for duplicate codes."""
@@ -169,7 +176,7 @@ class Session:
 
     def load(self, path: Path) -> Document | None:
         """Detect and parse a file outside the checked set (for cross-file rules)."""
-        source = SourceFile(path, path.as_posix(), max_bytes=self.config.max_file_size)
+        source = self.source(path, path.as_posix())
         try:
             kind = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
         except (SourceError, ValueError):
@@ -188,7 +195,7 @@ class Session:
         self.notes.extend(walk.notes)
         seen: set[Path] = set()
         for path, display in discovery.iter_relative(walk.files, Path.cwd()):
-            source = SourceFile(path, display, max_bytes=self.config.max_file_size)
+            source = self.source(path, display)
             try:
                 kind = self.kind_for(source)
             except SourceError as error:

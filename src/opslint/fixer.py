@@ -1,0 +1,273 @@
+"""`opslint fix`: apply the rules' edits, pass after pass, and write files atomically.
+
+Rules attach a `Fix` (text edits on exact spans) to their findings; this module applies
+them without ever re-serialising a file:
+
+- every pass runs the rules on the current texts (kept in memory until the end), applies
+  the edits of each file in span order and skips a fix that overlaps one already taken
+  (it is tried again on the next pass, against the new text); passes repeat until nothing
+  changes, at most `MAX_PASSES` times;
+- a file whose fixed text no longer parses (a new OP001) keeps its previous text and the
+  fixes are reported as dropped;
+- at the end each changed file is written once: to a temporary file in its folder, flushed
+  and fsynced, then renamed over the original with its mode kept; a file that changed on
+  disk since it was read, or that lies outside the given paths, is not written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opslint.engine import Session
+from opslint.model.base import Applicability, Edit, Finding
+from opslint.model.source import SourceError
+from opslint.report import Report
+
+MAX_PASSES = 10
+_NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
+"""Kinds whose findings are never edited in place (rendered Helm objects, state files)."""
+
+
+@dataclass
+class FileChange:
+    """One file's text before and after fixing, and the fixes that made the difference."""
+
+    path: Path
+    display: str
+    original: str
+    text: str
+    applied: list[Finding] = field(default_factory=list)
+
+    def diff(self) -> str:
+        """A unified diff of the change (paths as reports show them)."""
+        return "".join(
+            difflib.unified_diff(
+                self.original.splitlines(keepends=True),
+                self.text.splitlines(keepends=True),
+                fromfile=f"a/{self.display}",
+                tofile=f"b/{self.display}",
+            )
+        )
+
+
+@dataclass
+class FixResult:
+    """What `opslint fix` did: changed files, dropped fixes, and the findings left."""
+
+    changes: dict[Path, FileChange] = field(default_factory=dict)
+    dropped: list[tuple[Finding, str]] = field(default_factory=list)
+    not_written: list[tuple[str, str]] = field(default_factory=list)
+    passes: int = 0
+    remaining: Report | None = None
+
+    @property
+    def fixed(self) -> list[Finding]:
+        """Every finding whose fix was applied."""
+        return [finding for change in self.changes.values() for finding in change.applied]
+
+
+def offsets(text: str) -> list[int]:
+    """The offset at which each 1-based line of `text` starts (index 0 is line 1)."""
+    starts = [0]
+    for index, character in enumerate(text):
+        if character == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def to_offset(text: str, starts: list[int], line: int, column: int) -> int:
+    """The offset of a 1-based line and character column (clamped to the line)."""
+    if line > len(starts):
+        return len(text)
+    start = starts[line - 1]
+    end = starts[line] - 1 if line < len(starts) else len(text)
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return min(start + column - 1, end)
+
+
+def apply_edits(
+    text: str, fixes: list[tuple[Finding, tuple[Edit, ...]]]
+) -> tuple[str, list[Finding]]:
+    """Apply whole fixes in span order, skipping any that overlaps one already taken."""
+    starts = offsets(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, str, int]] = []
+    applied: list[Finding] = []
+
+    def position(edit: Edit) -> tuple[int, int]:
+        begin = to_offset(text, starts, edit.span.line, edit.span.column)
+        end = to_offset(text, starts, edit.span.end_line, edit.span.end_column)
+        return begin, max(begin, end)
+
+    ordered = sorted(
+        fixes, key=lambda item: (min(position(e) for e in item[1]), item[0].code, item[0].message)
+    )
+    for order, (finding, edits) in enumerate(ordered):
+        ranges = [position(edit) for edit in edits]
+        clash = any(
+            (b < e2 and b2 < e) or (b == e == b2 == e2) or (b == e and b2 < b < e2)
+            for b, e in ranges
+            for b2, e2 in taken
+        )
+        if clash:
+            continue
+        taken.extend(ranges)
+        for (begin, end), edit in zip(ranges, edits, strict=True):
+            chosen.append(
+                (
+                    begin,
+                    end,
+                    edit.text.replace("\n", newline) if newline != "\n" else edit.text,
+                    order,
+                )
+            )
+        applied.append(finding)
+    result = text
+    for begin, end, replacement, _ in sorted(
+        chosen, key=lambda c: (c[0], c[1], c[3]), reverse=True
+    ):
+        result = result[:begin] + replacement + result[end:]
+    return result, applied
+
+
+class Fixer:
+    """Runs the rules and applies their fixes until nothing more changes."""
+
+    def __init__(self, session: Session, *, unsafe: bool = False) -> None:
+        self.session = session
+        self.unsafe = unsafe
+
+    def allowed(self, finding: Finding) -> bool:
+        """True for a finding whose fix this run may apply."""
+        fix = finding.fix
+        if fix is None or not fix.edits or finding.suppressed:
+            return False
+        return fix.applicability is Applicability.SAFE or self.unsafe
+
+    def run(self, paths: list[Path]) -> FixResult:
+        """Compute every change in memory; nothing is written here (see `write`)."""
+        result = FixResult()
+        roots = [path.resolve() for path in paths]
+        originals: dict[Path, str] = {}
+        for number in range(1, MAX_PASSES + 1):
+            report = self.session.run(paths)
+            result.remaining = report
+            kinds = {path: source.kind for path, source in report.sources.items()}
+            by_file: dict[str, list[tuple[Finding, tuple[Edit, ...]]]] = defaultdict(list)
+            for finding in report.findings:
+                if not self.allowed(finding):
+                    continue
+                assert finding.fix is not None
+                targets = {edit.span.path for edit in finding.fix.edits}
+                if len(targets) != 1 or any(kinds.get(t) in _NOT_FIXABLE_KINDS for t in targets):
+                    continue
+                by_file[targets.pop()].append((finding, finding.fix.edits))
+            changed = False
+            for display, fixes in sorted(by_file.items()):
+                source = report.sources.get(display)
+                if source is None:
+                    continue
+                path = source.path.resolve()
+                if not _inside(path, roots):
+                    result.not_written.append((display, "outside the paths given"))
+                    continue
+                try:
+                    before = source.text
+                except SourceError:
+                    continue
+                text, applied = apply_edits(before, fixes)
+                if text == before:
+                    continue
+                broken = self.breaks(path, display, text, source.kind)
+                if broken:
+                    result.dropped.extend((finding, broken) for finding in applied)
+                    continue
+                originals.setdefault(path, before)
+                change = result.changes.setdefault(
+                    path, FileChange(path, display, originals[path], text)
+                )
+                change.text = text
+                change.applied.extend(applied)
+                self.session.overlay[path] = text
+                changed = True
+            result.passes = number
+            if not changed:
+                break
+        return result
+
+    def breaks(self, path: Path, display: str, text: str, kind: str | None) -> str | None:
+        """Why `text` may not replace the file (a parse error it introduces), or None."""
+        if kind is None:
+            return None
+        from opslint.model.source import SourceFile
+
+        before = self.session.parse(SourceFile(path, display), kind)
+        after = self.session.parse(SourceFile(path, display, text=text), kind)
+        old = {p.message for p in before.problems if p.code == "OP001"}
+        new = [p for p in after.problems if p.code == "OP001" and p.message not in old]
+        if new:
+            where = f"{new[0].span.line}:{new[0].span.column}"
+            return f"the fix would break the file ({where}: {new[0].message})"
+        return None
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def write_changes(result: FixResult) -> None:
+    """Write every changed file atomically; skip one that changed on disk meanwhile."""
+    for path, change in sorted(result.changes.items()):
+        try:
+            current = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            result.not_written.append((change.display, f"cannot read it again: {error}"))
+            continue
+        if current != change.original:
+            result.not_written.append((change.display, "it changed on disk while being fixed"))
+            continue
+        try:
+            write_atomically(
+                path, change.text, keep_bom=path.read_bytes().startswith(b"\xef\xbb\xbf")
+            )
+        except OSError as error:
+            result.not_written.append(
+                (change.display, f"cannot write it: {error.strerror or error}")
+            )
+
+
+def write_atomically(path: Path, text: str, *, keep_bom: bool = False) -> None:
+    """Replace `path` with `text`: temporary file, fsync, rename; mode and owner kept."""
+    target = path.resolve()
+    info = target.stat()
+    data = ("\ufeff" + text if keep_bom else text).encode("utf-8")
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".opslint", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(stat.S_IMODE(info.st_mode))
+        # not ours to give away when not root; the mode is kept all the same
+        with contextlib.suppress(PermissionError, AttributeError):
+            os.chown(temporary, info.st_uid, info.st_gid)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -1,0 +1,204 @@
+"""Text edits on YAML that keep the file as its author wrote it.
+
+Fixes never re-serialise a file. They insert or replace text at exact spans, and new
+structure is rendered in the file's own style: the indentation step it uses (2 or 4
+spaces), whether sequences sit flush under their key or indented, and the quoting of the
+value being replaced. Flow-style collections (`{a: 1}`, `[x]`) are not edited: a rule
+offers no edit there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from opslint.model.base import Edit, Span
+from opslint.model.yamltree import YMap, YNode, YScalar
+
+Value = str | int | float | bool | None | Mapping[str, "Value"] | Sequence["Value"]
+"""A value to render: scalars, mappings (rendered in their insertion order) and lists."""
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@+-]*$")
+_RESERVED = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n", "TRUE", "FALSE", "True"}
+)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a file indents: the step of nested mappings, and sequence items' offset."""
+
+    step: int = 2
+    sequence_indent: int = 2
+    """Columns between a key and its `- ` items (0 when items sit flush under the key)."""
+
+
+def detect_style(lines: Sequence[str]) -> Style:
+    """The indentation the file mostly uses (2 when it cannot tell)."""
+    steps: dict[int, int] = {}
+    flush = indented = 0
+    previous_indent: int | None = None
+    previous_key = False
+    for line in lines:
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if previous_indent is not None and previous_key:
+            if stripped.startswith("- "):
+                if indent == previous_indent:
+                    flush += 1
+                elif indent > previous_indent:
+                    indented += 1
+            elif indent > previous_indent:
+                steps[indent - previous_indent] = steps.get(indent - previous_indent, 0) + 1
+        previous_indent = indent
+        previous_key = stripped.rstrip().endswith(":") and not stripped.startswith("- ")
+    step = max(steps, key=lambda k: (steps[k], -k)) if steps else 2
+    step = step if step in (2, 4) else 2
+    return Style(step, 0 if flush > indented else step)
+
+
+def scalar_text(value: str | int | float | bool | None) -> str:
+    """A scalar as YAML text: plain when that reads back the same, else double-quoted."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if _PLAIN.match(value) and value not in _RESERVED and not _looks_numeric(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def render(value: Value, indent: int, style: Style) -> list[str]:
+    """Block YAML lines for a mapping or list at `indent` columns (no trailing newline)."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            name = scalar_text(key)
+            if isinstance(item, Mapping) and item:
+                lines.append(f"{pad}{name}:")
+                lines.extend(render(item, indent + style.step, style))
+            elif isinstance(item, list | tuple) and item:
+                lines.append(f"{pad}{name}:")
+                lines.extend(render(item, indent + style.sequence_indent, style))
+            elif isinstance(item, Mapping | list | tuple):
+                lines.append(f"{pad}{name}: {'{}' if isinstance(item, Mapping) else '[]'}")
+            elif isinstance(item, str | int | float | bool) or item is None:
+                lines.append(f"{pad}{name}: {scalar_text(item)}")
+        return lines
+    if isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, Mapping) and item:
+                inner = render(item, indent + 2, style)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            elif isinstance(item, str | int | float | bool) or item is None:
+                lines.append(f"{pad}- {scalar_text(item)}")
+        return lines
+    if isinstance(value, str | int | float | bool) or value is None:
+        return [f"{pad}{scalar_text(value)}"]
+    return []
+
+
+def is_block(node: YNode, lines: Sequence[str]) -> bool:
+    """True for a block-style mapping or sequence (not `{...}` or `[...]`)."""
+    line = lines[node.span.line - 1] if 0 < node.span.line <= len(lines) else ""
+    return not line[node.span.column - 1 : node.span.column].startswith(("{", "["))
+
+
+def last_line(node: YNode, lines: Sequence[str]) -> int:
+    """The last line holding the node's text (a block's end mark may sit on the next line)."""
+    last = node.span.end_line
+    if node.span.end_column == 1 or not lines[last - 1][: node.span.end_column - 1].strip():
+        last -= 1
+    while last > node.span.line and (
+        not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")
+    ):
+        last -= 1
+    return max(last, node.span.line)
+
+
+def key_column(mapping: YMap) -> int:
+    """The 0-based column of a block mapping's keys."""
+    first = next(iter(mapping.keys.values()), None)
+    return (first.span.column if first is not None else mapping.span.column) - 1
+
+
+def _line_end(path: str, line: int, lines: Sequence[str]) -> Span:
+    """The zero-width point after the last character of `line` (before its newline)."""
+    column = len(lines[line - 1]) + 1 if 0 < line <= len(lines) else 1
+    return Span(path, line, column, line, column)
+
+
+def add_entries(
+    mapping: YMap, entries: Mapping[str, Value], lines: Sequence[str], style: Style | None = None
+) -> Edit | None:
+    """Insert `entries` as new keys at the end of a block mapping, in its own indentation."""
+    if not entries or not is_block(mapping, lines) or not mapping.keys:
+        return None
+    style = style or detect_style(lines)
+    rendered = render(dict(entries), key_column(mapping), style)
+    end = last_line(mapping, lines)
+    return Edit(_line_end(mapping.span.path, end, lines), "\n" + "\n".join(rendered))
+
+
+def add_nested(
+    mapping: YMap,
+    path: Sequence[str],
+    value: Mapping[str, Value],
+    lines: Sequence[str],
+    style: Style | None = None,
+) -> Edit | None:
+    """Set `value`'s keys under `path` (e.g. `securityContext`), creating what is missing.
+
+    The deepest existing mapping along `path` receives the rest, so
+    `securityContext: {runAsNonRoot: true}` lands inside an existing `securityContext:`.
+    """
+    node: YMap = mapping
+    remaining = list(path)
+    while remaining:
+        child = node.get(remaining[0])
+        if not isinstance(child, YMap):
+            if child is not None:
+                return None  # a scalar or list where a mapping belongs: leave it to the author
+            break
+        node = child
+        remaining.pop(0)
+    payload: dict[str, Value] = dict(value)
+    for key in reversed(remaining):
+        payload = {key: payload}
+    existing = [key for key in payload if key in node]
+    if existing:
+        return None
+    return add_entries(node, payload, lines, style)
+
+
+def replace_scalar(node: YScalar, value: str, lines: Sequence[str]) -> Edit:
+    """Replace a scalar's text, keeping its quotes when it had them."""
+    text = (
+        lines[node.span.line - 1][node.span.column - 1 :]
+        if node.span.line == node.span.end_line
+        else ""
+    )
+    quote = text[:1] if text[:1] in ("'", '"') else ""
+    if quote == "'":
+        new = "'" + value.replace("'", "''") + "'"
+    elif quote == '"':
+        new = json.dumps(value, ensure_ascii=False)
+    else:
+        new = scalar_text(value)
+    return Edit(node.span, new)

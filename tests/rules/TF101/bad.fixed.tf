@@ -1,0 +1,39 @@
+# expect: TF101
+resource "aws_db_instance" "main" {
+  engine         = "postgres"
+  instance_class = var.instance_class
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+
+  lifecycle {
+    # expect: TF101
+    prevent_destroy = true
+  }
+}
+
+# a lifecycle block without prevent_destroy
+# expect: TF101
+resource "google_storage_bucket" "assets" {
+  name     = "acme-assets"
+  location = "EU"
+
+  lifecycle {
+    ignore_changes = [labels]
+    prevent_destroy = true
+  }
+}
+
+# expect: TF101
+resource "azurerm_key_vault" "main" {
+  name = "acme"
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
