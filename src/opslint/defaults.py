@@ -17,7 +17,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "cpu-limit": 'Kubernetes cpu limit (K8130), e.g. "500m"',
     "probe-path": 'HTTP path of liveness and readiness probes (K8103, K8104), e.g. "/healthz"',
     "readiness-path": "HTTP path of readiness probes when it differs from probe-path (K8104)",
-    "healthcheck": 'Dockerfile HEALTHCHECK command (DF102), e.g. "curl -fsS localhost:8080/healthz"',
+    "healthcheck": 'Dockerfile HEALTHCHECK command (DF102), e.g. "curl -fsS localhost/healthz"',
     "user": 'the non-root USER a Dockerfile switches to (DF101), e.g. "10001"',
     "compose-cpus": 'Compose deploy.resources.limits.cpus (DC103), e.g. "0.50"',
     "compose-memory": 'Compose deploy.resources.limits.memory (DC103), e.g. "512M"',
