@@ -110,9 +110,9 @@ def test_try_repo(tmp_path: Path) -> None:
     _git(project, env, "add", "-A")
     _git(project, env, "commit", "-q", "-m", "bad Dockerfile")
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
+    def try_repo(hook: str = "opslint") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*command, "try-repo", str(hook_repo), "opslint", "--all-files", "--color", "never"],
+            [*command, "try-repo", str(hook_repo), hook, "--all-files", "--color", "never"],
             cwd=project,
             env=env,
             capture_output=True,
@@ -136,3 +136,18 @@ def test_try_repo(tmp_path: Path) -> None:
     output = passing.stdout + passing.stderr
     assert passing.returncode == 0, output
     assert "Passed" in output
+
+    # the fix hook rewrites what it can and fails, as pre-commit hooks that edit files do
+    (project / ".opslint.toml").write_text("select = ['SH001']\n", encoding="utf-8")
+    (project / "Dockerfile").write_text(FIXED + "RUN npm install\n", encoding="utf-8")
+    _git(project, env, "add", "-A")
+    _git(project, env, "commit", "-q", "-m", "npm install")
+    fixing = try_repo("opslint-fix")
+    output = fixing.stdout + fixing.stderr
+    assert fixing.returncode == 1, output
+    assert "files were modified by this hook" in output
+    assert (project / "Dockerfile").read_text(encoding="utf-8") == FIXED + "RUN npm ci\n"
+    _git(project, env, "add", "-A")
+    _git(project, env, "commit", "-q", "-m", "fixed by the hook")
+    settled = try_repo("opslint-fix")
+    assert settled.returncode == 0, settled.stdout + settled.stderr
