@@ -44,6 +44,26 @@ class FileChange:
     original: str
     text: str
     applied: list[Finding] = field(default_factory=list)
+    steps: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)
+    """Each pass's text before and after, and the lines (first, last) its edits spanned."""
+
+    def lines_outside_edits(self) -> list[int]:
+        """Lines a pass changed that none of its edits spanned (there should be none)."""
+        stray: list[int] = []
+        for before, after, spans in self.steps:
+            matcher = difflib.SequenceMatcher(
+                None, before.splitlines(keepends=True), after.splitlines(keepends=True), False
+            )
+            for tag, first, last, _, _ in matcher.get_opcodes():
+                if tag == "equal":
+                    continue
+                touched = range(first + 1, max(last, first + 1) + 1) if tag != "insert" else []
+                stray.extend(
+                    line
+                    for line in touched
+                    if not any(start <= line <= end for start, end in spans)
+                )
+        return stray
 
     def diff(self) -> str:
         """A unified diff of the change (paths as reports show them)."""
@@ -195,6 +215,13 @@ class Fixer:
                 change = result.changes.setdefault(
                     path, FileChange(path, display, originals[path], text)
                 )
+                spans = [
+                    (edit.span.line, edit.span.end_line)
+                    for finding, edits in fixes
+                    if finding in applied
+                    for edit in edits
+                ]
+                change.steps.append((before, text, spans))
                 change.text = text
                 change.applied.extend(applied)
                 self.session.overlay[path] = text
