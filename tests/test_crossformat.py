@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from conftest import run_engine
-from opslint.rules.crossformat.hardcoded_secret import is_literal_secret, is_secret_name
-from opslint.rules.crossformat.lockfile_install import problems, split_commands
+from opslint.rules.crossformat.hardcoded_secret import is_literal_secret
+from opslint.rules.crossformat.lockfile_install import problems
 
 from opslint.config import Config
 from opslint.model.base import Finding, Span
+from opslint.secrets import is_secret_name
 
 
 def check(tmp_path: Path, text: str, code: str, config: Config | None = None) -> list[Finding]:
@@ -171,26 +172,6 @@ def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
 
 
 # --- SH001 ------------------------------------------------------------------------------
-
-
-def test_split_commands() -> None:
-    script = (
-        "apt-get update && apt-get install -y x; echo 'a && b' | tee f\n"
-        "npm install > /dev/null 2>&1 || true # npm install again\n"
-        'X=1 sudo -E npm "install" \\\n  --omit=dev'
-    )
-    commands = [[w.text for w in command] for command in split_commands(script)]
-    assert commands == [
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "x"],
-        ["echo", "a && b"],
-        ["tee", "f"],
-        ["npm", "install"],
-        ["true"],
-        ["X=1", "sudo", "-E", "npm", "install", "--omit=dev"],
-    ]
-    quoted = split_commands(script)[-1][4]
-    assert script[quoted.start : quoted.end] == '"install"'
 
 
 @pytest.mark.parametrize(

@@ -2,160 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.facets import ShellCommand
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A shell word with quotes removed, and the offsets of its source text."""
-
-    text: str
-    start: int
-    end: int
-
-
-_SEPARATORS = frozenset(";&|()`\n")
-_PREFIX_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
-_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup", "nice", "env", "doas"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-_PYTHON = re.compile(r"python(?:[0-9.]*)$")
-_PIP = re.compile(r"pip(?:[0-9.]*)$")
-
-NPM_INSTALL = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isntall"})
-NPM_VALUE_FLAGS = frozenset(
-    {"--prefix", "--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include"}
-    | {"--workspace", "-w", "--install-strategy", "--tag"}
+from opslint.shell import (
+    NPM_INSTALL,
+    NPM_VALUE_FLAGS,
+    PNPM_VALUE_FLAGS,
+    YARN_VALUE_FLAGS,
+    Word,
+    basename,
+    commands,
+    pip_arguments,
+    positionals,
+    program,
 )
-"""npm options that take the next word as their value."""
-PNPM_VALUE_FLAGS = frozenset({"--dir", "-C", "--filter", "-F", "--reporter", "--store-dir"})
-YARN_VALUE_FLAGS = frozenset({"--cwd", "--modules-folder", "--cache-folder", "--network-timeout"})
-
-
-def split_commands(text: str) -> list[list[Word]]:
-    """The simple commands of a shell script, each as its words.
-
-    Commands are separated by newlines, `;`, `&`, `&&`, `|`, `||`, parentheses and
-    backquotes; quotes group words without separating; a backslash escapes the next
-    character (a backslash-newline is a continuation); `#` at the start of a word opens a
-    comment; redirections (`> file`, `2>&1`, `<<EOF`) are dropped with their target.
-    """
-    commands: list[list[Word]] = []
-    current: list[Word] = []
-    word = ""
-    start = -1
-    position = 0
-    size = len(text)
-    drop_next = False
-
-    def finish(end: int) -> None:
-        nonlocal word, start, drop_next
-        if start >= 0:
-            if drop_next:
-                drop_next = False
-            else:
-                current.append(Word(word, start, end))
-        word, start = "", -1
-
-    def end_command() -> None:
-        nonlocal current
-        if current:
-            commands.append(current)
-        current = []
-
-    while position < size:
-        char = text[position]
-        if char == "\\" and position + 1 < size:
-            if text[position + 1] == "\n":
-                finish(position)
-                position += 2
-                continue
-            if start < 0:
-                start = position
-            word += text[position + 1]
-            position += 2
-            continue
-        if char in "'\"":
-            if start < 0:
-                start = position
-            close = position + 1
-            while close < size and text[close] != char:
-                if char == '"' and text[close] == "\\" and close + 1 < size:
-                    word += text[close + 1]
-                    close += 2
-                    continue
-                word += text[close]
-                close += 1
-            position = close + 1
-            continue
-        if char == "#" and start < 0:
-            newline = text.find("\n", position)
-            position = size if newline < 0 else newline
-            continue
-        if char in "<>" or (char == "&" and position + 1 < size and text[position + 1] == ">"):
-            if start >= 0 and word.isdigit():
-                word, start = "", -1  # a file-descriptor number (`2>`)
-            finish(position)
-            while position < size and text[position] in "<>&|-":
-                position += 1
-            if position < size and text[position].isdigit() and text[position - 1] == "&":
-                while position < size and text[position].isdigit():
-                    position += 1
-            else:
-                drop_next = True
-            continue
-        if char in _SEPARATORS:
-            finish(position)
-            end_command()
-            position += 1
-            continue
-        if char in " \t\r":
-            finish(position)
-            position += 1
-            continue
-        if start < 0:
-            start = position
-        word += char
-        position += 1
-    finish(size)
-    end_command()
-    return commands
-
-
-def program(words: list[Word]) -> list[Word]:
-    """The words from the program name on: leading keywords, assignments, wrappers dropped."""
-    index = 0
-    while index < len(words):
-        text = words[index].text
-        if text in _PREFIX_KEYWORDS or _ASSIGNMENT.match(text):
-            index += 1
-        elif text in _WRAPPERS:
-            index += 1
-            while index < len(words) and (
-                words[index].text.startswith("-") or _ASSIGNMENT.match(words[index].text)
-            ):
-                index += 1
-        else:
-            break
-    return words[index:]
-
-
-def positionals(words: list[Word], value_flags: frozenset[str]) -> list[Word]:
-    """The words that are not options (nor the values of `value_flags`)."""
-    result: list[Word] = []
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word.text.startswith("-"):
-            skip = word.text in value_flags
-        else:
-            result.append(word)
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,16 +78,9 @@ def _pnpm(words: list[Word]) -> Problem | None:
 
 
 def _pip(words: list[Word]) -> Problem | None:
-    index = 1
-    if _PYTHON.match(words[0].text.rsplit("/", 1)[-1]):
-        texts = [w.text for w in words]
-        if "-m" not in texts or texts.index("-m") + 1 >= len(texts):
-            return None
-        index = texts.index("-m") + 1
-        if not _PIP.match(texts[index]):
-            return None
-        index += 1
-    rest = words[index:]
+    rest = pip_arguments(words)
+    if rest is None:
+        return None
     if not rest or rest[0].text != "install":
         return None
     texts = [w.text for w in rest]
@@ -257,11 +113,11 @@ class LockfileInstallOptions:
 
 def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]:
     """Every install in `script` that does not follow a lockfile."""
-    for command in split_commands(script):
+    for command in commands(script):
         words = program(command)
         if not words:
             continue
-        name = words[0].text.rsplit("/", 1)[-1]
+        name = basename(words[0].text)
         found: Problem | None = None
         if name == "npm":
             found = _npm(words)
@@ -269,7 +125,7 @@ def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]
             found = _yarn(words)
         elif name == "pnpm":
             found = _pnpm(words)
-        elif pip_require_hashes and (_PIP.match(name) or _PYTHON.match(name)):
+        elif pip_require_hashes:
             found = _pip(words)
         if found is not None:
             yield found

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opslint.model.facets import ShellCommand
+from opslint.shell import Word, basename, programs, verb
 
-from ._scripts import Word, basename, programs
-
-APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
-VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release"})
+from ._run import APT, APT_VALUE_FLAGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +27,8 @@ class AptCommand:
 def apt_command(script: ShellCommand, words: list[Word]) -> AptCommand | None:
     """The apt command a simple command runs, if it runs one."""
     names = programs(words)
-    if not names or basename(names[-1].text) not in APT_PROGRAMS:
+    if not names or basename(names[-1].text) not in APT:
         return None
     program = names[-1]
-    skip = False
-    for word in words[words.index(program) + 1 :]:
-        if skip:
-            skip = False
-        elif word.text.startswith("-"):
-            skip = word.text in VALUE_OPTIONS
-        else:
-            return AptCommand(script, program, word)
-    return AptCommand(script, program, None)
+    action, _ = verb(words[words.index(program) + 1 :], APT_VALUE_FLAGS)
+    return AptCommand(script, program, action)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-
-from ..crossformat.lockfile_install import Word, program, split_commands  # noqa: TID252
+from opslint.shell import Word, basename, commands, pip_arguments, program, verb
 
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
@@ -31,8 +30,6 @@ PIP_VALUE_FLAGS = frozenset(
     | {"--cert", "--client-cert", "--global-option", "--config-settings", "-C", "--report"}
 )
 _MOUNT = re.compile(r"--mount=(\S+)")
-_PYTHON = re.compile(r"python(?:[0-9.]*)$")
-_PIP = re.compile(r"pip(?:[0-9.]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +42,7 @@ class Command:
     @property
     def name(self) -> str:
         """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
-        return self.words[0].text.rsplit("/", 1)[-1] if self.words else ""
+        return basename(self.words[0].text) if self.words else ""
 
     def span(self, word: Word) -> Span:
         """Where `word` stands in the file."""
@@ -75,7 +72,7 @@ class RunStep:
     def commands(self) -> Iterator[Command]:
         """Every simple command of every script of this step."""
         for script in self.scripts:
-            for words in split_commands(script.text):
+            for words in commands(script.text):
                 kept = program([w for w in words if w.text.strip()])
                 if kept:
                     yield Command(script, kept)
@@ -148,30 +145,7 @@ def mount_targets(dockerfile: Dockerfile, run: Instruction) -> set[str]:
 
 def pip_words(command: Command) -> list[Word] | None:
     """The words after `pip` for `pip ...`, `pip3 ...` and `python -m pip ...`, else None."""
-    name = command.name
-    words = command.words
-    if _PIP.match(name):
-        return words[1:]
-    if _PYTHON.match(name):
-        texts = command.texts()
-        if "-m" in texts:
-            index = texts.index("-m") + 1
-            if index < len(texts) and _PIP.match(texts[index]):
-                return words[index + 1 :]
-    return None
-
-
-def verb(words: list[Word], value_flags: frozenset[str]) -> tuple[Word | None, list[Word]]:
-    """The first word that is not an option (skipping option values), and the words after it."""
-    skip = False
-    for index, word in enumerate(words):
-        if skip:
-            skip = False
-        elif word.text.startswith("-"):
-            skip = word.text in value_flags
-        else:
-            return word, words[index + 1 :]
-    return None, []
+    return pip_arguments(command.words)
 
 
 _TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+")

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import POSIX_SHELLS, basename, commands, programs
 
 from ._apt import AptCommand, apt_command
-from ._scripts import POSIX_SHELLS, basename, commands, logical, programs, run_scripts, runs
+from ._scripts import logical, run_scripts, runs
 
 CONSUMING_VERBS = frozenset(
     {

@@ -6,13 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, RelatedLocation, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import NPM_VALUE_FLAGS, PNPM_VALUE_FLAGS, YARN_VALUE_FLAGS, positionals
 
-from ..crossformat.lockfile_install import (  # noqa: TID252
-    NPM_VALUE_FLAGS,
-    PNPM_VALUE_FLAGS,
-    YARN_VALUE_FLAGS,
-    positionals,
-)
 from ._run import Command, RunStep, context_copy, pip_words, run_steps
 
 _SIMPLE = {

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import NPM_VALUE_FLAGS, positionals, verb
 
-from ..crossformat.lockfile_install import NPM_VALUE_FLAGS, positionals  # noqa: TID252
-from ._run import APT_VALUE_FLAGS, Command, RunStep, run_steps, verb
+from ._run import APT_VALUE_FLAGS, Command, RunStep, run_steps
 
 _COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "javac", "rustc"})
 _MAVEN = frozenset({"mvn", "mvnw"})

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import Word, basename, commands, programs
 
-from ._scripts import Word, basename, commands, logical, programs, run_scripts, runs
+from ._scripts import logical, run_scripts, runs
 
 _COMMAND_END = re.compile(r"&&|\|\||[;\n|]")
 _COMPUTED = ("$(", "`", "*", "?")

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import basename, commands, programs
 
-from ._scripts import basename, commands, logical, programs, run_scripts, runs
+from ._scripts import logical, run_scripts, runs
 
 
 @rule(

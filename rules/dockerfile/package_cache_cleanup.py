@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import verb
 
 from ._run import (
     APK_VALUE_FLAGS,
@@ -18,7 +19,6 @@ from ._run import (
     mount_targets,
     pip_words,
     run_steps,
-    verb,
 )
 
 

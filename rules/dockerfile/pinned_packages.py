@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-
-from ..crossformat.lockfile_install import (  # noqa: TID252
+from opslint.shell import (
     NPM_INSTALL,
     NPM_VALUE_FLAGS,
     PNPM_VALUE_FLAGS,
     YARN_VALUE_FLAGS,
     Word,
     positionals,
+    verb,
 )
+
 from ._run import (
     APK_VALUE_FLAGS,
     APT_VALUE_FLAGS,
@@ -24,7 +25,6 @@ from ._run import (
     Command,
     pip_words,
     run_steps,
-    verb,
 )
 
 PIPX_VALUE_FLAGS = frozenset({"--python", "--suffix", "--pip-args", "--index-url", "--spec"})

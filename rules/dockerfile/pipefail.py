@@ -7,14 +7,11 @@ from itertools import islice
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile, Instruction
+from opslint.shell import basename, commands, pipes, programs
 
 from ._scripts import (
     ShellState,
-    basename,
-    commands,
     logical,
-    pipes,
-    programs,
     run_scripts,
     sets_pipefail,
     shell_state,

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import commands
 
 from ._apt import apt_command
-from ._scripts import commands, logical, run_scripts, runs
+from ._scripts import logical, run_scripts, runs
 
 APT_CACHE_VERBS = frozenset(
     {"search", "show", "showsrc", "policy", "depends", "rdepends", "madison", "pkgnames"}

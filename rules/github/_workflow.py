@@ -1,8 +1,8 @@
 """What the GitHub rules read from steps: shell commands, well-known actions, job roles.
 
-Scripts are split into simple commands with the offsets of each word, so that a rule can
-recognise `helm upgrade`, `docker push img:tag` or `npm test` whatever the options around
-them, and point at the exact token through `ShellCommand.locate`.
+Scripts are split into simple commands by `opslint.shell`, with the offsets of each word,
+so that a rule can recognise `helm upgrade`, `docker push img:tag` or `npm test` whatever
+the options around them, and point at the exact token through `ShellCommand.locate`.
 """
 
 from __future__ import annotations
@@ -11,158 +11,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from opslint import shell
 from opslint.model.base import Span
 from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import ShellCommand, map_script_lines
 from opslint.model.yamltree import YScalar
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A shell word with quotes removed, and the offsets of its source text."""
-
-    text: str
-    start: int
-    end: int
-
-
-_SEPARATORS = frozenset(";&|()`\n")
-_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
-_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup", "nice", "env", "xargs"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def split_commands(text: str) -> list[list[Word]]:
-    """The simple commands of a shell script, each as its words.
-
-    Newlines, `;`, `&`, `|`, parentheses and backquotes separate commands; quotes group;
-    a backslash-newline continues the line; `#` at the start of a word opens a comment;
-    `${{ ... }}` expressions stay inside one word; redirections drop their target.
-    """
-    commands: list[list[Word]] = []
-    current: list[Word] = []
-    word = ""
-    start = -1
-    position = 0
-    size = len(text)
-    drop_next = False
-
-    def finish(end: int) -> None:
-        nonlocal word, start, drop_next
-        if start >= 0:
-            if drop_next:
-                drop_next = False
-            else:
-                current.append(Word(word, start, end))
-        word, start = "", -1
-
-    def end_command() -> None:
-        nonlocal current
-        if current:
-            commands.append(current)
-        current = []
-
-    while position < size:
-        char = text[position]
-        if text.startswith("${{", position):
-            close = text.find("}}", position)
-            close = size if close < 0 else close + 2
-            if start < 0:
-                start = position
-            word += text[position:close]
-            position = close
-            continue
-        if text.startswith("$(", position):
-            depth, close = 0, position + 1
-            while close < size:
-                depth += {"(": 1, ")": -1}.get(text[close], 0)
-                close += 1
-                if depth == 0:
-                    break
-            if start < 0:
-                start = position
-            word += text[position:close]
-            position = close
-            continue
-        if char == "\\" and position + 1 < size:
-            if text[position + 1] == "\n":
-                finish(position)
-                position += 2
-                continue
-            if start < 0:
-                start = position
-            word += text[position + 1]
-            position += 2
-            continue
-        if char in "'\"":
-            if start < 0:
-                start = position
-            close = position + 1
-            while close < size and text[close] != char:
-                if char == '"' and text[close] == "\\" and close + 1 < size:
-                    word += text[close + 1]
-                    close += 2
-                    continue
-                word += text[close]
-                close += 1
-            position = close + 1
-            continue
-        if char == "#" and start < 0:
-            newline = text.find("\n", position)
-            position = size if newline < 0 else newline
-            continue
-        if char in "<>":
-            if start >= 0 and word.isdigit():
-                word, start = "", -1
-            finish(position)
-            while position < size and text[position] in "<>&-":
-                position += 1
-            if position < size and text[position].isdigit() and text[position - 1] == "&":
-                while position < size and text[position].isdigit():
-                    position += 1
-            else:
-                drop_next = True
-            continue
-        if char in _SEPARATORS:
-            finish(position)
-            end_command()
-            position += 1
-            continue
-        if char in " \t\r":
-            finish(position)
-            position += 1
-            continue
-        if start < 0:
-            start = position
-        word += char
-        position += 1
-    finish(size)
-    end_command()
-    return commands
-
-
-def program(words: list[Word]) -> list[Word]:
-    """The words from the program name on: keywords, assignments and wrappers dropped."""
-    index = 0
-    while index < len(words):
-        text = words[index].text
-        if text in _KEYWORDS or _ASSIGNMENT.match(text):
-            index += 1
-        elif text in _WRAPPERS:
-            index += 1
-            while index < len(words) and (
-                words[index].text.startswith("-") or _ASSIGNMENT.match(words[index].text)
-            ):
-                index += 1
-        else:
-            break
-    return words[index:]
-
-
-def name_of(word: Word) -> str:
-    """A program's name without its directory (`./gradlew` is `gradlew`)."""
-    return word.text.rsplit("/", 1)[-1].lower()
-
+from opslint.shell import Word, basename, positionals, program
 
 _ALIASES = {"gradlew": "gradle", "mvnw": "mvn", "docker-compose": "docker", "python3": "python"}
 
@@ -177,7 +31,7 @@ class Command:
     @property
     def name(self) -> str:
         """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
-        name = name_of(self.words[0])
+        name = basename(self.words[0].text)
         return _ALIASES.get(name, name)
 
     @property
@@ -188,7 +42,7 @@ class Command:
     @property
     def positionals(self) -> list[str]:
         """The argument words that are not options."""
-        return [text for text in self.arguments if not text.startswith("-")]
+        return [word.text for word in positionals(self.words[1:])]
 
     def is_(self, pattern: tuple[str, ...]) -> bool:
         """True when the program is `pattern[0]` and the rest of the pattern appears, in
@@ -226,7 +80,7 @@ class Command:
 
 def commands(script: ShellCommand) -> Iterator[Command]:
     """The simple commands of a script."""
-    for words in split_commands(script.text):
+    for words in shell.commands(script.text):
         words = program(words)
         if words:
             yield Command(script, words)

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.terraform import Variable
-
-from ..crossformat.hardcoded_secret import is_secret_name  # noqa: TID252
+from opslint.secrets import is_secret_name
 
 _NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")
 """Type constraints whose values cannot hold a secret (`create_password = true`)."""
