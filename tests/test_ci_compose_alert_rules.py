@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import run_engine
 
 from opslint.config import Config
@@ -25,46 +26,61 @@ def _check(
     ]
 
 
-def test_orb_ranges_are_warnings_and_volatile_an_error(tmp_path: Path) -> None:
-    text = "version: 2.1\norbs:\n  a: circleci/node@5.1\n  b: circleci/node@volatile\n"
-    found = _check(tmp_path, "config.yml", text, "CC101", "circleci")
-    assert found == [(3, 20, 23, Severity.WARNING), (4, 20, 28, Severity.ERROR)]
+ALERT = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n"
+LOCATED = [
+    pytest.param(
+        "config.yml",
+        "version: 2.1\norbs:\n  a: circleci/node@5.1\n  b: circleci/node@volatile\n",
+        "CC101",
+        "circleci",
+        [(3, 20, 23, Severity.WARNING), (4, 20, 28, Severity.ERROR)],
+        id="orb-ranges-are-warnings-and-volatile-an-error",
+    ),
+    pytest.param(
+        "alerts.yaml",
+        ALERT + "        labels:\n          severity: 'page'\n",
+        "PR102",
+        "prometheus",
+        [(7, 22, 26, Severity.WARNING)],
+        id="alert-severity-points-at-the-value",
+    ),
+    pytest.param(
+        "compose.yaml",
+        "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n"
+        '      - "/var/run/docker.sock:/var/run/docker.sock:ro"\n',
+        "DC107",
+        "compose",
+        [(5, 10, 30, Severity.ERROR)],
+        id="docker-socket-points-at-the-source",
+    ),
+    pytest.param(
+        "compose.yaml",
+        "x-base: &base\n  logging:\n    driver: json-file\n"
+        "services:\n  a:\n    <<: *base\n    image: x:1\n  b:\n    <<: *base\n    image: y:1\n",
+        "DC102",
+        "compose",
+        [(2, 3, 10, Severity.WARNING)],
+        id="shared-logging-anchor-is-reported-once",
+    ),
+]
 
 
-def test_alert_severity_points_at_the_value(tmp_path: Path) -> None:
-    text = (
-        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n"
-        "        labels:\n          severity: 'page'\n"
-    )
-    found = _check(tmp_path, "alerts.yaml", text, "PR102", "prometheus")
-    assert found == [(7, 22, 26, Severity.WARNING)]
+@pytest.mark.parametrize(("name", "text", "code", "kind", "expected"), LOCATED)
+def test_exact_locations(
+    tmp_path: Path,
+    name: str,
+    text: str,
+    code: str,
+    kind: str,
+    expected: list[tuple[int, int, int, Severity]],
+) -> None:
+    assert _check(tmp_path, name, text, code, kind) == expected
 
 
 def test_alert_severity_option_replaces_the_set(tmp_path: Path) -> None:
-    text = (
-        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n"
-        "        labels:\n          severity: page\n"
-    )
+    text = ALERT + "        labels:\n          severity: page\n"
     config = replace(Config(root=tmp_path), rule_options={"PR102": {"severities": ["page"]}})
     assert _check(tmp_path, "alerts.yaml", text, "PR102", "prometheus", config) == []
-
-
-def test_docker_socket_points_at_the_source(tmp_path: Path) -> None:
-    text = (
-        "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n"
-        '      - "/var/run/docker.sock:/var/run/docker.sock:ro"\n'
-    )
-    found = _check(tmp_path, "compose.yaml", text, "DC107", "compose")
-    assert found == [(5, 10, 30, Severity.ERROR)]
-
-
-def test_shared_logging_anchor_is_reported_once(tmp_path: Path) -> None:
-    text = (
-        "x-base: &base\n  logging:\n    driver: json-file\n"
-        "services:\n  a:\n    <<: *base\n    image: x:1\n  b:\n    <<: *base\n    image: y:1\n"
-    )
-    found = _check(tmp_path, "compose.yaml", text, "DC102", "compose")
-    assert found == [(2, 3, 10, Severity.WARNING)]
 
 
 def test_odd_shapes_are_skipped(tmp_path: Path) -> None:

@@ -7,16 +7,11 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.ci import CircleConfig
 from opslint.project import Project
-from opslint.schemas import VENDOR_PACKAGE, PathPart, check, vendor_validator
+from opslint.schemas import schema_findings, section_logical, vendor_validator
 
 _SECTIONS = {"jobs": "job", "workflows": "workflow", "executors": "executor", "orbs": "orb"}
 _SECTIONS |= {"commands": "command", "parameters": "parameter"}
-
-
-def _logical(path: tuple[PathPart, ...]) -> str:
-    if len(path) >= 2 and str(path[0]) in _SECTIONS:
-        return f"{_SECTIONS[str(path[0])]}:{path[1]}"
-    return str(path[0]) if path else "config"
+_LOGICAL = section_logical(_SECTIONS, "config")
 
 
 @rule("CC102", "schema", Severity.ERROR, tags=("circleci", "correctness"))
@@ -71,13 +66,11 @@ def schema(config: CircleConfig, project: Project) -> Iterator[Finding]:
     - https://www.schemastore.org/circleciconfig.json
     - https://github.com/python-jsonschema/check-jsonschema
     """
-    problems = check(
+    yield from schema_findings(
         config.root,
         lambda: vendor_validator("circle-ci"),
-        package=VENDOR_PACKAGE,
-        notes=project.notes,
         rule=("CC102", "schema"),
+        notes=project.notes,
         lines=config.source.lines,
+        logical=_LOGICAL,
     )
-    for problem in problems:
-        yield Finding(problem.span, problem.message, logical=_logical(problem.path))

@@ -1,10 +1,9 @@
-"""Helpers of the Compose rules: where a service's keys are written."""
+"""Helpers of the Compose rules: where a service's keys are written, who shares them."""
 
 from __future__ import annotations
 
 from opslint.model.base import Span
 from opslint.model.compose import ComposeService
-from opslint.model.yamltree import YScalar
 
 
 def written_in(service: ComposeService, span: Span) -> bool:
@@ -25,11 +24,3 @@ def names(services: list[ComposeService]) -> str:
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def value_span(scalar: YScalar) -> Span:
-    """The span of a scalar's text without its quotes (single-line scalars only)."""
-    span = scalar.span
-    if span.line == span.end_line and scalar.style in ("'", '"'):
-        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
-    return span

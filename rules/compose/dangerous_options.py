@@ -9,8 +9,9 @@ from opslint.model.base import Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.facets import sub_span
 from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.ruleutil import text_span
 
-from ._shared import names, value_span
+from ._shared import names
 
 _HOST_NAMESPACES = ("network_mode", "pid", "ipc")
 _ROOT_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN"})
@@ -54,7 +55,7 @@ def _socket_mounts(service: ComposeService) -> Iterator[tuple[Span, str]]:
             source = _short_source(text)
             if ":" not in text[len(source) :] or not is_docker_socket(source):
                 continue  # no `:`: an anonymous volume at that container path
-            span = value_span(item)
+            span = text_span(item)
             if span.line == span.end_line and span.end_column - span.column == len(text):
                 offset = len(text) - len(text.lstrip())
                 span = sub_span(span, offset, len(source.strip()))
@@ -66,7 +67,7 @@ def _socket_mounts(service: ComposeService) -> Iterator[tuple[Span, str]]:
             if kind not in (None, "bind", "npipe") or long_source is None:
                 continue
             if isinstance(source_node, YScalar) and is_docker_socket(long_source):
-                yield value_span(source_node), long_source
+                yield text_span(source_node), long_source
 
 
 def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
@@ -77,7 +78,7 @@ def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
         privileged.value is True or _text(privileged) == "true"
     ):
         yield (
-            value_span(privileged),
+            text_span(privileged),
             "runs privileged: it can do anything root on the host "
             "can; grant the single capability or device it needs instead",
         )
@@ -86,7 +87,7 @@ def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
         if isinstance(value, YScalar) and _text(value) == "host":
             what = {"network_mode": "network", "pid": "process", "ipc": "IPC"}[key]
             yield (
-                value_span(value),
+                text_span(value),
                 f"shares the host's {what} namespace (`{key}: host`): "
                 "drop it and publish or share only what is needed",
             )
@@ -102,7 +103,7 @@ def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
             name = (_text(item) or "").upper().removeprefix("CAP_")
             if name in _ROOT_CAPABILITIES:
                 yield (
-                    value_span(item),
+                    text_span(item),
                     f"adds the capability `{name}`, as good as "
                     "privileged: add only the narrow capabilities it needs",
                 )

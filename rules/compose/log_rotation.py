@@ -8,16 +8,12 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.yamltree import YMap, YScalar
+from opslint.ruleutil import has_value
 
 from ._shared import names, written_in
 
 _OPTIONS = ("max-size", "max-file")
 _ROTATING_BY_DEFAULT = "local"
-
-
-def _set(options: YMap | None, key: str) -> bool:
-    value = options.get(key) if options is not None else None
-    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
 
 
 def _missing(logging: YMap) -> list[str]:
@@ -30,7 +26,7 @@ def _missing(logging: YMap) -> list[str]:
         if "$" in name or name not in ("json-file", ""):
             return []  # other drivers rotate elsewhere; a variable is unknown here
     options = logging.map("options")
-    return [key for key in _OPTIONS if not _set(options, key)]
+    return [key for key in _OPTIONS if not has_value(options, key)]
 
 
 def _advice(missing: list[str]) -> str:

@@ -6,12 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import ComposeService
-from opslint.model.yamltree import YMap, YScalar
-
-
-def _set(node: YMap | None, key: str) -> bool:
-    value = node.get(key) if node is not None else None
-    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
+from opslint.ruleutil import has_value
 
 
 @rule("DC103", "resource-limits", Severity.WARNING, fix="safe", tags=("reliability",))
@@ -62,9 +57,9 @@ def resource_limits(service: ComposeService) -> Iterator[Finding]:
     resources = service.resources
     limits = resources.map("limits") if resources is not None else None
     missing = []
-    if not (_set(limits, "cpus") or _set(service.node, "cpus")):
+    if not (has_value(limits, "cpus") or has_value(service.node, "cpus")):
         missing.append("cpus")
-    if not (_set(limits, "memory") or _set(service.node, "mem_limit")):
+    if not (has_value(limits, "memory") or has_value(service.node, "mem_limit")):
         missing.append("memory")
     if not missing:
         return

@@ -7,16 +7,11 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.compose import ComposeFile
 from opslint.project import Project
-from opslint.schemas import VENDOR_PACKAGE, PathPart, check, vendor_validator
+from opslint.schemas import schema_findings, section_logical, vendor_validator
 
 _SECTIONS = {"services": "service", "networks": "network", "volumes": "volume"}
 _SECTIONS |= {"secrets": "secret", "configs": "config"}
-
-
-def _logical(path: tuple[PathPart, ...]) -> str:
-    if len(path) >= 2 and str(path[0]) in _SECTIONS:
-        return f"{_SECTIONS[str(path[0])]}:{path[1]}"
-    return str(path[0]) if path else "compose"
+_LOGICAL = section_logical(_SECTIONS, "compose")
 
 
 @rule(
@@ -81,13 +76,11 @@ def schema(compose: ComposeFile, project: Project) -> Iterator[Finding]:
     - https://github.com/compose-spec/compose-spec/blob/main/schema/compose-spec.json
     - https://github.com/python-jsonschema/check-jsonschema
     """
-    problems = check(
+    yield from schema_findings(
         compose.root,
         lambda: vendor_validator("compose-spec"),
-        package=VENDOR_PACKAGE,
-        notes=project.notes,
         rule=("DC108", "schema"),
+        notes=project.notes,
         lines=compose.source.lines,
+        logical=_LOGICAL,
     )
-    for problem in problems:
-        yield Finding(problem.span, problem.message, logical=_logical(problem.path))

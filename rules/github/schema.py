@@ -9,7 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubAction, GithubWorkflow, Pipeline
 from opslint.model.yamltree import YNode
 from opslint.project import Project
-from opslint.schemas import VENDOR_PACKAGE, PathPart, allowed_types, check, vendor_validator
+from opslint.schemas import PathPart, allowed_types, schema_findings, vendor_validator
 
 
 def _tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
@@ -113,14 +113,12 @@ def schema(pipeline: Pipeline, project: Project) -> Iterator[Finding]:
         name, action = "github-actions", True
     else:
         return
-    problems = check(
+    yield from schema_findings(
         pipeline.root,
         lambda: vendor_validator(name),
-        package=VENDOR_PACKAGE,
-        notes=project.notes,
         rule=("GH111", "schema"),
+        notes=project.notes,
         lines=pipeline.source.lines,
+        logical=lambda path: _logical(path, action),
         tolerate=_tolerated,
     )
-    for problem in problems:
-        yield Finding(problem.span, problem.message, logical=_logical(problem.path, action))

@@ -10,12 +10,7 @@ from opslint.model.base import Span
 from opslint.model.ci import GitlabJob, GitlabPipeline
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
-
-def _has_tag(node: YNode, lines: list[str], tag: str) -> bool:
-    """True when `node` is written with the explicit `tag`: its span starts at the tag."""
-    span = node.span
-    text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-    return text[span.column - 1 :].startswith(tag)
+from ._jobs import is_reference, job_lineage
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,26 +20,6 @@ class _Cache:
     span: Span
     logical: str
     owner: str
-
-
-def _lineage(pipeline: GitlabPipeline, job: GitlabJob) -> list[GitlabJob]:
-    """The job, then the templates it extends, nearest first (as GitLab merges them)."""
-    by_id = {candidate.id: candidate for candidate in pipeline.gitlab_jobs}
-    order: list[GitlabJob] = []
-    seen: set[str] = set()
-
-    def visit(current: GitlabJob) -> None:
-        if current.id in seen:
-            return
-        seen.add(current.id)
-        order.append(current)
-        for parent in reversed(current.extends):
-            known = by_id.get(parent)
-            if known is not None:
-                visit(known)
-
-    visit(job)
-    return order
 
 
 def _has_key(cache: YMap) -> bool:
@@ -63,7 +38,7 @@ def _unkeyed(
     deeply, so a key written in a template counts for a job whose own cache lacks one.
     """
     node: YNode | None = holder.get("cache")
-    if node is None or _has_tag(node, lines, "!reference"):
+    if node is None or is_reference(node, lines):
         return
     if isinstance(node, YMap):
         if len(node) == 0 or _has_key(node) or any(_has_key(m) for m in inherited):
@@ -72,7 +47,7 @@ def _unkeyed(
     elif isinstance(node, YSeq):
         for index, item in enumerate(node):
             if isinstance(item, YMap) and len(item) > 0 and not _has_key(item):
-                if _has_tag(item, lines, "!reference"):
+                if is_reference(item, lines):
                     continue
                 span = item.span.start().to_line_end(lines)
                 yield _Cache(span, f"{logical}/cache:{index}", owner)
@@ -152,7 +127,7 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
     """
     lines = pipeline.source.lines
     found: list[_Cache] = []
-    lineages = {job.id: _lineage(pipeline, job) for job in pipeline.gitlab_jobs}
+    lineages = {job.id: job_lineage(pipeline, job) for job in pipeline.gitlab_jobs}
     runnable = [job for job in pipeline.gitlab_jobs if not job.hidden]
     inheriting = [
         job

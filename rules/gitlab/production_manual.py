@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
-from opslint.model.ci import GitlabJob, GitlabPipeline
+from opslint.model.ci import GitlabPipeline
+
+from ._jobs import job_lineage
 
 _PRODUCTION = re.compile(r"^(production|prod)(/.*)?$", re.IGNORECASE)
 _NOT_DEPLOYING = frozenset({"stop", "prepare", "verify", "access"})
@@ -16,26 +18,6 @@ _NOT_DEPLOYING = frozenset({"stop", "prepare", "verify", "access"})
 def is_production(name: str) -> bool:
     """True for `production`, `prod` and environments below them (`production/eu`)."""
     return bool(_PRODUCTION.match(name.strip()))
-
-
-def _lineage(pipeline: GitlabPipeline, job: GitlabJob) -> list[GitlabJob]:
-    """The job, then the templates it extends, nearest first (as GitLab merges them)."""
-    by_id = {candidate.id: candidate for candidate in pipeline.gitlab_jobs}
-    order: list[GitlabJob] = []
-    seen: set[str] = set()
-
-    def visit(current: GitlabJob) -> None:
-        if current.id in seen:
-            return
-        seen.add(current.id)
-        order.append(current)
-        for parent in reversed(current.extends):
-            known = by_id.get(parent)
-            if known is not None:
-                visit(known)
-
-    visit(job)
-    return order
 
 
 @rule(
@@ -91,7 +73,7 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
     for job in pipeline.gitlab_jobs:
         if job.hidden:
             continue
-        lineage = _lineage(pipeline, job)
+        lineage = job_lineage(pipeline, job)
         environment = next((j for j in lineage if j.environment is not None), None)
         if environment is None or environment.environment is None:
             continue

@@ -9,7 +9,9 @@ from opslint import Finding, Severity, rule
 from opslint.model.ci import GitlabPipeline
 from opslint.model.yamltree import YMap, YNode, YSeq
 from opslint.project import Project
-from opslint.schemas import VENDOR_PACKAGE, PathPart, check, vendor_validator
+from opslint.schemas import PathPart, schema_findings, vendor_validator
+
+from ._jobs import is_reference
 
 _KEYWORDS = frozenset(
     {"default", "include", "stages", "variables", "workflow", "image", "services", "cache"}
@@ -28,8 +30,6 @@ def _logical(path: tuple[PathPart, ...]) -> str:
 
 def _references(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> bool:
     """True when a node on `path` is a `!reference [...]`, resolved by GitLab only."""
-    from opslint.parsers.yamldoc import has_tag  # the YAML machinery loads on use
-
     node: YNode | None = root
     for part in path:
         if isinstance(node, YMap) and isinstance(part, str):
@@ -38,7 +38,7 @@ def _references(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> bo
             node = node.items[part]
         else:
             return False
-        if isinstance(node, YSeq) and has_tag(node, lines, "!reference"):
+        if isinstance(node, YSeq) and is_reference(node, lines):
             return True
     return False
 
@@ -117,14 +117,12 @@ def schema(pipeline: GitlabPipeline, project: Project) -> Iterator[Finding]:
     """
     lines = pipeline.source.lines
     root = pipeline.root
-    problems = check(
+    yield from schema_findings(
         root,
         lambda: vendor_validator("gitlab-ci"),
-        package=VENDOR_PACKAGE,
-        notes=project.notes,
         rule=("GL104", "schema"),
+        notes=project.notes,
         lines=lines,
+        logical=_logical,
         tolerate=None if root is None else _tolerance(root, lines),
     )
-    for problem in problems:
-        yield Finding(problem.span, problem.message, logical=_logical(problem.path))

@@ -33,14 +33,6 @@ def integer(node: YScalar | None) -> int | None:
     return node.value
 
 
-def value_span(node: YScalar) -> Span:
-    """The span of a scalar's text (quotes left out on a single line)."""
-    span = node.span
-    if span.line == span.end_line and node.style in ("'", '"'):
-        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
-    return span
-
-
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """One term of a label selector, where it is written and how to test it."""

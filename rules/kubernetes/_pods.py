@@ -11,14 +11,7 @@ from opslint.model.helm import HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile, PodSpec
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
-
-
-def text_span(scalar: YScalar) -> Span:
-    """The span of a scalar's text without its quotes (single-line scalars only)."""
-    span = scalar.span
-    if span.line == span.end_line and scalar.style in ("'", '"'):
-        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
-    return span
+from opslint.ruleutil import text_span
 
 
 def setting(context: YMap | None, key: str) -> YScalar | None:

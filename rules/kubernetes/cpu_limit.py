@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YScalar
+
+from ._containers import container_finding, missing_resources
 
 
 @rule(
@@ -71,14 +72,5 @@ def cpu_limit(container: Container) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     - https://kubernetes.io/docs/concepts/policy/resource-quotas/
     """
-    if container.role == "ephemeralContainer":
-        return
-    limits = container.resources.map("limits") if container.resources is not None else None
-    value = limits.get("cpu") if limits is not None else None
-    if isinstance(value, YScalar) and value.value is not None and value.text.strip():
-        return
-    yield Finding(
-        container.span,
-        f"container `{container.name}` has no CPU limit",
-        logical=container.logical,
-    )
+    if missing_resources(container, "limits", ("cpu",)):
+        yield container_finding(container, "has no CPU limit")

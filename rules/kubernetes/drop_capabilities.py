@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 
+from ._containers import container_finding
+
 
 @rule(
     "K8109",
@@ -77,18 +79,15 @@ def drop_capabilities(container: Container) -> Iterator[Finding]:
     capabilities = context.map("capabilities") if context is not None else None
     drop = capabilities.seq("drop") if capabilities is not None else None
     if capabilities is None or drop is None:
-        yield Finding(
-            container.span,
-            f"container `{container.name}` keeps the runtime's default capabilities: "
-            "set `capabilities.drop: [ALL]`",
-            logical=container.logical,
+        yield container_finding(
+            container,
+            "keeps the runtime's default capabilities: set `capabilities.drop: [ALL]`",
         )
         return
     if any(item.text.strip().upper() == "ALL" for item in drop.scalars()):
         return
-    yield Finding(
+    yield container_finding(
+        container,
+        "drops only some capabilities: drop `ALL` and add back the ones it needs",
         capabilities.key_span("drop"),
-        f"container `{container.name}` drops only some capabilities: drop `ALL` and add back "
-        "the ones it needs",
-        logical=container.logical,
     )

@@ -10,8 +10,9 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
 from opslint.project import Project
+from opslint.ruleutil import text_span
 
-from ._pods import helm_template, text_span
+from ._pods import helm_template
 
 NAMESPACED_KINDS = frozenset(
     {

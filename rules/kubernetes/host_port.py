@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.ruleutil import text_span
 
-from ._pods import integer, text_span
+from ._containers import container_finding
+from ._pods import integer
 
 
 @rule(
@@ -68,8 +70,6 @@ def host_port(container: Container) -> Iterator[Finding]:
         number = integer(value)
         if value is None or number is None or number == 0:
             continue
-        yield Finding(
-            text_span(value),
-            f"container `{container.name}` binds port {number} of the node (`hostPort`)",
-            logical=container.logical,
+        yield container_finding(
+            container, f"binds port {number} of the node (`hostPort`)", text_span(value)
         )

@@ -9,8 +9,9 @@ from opslint.model.base import Span
 from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
 from opslint.project import Project
+from opslint.ruleutil import text_span
 
-from ._cross import integer, scale_target, spec_anchor, value_span
+from ._cross import integer, scale_target, spec_anchor
 
 
 @rule(
@@ -105,7 +106,7 @@ def hpa_target(obj: K8sObject, project: Project) -> Iterator[Finding]:
         and not any(o.kind == target.kind and o.name == target.name for o in in_view)
     ):
         yield Finding(
-            value_span(target.name_node),
+            text_span(target.name_node),
             f"{label} scales {target.kind} `{target.name}`, which is not in namespace "
             f"`{namespace}` of the checked files: fix `scaleTargetRef`",
             logical=obj.logical,
@@ -119,7 +120,7 @@ def hpa_target(obj: K8sObject, project: Project) -> Iterator[Finding]:
         )
     elif integer(minimum) == 1:
         yield Finding(
-            value_span(minimum),
+            text_span(minimum),
             f"{label} may scale down to a single replica: set `minReplicas` to 2 or more",
             logical=obj.logical,
         )

@@ -9,8 +9,7 @@ from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap
 from opslint.project import Project
-
-from ._cross import value_span
+from opslint.ruleutil import text_span
 
 TLS_ANNOTATIONS = frozenset(
     {
@@ -125,7 +124,7 @@ def ingress_tls(obj: K8sObject, project: Project) -> Iterator[Finding]:
             continue
         seen.add(name.lower())
         yield Finding(
-            value_span(host),
+            text_span(host),
             f"Ingress `{obj.name}` serves host `{name}` without TLS: list it in `spec.tls[].hosts`",
             logical=obj.logical,
         )

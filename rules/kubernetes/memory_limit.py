@@ -6,12 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YMap, YScalar
 
-
-def _has_memory(limits: YMap | None) -> bool:
-    value = limits.get("memory") if limits is not None else None
-    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
+from ._containers import container_finding, missing_resources
 
 
 @rule(
@@ -70,12 +66,5 @@ def memory_limit(container: Container) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
-    if container.role == "ephemeralContainer":
-        return
-    limits = container.resources.map("limits") if container.resources is not None else None
-    if not _has_memory(limits):
-        yield Finding(
-            container.span,
-            f"container `{container.name}` has no memory limit",
-            logical=container.logical,
-        )
+    if missing_resources(container, "limits", ("memory",)):
+        yield container_finding(container, "has no memory limit")

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 
+from ._containers import container_finding, flag_findings, privileged_value
+
 
 @rule(
     "K8108",
@@ -63,27 +65,16 @@ def no_privilege_escalation(container: Container) -> Iterator[Finding]:
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
     """
-    context = container.security_context
-    privileged = context.scalar("privileged") if context is not None else None
-    if privileged is not None and privileged.value is True:
-        yield Finding(
-            privileged.span,
-            f"container `{container.name}` is privileged, which always allows privilege escalation",
-            logical=container.logical,
+    privileged = privileged_value(container)
+    if privileged is not None:
+        yield container_finding(
+            container, "is privileged, which always allows privilege escalation", privileged.span
         )
         return
-    setting = context.scalar("allowPrivilegeEscalation") if context is not None else None
-    if setting is not None and setting.value is False:
-        return
-    if setting is not None and setting.value is True:
-        yield Finding(
-            setting.span,
-            f"container `{container.name}` allows privilege escalation",
-            logical=container.logical,
-        )
-        return
-    yield Finding(
-        container.span,
-        f"container `{container.name}` does not set `allowPrivilegeEscalation: false`",
-        logical=container.logical,
+    yield from flag_findings(
+        container,
+        "allowPrivilegeEscalation",
+        False,
+        wrong="allows privilege escalation",
+        missing="does not set `allowPrivilegeEscalation: false`",
     )

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.ruleutil import text_span
 
-from ._pods import integer, text_span
+from ._containers import container_finding
+from ._pods import integer
 
 SSH_PORT = 22
 
@@ -66,9 +68,8 @@ def no_ssh_port(container: Container) -> Iterator[Finding]:
         value = port.scalar("containerPort")
         if protocol != "TCP" or value is None or integer(value) != SSH_PORT:
             continue
-        yield Finding(
+        yield container_finding(
+            container,
+            "exposes the SSH port 22: use `kubectl exec` instead of an SSH server",
             text_span(value),
-            f"container `{container.name}` exposes the SSH port 22: use `kubectl exec` "
-            "instead of an SSH server",
-            logical=container.logical,
         )

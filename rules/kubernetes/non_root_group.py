@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import PodSpec
 
+from ._containers import container_finding
 from ._pods import integer, setting
 
 
@@ -96,8 +97,6 @@ def non_root_group(pod: PodSpec) -> Iterator[Finding]:
     for container in containers:
         own = setting(container.security_context, "runAsGroup")
         if own is not None and integer(own) == 0:
-            yield Finding(
-                own.span,
-                f"container `{container.name}` runs with the root group (`runAsGroup: 0`)",
-                logical=container.logical,
+            yield container_finding(
+                container, "runs with the root group (`runAsGroup: 0`)", own.span
             )

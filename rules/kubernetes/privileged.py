@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 
+from ._containers import container_finding, privileged_value
+
 
 @rule(
     "K8110",
@@ -59,11 +61,8 @@ def privileged(container: Container) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
     """
-    context = container.security_context
-    value = context.scalar("privileged") if context is not None else None
-    if value is not None and value.value is True:
-        yield Finding(
-            value.span,
-            f"container `{container.name}` runs privileged, with full access to the node",
-            logical=container.logical,
+    value = privileged_value(container)
+    if value is not None:
+        yield container_finding(
+            container, "runs privileged, with full access to the node", value.span
         )

@@ -9,8 +9,9 @@ from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
+from opslint.ruleutil import text_span
 
-from ._cross import integer, value_span
+from ._cross import integer
 
 _HANDLERS = ("httpGet", "tcpSocket", "grpc")
 
@@ -122,14 +123,14 @@ def probe_port(container: Container, project: Project) -> Iterator[Finding]:
             if numbers and int(text) not in numbers:
                 declared = ", ".join(str(n) for n in sorted(numbers))
                 yield Finding(
-                    value_span(port),
+                    text_span(port),
                     f"{where} checks port {text}, which is not among the container's ports "
                     f"({declared}): probe a declared port or declare it",
                     logical=container.logical,
                 )
         elif text not in names:
             yield Finding(
-                value_span(port),
+                text_span(port),
                 f"{where} uses port `{text}`, which no port of the container is named: "
                 "name the port or use its number",
                 logical=container.logical,

@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap
-
-from ._pods import text_span
+from opslint.ruleutil import text_span
 
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 EVERYONE = frozenset({"system:authenticated", "system:unauthenticated", "system:anonymous"})

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 
-from ._pods import setting
+from ._containers import flag_findings
 
 
 @rule(
@@ -71,19 +71,10 @@ def read_only_root_fs(container: Container) -> Iterator[Finding]:
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
     """
-    value = setting(container.security_context, "readOnlyRootFilesystem")
-    if value is not None and value.value is True:
-        return
-    if value is not None and value.value is False:
-        yield Finding(
-            value.span,
-            f"container `{container.name}` has a writable root filesystem: "
-            "set `readOnlyRootFilesystem: true`",
-            logical=container.logical,
-        )
-        return
-    yield Finding(
-        container.span,
-        f"container `{container.name}` does not set `readOnlyRootFilesystem: true`",
-        logical=container.logical,
+    yield from flag_findings(
+        container,
+        "readOnlyRootFilesystem",
+        True,
+        wrong="has a writable root filesystem: set `readOnlyRootFilesystem: true`",
+        missing="does not set `readOnlyRootFilesystem: true`",
     )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 
+from ._containers import missing_probe
+
 
 @rule(
     "K8104",
@@ -64,11 +66,4 @@ def readiness_probe(container: Container) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
-    if container.role != "container" or container.pod.runs_to_completion:
-        return
-    if "readinessProbe" not in container.probes:
-        yield Finding(
-            container.span,
-            f"container `{container.name}` has no readinessProbe",
-            logical=container.logical,
-        )
+    yield from missing_probe(container, "readinessProbe")

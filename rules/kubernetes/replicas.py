@@ -9,8 +9,9 @@ from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap
 from opslint.project import Project
+from opslint.ruleutil import text_span
 
-from ._cross import autoscalers_of, integer, spec_anchor, value_span
+from ._cross import autoscalers_of, integer, spec_anchor
 
 _KINDS = frozenset({"Deployment", "StatefulSet"})
 _SINGLE_ATTACH = frozenset(
@@ -114,7 +115,7 @@ def replicas(obj: K8sObject, project: Project) -> Iterator[Finding]:
     label = f"{obj.kind} `{obj.name}`"
     if value is not None and value.value is not None:
         yield Finding(
-            value_span(value),
+            text_span(value),
             f"{label} runs a single replica and no HorizontalPodAutoscaler scales it: "
             "run at least 2",
             logical=obj.logical,

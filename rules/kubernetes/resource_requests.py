@@ -6,13 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YMap, YScalar
 
-
-def has_quantity(section: YMap | None, resource: str) -> bool:
-    """True when `section` (`requests` or `limits`) gives a value for `resource`."""
-    value = section.get(resource) if section is not None else None
-    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
+from ._containers import container_finding, missing_resources
 
 
 @rule(
@@ -70,13 +65,6 @@ def resource_requests(container: Container) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
-    if container.role == "ephemeralContainer":
-        return
-    requests = container.resources.map("requests") if container.resources is not None else None
-    missing = [r for r in ("cpu", "memory") if not has_quantity(requests, r)]
+    missing = missing_resources(container, "requests", ("cpu", "memory"))
     if missing:
-        yield Finding(
-            container.span,
-            f"container `{container.name}` requests no {' or '.join(missing)}",
-            logical=container.logical,
-        )
+        yield container_finding(container, f"requests no {' or '.join(missing)}")

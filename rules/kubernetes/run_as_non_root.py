@@ -6,12 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YMap, YScalar
 
-
-def _setting(context: YMap | None, key: str) -> YScalar | None:
-    value = context.scalar(key) if context is not None else None
-    return value if value is not None and value.value is not None else None
+from ._containers import container_finding
+from ._pods import setting
 
 
 @rule(
@@ -80,37 +77,30 @@ def run_as_non_root(container: Container) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
     """
     contexts = (container.security_context, container.pod.security_context)
-    non_root = next((v for c in contexts if (v := _setting(c, "runAsNonRoot")) is not None), None)
-    user = next((v for c in contexts if (v := _setting(c, "runAsUser")) is not None), None)
+    non_root = next((v for c in contexts if (v := setting(c, "runAsNonRoot")) is not None), None)
+    user = next((v for c in contexts if (v := setting(c, "runAsUser")) is not None), None)
     user_id = user.value if user is not None and isinstance(user.value, int) else None
     if isinstance(user_id, bool):
         user_id = None
-    own = _setting(container.security_context, "runAsNonRoot")
+    own = setting(container.security_context, "runAsNonRoot")
     if own is not None and own.value is False:
-        yield Finding(
-            own.span,
-            f"container `{container.name}` is allowed to run as root (`runAsNonRoot: false`)",
-            logical=container.logical,
+        yield container_finding(
+            container, "is allowed to run as root (`runAsNonRoot: false`)", own.span
         )
     elif user is not None and user_id == 0:
-        yield Finding(
-            user.span,
-            f"container `{container.name}` runs as root (`runAsUser: 0`)",
-            logical=container.logical,
-        )
+        yield container_finding(container, "runs as root (`runAsUser: 0`)", user.span)
     elif (non_root is not None and non_root.value is True) or (user_id or 0) > 0:
         return
     elif non_root is not None and non_root.value is False:
-        yield Finding(
+        yield container_finding(
+            container,
+            "is allowed to run as root (`runAsNonRoot: false` in the pod) and sets no "
+            "non-zero `runAsUser`",
             non_root.span,
-            f"container `{container.name}` is allowed to run as root (`runAsNonRoot: false` "
-            "in the pod) and sets no non-zero `runAsUser`",
-            logical=container.logical,
         )
     else:
-        yield Finding(
-            container.span,
-            f"container `{container.name}` may run as root: set `runAsNonRoot: true` "
-            "or a non-zero `runAsUser` in its securityContext",
-            logical=container.logical,
+        yield container_finding(
+            container,
+            "may run as root: set `runAsNonRoot: true` or a non-zero `runAsUser` in its "
+            "securityContext",
         )

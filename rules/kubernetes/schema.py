@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
-from opslint.model.source import SourceError
 from opslint.model.yamltree import YMap, YNode, YSeq
 from opslint.project import Project
+from opslint.ruleutil import source_lines
 from opslint.schemas import (
     KUBERNETES_PACKAGE,
-    check,
     kubernetes_validator,
     kubernetes_version,
+    schema_findings,
 )
 
 
@@ -42,16 +42,6 @@ def _is_patch(root: YNode) -> bool:
         elif isinstance(node, YSeq):
             pending.extend(node.items)
     return False
-
-
-def _lines(project: Project, path: str) -> list[str]:
-    source = project.sources.get(path)
-    if source is None:
-        return []
-    try:
-        return source.lines
-    except SourceError:
-        return []
 
 
 @rule(
@@ -149,15 +139,14 @@ def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator
     """
     if _is_patch(obj.node):
         return
-    problems = check(
+    yield from schema_findings(
         obj.node,
         lambda: kubernetes_validator(
             kubernetes_version(options.kubernetes_version), obj.api_version, obj.kind
         ),
-        package=KUBERNETES_PACKAGE,
-        notes=project.notes,
         rule=("K8123", "schema"),
-        lines=_lines(project, obj.span.path),
+        notes=project.notes,
+        lines=source_lines(project, obj.span.path),
+        logical=lambda _: obj.logical,
+        package=KUBERNETES_PACKAGE,
     )
-    for problem in problems:
-        yield Finding(problem.span, problem.message, logical=obj.logical)

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import PodSpec
+from opslint.ruleutil import text_span
 
-from ._pods import account_name, setting, text_span
+from ._pods import account_name, setting
 
 
 @rule(

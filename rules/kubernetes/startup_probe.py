@@ -9,6 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YMap
 
+from ._containers import container_finding, long_running
 from ._pods import integer
 
 
@@ -83,18 +84,15 @@ def startup_probe(container: Container, options: StartupProbeOptions) -> Iterato
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#startup-probe
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-startup-probes
     """
-    if container.role != "container" or container.pod.runs_to_completion:
-        return
-    if "startupProbe" in container.probes:
+    if not long_running(container) or "startupProbe" in container.probes:
         return
     liveness = container.probes.get("livenessProbe")
     delay = liveness.scalar("initialDelaySeconds") if isinstance(liveness, YMap) else None
     seconds = integer(delay)
     if delay is None or seconds is None or seconds < options.min_initial_delay:
         return
-    yield Finding(
+    yield container_finding(
+        container,
+        f"delays its livenessProbe by {seconds}s: use a startupProbe for the slow start",
         delay.span,
-        f"container `{container.name}` delays its livenessProbe by {seconds}s: "
-        "use a startupProbe for the slow start",
-        logical=container.logical,
     )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.prometheus import AlertRule
 
+from ._alerts import alert_finding
+
 _RUNBOOK = ("runbook_url", "runbook")
 
 
@@ -68,10 +70,8 @@ def alert_annotations(alert: AlertRule) -> Iterator[Finding]:
         missing = "runbook annotation (`runbook_url`)"
     else:
         return
-    span = alert.annotations_span or alert.span
-    yield Finding(
-        span,
-        f"alert `{alert.alert}` has no {missing}: tell the person paged what is wrong "
-        "and what to do",
-        logical=alert.logical,
+    yield alert_finding(
+        alert,
+        f"has no {missing}: tell the person paged what is wrong and what to do",
+        alert.annotations_span,
     )

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.prometheus import AlertRule
 
+from ._alerts import alert_finding
+
 _ZERO = re.compile(r"^0+(ms|s|m|h|d|w|y)?$")
 
 
@@ -50,14 +52,8 @@ def alert_for(alert: AlertRule) -> Iterator[Finding]:
     - https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
     """
     if alert.for_ is None:
-        yield Finding(
-            alert.span,
-            f"alert `{alert.alert}` has no `for` duration: it fires on the first evaluation",
-            logical=alert.logical,
-        )
+        yield alert_finding(alert, "has no `for` duration: it fires on the first evaluation")
     elif _ZERO.match(alert.for_.strip()) and alert.for_span is not None:
-        yield Finding(
-            alert.for_span,
-            f"alert `{alert.alert}` has `for: {alert.for_}`: it fires on the first evaluation",
-            logical=alert.logical,
+        yield alert_finding(
+            alert, f"has `for: {alert.for_}`: it fires on the first evaluation", alert.for_span
         )

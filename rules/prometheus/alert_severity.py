@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opslint import Finding, Severity, Span, rule
+from opslint import Finding, Severity, rule
 from opslint.model.prometheus import AlertRule
 from opslint.model.yamltree import YScalar
+from opslint.ruleutil import text_span
 
-
-def content_span(node: YScalar) -> Span:
-    """The span of a scalar's text, quotes dropped when it is quoted on one line."""
-    span = node.span
-    if node.style in ("'", '"') and span.line == span.end_line:
-        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
-    return span
+from ._alerts import alert_finding
 
 
 @dataclass(frozen=True)
@@ -82,26 +77,21 @@ def alert_severity(alert: AlertRule, options: AlertSeverityOptions) -> Iterator[
     allowed = ", ".join(f"`{value}`" for value in options.severities)
     labels = alert.node.map("labels")
     if labels is None or "severity" not in labels:
-        yield Finding(
-            alert.span,
-            f"alert `{alert.alert}` has no `severity` label: set one of {allowed}",
-            logical=alert.logical,
-        )
+        yield alert_finding(alert, f"has no `severity` label: set one of {allowed}")
         return
     value = labels.get("severity")
     if not isinstance(value, YScalar) or value.value is None or not value.text.strip():
-        yield Finding(
+        yield alert_finding(
+            alert,
+            f"has an empty `severity` label: set one of {allowed}",
             labels.key_span("severity"),
-            f"alert `{alert.alert}` has an empty `severity` label: set one of {allowed}",
-            logical=alert.logical,
         )
         return
     text = value.text.strip()
     if "{{" in text or text in options.severities:
         return
-    yield Finding(
-        content_span(value),
-        f"alert `{alert.alert}` has `severity: {text}`, which no route expects: "
-        f"use one of {allowed}",
-        logical=alert.logical,
+    yield alert_finding(
+        alert,
+        f"has `severity: {text}`, which no route expects: use one of {allowed}",
+        text_span(value),
     )

@@ -8,6 +8,8 @@ from opslint import Finding, Severity, rule
 from opslint.model.terraform import Attribute, Backend, Expression
 from opslint.model.terraform import Literal as TerraformLiteral
 
+from ._module import backend_finding
+
 
 def _setting(backend: Backend, name: str) -> Attribute | None:
     return backend.settings.get(name)
@@ -94,41 +96,33 @@ def backend_locking_encryption(backend: Backend) -> Iterator[Finding]:
         encrypt = _setting(backend, "encrypt")
         if _is_false(encrypt):
             assert encrypt is not None
-            yield Finding(
-                encrypt.value_span,
+            yield backend_finding(
+                backend,
                 f"the {kind} backend stores state unencrypted: set `encrypt = true`",
-                logical=backend.logical,
+                encrypt.value_span,
             )
         elif encrypt is None and kind != "cos":
-            yield Finding(
-                backend.span,
+            yield backend_finding(
+                backend,
                 f"the {kind} backend does not set `encrypt = true`: state is stored unencrypted",
-                logical=backend.logical,
             )
     if kind == "s3":
         lockfile = _setting(backend, "use_lockfile")
         locked = _is_true(lockfile) or isinstance(_value(lockfile), Expression)
         if not locked and not _set(_setting(backend, "dynamodb_table")):
-            yield Finding(
-                backend.span,
+            yield backend_finding(
+                backend,
                 "the s3 backend does not lock state: set `use_lockfile = true` "
                 "(or a `dynamodb_table`)",
-                logical=backend.logical,
             )
     elif kind == "oss" and not _set(_setting(backend, "tablestore_table")):
-        yield Finding(
-            backend.span,
-            "the oss backend does not lock state: set a `tablestore_table`",
-            logical=backend.logical,
+        yield backend_finding(
+            backend, "the oss backend does not lock state: set a `tablestore_table`"
         )
     elif kind == "consul" and _is_false(lock := _setting(backend, "lock")):
         assert lock is not None
-        yield Finding(
-            lock.value_span, "`lock = false` turns off state locking", logical=backend.logical
-        )
+        yield backend_finding(backend, "`lock = false` turns off state locking", lock.value_span)
     elif kind == "http" and not _set(_setting(backend, "lock_address")):
-        yield Finding(
-            backend.span,
-            "the http backend has no `lock_address`: state is never locked",
-            logical=backend.logical,
+        yield backend_finding(
+            backend, "the http backend has no `lock_address`: state is never locked"
         )

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.base import Edit, Fix, Span
-from opslint.model.source import SourceError
 from opslint.model.terraform import Block, Resource
 from opslint.project import Project
+from opslint.ruleutil import source_lines
 
 STATEFUL_TYPES = (
     # AWS
@@ -170,7 +170,7 @@ def prevent_destroy(
         return
     setting = resource.prevent_destroy
     if setting is None:
-        lines = _source_lines(resource, project)
+        lines = source_lines(project, resource.span.path)
         yield Finding(
             resource.span,
             f"`{resource.address}` holds state and has no `lifecycle {{ prevent_destroy = true }}`",
@@ -186,14 +186,3 @@ def prevent_destroy(
             fix=Fix("set `prevent_destroy = true`", (Edit(setting.value_span, "true"),)),
             logical=resource.logical,
         )
-
-
-def _source_lines(resource: Resource, project: Project) -> list[str]:
-    """The lines of the file that holds `resource` (empty when unknown)."""
-    source = project.sources.get(resource.span.path)
-    if source is None:
-        return []
-    try:
-        return source.lines
-    except SourceError:
-        return []

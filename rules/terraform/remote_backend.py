@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from opslint import Finding, Severity, rule
-from opslint.model.terraform import Block, TerraformFile
-from opslint.model.tfmodule import TerraformModule, module_of
+from opslint.model.terraform import TerraformFile
+from opslint.model.tfmodule import module_of
 from opslint.project import Project
+
+from ._module import backend_finding, module_anchor
 
 LOCAL_BACKENDS = frozenset({"local"})
 
@@ -20,12 +22,6 @@ class RemoteBackendOptions:
 
     skip_folders: tuple[str, ...] = ("examples", "example", "fixtures")
     """Modules in a folder of one of these names (`examples/<name>/`) are not checked."""
-
-
-def module_anchor(module: TerraformModule) -> Block | None:
-    """Where a finding about a whole module goes: its `terraform` block, else its first block."""
-    settings = module.settings
-    return settings[0] if settings else module.first_block()
 
 
 @rule("TF103", "remote-backend", Severity.WARNING, tags=("terraform", "reliability"))
@@ -92,14 +88,12 @@ def remote_backend(
     backend = module.backend
     if backend is not None:
         if backend.type in LOCAL_BACKENDS and backend.span.path == document.path:
-            yield Finding(
-                backend.span,
-                "the `local` backend keeps state on one machine: use a remote backend",
-                logical=backend.logical,
+            yield backend_finding(
+                backend, "the `local` backend keeps state on one machine: use a remote backend"
             )
         return
-    anchor = module_anchor(module)
-    if anchor is None or anchor.span.path != document.path:
+    anchor = module_anchor(module, document)
+    if anchor is None:
         return
     yield Finding(
         anchor.span,

@@ -9,6 +9,8 @@ from opslint.model.terraform import Attribute, Block, Provider, TerraformFile, T
 from opslint.model.tfmodule import TerraformModule, module_of
 from opslint.project import Project
 
+from ._module import module_anchor
+
 BUILTIN_PROVIDERS = frozenset({"terraform"})
 """Providers Terraform ships itself (`terraform_data`, `terraform_remote_state`)."""
 
@@ -88,8 +90,8 @@ def version_constraints(document: TerraformFile, project: Project) -> Iterator[F
     module = module_of(document, project)
     settings = module.settings
     if not any(s.required_version is not None for s in settings):
-        anchor = settings[0] if settings else module.first_block()
-        if anchor is not None and anchor.span.path == document.path:
+        anchor = module_anchor(module, document)
+        if anchor is not None:
             yield Finding(
                 anchor.span,
                 f"module `{module.directory.name}` sets no `required_version`",

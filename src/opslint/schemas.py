@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opslint.model.base import Span
+from opslint.model.base import Finding, Span
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
 VENDOR_PACKAGE = "check_jsonschema"
@@ -558,3 +558,40 @@ def check(
         if note not in notes:
             notes.append(note)
         return []
+
+
+Logical = Callable[[tuple[PathPart, ...]], str]
+"""Gives the logical path of the object an instance path falls in."""
+
+
+def schema_findings(
+    root: YNode | None,
+    validator: Callable[[], Any],
+    *,
+    rule: tuple[str, str],
+    notes: list[str],
+    lines: list[str],
+    logical: Logical,
+    package: str = VENDOR_PACKAGE,
+    tolerate: Tolerate | None = None,
+) -> Iterator[Finding]:
+    """The findings of a schema rule for one document: one per problem `check` finds,
+    with the logical path `logical` gives its instance path."""
+    problems = check(
+        root, validator, package=package, notes=notes, rule=rule, lines=lines, tolerate=tolerate
+    )
+    for problem in problems:
+        yield Finding(problem.span, problem.message, logical=logical(problem.path))
+
+
+def section_logical(sections: dict[str, str], top: str) -> Logical:
+    """The logical paths of a document whose top-level sections hold named entries:
+    `services.web...` is `service:web` for `sections={"services": "service"}`; another
+    top-level key is its own name, the document as a whole is `top`."""
+
+    def logical(path: tuple[PathPart, ...]) -> str:
+        if len(path) >= 2 and str(path[0]) in sections:
+            return f"{sections[str(path[0])]}:{path[1]}"
+        return str(path[0]) if path else top
+
+    return logical

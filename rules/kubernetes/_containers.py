@@ -1,0 +1,67 @@
+"""Helpers of the per-container Kubernetes rules: findings, securityContext flags,
+resources and probes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opslint import Finding, Span
+from opslint.model.kubernetes import Container
+from opslint.model.yamltree import YScalar
+from opslint.ruleutil import has_value
+
+from ._pods import setting
+
+
+def container_finding(container: Container, what: str, span: Span | None = None) -> Finding:
+    """A finding about `container`: "container `name` <what>", at `span` (something
+    written) or at the container's `- name:` line (something missing)."""
+    return Finding(
+        span if span is not None else container.span,
+        f"container `{container.name}` {what}",
+        logical=container.logical,
+    )
+
+
+def flag_findings(
+    container: Container, key: str, wanted: bool, *, wrong: str, missing: str
+) -> Iterator[Finding]:
+    """What a container's boolean `securityContext` setting that should be `wanted` calls
+    for: nothing when it is; `wrong` at the value when it is the opposite; `missing` at
+    the container otherwise (absent, null, or not a boolean)."""
+    value = setting(container.security_context, key)
+    if value is not None and value.value is wanted:
+        return
+    if value is not None and value.value is (not wanted):
+        yield container_finding(container, wrong, value.span)
+        return
+    yield container_finding(container, missing)
+
+
+def privileged_value(container: Container) -> YScalar | None:
+    """The container's `securityContext.privileged` when it is `true`."""
+    value = setting(container.security_context, "privileged")
+    return value if value is not None and value.value is True else None
+
+
+def missing_resources(container: Container, section: str, names: tuple[str, ...]) -> list[str]:
+    """The resources among `names` that `resources.<section>` (`requests`, `limits`)
+    gives no value; none for an ephemeral container, which Kubernetes does not let set
+    resources."""
+    if container.role == "ephemeralContainer":
+        return []
+    resources = container.resources
+    values = resources.map(section) if resources is not None else None
+    return [name for name in names if not has_value(values, name)]
+
+
+def long_running(container: Container) -> bool:
+    """True for a regular container of a workload that does not run to completion:
+    the containers that probes are for."""
+    return container.role == "container" and not container.pod.runs_to_completion
+
+
+def missing_probe(container: Container, probe: str) -> Iterator[Finding]:
+    """A finding at a long-running container that has no `probe`."""
+    if long_running(container) and probe not in container.probes:
+        yield container_finding(container, f"has no {probe}")

@@ -1,0 +1,34 @@
+"""Small readers several rule families share: whether a key holds a value, where a
+scalar's text is, and the lines of a reported file."""
+
+from __future__ import annotations
+
+from opslint.model.base import Span
+from opslint.model.source import SourceError
+from opslint.model.yamltree import YMap, YScalar
+from opslint.project import Project
+
+
+def has_value(mapping: YMap | None, key: str) -> bool:
+    """True when `mapping` gives `key` a scalar that is neither null nor blank."""
+    value = mapping.get(key) if mapping is not None else None
+    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
+
+
+def text_span(scalar: YScalar) -> Span:
+    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
+    span = scalar.span
+    if span.line == span.end_line and scalar.style in ("'", '"'):
+        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
+    return span
+
+
+def source_lines(project: Project, path: str) -> list[str]:
+    """The lines of the checked file at `path` (empty when unknown or unreadable)."""
+    source = project.sources.get(path)
+    if source is None:
+        return []
+    try:
+        return source.lines
+    except SourceError:
+        return []
