@@ -31,6 +31,7 @@ from opslint.model.base import Finding, Severity
 if TYPE_CHECKING:
     from opslint.engine import Session
     from opslint.fixer import FixResult
+    from opslint.generate import Generator
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -156,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="print one rule's documentation")
     rule.add_argument("code")
     _add_selection(rule)
+
+    new = commands.add_parser(
+        "new", help="write a compliant artifact (opslint new --list)", add_help=False
+    )
+    new.add_argument("generator", nargs="?", help="what to write (see --list)")
+    new.add_argument("--list", action="store_true", help="list generators and their options")
+    new.add_argument("--help", "-h", action="store_true", help="show this help")
+    new.add_argument("--output", "-o", type=Path, help="folder to write into (default: .)")
+    new.add_argument("--project", type=Path, help="project to analyse (default: the output)")
+    new.add_argument("--force", action="store_true", help="replace files that exist")
+    new.add_argument("--dry-run", action="store_true", help="print the files, write nothing")
+    new.add_argument("--config", type=Path, help="config file (default: found walking up)")
+    new.add_argument("--isolated", action="store_true", help="ignore every config file")
 
     fix = commands.add_parser("fix", help="apply automatic fixes (default: .)")
     fix.add_argument("paths", nargs="*", type=Path, default=[])
@@ -434,11 +448,121 @@ def run_rule(args: argparse.Namespace) -> int:
     raise ConfigError(f"unknown rule `{wanted}`")
 
 
+def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
+    """`opslint new`: list generators, or run one and write (or show) what it makes."""
+    from opslint.detect import detect
+    from opslint.generate import GeneratorError, make_generator, write_artifacts
+
+    output = args.output or Path()
+    project_root = args.project or output
+    if args.isolated:
+        config = Config(root=Path.cwd().resolve())
+    elif args.config is not None:
+        found = read_file(args.config)
+        if found is None:
+            raise ConfigError(f"{args.config} has no [tool.opslint] table")
+        config = found
+    else:
+        config = discover(project_root if project_root.exists() else Path.cwd())
+    session = make_session(config)
+    generators = {
+        g.name: g
+        for g in sorted(
+            (make_generator(f) for f in session.plugins.generator_functions()),
+            key=lambda g: g.name,
+        )
+    }
+    if args.list or args.help or args.generator is None:
+        stdout.write(_generator_listing(list(generators.values())))
+        return EXIT_CLEAN if (args.list or args.help) else EXIT_ERROR
+    chosen = generators.get(args.generator)
+    if chosen is None:
+        raise ConfigError(f"unknown generator {args.generator!r} (known: {', '.join(generators)})")
+    try:
+        values = dict(config.generator_options.get(chosen.name, {}))
+        values.update(_generator_flags(chosen, extra))
+        options = chosen.make_options(values)
+        artifacts = chosen.run(detect(project_root, config), options)
+        if args.dry_run:
+            for artifact in artifacts:
+                stdout.write(f"--- {(output / artifact.path).as_posix()}\n{artifact.text}")
+                if not artifact.text.endswith("\n"):
+                    stdout.write("\n")
+            return EXIT_CLEAN
+        result = write_artifacts(artifacts, output, force=args.force)
+    except GeneratorError as error:
+        raise ConfigError(str(error)) from None
+    for path in result.written:
+        stdout.write(f"wrote {_shown(path)}\n")
+    for path in result.unchanged:
+        stdout.write(f"unchanged {_shown(path)}\n")
+    return EXIT_CLEAN
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _generator_listing(generators: list[Generator]) -> str:
+    lines = ["usage: opslint new GENERATOR [--output DIR] [--force] [--dry-run] [options]", ""]
+    for item in generators:
+        lines.append(f"{item.name:<12} {item.spec.summary}")
+        for flag, kind, default, help_text in item.parameters():
+            shown = "" if default in (None, "", ()) else f" (default: {_default_text(default)})"
+            value = "" if kind == "flag" else f" {kind.upper()}"
+            lines.append(f"    --{flag}{value}  {help_text}{shown}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _default_text(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _generator_flags(chosen: Generator, extra: list[str]) -> dict[str, object]:
+    """`--name value`, `--name=value`, `--flag` and `--no-flag` for a generator's options."""
+    kinds = {flag: kind for flag, kind, _, _ in chosen.parameters()}
+    values: dict[str, object] = {}
+    index = 0
+    while index < len(extra):
+        item = extra[index]
+        if not item.startswith("--"):
+            raise ConfigError(f"unexpected argument {item!r}")
+        name, equals, value = item[2:].partition("=")
+        negated = name.startswith("no-") and kinds.get(name[3:]) == "flag"
+        key = name[3:] if negated else name
+        if key not in kinds:
+            known = ", ".join(f"--{k}" for k in kinds) or "none"
+            raise ConfigError(f"generator {chosen.name} has no option --{key} (options: {known})")
+        if kinds[key] == "flag":
+            values[key] = not negated if not equals else value
+        elif equals:
+            values[key] = value
+        else:
+            index += 1
+            if index >= len(extra):
+                raise ConfigError(f"--{key} needs a value")
+            values[key] = extra[index]
+        index += 1
+    return values
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `opslint` command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "new":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
+        if args.command == "new":
+            return run_new(args, extra, sys.stdout)
         if args.command == "check":
             return run_check(args, sys.stderr)
         if args.command == "rules":

@@ -63,6 +63,8 @@ class Config:
     helm: HelmSettings = field(default_factory=HelmSettings)
     peer_suppressions: tuple[str, ...] = PEER_TOOLS
     """The peers whose suppressions count (`peer-suppressions` in config)."""
+    generator_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """`[tool.opslint.new.<generator>]`: options of `opslint new <generator>`."""
     terraform_var_files: tuple[Path, ...] = ()
     """`.tfvars` files whose values every Terraform module of the run takes."""
 
@@ -141,6 +143,11 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
                 values["defaults"] = defaults
             case "peer-suppressions":
                 values["peer_suppressions"] = _peer_tools(value)
+            case "new":
+                values["generator_options"] = {
+                    name: _table(f"new.{name}", options)
+                    for name, options in _table(key, value).items()
+                }
             case "helm":
                 values["helm"] = _helm(_table(key, value), root)
             case "terraform":

@@ -22,6 +22,7 @@ BUILTIN_PLUGINS = (
     "opslint.report.sarif",
     "opslint.report.annotations",
     "opslint.rules",
+    "opslint.generators",
 )
 """Builtin plugins, registered by module name exactly like third-party ones."""
 

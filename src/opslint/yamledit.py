@@ -71,6 +71,8 @@ def scalar_text(value: str | int | float | bool | None) -> str:
         return str(value)
     if _PLAIN.match(value) and value not in _RESERVED and not _looks_numeric(value):
         return value
+    if "'" not in value and value.isprintable():
+        return f"'{value}'"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -133,9 +135,20 @@ def last_line(node: YNode, lines: Sequence[str]) -> int:
 
 
 def key_column(mapping: YMap) -> int:
-    """The 0-based column of a block mapping's keys."""
-    first = next(iter(mapping.keys.values()), None)
-    return (first.span.column if first is not None else mapping.span.column) - 1
+    """The 0-based column of a block mapping's keys.
+
+    Keys merged in with `<<: *anchor` keep the anchor's spans and are not counted; a
+    mapping that only merges has its keys where its `<<` stands.
+    """
+    span = mapping.span
+    own = (
+        key
+        for key in mapping.keys.values()
+        if (span.line, span.column) <= (key.span.line, key.span.column)
+        and (key.span.line, key.span.column) < (span.end_line, span.end_column)
+    )
+    first = next(own, None)
+    return (first.span.column if first is not None else span.column) - 1
 
 
 def _line_end(path: str, line: int, lines: Sequence[str]) -> Span:
@@ -202,3 +215,50 @@ def replace_scalar(node: YScalar, value: str, lines: Sequence[str]) -> Edit:
     else:
         new = scalar_text(value)
     return Edit(node.span, new)
+
+
+def entry_last_line(mapping: YMap, key: str, lines: Sequence[str]) -> int:
+    """The last line of `key`'s entry in a block mapping.
+
+    That is the last line of its value, stretched over the comment lines right below it
+    that are indented deeper than the key (a commented-out item belongs to the value).
+    """
+    key_node = mapping.keys.get(key)
+    if key_node is None:
+        return last_line(mapping, lines)
+    end = key_node.span.line
+    value = mapping.get(key)
+    if value is not None:
+        end = max(end, last_line(value, lines))
+    column = key_node.span.column - 1
+    while end < len(lines):
+        text = lines[end]
+        stripped = text.lstrip(" ")
+        if not stripped.startswith("#") or len(text) - len(stripped) <= column:
+            break
+        end += 1
+    return end
+
+
+def add_after(
+    mapping: YMap,
+    key: str,
+    entries: Mapping[str, Value],
+    lines: Sequence[str],
+    style: Style | None = None,
+) -> Edit | None:
+    """Insert `entries` as new keys right after `key`'s entry, in the mapping's indentation.
+
+    Where `key` is absent they go at the end of the mapping (as `add_entries` does). No
+    edit when one of the keys is already there, or for a flow-style mapping.
+    """
+    if not entries or any(name in mapping for name in entries):
+        return None
+    if key not in mapping.keys:
+        return add_entries(mapping, entries, lines, style)
+    if not is_block(mapping, lines):
+        return None
+    style = style or detect_style(lines)
+    rendered = render(dict(entries), key_column(mapping), style)
+    end = entry_last_line(mapping, key, lines)
+    return Edit(_line_end(mapping.span.path, end, lines), "\n" + "\n".join(rendered))
