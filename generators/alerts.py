@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo
 from opslint.generate import Artifact, GeneratorError, generator
-from opslint.yamledit import Style, render
+from opslint.yamledit import Style, Value, render
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _alert(
     summary: str,
     description: str,
     runbook: str,
-) -> dict[str, object]:
+) -> dict[str, Value]:
     return {
         "alert": name,
         "expr": expression,
@@ -78,7 +78,7 @@ def alerts(project: ProjectInfo, options: AlertsOptions) -> list[Artifact]:
             f" / sum(rate(http_requests_total{{{job}}}[{window}]))"
         )
 
-    group = {
+    group: dict[str, Value] = {
         "name": f"{service}.golden-signals",
         "rules": [
             _alert(
@@ -137,7 +137,7 @@ def alerts(project: ProjectInfo, options: AlertsOptions) -> list[Artifact]:
             ),
         ],
     }
-    slo_group = {
+    slo_group: dict[str, Value] = {
         "name": f"{service}.slo",
         "rules": [
             _alert(
