@@ -272,3 +272,39 @@ def test_sarif_carries_the_same_edits(in_tmp: Path, capsys: pytest.CaptureFixtur
             "insertedContent": {"text": "ci"},
         }
     ]
+
+
+def test_a_fix_may_create_a_file_but_never_replace_one(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "rules").mkdir()
+    (in_tmp / "rules" / "local.py").write_text(
+        textwrap.dedent(
+            """
+            from pathlib import Path
+            from opslint import Edit, Finding, Fix, Severity, Span, rule
+            from opslint.model.dockerfile import Dockerfile
+            from opslint.project import Project
+
+            @rule("XF003", "ignore-file", Severity.WARNING, fix="gen")
+            def ignore_file(dockerfile: Dockerfile, project: Project):
+                '''Write .dockerignore.'''
+                target = Path(dockerfile.path).parent / ".dockerignore"
+                if not project.exists(target):
+                    new = Span(target.as_posix(), 1, 1, 1, 1)
+                    yield Finding(dockerfile.span, "no .dockerignore",
+                                  fix=Fix("write .dockerignore", (Edit(new, ".git\\n"),)))
+            """
+        ),
+        encoding="utf-8",
+    )
+    (in_tmp / "app").mkdir()
+    (in_tmp / "app" / "Dockerfile").write_text("FROM a:1\n", encoding="utf-8")
+    base = ["fix", "--isolated", "--rule-path", "rules", "--select", "XF003", "app"]
+    assert main([*base, "--diff"]) == 1
+    assert "+++ b/app/.dockerignore\n@@ -0,0 +1 @@\n+.git\n" in capsys.readouterr().out
+    assert not (in_tmp / "app" / ".dockerignore").exists()
+    assert main(base) == 0
+    assert (in_tmp / "app" / ".dockerignore").read_text(encoding="utf-8") == ".git\n"
+    assert "fixed 1 finding in 1 file; 0 left" in capsys.readouterr().out
+    assert main([*base, "--diff"]) == 0

@@ -226,6 +226,7 @@ class Session:
         project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
         project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
         project.peer_codes = peer_index(every)
+        project.overlay = self.overlay
         self.collect(paths, project)
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]

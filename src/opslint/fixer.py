@@ -9,6 +9,8 @@ them without ever re-serialising a file:
   changes, at most `MAX_PASSES` times;
 - a file whose fixed text no longer parses (a new OP001) keeps its previous text and the
   fixes are reported as dropped;
+- a fix may create a file (a `.dockerignore`, a PodDisruptionBudget): one insertion at
+  line 1, column 1 of a path that does not exist; it is never written over a file;
 - at the end each changed file is written once: to a temporary file in its folder, flushed
   and fsynced, then renamed over the original with its mode kept; a file that changed on
   disk since it was read, or that lies outside the given paths, is not written.
@@ -178,6 +180,7 @@ class Fixer:
         result = FixResult()
         roots = [path.resolve() for path in paths]
         originals: dict[Path, str] = {}
+        created: set[Path] = set()
         for number in range(1, MAX_PASSES + 1):
             report = self.session.run(paths)
             result.remaining = report
@@ -195,19 +198,28 @@ class Fixer:
             for display, fixes in sorted(by_file.items()):
                 source = report.sources.get(display)
                 if source is None:
-                    continue
-                path = source.path.resolve()
+                    path = Path(display).resolve()
+                    if not _creates(fixes) or path in created:
+                        continue
+                    if path.exists():
+                        result.not_written.append((display, "it exists already"))
+                        continue
+                    created.add(path)
+                    before = ""
+                else:
+                    path = source.path.resolve()
+                    try:
+                        before = source.text
+                    except SourceError:
+                        continue
                 if not _inside(path, roots):
                     result.not_written.append((display, "outside the paths given"))
-                    continue
-                try:
-                    before = source.text
-                except SourceError:
                     continue
                 text, applied = apply_edits(before, fixes)
                 if text == before:
                     continue
-                broken = self.breaks(path, display, text, source.kind)
+                kind = source.kind if source is not None else None
+                broken = self.breaks(path, display, text, kind)
                 if broken:
                     result.dropped.extend((finding, broken) for finding in applied)
                     continue
@@ -247,6 +259,14 @@ class Fixer:
         return None
 
 
+def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
+    """True when the fixes write a new file: one insertion at its very start."""
+    return len(fixes) == 1 and all(
+        (e.span.line, e.span.column, e.span.end_line, e.span.end_column) == (1, 1, 1, 1)
+        for e in fixes[0][1]
+    )
+
+
 def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
@@ -254,6 +274,12 @@ def _inside(path: Path, roots: list[Path]) -> bool:
 def write_changes(result: FixResult) -> None:
     """Write every changed file atomically; skip one that changed on disk meanwhile."""
     for path, change in sorted(result.changes.items()):
+        if change.original == "" and not path.exists():
+            try:
+                _create(path, change.text)
+            except OSError as error:
+                result.not_written.append((change.display, f"cannot create it: {error}"))
+            continue
         try:
             current = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -270,6 +296,22 @@ def write_changes(result: FixResult) -> None:
             result.not_written.append(
                 (change.display, f"cannot write it: {error.strerror or error}")
             )
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file atomically, never replacing one that appeared meanwhile."""
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".opslint", dir=path.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o644)
+        os.link(temporary, path)  # fails when the file exists: nothing is replaced
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, text: str, *, keep_bom: bool = False) -> None:

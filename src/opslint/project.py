@@ -31,6 +31,8 @@ class Project:
         """Codes and names of the rules this run uses."""
         self.notes: list[str] = []
         """Messages rules leave for the run's summary (the engine says each once)."""
+        self.overlay: dict[Path, str] = {}
+        """Texts of files a fix run changed or created but has not written yet."""
         self.peer_codes: dict[tuple[str, str], tuple[str, ...]] = {}
         """(tool, check) of a peer linter to the opslint codes that stand for it."""
 
@@ -43,6 +45,10 @@ class Project:
     def of_type(self, kind: type[D]) -> Iterator[D]:
         """The checked documents of one model type."""
         return (doc for doc in self.documents if isinstance(doc, kind))
+
+    def exists(self, path: Path) -> bool:
+        """True when `path` is a file, on disk or created by a fix in this run."""
+        return path.resolve() in self.overlay or path.is_file()
 
     def load(self, path: Path) -> Document | None:
         """The parsed document at `path` (checked or not), or None when it is not one."""
