@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.defaults import pin
 from opslint.model.facets import ImageRef
+from opslint.project import Project
+
+from ._images import is_image_reference
+
+_UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
+"""Kinds whose images come from elsewhere (Helm values), so a pin is no edit here."""
 
 
 @rule(
@@ -26,7 +33,7 @@ from opslint.model.facets import ImageRef
         "zizmor unpinned-images",
     ),
 )
-def image_tag_pinned(image: ImageRef) -> Iterator[Finding]:
+def image_tag_pinned(image: ImageRef, project: Project) -> Iterator[Finding]:
     """Images carry an explicit tag that is not `latest`, or a digest.
 
     ## What it does
@@ -55,8 +62,13 @@ def image_tag_pinned(image: ImageRef) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe, and only where `[tool.opslint.pins]` maps the image to a pinned reference:
-    opslint never invents a version.
+    Safe, and only where `[tool.opslint.pins]` maps the reference as written
+    (`"nginx:latest"`) or its name (`nginx`) to the pinned reference to use instead
+    (`"nginx:1.27.3"`, or one with a digest): the reference's text is replaced by the
+    pin, in every format, and nothing around it changes (quotes, `docker://`, the
+    Dockerfile `AS` name). opslint never invents a version. A reference written with a
+    variable (`FROM node:${VERSION}`) or spread over lines gets no edit, nor does an
+    image a Helm chart renders from its values.
 
     ## References
     - https://docs.docker.com/build/building/best-practices/#pin-base-image-versions
@@ -66,14 +78,36 @@ def image_tag_pinned(image: ImageRef) -> Iterator[Finding]:
         return
     tag = image.tag
     if tag is None:
-        yield Finding(
-            image.span,
-            f"image `{image.text}` has no tag and floats to `latest`: pin a version or digest",
-            logical=image.logical,
-        )
+        message = f"image `{image.text}` has no tag and floats to `latest`: pin a version or digest"
+        span = image.span
     elif tag == "latest":
-        yield Finding(
-            image.tag_span() or image.span,
-            f"image `{image.text}` uses the moving `latest` tag: pin a version or digest",
-            logical=image.logical,
+        message = f"image `{image.text}` uses the moving `latest` tag: pin a version or digest"
+        span = image.tag_span() or image.span
+    else:
+        return
+    fix, hint = _fix(image, project)
+    yield Finding(span, message + hint, fix=fix, logical=image.logical)
+
+
+def _fix(image: ImageRef, project: Project) -> tuple[Fix | None, str]:
+    """The edit writing the configured pin, or None and the message tail saying why not."""
+    source = project.sources.get(image.span.path)
+    if source is not None and source.kind in _UNFIXABLE_KINDS:
+        return None, ""
+    written = image.written or image.text
+    span = image.span
+    verbatim = written == image.text and span.line == span.end_line
+    if not verbatim or span.end_column - span.column != len(written):
+        return None, ""
+    pinned = pin(project.config.pins, image.text, image.repository)
+    if pinned is None:
+        return None, (
+            f"; map `{image.repository}` to a pinned reference in [tool.opslint.pins] "
+            "to let `opslint fix` write it"
         )
+    pinned = pinned.strip()
+    target = ImageRef(pinned, span, image.origin)
+    settled = target.digest is not None or target.tag not in (None, "latest")
+    if pinned == image.text or not is_image_reference(pinned) or not settled:
+        return None, ""
+    return Fix(f"pin `{image.text}` to `{pinned}`", (Edit(span, pinned),)), ""

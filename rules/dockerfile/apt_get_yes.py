@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import Word
 
+from ._fix import after_word
 from ._run import Command, apt_installs, apt_option, configured_before
 
 _YES_WORDS = frozenset({"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2"})
@@ -62,7 +64,8 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: inserts `-y` after `install`.
+    Safe: inserts ` -y` right after the `install` word (under ONBUILD and in
+    here-documents too), when that word is written plainly (not quoted).
 
     ## References
     - https://manpages.debian.org/bookworm/apt/apt-get.8.en.html
@@ -80,5 +83,11 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
             command.span(install),
             f"`{command.name} install` without `-y` stops at the confirmation prompt and "
             "fails the build: add `-y`",
+            fix=_fix(dockerfile, command, install),
             logical=step.logical,
         )
+
+
+def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
+    edit = after_word(dockerfile, command.shell, install, " -y")
+    return Fix("add `-y`", (edit,)) if edit is not None else None

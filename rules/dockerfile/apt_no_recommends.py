@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
+from opslint.shell import Word
 
-from ._run import apt_installs, apt_option, configured_before
+from ._fix import after_word
+from ._run import Command, apt_installs, apt_option, configured_before
 
 
 @rule(
@@ -46,8 +48,10 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: inserts `--no-install-recommends` after `install`. (Review that the program
-    does not rely on a recommended package at run time.)
+    Safe: inserts ` --no-install-recommends` right after the `install` word, or after
+    the `-y`, `-q` or `-qq` options that follow it (under
+    ONBUILD and in here-documents too), when that word is written plainly (not quoted).
+    Review that the program does not rely on a recommended package at run time.
 
     ## References
     - https://manpages.debian.org/bookworm/apt/apt-get.8.en.html
@@ -65,5 +69,20 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
             command.span(install),
             f"`{command.name} install` also installs recommended packages: "
             "add `--no-install-recommends`",
+            fix=_fix(dockerfile, command, install),
             logical=step.logical,
         )
+
+
+_LEADING = frozenset({"-y", "--yes", "--assume-yes", "-q", "-qq", "-qy", "-yq", "--quiet"})
+"""Options commonly written right after `install`, which the new flag goes after."""
+
+
+def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
+    after = install
+    for word in command.words[command.words.index(install) + 1 :]:
+        if word.text not in _LEADING:
+            break
+        after = word
+    edit = after_word(dockerfile, command.shell, after, " --no-install-recommends")
+    return Fix("add `--no-install-recommends`", (edit,)) if edit is not None else None

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.dockerfile import Instruction
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.model.dockerfile import Dockerfile, Instruction
 
+from ._fix import keyword_like, written
 from ._run import copy_paths
+
+COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude", "parents"})
+"""Flags ADD shares with COPY; an ADD with any other flag keeps its keyword."""
 
 ARCHIVES = (
     ".tar",
@@ -47,7 +51,7 @@ def plain_local(source: str) -> bool:
     tags=("dockerfile", "security"),
     peers=("hadolint DL3020", "checkov CKV_DOCKER_4", "trivy DS-0005"),
 )
-def copy_over_add(instruction: Instruction) -> Iterator[Finding]:
+def copy_over_add(dockerfile: Dockerfile) -> Iterator[Finding]:
     """Local files are copied with COPY, not ADD.
 
     ## What it does
@@ -76,27 +80,41 @@ def copy_over_add(instruction: Instruction) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe when every source is a plain local file or folder: `ADD` becomes `COPY`. When
-    local files are mixed with URLs or archives in one ADD, no edit is offered (split the
-    instruction by hand).
+    Safe when every source is a plain local file or folder and the flags are ones COPY
+    takes too (`--chown`, `--chmod`, `--link`, `--exclude`, `--parents`): the keyword
+    `ADD` becomes `COPY` (`add` becomes `copy`), under ONBUILD too, and nothing else
+    changes. When local files are mixed with URLs, archives or variables in one ADD, no
+    edit is offered (split the instruction by hand).
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#add
     - https://docs.docker.com/build/building/best-practices/#add-or-copy
     - https://github.com/hadolint/hadolint/wiki/DL3020
     """
+    for instruction in dockerfile.instructions:
+        finding = _check(dockerfile, instruction)
+        if finding is not None:
+            yield finding
+
+
+def _check(dockerfile: Dockerfile, instruction: Instruction) -> Finding | None:
     add = instruction.effective
     if add.keyword != "ADD":
-        return
+        return None
     sources, _ = copy_paths(add)
     local = [s for s in sources if plain_local(s.text)]
     if not local:
-        return
+        return None
     names = ", ".join(f"`{s.text}`" for s in local)
     stage = instruction.stage
-    yield Finding(
+    fix = None
+    keyword = written(dockerfile, add.keyword_span) or ""
+    if len(local) == len(sources) and set(add.flags) <= COPY_FLAGS and keyword.upper() == "ADD":
+        fix = Fix("replace ADD with COPY", (Edit(add.keyword_span, keyword_like(keyword, "COPY")),))
+    return Finding(
         add.keyword_span,
         f"ADD of local {names}: use COPY, which only copies "
         "(ADD also downloads URLs and unpacks archives)",
+        fix=fix,
         logical=stage.logical if stage else "",
     )

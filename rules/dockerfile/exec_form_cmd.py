@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.dockerfile import Instruction
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.model.base import Span
+from opslint.model.dockerfile import Dockerfile, Instruction
+
+from ._scripts import windows_base
 
 _EXEC = re.compile(r"^\s*exec\s")
+_SHELL_SYNTAX = re.compile(r"[$`*?\[\]{}~|&;<>()'\"\\#!]")
+_BUILTINS = frozenset(
+    {"cd", "export", "source", ".", "set", "unset", "exit", "ulimit", "umask", "alias"}
+    | {"eval", "trap", "wait", "read", "shift", "return", "local", "readonly", "if"}
+    | {"for", "while", "until", "case", "function", "test", "["}
+)
+"""Shell builtins and keywords that are no program exec form could run."""
 
 
 @rule(
@@ -19,7 +30,7 @@ _EXEC = re.compile(r"^\s*exec\s")
     tags=("dockerfile", "reliability"),
     peers=("hadolint DL3025",),
 )
-def exec_form_cmd(instruction: Instruction) -> Iterator[Finding]:
+def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     """CMD and ENTRYPOINT are written in JSON (exec) form.
 
     ## What it does
@@ -51,23 +62,77 @@ def exec_form_cmd(instruction: Instruction) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe when the command has no shell syntax (no variables, quotes, pipes or
-    redirections): the words become a JSON array. Otherwise no edit is offered.
+    Safe when the command is plain words: no variables, globs, quotes, escapes,
+    pipes, redirections, `&&`, `;` or other shell syntax, no variable assignment, and
+    a program rather than a shell builtin (`cd`, `export`, ...). The words then become
+    a JSON array in place of the arguments (`CMD node server.js` gives
+    `CMD ["node", "server.js"]`; continuation lines are joined). No edit is offered, and
+    the message says why, when the command needs the shell, when comment lines sit inside
+    its continuation, when the stage runs another shell (a SHELL instruction, a Windows
+    base image), or when the switch would change
+    what runs: an ENTRYPOINT in shell form with a CMD in the image (exec form would pass
+    the CMD to it) and a CMD in shell form below an ENTRYPOINT (which would receive the
+    words instead of `/bin/sh -c "..."`).
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
     - https://docs.docker.com/build/building/best-practices/#cmd
     - https://github.com/hadolint/hadolint/wiki/DL3025
     """
+    for instruction in dockerfile.instructions:
+        command = instruction.effective
+        if command.keyword not in ("CMD", "ENTRYPOINT") or command.exec_form is not None:
+            continue
+        if not command.arguments.strip() or _EXEC.match(command.arguments):
+            continue
+        stage = instruction.stage
+        message = (
+            f"{command.keyword} in shell form runs under `/bin/sh -c`, which does not pass "
+            f'signals on: write it in exec form (`{command.keyword} ["program", "arg"]`)'
+        )
+        words, reason = _exec_words(dockerfile, instruction)
+        fix = None
+        if words is not None:
+            array = "[" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]"
+            fix = Fix(f"write `{command.keyword} {array}`", (Edit(_arguments(command), array),))
+        else:
+            message = f"{message}; no automatic fix: {reason}"
+        yield Finding(
+            command.arguments_span, message, fix=fix, logical=stage.logical if stage else ""
+        )
+
+
+def _arguments(command: Instruction) -> Span:
+    """The arguments' span without the trailing blanks of the last line."""
+    span = command.arguments_span
+    tail = len(command.arguments) - len(command.arguments.rstrip())
+    return Span(span.path, span.line, span.column, span.end_line, span.end_column - tail)
+
+
+def _exec_words(dockerfile: Dockerfile, instruction: Instruction) -> tuple[list[str] | None, str]:
+    """The words of the command when exec form runs the same thing, else why not."""
     command = instruction.effective
-    if command.keyword not in ("CMD", "ENTRYPOINT") or command.exec_form is not None:
-        return
-    if not command.arguments.strip() or _EXEC.match(command.arguments):
-        return
+    text = command.arguments
+    syntax = _SHELL_SYNTAX.search(text)
+    if syntax:
+        return None, f"the command needs the shell for `{syntax.group(0)}`"
+    words = text.split()
+    if "=" in words[0] or words[0] in _BUILTINS:
+        return None, f"`{words[0]}` needs the shell"
+    span = command.arguments_span
+    for number in range(span.line + 1, span.end_line + 1):
+        line = dockerfile.source.line(number).strip()
+        if not line or line.startswith("#"):
+            return None, "comment or blank lines sit inside the continuation"
     stage = instruction.stage
-    yield Finding(
-        command.arguments_span,
-        f"{command.keyword} in shell form runs under `/bin/sh -c`, which does not pass "
-        f'signals on: write it in exec form (`{command.keyword} ["program", "arg"]`)',
-        logical=stage.logical if stage else "",
-    )
+    if stage is None or instruction.trigger is not None:
+        return words, ""
+    inherited = {i.keyword for s in dockerfile.lineage(stage) for i in s.instructions}
+    if "SHELL" in inherited or windows_base(dockerfile, stage):
+        return None, "the stage runs another shell than `/bin/sh`"
+    own = {i.keyword for i in stage.instructions if i is not instruction}
+    if command.keyword == "ENTRYPOINT" and "CMD" in own:
+        return None, "in exec form the ENTRYPOINT would receive the CMD as arguments"
+    if command.keyword == "CMD" and "ENTRYPOINT" in inherited:
+        return None, "the ENTRYPOINT would receive the words instead of `/bin/sh -c ...`"
+    return words, ""

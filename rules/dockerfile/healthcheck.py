@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.dockerfile import Dockerfile
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
+from opslint.model.dockerfile import Dockerfile, Stage
+from opslint.project import Project
+
+from ._fix import insert_line, keyword_like, written
+
+_BEFORE = frozenset({"CMD", "ENTRYPOINT"})
 
 
 @rule(
@@ -16,7 +22,7 @@ from opslint.model.dockerfile import Dockerfile
     tags=("reliability",),
     peers=("hadolint DL3057", "checkov CKV_DOCKER_2"),
 )
-def healthcheck(dockerfile: Dockerfile) -> Iterator[Finding]:
+def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     """The final stage declares a HEALTHCHECK (or `HEALTHCHECK NONE` deliberately).
 
     ## What it does
@@ -45,7 +51,12 @@ def healthcheck(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe where `[tool.opslint.defaults]` gives the health command; otherwise none.
+    Safe, and only where `[tool.opslint.defaults]` sets `healthcheck` (the health
+    command, e.g. `"curl -fsS http://localhost/healthz || exit 1"`): a line
+    `HEALTHCHECK CMD <healthcheck>` is added to the final stage, after its last RUN,
+    COPY, ADD or WORKDIR and above the CMD or ENTRYPOINT that follows (and the comments
+    right above it), or at the end of the stage. A value that already starts with `CMD`,
+    `NONE` or an option (`--interval=30s CMD ...`) is written after `HEALTHCHECK` as it is.
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#healthcheck
@@ -54,8 +65,22 @@ def healthcheck(dockerfile: Dockerfile) -> Iterator[Finding]:
     final = dockerfile.final_stage
     if final is None or dockerfile.has_healthcheck():
         return
-    yield Finding(
-        final.span,
-        "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out",
-        logical=final.logical,
-    )
+    message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
+    fix = _fix(dockerfile, final, project)
+    if fix is None:
+        message = f"{message}; {missing('healthcheck')}"
+    yield Finding(final.span, message, fix=fix, logical=final.logical)
+
+
+def _fix(dockerfile: Dockerfile, final: Stage, project: Project) -> Fix | None:
+    value = default(project.config.defaults, "healthcheck")
+    command = value.strip() if isinstance(value, str) else ""
+    if not command or "\n" in command or "\r" in command:
+        return None
+    first = command.split(None, 1)[0].upper()
+    if first not in ("CMD", "NONE") and not command.startswith("--"):
+        command = f"CMD {command}"
+    keyword = written(dockerfile, final.from_instruction.keyword_span) or ""
+    keyword = keyword_like(keyword, "HEALTHCHECK")
+    edit: Edit | None = insert_line(dockerfile, final, f"{keyword} {command}", _BEFORE)
+    return Fix(f"add `HEALTHCHECK {command}`", (edit,)) if edit is not None else None

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.dockerfile import Dockerfile
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.model.base import Span
+from opslint.model.dockerfile import Dockerfile, Instruction
 
+from ._fix import keyword_like, written
 from ._scripts import logical
+
+LABEL = "org.opencontainers.image.authors"
+"""The OCI annotation that records an image's authors."""
 
 
 @rule(
@@ -40,11 +45,15 @@ def maintainer_deprecated(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Use instead
     ```dockerfile
     FROM debian:12-slim
-    LABEL maintainer="Jane Doe <jane@example.com>"
+    LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
     ```
 
     ## Fix
-    Safe: the instruction becomes `LABEL maintainer="<the same text>"`.
+    Safe: the instruction becomes `LABEL org.opencontainers.image.authors="<the same
+    text>"`, the text in double quotes with `"`, `\\` and `$` escaped (LABEL expands
+    variables, MAINTAINER does not). A MAINTAINER continued over several lines becomes
+    one line. No edit is offered in a file whose escape character is the backtick when
+    the text holds one of those characters.
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#maintainer-deprecated
@@ -57,6 +66,26 @@ def maintainer_deprecated(dockerfile: Dockerfile) -> Iterator[Finding]:
             continue
         yield Finding(
             maintainer.keyword_span,
-            'MAINTAINER is deprecated: record the author with `LABEL maintainer="..."` instead',
+            f'MAINTAINER is deprecated: record the author with `LABEL {LABEL}="..."` instead',
+            fix=_fix(dockerfile, maintainer),
             logical=logical(instruction),
         )
+
+
+def _fix(dockerfile: Dockerfile, maintainer: Instruction) -> Fix | None:
+    author = maintainer.arguments.strip()
+    if not author:
+        return None
+    if dockerfile.escape != "\\" and any(c in author for c in '"\\$'):
+        return None
+    quoted = author.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    keyword = keyword_like(written(dockerfile, maintainer.keyword_span) or "", "LABEL")
+    start, end = maintainer.keyword_span, maintainer.span
+    inside = [dockerfile.source.line(n).strip() for n in range(start.line + 1, end.end_line + 1)]
+    if any(not text or text.startswith("#") for text in inside):
+        return None  # comments inside the continuation would be lost
+    last = len(dockerfile.source.line(end.end_line).rstrip()) + 1
+    span = Span(start.path, start.line, start.column, end.end_line, last)
+    return Fix(
+        f"replace MAINTAINER with LABEL {LABEL}", (Edit(span, f'{keyword} {LABEL}="{quoted}"'),)
+    )

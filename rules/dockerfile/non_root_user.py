@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Applicability, Edit, Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
+from opslint.project import Project
+
+from ._fix import BUILD_STEPS, insert_line, keyword_like, written
 
 ROOT_USERS = frozenset({"root", "0"})
 
@@ -44,7 +48,7 @@ def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
         "checkov CKV_DOCKER_8 (partial)",
     ),
 )
-def non_root_user(dockerfile: Dockerfile) -> Iterator[Finding]:
+def non_root_user(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     """The final stage runs as a non-root user.
 
     ## What it does
@@ -83,7 +87,13 @@ def non_root_user(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Unsafe: adding a USER changes file permissions the process sees.
+    Unsafe (the process then sees other file permissions), and only where
+    `[tool.opslint.defaults]` sets `user`: a root USER of the final stage that no RUN,
+    COPY, ADD or WORKDIR follows gets that user in its place; otherwise a line
+    `USER <user>` is added to the final stage, after its last RUN, COPY, ADD or WORKDIR
+    and above the CMD, ENTRYPOINT or HEALTHCHECK that follows (and the comments right
+    above it), or at the end of the stage. Build steps after the new USER would run as
+    that user, which is why none are left below it.
 
     ## References
     - https://docs.docker.com/build/building/best-practices/#user
@@ -98,14 +108,42 @@ def non_root_user(dockerfile: Dockerfile) -> Iterator[Finding]:
     user = last_user(dockerfile, final)
     if user is None:
         if not _nonroot_base(final):
-            yield Finding(
-                final.span,
-                "the final stage never sets USER, so the container runs as root",
-                logical=final.logical,
-            )
+            message = "the final stage never sets USER, so the container runs as root"
+            fix = _fix(dockerfile, final, None, project)
+            yield Finding(final.span, _tail(message, fix), fix=fix, logical=final.logical)
     elif is_root(user.arguments):
-        yield Finding(
-            user.arguments_span,
-            f"the final stage runs as `{user.arguments.strip()}`: switch to a non-root user",
-            logical=final.logical,
-        )
+        message = f"the final stage runs as `{user.arguments.strip()}`: switch to a non-root user"
+        fix = _fix(dockerfile, final, user, project)
+        yield Finding(user.arguments_span, _tail(message, fix), fix=fix, logical=final.logical)
+
+
+def _tail(message: str, fix: Fix | None) -> str:
+    return message if fix is not None else f"{message}; {missing('user')}"
+
+
+def _fix(
+    dockerfile: Dockerfile, final: Stage, root: Instruction | None, project: Project
+) -> Fix | None:
+    """Switch to the configured user: in place of a root USER that no build step follows,
+    else on a new line before the final CMD/ENTRYPOINT/HEALTHCHECK or at the stage's end."""
+    value = default(project.config.defaults, "user")
+    name = str(value).strip() if value is not None and not isinstance(value, bool) else ""
+    if not name or any(c.isspace() for c in name) or is_root(name):
+        return None
+    title = f"switch to USER {name}"
+    if root is not None and root.stage is final:
+        after = final.instructions[final.instructions.index(root) + 1 :]
+        stated = root.arguments.strip()
+        span = root.locate(root.arguments.index(stated), len(stated))
+        if not any(i.keyword in BUILD_STEPS for i in after) and written(dockerfile, span) == stated:
+            return Fix(title, (Edit(span, name),), Applicability.UNSAFE)
+    keyword = keyword_like(_written_keyword(dockerfile, final), "USER")
+    edit = insert_line(dockerfile, final, f"{keyword} {name}", _BEFORE)
+    return Fix(title, (edit,), Applicability.UNSAFE) if edit is not None else None
+
+
+_BEFORE = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK"})
+
+
+def _written_keyword(dockerfile: Dockerfile, stage: Stage) -> str:
+    return written(dockerfile, stage.from_instruction.keyword_span) or "FROM"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import verb
+from opslint.shell import Word, verb
 
+from ._fix import after_word
 from ._run import (
     APK_VALUE_FLAGS,
     APT,
@@ -89,12 +90,17 @@ def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[F
         if action is None:
             continue
         if action.text == "update" and not lists_done:
-            yield Finding(
-                command.span(action),
+            message = (
                 f"`{command.name} update` leaves the package lists in the image: end the same "
-                "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)",
-                logical=step.logical,
+                "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)"
             )
+            fix = _remove_lists(dockerfile, step, command)
+            if fix is None and _lone_update(step, command):
+                message += (
+                    "; no automatic fix: nothing in this RUN uses the lists, so move the "
+                    "update into the RUN that installs"
+                )
+            yield Finding(command.span(action), message, fix=fix, logical=step.logical)
         elif action.text == "install":
             if archives_done is None:
                 archives_done = (
@@ -113,7 +119,40 @@ def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[F
                 archives_done = True
 
 
-def _apk(command: Command, step: RunStep, targets: set[str]) -> Finding | None:
+_FOLLOWERS = ("&&", "||", ";", "\n")
+"""What may follow the command the list removal is chained to (not a pipe or redirection)."""
+
+
+def _remove_lists(dockerfile: Dockerfile, step: RunStep, update: Command) -> Fix | None:
+    """`&& rm -rf /var/lib/apt/lists/*` after the last apt command of the update's script."""
+    last: Command | None = None
+    for command in step.commands():
+        if command.shell is update.shell and _apt_action(command) is not None:
+            last = command
+    if last is None or _apt_action(last) == "update":
+        return None  # nothing here uses the lists: a later RUN may still need them
+    word = last.words[-1]
+    rest = last.shell.text[word.end :].lstrip(" \t")
+    if rest.strip() and not rest.startswith(_FOLLOWERS):
+        return None
+    edit = after_word(dockerfile, last.shell, word, " && rm -rf /var/lib/apt/lists/*")
+    return Fix("remove the apt lists in the same RUN", (edit,)) if edit is not None else None
+
+
+def _lone_update(step: RunStep, update: Command) -> bool:
+    """True when the update is the last apt command of its script."""
+    found = [c for c in step.commands() if c.shell is update.shell and _apt_action(c)]
+    return bool(found) and _apt_action(found[-1]) == "update"
+
+
+def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> Fix | None:
+    edit = after_word(dockerfile, command.shell, word, f" {flag}")
+    return Fix(f"add `{flag}`", (edit,)) if edit is not None else None
+
+
+def _apk(
+    dockerfile: Dockerfile, command: Command, step: RunStep, targets: set[str]
+) -> Finding | None:
     action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
     if action is None or action.text != "add":
         return None
@@ -126,6 +165,7 @@ def _apk(command: Command, step: RunStep, targets: set[str]) -> Finding | None:
     return Finding(
         command.span(action),
         "`apk add` keeps the package index in the image: use `apk add --no-cache`",
+        fix=_after(dockerfile, command, action, "--no-cache"),
         logical=step.logical,
     )
 
@@ -154,6 +194,7 @@ def _pip(
         command.span(action),
         "`pip install` keeps its download cache in the image: add `--no-cache-dir` "
         "(or set `ENV PIP_NO_CACHE_DIR=1`)",
+        fix=_after(dockerfile, command, action, "--no-cache-dir"),
         logical=step.logical,
     )
 
@@ -212,8 +253,16 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `--no-cache` to `apk add`, `--no-cache-dir` to `pip install`, and
-    `&& rm -rf /var/lib/apt/lists/*` to the end of the RUN that runs `apt-get update`.
+    Safe: inserts ` --no-cache` right after `apk add` and ` --no-cache-dir` right after
+    `pip install`, and chains ` && rm -rf /var/lib/apt/lists/*` to the last apt command
+    of the script that runs `apt-get update` (so later apt commands of the RUN still find
+    their lists), when that command ends the script or is followed by `&&`, `||`, `;` or
+    a line break; after a pipe or a redirection no edit is offered, nor for a RUN whose
+    last apt command is the update itself (a later RUN may install from those lists:
+    move the update into it). Continuation lines,
+    here-documents and ONBUILD triggers are edited in place. A RUN that deletes the
+    docker-clean hook gets no edit for its `.deb` archives (choose a cache mount or
+    `apt-get clean` by hand).
 
     ## References
     - https://docs.docker.com/build/building/best-practices/#apt-get
@@ -230,7 +279,7 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
         for command in step.commands():
             found = None
             if command.name == "apk":
-                found = _apk(command, step, targets)
+                found = _apk(dockerfile, command, step, targets)
             else:
                 found = _pip(dockerfile, command, step, targets)
             if found is not None:

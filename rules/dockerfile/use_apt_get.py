@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 from opslint.shell import commands
 
-from ._apt import apt_command
+from ._apt import AptCommand, apt_command
+from ._fix import after_word
 from ._scripts import logical, run_scripts, runs
 
 APT_CACHE_VERBS = frozenset(
@@ -17,6 +18,12 @@ APT_CACHE_VERBS = frozenset(
 """`apt` verbs that `apt-cache` serves; the others belong to `apt-get`."""
 APT_ONLY_VERBS = frozenset({"list", "edit-sources"})
 """`apt` verbs with no `apt-get` or `apt-cache` equivalent of the same name."""
+APT_GET_VERBS = frozenset(
+    {"update", "upgrade", "install", "remove", "purge", "autoremove", "dist-upgrade"}
+    | {"clean", "autoclean", "source", "build-dep", "download", "check", "changelog"}
+    | {"satisfy"}
+)
+"""`apt` verbs that `apt-get` has with the same meaning (`upgrade` needs one more flag)."""
 
 
 @rule(
@@ -54,8 +61,14 @@ def use_apt_get(dockerfile: Dockerfile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: `apt` becomes `apt-cache` for the query verbs and `apt-get` for the verbs
-    `apt-get` has; verbs only `apt` has (`list`, `edit-sources`) get no edit.
+    Safe: the program word `apt` becomes `apt-cache` for the query verbs (`search`,
+    `show`, `policy`, ...) and `apt-get` for the verbs `apt-get` has with the same
+    meaning (`install`, `update`, `remove`, `purge`, `autoremove`, `dist-upgrade`, ...);
+    `apt upgrade`, which also installs new dependencies, becomes
+    `apt-get upgrade --with-new-pkgs`. Only the text `-get` or `-cache` is inserted after
+    `apt` (`/usr/bin/apt` keeps its folder). Verbs with no equivalent of the same meaning
+    (`list`, `edit-sources`, `full-upgrade`, `reinstall`, ...) and an `apt` without a verb
+    get no edit.
 
     ## References
     - https://manpages.debian.org/stable/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS
@@ -78,5 +91,22 @@ def use_apt_get(dockerfile: Dockerfile) -> Iterator[Finding]:
                 yield Finding(
                     script.command.locate(apt.program.start, apt.program.end - apt.program.start),
                     f"{shown} is the interactive apt front end with no stable CLI: {advice}",
+                    fix=_fix(dockerfile, apt, verb),
                     logical=logical(instruction),
                 )
+
+
+def _fix(dockerfile: Dockerfile, apt: AptCommand, verb: str) -> Fix | None:
+    if apt.verb is None or (verb not in APT_CACHE_VERBS and verb not in APT_GET_VERBS):
+        return None
+    suffix = "-cache" if verb in APT_CACHE_VERBS else "-get"
+    program = after_word(dockerfile, apt.script, apt.program, suffix)
+    if program is None:
+        return None
+    edits: tuple[Edit, ...] = (program,)
+    if verb == "upgrade":
+        flag = after_word(dockerfile, apt.script, apt.verb, " --with-new-pkgs")
+        if flag is None:
+            return None
+        edits = (program, flag)
+    return Fix(f"use `apt{suffix} {verb}`", edits)

@@ -373,7 +373,10 @@ class _Parser:
                 offsets: list[tuple[int, int, int]] = []
                 position = 0
                 for index, text in enumerate(body_lines):
-                    offsets.append((position, heredoc.body_line + index, 1))
+                    line = heredoc.body_line + index
+                    written = self.lines[line - 1] if 0 < line <= len(self.lines) else text
+                    column = len(written) - len(text) + 1 if written.endswith(text) else 1
+                    offsets.append((position, line, column))  # `<<-` strips leading tabs
                     position += len(text) + 1
                 self.result.shell_commands.append(
                     ShellCommand(heredoc.body, heredoc.span, origin, tuple(offsets), logical)

@@ -4,17 +4,20 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
 RUN apt-get update \
     && apt-get install -y --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/*
-# a cache only for the archives leaves the lists in the layer
-RUN --mount=type=cache,target=/var/cache/apt \
-    rm -f /etc/apt/apt.conf.d/docker-clean \
+# the removal goes after the last apt command, so later ones still find the lists
 # expect: DF106
-    && apt-get update && apt-get install -y --no-install-recommends make
-RUN rm -f /etc/apt/apt.conf.d/docker-clean
-# the lists are in a cache, but the .deb archives stay once docker-clean is gone
-# expect: DF106
-RUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y --no-install-recommends gcc
+RUN apt-get update && apt-get install -y --no-install-recommends gcc; make install
 # expect: DF106
 RUN apk add curl
+RUN apk update \
+# expect: DF106
+    && apk add \
+        jq
+# expect: DF106
+RUN sudo apt-get -q update && \
+    apt-get install -y --no-install-recommends \
+        ca-certificates && \
+    apt-get clean
 # expect: DF106
 RUN pip install --requirement requirements.txt
 # expect: DF106
@@ -28,3 +31,9 @@ set -e
 # expect: DF106
 pip install flask==3.0.3
 EOF
+RUN <<-EOT
+	set -e
+	# expect: DF106
+	apt-get update
+	apt-get install -y --no-install-recommends tini
+EOT

@@ -10,3 +10,6 @@ ADD assets.zip /srv/
 ADD ["config/default.conf", "/etc/nginx/conf.d/"]
 # expect: DF107
 ONBUILD ADD . /app
+# expect: DF107
+add --link --chmod=644 robots.txt \
+    /usr/share/nginx/html/

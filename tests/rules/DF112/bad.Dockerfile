@@ -12,3 +12,8 @@ RUN <<EOF
 # expect: DF112
 apt install --no-install-recommends ca-certificates
 EOF
+RUN <<-EOT
+	set -e
+	# expect: DF112
+	apt-get install --no-install-recommends tini
+EOT

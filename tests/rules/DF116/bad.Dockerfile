@@ -3,3 +3,5 @@ MAINTAINER Jane Doe <jane@example.com>
 FROM debian:12-slim
 # expect: DF116
 maintainer ops@example.com
+# expect: DF116
+MAINTAINER "Ops Team" <ops$team@example.com>

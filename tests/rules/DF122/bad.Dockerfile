@@ -13,5 +13,5 @@ ONBUILD RUN apt install python
 RUN <<EOF
 set -e
 # expect: DF122
-/usr/bin/apt list --installed
+/usr/bin/apt install -y --no-install-recommends jq
 EOF

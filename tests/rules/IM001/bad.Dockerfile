@@ -1,10 +1,7 @@
-ARG VERSION=latest
 # expect: IM001
 FROM python:latest AS build
 # expect: IM001
 FROM ubuntu
-# expect: IM001
-FROM node:${VERSION}
 # expect: IM001
 FROM --platform=linux/amd64 registry.example.com:5000/team/app
 FROM build AS final

@@ -11,11 +11,5 @@ RUN apt-get update \
     && npm install --legacy-peer-deps \
     && rm -rf /var/lib/apt/lists/*
 # expect: SH001
-RUN corepack enable; yarn install --production
-# expect: SH001
-RUN NODE_ENV=production yarn
-# expect: SH001
-RUN pnpm install --prod > /dev/null 2>&1 || exit 1
-# expect: SH001
 RUN echo building | tee log && sudo npm install
 USER node

@@ -1,0 +1,11 @@
+FROM node:22-slim AS base
+USER node
+
+FROM base
+# expect: DF101
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+USER 10001
+ENTRYPOINT ["node"]
+CMD ["server.js"]

@@ -1,0 +1,15 @@
+FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/server ./cmd/server
+
+# expect: DF102
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/server /usr/local/bin/server
+USER 10001
+EXPOSE 8080
+HEALTHCHECK CMD curl -fsS http://localhost:8080/healthz || exit 1
+ENTRYPOINT ["server"]
+CMD ["--port", "8080"]

@@ -1,0 +1,19 @@
+FROM debian:12-slim
+ENV DEBIAN_FRONTEND=noninteractive
+# expect: DF112
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN apt-get update \
+# expect: DF112
+    && apt-get -q install -y --no-install-recommends \
+        git make
+# expect: DF112
+ONBUILD RUN apt-get install -y --no-install-recommends jq
+RUN <<EOF
+# expect: DF112
+apt install -y --no-install-recommends ca-certificates
+EOF
+RUN <<-EOT
+	set -e
+	# expect: DF112
+	apt-get install -y --no-install-recommends tini
+EOT
