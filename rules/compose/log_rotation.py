@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.base import Span
+from opslint import Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
+from opslint.model.base import Edit, Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.yamltree import YMap, YScalar
-from opslint.ruleutil import has_value
+from opslint.project import Project
+from opslint.ruleutil import has_value, source_lines
+from opslint.yamledit import Value, add_entries, add_nested
 
 from ._shared import names, written_in
 
@@ -29,14 +32,14 @@ def _missing(logging: YMap) -> list[str]:
     return [key for key in _OPTIONS if not has_value(options, key)]
 
 
-def _advice(missing: list[str]) -> str:
-    """What the missing options mean and what to write."""
-    if "max-size" not in missing:
+def _advice(keys: list[str]) -> str:
+    """What the missing options `keys` mean and what to write."""
+    if "max-size" not in keys:
         return (
             "with `max-size` but no `max-file`, so each rotation throws the whole log away: "
             'set `max-file` (e.g. "3") under `logging.options`'
         )
-    if "max-file" not in missing:
+    if "max-file" not in keys:
         return "with no `max-size`, so its log grows without limit: set it under `logging.options`"
     return (
         "with no `max-size` or `max-file`, so its log grows without limit: set both under "
@@ -44,8 +47,47 @@ def _advice(missing: list[str]) -> str:
     )
 
 
+def _values(keys: list[str], project: Project) -> tuple[dict[str, str], str]:
+    """The configured value of each option in `keys`, or the message tail naming the gaps."""
+    values: dict[str, str] = {}
+    absent: list[str] = []
+    for key in keys:
+        value = default(project.config.defaults, f"log-{key}")
+        if value is None or str(value).strip() == "":
+            absent.append(f"log-{key}")
+        else:
+            values[key] = str(value).strip()
+    if absent:
+        return {}, ": " + "; ".join(missing(key) for key in absent)
+    return values, ""
+
+
+def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fix | None, str]:
+    """The edit that adds the rotation options `keys` lack, and a message tail without one.
+
+    A service without `logging` gets a whole json-file block; an existing block (the
+    service's own, or the anchor it aliases or merges) gets the missing options.
+    """
+    values, tail = _values(keys, project)
+    lines = source_lines(project, service.span.path)
+    if not values or not lines:
+        return None, tail
+    edit: Edit | None
+    if "logging" not in service.node:
+        options: dict[str, Value] = dict(values)
+        block: dict[str, Value] = {"logging": {"driver": "json-file", "options": options}}
+        edit = add_entries(service.node, block, lines)
+        title = "add a rotating json-file `logging` block"
+    elif service.logging is not None:
+        edit = add_nested(service.logging, ("options",), values, lines)
+        title = "add " + " and ".join(f"`{key}`" for key in values) + " to `logging.options`"
+    else:
+        edit = None
+    return (Fix(title, (edit,)) if edit is not None else None), tail
+
+
 @rule("DC102", "log-rotation", Severity.WARNING, fix="safe", tags=("compose", "reliability"))
-def log_rotation(compose: ComposeFile) -> Iterator[Finding]:
+def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
     """Container logs are rotated: json-file logging sets `max-size` and `max-file`.
 
     ## What it does
@@ -95,8 +137,19 @@ def log_rotation(compose: ComposeFile) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `max-size` and `max-file` options (from `[tool.opslint.defaults]` when
-    configured) to the service's logging.
+    Safe, with `log-max-size` and `log-max-file` set in `[tool.opslint.defaults]`
+    (opslint never invents sizes; without them the message names the missing setting):
+    - a service with no `logging` gets, as its last key, a block-style
+      `logging:` with `driver: json-file` and `options:` holding `max-size` and
+      `max-file`;
+    - an existing `logging` block gets the options it lacks, appended to its `options`
+      (or in a new `options:` when it has none); its driver is left as written. Where the
+      block comes from an `x-` anchor, through an alias or a `<<` merge, the options are
+      added at the anchor, where the finding points, so every service sharing it is fixed
+      at once.
+    Values are written as strings (`max-file: '3'`), as the Docker daemon expects. A
+    flow-style block (`logging: {driver: json-file}`) or a `logging:` without a value
+    gets no edit.
 
     ## References
     - https://docs.docker.com/engine/logging/drivers/json-file/
@@ -108,32 +161,38 @@ def log_rotation(compose: ComposeFile) -> Iterator[Finding]:
         if service.one_shot or service.extends:
             continue
         if "logging" not in service.node:
+            fix, tail = _fix(service, list(_OPTIONS), project)
             yield Finding(
                 service.span,
                 f"service `{service.name}` sets no `logging`, so Docker's default json-file "
                 "driver never rotates its log: set `max-size` and `max-file` under "
                 "`logging.options` (a shared `x-logging` anchor covers every service), "
-                "or use the `local` driver",
+                f"or use the `local` driver{tail}",
+                fix=fix,
                 logical=service.logical,
             )
             continue
         logging = service.logging if service.logging is not None else YMap(service.span)
-        missing = _missing(logging)
-        if not missing:
+        absent = _missing(logging)
+        if not absent:
             continue
         span = service.node.key_span("logging")
         if written_in(service, span):
+            fix, tail = _fix(service, absent, project)
             yield Finding(
                 span,
-                f"service `{service.name}` logs with json-file {_advice(missing)}",
+                f"service `{service.name}` logs with json-file {_advice(absent)}{tail}",
+                fix=fix,
                 logical=service.logical,
             )
         else:
-            _, holders, _ = shared.setdefault((span.line, span.column), (span, [], missing))
+            _, holders, _ = shared.setdefault((span.line, span.column), (span, [], absent))
             holders.append(service)
-    for span, holders, missing in shared.values():
+    for span, holders, absent in shared.values():
+        fix, tail = _fix(holders[0], absent, project)
         yield Finding(
             span,
-            f"the `logging` that {names(holders)} share uses json-file {_advice(missing)}",
+            f"the `logging` that {names(holders)} share uses json-file {_advice(absent)}{tail}",
+            fix=fix,
             logical=holders[0].logical,
         )

@@ -4,13 +4,68 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
 from opslint.model.compose import ComposeService
-from opslint.ruleutil import has_value
+from opslint.model.yamltree import YMap
+from opslint.project import Project
+from opslint.ruleutil import has_value, source_lines
+from opslint.yamledit import add_entries, add_nested
+
+from ._shared import written_in
+
+_SETTINGS = {"cpus": "compose-cpus", "memory": "compose-memory"}
+_LEGACY = {"cpus": "cpus", "memory": "mem_limit"}
+"""The service-level key that holds each limit in the legacy (pre-`deploy`) syntax."""
+
+
+def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fix | None, str]:
+    """The edit adding the limits `keys`, and a message tail when a value is not configured.
+
+    Limits go under `deploy.resources.limits`, creating only the levels that are missing.
+    A service that writes its other limit in the legacy syntax (`mem_limit`, `cpus`)
+    and has no `deploy.resources.limits` gets the legacy key instead, next to it.
+    """
+    values: dict[str, str] = {}
+    absent: list[str] = []
+    for key in keys:
+        value = default(project.config.defaults, _SETTINGS[key])
+        if value is None or str(value).strip() == "":
+            absent.append(_SETTINGS[key])
+        else:
+            values[key] = str(value).strip()
+    if absent:
+        return None, ": " + "; ".join(missing(setting) for setting in absent)
+    lines = source_lines(project, service.span.path)
+    if not lines:
+        return None, ""
+    node = service.node
+    limits = node.path("deploy", "resources", "limits")
+    legacy = any(_LEGACY[key] in node for key in _SETTINGS if key not in keys)
+    if legacy and limits is None:
+        entries = {_LEGACY[key]: value for key, value in values.items()}
+        if any(key in node for key in entries):
+            return None, ""  # written without a value: the author's to fill in
+        edit = add_entries(node, entries, lines)
+    else:
+        # a `deploy` merged from an anchor is shared: editing it would change other services
+        deepest: YMap | None = node
+        for key in ("deploy", "resources", "limits"):
+            child = deepest.map(key) if deepest is not None else None
+            if child is None:
+                break
+            deepest = child
+        if deepest is None or not written_in(service, deepest.span):
+            return None, ""
+        edit = add_nested(node, ("deploy", "resources", "limits"), values, lines)
+    if edit is None:
+        return None, ""
+    title = "add " + " and ".join(f"a {key} limit" for key in values)
+    return Fix(title, (edit,)), ""
 
 
 @rule("DC103", "resource-limits", Severity.WARNING, fix="safe", tags=("reliability",))
-def resource_limits(service: ComposeService) -> Iterator[Finding]:
+def resource_limits(service: ComposeService, project: Project) -> Iterator[Finding]:
     """Every service caps the CPU and memory it may use.
 
     ## What it does
@@ -45,8 +100,24 @@ def resource_limits(service: ComposeService) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe, and only with `[tool.opslint.defaults]` giving the values: opslint never invents
-    numbers.
+    Safe, with `compose-cpus` and `compose-memory` set in `[tool.opslint.defaults]`
+    (opslint never invents numbers; without them the message names the missing
+    setting). The missing limits are added under `deploy.resources.limits`, creating
+    only the levels that do not exist yet (`deploy:`, `resources:`, `limits:`), as the
+    last keys of the deepest existing one, e.g.:
+    ```yaml
+        deploy:
+          resources:
+            limits:
+              cpus: '0.50'
+              memory: 512M
+    ```
+    Values are written as strings, so `cpus` keeps its decimals as Compose expects. A
+    service that gives its other limit in the legacy syntax (`mem_limit`, or `cpus` at
+    service level) and has no `deploy.resources.limits` gets the legacy key (`cpus`,
+    `mem_limit`) next to it instead, keeping one syntax per service. No edit where the
+    `deploy` block comes from a merged anchor (other services share it), or is written
+    in flow style.
 
     ## References
     - https://docs.docker.com/reference/compose-file/deploy/#resources
@@ -56,19 +127,21 @@ def resource_limits(service: ComposeService) -> Iterator[Finding]:
         return
     resources = service.resources
     limits = resources.map("limits") if resources is not None else None
-    missing = []
+    absent = []
     if not (has_value(limits, "cpus") or has_value(service.node, "cpus")):
-        missing.append("cpus")
+        absent.append("cpus")
     if not (has_value(limits, "memory") or has_value(service.node, "mem_limit")):
-        missing.append("memory")
-    if not missing:
+        absent.append("memory")
+    if not absent:
         return
     span = service.span
     if resources is not None and limits is not None:
         span = resources.key_span("limits")
+    fix, tail = _fix(service, absent, project)
     yield Finding(
         span,
-        f"service `{service.name}` has no {' or '.join(missing)} limit under "
-        "`deploy.resources.limits`",
+        f"service `{service.name}` has no {' or '.join(absent)} limit under "
+        f"`deploy.resources.limits`{tail}",
+        fix=fix,
         logical=service.logical,
     )

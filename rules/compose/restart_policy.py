@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
 from opslint.model.compose import ComposeService
+from opslint.project import Project
+from opslint.ruleutil import source_lines
+from opslint.yamledit import add_entries
 
 
 @rule("DC101", "restart-policy", Severity.WARNING, fix="safe", tags=("reliability",))
-def restart_policy(service: ComposeService) -> Iterator[Finding]:
+def restart_policy(service: ComposeService, project: Project) -> Iterator[Finding]:
     """Every service says what happens when its container exits.
 
     ## What it does
@@ -43,7 +47,10 @@ def restart_policy(service: ComposeService) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: inserts `restart: unless-stopped` under the service.
+    Safe: appends `restart: <policy>` as the last key of the service's mapping, in the
+    file's indentation. The policy is `restart` from `[tool.opslint.defaults]`, and
+    `unless-stopped` when that is unset. One-shot and `extends` services are not reported,
+    so never edited; a service written in flow style (`web: {image: nginx}`) gets no edit.
 
     ## References
     - https://docs.docker.com/reference/compose-file/services/#restart
@@ -53,9 +60,19 @@ def restart_policy(service: ComposeService) -> Iterator[Finding]:
         return
     if service.restart is not None or service.restart_policy is not None:
         return
-    yield Finding(
-        service.span,
+    message = (
         f"service `{service.name}` sets no `restart` policy, so it stays down after a crash "
-        "or a reboot",
-        logical=service.logical,
+        "or a reboot"
     )
+    policy = default(project.config.defaults, "restart")
+    fix = None
+    if policy is None or str(policy).strip() == "":
+        message += f": {missing('restart')}"
+    else:
+        value = str(policy).strip()
+        lines = source_lines(project, service.span.path)
+        # a `restart:` without a value is there already: replacing null is the author's call
+        if lines and "restart" not in service.node:
+            edit = add_entries(service.node, {"restart": value}, lines)
+            fix = Fix(f"add `restart: {value}`", (edit,)) if edit is not None else None
+    yield Finding(service.span, message, fix=fix, logical=service.logical)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
-from opslint.model.ci import GitlabPipeline
+from opslint.model.ci import GitlabJob, GitlabPipeline
+from opslint.model.yamltree import YMap, YScalar
+from opslint.yamledit import add_entries, is_block, replace_scalar
 
 from ._jobs import job_lineage
 
@@ -18,6 +20,59 @@ _NOT_DEPLOYING = frozenset({"stop", "prepare", "verify", "access"})
 def is_production(name: str) -> bool:
     """True for `production`, `prod` and environments below them (`production/eu`)."""
     return bool(_PRODUCTION.match(name.strip()))
+
+
+_RUNS = frozenset({"on_success"})
+"""The `when` values a fix turns into `manual`: the default, written out. Others (`always`,
+`on_failure`, `delayed` with its `start_in`) mean more than "start automatically"."""
+
+
+def _when_edit(node: YMap, lines: list[str]) -> Edit | None:
+    """`when: manual` for a job or rule mapping: its `when` replaced, or a new last key."""
+    when = node.get("when")
+    if when is None:
+        return add_entries(node, {"when": "manual"}, lines)
+    if isinstance(when, YScalar) and when.value is not None and when.text.strip() in _RUNS:
+        return replace_scalar(when, "manual", lines)
+    return None
+
+
+def _fix(job: GitlabJob, lineage: list[GitlabJob], lines: list[str]) -> Fix | None:
+    """Make `job` manual, or None where no edit is safe.
+
+    Without `rules`, the job's own `when` becomes (or is added as) `manual`; a job-level
+    `when` overrides what a template sets, where that is `on_success` or unset. With
+    `rules`, GitLab ignores a job-level `when`, so every rule entry that runs the job gets
+    `when: manual`: all of them or none, since one manual entry would silence the finding
+    while the others still deploy on their own. Rules inherited from a template are
+    shared with other jobs and are not edited.
+    """
+    if not lines or not is_block(job.node, lines):
+        return None
+    holder = next((j for j in lineage if "rules" in j.node), None)
+    if holder is None:
+        inherited = next((j.when for j in lineage if j.when is not None), None)
+        if inherited is not None and inherited.strip() not in _RUNS:
+            return None
+        edit = _when_edit(job.node, lines)
+        return Fix("add `when: manual`", (edit,)) if edit is not None else None
+    rules = job.node.seq("rules")
+    if holder is not job or rules is None or not is_block(rules, lines):
+        return None
+    edits: list[Edit] = []
+    for entry in rules.items:
+        if not isinstance(entry, YMap):
+            return None  # a `!reference` or a malformed entry: its effect is unknown here
+        when = entry.string("when")
+        if when is not None and when.strip() == "never":
+            continue
+        edit = _when_edit(entry, lines)
+        if edit is None:
+            return None
+        edits.append(edit)
+    if not edits:
+        return None
+    return Fix("add `when: manual` to the rules that run the job", tuple(edits))
 
 
 @rule(
@@ -64,7 +119,20 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: add `when: manual` to the job.
+    Safe; no configuration needed. Without `rules:`, the job gets `when: manual`: its own
+    `when: on_success` is replaced, else `when: manual` is added as its last key (it
+    overrides a `when` from a template). With `rules:`, GitLab ignores a job-level
+    `when`, so the edit goes into the rules: each entry that runs the job (no `when`, or
+    `when: on_success`) gets `when: manual`; `when: never` entries stay as they are. That
+    edit is all or nothing: no edit when one running entry cannot be made manual (a
+    `!reference`, `when: always`, `when: delayed`), since a single manual entry would
+    hide the others that still deploy on their own. No edit either for rules inherited
+    from a template (other jobs share them), a `when` other than `on_success` on the job
+    or inherited from its template, or a job written in flow style.
+
+    A manual job without `rules` does not block the pipeline (`allow_failure` defaults
+    to true for it), so later stages run without waiting for it; add
+    `allow_failure: false` where they must wait for the deploy.
 
     ## References
     - https://docs.gitlab.com/ci/jobs/job_control/#create-a-job-that-must-be-run-manually
@@ -96,5 +164,6 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
             anchor,
             f"job `{job.id}` deploys to `{environment.environment}` without "
             "`when: manual`: a person should start production deploys",
+            fix=_fix(job, lineage, pipeline.source.lines),
             logical=job.logical,
         )

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from opslint.model.base import Edit, Span
-from opslint.model.yamltree import YMap, YNode, YScalar
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
 Value = str | int | float | bool | None | Mapping[str, "Value"] | Sequence["Value"]
 """A value to render: scalars, mappings (rendered in their insertion order) and lists."""
@@ -249,8 +249,10 @@ def add_after(
 ) -> Edit | None:
     """Insert `entries` as new keys right after `key`'s entry, in the mapping's indentation.
 
-    Where `key` is absent they go at the end of the mapping (as `add_entries` does). No
-    edit when one of the keys is already there, or for a flow-style mapping.
+    Where `key` is absent they go at the end of the mapping (as `add_entries` does). When
+    blank lines set the entries apart (one follows the entry, and one precedes it or the
+    mapping is the document's top level), the new keys get one too. No edit when one of
+    the keys is already there, or for a flow-style mapping.
     """
     if not entries or any(name in mapping for name in entries):
         return None
@@ -261,4 +263,65 @@ def add_after(
     style = style or detect_style(lines)
     rendered = render(dict(entries), key_column(mapping), style)
     end = entry_last_line(mapping, key, lines)
-    return Edit(_line_end(mapping.span.path, end, lines), "\n" + "\n".join(rendered))
+    start = mapping.keys[key].span.line
+    spaced = key_column(mapping) == 0 or (start > 1 and not lines[start - 2].strip())
+    gap = "\n" if spaced and end < len(lines) and not lines[end].strip() else ""
+    return Edit(_line_end(mapping.span.path, end, lines), "\n" + gap + "\n".join(rendered))
+
+
+def set_scalar(node: YScalar, value: str | int | float | bool, lines: Sequence[str]) -> Edit:
+    """Give an existing scalar a new value: an empty one (`key:`) gets ` value` after its
+    colon, a string keeps its quotes, and a boolean or number is written plain."""
+    if node.span.line == node.span.end_line and node.span.column == node.span.end_column:
+        return Edit(node.span, " " + scalar_text(value))
+    if isinstance(value, str):
+        return replace_scalar(node, value, lines)
+    return Edit(node.span, scalar_text(value))
+
+
+def append_item(
+    sequence: YSeq, value: str | int | float | bool, lines: Sequence[str]
+) -> Edit | None:
+    """Add a scalar item after the last item of a block sequence, at its items' indentation
+    and in the quoting of its last scalar item (`- "NET_RAW"` gives `- "ALL"`)."""
+    if not sequence.items or not is_block(sequence, lines):
+        return None
+    last = sequence.items[-1]
+    end = last_line(last, lines) if not isinstance(last, YScalar) else last.span.end_line
+    dash = " " * (sequence.span.column - 1)
+    text = scalar_text(value)
+    quoted = [item for item in sequence.scalars() if item.style in ("'", '"')]
+    if isinstance(value, str) and quoted and quoted[-1] is sequence.items[-1]:
+        text = (
+            "'" + value.replace("'", "''") + "'" if quoted[-1].style == "'" else json.dumps(value)
+        )
+    return Edit(_line_end(sequence.span.path, end, lines), f"\n{dash}- {text}")
+
+
+def add_entries_first(
+    mapping: YMap, entries: Mapping[str, Value], lines: Sequence[str], style: Style | None = None
+) -> Edit | None:
+    """Insert `entries` as the first keys of a block mapping that starts on the line after
+    its key (`spec:` then its keys): they go right after that line, above any comment
+    that leads the first key. None for a mapping that starts a sequence item (`- name:`)."""
+    if not entries or not is_block(mapping, lines) or not mapping.keys:
+        return None
+    if any(name in mapping for name in entries):
+        return None
+    column = key_column(mapping)
+    first = next(iter(mapping.keys.values()))
+    if lines[first.span.line - 1][: first.span.column - 1].strip():
+        return None  # the mapping starts after `- ` or another key on its line
+    header = first.span.line - 1
+    while header > 0 and (
+        not lines[header - 1].strip() or lines[header - 1].lstrip().startswith("#")
+    ):
+        header -= 1
+    if header < 1:
+        return None
+    text = lines[header - 1]
+    if len(text) - len(text.lstrip(" ")) >= column:
+        return None
+    style = style or detect_style(lines)
+    rendered = render(dict(entries), column, style)
+    return Edit(_line_end(mapping.span.path, header, lines), "\n" + "\n".join(rendered))
