@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, Span, rule
 from opslint.model.compose import ComposeFile
 from opslint.model.dockerfile import Dockerfile
 from opslint.project import Project
@@ -81,21 +81,75 @@ def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
     return None
 
 
-def _missing(dockerfile: Dockerfile, context: Path) -> tuple[str, list[str]] | None:
-    """(ignore file name, entries it lacks), or None when the context is covered."""
+def _ignore_text(project: Project, ignore: Path) -> str | None:
+    """The ignore file's text, as a fix of this run left it or as it is on disk."""
+    text = project.overlay.get(ignore.resolve())
+    if text is not None:
+        return text
+    try:
+        return ignore.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _missing(
+    dockerfile: Dockerfile, context: Path, project: Project
+) -> tuple[Path, bool, list[str]] | None:
+    """(ignore file, whether it exists, entries it lacks), or None when the context is covered."""
     own = dockerfile.source.path.with_name(dockerfile.source.path.name + ".dockerignore")
-    ignore = own if own.is_file() else context / ".dockerignore"
+    ignore = own if project.exists(own) else context / ".dockerignore"
     wanted = [".git"] if (context / ".git").exists() else []
     if (context / "package.json").is_file():
         wanted.append("node_modules")
-    if not ignore.is_file():
-        return "", wanted or ["local files the image does not need"]
-    try:
-        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    if not project.exists(ignore):
+        return ignore, False, wanted or ["local files the image does not need"]
+    text = _ignore_text(project, ignore)
+    if text is None:
         return None
-    lacking = [entry for entry in wanted if not excluded(lines, entry)]
-    return (ignore.name, lacking) if lacking else None
+    lacking = [entry for entry in wanted if not excluded(text.splitlines(), entry)]
+    return (ignore, True, lacking) if lacking else None
+
+
+def _display(dockerfile: Dockerfile, path: Path) -> str:
+    """`path` as the run names files: beside the Dockerfile's own display path when it can."""
+    folder = dockerfile.source.path.parent.resolve()
+    if path.parent.resolve() == folder:
+        return (Path(dockerfile.path).parent / path.name).as_posix()
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _create(dockerfile: Dockerfile, context: Path, ignore: Path) -> Fix:
+    """Writes the `.dockerignore` the dockerfile generator would write for `context`."""
+    import importlib
+
+    from opslint.detect import detect
+
+    generator = importlib.import_module("opslint.generators.dockerfile")
+    info = detect(context)
+    text: str = generator.dockerignore_text(info.language, (context / "package.json").is_file())
+    span = Span(_display(dockerfile, ignore), 1, 1, 1, 1)
+    return Fix(f"write {ignore.name}", (Edit(span, text),))
+
+
+def _append(project: Project, ignore: Path, lacking: list[str]) -> Fix | None:
+    """Adds `lacking` at the end of the ignore file, when the run checks that file."""
+    target = ignore.resolve()
+    source = next((s for s in project.sources.values() if s.path.resolve() == target), None)
+    if source is None:
+        return None
+    text = project.overlay.get(target, source.text)
+    lines = text.split("\n")
+    last = len(lines)
+    column = len(lines[-1]) + 1
+    prefix = "" if text.endswith("\n") or not text else "\n"
+    span = Span(source.display, last, column, last, column)
+    return Fix(
+        f"add {', '.join(lacking)} to {ignore.name}",
+        (Edit(span, prefix + "\n".join(lacking) + "\n"),),
+    )
 
 
 @rule(
@@ -152,9 +206,11 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Generator: writes a `.dockerignore` (or adds the missing entries to it) for the
+    Generator: writes the `.dockerignore` that `opslint new dockerfile` writes for the
     context, with `.git`, `node_modules` where there is a package.json, and the usual
-    local files (`.env`, build output) of the project type it detects.
+    local files (`.env`, keys, build output) of the project type it detects. An ignore
+    file that exists is never replaced: the missing entries are appended to it when the
+    run checks that file, else the finding offers no edit.
 
     ## References
     - https://docs.docker.com/build/concepts/context/#dockerignore-files
@@ -171,20 +227,22 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     for context in contexts(dockerfile, project):
         if not context.is_dir():
             continue
-        missing = _missing(dockerfile, context)
+        missing = _missing(dockerfile, context, project)
         if missing is None:
             continue
-        name, lacking = missing
+        ignore, exists, lacking = missing
         entries = " and ".join(e if " " in e else f"`{e}`" for e in lacking)
-        if name:
+        if exists:
             message = (
-                f"`{keyword} {source.text}` copies the whole context, and {name} does not "
-                f"exclude {entries}: add {'them' if len(lacking) > 1 else 'it'}"
+                f"`{keyword} {source.text}` copies the whole context, and {ignore.name} does "
+                f"not exclude {entries}: add {'them' if len(lacking) > 1 else 'it'}"
             )
+            fix = _append(project, ignore, lacking)
         else:
             message = (
                 f"`{keyword} {source.text}` copies the whole context, which has no "
                 f".dockerignore: add one that excludes {entries}"
             )
-        yield Finding(source.span, message, logical=stage.logical if stage else "")
+            fix = _create(dockerfile, context, ignore)
+        yield Finding(source.span, message, logical=stage.logical if stage else "", fix=fix)
         return

@@ -79,7 +79,7 @@ class Generator:
             default = item.default if item.default is not dataclasses.MISSING else None
             rows.append(
                 (
-                    item.name.replace("_", "-"),
+                    item.name.rstrip("_").replace("_", "-"),
                     _type_name(hints[item.name]),
                     default,
                     docs.get(item.name, ""),
@@ -98,8 +98,10 @@ class Generator:
         arguments: dict[str, Any] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
+            if name not in known and f"{name}_" in known:
+                name = f"{name}_"  # a keyword as an option: field `with_`, flag `--with`
             if name not in known:
-                names = ", ".join(sorted(n.replace("_", "-") for n in known))
+                names = ", ".join(sorted(n.rstrip("_").replace("_", "-") for n in known))
                 raise GeneratorError(f"generator {self.name} has no option {key!r} ({names})")
             arguments[name] = _coerce(key, value, hints[name])
         try:

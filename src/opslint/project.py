@@ -54,5 +54,5 @@ class Project:
         """The parsed document at `path` (checked or not), or None when it is not one."""
         key = path.resolve()
         if key not in self._loaded:
-            self._loaded[key] = self._loader(path) if path.is_file() else None
+            self._loaded[key] = self._loader(path) if self.exists(path) else None
         return self._loaded[key]
