@@ -6,12 +6,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, Span, rule
+from opslint.defaults import pin
 from opslint.model.ci import ActionUse
+from opslint.project import Project
+from opslint.ruleutil import source_lines
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 _SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
 _VERSION_TAG = re.compile(r"^v?\d+(\.\d+)*([-+.][0-9A-Za-z.+-]*)?$")
+_PIN = re.compile(r"^(?P<reference>[^\s#@]+@(?P<sha>[0-9a-f]{40}))(?:\s+#\s*(?P<comment>\S.*))?$")
+"""A configured pin: `owner/repo@<40-hex sha>`, optionally followed by `# comment`."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,9 @@ def _trusted(use: ActionUse, options: ActionPinnedOptions) -> bool:
     security_severity=7.0,
     peers=("zizmor unpinned-uses",),
 )
-def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Finding]:
+def action_pinned(
+    use: ActionUse, options: ActionPinnedOptions, project: Project
+) -> Iterator[Finding]:
     """Actions and reusable workflows are pinned to a full commit SHA.
 
     ## What it does
@@ -70,8 +77,21 @@ def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Find
     ```
 
     ## Fix
-    Safe where the SHA of the tag is known; opslint never guesses one. Keep the tag in a
-    trailing comment so that update tools (Dependabot, Renovate) can bump both together.
+    Safe, and only from `[tool.opslint.pins]`: opslint never guesses a SHA. A pin maps the
+    reference as written (`"actions/checkout@v4"`) or the action's name
+    (`"actions/checkout"`; the exact reference wins, and case does not matter) to the full
+    reference to write, with the tag in a trailing comment so that update tools
+    (Dependabot, Renovate) can bump both together:
+
+    ```toml
+    [tool.opslint.pins]
+    "actions/checkout" = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
+    ```
+
+    The fix replaces the `uses:` value with the pinned reference, keeping its quotes, and
+    writes the pin's `# comment` after it on the same line (before any comment already
+    there). A pin that is not `name@<40-hex SHA>`, and a `uses:` inside a flow mapping
+    (`{uses: ...}`), get no edit; without a pin the message names the key to set.
 
     ## Options
     - `trusted-owners` (list of strings, default empty): owners such as `actions` or
@@ -84,12 +104,14 @@ def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Find
     if use.local or use.docker or "${{" in use.text:
         return
     what = "reusable workflow" if use.workflow else "action"
+    fix, hint = _pin_fix(use, project)
     anchor = use.ref_span or use.span
     ref = use.ref
     if ref is None or not ref:
         yield Finding(
             use.span,
-            f"{what} `{use.target}` names no ref: pin it to a full commit SHA",
+            f"{what} `{use.target}` names no ref: pin it to a full commit SHA{hint}",
+            fix=fix,
             logical=use.logical,
         )
         return
@@ -99,7 +121,8 @@ def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Find
         yield Finding(
             anchor,
             f"{what} `{use.target}` is pinned to an abbreviated SHA `{ref}`, which can "
-            "become ambiguous: use the full 40-character commit SHA",
+            f"become ambiguous: use the full 40-character commit SHA{hint}",
+            fix=fix,
             logical=use.logical,
         )
     elif _VERSION_TAG.match(ref):
@@ -108,7 +131,8 @@ def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Find
         yield Finding(
             anchor,
             f"{what} `{use.target}` is pinned to the tag `{ref}`, which can be moved: "
-            "pin the full commit SHA (keep the tag in a comment)",
+            f"pin the full commit SHA (keep the tag in a comment){hint}",
+            fix=fix,
             logical=use.logical,
             level=Severity.WARNING,
         )
@@ -116,6 +140,45 @@ def action_pinned(use: ActionUse, options: ActionPinnedOptions) -> Iterator[Find
         yield Finding(
             anchor,
             f"{what} `{use.target}` follows the branch `{ref}`: every push to it runs in "
-            "your workflow; pin a full commit SHA",
+            f"your workflow; pin a full commit SHA{hint}",
+            fix=fix,
             logical=use.logical,
         )
+
+
+def _pin_fix(use: ActionUse, project: Project) -> tuple[Fix | None, str]:
+    """The edit writing the configured pin of `use`, or why there is none (a message tail)."""
+    pins = project.config.pins
+    value = pin(pins, use.text, use.target)
+    if value is None:  # owners and repositories are case-insensitive on GitHub
+        folded = {key.lower(): pinned for key, pinned in pins.items()}
+        value = pin(folded, use.text.lower(), use.target.lower())
+    if value is None:
+        return None, (
+            f"; map `{use.target}` to `{use.target}@<sha> # <tag>` in [tool.opslint.pins] "
+            "to let `opslint fix` pin it"
+        )
+    match = _PIN.match(value.strip())
+    if match is None:
+        return None, f"; the pin configured for `{use.target}` is not `name@<40-hex SHA>`"
+    lines = source_lines(project, use.span.path)
+    span = use.span
+    line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    start, end = span.column - 1, span.end_column - 1
+    if span.line != span.end_line or line[start:end] != use.text:
+        return None, ""
+    quote = line[start - 1 : start] if line[start - 1 : start] in ("'", '"') else ""
+    if quote and line[end : end + 1] != quote:
+        return None, ""
+    end += len(quote)
+    rest = line[end:]
+    comment = match.group("comment")
+    text = match.group("reference") + quote
+    if rest.strip() and not rest.lstrip().startswith("#"):
+        return None, ""  # inside a flow mapping: left to the author
+    if comment:
+        text += f" # {comment.strip()}"
+        if not rest.strip():
+            end = len(line)  # the trailing blanks go: the comment ends the line
+    edit = Edit(Span(span.path, span.line, span.column, span.line, end + 1), text)
+    return Fix(f"pin `{use.target}` to its configured commit SHA", (edit,)), ""

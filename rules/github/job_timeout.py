@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Finding, Fix, Severity, rule
+from opslint.defaults import default, missing
 from opslint.model.ci import GithubJob
 from opslint.model.yamltree import YMap
+from opslint.project import Project
+from opslint.ruleutil import source_lines
+from opslint.yamledit import add_after
+
+_KEY = "job-timeout-minutes"
 
 
 @rule("GH104", "job-timeout", Severity.INFO, fix="safe", tags=("github", "reliability"))
-def job_timeout(job: GithubJob) -> Iterator[Finding]:
+def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
     """Jobs set `timeout-minutes`.
 
     ## What it does
@@ -45,7 +51,12 @@ def job_timeout(job: GithubJob) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: add `timeout-minutes:` to the job, with a generous bound the team then tunes.
+    Safe, with `job-timeout-minutes` set in `[tool.opslint.defaults]` (a whole number of
+    minutes; opslint has no default of its own): writes `timeout-minutes: <value>` in the
+    job's mapping right after its `runs-on:` entry (as the job's last key when it has no
+    `runs-on:`), in the job's indentation. Choose a generous bound the team then tunes per
+    job. Without the setting, or for a job written as a flow mapping, there is no edit and
+    the message names the setting.
 
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes
@@ -57,9 +68,27 @@ def job_timeout(job: GithubJob) -> Iterator[Finding]:
         isinstance(step.node, YMap) and "timeout-minutes" in step.node for step in job.steps
     ):
         return
-    yield Finding(
-        job.span,
+    minutes = _minutes(default(project.config.defaults, _KEY))
+    message = (
         f"job `{job.id}` sets no `timeout-minutes`: a hung step holds the runner for up to "
-        "6 hours; bound it",
-        logical=job.logical,
+        "6 hours; bound it"
     )
+    fix = None
+    if minutes is None:
+        message += f"; {missing(_KEY)}"
+    else:
+        lines = source_lines(project, job.span.path)
+        edit = (
+            add_after(job.node, "runs-on", {"timeout-minutes": minutes}, lines) if lines else None
+        )
+        fix = Fix(f"add `timeout-minutes: {minutes}`", (edit,)) if edit else None
+    yield Finding(job.span, message, fix=fix, logical=job.logical)
+
+
+def _minutes(value: object) -> int | None:
+    """The configured timeout as a positive whole number of minutes, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and value > 0 else None

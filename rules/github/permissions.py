@@ -4,8 +4,64 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
-from opslint.model.ci import GithubWorkflow
+from opslint import Finding, Fix, Severity, rule
+from opslint.model.ci import GithubJob, GithubWorkflow
+from opslint.project import Project
+from opslint.ruleutil import source_lines
+from opslint.yamledit import add_after
+
+from ._workflow import action, commands
+
+_NEEDS_MORE = (
+    # comment, label, assign, close or mark issues and pull requests
+    "actions/labeler",
+    "actions/stale",
+    "actions/first-interaction",
+    "actions/add-to-project",
+    "actions/github-script",
+    "peter-evans/",
+    "pozil/auto-assign-issue",
+    "kentaro-m/auto-assign-action",
+    "marocchino/sticky-pull-request-comment",
+    "thollander/actions-comment-pull-request",
+    "mshick/add-pr-comment",
+    # push commits, tags and releases
+    "actions/create-release",
+    "actions/upload-release-asset",
+    "softprops/action-gh-release",
+    "ncipollo/release-action",
+    "release-drafter/release-drafter",
+    "googleapis/release-please-action",
+    "google-github-actions/release-please-action",
+    "stefanzweifel/git-auto-commit-action",
+    "ad-m/github-push-action",
+    "endbug/add-and-commit",
+    # dependency graph, code scanning, commit statuses, Pages, attestations
+    "advanced-security/",
+    "actions/dependency-submission",
+    "gradle/actions/dependency-submission",
+    "github/codeql-action/",
+    "github/super-linter",
+    "super-linter/super-linter",
+    "actions/configure-pages",
+    "actions/deploy-pages",
+    "actions/attest",
+    "slsa-framework/",
+    # OpenID Connect tokens (id-token: write)
+    "pypa/gh-action-pypi-publish",
+    "hashicorp/vault-action",
+)
+"""Actions (by prefix, lower-cased) whose token needs more than `contents: read`."""
+
+_STATIC_CREDENTIALS = {
+    "azure/login": "creds",
+    "google-github-actions/auth": "credentials_json",
+    "aws-actions/configure-aws-credentials": "aws-access-key-id",
+}
+"""Cloud logins that use OpenID Connect (id-token: write) unless given this input."""
+
+_GITHUB_HOSTED = ("ghcr.io", "pkg.github.com")
+"""Registries whose pushes need `packages: write`."""
 
 
 @rule(
@@ -16,7 +72,7 @@ from opslint.model.ci import GithubWorkflow
     tags=("security",),
     peers=("zizmor excessive-permissions", "checkov CKV2_GHA_1 (partial)"),
 )
-def permissions(workflow: GithubWorkflow) -> Iterator[Finding]:
+def permissions(workflow: GithubWorkflow, project: Project) -> Iterator[Finding]:
     """The workflow, or every job, declares `permissions`, and never `write-all`.
 
     ## What it does
@@ -53,14 +109,32 @@ def permissions(workflow: GithubWorkflow) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: add `permissions: {contents: read}` at the workflow level and widen per job where
-    a step needs more.
+    Safe, for jobs without `permissions`: writes a workflow-level block
+
+    ```yaml
+    permissions:
+      contents: read
+    ```
+
+    right after the `on:` entry (after `name:` when there is no `on:`, else at the end of
+    the file's top-level mapping), in the file's own indentation. No config is needed.
+    Jobs that set their own `permissions` keep them. There is no edit when a job that
+    would inherit the block shows that its token needs more: it calls a reusable
+    workflow, uses an action that comments, labels, pushes, releases, uploads code
+    scanning results, deploys Pages or requests an OpenID Connect token (a cloud login
+    without static credentials), mentions `ghcr.io` or `pkg.github.com`, or runs `gh` or
+    `git push`; the message then names that job and step. A flow-style top-level mapping
+    gets no edit either.
+
+    `write-all` gets no edit: it is the author's explicit choice, and narrowing it to
+    guessed scopes can break the workflow; list the scopes it needs by hand.
 
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#permissions
     - https://docs.zizmor.sh/audits/#excessive-permissions
     """
     top = workflow.permissions
+    fix, hint = _workflow_permissions(workflow, project) if top is None else (None, "")
     if top is not None and top.write_all:
         yield Finding(
             top.span,
@@ -80,6 +154,52 @@ def permissions(workflow: GithubWorkflow) -> Iterator[Finding]:
             yield Finding(
                 job.span,
                 f"job `{job.id}` sets no `permissions` and the workflow sets none: the token "
-                "gets the repository's default scopes",
+                f"gets the repository's default scopes{hint}",
+                fix=fix,
                 logical=job.logical,
             )
+
+
+def _workflow_permissions(workflow: GithubWorkflow, project: Project) -> tuple[Fix | None, str]:
+    """The edit adding `permissions: {contents: read}` to the workflow's top level, or
+    why there is none (a message tail)."""
+    root = workflow.root
+    if root is None or "permissions" in root:
+        return None, ""
+    for job in workflow.github_jobs:
+        if job.permissions is None:
+            need = _needs_more(job)
+            if need:
+                return None, (
+                    f" (no automatic fix: job `{job.id}` {need}, which needs more than "
+                    "`contents: read`)"
+                )
+    lines = source_lines(project, workflow.path)
+    anchor = "on" if "on" in root.keys else "name"
+    edit = add_after(root, anchor, {"permissions": {"contents": "read"}}, lines) if lines else None
+    if edit is None:
+        return None, ""
+    return Fix("add `permissions: contents: read` to the workflow", (edit,)), ""
+
+
+def _needs_more(job: GithubJob) -> str:
+    """What in the job needs a token scope beyond `contents: read` (empty when nothing)."""
+    if job.uses is not None:
+        return f"calls the reusable workflow `{job.uses.target}`"
+    for step in job.steps:
+        name = action(step)
+        if name.startswith(_NEEDS_MORE):
+            return f"uses `{step.uses.target if step.uses else name}`"
+        static = _STATIC_CREDENTIALS.get(name)
+        if static is not None and not step.with_.get(static):
+            return f"logs in with `{name}` through OpenID Connect"
+        if any(host in value for value in step.with_.values() for host in _GITHUB_HOSTED):
+            return f"uses `{name}` with a GitHub registry"
+        if step.run is None:
+            continue
+        if any(host in step.run.text for host in _GITHUB_HOSTED):
+            return "pushes to or logs in to a GitHub registry"
+        for command in commands(step.run):
+            if command.name == "gh" or command.is_(("git", "push")):
+                return f"runs `{command.text}`"
+    return ""

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
-from opslint.model.base import Edit, Fix, Span
-from opslint.model.terraform import Block, Resource
+from opslint.hcledit import add_attribute, add_block, editable
+from opslint.model.base import Edit, Fix
+from opslint.model.terraform import Resource
 from opslint.project import Project
 from opslint.ruleutil import source_lines
 
@@ -79,35 +80,14 @@ class PreventDestroyOptions:
     """Resource types checked in addition to `stateful-types`."""
 
 
-def _closing_brace_line(block: Block, lines: list[str]) -> tuple[int, str] | None:
-    """The line of a block's closing brace and its indentation, when it stands alone."""
-    end = block.body_span
-    if end.end_line <= block.span.line or end.end_line > len(lines):
-        return None
-    text = lines[end.end_line - 1]
-    if text.strip() != "}":
-        return None
-    return end.end_line, text[: len(text) - len(text.lstrip())]
-
-
 def _insertion_fix(resource: Resource, lines: list[str]) -> Fix | None:
     """Insert `prevent_destroy = true` into the lifecycle block, or a new lifecycle block."""
-    if resource.span.path.endswith(".json"):
-        return None
     lifecycle = resource.lifecycle
-    target = lifecycle if lifecycle is not None else resource
-    found = _closing_brace_line(target, lines)
-    if found is None:
-        return None
-    line, indent = found
     if lifecycle is not None:
-        text = f"{indent}  prevent_destroy = true\n"
+        edits = add_attribute(lifecycle, "prevent_destroy", "true", lines)
     else:
-        text = (
-            f"{indent}\n{indent}  lifecycle {{\n{indent}    prevent_destroy = true\n{indent}  }}\n"
-        )
-    span = Span(resource.span.path, line, 1, line, 1)
-    return Fix("add `prevent_destroy = true`", (Edit(span, text),))
+        edits = add_block(resource, "lifecycle", [("prevent_destroy", "true")], lines)
+    return Fix("add `prevent_destroy = true`", edits) if edits else None
 
 
 @rule(
@@ -155,8 +135,13 @@ def prevent_destroy(
     ```
 
     ## Fix
-    Safe: adds `prevent_destroy = true` (in the existing `lifecycle` block, or in a new one)
-    or turns `false` into `true`. Plans are unchanged unless they would destroy the resource.
+    Safe: adds `prevent_destroy = true` after the last attribute of an existing `lifecycle`
+    block (joining the alignment of the `=` signs above it, as `terraform fmt` would), or a
+    new `lifecycle { prevent_destroy = true }` block at the end of the resource, after a
+    blank line, in the indentation of the resource's other arguments. `prevent_destroy =
+    false` becomes `true`. No config is needed. `.tf.json` files and blocks written on
+    one line with content get no edit. Plans are unchanged unless they would destroy the
+    resource.
 
     ## Options
     - `stateful-types`: the resource types checked (replaces the built-in list).
@@ -183,6 +168,8 @@ def prevent_destroy(
         yield Finding(
             setting.value_span,
             f"`{resource.address}` holds state but sets `prevent_destroy = false`",
-            fix=Fix("set `prevent_destroy = true`", (Edit(setting.value_span, "true"),)),
+            fix=Fix("set `prevent_destroy = true`", (Edit(setting.value_span, "true"),))
+            if editable(resource)
+            else None,
             logical=resource.logical,
         )

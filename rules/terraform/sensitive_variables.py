@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.hcledit import add_attribute, editable
 from opslint.model.terraform import Variable
+from opslint.project import Project
+from opslint.ruleutil import source_lines
 from opslint.secrets import is_secret_name
 
 _NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")
@@ -29,7 +32,7 @@ def holds_text(variable: Variable) -> bool:
     fix="safe",
     tags=("terraform", "security"),
 )
-def sensitive_variables(variable: Variable) -> Iterator[Finding]:
+def sensitive_variables(variable: Variable, project: Project) -> Iterator[Finding]:
     """Variables whose name says they hold a secret are declared `sensitive = true`.
 
     ## What it does
@@ -67,9 +70,14 @@ def sensitive_variables(variable: Variable) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `sensitive = true` to the variable, or turns `false` into `true`. Only what
-    Terraform prints changes; outputs that expose the value then need `sensitive = true`
-    too, which Terraform reports at plan time.
+    Safe: writes `sensitive = true` on a new line after the variable's last attribute (or
+    as its first line when it has none; an empty `{}` is opened onto lines), in the
+    indentation of its other attributes. Where the attributes above it align their `=`
+    signs, as `terraform fmt` does, the new line joins that alignment, widening their
+    padding when `sensitive` is the longer name. `sensitive = false` becomes `true`. No
+    config is needed. `.tf.json` files and variables written on one line with an attribute
+    get no edit. Only what Terraform prints changes; outputs that expose the value then
+    need `sensitive = true` too, which Terraform reports at plan time.
 
     ## References
     - https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
@@ -79,17 +87,25 @@ def sensitive_variables(variable: Variable) -> Iterator[Finding]:
         return
     setting = variable.attribute("sensitive")
     if setting is None:
+        edits = add_attribute(
+            variable, "sensitive", "true", source_lines(project, variable.span.path)
+        )
         yield Finding(
             variable.span,
             f"variable `{variable.name}` looks secret but is not `sensitive = true`: "
             "its value would show in plan output",
+            fix=Fix("add `sensitive = true`", edits) if edits else None,
             logical=variable.logical,
         )
         return
     value = setting.value
     if value is False or (isinstance(value, str) and value.strip().lower() == "false"):
+        fix = None
+        if editable(variable):
+            fix = Fix("set `sensitive = true`", (Edit(setting.value_span, "true"),))
         yield Finding(
             setting.value_span,
             f"variable `{variable.name}` looks secret but sets `sensitive = false`",
+            fix=fix,
             logical=variable.logical,
         )

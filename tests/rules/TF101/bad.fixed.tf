@@ -24,7 +24,7 @@ resource "google_storage_bucket" "assets" {
   location = "EU"
 
   lifecycle {
-    ignore_changes = [labels]
+    ignore_changes  = [labels]
     prevent_destroy = true
   }
 }

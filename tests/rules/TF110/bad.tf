@@ -18,3 +18,33 @@ variable "signing_key" {
   type      = string
   ephemeral = true
 }
+
+# expect: TF110
+variable "api_token" {
+  type = string
+}
+
+# expect: TF110
+variable "webhook_secret" {
+  description = "Signs webhook payloads."
+  type        = string
+
+  validation {
+    condition     = length(var.webhook_secret) >= 32
+    error_message = "Use at least 32 characters."
+  }
+}
+
+# expect: TF110
+variable "reader_password" {
+  type = object({ name = string, value = string })
+  default = {
+    name  = "reader"
+    value = ""
+  }
+}
+
+# expect: TF110
+variable "private_key" {
+  # PEM text
+}

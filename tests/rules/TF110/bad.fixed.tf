@@ -1,0 +1,58 @@
+# expect: TF110
+variable "db_password" {
+  type        = string
+  description = "Password of the application's database user."
+  sensitive   = true
+}
+
+# expect: TF110
+variable "github_token" {
+  sensitive = true
+}
+
+variable "client_secret" {
+  type = string
+  # expect: TF110
+  sensitive = true
+}
+
+# expect: TF110
+variable "signing_key" {
+  type      = string
+  ephemeral = true
+  sensitive = true
+}
+
+# expect: TF110
+variable "api_token" {
+  type      = string
+  sensitive = true
+}
+
+# expect: TF110
+variable "webhook_secret" {
+  description = "Signs webhook payloads."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.webhook_secret) >= 32
+    error_message = "Use at least 32 characters."
+  }
+}
+
+# expect: TF110
+variable "reader_password" {
+  type = object({ name = string, value = string })
+  default = {
+    name  = "reader"
+    value = ""
+  }
+  sensitive = true
+}
+
+# expect: TF110
+variable "private_key" {
+  sensitive = true
+  # PEM text
+}
