@@ -3,9 +3,9 @@ resources and probes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from opslint import Finding, Span
+from opslint import Finding, Fix, Span
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YScalar
 from opslint.ruleutil import has_value
@@ -13,29 +13,38 @@ from opslint.ruleutil import has_value
 from ._pods import setting
 
 
-def container_finding(container: Container, what: str, span: Span | None = None) -> Finding:
+def container_finding(
+    container: Container, what: str, span: Span | None = None, *, fix: Fix | None = None
+) -> Finding:
     """A finding about `container`: "container `name` <what>", at `span` (something
     written) or at the container's `- name:` line (something missing)."""
     return Finding(
         span if span is not None else container.span,
         f"container `{container.name}` {what}",
+        fix=fix,
         logical=container.logical,
     )
 
 
 def flag_findings(
-    container: Container, key: str, wanted: bool, *, wrong: str, missing: str
+    container: Container,
+    key: str,
+    wanted: bool,
+    *,
+    wrong: str,
+    missing: str,
+    fix: Callable[[], Fix | None] | None = None,
 ) -> Iterator[Finding]:
     """What a container's boolean `securityContext` setting that should be `wanted` calls
     for: nothing when it is; `wrong` at the value when it is the opposite; `missing` at
-    the container otherwise (absent, null, or not a boolean)."""
+    the container otherwise (absent, null, or not a boolean), with the fix `fix` makes."""
     value = setting(container.security_context, key)
     if value is not None and value.value is wanted:
         return
     if value is not None and value.value is (not wanted):
         yield container_finding(container, wrong, value.span)
         return
-    yield container_finding(container, missing)
+    yield container_finding(container, missing, fix=fix() if fix is not None else None)
 
 
 def privileged_value(container: Container) -> YScalar | None:

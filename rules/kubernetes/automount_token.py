@@ -8,6 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import PodSpec
 from opslint.project import Project
 
+from ._fixes import pod_fix
 from ._pods import account_name, same_namespace, service_accounts, setting
 
 KEY = "automountServiceAccountToken"
@@ -67,8 +68,11 @@ def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `automountServiceAccountToken: false` to the pod spec. A pod that does
-    call the API then fails its first request, so review pods that use a client library.
+    Safe: adds `automountServiceAccountToken: false` to the pod spec, right after its
+    `serviceAccountName` when one is written, else as the spec's first key. A pod that does
+    call the API then fails its first request, so review pods that use a client library
+    (and write `true` for them instead). A key written with no value, and a flow-style
+    spec, get no edit.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
@@ -85,5 +89,6 @@ def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
         pod.span,
         f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
         f"set `{KEY}: false` unless it calls the Kubernetes API",
+        fix=pod_fix(pod, project, KEY, False),
         logical=pod.logical,
     )

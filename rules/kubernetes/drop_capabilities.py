@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import container_finding
+from ._fixes import drop_all_fix
 
 
 @rule(
@@ -26,7 +28,7 @@ from ._containers import container_finding
         "trivy KSV-0004 (partial)",
     ),
 )
-def drop_capabilities(container: Container) -> Iterator[Finding]:
+def drop_capabilities(container: Container, project: Project) -> Iterator[Finding]:
     """Containers drop all Linux capabilities.
 
     ## What it does
@@ -68,8 +70,12 @@ def drop_capabilities(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `ALL` to `securityContext.capabilities.drop` (creating the keys when
-    missing); capabilities listed under `add` stay granted.
+    Safe: appends `- ALL` to a block-style `drop` list, at its items' indentation and in
+    their quoting; where `capabilities` or its `drop` is missing, writes
+    `capabilities:` / `drop:` / `- ALL` in block style at the end of the container's
+    `securityContext` (creating it when missing). Capabilities listed under `add` stay
+    granted. A flow-style list or mapping (`drop: ["NET_RAW"]`, `capabilities: {}`) gets
+    no edit.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
@@ -82,6 +88,7 @@ def drop_capabilities(container: Container) -> Iterator[Finding]:
         yield container_finding(
             container,
             "keeps the runtime's default capabilities: set `capabilities.drop: [ALL]`",
+            fix=drop_all_fix(container, project),
         )
         return
     if any(item.text.strip().upper() == "ALL" for item in drop.scalars()):
@@ -90,4 +97,5 @@ def drop_capabilities(container: Container) -> Iterator[Finding]:
         container,
         "drops only some capabilities: drop `ALL` and add back the ones it needs",
         capabilities.key_span("drop"),
+        fix=drop_all_fix(container, project),
     )

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import container_finding, missing_resources
+from ._fixes import resources_fix
 
 
 @rule(
@@ -24,7 +26,7 @@ from ._containers import container_finding, missing_resources
         "trivy KSV-0018",
     ),
 )
-def memory_limit(container: Container) -> Iterator[Finding]:
+def memory_limit(container: Container, project: Project) -> Iterator[Finding]:
     """Every container has a memory limit.
 
     ## What it does
@@ -60,11 +62,17 @@ def memory_limit(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe, and only with `[tool.opslint.defaults]` giving the value: opslint never invents
-    numbers.
+    Safe: writes `memory` under the container's `resources.limits`, with the value of
+    `memory-limit` in `[tool.opslint.defaults]`. Only the missing levels are created
+    (`resources:` and `limits:` at the end of the container, or the key at the end of an
+    existing `limits`), and an empty value is filled in. opslint never invents numbers:
+    without the setting there is no edit, and the message names it. Neither is there one
+    when the configured limit is below the memory request the container writes (Kubernetes
+    would refuse the pod), nor for a flow-style `resources: {}`.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
     if missing_resources(container, "limits", ("memory",)):
-        yield container_finding(container, "has no memory limit")
+        fix, tail = resources_fix(container, project, "limits", {"memory": "memory-limit"})
+        yield container_finding(container, f"has no memory limit{tail}", fix=fix)

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import container_finding, flag_findings, privileged_value
+from ._fixes import context_fix
 
 
 @rule(
@@ -24,7 +26,7 @@ from ._containers import container_finding, flag_findings, privileged_value
         "trivy KSV-0001",
     ),
 )
-def no_privilege_escalation(container: Container) -> Iterator[Finding]:
+def no_privilege_escalation(container: Container, project: Project) -> Iterator[Finding]:
     """Containers forbid privilege escalation.
 
     ## What it does
@@ -59,7 +61,11 @@ def no_privilege_escalation(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: sets `allowPrivilegeEscalation: false` in the container's `securityContext`.
+    Safe: adds `allowPrivilegeEscalation: false` at the end of the container's
+    `securityContext` (creating it at the end of the container when missing), or gives
+    the key `false` where it holds no boolean. An explicit `allowPrivilegeEscalation:
+    true` is the author's decision and gets no edit; neither does a privileged container
+    (K8110) or a flow-style `securityContext: {}`.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
@@ -77,4 +83,5 @@ def no_privilege_escalation(container: Container) -> Iterator[Finding]:
         False,
         wrong="allows privilege escalation",
         missing="does not set `allowPrivilegeEscalation: false`",
+        fix=lambda: context_fix(container, project, "allowPrivilegeEscalation", False),
     )

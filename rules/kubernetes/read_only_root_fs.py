@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import flag_findings
+from ._fixes import context_fix
 
 
 @rule(
@@ -25,7 +27,7 @@ from ._containers import flag_findings
         "trivy KSV-0014",
     ),
 )
-def read_only_root_fs(container: Container) -> Iterator[Finding]:
+def read_only_root_fs(container: Container, project: Project) -> Iterator[Finding]:
     """Containers run with a read-only root filesystem.
 
     ## What it does
@@ -64,8 +66,13 @@ def read_only_root_fs(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: sets `readOnlyRootFilesystem: true` in the container's `securityContext` (an
-    application that writes outside its mounted volumes then fails at start, visibly).
+    Safe: adds `readOnlyRootFilesystem: true` at the end of the container's
+    `securityContext` (creating it at the end of the container when missing), or gives
+    the key `true` where it holds no boolean. An application that writes outside its
+    mounted volumes then fails at start, visibly: mount an `emptyDir` where it needs
+    scratch space. An explicit `readOnlyRootFilesystem: false` is the author's decision
+    (the app writes to its filesystem) and gets no edit; nor does a flow-style
+    `securityContext: {}`.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
@@ -77,4 +84,5 @@ def read_only_root_fs(container: Container) -> Iterator[Finding]:
         True,
         wrong="has a writable root filesystem: set `readOnlyRootFilesystem: true`",
         missing="does not set `readOnlyRootFilesystem: true`",
+        fix=lambda: context_fix(container, project, "readOnlyRootFilesystem", True),
     )

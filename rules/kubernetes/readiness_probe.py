@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
-from ._containers import missing_probe
+from ._containers import container_finding, long_running
+from ._fixes import probe_fix
 
 
 @rule(
@@ -23,7 +25,7 @@ from ._containers import missing_probe
         "polaris readinessProbeMissing",
     ),
 )
-def readiness_probe(container: Container) -> Iterator[Finding]:
+def readiness_probe(container: Container, project: Project) -> Iterator[Finding]:
     """Containers of long-running workloads have a readiness probe.
 
     ## What it does
@@ -60,10 +62,21 @@ def readiness_probe(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe, and only with `[tool.opslint.defaults]` giving the probe: opslint never invents
-    an endpoint.
+    Safe: adds a `readinessProbe` with an `httpGet` of `path` and `port` (block style) at
+    the end of the container. The path is `readiness-path` in `[tool.opslint.defaults]`
+    when set, else `probe-path`. The port is the first declared TCP `containerPort` whose
+    name says HTTP (`http`, `https`, `web`, `http-server`), else the first that neither
+    names nor numbers a well-known service that does not speak HTTP (`redis`, `grpc`,
+    `mysql`, 5432, ...), nor says so in a comment on its line (`# gRPC`). It is written by
+    name when it has one, else by number, with `scheme: HTTPS` for a port named `https`
+    or numbered 443 or 8443. opslint never invents an endpoint: without either path
+    setting, or for a container with no such port, there is no edit and the message says
+    which is missing.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
-    yield from missing_probe(container, "readinessProbe")
+    if long_running(container) and "readinessProbe" not in container.probes:
+        keys = ("readiness-path", "probe-path")
+        fix, tail = probe_fix(container, project, "readinessProbe", keys)
+        yield container_finding(container, f"has no readinessProbe{tail}", fix=fix)

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import container_finding, missing_resources
+from ._fixes import resources_fix
 
 
 @rule(
@@ -27,7 +29,7 @@ from ._containers import container_finding, missing_resources
         "trivy KSV-0016",
     ),
 )
-def resource_requests(container: Container) -> Iterator[Finding]:
+def resource_requests(container: Container, project: Project) -> Iterator[Finding]:
     """Every container requests the CPU and memory it needs.
 
     ## What it does
@@ -59,12 +61,21 @@ def resource_requests(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe, and only with `[tool.opslint.defaults]` giving the values: opslint never invents
-    numbers.
+    Safe: writes the missing `cpu` and `memory` under the container's `resources.requests`.
+    A resource whose limit is written gets that limit as its request, which is the
+    request Kubernetes already uses when none is written, so nothing changes; the others
+    get `cpu-request` and `memory-request` from `[tool.opslint.defaults]`. Only the missing
+    levels are created (`resources:` at the end of the container, `requests:` as the first
+    key of an existing `resources`, or the keys at the end of an existing `requests`), and
+    an empty value (`cpu: ""`) is filled in. opslint never invents numbers: where a needed
+    setting is absent there is no edit, and the message names it. A flow-style
+    `resources: {}` gets no edit.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
     missing = missing_resources(container, "requests", ("cpu", "memory"))
     if missing:
-        yield container_finding(container, f"requests no {' or '.join(missing)}")
+        keys = {name: f"{name}-request" for name in missing}
+        fix, tail = resources_fix(container, project, "requests", keys)
+        yield container_finding(container, f"requests no {' or '.join(missing)}{tail}", fix=fix)

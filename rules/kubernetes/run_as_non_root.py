@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
+from opslint.project import Project
 
 from ._containers import container_finding
+from ._fixes import context_fix
 from ._pods import setting
 
 
@@ -29,7 +31,7 @@ from ._pods import setting
         "trivy KSV-0020 (partial)",
     ),
 )
-def run_as_non_root(container: Container) -> Iterator[Finding]:
+def run_as_non_root(container: Container, project: Project) -> Iterator[Finding]:
     """Containers are required to run as a non-root user.
 
     ## What it does
@@ -69,8 +71,12 @@ def run_as_non_root(container: Container) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Safe: adds `runAsNonRoot: true` to the container's `securityContext` (the kubelet
-    then refuses root images instead of running them).
+    Safe: adds `runAsNonRoot: true` at the end of the container's `securityContext`
+    (creating it at the end of the container when missing). The kubelet then refuses to
+    start an image that would run as root, instead of running it. No edit where root is
+    written on purpose: a `runAsUser: 0` (the container's or the pod's, which the new key
+    would contradict) or a `runAsNonRoot: false` (the container's or the pod's); nor for a
+    flow-style `securityContext: {}`.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
@@ -103,4 +109,5 @@ def run_as_non_root(container: Container) -> Iterator[Finding]:
             container,
             "may run as root: set `runAsNonRoot: true` or a non-zero `runAsUser` in its "
             "securityContext",
+            fix=context_fix(container, project, "runAsNonRoot", True),
         )
