@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from opslint import Edit, Fix
+from opslint import Applicability, Edit, Fix
 from opslint.defaults import default, missing
 from opslint.model.kubernetes import Container, K8sObject, PodSpec
 from opslint.model.yamltree import YMap, YScalar
@@ -63,11 +63,15 @@ def _lines(project: Project, path: str) -> list[str]:
     return source_lines(project, path) if editable(project, path) else []
 
 
-def _fix(title: str, edits: Sequence[Edit | None] | None) -> Fix | None:
-    """A safe fix of `edits`, or None when there are none or one could not be made."""
+def _fix(
+    title: str,
+    edits: Sequence[Edit | None] | None,
+    applicability: Applicability = Applicability.SAFE,
+) -> Fix | None:
+    """A fix of `edits`, or None when there are none or one could not be made."""
     if not edits or any(edit is None for edit in edits):
         return None
-    return Fix(title, tuple(edit for edit in edits if edit is not None))
+    return Fix(title, tuple(edit for edit in edits if edit is not None), applicability)
 
 
 def quantity(project: Project, key: str) -> Quantity | None:
@@ -197,7 +201,13 @@ def _set_resources(
     return edits
 
 
-def context_fix(container: Container, project: Project, key: str, value: bool) -> Fix | None:
+def context_fix(
+    container: Container,
+    project: Project,
+    key: str,
+    value: bool,
+    applicability: Applicability = Applicability.SAFE,
+) -> Fix | None:
     """The fix writing `key: value` in the container's `securityContext`: added at its end
     (the `securityContext` created at the end of the container when missing), or given to
     a key that holds no boolean (`key:` or `key: "true"`). A boolean already written is
@@ -209,18 +219,16 @@ def context_fix(container: Container, project: Project, key: str, value: bool) -
     context = container.node.get("securityContext")
     if context is None:
         entries: dict[str, Value] = {"securityContext": {key: value}}
-        return _fix(
-            title, [add_entries(container.node, entries, lines, _style(lines, container.owner))]
-        )
+        edit = add_entries(container.node, entries, lines, _style(lines, container.owner))
+        return _fix(title, [edit], applicability)
     if not isinstance(context, YMap):
         return None
     current = context.get(key)
     if current is None:
-        return _fix(
-            title, [add_entries(context, {key: value}, lines, _style(lines, container.owner))]
-        )
+        edit = add_entries(context, {key: value}, lines, _style(lines, container.owner))
+        return _fix(title, [edit], applicability)
     if isinstance(current, YScalar) and not isinstance(current.value, bool):
-        return _fix(title, [set_scalar(current, value, lines)])
+        return _fix(title, [set_scalar(current, value, lines)], applicability)
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Applicability, Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
@@ -16,7 +16,7 @@ from ._fixes import context_fix
     "K8107",
     "read-only-root-fs",
     Severity.WARNING,
-    fix="safe",
+    fix="unsafe",
     tags=("security",),
     security_severity=4.0,
     peers=(
@@ -66,13 +66,16 @@ def read_only_root_fs(container: Container, project: Project) -> Iterator[Findin
     ```
 
     ## Fix
-    Safe: adds `readOnlyRootFilesystem: true` at the end of the container's
-    `securityContext` (creating it at the end of the container when missing), or gives
-    the key `true` where it holds no boolean. An application that writes outside its
-    mounted volumes then fails at start, visibly: mount an `emptyDir` where it needs
-    scratch space. An explicit `readOnlyRootFilesystem: false` is the author's decision
-    (the app writes to its filesystem) and gets no edit; nor does a flow-style
-    `securityContext: {}`.
+    Unsafe (applied with `--unsafe-fixes`): adds `readOnlyRootFilesystem: true` at the end
+    of the container's `securityContext` (creating it at the end of the container when
+    missing), or gives the key `true` where it holds no boolean. An application that writes
+    outside its mounted volumes then fails at start, visibly: mount an `emptyDir` where it
+    needs scratch space. An explicit `readOnlyRootFilesystem: false` is the author's
+    decision (the app writes to its filesystem) and gets no edit; nor does a flow-style
+    `securityContext: {}`. The catalog lists this fix as safe; it is applied only on request
+    because it can stop a working pod: images such as the official nginx, redis and mysql
+    ones run as root or write to their own filesystem, and the kubelet then refuses or
+    crashes them.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
@@ -84,5 +87,7 @@ def read_only_root_fs(container: Container, project: Project) -> Iterator[Findin
         True,
         wrong="has a writable root filesystem: set `readOnlyRootFilesystem: true`",
         missing="does not set `readOnlyRootFilesystem: true`",
-        fix=lambda: context_fix(container, project, "readOnlyRootFilesystem", True),
+        fix=lambda: context_fix(
+            container, project, "readOnlyRootFilesystem", True, Applicability.UNSAFE
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, rule
+from opslint import Applicability, Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
@@ -17,7 +17,7 @@ from ._pods import setting
     "K8106",
     "run-as-non-root",
     Severity.ERROR,
-    fix="safe",
+    fix="unsafe",
     tags=("security",),
     security_severity=7.0,
     peers=(
@@ -71,12 +71,15 @@ def run_as_non_root(container: Container, project: Project) -> Iterator[Finding]
     ```
 
     ## Fix
-    Safe: adds `runAsNonRoot: true` at the end of the container's `securityContext`
-    (creating it at the end of the container when missing). The kubelet then refuses to
-    start an image that would run as root, instead of running it. No edit where root is
-    written on purpose: a `runAsUser: 0` (the container's or the pod's, which the new key
-    would contradict) or a `runAsNonRoot: false` (the container's or the pod's); nor for a
-    flow-style `securityContext: {}`.
+    Unsafe (applied with `--unsafe-fixes`): adds `runAsNonRoot: true` at the end of the
+    container's `securityContext` (creating it at the end of the container when missing).
+    The kubelet then refuses to start an image that would run as root, instead of running
+    it. No edit where root is written on purpose: a `runAsUser: 0` (the container's or the
+    pod's, which the new key would contradict) or a `runAsNonRoot: false` (the container's
+    or the pod's); nor for a flow-style `securityContext: {}`. The catalog lists this fix as
+    safe; it is applied only on request because it can stop a working pod: images such as
+    the official nginx, redis and mysql ones run as root or write to their own filesystem,
+    and the kubelet then refuses or crashes them.
 
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
@@ -109,5 +112,5 @@ def run_as_non_root(container: Container, project: Project) -> Iterator[Finding]
             container,
             "may run as root: set `runAsNonRoot: true` or a non-zero `runAsUser` in its "
             "securityContext",
-            fix=context_fix(container, project, "runAsNonRoot", True),
+            fix=context_fix(container, project, "runAsNonRoot", True, Applicability.UNSAFE),
         )

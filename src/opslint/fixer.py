@@ -32,7 +32,7 @@ from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
 from opslint.report import Report
 
-MAX_PASSES = 10
+MAX_PASSES = 16
 _NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
 """Kinds whose findings are never edited in place (rendered Helm objects, state files)."""
 
