@@ -119,10 +119,16 @@ def value_span(env: EnvVar, value: str, start: int = 0, length: int | None = Non
         "checkov CKV_SECRET_2 (partial)",
         "checkov CKV_SECRET_10 (partial)",
         "checkov CKV_SECRET_13 (partial)",
+        "checkov CKV_AWS_41 (partial)",
         "kube-linter env-var-secret (partial)",
         "polaris sensitiveContainerEnvVar",
         "zizmor hardcoded-container-credentials (partial)",
+        "actionlint credentials (partial)",
         "trivy DS-0031 (partial)",
+        "trivy aws-access-key-id (partial)",
+        "trivy github-pat (partial)",
+        "trivy gitlab-pat (partial)",
+        "trivy private-key (partial)",
     ),
 )
 def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:

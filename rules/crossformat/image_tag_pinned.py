@@ -27,10 +27,14 @@ _UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
         "hadolint DL3007",
         "checkov CKV_DOCKER_7",
         "checkov CKV_K8S_14",
+        "checkov CKV_CIRCLECIPIPELINES_1 (partial)",
         "kube-linter latest-tag",
         "kube-score container-image-tag",
         "polaris tagNotSpecified",
+        "dclint service-image-require-explicit-tag",
         "zizmor unpinned-images",
+        "trivy DS-0001",
+        "trivy KSV-0013",
     ),
 )
 def image_tag_pinned(image: ImageRef, project: Project) -> Iterator[Finding]:

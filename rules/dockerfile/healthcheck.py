@@ -20,7 +20,11 @@ _BEFORE = frozenset({"CMD", "ENTRYPOINT"})
     Severity.WARNING,
     fix="safe",
     tags=("reliability",),
-    peers=("hadolint DL3057", "checkov CKV_DOCKER_2"),
+    peers=(
+        "hadolint DL3057",
+        "checkov CKV_DOCKER_2",
+        "trivy DS-0026",
+    ),
 )
 def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     """The final stage declares a HEALTHCHECK (or `HEALTHCHECK NONE` deliberately).

@@ -46,6 +46,7 @@ def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
         "hadolint DL3002 (partial)",
         "checkov CKV_DOCKER_3 (partial)",
         "checkov CKV_DOCKER_8 (partial)",
+        "trivy DS-0002",
     ),
 )
 def non_root_user(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:

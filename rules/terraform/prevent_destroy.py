@@ -96,7 +96,7 @@ def _insertion_fix(resource: Resource, lines: list[str]) -> Fix | None:
     Severity.WARNING,
     fix="safe",
     tags=("terraform", "reliability"),
-    peers=("checkov CKV_GCP_82",),
+    peers=("checkov CKV_GCP_82 (partial)",),
 )
 def prevent_destroy(
     resource: Resource, options: PreventDestroyOptions, project: Project

@@ -183,7 +183,10 @@ def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
     "required-tags",
     Severity.WARNING,
     tags=("terraform", "governance"),
-    peers=("tflint aws_resource_missing_tags", "tflint aws_provider_missing_default_tags"),
+    peers=(
+        "tflint aws_resource_missing_tags",
+        "tflint aws_provider_missing_default_tags (partial)",
+    ),
 )
 def required_tags(
     resource: Resource, options: RequiredTagsOptions, project: Project
