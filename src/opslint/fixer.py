@@ -260,10 +260,12 @@ class Fixer:
 
 
 def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
-    """True when the fixes write a new file: one insertion at its very start."""
-    return len(fixes) == 1 and all(
+    """True when the fixes write a new file: insertions at its very start (when several
+    findings ask for the same file, the first in order writes it)."""
+    return bool(fixes) and all(
         (e.span.line, e.span.column, e.span.end_line, e.span.end_column) == (1, 1, 1, 1)
-        for e in fixes[0][1]
+        for _, edits in fixes
+        for e in edits
     )
 
 
