@@ -1,0 +1,10 @@
+# The state store must exist before `terraform init`.
+terraform {
+  backend "azurerm" {
+    resource_group_name  = "shop-tfstate"
+    storage_account_name = "shoptfstate"
+    container_name       = "tfstate"
+    key                  = "shop/staging.tfstate"
+    use_azuread_auth     = true
+  }
+}

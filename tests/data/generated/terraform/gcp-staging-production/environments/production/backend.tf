@@ -1,0 +1,7 @@
+# The state store must exist before `terraform init`.
+terraform {
+  backend "gcs" {
+    bucket = "shop-terraform-state"
+    prefix = "shop/production"
+  }
+}
