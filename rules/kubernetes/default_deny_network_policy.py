@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
-from opslint import Finding, Severity, rule
+from opslint import Edit, Finding, Fix, Severity, Span, rule
 from opslint.model.k8sindex import K8sIndex, index_of
-from opslint.model.kubernetes import K8sObject
+from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YScalar, YSeq
 from opslint.project import Project
 
@@ -39,6 +42,30 @@ def is_default_deny(policy: K8sObject) -> bool:
             if sources is None or len(sources) == 0:
                 return False  # a rule without `from` admits every source
     return True
+
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def _policy_file(obj: K8sObject, namespace: str) -> Path | None:
+    """Where the fix writes the namespace's policy: `<namespace>-default-deny.yaml` next to
+    the file of its first workload; None for a name that cannot be a file name."""
+    if not _DNS_LABEL.match(namespace):
+        return None
+    return Path(obj.span.path).parent / f"{namespace}-default-deny.yaml"
+
+
+def _denied_by_file(targets: Iterable[Path], namespace: str, project: Project) -> bool:
+    """True when a file of `targets` (on disk, or written by a fix of this run) holds a
+    default deny for `namespace`."""
+    for target in targets:
+        document = project.load(target)
+        if isinstance(document, KubernetesFile) and any(
+            (policy.namespace or "default") == namespace and is_default_deny(policy)
+            for policy in document.manifests
+        ):
+            return True
+    return False
 
 
 _ANCHORS: WeakKeyDictionary[Project, dict[K8sObject, str]] = WeakKeyDictionary()
@@ -120,9 +147,13 @@ def default_deny_network_policy(obj: K8sObject, project: Project) -> Iterator[Fi
     ```
 
     ## Fix
-    Generated: a `default-deny-ingress` NetworkPolicy for the namespace, written next to
-    its first workload; the flows the workloads need are then allowed by policies of
-    their own.
+    Generated: a `default-deny-ingress` NetworkPolicy for the namespace (naming it unless
+    the workload names none), written to a new file `<namespace>-default-deny.yaml` next
+    to the file of its first workload (the same manifest `opslint new k8s` writes); the
+    flows the workloads need are then allowed by policies of their own. No file is ever
+    overwritten: when that file exists but holds no default deny for the namespace, the
+    finding has no fix. Workloads rendered from a Helm chart get no fix: the policy
+    belongs in the chart's templates.
 
     ## References
     - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic
@@ -136,9 +167,26 @@ def default_deny_network_policy(obj: K8sObject, project: Project) -> Iterator[Fi
     namespace = cache.get(obj)
     if namespace is None:
         return
+    fix: Fix | None = None
+    rendered = obj in index_of(project).render_of
+    if not rendered and _denied_by_file(project.overlay, namespace, project):
+        return  # a policy another fix of this run wrote
+    target = None if rendered else _policy_file(obj, namespace)
+    if target is not None and project.exists(target):
+        if _denied_by_file([target], namespace, project):
+            return
+    elif target is not None:
+        generators = import_module("opslint.generators.k8s")
+        default_deny_manifest: Callable[[str | None], str] = generators.default_deny_manifest
+        # the namespace as the workload gives it: none written stays none written
+        index = index_of(project)
+        written = obj.namespace or (namespace if obj in index.kustomized else None)
+        where = Span(target.as_posix(), 1, 1, 1, 1)
+        fix = Fix(f"write {target.as_posix()}", (Edit(where, default_deny_manifest(written)),))
     yield Finding(
         kind_anchor(obj),
         f"namespace `{namespace}` has no default-deny NetworkPolicy (`podSelector: {{}}`, "
         "`policyTypes: [Ingress]`) in the checked files: add one",
         logical=f"namespace:{namespace}",
+        fix=fix,
     )

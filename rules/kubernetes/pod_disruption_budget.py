@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
+from pathlib import Path
 
-from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import index_of, template_labels
-from opslint.model.kubernetes import K8sObject
+from opslint import Edit, Finding, Fix, Severity, Span, rule
+from opslint.model.k8sindex import index_of, string_map, template_labels
+from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.project import Project
 
 from ._cross import autoscalers_of, integer, kind_anchor, label_requirements, matches, min_replicas
@@ -26,6 +29,34 @@ def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
     if not requirements and budget.api_version.endswith("v1beta1"):
         return False
     return matches(requirements, labels)
+
+
+_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
+def _budget_file(obj: K8sObject, project: Project) -> Path | None:
+    """Where the fix writes the Deployment's budget: `<name>-pdb.yaml` next to its file;
+    None for a name that cannot be a file name."""
+    if not _DNS_NAME.match(obj.name):
+        return None
+    return Path(obj.span.path).parent / f"{obj.name}-pdb.yaml"
+
+
+def _covered_by_file(
+    targets: Iterable[Path], namespace: str, labels: dict[str, str], project: Project
+) -> bool:
+    """True when a file of `targets` (on disk, or written by a fix of this run) holds a
+    budget for `namespace` that selects `labels`."""
+    for target in targets:
+        document = project.load(target)
+        if isinstance(document, KubernetesFile) and any(
+            budget.kind == "PodDisruptionBudget"
+            and (budget.namespace or "default") == namespace
+            and _selects(budget, labels)
+            for budget in document.manifests
+        ):
+            return True
+    return False
 
 
 @rule(
@@ -85,8 +116,12 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
     ```
 
     ## Fix
-    Generated: a PodDisruptionBudget with `maxUnavailable: 1` and the Deployment's
-    `matchLabels`, written next to the Deployment.
+    Generated: a PodDisruptionBudget with `maxUnavailable: 1`, the Deployment's namespace
+    (none when the Deployment names none) and its `matchLabels`, written to a new file
+    `<name>-pdb.yaml` next to the Deployment's file (the same manifest `opslint new k8s`
+    writes). No file is ever overwritten: when that file exists but holds no budget for
+    the pods, the finding has no fix. Objects rendered from a Helm chart get no fix: the
+    budget belongs in the chart's templates.
 
     ## References
     - https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
@@ -108,10 +143,27 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
     if any(_selects(budget, labels) for budget in index.peers(obj, "PodDisruptionBudget")):
         return
     namespace = index.namespace_of(obj)
+    if obj not in index.render_of and _covered_by_file(project.overlay, namespace, labels, project):
+        return  # a budget another fix of this run wrote
+    fix: Fix | None = None
+    target = None if obj in index.render_of else _budget_file(obj, project)
+    if target is not None and project.exists(target):
+        if _covered_by_file([target], namespace, labels, project):
+            return
+    elif target is not None:
+        pdb_manifest: Callable[..., str] = import_module("opslint.generators.k8s").pdb_manifest
+        selector = obj.node.path("spec", "selector", "matchLabels")
+        match_labels = string_map(selector) or labels
+        # the namespace as the Deployment gives it: none written stays none written
+        written = obj.namespace or (namespace if obj in index.kustomized else None)
+        text = pdb_manifest(obj.name, written, match_labels)
+        where = Span(target.as_posix(), 1, 1, 1, 1)
+        fix = Fix(f"write {target.as_posix()}", (Edit(where, text),))
     runs = f"runs at least {count} replicas" if scalers else f"runs {count} replicas"
     yield Finding(
         kind_anchor(obj),
         f"Deployment `{obj.name}` {runs} but no PodDisruptionBudget in namespace "
         f"`{namespace}` selects its pods: add one",
         logical=obj.logical,
+        fix=fix,
     )
