@@ -17,3 +17,10 @@ def test_rule_pages_are_current() -> None:
     assert not stale and not extra, (
         f"regenerate with `python -m opslint.docs` (stale: {stale}, extra: {extra})"
     )
+
+
+def test_rule_index_is_current() -> None:
+    from opslint.docs import rule_index_module
+
+    on_disk = (ROOT / "rules" / "_index.py").read_text(encoding="utf-8")
+    assert on_disk == rule_index_module(RULES), "regenerate with `python -m opslint.docs`"

@@ -59,14 +59,17 @@ def _exact(selector: str, rule: Rule) -> bool:
     return selector in (rule.code, rule.spec.name)
 
 
-def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
+def select_rules(rules: list[Rule], config: Config, declared: Iterable[str] = ()) -> list[Rule]:
     """The rules a run uses: ruff's select / extend-select / ignore, by code, prefix or name.
 
     A prefix turns on the rules of that family that are on by default; rules that are off
     by default need `ALL` or their exact code or name. A selector that names no rule is a
     configuration error.
     """
+    names = set(declared)
     for selector in (*(config.select or ()), *config.extend_select, *config.ignore):
+        if selector in names or any(name.startswith(selector) for name in names):
+            continue
         if not any(_matches(selector, rule) for rule in rules):
             raise ConfigError(f"unknown rule code or name `{selector}`")
 
@@ -113,10 +116,10 @@ class Session:
         text = self.overlay.get(path.resolve()) if self.overlay else None
         return SourceFile(path, display, text=text, max_bytes=self.config.max_file_size)
 
-    def all_rules(self) -> list[Rule]:
-        """Every rule the plugins and rule paths provide, checked for duplicate codes."""
+    def all_rules(self, kinds: frozenset[str] | None = None) -> list[Rule]:
+        """Every rule the plugins and rule paths provide (for `kinds`), no code twice."""
         rules: dict[str, Rule] = {}
-        functions = self.plugins.rule_functions() + load_rule_paths(self.config.rule_paths)
+        functions = self.plugins.rule_functions(kinds) + load_rule_paths(self.config.rule_paths)
         for origin, function in functions:
             try:
                 rule = make_rule(function, origin)
@@ -129,21 +132,26 @@ class Session:
             rules[rule.code] = rule
         return sorted(rules.values(), key=lambda r: r.code)
 
-    def rules(self) -> tuple[list[Rule], list[Rule]]:
-        """Every installed rule, and those this run uses, with options checked against config."""
-        every = self.all_rules()
+    def rules(self, kinds: frozenset[str] | None = None) -> tuple[list[Rule], list[Rule]]:
+        """The installed rules (those for `kinds`, when given), and those this run uses,
+        with config checked against every rule there is."""
+        every = self.all_rules(kinds)
         known = {rule.code: rule for rule in every} | {rule.spec.name: rule for rule in every}
+        index = self.plugins.rule_index()
+        declared = {*index, *index.values(), *known}
         for key, values in self.config.rule_options.items():
-            if key not in known:
+            if key not in declared:
                 raise ConfigError(f"options given for unknown rule `{key}`")
+            if key not in known:
+                continue  # a rule of a kind this run has no file of
             try:
                 known[key].make_options(values)
             except ValueError as error:
                 raise ConfigError(str(error)) from None
         for code in self.config.severity:
-            if code not in known:
+            if code not in declared:
                 raise ConfigError(f"severity given for unknown rule `{code}`")
-        return every, select_rules(every, self.config)
+        return every, select_rules(every, self.config, declared)
 
     def kind_for(self, source: SourceFile) -> str | None:
         """The forced kind, a configured kind glob, or what the plugins detect."""
@@ -221,13 +229,21 @@ class Session:
     def run(self, paths: list[Path]) -> Report:
         """Check `paths` and return the report."""
         started = time.perf_counter()
-        every, rules = self.rules()
         project = Project(self.config, self.load)
-        project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
-        project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
-        project.peer_codes = peer_index(every)
         project.overlay = self.overlay
         self.collect(paths, project)
+        kinds = frozenset(
+            kind
+            for document in project.documents
+            for kind in (document.kind, document.source.kind)
+            if kind is not None
+        )
+        every, rules = self.rules(kinds)
+        index = self.plugins.rule_index()
+        project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
+        project.known_codes.update(index, index.values())
+        project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
+        project.peer_codes = peer_index(every)
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
         # a chart rendered with several values files yields one finding per render

@@ -56,8 +56,22 @@ def opslint_parse(source: SourceFile, kind: str, config: Config) -> Document | N
 
 
 @hookspec
-def opslint_collect_rules() -> list[Callable[..., Any]]:  # type: ignore[empty-body]
-    """Return rule functions (decorated with ``@opslint.rule``)."""
+def opslint_collect_rules(kinds: frozenset[str] | None) -> list[Callable[..., Any]]:  # type: ignore[empty-body]
+    """Return rule functions (decorated with ``@opslint.rule``).
+
+    `kinds` holds the file kinds of this run; a plugin may leave out rules that apply to
+    none of them, so that a Dockerfile run does not import the Terraform rules. None asks
+    for every rule (`opslint rules`, the docs).
+    """
+
+
+@hookspec
+def opslint_rule_index() -> dict[str, str]:  # type: ignore[empty-body]
+    """Codes to names of every rule the plugin provides, known without importing them.
+
+    Config, selectors and suppressions may name a rule a run did not load; this is how
+    the engine knows it exists.
+    """
 
 
 @hookspec

@@ -53,13 +53,23 @@ class PluginManager(pluggy.PluginManager):
         names: list[list[str]] = self.hook.opslint_kinds()
         return sorted({kind for group in names for kind in group})
 
-    def rule_functions(self) -> list[tuple[str, Callable[..., Any]]]:
-        """(plugin name, function) for every collected rule."""
+    def rule_functions(
+        self, kinds: frozenset[str] | None = None
+    ) -> list[tuple[str, Callable[..., Any]]]:
+        """(plugin name, function) for every collected rule (those for `kinds`, when given)."""
         result: list[tuple[str, Callable[..., Any]]] = []
         for impl in reversed(self.hook.opslint_collect_rules.get_hookimpls()):
-            functions = cast(list[Callable[..., Any]], impl.function())
+            arguments = {"kinds": kinds} if "kinds" in impl.argnames else {}
+            functions = cast(list[Callable[..., Any]], impl.function(**arguments))
             result.extend((impl.plugin_name, function) for function in functions or ())
         return result
+
+    def rule_index(self) -> dict[str, str]:
+        """Codes to names of every rule the plugins declare without importing them."""
+        index: dict[str, str] = {}
+        for part in self.hook.opslint_rule_index():
+            index.update(part)
+        return index
 
     def generator_functions(self) -> list[Callable[..., Any]]:
         """Every collected generator."""
