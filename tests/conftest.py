@@ -37,3 +37,32 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared (corpus, oracle) is not next to this checkout")
     return SHARED
+
+
+def compare_snapshot(folder: Path, snapshot: Path) -> None:
+    """The files under `folder` equal those under `snapshot`, byte for byte.
+
+    With `OPSLINT_UPDATE_SNAPSHOTS=1` the snapshot is rewritten from `folder` instead (a
+    deliberate step when a generator changes; never set in CI).
+    """
+    import os
+    import shutil
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+
+    produced = files(folder)
+    if os.environ.get("OPSLINT_UPDATE_SNAPSHOTS") == "1":
+        shutil.rmtree(snapshot, ignore_errors=True)
+        for name, data in produced.items():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            (snapshot / name).write_bytes(data)
+    stored = files(snapshot)
+    assert stored, f"no snapshot in {snapshot}: run with OPSLINT_UPDATE_SNAPSHOTS=1"
+    assert sorted(produced) == sorted(stored)
+    for name, data in produced.items():
+        assert data == stored[name], f"{name} differs from its snapshot"

@@ -8,14 +8,12 @@ tests/data/generated/helm-chart/<case>/ instead of comparing.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import run_engine
+from conftest import compare_snapshot, run_engine
 
 from opslint.cli import main
 from opslint.config import Config, HelmSettings
@@ -58,26 +56,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "package.json").write_text(json.dumps({"name": "shop"}), encoding="utf-8")
     return tmp_path
-
-
-def compare_snapshot(folder: Path, snapshot: Path) -> None:
-    """The files under `folder` equal those under `snapshot`, byte for byte."""
-    produced = {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-    if os.environ.get("OPSLINT_UPDATE_SNAPSHOTS") == "1":
-        shutil.rmtree(snapshot, ignore_errors=True)
-        for name, data in produced.items():
-            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
-            (snapshot / name).write_bytes(data)
-    expected = {
-        p.relative_to(snapshot).as_posix(): p.read_bytes()
-        for p in snapshot.rglob("*")
-        if p.is_file()
-    }
-    assert sorted(produced) == sorted(expected)
-    for name, data in produced.items():
-        assert data == expected[name], f"{name} differs from its snapshot"
 
 
 def render(chart: Path, values_file: str, namespace: str) -> list[dict[str, Any]]:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_engine
+from conftest import compare_snapshot, run_engine
 from opslint.generators._pipeline_github import TAGS
 from opslint.generators.pipeline import pipeline
 from ruamel.yaml import YAML
@@ -143,26 +142,7 @@ def _generate(root: Path, case: str, platform: str, pins: bool) -> tuple[Path, P
 
 
 def _snapshot(output: Path, case: str, variant: str) -> None:
-    folder = SNAPSHOTS / case / variant
-    produced = {
-        path.relative_to(output).as_posix(): path.read_bytes()
-        for path in sorted(output.rglob("*"))
-        if path.is_file()
-    }
-    if os.environ.get("OPSLINT_UPDATE_SNAPSHOTS") == "1":
-        shutil.rmtree(folder, ignore_errors=True)
-        for name, data in produced.items():
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        return
-    stored = {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-    assert stored, f"no snapshot in {folder}: run with OPSLINT_UPDATE_SNAPSHOTS=1"
-    assert produced == stored
+    compare_snapshot(output, SNAPSHOTS / case / variant)
 
 
 MATRIX = [
