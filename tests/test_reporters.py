@@ -149,6 +149,9 @@ def test_sarif_of_a_real_run(project: Path) -> None:
     assert rule["properties"]["precision"] == "high"
     assert rule["properties"]["problem.severity"] == "error"
     assert rule["properties"]["tags"][:3] == ["security", "reproducibility", "opslint/cross-format"]
+    assert len(rule["properties"]["tags"]) == 10  # code scanning's limit
+    assert "hadolint DL3007" in rule["properties"]["tags"]
+    assert rule["properties"]["peers"][-2:] == ["trivy DS-0001", "trivy KSV-0013"]
     healthcheck = run["tool"]["driver"]["rules"][ids.index("DF102")]
     assert healthcheck["defaultConfiguration"] == {"level": "warning"}
     assert "security-severity" not in healthcheck["properties"]

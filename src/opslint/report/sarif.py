@@ -208,6 +208,9 @@ def rule_descriptor(report: Report, rule: Rule) -> Any:
         "precision": "medium" if "heuristic" in rule.spec.tags else "high",
         "problem.severity": PROBLEM_SEVERITY[severity],
     }
+    if rule.spec.peers:
+        # tags stop at ten (code scanning's limit); every peer is listed here
+        properties["peers"] = list(rule.spec.peers)
     if rule.spec.security_severity is not None:
         properties["security-severity"] = f"{rule.spec.security_severity:.1f}"
     return om.ReportingDescriptor(
