@@ -397,3 +397,47 @@ def test_action_pinned_trusted_owners(tmp_path: Path) -> None:
     assert [(f.span.line, f.span.column) for f in report.findings] == [(8, 29), (9, 27)]
     assert "branch `main`" in report.findings[0].message
     assert "tag `v1`" in report.findings[1].message
+
+
+def test_secrets_of_job_containers_services_and_gitlab_services(tmp_path: Path) -> None:
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "on: push\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    container:\n"
+        "      image: node:22\n"
+        "      credentials:\n"
+        "        username: bot\n"
+        "        password: hunter2-registry\n"
+        "    services:\n"
+        "      db:\n"
+        "        image: postgres:16\n"
+        "        env:\n"
+        "          POSTGRES_PASSWORD: s3cret-db\n"
+        "          POSTGRES_USER: app\n"
+        "    steps:\n"
+        "      - run: make test\n",
+        encoding="utf-8",
+    )
+    gitlab = tmp_path / ".gitlab-ci.yml"
+    gitlab.write_text(
+        "test:\n"
+        "  script: [make test]\n"
+        "  services:\n"
+        "    - name: mysql:8.4\n"
+        "      variables:\n"
+        "        MYSQL_ROOT_PASSWORD: r00t-pass\n",
+        encoding="utf-8",
+    )
+    report = run_engine([workflow, gitlab], select=("SE001",))
+    found = [
+        (Path(f.span.path).name, f.span.line, f.span.column, f.logical) for f in report.findings
+    ]
+    assert sorted(found) == [
+        (".gitlab-ci.yml", 6, 30, "job:test/service:0"),
+        ("ci.yml", 9, 19, "job:test/container"),
+        ("ci.yml", 14, 30, "job:test/service:db"),
+    ]

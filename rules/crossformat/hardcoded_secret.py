@@ -135,16 +135,17 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     """Secrets come from a secret store or the environment, never a literal in the config.
 
     ## What it does
-    Checks every environment-like name/value pair, whichever file holds it: Dockerfile
-    `ENV` and `ARG` defaults, Compose `environment`, Kubernetes `env[].value`, GitHub
-    Actions `env` and `with`, GitLab `variables`, CircleCI `environment`. It reports a
-    literal value for a secret-looking name (a name ending in PASSWORD, PASSWD, PASS,
-    SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS, ...), and any value
-    that matches a well-known credential format (AWS access key IDs `AKIA...`, GitHub
-    tokens `ghp_...`, GitLab tokens `glpat-...`, Slack tokens `xoxb-...`, PEM private
-    keys), whatever the variable is called. A secret word anywhere in the name counts
-    (`SECRET_BLAH`, as kube-linter's env-var-secret reads it) unless the last word says
-    otherwise (below).
+    Checks every environment-like name/value pair, whichever file holds it: Dockerfile `ENV`
+    and `ARG` defaults, Compose `environment`, Kubernetes `env[].value`, Helm values, GitHub
+    Actions `env` and `with` (also of job containers and services, and their `credentials`),
+    GitLab `variables` (also of services), CircleCI `environment`, Jenkins `environment`,
+    Terraform variable defaults, arguments and `.tfvars`. It reports a literal value for a
+    secret-looking name (a name ending in PASSWORD, PASSWD, PASS, SECRET, TOKEN, API_KEY,
+    PRIVATE_KEY, ACCESS_KEY, CREDENTIALS, ...), and any value that matches a well-known
+    credential format (AWS access key IDs `AKIA...`, GitHub tokens `ghp_...`, GitLab tokens
+    `glpat-...`, Slack tokens `xoxb-...`, PEM private keys), whatever the variable is
+    called. A secret word anywhere in the name counts (`SECRET_BLAH`, as kube-linter's
+    env-var-secret reads it) unless the last word says otherwise (below).
 
     Policy difference: kube-linter's read-secret-from-env-var also reports a Secret read
     into the environment through `secretKeyRef`; opslint does not, since that is the

@@ -242,6 +242,7 @@ class _Parser:
             job.needs = [item.text for item in needs.scalars() if item.value is not None]
         container = node.get("container")
         if isinstance(container, YMap):
+            self.container_secrets(container, "github container", f"{logical}/container")
             container = container.get("image")
         image = self.image(container, "github container", logical)
         if image is not None:
@@ -250,9 +251,9 @@ class _Parser:
         if services is not None:
             for name, service in services.items():
                 if isinstance(service, YMap):
-                    service_image = self.image(
-                        service.get("image"), "github service", f"{logical}/service:{name}"
-                    )
+                    where = f"{logical}/service:{name}"
+                    self.container_secrets(service, "github service", where)
+                    service_image = self.image(service.get("image"), "github service", where)
                     if service_image is not None:
                         job.images.append(service_image)
         uses = node.scalar("uses")
@@ -265,6 +266,12 @@ class _Parser:
                 image for image in self.document.images if image.logical == step.logical
             )
         return job
+
+    def container_secrets(self, node: YMap, origin: str, logical: str) -> None:
+        """A job container's or service's `env` and `credentials` (a literal password there
+        is a credential in the repository)."""
+        self.env_vars(node.map("env"), f"{origin} env", logical)
+        self.env_vars(node.map("credentials"), f"{origin} credentials", logical)
 
     # -- action metadata ---------------------------------------------------------------
 

@@ -183,9 +183,12 @@ class _Parser:
             return []
         result = []
         for index, item in enumerate(node):
-            image = self.image(item, "gitlab service", f"{logical}/service:{index}")
+            where = f"{logical}/service:{index}"
+            image = self.image(item, "gitlab service", where)
             if image is not None:
                 result.append(image)
+            if isinstance(item, YMap):
+                self.variables(item.map("variables"), where)
         return result
 
     def scripts(self, node: YNode | None, key: str, logical: str) -> list[ShellCommand]:
