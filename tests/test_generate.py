@@ -158,3 +158,16 @@ def test_generated_alerts_pass_every_rule(project: Path) -> None:
     ]
     fast = data["groups"][1]["rules"][0]["expr"]
     assert fast.endswith("> 0.0072")  # 14.4 times the 0.05% budget
+
+
+@pytest.mark.parametrize("options", [[], ["--slo", "99.5", "--latency-seconds", "0.25"]])
+def test_generated_alert_expressions_parse_as_promql(project: Path, options: list[str]) -> None:
+    """Prometheus's own PromQL grammar (the promql-parser port) reads every expression."""
+    promql = pytest.importorskip("promql_parser", reason="promql-parser is in the test extra")
+    assert main(["new", "alerts", "--force", *options]) == 0
+    path = project / "monitoring" / "checkout-alerts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    expressions = [rule["expr"] for group in data["groups"] for rule in group["rules"]]
+    assert len(expressions) == 7
+    for expression in expressions:
+        promql.parse(expression)  # raises ValueError on a syntax error
