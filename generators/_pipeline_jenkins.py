@@ -35,6 +35,24 @@ class _Groovy:
     def sh(self, command: str) -> None:
         self.line(f"sh {_quote(command)}")
 
+    def docker_agent(self, image: str) -> None:
+        """The stage runs in `image` on the pipeline's node, with the workspace as home."""
+        self.open("agent")
+        self.open("docker")
+        self.line(f"image {_quote(image)}")
+        self.line("reuseNode true")
+        self.close()
+        self.close()
+        self.open("environment")
+        self.line('HOME = "${WORKSPACE}"')
+        self.close()
+
+    def when_branch(self, branch: str) -> None:
+        """The stage runs only on `branch`."""
+        self.open("when")
+        self.line(f"branch {_quote(branch)}")
+        self.close()
+
 
 def jenkinsfile(plan: Plan) -> tuple[str, str]:
     """(path, text) of the Jenkinsfile."""
@@ -67,15 +85,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
         title = "Lint" if job_id == "lint" else "Test"
         out.open(f"stage('{title}')")
         if stack is not None:
-            out.open("agent")
-            out.open("docker")
-            out.line(f"image {_quote(plan.image_ref(stack.image))}")
-            out.line("reuseNode true")
-            out.close()
-            out.close()
-            out.open("environment")
-            out.line('HOME = "${WORKSPACE}"')
-            out.close()
+            out.docker_agent(plan.image_ref(stack.image))
         out.open("steps")
         if stack is not None:
             out.sh(stack.install.replace("$PROJECT", "$WORKSPACE"))
@@ -83,15 +93,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
         out.close()
         out.close()
     out.open("stage('opslint')")
-    out.open("agent")
-    out.open("docker")
-    out.line(f"image {_quote(plan.image_ref(OPSLINT_IMAGE))}")
-    out.line("reuseNode true")
-    out.close()
-    out.close()
-    out.open("environment")
-    out.line('HOME = "${WORKSPACE}"')
-    out.close()
+    out.docker_agent(plan.image_ref(OPSLINT_IMAGE))
     out.open("steps")
     out.sh(OPSLINT_INSTALL.replace("python -m pip install", "python -m pip install --user"))
     out.sh("python -m opslint check --format sarif -o opslint.sarif")
@@ -105,15 +107,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     if not plan.image:
         out.open("stage('Audit')")
         if stack is not None and stack.language != "java":
-            out.open("agent")
-            out.open("docker")
-            out.line(f"image {_quote(plan.image_ref(stack.image))}")
-            out.line("reuseNode true")
-            out.close()
-            out.close()
-            out.open("environment")
-            out.line('HOME = "${WORKSPACE}"')
-            out.close()
+            out.docker_agent(plan.image_ref(stack.image))
             out.open("steps")
             out.sh(stack.audit)
         else:
@@ -130,9 +124,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     if plan.image:
         reference = f'"$IMAGE_REPOSITORY:{_SHA}"'
         out.open("stage('Build image')")
-        out.open("when")
-        out.line(f"branch {_quote(plan.branch)}")
-        out.close()
+        out.when_branch(plan.branch)
         out.open("steps")
         out.sh(f"docker build --pull --tag {reference} .")
         out.line(
@@ -148,9 +140,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
         out.close()
         out.close()
         out.open("stage('Scan image')")
-        out.open("when")
-        out.line(f"branch {_quote(plan.branch)}")
-        out.close()
+        out.when_branch(plan.branch)
         out.open("steps")
         out.sh(
             "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock "
@@ -160,9 +150,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
         out.close()
         out.close()
         out.open("stage('Push image')")
-        out.open("when")
-        out.line(f"branch {_quote(plan.branch)}")
-        out.close()
+        out.when_branch(plan.branch)
         out.open("steps")
         out.sh(f"docker push {reference}")
         out.close()
@@ -170,9 +158,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     if plan.deploy != "none":
         for environment in ("staging", "production"):
             out.open(f"stage('Deploy to {environment}')")
-            out.open("when")
-            out.line(f"branch {_quote(plan.branch)}")
-            out.close()
+            out.when_branch(plan.branch)
             if environment == "production":
                 out.open("input")
                 out.line("message 'Deploy to production?'")

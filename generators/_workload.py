@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from opslint.detect import ProjectInfo, dns_name
 from opslint.generate import GeneratorError
@@ -134,6 +135,49 @@ def make_workload(
         memory_limit=memory_limit,
         probe_path=probe_path,
         secret_env=secret_envs(secret_env),
+    )
+
+
+class WorkloadFlags(Protocol):
+    """The options the `k8s`, `deploy` and `helm-chart` generators all take."""
+
+    @property
+    def image(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def cpu_request(self) -> str: ...
+    @property
+    def memory_request(self) -> str: ...
+    @property
+    def cpu_limit(self) -> str: ...
+    @property
+    def memory_limit(self) -> str: ...
+    @property
+    def probe_path(self) -> str: ...
+    @property
+    def secret_env(self) -> tuple[str, ...]: ...
+
+
+def workload_from(project: ProjectInfo, options: WorkloadFlags, namespace: str) -> Workload:
+    """The checked workload a generator's options describe, in `namespace` (default: its
+    name)."""
+    return make_workload(
+        project,
+        name=options.name,
+        namespace=namespace,
+        image=options.image,
+        port=options.port,
+        resources=(
+            options.cpu_request,
+            options.memory_request,
+            options.cpu_limit,
+            options.memory_limit,
+        ),
+        probe_path=options.probe_path,
+        secret_env=options.secret_env,
     )
 
 

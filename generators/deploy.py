@@ -401,21 +401,7 @@ def deploy(project: ProjectInfo, options: DeployOptions) -> list[Artifact]:
         raise GeneratorError(f"--mesh takes {', '.join(MESHES)}, not {options.mesh!r}")
     if options.replicas < 2:
         raise GeneratorError("--replicas must be 2 or more (one replica is no redundancy)")
-    workload = parts.make_workload(
-        project,
-        name=options.name,
-        namespace=options.namespace,
-        image=options.image,
-        port=options.port,
-        resources=(
-            options.cpu_request,
-            options.memory_request,
-            options.cpu_limit,
-            options.memory_limit,
-        ),
-        probe_path=options.probe_path,
-        secret_env=options.secret_env,
-    )
+    workload = parts.workload_from(project, options, options.namespace)
     folder = options.path.strip("/") or "."
     build = {"rolling": _rolling, "blue-green": _blue_green, "canary": _canary}[options.strategy]
     files, plan = build(workload, options, folder)

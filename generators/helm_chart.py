@@ -477,21 +477,7 @@ the http port of these pods is open
 @generator("helm-chart")
 def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact]:
     """A Helm chart with staging and production values and a values schema."""
-    workload = parts.make_workload(
-        project,
-        name=options.name,
-        namespace="",
-        image=options.image,
-        port=options.port,
-        resources=(
-            options.cpu_request,
-            options.memory_request,
-            options.cpu_limit,
-            options.memory_limit,
-        ),
-        probe_path=options.probe_path,
-        secret_env=options.secret_env,
-    )
+    workload = parts.workload_from(project, options, "")
     if not _SEMVER.match(options.chart_version):
         raise GeneratorError(
             f"--chart-version takes a SemVer version, not {options.chart_version!r}"

@@ -48,21 +48,7 @@ class K8sOptions:
 
 def workload_of(project: ProjectInfo, options: K8sOptions) -> parts.Workload:
     """The checked workload the options describe."""
-    return parts.make_workload(
-        project,
-        name=options.name,
-        namespace=options.namespace,
-        image=options.image,
-        port=options.port,
-        resources=(
-            options.cpu_request,
-            options.memory_request,
-            options.cpu_limit,
-            options.memory_limit,
-        ),
-        probe_path=options.probe_path,
-        secret_env=options.secret_env,
-    )
+    return parts.workload_from(project, options, options.namespace)
 
 
 def pdb_manifest(name: str, namespace: str | None, match_labels: Mapping[str, str]) -> str:

@@ -269,6 +269,28 @@ def _locals(tags: str) -> Block:
     )
 
 
+def _sized(
+    sizes: Mapping[str, Value], name: str, type_: str, description: str
+) -> tuple[Input, Value]:
+    """A root-module input whose value depends on whether the environment serves production."""
+    return Input(name, type_, description), sizes[name]
+
+
+_KUBERNETES_VERSION_INPUT = Input(
+    "kubernetes_version", "string", "Kubernetes minor version, e.g. 1.32."
+)
+_KUBERNETES_VERSION_VALUE = (
+    Input("kubernetes_version", "string", "Kubernetes minor version."),
+    "1.32",
+)
+"""A root module's Kubernetes version and the version it gives."""
+_DATABASE_NAME_INPUT = Input(
+    "database_name", "string", "Name of the database created in the instance."
+)
+_DATABASE_NAME = Expr('replace(var.name, "-", "_")')
+"""The database a root module creates: the resource prefix with underscores."""
+
+
 # Amazon Web Services ------------------------------------------------------------------------
 
 
@@ -299,6 +321,44 @@ AWS_SIZES: dict[bool, dict[str, Value]] = {
     },
 }
 """Sizes of non-production and production environments."""
+
+
+_AWS_TAGS_INPUT = Input(
+    "tags",
+    "map(string)",
+    "Tags added to those of the provider's `default_tags`.",
+    default={},
+)
+
+
+def _kms_key(name: str, description: str) -> Block:
+    """A customer-managed key with rotation, kept from `terraform destroy`."""
+    return block(
+        "resource",
+        "aws_kms_key",
+        name,
+        {
+            "description": Expr(f'"{description}"'),
+            "enable_key_rotation": True,
+            "deletion_window_in_days": 30,
+            "tags": v("tags"),
+        },
+        _prevent_destroy(),
+    )
+
+
+def _iam_role(name: str) -> Block:
+    """Role `<name>` assumed through the policy document `<name>_assume_role`."""
+    return block(
+        "resource",
+        "aws_iam_role",
+        name,
+        {
+            "name": Expr(f'"${{var.name}}-{name}"'),
+            "assume_role_policy": Expr(f"data.aws_iam_policy_document.{name}_assume_role.json"),
+            "tags": v("tags"),
+        },
+    )
 
 
 def _aws_tags(suffix: str = "", extra: Mapping[str, Value] | None = None) -> Call:
@@ -448,12 +508,7 @@ def _aws_network() -> ModuleCode:
                 "bool",
                 "One NAT gateway for every zone (cheaper) instead of one per zone.",
             ),
-            Input(
-                "tags",
-                "map(string)",
-                "Tags added to those of the provider's `default_tags`.",
-                default={},
-            ),
+            _AWS_TAGS_INPUT,
         ),
         main=main,
         outputs=(
@@ -498,16 +553,7 @@ def _aws_cluster() -> ModuleCode:
     main: tuple[Item, ...] = (
         block("data", "aws_partition", "current"),
         _assume_role("cluster_assume_role", "eks.amazonaws.com"),
-        block(
-            "resource",
-            "aws_iam_role",
-            "cluster",
-            {
-                "name": Expr('"${var.name}-cluster"'),
-                "assume_role_policy": Expr("data.aws_iam_policy_document.cluster_assume_role.json"),
-                "tags": v("tags"),
-            },
-        ),
+        _iam_role("cluster"),
         block(
             "resource",
             "aws_iam_role_policy_attachment",
@@ -517,18 +563,7 @@ def _aws_cluster() -> ModuleCode:
                 "policy_arn": Expr(_aws_managed_policy("AmazonEKSClusterPolicy")),
             },
         ),
-        block(
-            "resource",
-            "aws_kms_key",
-            "secrets",
-            {
-                "description": Expr('"Encryption of the Kubernetes secrets of ${var.name}"'),
-                "enable_key_rotation": True,
-                "deletion_window_in_days": 30,
-                "tags": v("tags"),
-            },
-            _prevent_destroy(),
-        ),
+        _kms_key("secrets", "Encryption of the Kubernetes secrets of ${var.name}"),
         block(
             "data",
             "aws_iam_policy_document",
@@ -583,16 +618,7 @@ def _aws_cluster() -> ModuleCode:
             ),
         ),
         _assume_role("node_assume_role", "ec2.amazonaws.com"),
-        block(
-            "resource",
-            "aws_iam_role",
-            "node",
-            {
-                "name": Expr('"${var.name}-node"'),
-                "assume_role_policy": Expr("data.aws_iam_policy_document.node_assume_role.json"),
-                "tags": v("tags"),
-            },
-        ),
+        _iam_role("node"),
         block(
             "resource",
             "aws_iam_role_policy_attachment",
@@ -633,7 +659,7 @@ def _aws_cluster() -> ModuleCode:
         providers=("aws",),
         inputs=(
             Input("name", "string", "Name of the cluster, prefix of its other resources."),
-            Input("kubernetes_version", "string", "Kubernetes minor version, e.g. 1.32."),
+            _KUBERNETES_VERSION_INPUT,
             Input("subnet_ids", "list(string)", "Private subnets of the control plane and nodes."),
             Input(
                 "api_authorized_cidrs",
@@ -645,12 +671,7 @@ def _aws_cluster() -> ModuleCode:
             Input("node_min_size", "number", "Fewest nodes."),
             Input("node_desired_size", "number", "Nodes when the group is created."),
             Input("node_max_size", "number", "Most nodes."),
-            Input(
-                "tags",
-                "map(string)",
-                "Tags added to those of the provider's `default_tags`.",
-                default={},
-            ),
+            _AWS_TAGS_INPUT,
         ),
         main=main,
         outputs=(
@@ -680,18 +701,7 @@ def _aws_cluster() -> ModuleCode:
 
 def _aws_database() -> ModuleCode:
     main: tuple[Item, ...] = (
-        block(
-            "resource",
-            "aws_kms_key",
-            "database",
-            {
-                "description": Expr('"Encryption of the database of ${var.name}"'),
-                "enable_key_rotation": True,
-                "deletion_window_in_days": 30,
-                "tags": v("tags"),
-            },
-            _prevent_destroy(),
-        ),
+        _kms_key("database", "Encryption of the database of ${var.name}"),
         block(
             "resource",
             "aws_db_subnet_group",
@@ -777,19 +787,14 @@ def _aws_database() -> ModuleCode:
             Input("max_allocated_storage", "number", "Storage autoscaling ceiling, in GiB."),
             Input("multi_az", "bool", "A standby in a second availability zone."),
             Input("backup_retention_days", "number", "Days automated backups are kept."),
-            Input("database_name", "string", "Name of the database created in the instance."),
+            _DATABASE_NAME_INPUT,
             Input(
                 "master_username",
                 "string",
                 "Name of the master user; its password is managed in Secrets Manager.",
                 default="app_admin",
             ),
-            Input(
-                "tags",
-                "map(string)",
-                "Tags added to those of the provider's `default_tags`.",
-                default={},
-            ),
+            _AWS_TAGS_INPUT,
         ),
         main=main,
         outputs=(
@@ -823,16 +828,15 @@ def _aws_root(context: Context, environment: Environment) -> RootCode:
                     Input("private_subnet_cidrs", "list(string)", "Private subnets, one per zone."),
                     private,
                 ),
-                (
-                    Input("single_nat_gateway", "bool", "One NAT gateway instead of one per zone."),
-                    sizes["single_nat_gateway"],
+                _sized(
+                    sizes, "single_nat_gateway", "bool", "One NAT gateway instead of one per zone."
                 ),
             ),
         ),
         Section(
             "Kubernetes (EKS)",
             (
-                (Input("kubernetes_version", "string", "Kubernetes minor version."), "1.32"),
+                _KUBERNETES_VERSION_VALUE,
                 (
                     Input(
                         "api_authorized_cidrs",
@@ -842,42 +846,23 @@ def _aws_root(context: Context, environment: Environment) -> RootCode:
                     ),
                     [],
                 ),
-                (
-                    Input("node_instance_types", "list(string)", "EC2 instance types of nodes."),
-                    sizes["node_instance_types"],
+                _sized(
+                    sizes, "node_instance_types", "list(string)", "EC2 instance types of nodes."
                 ),
-                (Input("node_min_size", "number", "Fewest nodes."), sizes["node_min_size"]),
-                (
-                    Input("node_desired_size", "number", "Nodes at creation."),
-                    sizes["node_desired_size"],
-                ),
-                (Input("node_max_size", "number", "Most nodes."), sizes["node_max_size"]),
+                _sized(sizes, "node_min_size", "number", "Fewest nodes."),
+                _sized(sizes, "node_desired_size", "number", "Nodes at creation."),
+                _sized(sizes, "node_max_size", "number", "Most nodes."),
             ),
         ),
         Section(
             "PostgreSQL (RDS)",
             (
                 (Input("db_engine_version", "string", "PostgreSQL major version."), "16"),
-                (
-                    Input("db_instance_class", "string", "RDS instance class."),
-                    sizes["db_instance_class"],
-                ),
-                (
-                    Input("db_allocated_storage", "number", "Storage at creation, in GiB."),
-                    sizes["db_allocated_storage"],
-                ),
-                (
-                    Input("db_max_allocated_storage", "number", "Storage ceiling, in GiB."),
-                    sizes["db_max_allocated_storage"],
-                ),
-                (
-                    Input("db_multi_az", "bool", "A standby in a second zone."),
-                    sizes["db_multi_az"],
-                ),
-                (
-                    Input("db_backup_retention_days", "number", "Days backups are kept."),
-                    sizes["db_backup_retention_days"],
-                ),
+                _sized(sizes, "db_instance_class", "string", "RDS instance class."),
+                _sized(sizes, "db_allocated_storage", "number", "Storage at creation, in GiB."),
+                _sized(sizes, "db_max_allocated_storage", "number", "Storage ceiling, in GiB."),
+                _sized(sizes, "db_multi_az", "bool", "A standby in a second zone."),
+                _sized(sizes, "db_backup_retention_days", "number", "Days backups are kept."),
             ),
         ),
     )
@@ -919,7 +904,7 @@ def _aws_root(context: Context, environment: Environment) -> RootCode:
                 "max_allocated_storage": v("db_max_allocated_storage"),
                 "multi_az": v("db_multi_az"),
                 "backup_retention_days": v("db_backup_retention_days"),
-                "database_name": Expr('replace(var.name, "-", "_")'),
+                "database_name": _DATABASE_NAME,
             },
         ),
     )
@@ -1363,7 +1348,7 @@ def _gcp_database() -> ModuleCode:
             Input("availability_type", "string", "ZONAL, or REGIONAL for a standby."),
             Input("disk_size_gb", "number", "Disk size at creation, in GB (it grows)."),
             Input("retained_backups", "number", "Number of daily backups kept."),
-            Input("database_name", "string", "Name of the database created in the instance."),
+            _DATABASE_NAME_INPUT,
             Input("user_name", "string", "Name of the application's user.", default="app"),
             Input("labels", "map(string)", "Labels of the instance.", default={}),
         ),
@@ -1443,37 +1428,19 @@ def _gcp_root(context: Context, environment: Environment) -> RootCode:
                     ),
                     [],
                 ),
-                (
-                    Input("machine_type", "string", "Machine type of the nodes."),
-                    sizes["machine_type"],
-                ),
-                (
-                    Input("node_min_count", "number", "Fewest nodes per zone."),
-                    sizes["node_min_count"],
-                ),
-                (
-                    Input("node_max_count", "number", "Most nodes per zone."),
-                    sizes["node_max_count"],
-                ),
+                _sized(sizes, "machine_type", "string", "Machine type of the nodes."),
+                _sized(sizes, "node_min_count", "number", "Fewest nodes per zone."),
+                _sized(sizes, "node_max_count", "number", "Most nodes per zone."),
             ),
         ),
         Section(
             "PostgreSQL (Cloud SQL)",
             (
                 (Input("db_version", "string", "Cloud SQL database version."), "POSTGRES_16"),
-                (Input("db_tier", "string", "Machine tier of the instance."), sizes["db_tier"]),
-                (
-                    Input("db_availability_type", "string", "ZONAL or REGIONAL."),
-                    sizes["db_availability_type"],
-                ),
-                (
-                    Input("db_disk_size_gb", "number", "Disk size at creation, in GB."),
-                    sizes["db_disk_size_gb"],
-                ),
-                (
-                    Input("db_retained_backups", "number", "Daily backups kept."),
-                    sizes["db_retained_backups"],
-                ),
+                _sized(sizes, "db_tier", "string", "Machine tier of the instance."),
+                _sized(sizes, "db_availability_type", "string", "ZONAL or REGIONAL."),
+                _sized(sizes, "db_disk_size_gb", "number", "Disk size at creation, in GB."),
+                _sized(sizes, "db_retained_backups", "number", "Daily backups kept."),
             ),
         ),
     )
@@ -1528,7 +1495,7 @@ def _gcp_root(context: Context, environment: Environment) -> RootCode:
                 "availability_type": v("db_availability_type"),
                 "disk_size_gb": v("db_disk_size_gb"),
                 "retained_backups": v("db_retained_backups"),
-                "database_name": Expr('replace(var.name, "-", "_")'),
+                "database_name": _DATABASE_NAME,
                 "labels": Expr("local.labels"),
             },
             "module.network",
@@ -1768,7 +1735,7 @@ def _azure_cluster() -> ModuleCode:
             Input("name", "string", "Name of the cluster and its DNS prefix."),
             *_AZURE_PLACEMENT_INPUTS,
             Input("subnet_id", "string", "Subnet of the nodes."),
-            Input("kubernetes_version", "string", "Kubernetes minor version, e.g. 1.32."),
+            _KUBERNETES_VERSION_INPUT,
             Input("sku_tier", "string", "Free, or Standard for the uptime SLA."),
             Input("node_vm_size", "string", "Virtual machine size of the nodes."),
             Input("node_min_count", "number", "Fewest nodes."),
@@ -1939,37 +1906,22 @@ def _azure_root(context: Context, environment: Environment) -> RootCode:
         Section(
             "Kubernetes (AKS)",
             (
-                (Input("kubernetes_version", "string", "Kubernetes minor version."), "1.32"),
-                (Input("sku_tier", "string", "AKS pricing tier."), sizes["sku_tier"]),
-                (
-                    Input("node_vm_size", "string", "Virtual machine size of the nodes."),
-                    sizes["node_vm_size"],
-                ),
-                (Input("node_min_count", "number", "Fewest nodes."), sizes["node_min_count"]),
-                (Input("node_max_count", "number", "Most nodes."), sizes["node_max_count"]),
+                _KUBERNETES_VERSION_VALUE,
+                _sized(sizes, "sku_tier", "string", "AKS pricing tier."),
+                _sized(sizes, "node_vm_size", "string", "Virtual machine size of the nodes."),
+                _sized(sizes, "node_min_count", "number", "Fewest nodes."),
+                _sized(sizes, "node_max_count", "number", "Most nodes."),
             ),
         ),
         Section(
             "PostgreSQL (flexible server)",
             (
                 (Input("db_version", "string", "PostgreSQL major version."), "16"),
-                (Input("db_sku_name", "string", "SKU of the server."), sizes["db_sku_name"]),
-                (
-                    Input("db_storage_mb", "number", "Storage at creation, in MiB."),
-                    sizes["db_storage_mb"],
-                ),
-                (
-                    Input("db_backup_retention_days", "number", "Days backups are kept."),
-                    sizes["db_backup_retention_days"],
-                ),
-                (
-                    Input("db_geo_redundant_backup", "bool", "Backups in the paired region."),
-                    sizes["db_geo_redundant_backup"],
-                ),
-                (
-                    Input("db_high_availability", "bool", "A zone-redundant standby."),
-                    sizes["db_high_availability"],
-                ),
+                _sized(sizes, "db_sku_name", "string", "SKU of the server."),
+                _sized(sizes, "db_storage_mb", "number", "Storage at creation, in MiB."),
+                _sized(sizes, "db_backup_retention_days", "number", "Days backups are kept."),
+                _sized(sizes, "db_geo_redundant_backup", "bool", "Backups in the paired region."),
+                _sized(sizes, "db_high_availability", "bool", "A zone-redundant standby."),
             ),
         ),
     )
@@ -2023,7 +1975,7 @@ def _azure_root(context: Context, environment: Environment) -> RootCode:
                 "backup_retention_days": v("db_backup_retention_days"),
                 "geo_redundant_backup": v("db_geo_redundant_backup"),
                 "high_availability": v("db_high_availability"),
-                "database_name": Expr('replace(var.name, "-", "_")'),
+                "database_name": _DATABASE_NAME,
             },
         ),
     )
