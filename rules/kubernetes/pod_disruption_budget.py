@@ -34,7 +34,7 @@ def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
-def _budget_file(obj: K8sObject, project: Project) -> Path | None:
+def _budget_file(obj: K8sObject) -> Path | None:
     """Where the fix writes the Deployment's budget: `<name>-pdb.yaml` next to its file;
     None for a name that cannot be a file name."""
     if not _DNS_NAME.match(obj.name):
@@ -146,7 +146,7 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
     if obj not in index.render_of and _covered_by_file(project.overlay, namespace, labels, project):
         return  # a budget another fix of this run wrote
     fix: Fix | None = None
-    target = None if obj in index.render_of else _budget_file(obj, project)
+    target = None if obj in index.render_of else _budget_file(obj)
     if target is not None and project.exists(target):
         if _covered_by_file([target], namespace, labels, project):
             return

@@ -167,6 +167,8 @@ class Fixer:
     def __init__(self, session: Session, *, unsafe: bool = False) -> None:
         self.session = session
         self.unsafe = unsafe
+        self._parse_errors: dict[Path, set[str]] = {}
+        """The parse errors each file had on disk, read once per run."""
 
     def allowed(self, finding: Finding) -> bool:
         """True for a finding whose fix this run may apply."""
@@ -249,9 +251,13 @@ class Fixer:
             return None
         from opslint.model.source import SourceFile
 
-        before = self.session.parse(SourceFile(path, display), kind)
+        old = self._parse_errors.get(path)
+        if old is None:
+            before = self.session.parse(SourceFile(path, display), kind)
+            old = self._parse_errors[path] = {
+                p.message for p in before.problems if p.code == "OP001"
+            }
         after = self.session.parse(SourceFile(path, display, text=text), kind)
-        old = {p.message for p in before.problems if p.code == "OP001"}
         new = [p for p in after.problems if p.code == "OP001" and p.message not in old]
         if new:
             where = f"{new[0].span.line}:{new[0].span.column}"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from opslint.config import Config
 from opslint.model.base import Finding
 from opslint.plugins import hookimpl
 from opslint.project import Project
 
 
 @hookimpl(tryfirst=True)
-def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
+def opslint_adjust_findings(findings: list[Finding], project: Project) -> None:
     """Add the values.yaml lines a finding's template line reads as related locations."""
     from opslint.model.helm import HelmTemplate
 

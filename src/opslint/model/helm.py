@@ -58,7 +58,6 @@ class HelmTemplate(Document):
 
     kind = "helm-template"
 
-    chart_name: str = ""
     rendered: list[KubernetesFile] = field(default_factory=list)
     values_files: list[HelmValuesFile] = field(default_factory=list)
     """The values files of the renders (values.yaml first), for related locations."""

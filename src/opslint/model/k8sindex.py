@@ -122,11 +122,6 @@ def index_of(project: Project) -> K8sIndex:
     return index
 
 
-def objects_of_run(project: Project) -> list[K8sObject]:
-    """Every Kubernetes object of the run: plain manifests, then rendered ones."""
-    return list(index_of(project).all())
-
-
 def _build(project: Project) -> K8sIndex:
     index = K8sIndex()
     files = list(project.of_type(KubernetesFile))

@@ -117,8 +117,7 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
         HelmTemplate(
             SourceFile(
                 path, f"{prefix}{path.relative_to(root).as_posix()}", max_bytes=source.max_bytes
-            ),
-            chart_name=chart.name,
+            )
         )
         for path in _template_files(root)
     ]
@@ -453,7 +452,7 @@ def _error_position(template: HelmTemplate, error: RenderError) -> tuple[int, in
     return error.line, error.column
 
 
-def _load_overlays(variant: _Variant, settings: HelmSettings) -> dict[str, Any]:
+def _load_overlays(variant: _Variant) -> dict[str, Any]:
     import yaml
 
     merged: dict[str, Any] = {}
@@ -491,7 +490,7 @@ def _render(root: Path, variant: _Variant, settings: HelmSettings, renderer: str
 def _render_sdk(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
     import helm_python
 
-    values = _load_overlays(variant, settings)
+    values = _load_overlays(variant)
     try:
         for expression in settings.set:
             values = merge_values(values, helm_python.parse_set_string(expression))
