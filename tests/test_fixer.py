@@ -245,18 +245,44 @@ def test_a_file_changed_on_disk_meanwhile_is_not_written(
     assert (in_tmp / "Dockerfile").read_text() == "FROM node:22\nRUN npm install # edited\n"
 
 
-def test_symlinks_out_of_the_tree_are_not_written(
+def test_symlinks_out_of_the_tree_are_neither_read_nor_written(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outside = in_tmp / "outside"
     outside.mkdir()
     (outside / "Dockerfile").write_text("FROM node:22\nRUN npm install\n", encoding="utf-8")
     tree = in_tmp / "tree"
-    tree.mkdir()
+    (tree / "deep").mkdir(parents=True)
     (tree / "Dockerfile").symlink_to(outside / "Dockerfile")
-    assert fix("tree") == 2
-    assert "not written tree/Dockerfile: outside the paths given" in capsys.readouterr().out
+    (tree / "deep" / "out").symlink_to(outside, target_is_directory=True)
+    assert fix("tree") == 0
+    out, err = capsys.readouterr()
+    assert out == "fixed 0 findings in 0 files; 0 left\n"
+    assert err == (
+        "opslint: note: tree/Dockerfile: symbolic link to a location outside the checked "
+        "paths; not followed\n"
+        "opslint: note: tree/deep/out: symbolic link to a location outside the checked "
+        "paths; not followed\n"
+    )
     assert (outside / "Dockerfile").read_text() == "FROM node:22\nRUN npm install\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["Dockerfile"]
+
+
+def test_links_inside_the_tree_are_fixed_through(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / ".git").mkdir()  # the repository the named link stays in
+    (in_tmp / "real").mkdir()
+    (in_tmp / "real" / "Dockerfile").write_text("FROM node:22\nRUN npm install\n")
+    (in_tmp / "app").mkdir()
+    (in_tmp / "app" / "Dockerfile").symlink_to("../real/Dockerfile")
+    assert fix("app/Dockerfile") == 0  # a named link, resolving in its repository
+    assert capsys.readouterr().out == (
+        "fixed app/Dockerfile:2:9 SH001 replace `install` with `ci`\n"
+        "fixed 1 finding in 1 file; 0 left\n"
+    )
+    assert (in_tmp / "real" / "Dockerfile").read_text() == "FROM node:22\nRUN npm ci\n"
+    assert (in_tmp / "app" / "Dockerfile").is_symlink()
 
 
 def test_sarif_carries_the_same_edits(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:

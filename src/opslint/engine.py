@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from opslint import discovery
+from opslint.boundary import Boundary
 from opslint.config import Config, ConfigError
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
@@ -191,7 +192,7 @@ class Session:
             return None
         return self.parse(source, kind) if kind else None
 
-    def collect(self, paths: list[Path], project: Project) -> None:
+    def collect(self, paths: list[Path], project: Project, boundary: Boundary) -> None:
         """Walk, detect and parse; every document lands in `project`."""
         walk = discovery.walk(
             paths,
@@ -199,6 +200,7 @@ class Session:
             (*self.config.exclude, *self.config.extend_exclude),
             self.config.respect_gitignore,
             self.force_exclude,
+            boundary,
         )
         self.notes.extend(walk.notes)
         seen: set[Path] = set()
@@ -227,11 +229,22 @@ class Session:
                 self.notes.extend(n for n in member.notes if n not in self.notes)
 
     def run(self, paths: list[Path]) -> Report:
-        """Check `paths` and return the report."""
+        """Check `paths` and return the report; nothing outside them is read."""
+        boundary = self.boundary(paths)
+        with boundary.applied():
+            return self.checked(paths, boundary)
+
+    def boundary(self, paths: list[Path]) -> Boundary:
+        """What a run over `paths` may read and write (with the files the config names)."""
+        named = [*self.config.terraform_var_files, *(p for f in self.config.helm.values for p in f)]
+        return Boundary.of(paths, named)
+
+    def checked(self, paths: list[Path], boundary: Boundary) -> Report:
+        """`run`'s work, with `boundary` applied."""
         started = time.perf_counter()
         project = Project(self.config, self.load)
         project.overlay = self.overlay
-        self.collect(paths, project)
+        self.collect(paths, project, boundary)
         kinds = frozenset(
             kind
             for document in project.documents

@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opslint.boundary import Boundary
 from opslint.engine import Session
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
@@ -179,8 +180,13 @@ class Fixer:
 
     def run(self, paths: list[Path]) -> FixResult:
         """Compute every change in memory; nothing is written here (see `write`)."""
+        boundary = self.session.boundary(paths)
+        with boundary.applied():
+            return self.computed(paths, boundary)
+
+    def computed(self, paths: list[Path], boundary: Boundary) -> FixResult:
+        """`run`'s work, with `boundary` applied: only files below its roots change."""
         result = FixResult()
-        roots = [path.resolve() for path in paths]
         originals: dict[Path, str] = {}
         created: set[Path] = set()
         for number in range(1, MAX_PASSES + 1):
@@ -214,7 +220,7 @@ class Fixer:
                         before = source.text
                     except SourceError:
                         continue
-                if not _inside(path, roots):
+                if not boundary.contains(path):
                     result.not_written.append((display, "outside the paths given"))
                     continue
                 text, applied = apply_edits(before, fixes)
@@ -273,10 +279,6 @@ def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
         for _, edits in fixes
         for e in edits
     )
-
-
-def _inside(path: Path, roots: list[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
 
 
 def write_changes(result: FixResult) -> None:

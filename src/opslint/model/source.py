@@ -68,7 +68,11 @@ class SourceFile:
 
     @cached_property
     def text(self) -> str:
-        """The decoded text (read once)."""
+        """The decoded text (read once); never through a link out of the run's boundary."""
+        from opslint.boundary import outside, refusal
+
+        if outside(self.path):
+            raise SourceError(refusal(self.path))
         try:
             if not self.path.is_file():  # a folder, FIFO or device would block or fail
                 raise SourceError("not a regular file; not checked")
