@@ -121,3 +121,160 @@ def test_a_dockerignore_link_out_of_the_tree_is_not_read(
     messages = [f["message"] for f in json.loads(out)["findings"]]
     assert code == 1
     assert len(messages) == 1 and "no .dockerignore" in messages[0]
+
+
+SECRET = "hunter2-x9"
+LEAKY = (
+    "FROM alpine:3.20\n"
+    f"ENV DB_PASSWORD={SECRET}\n"
+    f"WORKDIR DB_PASSWORD={SECRET}\n"
+    "USER app\n"
+    f"DB_PASSWORD={SECRET}\n"
+)
+"""A Dockerfile whose secret SE001 finds, a DF113 message quotes, and an OP001 line holds."""
+MASKED_SELECT = "SE001,OP001,DF113"
+
+
+@pytest.fixture
+def leaky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "Dockerfile").write_text(LEAKY)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def without_summary(text: str) -> str:
+    return text[: text.rindex("\n", 0, -1) + 1]
+
+
+def test_text_masks_secrets_in_excerpts_and_messages(
+    leaky: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = check(capsys, ".", select=MASKED_SELECT)
+    assert (code, err) == (1, "")
+    assert without_summary(out) == (
+        "Dockerfile\n"
+        "Dockerfile:2:17 SE001 hardcoded-secret `DB_PASSWORD` is set to a literal secret: "
+        "pass it from a secret store or the environment instead\n"
+        "2 | ENV DB_PASSWORD=***\n"
+        "  |                 ^^^\n"
+        "Dockerfile:3:9 DF113 absolute-workdir WORKDIR `DB_PASSWORD=***` is relative, so it "
+        "depends on the WORKDIR before it: write the absolute path\n"
+        "3 | WORKDIR DB_PASSWORD=***\n"
+        "  |         ^^^^^^^^^^^^^^^\n"
+        "Dockerfile:5:1 OP001 parse-error unknown instruction: the line does not start with "
+        "a keyword\n"
+        "5 | DB_PASSWORD=***\n"
+        "  | ^^^^^^^^^^^^^^^\n"
+        "\n"
+    )
+
+
+def test_secrets_are_masked_even_when_se001_does_not_run(
+    leaky: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (leaky / "Dockerfile").write_text(LEAKY.replace("DB_PASSWORD=", "DB_PASSWORD ", 1))
+    code, out, _ = check(capsys, ".", select="OP001")
+    assert code == 1
+    assert without_summary(out) == (
+        "Dockerfile\n"
+        "Dockerfile:5:1 OP001 parse-error unknown instruction: the line does not start with "
+        "a keyword\n"
+        "5 | DB_PASSWORD=***\n"
+        "  | ^^^^^^^^^^^^^^^\n"
+        "\n"
+    )
+
+
+def test_show_secrets_opts_out(leaky: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = check(capsys, "--show-secrets", ".", select="OP001")
+    assert f"5 | DB_PASSWORD={SECRET}\n  | ^^^^^^^^^^^^^^^^^^^^^^\n" in out
+
+
+def test_json_github_and_gitlab_mask_secrets(
+    leaky: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = check(capsys, "-f", "json", ".", select=MASKED_SELECT)
+    assert [f["message"] for f in json.loads(out)["findings"]] == [
+        "`DB_PASSWORD` is set to a literal secret: pass it from a secret store or the "
+        "environment instead",
+        "WORKDIR `DB_PASSWORD=***` is relative, so it depends on the WORKDIR before it: "
+        "write the absolute path",
+        "unknown instruction: the line does not start with a keyword",
+    ]
+    _, out, _ = check(capsys, "-f", "github", ".", select="DF113")
+    assert out == (
+        "::warning file=Dockerfile,line=3,endLine=3,col=9,endColumn=31,"
+        "title=opslint DF113 absolute-workdir::WORKDIR `DB_PASSWORD=***` is relative, so it "
+        "depends on the WORKDIR before it: write the absolute path\n"
+    )
+    _, out, _ = check(capsys, "-f", "gitlab", ".", select="DF113")
+    assert [issue["description"] for issue in json.loads(out)] == [
+        "DF113 absolute-workdir: WORKDIR `DB_PASSWORD=***` is relative, so it depends on the "
+        "WORKDIR before it: write the absolute path"
+    ]
+
+
+def fingerprints(
+    capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """SARIF messages and line hashes, and GitLab fingerprints, of one run."""
+    _, sarif, _ = check(capsys, "-f", "sarif", *args, ".", select=MASKED_SELECT)
+    _, gitlab, _ = check(capsys, "-f", "gitlab", *args, ".", select=MASKED_SELECT)
+    assert (SECRET in sarif + gitlab) == ("--show-secrets" in args)
+    results = json.loads(sarif)["runs"][0]["results"]
+    hashes = [
+        (r["message"]["text"], r["partialFingerprints"]["primaryLocationLineHash"]) for r in results
+    ]
+    return hashes, [issue["fingerprint"] for issue in json.loads(gitlab)]
+
+
+def test_sarif_and_gitlab_hash_the_masked_line(
+    leaky: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fingerprints(capsys)
+    assert [text for text, _ in before[0]] == [
+        "`DB_PASSWORD` is set to a literal secret: pass it from a secret store or the "
+        "environment instead",
+        "WORKDIR `DB_PASSWORD=***` is relative, so it depends on the WORKDIR before it: "
+        "write the absolute path",
+        "unknown instruction: the line does not start with a keyword",
+    ]
+    shown = fingerprints(capsys, "--show-secrets")
+    (leaky / "Dockerfile").write_text(LEAKY.replace(SECRET, "rotated-42"))
+    # a hash of the line cannot be turned back into the secret; rotating it (same length:
+    # columns are part of GitLab's fingerprint) keeps every identity
+    assert fingerprints(capsys) == before
+    assert shown[1] != before[1]
+    assert [h for _, h in shown[0]] != [h for _, h in before[0]]
+
+
+def test_fix_diff_masks_secrets_unless_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "Dockerfile").write_text(f"FROM node:22\nRUN DB_PASSWORD={SECRET} npm install\n")
+    monkeypatch.chdir(tmp_path)
+    arguments = ["fix", "--isolated", "--select", "SH001", "--diff", "Dockerfile"]
+    assert main(arguments) == 1
+    out, err = capsys.readouterr()
+    assert out == (
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,2 +1,2 @@\n FROM node:22\n"
+        "-RUN DB_PASSWORD=*** npm install\n+RUN DB_PASSWORD=*** npm ci\n"
+    )
+    assert SECRET not in err
+    assert main([*arguments, "--show-secrets"]) == 1
+    assert f"+RUN DB_PASSWORD={SECRET} npm ci\n" in capsys.readouterr().out
+
+
+def test_a_fix_that_would_write_a_secret_is_left_out_of_reports() -> None:
+    from opslint.model.base import Edit, Finding, Fix, Span
+    from opslint.redact import Secrets
+
+    span = Span("Dockerfile", 2, 5, 2, 9)
+    finding = Finding(
+        span,
+        "`AWS_KEY` holds AKIAIOSFODNN7EXAMPLE",
+        fix=Fix("quote it", (Edit(span, '"AKIAIOSFODNN7EXAMPLE"'),)),
+    )
+    kept = Finding(span, "quote it", fix=Fix("quote it", (Edit(span, '"x"'),)))
+    assert Secrets().finding(finding) == Finding(span, "`AWS_KEY` holds ***", fix=None)
+    assert Secrets().finding(kept) == kept

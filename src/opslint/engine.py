@@ -20,6 +20,7 @@ from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.plugins import PluginManager
 from opslint.project import Project
+from opslint.redact import Secrets
 from opslint.report import Report
 from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 
@@ -192,15 +193,18 @@ class Session:
             return None
         return self.parse(source, kind) if kind else None
 
-    def collect(self, paths: list[Path], project: Project, boundary: Boundary) -> None:
-        """Walk, detect and parse; every document lands in `project`."""
+    def collect(
+        self, paths: list[Path], project: Project, boundary: Boundary | None = None
+    ) -> None:
+        """Walk, detect and parse; every document lands in `project`; the walk leaves out
+        links out of `boundary` (by default, the paths')."""
         walk = discovery.walk(
             paths,
             self.config.root,
             (*self.config.exclude, *self.config.extend_exclude),
             self.config.respect_gitignore,
             self.force_exclude,
-            boundary,
+            boundary or self.boundary(paths),
         )
         self.notes.extend(walk.notes)
         seen: set[Path] = set()
@@ -276,6 +280,7 @@ class Session:
             suppressed=sorted(suppressed, key=Finding.sort_key),
             notes=self.notes,
             files_checked=len(project.documents),
+            secrets=Secrets.of(project.documents),
             seconds=time.perf_counter() - started,
         )
 

@@ -31,6 +31,7 @@ from opslint.boundary import Boundary
 from opslint.engine import Session
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
+from opslint.redact import Secrets
 from opslint.report import Report
 
 MAX_PASSES = 16
@@ -68,15 +69,20 @@ class FileChange:
                 )
         return stray
 
-    def diff(self) -> str:
-        """A unified diff of the change (paths as reports show them)."""
+    def diff(self, secrets: Secrets | None = None) -> str:
+        """A unified diff of the change (paths as reports show them), with the secret
+        values `secrets` knows of masked in its lines (a log is no place for them)."""
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.text.splitlines(keepends=True),
+            fromfile=f"a/{self.display}",
+            tofile=f"b/{self.display}",
+        )
+        if secrets is None:
+            return "".join(lines)
         return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.text.splitlines(keepends=True),
-                fromfile=f"a/{self.display}",
-                tofile=f"b/{self.display}",
-            )
+            line if index < 2 or line.startswith("@@") else secrets.text(line, self.display)
+            for index, line in enumerate(lines)
         )
 
 
@@ -89,6 +95,8 @@ class FixResult:
     not_written: list[tuple[str, str]] = field(default_factory=list)
     passes: int = 0
     remaining: Report | None = None
+    secrets: Secrets = field(default_factory=Secrets)
+    """The secret values of the files, as every pass found them (before and after fixes)."""
 
     @property
     def fixed(self) -> list[Finding]:
@@ -192,6 +200,7 @@ class Fixer:
         for number in range(1, MAX_PASSES + 1):
             report = self.session.run(paths)
             result.remaining = report
+            result.secrets.update(report.secrets)
             kinds = {path: source.kind for path, source in report.sources.items()}
             by_file: dict[str, list[tuple[Finding, tuple[Edit, ...]]]] = defaultdict(list)
             for finding in report.findings:
