@@ -377,6 +377,8 @@ def _fix_lines(result: FixResult, *, written: bool) -> list[str]:
         lines.append(f"not fixed {finding.span.path}:{finding.span.line} {finding.code}: {reason}")
     for display, reason in result.not_written:
         lines.append(f"not written {display}: {reason}")
+    for leftover in result.removed:
+        lines.append(f"removed {leftover.as_posix()}: left by an interrupted opslint fix")
     files = len([c for c in result.changes.values() if c.display not in skipped])
     count = len(result.fixed)
     verb = "fixed" if written else "would fix"

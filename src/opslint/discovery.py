@@ -10,6 +10,7 @@ from pathlib import Path
 import pathspec
 
 from opslint.boundary import OUTSIDE, Boundary
+from opslint.leftovers import is_temporary
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
 
@@ -20,6 +21,8 @@ class Walk:
 
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files an interrupted `opslint fix` left (never checked; see `leftovers`)."""
 
 
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
@@ -150,6 +153,8 @@ class Walker:
                 continue
             if is_dir:
                 self.walk_dir(path, specs)
+            elif is_file and is_temporary(entry.name):
+                self.result.leftovers.append(path)
             elif is_file:
                 self.result.files.append(path)
 

@@ -112,6 +112,8 @@ class Session:
     notes: list[str] = field(default_factory=list)
     overlay: dict[Path, str] = field(default_factory=dict)
     """Texts that stand in for files on disk (fixes computed but not yet written)."""
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files of an interrupted `opslint fix` the walk came across."""
 
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
@@ -207,6 +209,7 @@ class Session:
             boundary or self.boundary(paths),
         )
         self.notes.extend(walk.notes)
+        self.leftovers.extend(p for p in walk.leftovers if p not in self.leftovers)
         seen: set[Path] = set()
         for path, display in discovery.iter_relative(walk.files, Path.cwd()):
             source = self.source(path, display)

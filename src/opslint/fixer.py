@@ -13,7 +13,8 @@ them without ever re-serialising a file:
   line 1, column 1 of a path that does not exist; it is never written over a file;
 - at the end each changed file is written once: to a temporary file in its folder, flushed
   and fsynced, then renamed over the original with its mode kept; a file that changed on
-  disk since it was read, or that lies outside the given paths, is not written.
+  disk since it was read, or that lies outside the given paths, is not written; temporary
+  files a killed run left behind are removed once stale (`opslint.leftovers`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import contextlib
 import difflib
 import os
 import stat
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from opslint.boundary import Boundary
 from opslint.engine import Session
+from opslint.leftovers import create_temporary, is_stale
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
 from opslint.redact import Secrets
@@ -97,6 +98,10 @@ class FixResult:
     remaining: Report | None = None
     secrets: Secrets = field(default_factory=Secrets)
     """The secret values of the files, as every pass found them (before and after fixes)."""
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files of interrupted runs found beside the files (see `opslint.leftovers`)."""
+    removed: list[Path] = field(default_factory=list)
+    """The stale ones among them that `write_changes` removed."""
 
     @property
     def fixed(self) -> list[Finding]:
@@ -258,6 +263,7 @@ class Fixer:
             result.passes = number
             if not changed:
                 break
+        result.leftovers = list(self.session.leftovers)
         return result
 
     def breaks(self, path: Path, display: str, text: str, kind: str | None) -> str | None:
@@ -291,7 +297,8 @@ def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
 
 
 def write_changes(result: FixResult) -> None:
-    """Write every changed file atomically; skip one that changed on disk meanwhile."""
+    """Write every changed file atomically; skip one that changed on disk meanwhile; then
+    remove the stale temporary files interrupted runs left (`opslint.leftovers`)."""
     for path, change in sorted(result.changes.items()):
         if change.original == "" and not path.exists():
             try:
@@ -315,13 +322,19 @@ def write_changes(result: FixResult) -> None:
             result.not_written.append(
                 (change.display, f"cannot write it: {error.strerror or error}")
             )
+    for leftover in result.leftovers:
+        if not is_stale(leftover):
+            continue
+        try:
+            leftover.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove after all
+        result.removed.append(leftover)
 
 
 def _create(path: Path, text: str) -> None:
     """Write a new file atomically, never replacing one that appeared meanwhile."""
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".opslint", dir=path.parent
-    )
+    handle, temporary = create_temporary(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
@@ -338,9 +351,7 @@ def write_atomically(path: Path, text: str, *, keep_bom: bool = False) -> None:
     target = path.resolve()
     info = target.stat()
     data = ("\ufeff" + text if keep_bom else text).encode("utf-8")
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".opslint", dir=target.parent
-    )
+    handle, temporary = create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
