@@ -43,11 +43,18 @@ def test_a_file_link_to_a_secret_outside_is_never_read(
     repo: Path, capsys: pytest.CaptureFixture[str], format: str
 ) -> None:
     (repo / "Dockerfile").symlink_to("../outside/creds.env")
-    code, out, err = check(capsys, "--format", format, ".")
+    (repo / "web" / "templates").mkdir(parents=True)
+    (repo / "web" / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (repo / "web" / "values-prod.yaml").symlink_to(repo.parent / "outside" / "creds.env")
+    (repo / "web" / "templates" / "leak.yaml").symlink_to(repo.parent / "outside" / "creds.env")
+    code, out, err = check(
+        capsys, "--format", format, "--helm-renderer", "none", ".", select="DF101,OP001,HL"
+    )
     assert code == 1  # app/Dockerfile's DF101
     assert AWS_KEY not in out + err
     assert "AWS_SECRET_ACCESS_KEY" not in out + err
-    assert f"opslint: note: Dockerfile: {LINK_NOTE}\n" in err
+    for link in ("Dockerfile", "web/templates/leak.yaml", "web/values-prod.yaml"):
+        assert f"opslint: note: {link}: {LINK_NOTE}\n" in err
 
 
 def test_a_link_named_on_the_command_line_that_leaves_the_repository(

@@ -97,6 +97,11 @@ def refusal(path: Path) -> str:
     return OUTSIDE if through_link else BEYOND
 
 
+def active() -> Boundary | None:
+    """The boundary of the run under way, if any."""
+    return _ACTIVE.get()
+
+
 def outside(path: Path) -> bool:
     """True when a run is under way and `path` resolves outside the area it may read."""
     boundary = _ACTIVE.get()

@@ -82,7 +82,9 @@ class FileChange:
         if secrets is None:
             return "".join(lines)
         return "".join(
-            line if index < 2 or line.startswith("@@") else secrets.text(line, self.display)
+            line
+            if index < 2 or line.startswith("@@")
+            else secrets.text(line, self.display, prose=False)
             for index, line in enumerate(lines)
         )
 

@@ -9,8 +9,9 @@ two cheap sources:
   `ENV`, Compose and Kubernetes env, CI variables, Terraform values): its value span, and
   its value wherever else it stands in that file;
 - a scan of the text itself (the excerpt's line, a message, a diff line) for well-known
-  credential formats, `NAME=value` or `NAME: value` whose name says secret (for `:`, a
-  name written as a variable, not a lone lower-case word of prose), and passwords in URLs
+  credential formats, `NAME=value` or `NAME: value` whose name says secret (in a message,
+  `NAME:` only for a name written as a variable, not a lone word of prose such as
+  `secret: pass it on`), and passwords in URLs
   (`https://user:pass@host`); this covers files that do not parse and messages that quote
   input.
 """
@@ -67,8 +68,9 @@ def _within_lines(text: str, ranges: Ranges) -> Ranges:
     return result
 
 
-def scanned(text: str) -> Ranges:
-    """Ranges of `text` that hold a secret by their look alone (see the module docstring)."""
+def scanned(text: str, prose: bool = False) -> Ranges:
+    """Ranges of `text` that hold a secret by their look alone (see the module docstring);
+    `prose` for a message rather than a file's text."""
     found: Ranges = []
     for _, pattern in CREDENTIAL_PATTERNS:
         found.extend(match.span() for match in pattern.finditer(text))
@@ -76,8 +78,8 @@ def scanned(text: str) -> Ranges:
         group = next(g for g in ("double", "single", "bare") if match.group(g) is not None)
         value = match.group(group)
         name = match.group("name")
-        if ":" in match.group(0)[len(name) :] and not _VARIABLE_LIKE.search(name):
-            continue  # `secret: pass it on` is prose; `DB_PASSWORD: x`, `dbPassword: x` are not
+        if prose and ":" in match.group(0)[len(name) :] and not _VARIABLE_LIKE.search(name):
+            continue
         if is_secret_name(name) and is_literal_secret(value, name):
             found.append(match.span(group))
     found.extend(match.span("password") for match in _URL_PASSWORD.finditer(text))
@@ -148,10 +150,12 @@ class Secrets:
             )
         return self._patterns[path]
 
-    def ranges(self, text: str, path: str | None, number: int | None = None) -> Ranges:
+    def ranges(
+        self, text: str, path: str | None, number: int | None = None, prose: bool = False
+    ) -> Ranges:
         """Secret ranges of `text`: by look, the values of `path`'s file wherever they
         stand, and, when `text` is that file's from line `number` on, its value spans."""
-        found = scanned(text)
+        found = scanned(text, prose)
         if path is None:
             return _merged(found)
         pattern = self.repeated(path)
@@ -180,9 +184,9 @@ class Secrets:
         ranges = self.ranges(text, path, number)
         return masked(text, ranges), ranges
 
-    def text(self, text: str, path: str | None = None) -> str:
+    def text(self, text: str, path: str | None = None, *, prose: bool = True) -> str:
         """A message, note or diff line, with the secrets it quotes masked."""
-        return masked(text, self.ranges(text, path))
+        return masked(text, self.ranges(text, path, prose=prose))
 
     def file_text(self, path: str, text: str) -> str:
         """`path`'s whole text masked (line breaks kept, so line numbers hold)."""

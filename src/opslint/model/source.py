@@ -65,13 +65,18 @@ class SourceFile:
         """Maps every span of the loaded YAML to where its text came from."""
         if text is not None:
             self.__dict__["text"] = text
+        from opslint.boundary import active
+
+        self.boundary = active()
+        """The boundary of the run that made this source: reading it later (a report's
+        excerpt) never goes through a link that run refused."""
 
     @cached_property
     def text(self) -> str:
         """The decoded text (read once); never through a link out of the run's boundary."""
-        from opslint.boundary import outside, refusal
+        from opslint.boundary import refusal
 
-        if outside(self.path):
+        if self.boundary is not None and not self.boundary.readable(self.path):
             raise SourceError(refusal(self.path))
         try:
             if not self.path.is_file():  # a folder, FIFO or device would block or fail
