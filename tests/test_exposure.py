@@ -285,3 +285,30 @@ def test_a_fix_that_would_write_a_secret_is_left_out_of_reports() -> None:
     kept = Finding(span, "quote it", fix=Fix("quote it", (Edit(span, '"x"'),)))
     assert Secrets().finding(finding) == Finding(span, "`AWS_KEY` holds ***", fix=None)
     assert Secrets().finding(kept) == kept
+
+
+def test_a_plain_word_secret_is_masked_at_its_value_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  wordpress:\n    image: wordpress:6.6\n    restart: always\n"
+        "    environment:\n      WORDPRESS_DB_PASSWORD: wordpress\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = check(capsys, ".", select="SE001,DC102")
+    assert without_summary(out) == (
+        "compose.yaml\n"
+        "compose.yaml:2:3 DC102 log-rotation service `wordpress` sets no `logging`, so "
+        "Docker's default json-file driver never rotates its log: set `max-size` and "
+        "`max-file` under `logging.options` (a shared `x-logging` anchor covers every "
+        "service), or use the `local` driver: set `log-max-size` in [tool.opslint.defaults] "
+        "to let `opslint fix` add it; set `log-max-file` in [tool.opslint.defaults] to let "
+        "`opslint fix` add it\n"
+        "2 |   wordpress:\n"
+        "  |   ^^^^^^^^^\n"
+        "compose.yaml:6:30 SE001 hardcoded-secret `WORDPRESS_DB_PASSWORD` is set to a literal "
+        "secret: pass it from a secret store or the environment instead\n"
+        "6 |       WORDPRESS_DB_PASSWORD: ***\n"
+        "  |                              ^^^\n"
+        "\n"
+    )

@@ -6,8 +6,8 @@ widgets. Secret values are found for every file of a run, whatever rules it sele
 two cheap sources:
 
 - SE001's detection over the name/value pairs every parser extracts (`EnvVar`: Dockerfile
-  `ENV`, Compose and Kubernetes env, CI variables, Terraform values): its value span, and
-  its value wherever else it stands in that file;
+  `ENV`, Compose and Kubernetes env, CI variables, Terraform values): its value span, and,
+  unless it is a plain word, its value wherever else it stands in that file;
 - a scan of the text itself (the excerpt's line, a message, a diff line) for well-known
   credential formats, `NAME=value` or `NAME: value` whose name says secret (in a message,
   `NAME:` only for a name written as a variable, not a lone word of prose such as
@@ -36,7 +36,12 @@ from opslint.secrets import (
 
 MASK = "***"
 MIN_REPEATED = 3
-"""Values shorter than this are masked at their own span only, not wherever they recur."""
+WORD_REPEATED = 16
+"""A value is masked wherever it recurs when it has `MIN_REPEATED` characters and is no
+plain word (a digit or a symbol in it), or has `WORD_REPEATED` letters; a word such as
+`wordpress` (a placeholder password that is also the service's name) is masked at its own
+span only, or every message about the service would lose its name."""
+_NOT_A_LETTER = re.compile(r"[^A-Za-z]")
 
 _ASSIGNMENT = re.compile(
     r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[=:][ \t]*"""
@@ -47,6 +52,13 @@ _VARIABLE_LIKE = re.compile(r"[A-Z_.-]")
 _URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@")
 
 Ranges = list[tuple[int, int]]
+
+
+def _recurs(value: str) -> bool:
+    """True for a value masked wherever it stands (see `WORD_REPEATED`)."""
+    if len(value) < MIN_REPEATED or "\n" in value:
+        return False
+    return len(value) >= WORD_REPEATED or _NOT_A_LETTER.search(value) is not None
 
 
 def _merged(ranges: Iterable[tuple[int, int]]) -> Ranges:
@@ -138,7 +150,7 @@ class Secrets:
         """One pattern for the values of `path`'s file, wherever they stand (cached)."""
         if path not in self._patterns:
             values = sorted(
-                (v for v in self.values.get(path, ()) if len(v) >= MIN_REPEATED and "\n" not in v),
+                (v for v in self.values.get(path, ()) if _recurs(v)),
                 key=len,
                 reverse=True,
             )
