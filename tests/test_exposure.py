@@ -312,3 +312,31 @@ def test_a_plain_word_secret_is_masked_at_its_value_only(
         "  |                              ^^^\n"
         "\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("DB_Password=abc12 and api_key: 'k-9'", "DB_Password=*** and api_key: '***'"),
+        ("clone https://bob:pa55@git.example.com/x", "clone https://bob:***@git.example.com/x"),
+        ("id AKIAIOSFODNN7EXAMPLE here", "id *** here"),
+        ('{"dbPassword": "hunter2"}', '{"dbPassword": "***"}'),
+        ("secret: pass it from a secret store", "secret: pass it from a secret store"),
+        (
+            "PASSWORD_FILE=/run/secrets/db TOKEN=${TOKEN}",
+            "PASSWORD_FILE=/run/secrets/db TOKEN=${TOKEN}",
+        ),
+    ],
+)
+def test_a_message_is_masked_by_the_look_of_its_text(text: str, shown: str) -> None:
+    from opslint.redact import Secrets
+
+    assert Secrets().text(text) == shown
+
+
+def test_a_file_line_masks_lower_case_keys_too() -> None:
+    from opslint.redact import Secrets
+
+    assert Secrets().file_text("values.yaml", "password: hunter2\nname: web\n") == (
+        "password: ***\nname: web\n"
+    )

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opslint.boundary import active, refusal
 from opslint.model.base import Finding, Span
 from opslint.model.suppression import Suppression
 
@@ -65,8 +66,6 @@ class SourceFile:
         """Maps every span of the loaded YAML to where its text came from."""
         if text is not None:
             self.__dict__["text"] = text
-        from opslint.boundary import active
-
         self.boundary = active()
         """The boundary of the run that made this source: reading it later (a report's
         excerpt) never goes through a link that run refused."""
@@ -74,8 +73,6 @@ class SourceFile:
     @cached_property
     def text(self) -> str:
         """The decoded text (read once); never through a link out of the run's boundary."""
-        from opslint.boundary import refusal
-
         if self.boundary is not None and not self.boundary.readable(self.path):
             raise SourceError(refusal(self.path))
         try:
