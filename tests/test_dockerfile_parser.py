@@ -168,7 +168,7 @@ def test_escape_directive_backtick() -> None:
 
 def test_invalid_escape_directive() -> None:
     df = parse("# escape=x\nFROM alpine:3.20\n")
-    assert problems(df) == [(1, 1, "invalid escape directive 'x': only '\\' and '`' are allowed")]
+    assert problems(df) == [(1, 1, "invalid escape directive: only '\\' and '`' are allowed")]
 
 
 def test_directive_after_instruction_is_a_comment() -> None:
@@ -244,6 +244,14 @@ def test_file_without_from() -> None:
     assert df.final_stage is None
     assert [i.keyword for i in df.instructions] == ["RUN", "USER"]
     assert problems(df) == []
+
+
+def test_a_line_that_is_no_instruction_is_not_quoted() -> None:
+    df = parse("FROM alpine:3.20\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\nONBUILD x=1\n")
+    assert problems(df) == [
+        (2, 1, "unknown instruction: the line does not start with a keyword"),
+        (3, 9, "ONBUILD needs an instruction keyword to defer"),
+    ]
 
 
 def test_unknown_instruction_keeps_parsing() -> None:

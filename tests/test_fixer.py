@@ -15,6 +15,7 @@ import pytest
 
 from opslint.cli import main
 from opslint.fixer import apply_edits, write_atomically
+from opslint.leftovers import STALE_AFTER, WRITER_GRACE, is_stale
 from opslint.model.base import Edit, Finding, Fix, Span
 
 
@@ -66,7 +67,10 @@ def test_write_is_atomic_and_keeps_the_mode(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
 
 
-def test_a_process_killed_mid_write_leaves_the_old_file(tmp_path: Path) -> None:
+def test_a_process_killed_mid_write_leaves_the_old_file_and_the_next_run_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "compose.yaml"
     original = "services:\n  web:\n    image: nginx:1.27\n" * 2000
     path.write_text(original, encoding="utf-8")
@@ -95,6 +99,74 @@ def test_a_process_killed_mid_write_leaves_the_old_file(tmp_path: Path) -> None:
     finally:
         child.wait(timeout=30)
     assert path.read_text(encoding="utf-8") == original  # never truncated, never half-new
+    (leftover,) = [p for p in tmp_path.iterdir() if p.name.endswith(".opslint")]
+    assert leftover.name.startswith(".compose.yaml.")
+    assert leftover.name.endswith(f".{child.pid}.opslint")
+    # the next run skips it as a file, and removes it once its writer is gone for a while
+    old = time.time() - WRITER_GRACE - 1
+    os.utime(leftover, (old, old))
+    (tmp_path / "ready").unlink()
+    assert main(["fix", "--isolated", "--select", "OP001", "."]) == 0
+    assert capsys.readouterr().out == (
+        f"removed {leftover.name}: left by an interrupted opslint fix\n"
+        "fixed 0 findings in 0 files; 0 left\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compose.yaml"]
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_only_stale_temporary_files_of_opslint_are_removed(tmp_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    finished = subprocess.Popen([sys.executable, "-c", ""])
+    finished.wait(timeout=30)
+    now = time.time()
+
+    def leftover(name: str, age: float) -> Path:
+        path = tmp_path / name
+        path.write_text("partial")
+        os.utime(path, (now - age, now - age))
+        return path
+
+    try:
+        live = leftover(f".Dockerfile.abcd1234.{sleeper.pid}.opslint", STALE_AFTER - 5)
+        hung = leftover(f".Dockerfile.efgh5678.{sleeper.pid}.opslint", STALE_AFTER + 5)
+        just_gone = leftover(f".Dockerfile.ijkl9012.{finished.pid}.opslint", WRITER_GRACE - 5)
+        gone = leftover(f".Dockerfile.mnop3456.{finished.pid}.opslint", WRITER_GRACE + 5)
+        old_format = leftover(".Dockerfile.qrst7890.opslint", STALE_AFTER + 5)
+        recent_old_format = leftover(".Dockerfile.uvwx1234.opslint", WRITER_GRACE + 5)
+        not_ours = leftover(".Dockerfile.backup.opslint", STALE_AFTER + 5)
+        (tmp_path / f".x.abcd1234.{finished.pid}.opslint").symlink_to(gone)
+        assert [is_stale(p, now) for p in (live, hung, just_gone, gone)] == [
+            False,  # its writer runs: a concurrent run's file
+            True,  # older than any write takes
+            False,  # within the grace (a writer this machine cannot see)
+            True,
+        ]
+        assert [is_stale(p, now) for p in (old_format, recent_old_format, not_ours)] == [
+            True,
+            False,
+            False,
+        ]
+        assert not is_stale(tmp_path / f".x.abcd1234.{finished.pid}.opslint", now)
+    finally:
+        sleeper.kill()
+        sleeper.wait(timeout=30)
+
+
+def test_check_never_reports_nor_removes_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nUSER root\n")
+    leftover = tmp_path / ".Dockerfile.abcd1234.1.opslint"
+    leftover.write_text("FROM alpine:3.20\nUSER root\n")
+    os.utime(leftover, (0, 0))
+    code = main(["check", "--isolated", "--kind", "dockerfile", "-f", "json", "."])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert {f["path"] for f in report["findings"]} == {"Dockerfile"}
+    assert report["summary"]["files"] == 1
+    assert leftover.exists()  # a check only reads
 
 
 def test_a_failed_write_removes_its_temporary_file(
@@ -245,18 +317,44 @@ def test_a_file_changed_on_disk_meanwhile_is_not_written(
     assert (in_tmp / "Dockerfile").read_text() == "FROM node:22\nRUN npm install # edited\n"
 
 
-def test_symlinks_out_of_the_tree_are_not_written(
+def test_symlinks_out_of_the_tree_are_neither_read_nor_written(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outside = in_tmp / "outside"
     outside.mkdir()
     (outside / "Dockerfile").write_text("FROM node:22\nRUN npm install\n", encoding="utf-8")
     tree = in_tmp / "tree"
-    tree.mkdir()
+    (tree / "deep").mkdir(parents=True)
     (tree / "Dockerfile").symlink_to(outside / "Dockerfile")
-    assert fix("tree") == 2
-    assert "not written tree/Dockerfile: outside the paths given" in capsys.readouterr().out
+    (tree / "deep" / "out").symlink_to(outside, target_is_directory=True)
+    assert fix("tree") == 0
+    out, err = capsys.readouterr()
+    assert out == "fixed 0 findings in 0 files; 0 left\n"
+    assert err == (
+        "opslint: note: tree/Dockerfile: symbolic link to a location outside the checked "
+        "paths; not followed\n"
+        "opslint: note: tree/deep/out: symbolic link to a location outside the checked "
+        "paths; not followed\n"
+    )
     assert (outside / "Dockerfile").read_text() == "FROM node:22\nRUN npm install\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["Dockerfile"]
+
+
+def test_links_inside_the_tree_are_fixed_through(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / ".git").mkdir()  # the repository the named link stays in
+    (in_tmp / "real").mkdir()
+    (in_tmp / "real" / "Dockerfile").write_text("FROM node:22\nRUN npm install\n")
+    (in_tmp / "app").mkdir()
+    (in_tmp / "app" / "Dockerfile").symlink_to("../real/Dockerfile")
+    assert fix("app/Dockerfile") == 0  # a named link, resolving in its repository
+    assert capsys.readouterr().out == (
+        "fixed app/Dockerfile:2:9 SH001 replace `install` with `ci`\n"
+        "fixed 1 finding in 1 file; 0 left\n"
+    )
+    assert (in_tmp / "real" / "Dockerfile").read_text() == "FROM node:22\nRUN npm ci\n"
+    assert (in_tmp / "app" / "Dockerfile").is_symlink()
 
 
 def test_sarif_carries_the_same_edits(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,110 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from opslint import Finding, Severity, Span, rule
+from opslint import Finding, Severity, rule
 from opslint.model.facets import EnvVar
-from opslint.secrets import is_secret_name, name_parts
-
-BOOLEANS = frozenset(
-    {"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "none", "null", "~"}
-)
-
-SECRET_STORES = (
-    "/run/secrets/",
-    "/var/run/secrets/",
-    "file:",
-    "vault:",
-    "op://",
-    "ref+",
-    "arn:aws:secretsmanager:",
-    "arn:aws:ssm:",
-    "secretsmanager:",
-    "ssm:",
-    "sm://",
-    "gcpsm://",
-    "azurekeyvault:",
-    "keyvault:",
-)
-"""Values that say where the secret is kept rather than what it is."""
-
-_REFERENCE = re.compile(
-    r"\$\{\{.*?\}\}"  # GitHub Actions expressions
-    r"|\{\{.*?\}\}"  # Helm and Go templates, Jinja
-    r"|\$\{[^}]*\}"  # ${VAR}, ${VAR:-default}
-    r"|\$\([A-Za-z_][A-Za-z0-9_]*\)"  # Kubernetes $(VAR)
-    r"|\$[A-Za-z_][A-Za-z0-9_]*"  # $VAR
-    r"|%[A-Za-z_][A-Za-z0-9_]*%"  # %VAR% (Windows runners)
-    r"|<%=?.*?%>",  # ERB
-    re.DOTALL,
-)
-_FILE_PATH = re.compile(r"(?:/|\./|~/)[\w.@/-]*/[\w.@-]+$")
-_MARKER = re.compile(
-    r"<[^<>]+>"  # <your-token>
-    r"|__[A-Za-z0-9_]+__"  # __TOKEN__
-    r"|@[A-Za-z0-9_]+@"  # @TOKEN@
-    r"|#\{[^}]+\}#?"  # #{TOKEN}# (release token replacement)
-)
-
-CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key ID", re.compile(r"(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])")),
-    ("a GitHub token", re.compile(r"(?<![A-Za-z0-9_])gh[opsur]_[A-Za-z0-9]{36,}")),
-    ("a GitHub token", re.compile(r"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,}")),
-    ("a GitLab token", re.compile(r"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}")),
-    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}")),
-    (
-        "a private key",
-        re.compile(r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"),
-    ),
-)
-"""Well-known credential formats, matched whatever the variable is called."""
-
-
-def is_substitution_marker(name: str, value: str) -> bool:
-    """True when `value` is a slot a deploy step fills in, not a usable value.
-
-    `<your-token>`, `__TOKEN__`, `@TOKEN@`, `#{TOKEN}#`, and an upper-case word that
-    repeats the variable's name (`GOOGLE_API_KEY_VAL`, `INSERT_DISCOVERY_TOKEN`).
-    """
-    if _MARKER.fullmatch(value):
-        return True
-    bare = "_".join(name_parts(name))
-    return bool(bare) and re.fullmatch(r"[A-Z0-9_]+", value) is not None and bare in value
-
-
-def is_literal_secret(value: str, name: str = "") -> bool:
-    """True when a value of a secret-looking name is a real literal.
-
-    Empty values, booleans, values that hold any variable or template reference, file
-    paths, values that point into a secret store (`vault:...`) and substitution markers
-    (`is_substitution_marker`) are not. Placeholders that work as a value, such as
-    `changeme` or `password`, are: whatever the intent, they are the secret the deployed
-    service ends up with.
-    """
-    text = value.strip()
-    if not text or text.lower() in BOOLEANS:
-        return False
-    if _REFERENCE.search(text) or _FILE_PATH.match(text):
-        return False
-    if is_substitution_marker(name, text):
-        return False
-    return not text.lower().startswith(SECRET_STORES)
-
-
-def value_span(env: EnvVar, value: str, start: int = 0, length: int | None = None) -> Span:
-    """The span of `length` characters at `start` of the value, inside any quotes."""
-    span = env.value_span
-    if span.line != span.end_line:
-        return span
-    width = span.end_column - span.column
-    quote = (width - len(value)) // 2 if width - len(value) in (0, 2) else None
-    if quote is None:
-        return span
-    column = span.column + quote + start
-    size = len(value) - start if length is None else length
-    return Span(span.path, span.line, column, span.line, column + size)
+from opslint.secrets import secret_in
 
 
 @rule(
@@ -189,23 +90,17 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/configuration/secret/
     - https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions
     """
-    value = env.value
-    if value is None or env.reference:
+    found = secret_in(env)
+    if found is None:
         return
-    for label, pattern in CREDENTIAL_PATTERNS:
-        match = pattern.search(value)
-        if match:
-            yield Finding(
-                value_span(env, value, match.start(), match.end() - match.start()),
-                f"`{env.name}` holds {label} in plain text: move it to a secret store "
-                "and rotate it",
-                logical=env.logical,
-            )
-            return
-    if is_secret_name(env.name) and is_literal_secret(value, env.name):
-        yield Finding(
-            value_span(env, value),
-            f"`{env.name}` is set to a literal secret: pass it from a secret store or the "
-            "environment instead",
-            logical=env.logical,
+    span, label = found
+    if label:
+        message = (
+            f"`{env.name}` holds {label} in plain text: move it to a secret store and rotate it"
         )
+    else:
+        message = (
+            f"`{env.name}` is set to a literal secret: pass it from a secret store or the "
+            "environment instead"
+        )
+    yield Finding(span, message, logical=env.logical)

@@ -81,17 +81,6 @@ def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
     return None
 
 
-def _ignore_text(project: Project, ignore: Path) -> str | None:
-    """The ignore file's text, as a fix of this run left it or as it is on disk."""
-    text = project.overlay.get(ignore.resolve())
-    if text is not None:
-        return text
-    try:
-        return ignore.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-
-
 def _missing(
     dockerfile: Dockerfile, context: Path, project: Project
 ) -> tuple[Path, bool, list[str]] | None:
@@ -103,7 +92,7 @@ def _missing(
         wanted.append("node_modules")
     if not project.exists(ignore):
         return ignore, False, wanted or ["local files the image does not need"]
-    text = _ignore_text(project, ignore)
+    text = project.text(ignore)
     if text is None:
         return None
     lacking = [entry for entry in wanted if not excluded(text.splitlines(), entry)]

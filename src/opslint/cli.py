@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write today's findings to a baseline file and exit 0",
     )
+    _add_show_secrets(check)
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then check")
     check.add_argument(
         "--unsafe-fixes", action="store_true", help="with --fix: also apply unsafe fixes"
@@ -182,9 +183,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fix.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
     fix.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _add_show_secrets(fix)
     _add_render_options(fix)
     _add_selection(fix)
     return parser
+
+
+def _add_show_secrets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="show secret values in reports and diffs (masked as *** by default)",
+    )
 
 
 def _add_fix_options(parser: argparse.ArgumentParser) -> None:
@@ -296,12 +306,16 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
         known = ", ".join(session.plugins.report_formats())
         raise ConfigError(f"unknown format {args.format!r} (known: {known})")
     if args.fix:
-        fixed = apply_fixes(session, paths, unsafe=args.unsafe_fixes)
+        fixed = apply_fixes(
+            session, paths, unsafe=args.unsafe_fixes, show_secrets=args.show_secrets
+        )
         if not args.quiet:
             stderr.write(fixed)
         session = make_session(config, args.kind, args.force_exclude)
     report = session.run(paths)
     report.show_suppressed = args.show_suppressions
+    if not args.show_secrets:
+        report.redact()
     if args.write_baseline is not None:
         from opslint.baseline import write_baseline
 
@@ -330,17 +344,25 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     return EXIT_FINDINGS if report.failed() else EXIT_CLEAN
 
 
-def apply_fixes(session: Session, paths: list[Path], *, unsafe: bool) -> str:
+def apply_fixes(session: Session, paths: list[Path], *, unsafe: bool, show_secrets: bool) -> str:
     """Fix `paths` in place; return the lines that tell what changed."""
     from opslint.fixer import Fixer, write_changes
 
     result = Fixer(session, unsafe=unsafe).run(paths)
     write_changes(result)
-    return describe_fixes(result, written=True)
+    return describe_fixes(result, written=True, show_secrets=show_secrets)
 
 
-def describe_fixes(result: FixResult, *, written: bool) -> str:
-    """What a fix run changed, dropped and left, for people."""
+def describe_fixes(result: FixResult, *, written: bool, show_secrets: bool) -> str:
+    """What a fix run changed, dropped and left, for people (secret values masked unless
+    `show_secrets`)."""
+    lines = _fix_lines(result, written=written)
+    if not show_secrets:
+        lines = [result.secrets.text(line) for line in lines]
+    return "\n".join(lines) + "\n"
+
+
+def _fix_lines(result: FixResult, *, written: bool) -> list[str]:
     lines: list[str] = []
     skipped = {display for display, _ in result.not_written}
     for change in sorted(result.changes.values(), key=lambda c: c.display):
@@ -355,6 +377,8 @@ def describe_fixes(result: FixResult, *, written: bool) -> str:
         lines.append(f"not fixed {finding.span.path}:{finding.span.line} {finding.code}: {reason}")
     for display, reason in result.not_written:
         lines.append(f"not written {display}: {reason}")
+    for leftover in result.removed:
+        lines.append(f"removed {leftover.as_posix()}: left by an interrupted opslint fix")
     files = len([c for c in result.changes.values() if c.display not in skipped])
     count = len(result.fixed)
     verb = "fixed" if written else "would fix"
@@ -368,7 +392,7 @@ def describe_fixes(result: FixResult, *, written: bool) -> str:
         if written and fixable:
             summary += f" ({fixable} with a fix that could not be applied this run)"
     lines.append(summary)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -382,18 +406,19 @@ def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     config = load_config(args, paths)
     session = make_session(config, args.kind, args.force_exclude)
     result = Fixer(session, unsafe=args.unsafe_fixes).run(paths)
+    shown = None if args.show_secrets else result.secrets
     for note in dict.fromkeys(session.notes):
         if not args.quiet:
-            stderr.write(f"opslint: note: {note}\n")
+            stderr.write(f"opslint: note: {shown.text(note) if shown else note}\n")
     if args.diff:
         for change in sorted(result.changes.values(), key=lambda c: c.display):
-            stdout.write(change.diff())
+            stdout.write(change.diff(shown))
         if not args.quiet:
-            stderr.write(describe_fixes(result, written=False))
+            stderr.write(describe_fixes(result, written=False, show_secrets=args.show_secrets))
         return EXIT_FINDINGS if result.changes else EXIT_CLEAN
     write_changes(result)
     if not args.quiet:
-        stdout.write(describe_fixes(result, written=True))
+        stdout.write(describe_fixes(result, written=True, show_secrets=args.show_secrets))
     return EXIT_ERROR if result.not_written else EXIT_CLEAN
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opslint.boundary import outside
 from opslint.config import Config
 
 _DNS_LABEL = re.compile(r"[^a-z0-9-]+")
@@ -91,6 +92,9 @@ def _first(root: Path, names: tuple[str, ...]) -> str | None:
 
 
 def _read(path: Path) -> str:
+    """The file's text; empty when unreadable or, during a run, out of its bounds."""
+    if outside(path):
+        return ""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

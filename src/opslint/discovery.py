@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pathspec
 
+from opslint.boundary import OUTSIDE, Boundary
+from opslint.leftovers import is_temporary
+
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
 
 
@@ -18,6 +21,8 @@ class Walk:
 
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files an interrupted `opslint fix` left (never checked; see `leftovers`)."""
 
 
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
@@ -40,8 +45,10 @@ class Walker:
         exclude: tuple[str, ...],
         respect_gitignore: bool = True,
         force_exclude: bool = False,
+        boundary: Boundary | None = None,
     ) -> None:
         self.root = root
+        self.boundary = boundary
         self.exclude = _spec(exclude)
         self.respect_gitignore = respect_gitignore
         self.force_exclude = force_exclude
@@ -56,10 +63,19 @@ class Walker:
             return False
         return bool(self.exclude.match_file(relative + ("/" if is_dir else "")))
 
+    def leaves(self, path: Path) -> bool:
+        """True for a link whose target lies outside the boundary (with a note saying so)."""
+        if self.boundary is None or self.boundary.contains(path):
+            return False
+        self.result.notes.append(f"{path}: {OUTSIDE}")
+        return True
+
     def walk(self, paths: list[Path]) -> Walk:
         for path in paths:
             if path.is_symlink() and not path.exists():
                 self.result.notes.append(f"{path}: broken or looping symlink; skipped")
+            elif path.is_symlink() and self.leaves(path):
+                continue
             elif path.is_dir():
                 self.walk_dir(path, self.gitignores_above(path))
             elif path.exists():
@@ -84,6 +100,8 @@ class Walker:
 
     def read_gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
         path = folder / ".gitignore"
+        if path.is_symlink() and self.boundary is not None and not self.boundary.contains(path):
+            return None
         try:
             with path.open(encoding="utf-8", errors="replace") as handle:
                 return pathspec.GitIgnoreSpec.from_lines(handle)
@@ -127,12 +145,16 @@ class Walker:
             if entry.is_symlink() and not (is_dir or is_file):
                 self.result.notes.append(f"{path}: broken or looping symlink; skipped")
                 continue
+            if entry.is_symlink() and self.leaves(path):
+                continue
             if is_dir and entry.name in ALWAYS_SKIPPED:
                 continue
             if self.excluded(path, is_dir) or self.ignored(path, is_dir, specs):
                 continue
             if is_dir:
                 self.walk_dir(path, specs)
+            elif is_file and is_temporary(entry.name):
+                self.result.leftovers.append(path)
             elif is_file:
                 self.result.files.append(path)
 
@@ -143,9 +165,13 @@ def walk(
     exclude: tuple[str, ...],
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    boundary: Boundary | None = None,
 ) -> Walk:
-    """The files below `paths` to consider, in a stable order, with notes on skipped ones."""
-    return Walker(root, exclude, respect_gitignore, force_exclude).walk(paths)
+    """The files below `paths` to consider, in a stable order, with notes on skipped ones.
+
+    With a `boundary`, links that resolve outside it are skipped with a note.
+    """
+    return Walker(root, exclude, respect_gitignore, force_exclude, boundary).walk(paths)
 
 
 def iter_relative(files: list[Path], base: Path) -> Iterator[tuple[Path, str]]:

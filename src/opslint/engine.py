@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from opslint import discovery
+from opslint.boundary import Boundary
 from opslint.config import Config, ConfigError
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.plugins import PluginManager
 from opslint.project import Project
+from opslint.redact import Secrets
 from opslint.report import Report
 from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 
@@ -110,6 +112,8 @@ class Session:
     notes: list[str] = field(default_factory=list)
     overlay: dict[Path, str] = field(default_factory=dict)
     """Texts that stand in for files on disk (fixes computed but not yet written)."""
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files of an interrupted `opslint fix` the walk came across."""
 
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
@@ -191,16 +195,21 @@ class Session:
             return None
         return self.parse(source, kind) if kind else None
 
-    def collect(self, paths: list[Path], project: Project) -> None:
-        """Walk, detect and parse; every document lands in `project`."""
+    def collect(
+        self, paths: list[Path], project: Project, boundary: Boundary | None = None
+    ) -> None:
+        """Walk, detect and parse; every document lands in `project`; the walk leaves out
+        links out of `boundary` (by default, the paths')."""
         walk = discovery.walk(
             paths,
             self.config.root,
             (*self.config.exclude, *self.config.extend_exclude),
             self.config.respect_gitignore,
             self.force_exclude,
+            boundary or self.boundary(paths),
         )
         self.notes.extend(walk.notes)
+        self.leftovers.extend(p for p in walk.leftovers if p not in self.leftovers)
         seen: set[Path] = set()
         for path, display in discovery.iter_relative(walk.files, Path.cwd()):
             source = self.source(path, display)
@@ -227,11 +236,22 @@ class Session:
                 self.notes.extend(n for n in member.notes if n not in self.notes)
 
     def run(self, paths: list[Path]) -> Report:
-        """Check `paths` and return the report."""
+        """Check `paths` and return the report; nothing outside them is read."""
+        boundary = self.boundary(paths)
+        with boundary.applied():
+            return self.checked(paths, boundary)
+
+    def boundary(self, paths: list[Path]) -> Boundary:
+        """What a run over `paths` may read and write (with the files the config names)."""
+        named = [*self.config.terraform_var_files, *(p for f in self.config.helm.values for p in f)]
+        return Boundary.of(paths, named)
+
+    def checked(self, paths: list[Path], boundary: Boundary) -> Report:
+        """`run`'s work, with `boundary` applied."""
         started = time.perf_counter()
         project = Project(self.config, self.load)
         project.overlay = self.overlay
-        self.collect(paths, project)
+        self.collect(paths, project, boundary)
         kinds = frozenset(
             kind
             for document in project.documents
@@ -263,6 +283,7 @@ class Session:
             suppressed=sorted(suppressed, key=Finding.sort_key),
             notes=self.notes,
             files_checked=len(project.documents),
+            secrets=Secrets.of(project.documents),
             seconds=time.perf_counter() - started,
         )
 

@@ -13,7 +13,8 @@ them without ever re-serialising a file:
   line 1, column 1 of a path that does not exist; it is never written over a file;
 - at the end each changed file is written once: to a temporary file in its folder, flushed
   and fsynced, then renamed over the original with its mode kept; a file that changed on
-  disk since it was read, or that lies outside the given paths, is not written.
+  disk since it was read, or that lies outside the given paths, is not written; temporary
+  files a killed run left behind are removed once stale (`opslint.leftovers`).
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ import contextlib
 import difflib
 import os
 import stat
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opslint.boundary import Boundary
 from opslint.engine import Session
+from opslint.leftovers import create_temporary, is_stale
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
+from opslint.redact import Secrets
 from opslint.report import Report
 
 MAX_PASSES = 16
@@ -67,15 +70,22 @@ class FileChange:
                 )
         return stray
 
-    def diff(self) -> str:
-        """A unified diff of the change (paths as reports show them)."""
+    def diff(self, secrets: Secrets | None = None) -> str:
+        """A unified diff of the change (paths as reports show them), with the secret
+        values `secrets` knows of masked in its lines (a log is no place for them)."""
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.text.splitlines(keepends=True),
+            fromfile=f"a/{self.display}",
+            tofile=f"b/{self.display}",
+        )
+        if secrets is None:
+            return "".join(lines)
         return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.text.splitlines(keepends=True),
-                fromfile=f"a/{self.display}",
-                tofile=f"b/{self.display}",
-            )
+            line
+            if index < 2 or line.startswith("@@")
+            else secrets.text(line, self.display, prose=False)
+            for index, line in enumerate(lines)
         )
 
 
@@ -88,6 +98,12 @@ class FixResult:
     not_written: list[tuple[str, str]] = field(default_factory=list)
     passes: int = 0
     remaining: Report | None = None
+    secrets: Secrets = field(default_factory=Secrets)
+    """The secret values of the files, as every pass found them (before and after fixes)."""
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files of interrupted runs found beside the files (see `opslint.leftovers`)."""
+    removed: list[Path] = field(default_factory=list)
+    """The stale ones among them that `write_changes` removed."""
 
     @property
     def fixed(self) -> list[Finding]:
@@ -179,13 +195,19 @@ class Fixer:
 
     def run(self, paths: list[Path]) -> FixResult:
         """Compute every change in memory; nothing is written here (see `write`)."""
+        boundary = self.session.boundary(paths)
+        with boundary.applied():
+            return self.computed(paths, boundary)
+
+    def computed(self, paths: list[Path], boundary: Boundary) -> FixResult:
+        """`run`'s work, with `boundary` applied: only files below its roots change."""
         result = FixResult()
-        roots = [path.resolve() for path in paths]
         originals: dict[Path, str] = {}
         created: set[Path] = set()
         for number in range(1, MAX_PASSES + 1):
             report = self.session.run(paths)
             result.remaining = report
+            result.secrets.update(report.secrets)
             kinds = {path: source.kind for path, source in report.sources.items()}
             by_file: dict[str, list[tuple[Finding, tuple[Edit, ...]]]] = defaultdict(list)
             for finding in report.findings:
@@ -214,7 +236,7 @@ class Fixer:
                         before = source.text
                     except SourceError:
                         continue
-                if not _inside(path, roots):
+                if not boundary.contains(path):
                     result.not_written.append((display, "outside the paths given"))
                     continue
                 text, applied = apply_edits(before, fixes)
@@ -243,6 +265,7 @@ class Fixer:
             result.passes = number
             if not changed:
                 break
+        result.leftovers = list(self.session.leftovers)
         return result
 
     def breaks(self, path: Path, display: str, text: str, kind: str | None) -> str | None:
@@ -275,12 +298,9 @@ def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
     )
 
 
-def _inside(path: Path, roots: list[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
-
-
 def write_changes(result: FixResult) -> None:
-    """Write every changed file atomically; skip one that changed on disk meanwhile."""
+    """Write every changed file atomically; skip one that changed on disk meanwhile; then
+    remove the stale temporary files interrupted runs left (`opslint.leftovers`)."""
     for path, change in sorted(result.changes.items()):
         if change.original == "" and not path.exists():
             try:
@@ -304,13 +324,19 @@ def write_changes(result: FixResult) -> None:
             result.not_written.append(
                 (change.display, f"cannot write it: {error.strerror or error}")
             )
+    for leftover in result.leftovers:
+        if not is_stale(leftover):
+            continue
+        try:
+            leftover.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove after all
+        result.removed.append(leftover)
 
 
 def _create(path: Path, text: str) -> None:
     """Write a new file atomically, never replacing one that appeared meanwhile."""
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".opslint", dir=path.parent
-    )
+    handle, temporary = create_temporary(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
@@ -327,9 +353,7 @@ def write_atomically(path: Path, text: str, *, keep_bom: bool = False) -> None:
     target = path.resolve()
     info = target.stat()
     data = ("\ufeff" + text if keep_bom else text).encode("utf-8")
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".opslint", dir=target.parent
-    )
+    handle, temporary = create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from opslint.boundary import outside, refusal
 from opslint.config import Config
 from opslint.model.source import Document, SourceFile
 
@@ -47,12 +48,29 @@ class Project:
         return (doc for doc in self.documents if isinstance(doc, kind))
 
     def exists(self, path: Path) -> bool:
-        """True when `path` is a file, on disk or created by a fix in this run."""
-        return path.resolve() in self.overlay or path.is_file()
+        """True when `path` is a file, on disk (not through a link out of the run's
+        boundary) or created by a fix in this run."""
+        return path.resolve() in self.overlay or (path.is_file() and not outside(path))
+
+    def text(self, path: Path) -> str | None:
+        """The text of a file beside the checked ones (as a fix of this run left it), or
+        None when it does not exist, cannot be read, or a link places it out of bounds."""
+        text = self.overlay.get(path.resolve())
+        if text is not None:
+            return text
+        if outside(path):
+            return None
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
 
     def load(self, path: Path) -> Document | None:
         """The parsed document at `path` (checked or not), or None when it is not one."""
         key = path.resolve()
+        if key not in self._loaded and path.exists() and outside(path):
+            self.notes.append(f"{path.as_posix()}: {refusal(path)}")
+            self._loaded[key] = None
         if key not in self._loaded:
             self._loaded[key] = self._loader(path) if self.exists(path) else None
         return self._loaded[key]

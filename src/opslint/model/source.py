@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opslint.boundary import active, refusal
 from opslint.model.base import Finding, Span
 from opslint.model.suppression import Suppression
 
@@ -65,10 +66,15 @@ class SourceFile:
         """Maps every span of the loaded YAML to where its text came from."""
         if text is not None:
             self.__dict__["text"] = text
+        self.boundary = active()
+        """The boundary of the run that made this source: reading it later (a report's
+        excerpt) never goes through a link that run refused."""
 
     @cached_property
     def text(self) -> str:
-        """The decoded text (read once)."""
+        """The decoded text (read once); never through a link out of the run's boundary."""
+        if self.boundary is not None and not self.boundary.readable(self.path):
+            raise SourceError(refusal(self.path))
         try:
             if not self.path.is_file():  # a folder, FIFO or device would block or fail
                 raise SourceError("not a regular file; not checked")

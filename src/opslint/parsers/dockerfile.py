@@ -15,6 +15,7 @@ from opslint.model.base import Finding, Severity, Span
 from opslint.model.dockerfile import Dockerfile, Heredoc, Instruction, Stage
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
+from opslint.parsers.errors import construct
 
 KEYWORDS = frozenset(
     {
@@ -124,7 +125,7 @@ class _Parser:
                 else:
                     self.problem(
                         Span(self.path, number + 1, 1, number + 1, len(text) + 1),
-                        f"invalid escape directive {value!r}: only '\\' and '`' are allowed",
+                        "invalid escape directive: only '\\' and '`' are allowed",
                     )
         return len(self.lines)
 
@@ -172,7 +173,13 @@ class _Parser:
         instruction = Instruction(keyword, arguments, span, keyword_span, segments=tuple(segments))
         next_line = last_line + 1
         if keyword not in KEYWORDS:
-            self.problem(keyword_span, f"unknown instruction {word!r}")
+            shown = construct(word)
+            self.problem(
+                keyword_span,
+                f"unknown instruction {shown!r}"
+                if shown
+                else "unknown instruction: the line does not start with a keyword",
+            )
             return next_line
         self.split_flags(instruction)
         target = instruction
@@ -241,7 +248,13 @@ class _Parser:
             cut += 1
         self.shift(trigger, cut)
         if trigger.keyword not in KEYWORDS or trigger.keyword in {"ONBUILD", "FROM", "MAINTAINER"}:
-            self.problem(trigger.keyword_span, f"{word!r} cannot be deferred with ONBUILD")
+            shown = construct(word)
+            self.problem(
+                trigger.keyword_span,
+                f"{shown!r} cannot be deferred with ONBUILD"
+                if shown
+                else "ONBUILD needs an instruction keyword to defer",
+            )
         self.split_flags(trigger)
         instruction.trigger = trigger
         return trigger

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.source import Document, SourceError, SourceFile
+
+_CONSTRUCT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}|[^\w\s]{1,3}")
+
+
+def construct(text: str) -> str | None:
+    """`text` when it names a construct and may be quoted in a message (a keyword, an
+    identifier, up to three punctuation marks); None when it may be file content (a value,
+    a whole line, a credential that a link or a typo put where a config was expected)."""
+    return text if _CONSTRUCT.fullmatch(text) else None
 
 
 def parse_failure(source: SourceFile, error: Exception) -> Document:
@@ -16,7 +27,8 @@ def parse_failure(source: SourceFile, error: Exception) -> Document:
         line, column, message = 1, 1, "nesting too deep to parse"
     else:
         line, column = 1, 1
-        message = f"parser failed: {type(error).__name__}: {error}"
+        # an exception's text may quote the input; its type says enough
+        message = f"parser failed: {type(error).__name__}"
     span = Span(source.display, line, column, line, column)
     document = Document(source)
     document.problems.append(

@@ -34,6 +34,7 @@ from opslint.model.terraform import (
     TerraformVarsFile,
     Variable,
 )
+from opslint.parsers.errors import construct
 
 _BLOCK_TYPES: dict[str, type[Block]] = {
     "resource": Resource,
@@ -172,17 +173,17 @@ def _parse_tree(text: str) -> Any:
         if token.type == "$END":
             line = text.count("\n") + 1
             raise _ParseError("HCL syntax error: unexpected end of file", line, 1) from None
-        shown = str(token).strip() or "newline"
-        raise _ParseError(
-            f"HCL syntax error: unexpected `{shown}`", error.line, error.column
-        ) from None
+        text = str(token).strip()
+        shown = f"`{construct(text)}`" if construct(text) else "token" if text else "newline"
+        message = f"HCL syntax error: unexpected {shown}"
+        raise _ParseError(message, error.line, error.column) from None
     except UnexpectedEOF:
         line = text.count("\n") + 1
         raise _ParseError("HCL syntax error: unexpected end of file", line, 1) from None
     except UnexpectedInput as error:
         raise _ParseError("HCL syntax error", max(1, error.line), max(1, error.column)) from None
     except LarkError as error:
-        raise _ParseError(f"HCL parser failed: {error}", 1, 1) from None
+        raise _ParseError(f"HCL parser failed: {type(error).__name__}", 1, 1) from None
 
 
 def _is_tree(node: Any, name: str | None = None) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from opslint.config import Config
 from opslint.model.base import Finding, Severity
 from opslint.model.source import SourceFile
+from opslint.redact import Secrets
 from opslint.rule import Rule
 
 
@@ -27,6 +28,29 @@ class Report:
     """Findings left out because the baseline holds them."""
     show_suppressed: bool = False
     """List the suppressed findings too (`--show-suppressions`)."""
+    secrets: Secrets = field(default_factory=Secrets)
+    """Where the checked files hold secret values (found whatever rules ran)."""
+    redacted: bool = False
+    """Secret values are masked in messages, notes, excerpts and line hashes (`redact`)."""
+
+    def redact(self) -> None:
+        """Mask every secret value the report would show (`--show-secrets` skips this)."""
+        self.findings = [self.secrets.finding(finding) for finding in self.findings]
+        self.suppressed = [self.secrets.finding(finding) for finding in self.suppressed]
+        self.notes = [self.secrets.text(note) for note in self.notes]
+        self.redacted = True
+
+    def excerpt(self, path: str, number: int) -> tuple[str, list[tuple[int, int]]] | None:
+        """Line `number` of `path` as reports may show it, with the ranges masked in it;
+        None when the file is not at hand or cannot be read any more."""
+        source = self.sources.get(path)
+        if source is None:
+            return None
+        try:
+            text = source.line(number)
+        except Exception:  # the file vanished or became unreadable after parsing
+            return None
+        return self.secrets.line(path, number, text) if self.redacted else (text, [])
 
     def counts(self) -> Counter[Severity]:
         """How many findings of each severity."""

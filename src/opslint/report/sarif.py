@@ -107,7 +107,8 @@ def line_hashes(text: str) -> dict[int, str]:
 
 
 class LineHasher:
-    """Line hashes of the report's files, computed once per file."""
+    """Line hashes of the report's files, computed once per file (over the masked text
+    when the report is redacted, so a secret's rotation keeps the alerts' identity)."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -120,7 +121,10 @@ class LineHasher:
             hashes: dict[int, str] | None = None
             if source is not None:
                 try:
-                    hashes = line_hashes(source.text)
+                    text = source.text
+                    if self.report.redacted:  # a hash of a short secret can be reversed
+                        text = self.report.secrets.file_text(path, text)
+                    hashes = line_hashes(text)
                 except Exception:  # the file vanished or became unreadable after parsing
                     hashes = None
             self._cache[path] = hashes

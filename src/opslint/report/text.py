@@ -7,6 +7,7 @@ from typing import IO
 
 from opslint.model.base import Finding, Severity
 from opslint.plugins import hookimpl
+from opslint.redact import MASK, moved
 from opslint.report import Report
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -30,20 +31,19 @@ class _Painter:
 
 
 def _excerpt(report: Report, finding: Finding, paint: _Painter) -> list[str]:
-    source = report.sources.get(finding.span.path)
-    if source is None:
+    excerpt = report.excerpt(finding.span.path, finding.span.line)
+    if excerpt is None or not excerpt[0].strip():
         return []
-    try:
-        text = source.line(finding.span.line)
-    except Exception:  # the file vanished or became unreadable after parsing
-        return []
-    if not text.strip():
-        return []
+    text, masked = excerpt
     shown = text.expandtabs(1)
     width = len(str(finding.span.line))
-    start = max(0, finding.span.column - 1)
+    start = moved(max(0, finding.span.column - 1), masked)
     if finding.span.end_line == finding.span.line:
-        length = max(1, finding.span.end_column - finding.span.column)
+        stop = max(0, finding.span.end_column - 1)
+        end = moved(stop, masked)
+        if any(begin < stop < until for begin, until in masked):
+            end += len(MASK)  # the span ends inside a masked value: cover all of the mask
+        length = max(1, end - start)
     else:
         length = max(1, len(shown) - start)
     caret = " " * start + "^" * min(length, max(1, len(shown) - start))
