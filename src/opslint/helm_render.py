@@ -33,7 +33,7 @@ from typing import IO, Any
 _PASSED_ENVIRONMENT = ("PYTHONPATH", "PYTHONHOME", "HELM_C_LIB")
 """What the worker inherits: where Python and the Helm SDK's library are, nothing else."""
 _FATAL = re.compile(r"^fatal error: (.+)$", re.MULTILINE)
-_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "MemoryError")
+_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "MemoryError", "pthread_create failed")
 _ERROR_LOCATION = re.compile(r"([\w.@-]+(?:/[\w.@-]+)+):(\d+)(?::(\d+))?")
 _STARTED_AT = re.compile(r"started at ([\w.@-]+(?:/[\w.@-]+)+):(\d+)")
 _ERROR_CALLING = re.compile(r"error calling \w+: ")
@@ -82,19 +82,13 @@ def render(request: RenderRequest) -> dict[str, str]:
     Raises `RenderError` when Helm refuses the chart, `RenderFailure` when no answer came.
     """
     global _worker
-    memory = request.memory
-    if _worker is not None and (_worker.memory != memory or _worker.process.poll() is not None):
-        _worker.close()
-        _worker = None
-    if _worker is None:
-        try:
-            _worker = _Worker(memory)
-        except OSError as error:
-            raise RenderFailure(f"the renderer could not start: {error}") from None
+    worker = start_worker(request.memory)
+    if worker is None:
+        raise RenderFailure(f"the renderer could not start: {_start_error}")
     try:
-        answer = _worker.ask(request)
+        answer = worker.ask(request)
     except RenderFailure:
-        _worker.close()
+        worker.close()
         _worker = None
         raise
     match answer:
@@ -107,6 +101,20 @@ def render(request: RenderRequest) -> dict[str, str]:
     raise RenderFailure("the renderer answered with unreadable output")
 
 
+def start_worker(memory: int) -> _Worker | None:
+    """The running worker with this memory limit, started if need be (None if it cannot)."""
+    global _worker, _start_error
+    if _worker is not None and (_worker.memory != memory or _worker.process.poll() is not None):
+        _worker.close()
+        _worker = None
+    if _worker is None:
+        try:
+            _worker = _Worker(memory)
+        except OSError as error:
+            _start_error = error
+    return _worker
+
+
 class _Worker:
     """A running worker and the file its error output goes to."""
 
@@ -114,6 +122,8 @@ class _Worker:
         self.memory = memory
         self.home = Path(tempfile.mkdtemp(prefix="opslint-helm-"))
         self.errors = tempfile.TemporaryFile(dir=self.home)  # noqa: SIM115 (closed by close)
+        self.errors_read = 0
+        """How much of `errors` earlier renders account for."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "opslint.helm_render", str(memory)],
             stdin=subprocess.PIPE,
@@ -127,7 +137,7 @@ class _Worker:
     def ask(self, request: RenderRequest) -> dict[str, Any]:
         """Send one request and wait for its answer line; `RenderFailure` when none comes."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        errors_before = os.fstat(self.errors.fileno()).st_size
+        errors_before = self.errors_read
         try:
             self.process.stdin.write(json.dumps(asdict(request)).encode() + b"\n")
             self.process.stdin.flush()
@@ -145,6 +155,7 @@ class _Worker:
             decoded = None
         if not isinstance(decoded, dict):
             raise RenderFailure("the renderer answered with unreadable output")
+        self.errors_read = os.fstat(self.errors.fileno()).st_size
         return decoded
 
     def _crashed(self, errors_before: int) -> RenderFailure:
@@ -172,6 +183,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_start_error: OSError | None = None
 
 
 @atexit.register
@@ -413,6 +425,8 @@ def merge_values(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any
 def main() -> None:
     """Serve render requests from stdin, one JSON line each, answering on stdout."""
     _limit_memory(int(sys.argv[1]))
+    with contextlib.suppress(Exception):  # loaded while opslint reads the chart; errors show on use
+        import helm_python  # noqa: F401
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # whatever else prints goes to stderr
     for line in sys.stdin:

@@ -18,7 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from opslint.config import Config, HelmSettings
-from opslint.helm_render import RenderError, RenderFailure, RenderRequest, render
+from opslint.helm_render import (
+    RenderError,
+    RenderFailure,
+    RenderRequest,
+    render,
+    start_worker,
+)
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
@@ -81,6 +87,9 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     root = source.path.absolute().parent
     prefix = source.display[: -len(CHART_FILE)]
     chart = HelmChart(source, root=root)
+    renderer = _renderer(config.helm)
+    if renderer is not None:
+        start_worker(config.helm.memory)  # it starts up while the chart is read
     try:
         loaded = source.yaml
     except (YamlError, SourceError) as error:
@@ -106,7 +115,6 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
         )
         for path in _template_files(root)
     ]
-    renderer = _renderer(config.helm)
     if renderer is None:
         chart.notes.append(NO_RENDERER_NOTE)
         if chart.values is not None:
