@@ -83,8 +83,6 @@ def render(request: RenderRequest) -> dict[str, str]:
     """
     global _worker
     worker = start_worker(request.memory)
-    if worker is None:
-        raise RenderFailure(f"the renderer could not start: {_start_error}")
     try:
         answer = worker.ask(request)
     except RenderFailure:
@@ -101,17 +99,14 @@ def render(request: RenderRequest) -> dict[str, str]:
     raise RenderFailure("the renderer answered with unreadable output")
 
 
-def start_worker(memory: int) -> _Worker | None:
-    """The running worker with this memory limit, started if need be (None if it cannot)."""
-    global _worker, _start_error
+def start_worker(memory: int) -> _Worker:
+    """The running worker with this memory limit, started if need be."""
+    global _worker
     if _worker is not None and (_worker.memory != memory or _worker.process.poll() is not None):
         _worker.close()
         _worker = None
     if _worker is None:
-        try:
-            _worker = _Worker(memory)
-        except OSError as error:
-            _start_error = error
+        _worker = _Worker(memory)
     return _worker
 
 
@@ -124,31 +119,35 @@ class _Worker:
         self.errors = tempfile.TemporaryFile(dir=self.home)  # noqa: SIM115 (closed by close)
         self.errors_read = 0
         """How much of `errors` earlier renders account for."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "opslint.helm_render", str(memory)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-            cwd=self.home,
-            env=_environment(self.home),
-            start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "opslint.helm_render", str(memory)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+                cwd=self.home,
+                env=_environment(self.home),
+                start_new_session=True,
+            )
+        except OSError as error:
+            self.errors.close()
+            shutil.rmtree(self.home, ignore_errors=True)
+            raise RenderFailure(f"the renderer could not start: {error}") from None
 
     def ask(self, request: RenderRequest) -> dict[str, Any]:
         """Send one request and wait for its answer line; `RenderFailure` when none comes."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        errors_before = self.errors_read
         try:
             self.process.stdin.write(json.dumps(asdict(request)).encode() + b"\n")
             self.process.stdin.flush()
         except OSError:
-            raise self._crashed(errors_before) from None
+            raise self._crashed() from None
         answer = _read_line(self.process.stdout, time.monotonic() + request.timeout)
         if answer is None:
             self._kill()
             raise RenderFailure(timeout_reason(request.timeout))
         if not answer:
-            raise self._crashed(errors_before)
+            raise self._crashed()
         try:
             decoded = json.loads(answer)
         except ValueError:
@@ -158,14 +157,14 @@ class _Worker:
         self.errors_read = os.fstat(self.errors.fileno()).st_size
         return decoded
 
-    def _crashed(self, errors_before: int) -> RenderFailure:
+    def _crashed(self) -> RenderFailure:
         """Why the worker ended, from its exit status and what it wrote to stderr."""
         try:
             status = self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._kill()
             status = self.process.wait()
-        text = os.pread(self.errors.fileno(), 65536, errors_before).decode("utf-8", "replace")
+        text = os.pread(self.errors.fileno(), 65536, self.errors_read).decode("utf-8", "replace")
         return RenderFailure(crash_reason(text, status, self.memory))
 
     def _kill(self) -> None:
@@ -183,7 +182,6 @@ class _Worker:
 
 
 _worker: _Worker | None = None
-_start_error: OSError | None = None
 
 
 @atexit.register

@@ -10,6 +10,7 @@ outside the chart. With no renderer, `Chart.yaml` and `values.yaml` are still ch
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -89,7 +90,8 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     chart = HelmChart(source, root=root)
     renderer = _renderer(config.helm)
     if renderer is not None:
-        start_worker(config.helm.memory)  # it starts up while the chart is read
+        with contextlib.suppress(RenderFailure):  # rendering reports it
+            start_worker(config.helm.memory)  # it starts up while the chart is read
     try:
         loaded = source.yaml
     except (YamlError, SourceError) as error:
