@@ -22,6 +22,11 @@ def render_error(document: Document) -> Iterator[Finding]:
     for (a missing dependency) is reported at `Chart.yaml`. A chart holding a symbolic
     link that leaves the chart is not rendered, and that is reported here too.
 
+    Rendering runs in a child process under a time and a memory limit (`helm.timeout`,
+    20 s, and `helm.memory`, 1024 MB; `--helm-timeout`, `--helm-memory`). A render that
+    runs out of either, or ends the renderer (a `tpl` that calls itself overflows Go's
+    stack), is reported at `Chart.yaml` with the reason, and the run goes on.
+
     ## Why it matters
     A chart that does not render cannot be installed, and the error only shows at
     deploy time, often only with the production values file nobody rendered locally.

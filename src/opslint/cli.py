@@ -23,6 +23,8 @@ from opslint.config import (
     ConfigError,
     HelmSettings,
     discover,
+    helm_memory,
+    helm_timeout,
     helm_values_option,
     read_file,
 )
@@ -85,6 +87,18 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
         "--helm-renderer",
         choices=HELM_RENDERERS,
         help="auto (default): the Helm SDK, else helm on PATH; none: lint charts statically",
+    )
+    helm.add_argument(
+        "--helm-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop a render that takes longer and report it as HL102 (default 20)",
+    )
+    helm.add_argument(
+        "--helm-memory",
+        type=int,
+        metavar="MB",
+        help="stop a render that needs more memory and report it as HL102 (default 1024)",
     )
     helm.add_argument(
         "--tf-var-file",
@@ -257,6 +271,10 @@ def _helm_overrides(args: argparse.Namespace, helm: HelmSettings) -> HelmSetting
         value = getattr(args, f"helm_{name}", None)
         if value is not None:
             changes[name] = value
+    if getattr(args, "helm_timeout", None) is not None:
+        changes["timeout"] = helm_timeout(args.helm_timeout)
+    if getattr(args, "helm_memory", None) is not None:
+        changes["memory"] = helm_memory(args.helm_memory)
     return replace(helm, **changes) if changes else None
 
 

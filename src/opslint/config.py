@@ -18,6 +18,8 @@ class ConfigError(Exception):
 
 
 HELM_RENDERERS = ("auto", "sdk", "binary", "none")
+DEFAULT_HELM_TIMEOUT = 20.0
+DEFAULT_HELM_MEMORY = 1024
 PEER_TOOLS = ("hadolint", "checkov", "kube-linter", "tflint", "zizmor")
 """Linters whose suppression comments and annotations are honoured."""
 
@@ -34,6 +36,10 @@ class HelmSettings:
     namespace: str = "default"
     renderer: str = "auto"
     """`auto` (the SDK, else a `helm` binary on PATH), `sdk`, `binary` or `none`."""
+    timeout: float = DEFAULT_HELM_TIMEOUT
+    """Seconds one render may take before it is stopped and reported."""
+    memory: int = DEFAULT_HELM_MEMORY
+    """Megabytes of memory the renderer may use before it is stopped and reported."""
 
 
 @dataclass(frozen=True)
@@ -200,9 +206,27 @@ def _helm(table: dict[str, Any], root: Path) -> HelmSettings:
                 if value not in HELM_RENDERERS:
                     raise ConfigError(f"`helm.renderer` must be one of {', '.join(HELM_RENDERERS)}")
                 settings["renderer"] = value
+            case "timeout":
+                settings["timeout"] = helm_timeout(value)
+            case "memory":
+                settings["memory"] = helm_memory(value)
             case _:
                 raise ConfigError(f"unknown configuration key `helm.{key}`")
     return HelmSettings(**settings)
+
+
+def helm_timeout(value: Any) -> float:
+    """`helm.timeout`: a positive number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
+        raise ConfigError("`helm.timeout` must be a positive number of seconds")
+    return float(value)
+
+
+def helm_memory(value: Any) -> int:
+    """`helm.memory`: a positive whole number of megabytes."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 1 << 30:
+        raise ConfigError("`helm.memory` must be a positive whole number of megabytes")
+    return value
 
 
 def _terraform(table: dict[str, Any], root: Path) -> tuple[Path, ...]:

@@ -2,23 +2,30 @@
 
 Rendering goes through the Helm SDK (`helm-python-sdk`, the `opslint[helm]` extra) or,
 when that is not installed, a `helm` binary on PATH (`helm template`). Either renders
-offline: `lookup` returns nothing and no cluster or repository is contacted. A chart with a
+offline, in a child process under a time and a memory limit (`opslint.helm_render`):
+`lookup` returns nothing and no cluster or repository is contacted. A chart with a
 symbolic link that leaves the chart is not rendered at all, so rendering never reads files
 outside the chart. With no renderer, `Chart.yaml` and `values.yaml` are still checked.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
-import re
 import shutil
-import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from opslint.config import Config, HelmSettings
+from opslint.helm_render import (
+    RenderError,
+    RenderFailure,
+    RenderRequest,
+    render,
+    start_worker,
+)
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
@@ -32,22 +39,7 @@ NO_RENDERER_NOTE = (
     "Helm charts were checked statically (Chart.yaml and values.yaml only): no renderer "
     "found; install `opslint[helm]` or put `helm` on PATH to check rendered templates"
 )
-RENDER_TIMEOUT = 120
 _TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".json")
-_ERROR_LOCATION = re.compile(r"([\w.@-]+(?:/[\w.@-]+)+):(\d+)(?::(\d+))?")
-_STARTED_AT = re.compile(r"started at ([\w.@-]+(?:/[\w.@-]+)+):(\d+)")
-_SOURCE_MARKER = re.compile(r"^# Source: (\S+)\s*$", re.MULTILINE)
-
-
-class RenderError(Exception):
-    """Helm refused to render: its message, and the template location it names."""
-
-    def __init__(self, message: str, template: str | None, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.template = template
-        self.line = line
-        self.column = column
 
 
 @lru_cache(maxsize=4096)
@@ -96,6 +88,10 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     root = source.path.absolute().parent
     prefix = source.display[: -len(CHART_FILE)]
     chart = HelmChart(source, root=root)
+    renderer = _renderer(config.helm)
+    if renderer is not None:
+        with contextlib.suppress(RenderFailure):  # rendering reports it
+            start_worker(config.helm.memory)  # it starts up while the chart is read
     try:
         loaded = source.yaml
     except (YamlError, SourceError) as error:
@@ -121,7 +117,6 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
         )
         for path in _template_files(root)
     ]
-    renderer = _renderer(config.helm)
     if renderer is None:
         chart.notes.append(NO_RENDERER_NOTE)
         if chart.values is not None:
@@ -137,7 +132,7 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
             )
         )
         return chart
-    chart.renderer = renderer
+    chart.renderer = "sdk" if renderer == "sdk" else "binary"
     _render_all(chart, config, renderer)
     return chart
 
@@ -242,23 +237,21 @@ def _value_images(values: HelmValuesFile) -> list[ImageRef]:
 
 
 def _renderer(settings: HelmSettings) -> str | None:
+    """`sdk`, or the path of a `helm` binary, or None when there is nothing to render with."""
     wanted = settings.renderer
     if wanted == "none":
         return None
     if wanted in ("auto", "sdk") and _sdk_available():
         return "sdk"
-    if wanted in ("auto", "binary") and shutil.which("helm"):
-        return "binary"
+    if wanted in ("auto", "binary"):
+        return shutil.which("helm")
     return None
 
 
 @lru_cache(maxsize=1)
 def _sdk_available() -> bool:
-    try:
-        import helm_python  # noqa: F401
-    except Exception:  # the package, or its native library, is missing
-        return False
-    return True
+    """Whether the Helm SDK is installed (it is loaded only by the render worker)."""
+    return importlib.util.find_spec("helm_python") is not None
 
 
 def _escaping_link(root: Path) -> str | None:
@@ -309,9 +302,24 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
         template.values_files = lookups
     for variant in variants:
         try:
-            manifests = _render(chart.root, variant, config.helm, renderer)
+            manifests = render(
+                RenderRequest(
+                    root=str(chart.root),
+                    files=tuple(str(path.absolute()) for path in variant.files),
+                    set=config.helm.set,
+                    release=config.helm.release,
+                    namespace=config.helm.namespace,
+                    renderer=renderer,
+                    timeout=config.helm.timeout,
+                    memory=config.helm.memory,
+                )
+            )
         except RenderError as error:
             _report_render_error(chart, by_path, error, variant)
+            continue
+        except RenderFailure as failure:
+            message = f"the chart did not render with {variant.label(chart.root)}: {failure}"
+            chart.problems.append(_render_problem(chart.span, message))
             continue
         for key, text in manifests.items():
             path = _template_path(chart.root, key)
@@ -450,121 +458,3 @@ def _error_position(template: HelmTemplate, error: RenderError) -> tuple[int, in
             return found
         return min(error.line, len(lines)), error.column
     return error.line, error.column
-
-
-def _load_overlays(variant: _Variant) -> dict[str, Any]:
-    import yaml
-
-    merged: dict[str, Any] = {}
-    for path in variant.files:
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise RenderError(f"cannot read values file {path}: {error}", None, 1, 1) from None
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            raise RenderError(f"values file {path} is not a mapping", None, 1, 1)
-        merged = merge_values(merged, data)
-    return merged
-
-
-def merge_values(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    """Helm's overlay of values: maps merge key by key, anything else is replaced."""
-    result = dict(base)
-    for key, value in overlay.items():
-        current = result.get(key)
-        if isinstance(current, dict) and isinstance(value, dict):
-            result[key] = merge_values(current, value)
-        else:
-            result[key] = value
-    return result
-
-
-def _render(root: Path, variant: _Variant, settings: HelmSettings, renderer: str) -> dict[str, str]:
-    if renderer == "sdk":
-        return _render_sdk(root, variant, settings)
-    return _render_binary(root, variant, settings)
-
-
-def _render_sdk(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
-    import helm_python
-
-    values = _load_overlays(variant)
-    try:
-        for expression in settings.set:
-            values = merge_values(values, helm_python.parse_set_string(expression))
-        missing = [
-            str(dependency.get("name"))
-            for dependency in helm_python.dependency_list(str(root))
-            if dependency.get("status") == "missing"
-        ]
-        if missing:
-            raise RenderError(
-                "found in Chart.yaml, but missing in charts/ directory: "
-                f"{', '.join(missing)} (run `helm dependency build`)",
-                None,
-                1,
-                1,
-            )
-        with helm_python.Chart.load(str(root)) as chart:
-            rendered: dict[str, str] = chart.render(
-                values, name=settings.release, namespace=settings.namespace
-            )
-    except helm_python.HelmError as error:
-        raise _render_error(str(error)) from None
-    return rendered
-
-
-def _render_binary(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
-    command = [
-        shutil.which("helm") or "helm",
-        "template",
-        settings.release,
-        str(root),
-        "--namespace",
-        settings.namespace,
-    ]
-    for path in variant.files:
-        command.extend(["--values", str(path)])
-    for expression in settings.set:
-        command.extend(["--set", expression])
-    try:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=RENDER_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise RenderError(f"helm could not run: {error}", None, 1, 1) from None
-    if completed.returncode != 0:
-        message = completed.stderr.strip().removeprefix("Error: ")
-        raise _render_error(message or f"helm exited with status {completed.returncode}")
-    return split_rendered_stream(completed.stdout)
-
-
-def split_rendered_stream(stream: str) -> dict[str, str]:
-    """`helm template` output split by its `# Source:` markers into text per template."""
-    result: dict[str, str] = {}
-    markers = list(_SOURCE_MARKER.finditer(stream))
-    for index, marker in enumerate(markers):
-        end = markers[index + 1].start() if index + 1 < len(markers) else len(stream)
-        body = stream[marker.end() + 1 : end]
-        body = re.sub(r"\n---\s*$", "\n", body)
-        key = marker.group(1)
-        result[key] = f"{result[key]}---\n{body}" if key in result else body
-    return result
-
-
-def _render_error(text: str) -> RenderError:
-    """A render error with the template location Helm names, if it names one."""
-    first = text.strip().splitlines()[0] if text.strip() else "render failed"
-    match = _STARTED_AT.search(text) or _ERROR_LOCATION.search(text)
-    if match is None:
-        return RenderError(first, None, 1, 1)
-    template, line = match.group(1), int(match.group(2))
-    column = int(match.group(3) or 1) if match.re.groups >= 3 else 1
-    if match.re is _STARTED_AT:
-        detail = text[text.find("):") + 2 :].strip() if "):" in text else first
-    else:
-        detail = text[match.end() :].lstrip("):").strip()
-        detail = detail.splitlines()[-1].strip() if detail else first
-    return RenderError(detail, template, max(line, 1), max(column, 1))
