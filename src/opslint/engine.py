@@ -26,8 +26,10 @@ from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
     """Import the project's own rule modules (``*.py`` below each path), like pytest test files.
 
-    Only paths named in config or on the command line are imported: a scanned tree's code is
-    never executed on its own.
+    Only paths the user named are imported: `--rule-path`, the `rule-paths` of a config given
+    with `--config`, or those of a config the user trusted (`opslint trust`). A config found
+    in a scanned tree loses its `rule-paths` without that trust (`config.discover`), so a
+    scanned tree's code is never executed on its own.
     """
     found: list[tuple[str, Callable[..., Any]]] = []
     for base in paths:
@@ -110,6 +112,9 @@ class Session:
     notes: list[str] = field(default_factory=list)
     overlay: dict[Path, str] = field(default_factory=dict)
     """Texts that stand in for files on disk (fixes computed but not yet written)."""
+
+    def __post_init__(self) -> None:
+        self.notes.extend(note for note in self.config.notes if note not in self.notes)
 
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
