@@ -71,6 +71,9 @@ class Config:
     """`.tfvars` files whose values every Terraform module of the run takes."""
     notes: tuple[str, ...] = ()
     """What was left out of an untrusted config, for the run's notes."""
+    unloaded_codes: frozenset[str] = frozenset()
+    """Rule codes and names an untrusted config names, which the rule paths left out may
+    define: naming them is no error."""
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -321,9 +324,17 @@ def confine(config: Config) -> tuple[Config, list[str]]:
     )
     if not left_out:
         return config, []
+    named = (
+        *(config.select or ()),
+        *config.extend_select,
+        *config.ignore,
+        *config.severity,
+        *config.rule_options,
+    )
     confined = replace(
         config,
         rule_paths=(),
+        unloaded_codes=frozenset(named) if config.rule_paths else frozenset(),
         helm=replace(config.helm, values=values),
         terraform_var_files=var_files,
     )

@@ -66,9 +66,9 @@ def select_rules(rules: list[Rule], config: Config, declared: Iterable[str] = ()
 
     A prefix turns on the rules of that family that are on by default; rules that are off
     by default need `ALL` or their exact code or name. A selector that names no rule is a
-    configuration error.
+    configuration error, unless it may name a rule of rule paths an untrusted config lost.
     """
-    names = set(declared)
+    names = {*declared, *config.unloaded_codes}
     for selector in (*(config.select or ()), *config.extend_select, *config.ignore):
         if selector in names or any(name.startswith(selector) for name in names):
             continue
@@ -143,7 +143,7 @@ class Session:
         every = self.all_rules(kinds)
         known = {rule.code: rule for rule in every} | {rule.spec.name: rule for rule in every}
         index = self.plugins.rule_index()
-        declared = {*index, *index.values(), *known}
+        declared = {*index, *index.values(), *known, *self.config.unloaded_codes}
         for key, values in self.config.rule_options.items():
             if key not in declared:
                 raise ConfigError(f"options given for unknown rule `{key}`")
