@@ -247,9 +247,19 @@ def _renderer(settings: HelmSettings) -> str | None:
         return None
     if wanted in ("auto", "sdk") and _sdk_available():
         return "sdk"
-    if wanted in ("auto", "binary") and shutil.which("helm"):
+    if wanted in ("auto", "binary") and helm_binary():
         return "binary"
     return None
+
+
+def helm_binary() -> str | None:
+    """The `helm` on PATH, looked up in its absolute entries only.
+
+    A relative entry (`.`, or the empty one of `PATH=:/usr/bin`) names a folder of the
+    working folder, which may be a scanned tree: a `helm` there is never run.
+    """
+    entries = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    return shutil.which("helm", path=os.pathsep.join(e for e in entries if Path(e).is_absolute()))
 
 
 @lru_cache(maxsize=1)
@@ -517,18 +527,15 @@ def _render_sdk(root: Path, variant: _Variant, settings: HelmSettings) -> dict[s
 
 
 def _render_binary(root: Path, variant: _Variant, settings: HelmSettings) -> dict[str, str]:
-    command = [
-        shutil.which("helm") or "helm",
-        "template",
-        settings.release,
-        str(root),
-        "--namespace",
-        settings.namespace,
-    ]
-    for path in variant.files:
-        command.extend(["--values", str(path)])
-    for expression in settings.set:
-        command.extend(["--set", expression])
+    binary = helm_binary()
+    if binary is None:
+        raise RenderError("helm is not on PATH", None, 1, 1)
+    # every option takes its value after `=` and `--` ends them, so no setting or folder
+    # name can become an option of helm's (such as `--post-renderer=./run-me`)
+    command = [binary, "template", f"--namespace={settings.namespace}"]
+    command.extend(f"--values={path}" for path in variant.files)
+    command.extend(f"--set={expression}" for expression in settings.set)
+    command.extend(["--", settings.release, str(root)])
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=RENDER_TIMEOUT, check=False
