@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from test_cli import Cli
@@ -273,6 +279,13 @@ def test_terraform_var_files_outside_the_config_folder_are_not_read(
     assert said(cli) == []
 
 
+POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+    "    - name: app\n      image: {{ .Values.image }}\n"
+)
+"""A template whose image (8:14) comes from the values."""
+
+
 def write_chart(cli: Cli) -> None:
     """The chart `project/web`, with a pinned image in its values."""
     cli.write("project/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
@@ -283,11 +296,7 @@ def test_helm_values_outside_the_config_folder_are_not_read(cli: Cli, tmp_path: 
     pytest.importorskip("helm_python")
     project = tmp_path / "project"
     write_chart(cli)
-    cli.write(
-        "project/web/templates/pod.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
-        "    - name: app\n      image: {{ .Values.image }}\n",
-    )
+    cli.write("project/web/templates/pod.yaml", POD)
     cli.write("secret.yaml", "image: nginx:latest\n")
     config = cli.write(
         "project/.opslint.toml",
@@ -344,3 +353,94 @@ def test_helm_settings_never_become_helm_options(
         "--post-renderer=./run-me",
         str(tmp_path / "project" / "web"),
     ]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent."""
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    """A local HTTP server that records every request; its base URL."""
+    _Recorder.requested.clear()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _archive(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode("utf-8")
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("schema", "where", "target"),
+    [
+        ('{"$ref": "{url}/values.json"}', "values.schema.json", "{url}/values.json"),
+        (
+            '{"properties": {"image": {"$ref": "file:///etc/hostname"}}}',
+            "values.schema.json",
+            "file:///etc/hostname",
+        ),
+        ('{"$schema": "{url}/meta.json"}', "values.schema.json", "{url}/meta.json"),
+        (
+            '{"$schema": "http://json-schema.org/draft-07/schema#", "$ref": "{url}/sub.json"}',
+            "charts/db-0.1.0.tgz:db/values.schema.json",
+            "{url}/sub.json",
+        ),
+    ],
+)
+def test_a_chart_schema_never_makes_helm_reach_outside(
+    cli: Cli, tmp_path: Path, server: str, schema: str, where: str, target: str
+) -> None:
+    pytest.importorskip("helm_python")
+    write_chart(cli)
+    cli.write("project/web/templates/pod.yaml", POD)
+    text = schema.replace("{url}", server)
+    if where.startswith("charts/"):
+        chart = "apiVersion: v2\nname: db\nversion: 0.1.0\n"
+        data = _archive({"db/Chart.yaml": chart, "db/values.schema.json": text})
+        (tmp_path / "project/web/charts").mkdir()
+        (tmp_path / "project/web/charts/db-0.1.0.tgz").write_bytes(data)
+    else:
+        cli.write("project/web/values.schema.json", text)
+    assert run_in(cli, tmp_path / "project", "check", "-f", "json", "--select", "HL102", "web") == 1
+    assert cli.codes() == [("HL102", "web/Chart.yaml", 1, 1)]
+    assert json.loads(cli.out)["findings"][0]["message"] == (
+        f"chart not rendered: `{where}` refers to `{target.replace('{url}', server)}`, which "
+        "Helm would load to validate values, and rendering never reaches outside the chart"
+    )
+    assert _Recorder.requested == []
+
+
+def test_a_chart_schema_of_its_own_still_renders(cli: Cli, tmp_path: Path) -> None:
+    pytest.importorskip("helm_python")
+    write_chart(cli)
+    cli.write("project/web/templates/pod.yaml", POD.replace("{{ .Values.image }}", "nginx:latest"))
+    cli.write(
+        "project/web/values.schema.json",
+        '{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",'
+        ' "properties": {"image": {"$ref": "#/definitions/image"}},'
+        ' "definitions": {"image": {"type": "string"}}}',
+    )
+    assert (
+        run_in(cli, tmp_path / "project", "check", "-f", "json", "--select", "HL102,IM001", "web")
+        == 1
+    )
+    assert cli.codes() == [("IM001", "web/templates/pod.yaml", 8, 20)]

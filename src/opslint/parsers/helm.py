@@ -3,8 +3,9 @@
 Rendering goes through the Helm SDK (`helm-python-sdk`, the `opslint[helm]` extra) or,
 when that is not installed, a `helm` binary on PATH (`helm template`). Either renders
 offline: `lookup` returns nothing and no cluster or repository is contacted. A chart with a
-symbolic link that leaves the chart is not rendered at all, so rendering never reads files
-outside the chart. With no renderer, `Chart.yaml` and `values.yaml` are still checked.
+symbolic link that leaves the chart, or a values schema that refers to a URL or a file, is
+not rendered at all, so rendering never reads files outside the chart nor the network. With
+no renderer, `Chart.yaml` and `values.yaml` are still checked.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from opslint.model.kubernetes import KubernetesFile
 from opslint.model.source import SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq
 from opslint.parsers.errors import parse_failure
+from opslint.parsers.helm_schema import outside_reference
 
 CHART_FILE = "Chart.yaml"
 NO_RENDERER_NOTE = (
@@ -134,6 +136,17 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
                 chart.span,
                 f"chart not rendered: `{escape}` links outside the chart, and rendering never "
                 "reads files outside it",
+            )
+        )
+        return chart
+    reference = outside_reference(root)
+    if reference is not None:
+        schema, target = reference
+        chart.problems.append(
+            _render_problem(
+                chart.span,
+                f"chart not rendered: `{schema}` refers to `{target}`, which Helm would load "
+                "to validate values, and rendering never reaches outside the chart",
             )
         )
         return chart
