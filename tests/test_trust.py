@@ -444,3 +444,20 @@ def test_a_chart_schema_of_its_own_still_renders(cli: Cli, tmp_path: Path) -> No
         == 1
     )
     assert cli.codes() == [("IM001", "web/templates/pod.yaml", 8, 20)]
+
+
+def test_a_build_context_outside_the_checked_paths_is_not_read(cli: Cli, tmp_path: Path) -> None:
+    cli.write("outside/Dockerfile", "FROM alpine:3.20\n")
+    compose = "services:\n  web:\n    build:\n      context: ../outside\n"
+    cli.write("project/compose.yaml", compose)
+    assert run_in(cli, tmp_path / "project", "check", "-f", "json", "--select", "DC104", ".") == 0
+    assert cli.codes() == []
+    assert said(cli) == [
+        "opslint: note: ../outside/Dockerfile: outside the paths checked; not read\n"
+    ]
+    # checked together, the Dockerfile's missing HEALTHCHECK is what DC104 reports
+    assert (
+        run_in(cli, tmp_path, "check", "-f", "json", "--select", "DC104", "project", "outside") == 1
+    )
+    assert cli.codes() == [("DC104", "project/compose.yaml", 2, 3)]
+    assert said(cli) == []

@@ -113,6 +113,9 @@ class Session:
     overlay: dict[Path, str] = field(default_factory=dict)
     """Texts that stand in for files on disk (fixes computed but not yet written)."""
 
+    reach: tuple[Path, ...] | None = None
+    """Folders whose files cross-file rules may load (set by `run`); None: any."""
+
     def __post_init__(self) -> None:
         self.notes.extend(note for note in self.config.notes if note not in self.notes)
 
@@ -188,7 +191,16 @@ class Session:
         return document
 
     def load(self, path: Path) -> Document | None:
-        """Detect and parse a file outside the checked set (for cross-file rules)."""
+        """Detect and parse a file outside the checked set (for cross-file rules).
+
+        A file beyond the run's reach (a Compose build context of `../../elsewhere`) is not
+        read: a note says so and the rule sees nothing there.
+        """
+        if not self.within_reach(path):
+            note = f"{path.as_posix()}: outside the paths checked; not read"
+            if note not in self.notes:
+                self.notes.append(note)
+            return None
         source = self.source(path, path.as_posix())
         try:
             kind = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
@@ -231,9 +243,23 @@ class Session:
                 project.add(member)
                 self.notes.extend(n for n in member.notes if n not in self.notes)
 
+    def within_reach(self, path: Path) -> bool:
+        """True for a file the run may read: below a given path (a given file's folder
+        included), below the folder of the config in use, or a var file it names."""
+        if self.reach is None:
+            return True
+        resolved = path.resolve()
+        if resolved in {p.resolve() for p in self.config.terraform_var_files}:
+            return True
+        return any(resolved == folder or folder in resolved.parents for folder in self.reach)
+
     def run(self, paths: list[Path]) -> Report:
         """Check `paths` and return the report."""
         started = time.perf_counter()
+        folders = {p.resolve() if p.is_dir() else p.absolute().parent.resolve() for p in paths}
+        if self.config.source is not None:
+            folders.add(self.config.root)
+        self.reach = tuple(sorted(folders))
         project = Project(self.config, self.load)
         project.overlay = self.overlay
         self.collect(paths, project)
