@@ -194,12 +194,42 @@ def test_trust_loads_the_rules_until_the_config_changes(
     assert run_in(cli, tree.parent, "trust", "--list") == 0
     assert cli.out == f"changed  {config}\n"
 
+    # the command the note names, as given, trusts the edited config
+    assert run_in(cli, tree.parent, "check", "tree") == 1
+    [note] = said(cli)
+    command = note.split("run: ")[1].split()
+    assert command[:2] == ["opslint", "trust"]
+    assert run_in(cli, tree.parent / "elsewhere", *command[1:]) == 0
+    assert run_in(cli, tree.parent, "check", "-f", "json", "tree") == 1
+    assert (tree.parent / "MARKER").exists()
+    config.unlink()
+    assert run_in(cli, tree.parent, "trust", "--list") == 0
+    assert cli.out == f"missing  {config}\n"
+
     assert run_in(cli, tree.parent, "trust", "--revoke", "tree/.opslint.toml") == 0
     assert cli.out == f"revoked {config}\n"
     assert run_in(cli, tree.parent, "trust", "--list") == 0
     assert cli.out == ""
+    config.write_text(CONFIG, encoding="utf-8")
     assert run_in(cli, tree.parent, "trust", "--revoke", "tree") == 2
     assert cli.err == f"opslint: error: {config} is not trusted\n"
+
+
+def test_a_broken_trust_store_is_a_configuration_error(
+    cli: Cli, tree: Path, trust_store: Path
+) -> None:
+    trust_store.parent.mkdir(parents=True)
+    trust_store.write_text("{not json", encoding="utf-8")
+    assert run_in(cli, tree.parent, "check", "tree") == 2
+    assert cli.err == (
+        f"opslint: error: cannot read the trust store {trust_store}: "
+        "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)\n"
+    )
+    trust_store.write_text('{"configs": ["x"]}', encoding="utf-8")
+    assert run_in(cli, tree.parent, "trust", "--list") == 2
+    assert cli.err == (
+        f"opslint: error: the trust store {trust_store} is not one opslint wrote; remove it\n"
+    )
 
 
 def test_trust_refuses_what_is_no_config(cli: Cli, tree: Path) -> None:
