@@ -250,6 +250,11 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def rule_files(rule_path: Path) -> list[Path]:
+    """The files a rule path imports: the file itself, or every ``*.py`` below the folder."""
+    return [rule_path] if rule_path.is_file() else sorted(rule_path.rglob("*.py"))
+
+
 def read_file(path: Path) -> Config | None:
     """The config in `path`, or None when it is a pyproject.toml without ``[tool.opslint]``."""
     return load_file(path)[0]

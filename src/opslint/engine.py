@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from opslint import discovery
-from opslint.config import Config, ConfigError
+from opslint.config import Config, ConfigError, rule_files
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
@@ -35,8 +35,7 @@ def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]
     for base in paths:
         if not base.exists():
             raise ConfigError(f"rule path {base} does not exist")
-        files = [base] if base.is_file() else sorted(base.rglob("*.py"))
-        for file in files:
+        for file in rule_files(base):
             name = f"opslint_local_rules.{'_'.join(file.with_suffix('').parts[-3:])}"
             spec = importlib.util.spec_from_file_location(name, file)
             if spec is None or spec.loader is None:
