@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tarfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -166,12 +166,17 @@ def test_trust_loads_the_rules_until_the_config_changes(
 ) -> None:
     config = tree / ".opslint.toml"
     digest = hashlib.sha256(CONFIG.encode()).hexdigest()
+    rule = (tree / "policies" / "evil.py").read_bytes()
+    rules_digest = hashlib.sha256(f"policies/evil.py\0{len(rule)}\0".encode() + rule).hexdigest()
     assert run_in(cli, tree / "sub", "trust") == 0
     assert cli.out == (
-        f"trusted {config} (sha256 {digest[:12]}): its rule-paths load and its files "
-        "outside its folder are read until it changes\n"
+        f"trusted {config} (sha256 {digest[:12]}, rule files sha256 {rules_digest[:12]}): "
+        "its rule-paths load and its files outside its folder are read until it or its rule "
+        "files change\n"
     )
-    assert json.loads(trust_store.read_text(encoding="utf-8")) == {"configs": {str(config): digest}}
+    assert json.loads(trust_store.read_text(encoding="utf-8")) == {
+        "configs": {str(config): {"config": digest, "rule-files": rules_digest}}
+    }
     assert run_in(cli, tree.parent, "check", "-f", "json", "tree/sub") == 1
     assert (tree.parent / "MARKER").read_text(encoding="utf-8") == "imported"
     assert said(cli) == []
@@ -192,7 +197,7 @@ def test_trust_loads_the_rules_until_the_config_changes(
     ]
     assert [code for code, *_ in cli.codes()] == ["DF107", "DF101"]
     assert run_in(cli, tree.parent, "trust", "--list") == 0
-    assert cli.out == f"changed  {config}\n"
+    assert cli.out == f"changed  {config} (the config)\n"
 
     # the command the note names, as given, trusts the edited config
     assert run_in(cli, tree.parent, "check", "tree") == 1
@@ -213,6 +218,83 @@ def test_trust_loads_the_rules_until_the_config_changes(
     config.write_text(CONFIG, encoding="utf-8")
     assert run_in(cli, tree.parent, "trust", "--revoke", "tree") == 2
     assert cli.err == f"opslint: error: {config} is not trusted\n"
+
+
+def _edit(policies: Path) -> None:
+    (policies / "evil.py").write_text(
+        (policies / "evil.py").read_text(encoding="utf-8") + "# edited\n", encoding="utf-8"
+    )
+
+
+def _add(policies: Path) -> None:
+    (policies / "more").mkdir()
+    (policies / "more" / "extra.py").write_text("EXTRA = 1\n", encoding="utf-8")
+
+
+def _delete(policies: Path) -> None:
+    (policies / "helper.py").unlink()
+
+
+@pytest.mark.parametrize("change", [_edit, _add, _delete])
+def test_a_changed_rule_file_makes_the_trust_lapse(
+    cli: Cli, tree: Path, change: Callable[[Path], None]
+) -> None:
+    config = tree / ".opslint.toml"
+    marker = tree.parent / "MARKER"
+    (tree / "policies" / "helper.py").write_text("HELPER = 1\n", encoding="utf-8")
+    (tree / "policies" / "notes.txt").write_text("not imported\n", encoding="utf-8")
+    assert run_in(cli, tree, "trust") == 0
+    assert run_in(cli, tree.parent, "check", "-f", "json", "tree") == 1
+    assert marker.exists()
+    marker.unlink()
+    # a file the rule path does not import changes nothing
+    (tree / "policies" / "notes.txt").write_text("edited\n", encoding="utf-8")
+    assert run_in(cli, tree.parent, "trust", "--list") == 0
+    assert cli.out == f"trusted  {config}\n"
+
+    change(tree / "policies")
+    assert run_in(cli, tree.parent, "check", "-f", "json", "tree") == 1
+    assert not marker.exists()
+    assert said(cli) == [
+        f"opslint: note: the rule files of {config} changed since it was trusted, so opslint "
+        f"left out rule-paths policies. If you trust this project, run: opslint trust {config}\n"
+    ]
+    assert [code for code, *_ in cli.codes()] == ["DF107", "DF101"]
+    assert run_in(cli, tree.parent, "trust", "--list") == 0
+    assert cli.out == f"changed  {config} (its rule files)\n"
+
+    assert run_in(cli, tree.parent, "trust", "tree") == 0
+    assert run_in(cli, tree.parent, "check", "-f", "json", "tree") == 1
+    assert marker.read_text(encoding="utf-8") == "imported"
+    assert said(cli) == []
+    assert [code for code, *_ in cli.codes()] == ["XT950", "DF107", "DF101"]
+    assert run_in(cli, tree.parent, "trust", "--list") == 0
+    assert cli.out == f"trusted  {config}\n"
+
+
+@pytest.mark.parametrize("trusted_before", [False, True])
+def test_the_rule_paths_of_a_config_not_trusted_as_it_is_are_never_read(
+    cli: Cli, tree: Path, trusted_before: bool
+) -> None:
+    """A pipe named like a rule file blocks whoever reads it: the run must not."""
+    config = tree / ".opslint.toml"
+    if trusted_before:
+        assert run_in(cli, tree, "trust") == 0
+    outside = tree.parent / "outside"
+    outside.mkdir()
+    os.mkfifo(outside / "wait.py")
+    config.write_text(CONFIG.replace('"policies"', '"../outside"'), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "opslint", "check", "-f", "json", "tree"],
+        cwd=tree.parent,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OPSLINT_")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    why = "changed since it was trusted" if trusted_before else "is not trusted"
+    assert done.stderr.startswith(untrusted_note(config, "rule-paths ../outside", why))
 
 
 def test_a_broken_trust_store_is_a_configuration_error(

@@ -430,7 +430,8 @@ def run_trust(args: argparse.Namespace, stdout: TextIO) -> int:
 
     if args.list:
         for path, state in trust.listing():
-            stdout.write(f"{state:<8} {path}\n")
+            word, _, what = state.value.partition(" ")
+            stdout.write(f"{word:<8} {path} {what}\n" if what else f"{word:<8} {path}\n")
         return EXIT_CLEAN
     if args.revoke:
         recorded = trust.location(args.path) in trust.entries()
@@ -439,28 +440,30 @@ def run_trust(args: argparse.Namespace, stdout: TextIO) -> int:
             raise ConfigError(f"{trust.location(target)} is not trusted")
         stdout.write(f"revoked {trust.location(target)}\n")
         return EXIT_CLEAN
-    path, content_digest = _config_to_trust(args.path)
-    key = trust.grant(path, content_digest)
+    path, config, content_digest = _config_to_trust(args.path)
+    now = trust.digests(config, content_digest)
+    key = trust.grant(path, now)
     stdout.write(
-        f"trusted {key} (sha256 {content_digest[:12]}): its rule-paths load and its files "
-        "outside its folder are read until it changes\n"
+        f"trusted {key} (sha256 {now.config[:12]}, rule files sha256 {now.rule_files[:12]}): "
+        "its rule-paths load and its files outside its folder are read until it or its rule "
+        "files change\n"
     )
     return EXIT_CLEAN
 
 
-def _config_to_trust(path: Path) -> tuple[Path, str]:
-    """The config file `opslint trust PATH` means, and its content's digest."""
+def _config_to_trust(path: Path) -> tuple[Path, Config, str]:
+    """The config file `opslint trust PATH` means, what it says, and its content's digest."""
     if path.is_dir():
         found = find(path)
         if found is None:
             raise ConfigError(f"no opslint config in {path} or the folders above it")
-        return found[0], found[2]
+        return found
     if path.name not in CONFIG_FILES:
         raise ConfigError(f"{path} is not a config file opslint finds ({', '.join(CONFIG_FILES)})")
     config, content_digest = load_file(path)
     if config is None:
         raise ConfigError(f"{path} has no [tool.opslint] table")
-    return path, content_digest
+    return path, config, content_digest
 
 
 def _say_notes(config: Config) -> None:

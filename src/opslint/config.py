@@ -291,13 +291,16 @@ def discover(start: Path) -> Config:
         return config
     from opslint.trust import TrustState, location, state
 
-    trust = state(path, content_digest)
+    trust = state(path, config, content_digest)
     if trust is TrustState.TRUSTED:
         return config
     shown = location(path)
-    why = "changed since it was trusted" if trust is TrustState.CHANGED else "is not trusted"
+    subject = {
+        TrustState.CONFIG_CHANGED: f"{shown} changed since it was trusted",
+        TrustState.RULE_FILES_CHANGED: f"the rule files of {shown} changed since it was trusted",
+    }.get(trust, f"{shown} is not trusted")
     note = (
-        f"{shown} {why}, so opslint left out {'; '.join(left_out)}. "
+        f"{subject}, so opslint left out {'; '.join(left_out)}. "
         f"If you trust this project, run: opslint trust {shlex.quote(str(shown))}"
     )
     return replace(confined, notes=(*confined.notes, note))
