@@ -31,6 +31,14 @@ def run_engine(
     return Session(base, plugins, forced_kind=kind).run(paths)
 
 
+@pytest.fixture(autouse=True)
+def trust_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty trust store of its own, never the user's."""
+    home = tmp_path_factory.mktemp("xdg-config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home / "opslint" / "trusted.json"
+
+
 @pytest.fixture
 def shared() -> Path:
     """The shared corpus and oracle folder; tests that need it skip when it is absent."""

@@ -20,7 +20,8 @@ def render_error(document: Document) -> Iterator[Finding]:
     template that renders to invalid YAML at the template line behind the bad rendered
     line; the message says which values were used. A failure Helm gives no template
     for (a missing dependency) is reported at `Chart.yaml`. A chart holding a symbolic
-    link that leaves the chart is not rendered, and that is reported here too.
+    link that leaves the chart, or a values schema whose `$ref` (or `$schema`) names a URL
+    or a file Helm would load, is not rendered, and that is reported here too.
 
     Rendering runs in a child process under a time and a memory limit (`helm.timeout`,
     20 s, and `helm.memory`, 1024 MB; `--helm-timeout`, `--helm-memory`). A render that

@@ -1,4 +1,4 @@
-"""The command line: `opslint check`, `rules`, `rule`, `fix`.
+"""The command line: `opslint check`, `rules`, `rule`, `fix`, `new`, `trust`.
 
 Exit status: 0 when nothing reached the `fail-on` threshold, 1 when something did, 2 on a
 usage or configuration error (never a traceback).
@@ -18,14 +18,17 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from opslint import __version__
 from opslint.config import (
+    CONFIG_FILES,
     HELM_RENDERERS,
     Config,
     ConfigError,
     HelmSettings,
     discover,
+    find,
     helm_memory,
     helm_timeout,
     helm_values_option,
+    load_file,
     read_file,
 )
 from opslint.model.base import Finding, Severity
@@ -186,6 +189,22 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--config", type=Path, help="config file (default: found walking up)")
     new.add_argument("--isolated", action="store_true", help="ignore every config file")
 
+    trust = commands.add_parser(
+        "trust", help="let a project's config load its rules and files outside its folder"
+    )
+    trust.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        help="the config file, or a folder it is found from walking up (default: .)",
+    )
+    action = trust.add_mutually_exclusive_group()
+    action.add_argument(
+        "--list", action="store_true", help="list trusted configs: trusted, changed or missing"
+    )
+    action.add_argument("--revoke", action="store_true", help="withdraw the trust")
+
     fix = commands.add_parser("fix", help="apply automatic fixes (default: .)")
     fix.add_argument("paths", nargs="*", type=Path, default=[])
     _add_fix_options(fix)
@@ -220,17 +239,25 @@ def _add_fix_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
-    """The config file's settings, overridden by flags."""
+def file_config(args: argparse.Namespace, start: Path) -> Config:
+    """No config (`--isolated`), the one `--config` names, or the one found from `start`.
+
+    A found config is used without what needs the user's trust (`config.discover`); one the
+    user names is trusted as the user's choice.
+    """
     if args.isolated:
-        config = Config(root=Path.cwd().resolve())
-    elif args.config is not None:
+        return Config(root=Path.cwd().resolve())
+    if args.config is not None:
         found = read_file(args.config)
         if found is None:
             raise ConfigError(f"{args.config} has no [tool.opslint] table")
-        config = found
-    else:
-        config = discover(paths[0] if paths else Path.cwd())
+        return found
+    return discover(start)
+
+
+def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
+    """The config file's settings, overridden by flags."""
+    config = file_config(args, paths[0] if paths else Path.cwd())
     overrides: dict[str, object] = {
         "select": args.select,
         "extend_select": (*config.extend_select, *args.extend_select)
@@ -440,9 +467,57 @@ def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_ERROR if result.not_written else EXIT_CLEAN
 
 
+def run_trust(args: argparse.Namespace, stdout: TextIO) -> int:
+    """`opslint trust`: grant, list or revoke the trust a found config needs to load code."""
+    from opslint import trust
+
+    if args.list:
+        for path, state in trust.listing():
+            word, _, what = state.value.partition(" ")
+            stdout.write(f"{word:<8} {path} {what}\n" if what else f"{word:<8} {path}\n")
+        return EXIT_CLEAN
+    if args.revoke:
+        recorded = trust.location(args.path) in trust.entries()
+        target = args.path if recorded else _config_to_trust(args.path)[0]
+        if not trust.revoke(target):
+            raise ConfigError(f"{trust.location(target)} is not trusted")
+        stdout.write(f"revoked {trust.location(target)}\n")
+        return EXIT_CLEAN
+    path, config, content_digest = _config_to_trust(args.path)
+    now = trust.digests(config, content_digest)
+    key = trust.grant(path, now)
+    stdout.write(
+        f"trusted {key} (sha256 {now.config[:12]}, rule files sha256 {now.rule_files[:12]}): "
+        "its rule-paths load and its files outside its folder are read until it or its rule "
+        "files change\n"
+    )
+    return EXIT_CLEAN
+
+
+def _config_to_trust(path: Path) -> tuple[Path, Config, str]:
+    """The config file `opslint trust PATH` means, what it says, and its content's digest."""
+    if path.is_dir():
+        found = find(path)
+        if found is None:
+            raise ConfigError(f"no opslint config in {path} or the folders above it")
+        return found
+    if path.name not in CONFIG_FILES:
+        raise ConfigError(f"{path} is not a config file opslint finds ({', '.join(CONFIG_FILES)})")
+    config, content_digest = load_file(path)
+    if config is None:
+        raise ConfigError(f"{path} has no [tool.opslint] table")
+    return path, config, content_digest
+
+
+def _say_notes(config: Config) -> None:
+    for note in config.notes:
+        sys.stderr.write(f"opslint: note: {note}\n")
+
+
 def run_rules(args: argparse.Namespace) -> int:
     """`opslint rules`: every rule with its state."""
     config = load_config(args, [])
+    _say_notes(config)
     session = make_session(config)
     every, enabled = session.rules()
     on = {rule.code for rule in enabled}
@@ -480,6 +555,7 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_rule(args: argparse.Namespace) -> int:
     """`opslint rule CODE`: the rule's documentation."""
     config = load_config(args, [])
+    _say_notes(config)
     every, _ = make_session(config).rules()
     wanted = args.code
     for rule in every:
@@ -498,15 +574,7 @@ def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
 
     output = args.output or Path()
     project_root = args.project or output
-    if args.isolated:
-        config = Config(root=Path.cwd().resolve())
-    elif args.config is not None:
-        found = read_file(args.config)
-        if found is None:
-            raise ConfigError(f"{args.config} has no [tool.opslint] table")
-        config = found
-    else:
-        config = discover(project_root if project_root.exists() else Path.cwd())
+    config = file_config(args, project_root if project_root.exists() else Path.cwd())
     session = make_session(config)
     generators = {
         g.name: g
@@ -612,6 +680,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "rule":
             return run_rule(args)
+        if args.command == "trust":
+            return run_trust(args, sys.stdout)
         return run_fix(args, sys.stdout, sys.stderr)
     except ConfigError as error:
         sys.stderr.write(f"opslint: error: {error}\n")

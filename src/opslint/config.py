@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shlex
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,6 +75,11 @@ class Config:
     """`[tool.opslint.new.<generator>]`: options of `opslint new <generator>`."""
     terraform_var_files: tuple[Path, ...] = ()
     """`.tfvars` files whose values every Terraform module of the run takes."""
+    notes: tuple[str, ...] = ()
+    """What was left out of an untrusted config, for the run's notes."""
+    unloaded_codes: frozenset[str] = frozenset()
+    """Rule codes and names an untrusted config names, which the rule paths left out may
+    define: naming them is no error."""
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -238,29 +245,48 @@ def _terraform(table: dict[str, Any], root: Path) -> tuple[Path, ...]:
     )
 
 
-def read_file(path: Path) -> Config | None:
-    """The config in `path`, or None when it is a pyproject.toml without ``[tool.opslint]``."""
+def load_file(path: Path) -> tuple[Config | None, str]:
+    """The config in `path` (None for a pyproject.toml without ``[tool.opslint]``) and the
+    SHA-256 of the bytes it was read from."""
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
+        content = path.read_bytes()
+        document = tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror}") from None
+    content_digest = sha256(content)
     if path.name == "pyproject.toml":
         table = document.get("tool", {}).get("opslint")
         if table is None:
-            return None
+            return None, content_digest
     else:
         table = document.get("tool", {}).get("opslint", document)
     try:
-        return from_mapping(_table("tool.opslint", table), path.parent.resolve(), path)
+        config = from_mapping(_table("tool.opslint", table), path.parent.resolve(), path)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
+    return config, content_digest
 
 
-def discover(start: Path) -> Config:
-    """The config found walking up from `start` (a file or folder); defaults when none."""
+def sha256(content: bytes) -> str:
+    """The SHA-256 of a config file's content, in hex: what trust is granted to."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def rule_files(rule_path: Path) -> list[Path]:
+    """The files a rule path imports: the file itself, or every ``*.py`` below the folder."""
+    return [rule_path] if rule_path.is_file() else sorted(rule_path.rglob("*.py"))
+
+
+def read_file(path: Path) -> Config | None:
+    """The config in `path`, or None when it is a pyproject.toml without ``[tool.opslint]``."""
+    return load_file(path)[0]
+
+
+def find(start: Path) -> tuple[Path, Config, str] | None:
+    """The config file found walking up from `start` (a file or folder), what it says, and
+    its content's digest."""
     folder = start.resolve()
     if not folder.is_dir():
         folder = folder.parent
@@ -268,7 +294,93 @@ def discover(start: Path) -> Config:
         for name in CONFIG_FILES:
             path = candidate / name
             if path.is_file():
-                config = read_file(path)
+                config, content_digest = load_file(path)
                 if config is not None:
-                    return config
-    return Config(root=Path.cwd().resolve())
+                    return path, config, content_digest
+    return None
+
+
+def discover(start: Path) -> Config:
+    """The config found walking up from `start` (a file or folder); defaults when none.
+
+    The scanned tree may hold that config, so unless the user trusted it (`opslint trust`)
+    it loads no code and reads no file outside its own folder: see `confine`.
+    """
+    found = find(start)
+    if found is None:
+        return Config(root=Path.cwd().resolve())
+    path, config, content_digest = found
+    confined, left_out = confine(config)
+    if not left_out:
+        return config
+    from opslint.trust import TrustState, location, state
+
+    trust = state(path, config, content_digest)
+    if trust is TrustState.TRUSTED:
+        return config
+    shown = location(path)
+    subject = {
+        TrustState.CONFIG_CHANGED: f"{shown} changed since it was trusted",
+        TrustState.RULE_FILES_CHANGED: f"the rule files of {shown} changed since it was trusted",
+    }.get(trust, f"{shown} is not trusted")
+    note = (
+        f"{subject}, so opslint left out {'; '.join(left_out)}. "
+        f"If you trust this project, run: opslint trust {shlex.quote(str(shown))}"
+    )
+    return replace(confined, notes=(*confined.notes, note))
+
+
+def confine(config: Config) -> tuple[Config, list[str]]:
+    """`config` without what only a trusted config may use, and what that was.
+
+    `rule-paths` import code; `helm.values` and `terraform.var-files` that resolve outside
+    the config's folder would make opslint read (and report on) files beyond the project.
+    """
+    root = config.root
+
+    def shown(paths: tuple[Path, ...]) -> str:
+        return ", ".join(_shown(path, root) for path in paths)
+
+    left_out = [f"rule-paths {shown(config.rule_paths)}"] if config.rule_paths else []
+    values = tuple(files for files in config.helm.values if all(_inside(p, root) for p in files))
+    left_out.extend(
+        f"helm.values {shown(files)} (outside {root})"
+        for files in config.helm.values
+        if files not in values
+    )
+    var_files = tuple(path for path in config.terraform_var_files if _inside(path, root))
+    left_out.extend(
+        f"terraform.var-files {shown((path,))} (outside {root})"
+        for path in config.terraform_var_files
+        if path not in var_files
+    )
+    if not left_out:
+        return config, []
+    named = (
+        *(config.select or ()),
+        *config.extend_select,
+        *config.ignore,
+        *config.severity,
+        *config.rule_options,
+    )
+    confined = replace(
+        config,
+        rule_paths=(),
+        unloaded_codes=frozenset(named) if config.rule_paths else frozenset(),
+        helm=replace(config.helm, values=values),
+        terraform_var_files=var_files,
+    )
+    return confined, left_out
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == folder or folder in resolved.parents
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A configured path as written: relative to the config's folder when it was."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

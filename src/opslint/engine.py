@@ -14,7 +14,7 @@ from typing import Any
 
 from opslint import discovery
 from opslint.boundary import Boundary
-from opslint.config import Config, ConfigError
+from opslint.config import Config, ConfigError, rule_files
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
@@ -28,15 +28,16 @@ from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
     """Import the project's own rule modules (``*.py`` below each path), like pytest test files.
 
-    Only paths named in config or on the command line are imported: a scanned tree's code is
-    never executed on its own.
+    Only paths the user named are imported: `--rule-path`, the `rule-paths` of a config given
+    with `--config`, or those of a config the user trusted (`opslint trust`). A config found
+    in a scanned tree loses its `rule-paths` without that trust (`config.discover`), so a
+    scanned tree's code is never executed on its own.
     """
     found: list[tuple[str, Callable[..., Any]]] = []
     for base in paths:
         if not base.exists():
             raise ConfigError(f"rule path {base} does not exist")
-        files = [base] if base.is_file() else sorted(base.rglob("*.py"))
-        for file in files:
+        for file in rule_files(base):
             name = f"opslint_local_rules.{'_'.join(file.with_suffix('').parts[-3:])}"
             spec = importlib.util.spec_from_file_location(name, file)
             if spec is None or spec.loader is None:
@@ -66,9 +67,9 @@ def select_rules(rules: list[Rule], config: Config, declared: Iterable[str] = ()
 
     A prefix turns on the rules of that family that are on by default; rules that are off
     by default need `ALL` or their exact code or name. A selector that names no rule is a
-    configuration error.
+    configuration error, unless it may name a rule of rule paths an untrusted config lost.
     """
-    names = set(declared)
+    names = {*declared, *config.unloaded_codes}
     for selector in (*(config.select or ()), *config.extend_select, *config.ignore):
         if selector in names or any(name.startswith(selector) for name in names):
             continue
@@ -115,6 +116,9 @@ class Session:
     leftovers: list[Path] = field(default_factory=list)
     """Temporary files of an interrupted `opslint fix` the walk came across."""
 
+    def __post_init__(self) -> None:
+        self.notes.extend(note for note in self.config.notes if note not in self.notes)
+
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
         text = self.overlay.get(path.resolve()) if self.overlay else None
@@ -142,7 +146,7 @@ class Session:
         every = self.all_rules(kinds)
         known = {rule.code: rule for rule in every} | {rule.spec.name: rule for rule in every}
         index = self.plugins.rule_index()
-        declared = {*index, *index.values(), *known}
+        declared = {*index, *index.values(), *known, *self.config.unloaded_codes}
         for key, values in self.config.rule_options.items():
             if key not in declared:
                 raise ConfigError(f"options given for unknown rule `{key}`")

@@ -331,18 +331,12 @@ def _render_sdk(request: RenderRequest) -> dict[str, str]:
 
 
 def _render_binary(request: RenderRequest) -> dict[str, str]:
-    command = [
-        request.renderer,
-        "template",
-        request.release,
-        request.root,
-        "--namespace",
-        request.namespace,
-    ]
-    for path in request.files:
-        command.extend(["--values", path])
-    for expression in request.set:
-        command.extend(["--set", expression])
+    # every option takes its value after `=` and `--` ends them, so no setting or folder
+    # name can become an option of helm's (such as `--post-renderer=./run-me`)
+    command = [request.renderer, "template", f"--namespace={request.namespace}"]
+    command.extend(f"--values={path}" for path in request.files)
+    command.extend(f"--set={expression}" for expression in request.set)
+    command.extend(["--", request.release, request.root])
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=request.timeout, check=False

@@ -4,8 +4,9 @@ Rendering goes through the Helm SDK (`helm-python-sdk`, the `opslint[helm]` extr
 when that is not installed, a `helm` binary on PATH (`helm template`). Either renders
 offline, in a child process under a time and a memory limit (`opslint.helm_render`):
 `lookup` returns nothing and no cluster or repository is contacted. A chart with a
-symbolic link that leaves the chart is not rendered at all, so rendering never reads files
-outside the chart. With no renderer, `Chart.yaml` and `values.yaml` are still checked.
+symbolic link that leaves the chart, or a values schema that refers to a URL or a file, is
+not rendered at all, so rendering never reads files outside the chart nor the network. With
+no renderer, `Chart.yaml` and `values.yaml` are still checked.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from opslint.model.kubernetes import KubernetesFile
 from opslint.model.source import SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq
 from opslint.parsers.errors import parse_failure
+from opslint.parsers.helm_schema import outside_reference
 
 CHART_FILE = "Chart.yaml"
 NO_RENDERER_NOTE = (
@@ -129,6 +131,17 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
                 chart.span,
                 f"chart not rendered: `{escape}` links outside the chart, and rendering never "
                 "reads files outside it",
+            )
+        )
+        return chart
+    reference = outside_reference(root)
+    if reference is not None:
+        schema, target = reference
+        chart.problems.append(
+            _render_problem(
+                chart.span,
+                f"chart not rendered: `{schema}` refers to `{target}`, which Helm would load "
+                "to validate values, and rendering never reaches outside the chart",
             )
         )
         return chart
@@ -244,8 +257,18 @@ def _renderer(settings: HelmSettings) -> str | None:
     if wanted in ("auto", "sdk") and _sdk_available():
         return "sdk"
     if wanted in ("auto", "binary"):
-        return shutil.which("helm")
+        return helm_binary()
     return None
+
+
+def helm_binary() -> str | None:
+    """The `helm` on PATH, looked up in its absolute entries only.
+
+    A relative entry (`.`, or the empty one of `PATH=:/usr/bin`) names a folder of the
+    working folder, which may be a scanned tree: a `helm` there is never run.
+    """
+    entries = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    return shutil.which("helm", path=os.pathsep.join(e for e in entries if Path(e).is_absolute()))
 
 
 @lru_cache(maxsize=1)
