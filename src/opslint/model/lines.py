@@ -45,6 +45,15 @@ _BREAKS_BY_KIND = {
 }
 
 
+_SHOWN = str.maketrans({"\r": "\u240d", "\x85": "\u2424", "\u2028": "\u2424", "\u2029": "\u2424"})
+
+
+def visible(line: str) -> str:
+    """`line` with each character some format breaks lines at (one a format left inside a
+    line) shown as a symbol, one for one: CR as ␍, NEL, LS and PS as ␤."""
+    return line.translate(_SHOWN)
+
+
 def breaks_for(kind: str | None) -> LineBreaks:
     """The line breaks of files of `kind` (YAML's for every YAML kind and for no kind)."""
     return _BREAKS_BY_KIND.get(kind or "", LineBreaks.YAML)
@@ -67,10 +76,15 @@ class LineIndex:
             self.starts.append(match.end())
         self.ends.append(len(text))
 
+    def split(self) -> list[str]:
+        """The text of every line without its break, the empty one after a final break
+        included (as `str.split` gives them)."""
+        return [self.text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
+
     @cached_property
     def lines(self) -> list[str]:
         """The text of every line without its break (no empty line after a final break)."""
-        lines = [self.text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
+        lines = self.split()
         if lines[-1] == "":
             lines.pop()
         return lines

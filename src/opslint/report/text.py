@@ -6,6 +6,7 @@ import os
 from typing import IO
 
 from opslint.model.base import Finding, Severity
+from opslint.model.lines import visible
 from opslint.plugins import hookimpl
 from opslint.report import Report
 
@@ -39,7 +40,7 @@ def _excerpt(report: Report, finding: Finding, paint: _Painter) -> list[str]:
         return []
     if not text.strip():
         return []
-    shown = text.expandtabs(1)
+    shown = visible(text).expandtabs(1)
     width = len(str(finding.span.line))
     start = max(0, finding.span.column - 1)
     if finding.span.end_line == finding.span.line:
