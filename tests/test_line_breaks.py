@@ -360,6 +360,22 @@ def test_dc101_on_a_compose_file_with_a_cr_reports_and_fixes(
     assert (in_tmp / "compose.yaml").read_bytes() == fixed.encode()
 
 
+@pytest.mark.parametrize("name", BREAKS)
+def test_lines_a_fix_adds_end_as_the_files_lines_do(
+    name: str, in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A YAML file whose every line ends in the character: the added line ends in it too."""
+    character = BREAKS[name]
+    text = "services:{B}  web:{B}    image: nginx:1.27.3{B}"
+    (in_tmp / "compose.yaml").write_bytes(text.replace("{B}", character).encode())
+    assert main(["fix", "--isolated", "--select", "DC101", "compose.yaml"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "fixed compose.yaml:2:3 DC101 add `restart: unless-stopped`"
+    )
+    fixed = (text + "    restart: unless-stopped{B}").replace("{B}", character)
+    assert (in_tmp / "compose.yaml").read_bytes() == fixed.encode()
+
+
 def test_a_lone_cr_dockerfile_is_one_line_to_docker_and_says_so(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
