@@ -360,6 +360,34 @@ def test_dc101_on_a_compose_file_with_a_cr_reports_and_fixes(
     assert (in_tmp / "compose.yaml").read_bytes() == fixed.encode()
 
 
+@pytest.mark.parametrize(
+    ("action", "column"),
+    [("{{ .Values.a ", 8), ('{{ required "x" .Values.b }}', 10)],
+)
+def test_a_render_error_after_a_cr_stands_on_the_templates_line(
+    action: str, column: int, in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Go's template parser counts lines at LF; HL102 names the line YAML counts."""
+    pytest.importorskip("helm_python")
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  annotations:\n"
+        f'    note: "first\rsecond"\ndata:\n  key: {action}\n'
+    )
+    write(
+        in_tmp,
+        {
+            "chart/Chart.yaml": 'apiVersion: v2\nname: web\nversion: 1.0.0\nappVersion: "1"\n',
+            "chart/values.yaml": "a: 1\n",
+            "chart/templates/cm.yaml": template,
+        },
+        "",
+    )
+    assert main(["check", "--isolated", "--select", "HL102", "chart"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith(f"chart/templates/cm.yaml:9:{column} HL102 ")
+    assert out[2:4] == [f"9 |   key: {action}", "  | " + " " * (column - 1) + "^"]
+
+
 @pytest.mark.parametrize("name", BREAKS)
 def test_lines_a_fix_adds_end_as_the_files_lines_do(
     name: str, in_tmp: Path, capsys: pytest.CaptureFixture[str]
