@@ -35,6 +35,12 @@ class LineBreaks(enum.Enum):
         """The compiled pattern of one line break."""
         return re.compile(self.value)
 
+    @cached_property
+    def besides_lf(self) -> str:
+        """The characters other than LF that take part in a break (without them in a
+        text, its lines are what splitting at LF gives)."""
+        return "\r\x85\u2028\u2029" if self is LineBreaks.YAML else "\r"
+
 
 _BREAKS_BY_KIND = {
     "dockerfile": LineBreaks.LF,
@@ -69,25 +75,52 @@ class LineIndex:
     def __init__(self, text: str, breaks: LineBreaks) -> None:
         self.text = text
         self.breaks = breaks
-        self.starts = [0]
-        self.ends: list[int] = []
-        for match in breaks.pattern.finditer(text):
-            self.ends.append(match.start())
-            self.starts.append(match.end())
-        self.ends.append(len(text))
+
+    @cached_property
+    def _plain(self) -> bool:
+        """True when LF is the only break in the text (the common case, split fast)."""
+        return not any(character in self.text for character in self.breaks.besides_lf)
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        starts, ends = [0], []
+        if self._plain:
+            for text in self._split:
+                ends.append(starts[-1] + len(text))
+                starts.append(ends[-1] + 1)
+            starts.pop()
+            return starts, ends
+        for match in self.breaks.pattern.finditer(self.text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(self.text))
+        return starts, ends
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset where each line begins (index 0 is line 1)."""
+        return self._bounds[0]
+
+    @property
+    def ends(self) -> list[int]:
+        """The offset where each line's text ends, before its break."""
+        return self._bounds[1]
+
+    @cached_property
+    def _split(self) -> list[str]:
+        if self._plain:
+            return self.text.split("\n")
+        return [self.text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
 
     def split(self) -> list[str]:
         """The text of every line without its break, the empty one after a final break
         included (as `str.split` gives them)."""
-        return [self.text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
+        return list(self._split)
 
     @cached_property
     def lines(self) -> list[str]:
         """The text of every line without its break (no empty line after a final break)."""
-        lines = self.split()
-        if lines[-1] == "":
-            lines.pop()
-        return lines
+        return self._split[:-1] if self._split[-1] == "" else list(self._split)
 
     def pieces(self) -> list[str]:
         """Every line with its break kept (joined, they give the text back)."""
@@ -96,9 +129,7 @@ class LineIndex:
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number` (empty when out of range)."""
-        if 0 < number <= len(self.starts):
-            return self.text[self.starts[number - 1] : self.ends[number - 1]]
-        return ""
+        return self._split[number - 1] if 0 < number <= len(self._split) else ""
 
     def break_after(self, number: int) -> str:
         """The line break that ends 1-based line `number` ("" for the last line)."""
