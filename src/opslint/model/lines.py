@@ -8,9 +8,10 @@ format follows its own definition:
   kind not named below): LF, CR, CRLF, NEL (U+0085), LS (U+2028) and PS (U+2029), the
   line breaks of YAML 1.1 that libyaml counts in the marks every node's span comes from.
 - Dockerfile: LF, with a CR right before it part of the ending. BuildKit reads lines with
-  Go's `bufio.ScanLines`; a lone CR, NEL, LS or PS is a character of its line.
+  Go's `bufio.ScanLines`; a lone CR, NEL, LS or PS is a character of its line (the parser
+  reports a lone CR, which joins what the author saw as two lines).
 - HCL (Terraform, tfvars, `.tf.json`): LF and CRLF, the newline of HCL's native syntax
-  (JSON counts lines the same way); a lone CR is whitespace, never a line break.
+  (JSON counts lines the same way); a lone CR breaks no line.
 - Groovy (Jenkinsfile): LF, CR and CRLF, the line terminators of the Groovy (Java) lexer.
 """
 
