@@ -10,7 +10,7 @@ from opslint.model.compose import BuildHealth, ComposeFile, ComposeService, Depe
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
 from opslint.ruleutil import source_lines
-from opslint.yamledit import add_entries, detect_style, is_block
+from opslint.yamledit import add_entries, detect_style, is_block, scalar_anchor
 
 _NOT_WAITING = frozenset({"service_started"})
 _HEALTHY = "service_healthy"
@@ -65,7 +65,8 @@ def _long_form(
         previous = span.line
         condition = _HEALTHY if item.text in healthy else "service_started"
         whole = Span(span.path, span.line, 1, span.line, len(text) + 1)
-        edits.append(Edit(whole, f"{indent}{token}:{rest}\n{inner}condition: {condition}"))
+        replacement = f"{indent}{token}:{rest}\n{inner}condition: {condition}"
+        edits.append(Edit(whole, replacement, scalar_anchor(item)))
     return tuple(edits)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
 from opslint.model.compose import ComposeFile
 from opslint.model.yamltree import YScalar
@@ -34,7 +34,7 @@ def _deletion(compose: ComposeFile) -> Fix | None:
         while end <= len(lines) and not lines[end - 1].strip():
             end += 1  # the file would otherwise start with a blank line
     deletion = Span(span.path, span.line, 1, end, 1)
-    return Fix("remove the obsolete `version`", (Edit(deletion, ""),))
+    return Fix("remove the obsolete `version`", (Edit(deletion, "", Anchor(span, "version")),))
 
 
 @rule(

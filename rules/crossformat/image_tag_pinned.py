@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.defaults import pin
 from opslint.model.facets import ImageRef
 from opslint.project import Project
@@ -114,4 +114,6 @@ def _fix(image: ImageRef, project: Project) -> tuple[Fix | None, str]:
     settled = target.digest is not None or target.tag not in (None, "latest")
     if pinned == image.text or not is_image_reference(pinned) or not settled:
         return None, ""
-    return Fix(f"pin `{image.text}` to `{pinned}`", (Edit(span, pinned),)), ""
+    return Fix(
+        f"pin `{image.text}` to `{pinned}`", (Edit(span, pinned, Anchor(span, written)),)
+    ), ""

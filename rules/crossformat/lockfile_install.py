@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opslint import Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.facets import ShellCommand
 from opslint.shell import (
     NPM_INSTALL,
@@ -200,6 +200,6 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
         if problem.replacement is not None and verbatim and command.segments:
             fix = Fix(
                 f"replace `{word.text}` with `{problem.replacement}`",
-                (Edit(span, problem.replacement),),
+                (Edit(span, problem.replacement, Anchor(span, word.text)),),
             )
         yield Finding(span, problem.message, fix=fix, logical=command.logical)

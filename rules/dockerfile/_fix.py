@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opslint.model.base import Edit, Span
+from opslint.model.base import Anchor, Edit, Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
 from opslint.shell import Word
@@ -16,6 +16,12 @@ def written(dockerfile: Dockerfile, span: Span) -> str | None:
     if span.line != span.end_line:
         return None
     return dockerfile.source.line(span.line)[span.column - 1 : span.end_column - 1]
+
+
+def keyword_anchor(dockerfile: Dockerfile, instruction: Instruction) -> Anchor | None:
+    """The instruction's keyword as the file writes it, for an edit made for it."""
+    keyword = written(dockerfile, instruction.keyword_span)
+    return Anchor(instruction.keyword_span, keyword) if keyword else None
 
 
 def word_span(dockerfile: Dockerfile, script: ShellCommand, word: Word) -> Span | None:
@@ -32,7 +38,7 @@ def after_word(dockerfile: Dockerfile, script: ShellCommand, word: Word, text: s
     if span is None:
         return None
     end = Span(span.path, span.end_line, span.end_column, span.end_line, span.end_column)
-    return Edit(end, text)
+    return Edit(end, text, Anchor(span, script.text[word.start : word.end]))
 
 
 def keyword_like(written_keyword: str, keyword: str) -> str:
@@ -71,7 +77,9 @@ def insert_line(
         line = _first_line(dockerfile, instruction, previous.span.end_line)
         indent = dockerfile.source.line(line)
         indent = indent[: len(indent) - len(indent.lstrip())]
-        return Edit(Span(path, line, 1, line, 1), f"{indent}{text}\n")
+        anchor = keyword_anchor(dockerfile, instruction)
+        return Edit(Span(path, line, 1, line, 1), f"{indent}{text}\n", anchor)
     last = instructions[-1] if instructions else stage.from_instruction
     end = last.span
-    return Edit(Span(path, end.end_line, end.end_column, end.end_line, end.end_column), f"\n{text}")
+    at_end = Span(path, end.end_line, end.end_column, end.end_line, end.end_column)
+    return Edit(at_end, f"\n{text}", keyword_anchor(dockerfile, last))

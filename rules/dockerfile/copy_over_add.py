@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile, Instruction
 
 from ._fix import keyword_like, written
@@ -110,7 +110,9 @@ def _check(dockerfile: Dockerfile, instruction: Instruction) -> Finding | None:
     fix = None
     keyword = written(dockerfile, add.keyword_span) or ""
     if len(local) == len(sources) and set(add.flags) <= COPY_FLAGS and keyword.upper() == "ADD":
-        fix = Fix("replace ADD with COPY", (Edit(add.keyword_span, keyword_like(keyword, "COPY")),))
+        copy = keyword_like(keyword, "COPY")
+        edit = Edit(add.keyword_span, copy, Anchor(add.keyword_span, keyword))
+        fix = Fix("replace ADD with COPY", (edit,))
     return Finding(
         add.keyword_span,
         f"ADD of local {names}: use COPY, which only copies "

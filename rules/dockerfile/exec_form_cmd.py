@@ -10,6 +10,7 @@ from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction
 
+from ._fix import keyword_anchor
 from ._scripts import windows_base
 
 _EXEC = re.compile(r"^\s*exec\s")
@@ -94,7 +95,8 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
         fix = None
         if words is not None:
             array = "[" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]"
-            fix = Fix(f"write `{command.keyword} {array}`", (Edit(_arguments(command), array),))
+            edit = Edit(_arguments(command), array, keyword_anchor(dockerfile, command))
+            fix = Fix(f"write `{command.keyword} {array}`", (edit,))
         else:
             message = f"{message}; no automatic fix: {reason}"
         yield Finding(

@@ -8,7 +8,7 @@ from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction
 
-from ._fix import keyword_like, written
+from ._fix import keyword_anchor, keyword_like, written
 from ._scripts import logical
 
 LABEL = "org.opencontainers.image.authors"
@@ -87,5 +87,6 @@ def _fix(dockerfile: Dockerfile, maintainer: Instruction) -> Fix | None:
     last = len(dockerfile.source.line(end.end_line).rstrip()) + 1
     span = Span(start.path, start.line, start.column, end.end_line, last)
     return Fix(
-        f"replace MAINTAINER with LABEL {LABEL}", (Edit(span, f'{keyword} {LABEL}="{quoted}"'),)
+        f"replace MAINTAINER with LABEL {LABEL}",
+        (Edit(span, f'{keyword} {LABEL}="{quoted}"', keyword_anchor(dockerfile, maintainer)),),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opslint import Applicability, Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Applicability, Edit, Finding, Fix, Severity, rule
 from opslint.defaults import default, missing
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.project import Project
@@ -137,7 +137,7 @@ def _fix(
         stated = root.arguments.strip()
         span = root.locate(root.arguments.index(stated), len(stated))
         if not any(i.keyword in BUILD_STEPS for i in after) and written(dockerfile, span) == stated:
-            return Fix(title, (Edit(span, name),), Applicability.UNSAFE)
+            return Fix(title, (Edit(span, name, Anchor(span, stated)),), Applicability.UNSAFE)
     keyword = keyword_like(_written_keyword(dockerfile, final), "USER")
     edit = insert_line(dockerfile, final, f"{keyword} {name}", _BEFORE)
     return Fix(title, (edit,), Applicability.UNSAFE) if edit is not None else None

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opslint import Edit, Finding, Fix, Severity, Span, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, Span, rule
 from opslint.defaults import pin
 from opslint.model.ci import ActionUse
 from opslint.project import Project
@@ -180,5 +180,7 @@ def _pin_fix(use: ActionUse, project: Project) -> tuple[Fix | None, str]:
         text += f" # {comment.strip()}"
         if not rest.strip():
             end = len(line)  # the trailing blanks go: the comment ends the line
-    edit = Edit(Span(span.path, span.line, span.column, span.line, end + 1), text)
+    edit = Edit(
+        Span(span.path, span.line, span.column, span.line, end + 1), text, Anchor(span, use.text)
+    )
     return Fix(f"pin `{use.target}` to its configured commit SHA", (edit,)), ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.hcledit import add_attribute, add_block, editable
-from opslint.model.base import Edit, Fix
+from opslint.model.base import Anchor, Edit, Fix
 from opslint.model.terraform import Resource
 from opslint.project import Project
 from opslint.ruleutil import source_lines
@@ -168,7 +168,10 @@ def prevent_destroy(
         yield Finding(
             setting.value_span,
             f"`{resource.address}` holds state but sets `prevent_destroy = false`",
-            fix=Fix("set `prevent_destroy = true`", (Edit(setting.value_span, "true"),))
+            fix=Fix(
+                "set `prevent_destroy = true`",
+                (Edit(setting.value_span, "true", Anchor(setting.name_span, setting.name)),),
+            )
             if editable(resource)
             else None,
             logical=resource.logical,

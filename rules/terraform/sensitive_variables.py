@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslint import Edit, Finding, Fix, Severity, rule
+from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.hcledit import add_attribute, editable
 from opslint.model.terraform import Variable
 from opslint.project import Project
@@ -102,7 +102,10 @@ def sensitive_variables(variable: Variable, project: Project) -> Iterator[Findin
     if value is False or (isinstance(value, str) and value.strip().lower() == "false"):
         fix = None
         if editable(variable):
-            fix = Fix("set `sensitive = true`", (Edit(setting.value_span, "true"),))
+            fix = Fix(
+                "set `sensitive = true`",
+                (Edit(setting.value_span, "true", Anchor(setting.name_span, setting.name)),),
+            )
         yield Finding(
             setting.value_span,
             f"variable `{variable.name}` looks secret but sets `sensitive = false`",

@@ -179,6 +179,7 @@ class Session:
         """Parse `source`; unreadable input becomes a document holding one OP001 problem."""
         from opslint.parsers.errors import parse_failure
 
+        source.kind = kind  # the parser reads lines as this kind breaks them
         try:
             document: Document | None = self.plugins.hook.opslint_parse(
                 source=source, kind=kind, config=self.config

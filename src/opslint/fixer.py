@@ -31,6 +31,7 @@ from opslint.boundary import Boundary
 from opslint.engine import Session
 from opslint.leftovers import create_temporary, is_stale
 from opslint.model.base import Applicability, Edit, Finding
+from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.source import SourceError
 from opslint.redact import Secrets
 from opslint.report import Report
@@ -51,14 +52,18 @@ class FileChange:
     applied: list[Finding] = field(default_factory=list)
     steps: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)
     """Each pass's text before and after, and the lines (first, last) its edits spanned."""
+    breaks: LineBreaks = LineBreaks.YAML
+    """Where the file's lines break (its format's definition)."""
+
+    def pieces(self, text: str) -> list[str]:
+        """The lines of `text` with their breaks, as the file's format breaks them."""
+        return LineIndex(text, self.breaks).pieces()
 
     def lines_outside_edits(self) -> list[int]:
         """Lines a pass changed that none of its edits spanned (there should be none)."""
         stray: list[int] = []
         for before, after, spans in self.steps:
-            matcher = difflib.SequenceMatcher(
-                None, before.splitlines(keepends=True), after.splitlines(keepends=True), False
-            )
+            matcher = difflib.SequenceMatcher(None, self.pieces(before), self.pieces(after), False)
             for tag, first, last, _, _ in matcher.get_opcodes():
                 if tag == "equal":
                     continue
@@ -74,8 +79,8 @@ class FileChange:
         """A unified diff of the change (paths as reports show them), with the secret
         values `secrets` knows of masked in its lines (a log is no place for them)."""
         lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.text.splitlines(keepends=True),
+            self.pieces(self.original),
+            self.pieces(self.text),
             fromfile=f"a/{self.display}",
             tofile=f"b/{self.display}",
         )
@@ -111,43 +116,61 @@ class FixResult:
         return [finding for change in self.changes.values() for finding in change.applied]
 
 
-def offsets(text: str) -> list[int]:
-    """The offset at which each 1-based line of `text` starts (index 0 is line 1)."""
-    starts = [0]
-    for index, character in enumerate(text):
-        if character == "\n":
-            starts.append(index + 1)
-    return starts
-
-
-def to_offset(text: str, starts: list[int], line: int, column: int) -> int:
-    """The offset of a 1-based line and character column (clamped to the line)."""
-    if line > len(starts):
-        return len(text)
-    start = starts[line - 1]
-    end = starts[line] - 1 if line < len(starts) else len(text)
-    if end > start and text[end - 1] == "\r":
-        end -= 1
-    return min(start + column - 1, end)
+def misplaced(index: LineIndex, edit: Edit) -> str | None:
+    """Why `edit` would not land where it was computed (its span lies outside the text, or
+    its anchor's text is not there), or None when it is in place."""
+    span = edit.span
+    for line, column in ((span.line, span.column), (span.end_line, span.end_column)):
+        if not index.within(line, column):
+            return f"{line}:{column} lies outside the file's text"
+    anchor = edit.anchor
+    if anchor is None:
+        return None
+    if not (
+        index.within(anchor.span.line, anchor.span.column)
+        and index.within(anchor.span.end_line, anchor.span.end_column)
+    ):
+        return f"{anchor.span.line}:{anchor.span.column} lies outside the file's text"
+    begin = index.offset(anchor.span.line, anchor.span.column)
+    found = index.text[begin : index.offset(anchor.span.end_line, anchor.span.end_column)]
+    if found != anchor.text:
+        where = f"{anchor.span.line}:{anchor.span.column}"
+        return f"the file holds {found!r} at {where}, not the {anchor.text!r} it was computed for"
+    return None
 
 
 def apply_edits(
-    text: str, fixes: list[tuple[Finding, tuple[Edit, ...]]]
+    text: str,
+    fixes: list[tuple[Finding, tuple[Edit, ...]]],
+    breaks: LineBreaks = LineBreaks.YAML,
+    refused: list[tuple[Finding, str]] | None = None,
 ) -> tuple[str, list[Finding]]:
-    """Apply whole fixes in span order, skipping any that overlaps one already taken."""
-    starts = offsets(text)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    """Apply whole fixes in span order, skipping any that overlaps one already taken.
+
+    Lines break as `breaks` defines (the file's format). A fix with an edit that would not
+    land where it was computed (see `misplaced`) is not applied; it goes to `refused` with
+    the reason.
+    """
+    index = LineIndex(text, breaks)
+    newline = "\r\n" if "\r\n" in text else index.common_break()
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[int, int, str, int]] = []
     applied: list[Finding] = []
 
     def position(edit: Edit) -> tuple[int, int]:
-        begin = to_offset(text, starts, edit.span.line, edit.span.column)
-        end = to_offset(text, starts, edit.span.end_line, edit.span.end_column)
+        begin = index.offset(edit.span.line, edit.span.column)
+        end = index.offset(edit.span.end_line, edit.span.end_column)
         return begin, max(begin, end)
 
+    placed: list[tuple[Finding, tuple[Edit, ...]]] = []
+    for finding, edits in fixes:
+        reason = next(filter(None, (misplaced(index, edit) for edit in edits)), None)
+        if reason is None:
+            placed.append((finding, edits))
+        elif refused is not None:
+            refused.append((finding, f"not applied: {reason}"))
     ordered = sorted(
-        fixes, key=lambda item: (min(position(e) for e in item[1]), item[0].code, item[0].message)
+        placed, key=lambda item: (min(position(e) for e in item[1]), item[0].code, item[0].message)
     )
     for order, (finding, edits) in enumerate(ordered):
         ranges = [position(edit) for edit in edits]
@@ -239,17 +262,19 @@ class Fixer:
                 if not boundary.contains(path):
                     result.not_written.append((display, "outside the paths given"))
                     continue
-                text, applied = apply_edits(before, fixes)
+                kind = source.kind if source is not None else None
+                refused: list[tuple[Finding, str]] = []
+                text, applied = apply_edits(before, fixes, breaks_for(kind), refused)
+                result.dropped.extend(item for item in refused if item not in result.dropped)
                 if text == before:
                     continue
-                kind = source.kind if source is not None else None
                 broken = self.breaks(path, display, text, kind)
                 if broken:
                     result.dropped.extend((finding, broken) for finding in applied)
                     continue
                 originals.setdefault(path, before)
                 change = result.changes.setdefault(
-                    path, FileChange(path, display, originals[path], text)
+                    path, FileChange(path, display, originals[path], text, breaks=breaks_for(kind))
                 )
                 spans = [
                     (edit.span.line, edit.span.end_line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opslint.model.base import Edit, Span
+from opslint.model.base import Anchor, Edit, Span
 from opslint.model.terraform import Attribute, Block
 
 STEP = "  "
@@ -129,11 +129,13 @@ def add_attribute(
         if line >= block.body_span.end_line:
             return None
         text, edits = _aligned(block, line, name, value, indent, lines)
+        anchor = Anchor(last.name_span, last.name)
     else:
         line = block.span.end_line
         text, edits = f"{indent}{name} = {value}", []
+        anchor = _brace_anchor(block.span, "{")
     end = len(_line(lines, line)) + 1
-    return (*edits, Edit(Span(path, line, end, line, end), "\n" + text))
+    return (*edits, Edit(Span(path, line, end, line, end), "\n" + text, anchor))
 
 
 def add_block(
@@ -164,7 +166,13 @@ def add_block(
     previous = _line(lines, closing - 1).strip()
     gap = [""] if closing - 1 > block.span.end_line and previous else []
     text = "\n".join([*gap, f"{inner}{type_} {{", *body, f"{inner}}}"]) + "\n"
-    return (Edit(Span(path, closing, 1, closing, 1), text),)
+    return (Edit(Span(path, closing, 1, closing, 1), text, _brace_anchor(block.body_span, "}")),)
+
+
+def _brace_anchor(span: Span, brace: str) -> Anchor:
+    """The brace that ends `span` (a block header's `{`, a body's `}`) as the parser read it."""
+    end = Span(span.path, span.end_line, span.end_column - 1, span.end_line, span.end_column)
+    return Anchor(end, brace)
 
 
 def _fill_empty(
@@ -178,4 +186,5 @@ def _fill_empty(
         return None  # a one-line block with an attribute: leave it to the author
     outer = _indent(_line(lines, block.span.line))
     span = Span(block.span.path, line, open_column + 1, line, close_column + 2)
-    return (Edit(span, f"{{\n{outer}{STEP}{content}\n{outer}}}"),)
+    anchor = _brace_anchor(block.span, "{")
+    return (Edit(span, f"{{\n{outer}{STEP}{content}\n{outer}}}", anchor),)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from opslint.model.base import Edit, Span
+from opslint.model.base import Anchor, Edit, Span
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
 Value = str | int | float | bool | None | Mapping[str, "Value"] | Sequence["Value"]
@@ -134,21 +134,39 @@ def last_line(node: YNode, lines: Sequence[str]) -> int:
     return max(last, node.span.line)
 
 
+def _own_keys(mapping: YMap) -> list[YScalar]:
+    """The keys written inside the mapping's span (not those merged in with `<<`)."""
+    span = mapping.span
+    return [
+        key
+        for key in mapping.keys.values()
+        if (span.line, span.column) <= (key.span.line, key.span.column)
+        and (key.span.line, key.span.column) < (span.end_line, span.end_column)
+    ]
+
+
 def key_column(mapping: YMap) -> int:
     """The 0-based column of a block mapping's keys.
 
     Keys merged in with `<<: *anchor` keep the anchor's spans and are not counted; a
     mapping that only merges has its keys where its `<<` stands.
     """
-    span = mapping.span
-    own = (
-        key
-        for key in mapping.keys.values()
-        if (span.line, span.column) <= (key.span.line, key.span.column)
-        and (key.span.line, key.span.column) < (span.end_line, span.end_column)
-    )
-    first = next(own, None)
-    return (first.span.column if first is not None else span.column) - 1
+    own = _own_keys(mapping)
+    return (own[0].span.column if own else mapping.span.column) - 1
+
+
+def scalar_anchor(node: YScalar) -> Anchor | None:
+    """The text the parser read for a plain string on one line: its value, verbatim."""
+    span = node.span
+    if node.style or not isinstance(node.value, str) or span.line != span.end_line:
+        return None
+    return Anchor(span, node.value)
+
+
+def key_anchor(mapping: YMap, name: str | None = None) -> Anchor | None:
+    """The anchor of an edit made for `mapping`: its key `name`, else its last own key."""
+    keys = [mapping.keys[name]] if name in mapping.keys else _own_keys(mapping)[-1:]
+    return scalar_anchor(keys[0]) if keys else None
 
 
 def _line_end(path: str, line: int, lines: Sequence[str]) -> Span:
@@ -166,7 +184,9 @@ def add_entries(
     style = style or detect_style(lines)
     rendered = render(dict(entries), key_column(mapping), style)
     end = last_line(mapping, lines)
-    return Edit(_line_end(mapping.span.path, end, lines), "\n" + "\n".join(rendered))
+    return Edit(
+        _line_end(mapping.span.path, end, lines), "\n" + "\n".join(rendered), key_anchor(mapping)
+    )
 
 
 def add_nested(
@@ -214,7 +234,7 @@ def replace_scalar(node: YScalar, value: str, lines: Sequence[str]) -> Edit:
         new = json.dumps(value, ensure_ascii=False)
     else:
         new = scalar_text(value)
-    return Edit(node.span, new)
+    return Edit(node.span, new, scalar_anchor(node))
 
 
 def entry_last_line(mapping: YMap, key: str, lines: Sequence[str]) -> int:
@@ -266,7 +286,11 @@ def add_after(
     start = mapping.keys[key].span.line
     spaced = key_column(mapping) == 0 or (start > 1 and not lines[start - 2].strip())
     gap = "\n" if spaced and end < len(lines) and not lines[end].strip() else ""
-    return Edit(_line_end(mapping.span.path, end, lines), "\n" + gap + "\n".join(rendered))
+    return Edit(
+        _line_end(mapping.span.path, end, lines),
+        "\n" + gap + "\n".join(rendered),
+        key_anchor(mapping, key),
+    )
 
 
 def set_scalar(node: YScalar, value: str | int | float | bool, lines: Sequence[str]) -> Edit:
@@ -276,7 +300,7 @@ def set_scalar(node: YScalar, value: str | int | float | bool, lines: Sequence[s
         return Edit(node.span, " " + scalar_text(value))
     if isinstance(value, str):
         return replace_scalar(node, value, lines)
-    return Edit(node.span, scalar_text(value))
+    return Edit(node.span, scalar_text(value), scalar_anchor(node))
 
 
 def append_item(
@@ -295,7 +319,8 @@ def append_item(
         text = (
             "'" + value.replace("'", "''") + "'" if quoted[-1].style == "'" else json.dumps(value)
         )
-    return Edit(_line_end(sequence.span.path, end, lines), f"\n{dash}- {text}")
+    anchor = scalar_anchor(last) if isinstance(last, YScalar) else None
+    return Edit(_line_end(sequence.span.path, end, lines), f"\n{dash}- {text}", anchor)
 
 
 def add_entries_first(
@@ -324,4 +349,6 @@ def add_entries_first(
         return None
     style = style or detect_style(lines)
     rendered = render(dict(entries), column, style)
-    return Edit(_line_end(mapping.span.path, header, lines), "\n" + "\n".join(rendered))
+    return Edit(
+        _line_end(mapping.span.path, header, lines), "\n" + "\n".join(rendered), key_anchor(mapping)
+    )

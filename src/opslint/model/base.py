@@ -59,11 +59,25 @@ class Applicability(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace the text of `span` (possibly empty, for an insertion) with `text`."""
+class Anchor:
+    """Text the parser read at a span: what an edit expects to find before it is applied
+    (the key of the mapping it inserts into, the scalar it replaces)."""
 
     span: Span
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of `span` (possibly empty, for an insertion) with `text`.
+
+    `anchor`, when set, ties the edit to the node it was computed for: the fixer applies
+    the edit only when the file holds `anchor.text` at `anchor.span`.
+    """
+
+    span: Span
+    text: str
+    anchor: Anchor | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from opslint.boundary import active, refusal
 from opslint.model.base import Finding, Span
+from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.suppression import Suppression
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class SourceFile:
         """YAML to load in place of `text` (a rendered Helm template: `text` is the template)."""
         self.span_map = span_map
         """Maps every span of the loaded YAML to where its text came from."""
+        self._indexes: dict[LineBreaks, LineIndex] = {}
         if text is not None:
             self.__dict__["text"] = text
         self.boundary = active()
@@ -86,17 +88,23 @@ class SourceFile:
             raise SourceError(f"larger than max-file-size ({self.max_bytes:,} bytes); not checked")
         return decode(data)
 
-    @cached_property
+    @property
+    def index(self) -> LineIndex:
+        """The lines of `text` as the file's kind breaks them (built once per kind)."""
+        breaks = breaks_for(self.kind)
+        index = self._indexes.get(breaks)
+        if index is None:
+            index = self._indexes[breaks] = LineIndex(self.text, breaks)
+        return index
+
+    @property
     def lines(self) -> list[str]:
-        """The lines without their endings (LF or CRLF; other characters never split)."""
-        lines = self.text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        return [line[:-1] if line.endswith("\r") else line for line in lines]
+        """The lines without their breaks (see `opslint.model.lines` for each kind's)."""
+        return self.index.lines
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number` (empty when out of range)."""
-        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+        return self.index.line(number)
 
     @cached_property
     def yaml(self) -> LoadedYaml:

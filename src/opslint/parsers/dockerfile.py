@@ -49,6 +49,7 @@ _VARIABLE = re.compile(
 _ENV_PAIR = re.compile(r"([^\s=]+)=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
 _FLAGGED = frozenset({"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"})
 _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def parse_dockerfile(source: SourceFile) -> Dockerfile:
@@ -108,7 +109,23 @@ class _Parser:
                 continue
             number = self.read_instruction(number)
         self.build_stages()
+        self.report_lone_cr()
         return self.result
+
+    def report_lone_cr(self) -> None:
+        """A CR not followed by LF breaks no line for Docker (Go's `bufio.ScanLines`): say
+        so at the first one, since what the author saw as lines is one instruction."""
+        found = _LONE_CR.search(self.source.text)
+        if found is None:
+            return
+        line, column = self.source.index.position(found.start())
+        count = len(_LONE_CR.findall(self.source.text))
+        self.problem(
+            Span(self.path, line, column, line, column + 1),
+            f"lone carriage return (CR without LF; {count} in the file): Docker breaks lines "
+            f"only at LF, so what follows it continues line {line}; save the file with LF "
+            "(or CRLF) line endings",
+        )
 
     def read_directives(self) -> int:
         for number, text in enumerate(self.lines):

@@ -31,6 +31,7 @@ from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
 from opslint.model.kubernetes import KubernetesFile
+from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq
 from opslint.parsers.errors import parse_failure
@@ -431,7 +432,7 @@ def _place_in_namespace(manifest: KubernetesFile, namespace: str) -> None:
 
 def _freeze_written_images(manifest: KubernetesFile, template_text: str) -> None:
     """Give rendered images the template text they stand at, so columns stay honest."""
-    lines = template_text.split("\n")
+    lines = LineIndex(template_text, LineBreaks.YAML).split()
     replaced: dict[int, ImageRef] = {}
     for index, image in enumerate(manifest.images):
         span = image.span
@@ -471,13 +472,16 @@ def _error_position(template: HelmTemplate, error: RenderError) -> tuple[int, in
         text = template.source.text
     except SourceError:
         return error.line, error.column
-    lines = text.split("\n")
-    if error.message.startswith("unclosed action") and 0 < error.line <= len(lines):
-        opening = lines[error.line - 1].rfind("{{")
-        return error.line, opening + 1 if opening >= 0 else error.column
-    if error.message == "unexpected EOF" or error.line > len(lines):
+    # Go's template parser counts lines at LF; the template's lines are YAML's
+    go_lines = LineIndex(text, LineBreaks.LF)
+    index = LineIndex(text, LineBreaks.YAML)
+    if error.message.startswith("unclosed action") and 0 < error.line <= len(go_lines.lines):
+        start = go_lines.offset(error.line, 1)
+        opening = text.rfind("{{", start, go_lines.offset(error.line + 1, 1))
+        return index.position(opening if opening >= 0 else start + error.column - 1)
+    if error.message == "unexpected EOF" or error.line > len(go_lines.lines):
         found = unclosed_block(text)
         if found is not None:
             return found
-        return min(error.line, len(lines)), error.column
-    return error.line, error.column
+        return index.position(go_lines.offset(min(error.line, len(go_lines.lines)), error.column))
+    return index.position(go_lines.offset(error.line, error.column))

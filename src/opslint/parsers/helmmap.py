@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from opslint.model.base import Span
+from opslint.model.lines import LineBreaks, LineIndex
 
 _ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _CONTROL_WORDS = frozenset({"if", "else", "end", "range", "with", "define", "break", "continue"})
@@ -73,12 +74,9 @@ def _action_writes(body: str) -> bool:
 
 def classify(text: str) -> list[TemplateLine]:
     """Classify every line of a template (1-based `number`)."""
-    lines = text.split("\n")
-    starts = []
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
+    breaks = LineIndex(text, LineBreaks.YAML)
+    lines = breaks.split()
+    starts = breaks.starts
     # the actions touching each line, and lines inside a multi-line action
     touching: list[list[tuple[int, int, str]]] = [[] for _ in lines]
     continued = [False] * len(lines)
@@ -295,10 +293,7 @@ def unclosed_block(text: str) -> tuple[int, int] | None:
             stack.pop()
     if not stack:
         return None
-    offset = stack[-1]
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    return LineIndex(text, LineBreaks.YAML).position(stack[-1])
 
 
 class SpanMapper:
@@ -307,7 +302,8 @@ class SpanMapper:
     def __init__(self, template_text: str, rendered_text: str, display: str) -> None:
         self.display = display
         self.template = classify(template_text)
-        self.placements = place_lines(self.template, rendered_text.split("\n"))
+        rendered = LineIndex(rendered_text, LineBreaks.YAML).split()
+        self.placements = place_lines(self.template, rendered)
 
     def line_of(self, rendered_line: int) -> int:
         """The template line (1-based) that wrote a rendered line (1 when unknown)."""

@@ -11,7 +11,8 @@ expressions, dollar-slashy strings and the operators `?.`, `?:`, `=~`, `==~` are
 with the same byte lengths (parameters and case labels blanked, keywords turned into plain
 calls, regular expressions into quoted strings, operators into ones the grammar knows), so
 every position
-stays that of the file; all text is read from the file itself. Where the grammar still
+stays that of the file; all text is read from the file itself. A lone CR ends a line in
+Groovy but not for the grammar, so the grammar reads an LF in its place. Where the grammar still
 reports an error, it is a syntax error (OP001) only when the file's brackets or strings
 are really unbalanced: other constructs it does not know are valid Groovy, and what the
 parser understood around them is kept.
@@ -38,6 +39,7 @@ _CALLS = ("method_invocation", "juxt_function_call")
 _STRINGS = ("character_literal", "string_literal")
 _NUMBERS = ("decimal_integer_literal", "decimal_floating_point_literal")
 _COMMENTS = ("line_comment", "block_comment")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "s": " ", "0": "\0"}
 _INTERPOLATION = re.compile(r"\$[{A-Za-z_]")
 
@@ -194,7 +196,7 @@ class _Builder:
         self.path = source.display
         self.data = data
         self.ascii = data.isascii()
-        self.byte_lines = data.split(b"\n")
+        self.byte_lines = _LONE_CR.sub(b"\n", data).split(b"\n")
         self.pipeline = JenkinsPipeline(source)
         self.declarative = False
 
@@ -642,11 +644,13 @@ def parse_jenkinsfile(source: SourceFile) -> JenkinsPipeline:
     """Parse a Jenkinsfile; a real syntax error becomes an OP001 problem."""
     text = source.text
     data = text.encode("utf-8")
-    read = normalise(data)
+    # Groovy ends a line at a lone CR too, the grammar only at LF: it reads LF there
+    groovy = _LONE_CR.sub(b"\n", data)
+    read = normalise(groovy)
     tree = _parser().parse(read)
     builder = _Builder(source, data, read)
     pipeline = builder.build(tree.root_node)
-    problem = syntax_problem(builder, tree.root_node, text)
+    problem = syntax_problem(builder, tree.root_node, groovy.decode("utf-8"))
     if problem is not None:
         pipeline.problems.append(problem)
     return pipeline

@@ -9,12 +9,12 @@ State files are never read.
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Any
 
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar
+from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceFile
 from opslint.model.terraform import (
     Attribute,
@@ -219,12 +219,11 @@ class _Walker:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.index = LineIndex(text, LineBreaks.LF)
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
+        """1-based (line, column) of a character offset (HCL's lines end at LF)."""
+        return self.index.position(offset)
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end], trailing whitespace trimmed."""

@@ -6,6 +6,7 @@ import os
 from typing import IO
 
 from opslint.model.base import Finding, Severity
+from opslint.model.lines import visible
 from opslint.plugins import hookimpl
 from opslint.redact import MASK, moved
 from opslint.report import Report
@@ -35,7 +36,7 @@ def _excerpt(report: Report, finding: Finding, paint: _Painter) -> list[str]:
     if excerpt is None or not excerpt[0].strip():
         return []
     text, masked = excerpt
-    shown = text.expandtabs(1)
+    shown = visible(text).expandtabs(1)
     width = len(str(finding.span.line))
     start = moved(max(0, finding.span.column - 1), masked)
     if finding.span.end_line == finding.span.line:
