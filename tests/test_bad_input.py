@@ -303,3 +303,80 @@ def test_text_output_of_bad_files_has_no_traceback(
     assert "Traceback" not in out + err
     assert "Dockerfile:1:1 OP001 parse-error binary" in out
     assert "sub/Dockerfile:2:5 OP001 parse-error invalid UTF-8" in out
+
+
+BAD_TAGGED_VALUES = (
+    "!!int abc",
+    "!!int",
+    "!!bool maybe",
+    "!!float abc",
+    "!!float",
+    "!!timestamp x",
+    "!!null x",
+    "!!binary '###'",
+    "!!omap x",
+    "!!pairs x",
+    "!!set x",
+    "!!merge x",
+    "!!value x",
+    "!!yaml x",
+    "!!str [1]",
+    "!!seq x",
+    "!!map x",
+    "!foo {a: 1}",
+    "!!python/object/apply:os.system ['touch pwned']",
+    "!!python/name:os.system",
+    "._",
+    "0b_",
+)
+"""A bad value for every tag of the YAML 1.1 type repository, local and Python tags, and
+plain scalars the implicit resolver types but the constructor refuses."""
+
+
+@pytest.mark.parametrize("value", BAD_TAGGED_VALUES)
+def test_bad_tagged_value_in_yaml_of_every_detection_path(
+    tmp_path: Path, run: Any, value: str
+) -> None:
+    """Detection by content, by name and no kind at all: each file is checked or skipped,
+    none ends the run, and nothing a tag names is constructed."""
+    manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n"
+    (tmp_path / "manifest.yaml").write_text(
+        f"{manifest}  x: {value}\n  x: again\n", encoding="utf-8"
+    )
+    (tmp_path / "compose.yaml").write_text(
+        f"x-tagged: {value}\nservices:\n  web:\n    image: a\n    image: b\n", encoding="utf-8"
+    )
+    (tmp_path / "any.yaml").write_text(f"x: {value}\n", encoding="utf-8")
+    (tmp_path / "document.yaml").write_text(f"{value}\n", encoding="utf-8")
+    result = run(".")
+    assert result.code == 1
+    assert sorted(result.findings()) == [
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP003", "compose.yaml", 5, 5),
+        ("OP003", "manifest.yaml", 7, 3),
+    ]
+    assert result.report["notes"] == []
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_bad_tagged_value_in_helm_values_file(tmp_path: Path, run: Any) -> None:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: '1'\n", encoding="utf-8"
+    )
+    (chart / "values.yaml").write_text("replicas: 1\n", encoding="utf-8")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        "data:\n  r: {{ .Values.replicas | quote }}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "prod.yaml").write_text(
+        "when: !!timestamp 2020-01-01\nflags: !!set {a}\nreplicas: !!int abc\n", encoding="utf-8"
+    )
+    result = run(".", "--extend-select", "HL102", "--helm-values", "prod.yaml")
+    assert ("HL102", "chart/Chart.yaml", 1, 1) in result.findings()
+    assert result.message("chart/Chart.yaml", "HL102").endswith(
+        "prod.yaml:3:11: int value 'abc' is not valid"
+    )
+    assert result.findings("OP001") == []

@@ -453,14 +453,21 @@ def _error_position(template: HelmTemplate, error: RenderError) -> tuple[int, in
 
 
 def _load_overlays(variant: _Variant) -> dict[str, Any]:
-    import yaml
+    from opslint.parsers.yamlload import YamlError, load_plain
 
     merged: dict[str, Any] = {}
     for path in variant.files:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            data = load_plain(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
             raise RenderError(f"cannot read values file {path}: {error}", None, 1, 1) from None
+        except YamlError as error:
+            raise RenderError(
+                f"cannot read values file {path}:{error.line}:{error.column}: {error.message}",
+                None,
+                1,
+                1,
+            ) from None
         if data is None:
             continue
         if not isinstance(data, dict):
