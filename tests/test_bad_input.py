@@ -6,6 +6,7 @@ must still be reported, and asserts the exit code and the absence of a traceback
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -380,3 +381,109 @@ def test_bad_tagged_value_in_helm_values_file(tmp_path: Path, run: Any) -> None:
         "prod.yaml:3:11: int value 'abc' is not valid"
     )
     assert result.findings("OP001") == []
+
+
+def _big_manifest(path: Path, objects: int) -> None:
+    """A valid multi-document Kubernetes manifest (about 130 bytes per object)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for index in range(objects):
+            handle.write(
+                f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm{index}\n"
+                f"  labels: {{app: a, tier: b}}\ndata:\n  key: value{index}\n"
+            )
+
+
+def test_file_time_budget_stops_reading_a_slow_file(tmp_path: Path, run: Any) -> None:
+    _big_manifest(tmp_path / "big.yaml", 12_000)  # 1.3 MB: seconds to load and check
+    started = time.perf_counter()
+    result = run(".", "--file-time-budget", "0.2")
+    assert time.perf_counter() - started < 1.5
+    assert result.code == 1
+    assert sorted(result.findings()) == [
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP001", "big.yaml", 1, 1),
+    ]
+    assert result.message("big.yaml") == (
+        "checking stopped after 0.2 s reading it (file-time-budget): this file is not fully "
+        "checked; raise the budget or exclude the file"
+    )
+
+
+SLOW_RULE = '''
+import time
+
+from opslint import Severity, rule
+from opslint.model.dockerfile import Instruction
+
+
+@rule("XT920", "slow-policy", Severity.WARNING)
+def slow_policy(instruction: Instruction) -> None:
+    """Takes its time over the files under slow/ (at most {seconds} s each)."""
+    if instruction.span.path.startswith("slow/"):
+        until = time.perf_counter() + {seconds}
+        while time.perf_counter() < until:
+            pass
+    assert instruction.keyword != "USER", "USER seen"
+'''
+
+
+def test_file_time_budget_stops_slow_rules(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "slow.py").write_text(SLOW_RULE.format(seconds=30), encoding="utf-8")
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    started = time.perf_counter()
+    result = run(
+        ".", "--rule-path", "rules", "--extend-select", "XT920", "--file-time-budget", "0.2"
+    )
+    assert time.perf_counter() - started < 5
+    # what the file's rules found before the budget ran out is kept
+    assert sorted(result.findings()) == [
+        ("DF101", "slow/Dockerfile", 2, 6),
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP001", "slow/Dockerfile", 1, 1),
+        ("XT920", "valid/Dockerfile", 2, 1),
+    ]
+    assert result.message("slow/Dockerfile").startswith(
+        "checking stopped after 0.2 s checking its rules (file-time-budget)"
+    )
+    assert result.report["notes"] == []
+
+
+def test_file_time_budget_zero_is_no_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".opslint.toml").write_text("file-time-budget = 0\n", encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "slow.py").write_text(SLOW_RULE.format(seconds=0.3), encoding="utf-8")
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--format", "json", "--rule-path", "rules", "--select", "OP001,XT920"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [
+        ("XT920", "slow/Dockerfile", 2)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "flag"), [("file-time-budget = -1", None), ("", "-1"), ("", "nan")]
+)
+def test_bad_file_time_budget_is_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    flag: str | None,
+) -> None:
+    (tmp_path / ".opslint.toml").write_text(setting + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "."] + (["--file-time-budget", flag] if flag else [])
+    with pytest.raises(SystemExit) if flag else contextlib.nullcontext():
+        assert main(args) == 2
+    err = capsys.readouterr().err
+    if flag:
+        assert f"argument --file-time-budget: not a number of seconds: '{flag}'" in err
+    else:
+        assert "`file-time-budget` must be a number of seconds (0: no limit)" in err

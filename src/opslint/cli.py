@@ -23,6 +23,7 @@ from opslint.config import (
     ConfigError,
     HelmSettings,
     discover,
+    file_time_budget,
     helm_values_option,
     read_file,
 )
@@ -63,6 +64,13 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    try:
+        return file_time_budget(float(text))
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+
+
 def _add_render_options(parser: argparse.ArgumentParser) -> None:
     helm = parser.add_argument_group("Helm and Terraform")
     helm.add_argument(
@@ -93,6 +101,12 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="a .tfvars file whose values Terraform modules take (repeatable)",
+    )
+    parser.add_argument(
+        "--file-time-budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop checking one file after this long and report it (default 20; 0: no limit)",
     )
 
 
@@ -220,6 +234,8 @@ def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
     }
     if getattr(args, "fail_on", None) is not None:
         overrides["fail_on"] = args.fail_on
+    if getattr(args, "file_time_budget", None) is not None:
+        overrides["file_time_budget"] = args.file_time_budget
     if getattr(args, "no_gitignore", False):
         overrides["respect_gitignore"] = False
     overrides["helm"] = _helm_overrides(args, config.helm)

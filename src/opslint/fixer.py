@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opslint.budget import BudgetExceeded, time_budget
 from opslint.engine import Session
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.source import SourceError
@@ -252,12 +253,17 @@ class Fixer:
         from opslint.model.source import SourceFile
 
         old = self._parse_errors.get(path)
-        if old is None:
-            before = self.session.parse(SourceFile(path, display), kind)
-            old = self._parse_errors[path] = {
-                p.message for p in before.problems if p.code == "OP001"
-            }
-        after = self.session.parse(SourceFile(path, display, text=text), kind)
+        try:
+            with time_budget(self.session.config.file_time_budget):
+                if old is None:
+                    before = self.session.parse(SourceFile(path, display), kind)
+                    old = self._parse_errors[path] = {
+                        p.message for p in before.problems if p.code == "OP001"
+                    }
+                after = self.session.parse(SourceFile(path, display, text=text), kind)
+        except BudgetExceeded:
+            budget = self.session.config.file_time_budget
+            return f"the fixed text could not be parsed within {budget:g} s (file-time-budget)"
         new = [p for p in after.problems if p.code == "OP001" and p.message not in old]
         if new:
             where = f"{new[0].span.line}:{new[0].span.column}"

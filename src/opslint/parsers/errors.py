@@ -5,9 +5,25 @@ from __future__ import annotations
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.source import Document, SourceError, SourceFile
 
+MAX_ERROR_TEXT = 200
+"""Characters of an unexpected exception's message a note or finding quotes."""
 
-def parse_failure(source: SourceFile, error: Exception) -> Document:
-    """A document that holds nothing but one OP001 problem describing `error`."""
+
+def describe(error: BaseException) -> str:
+    """An unexpected exception in one line: its type and the start of its message."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if len(text) > MAX_ERROR_TEXT:
+        text = text[: MAX_ERROR_TEXT - 1] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def parse_failure(source: SourceFile, error: Exception, stage: str = "parser") -> Document:
+    """A document that holds nothing but one OP001 problem describing `error`.
+
+    `stage` names the work that failed on an unexpected exception ("parser", "kind
+    detection").
+    """
     from opslint.parsers.yamlload import YamlError
 
     if isinstance(error, SourceError | YamlError):
@@ -16,7 +32,7 @@ def parse_failure(source: SourceFile, error: Exception) -> Document:
         line, column, message = 1, 1, "nesting too deep to parse"
     else:
         line, column = 1, 1
-        message = f"parser failed: {type(error).__name__}: {error}"
+        message = f"{stage} failed: {describe(error)}"
     span = Span(source.display, line, column, line, column)
     document = Document(source)
     document.problems.append(
