@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzzing import BAD_TAGGED_VALUES
 
 from opslint.cli import main
 
@@ -304,34 +305,6 @@ def test_text_output_of_bad_files_has_no_traceback(
     assert "Traceback" not in out + err
     assert "Dockerfile:1:1 OP001 parse-error binary" in out
     assert "sub/Dockerfile:2:5 OP001 parse-error invalid UTF-8" in out
-
-
-BAD_TAGGED_VALUES = (
-    "!!int abc",
-    "!!int",
-    "!!bool maybe",
-    "!!float abc",
-    "!!float",
-    "!!timestamp x",
-    "!!null x",
-    "!!binary '###'",
-    "!!omap x",
-    "!!pairs x",
-    "!!set x",
-    "!!merge x",
-    "!!value x",
-    "!!yaml x",
-    "!!str [1]",
-    "!!seq x",
-    "!!map x",
-    "!foo {a: 1}",
-    "!!python/object/apply:os.system ['touch pwned']",
-    "!!python/name:os.system",
-    "._",
-    "0b_",
-)
-"""A bad value for every tag of the YAML 1.1 type repository, local and Python tags, and
-plain scalars the implicit resolver types but the constructor refuses."""
 
 
 @pytest.mark.parametrize("value", BAD_TAGGED_VALUES)
