@@ -460,3 +460,40 @@ def test_bad_file_time_budget_is_a_usage_error(
         assert f"argument --file-time-budget: not a number of seconds: '{flag}'" in err
     else:
         assert "`file-time-budget` must be a number of seconds (0: no limit)" in err
+
+
+def test_chart_template_that_is_not_utf8(tmp_path: Path, run: Any) -> None:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: '1'\n", encoding="utf-8"
+    )
+    (chart / "templates" / "cm.yaml").write_bytes(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n"
+    )
+    result = run(".", "--extend-select", "HL102")
+    assert ("HL102", "chart/templates/cm.yaml", 4, 12) in result.findings()
+    assert result.message("chart/templates/cm.yaml", "HL102") == (
+        "chart not rendered: invalid UTF-8 (byte 0xe9)"
+    )
+    assert result.report["notes"] == []
+
+
+def test_kubernetes_kind_too_long_for_a_file_name(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "deploy.yaml").write_text(
+        f"apiVersion: apps/v1\nkind: {'Deployment' * 40}\nmetadata:\n  name: x\n",
+        encoding="utf-8",
+    )
+    result = run(".", "--extend-select", "K8123")
+    assert [f for f in result.findings() if f[1] == "deploy.yaml"] == []
+    assert result.report["notes"] == []
+
+
+@needs_compose
+def test_compose_build_context_too_long_for_a_file_name(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    build: {'x' * 300}\n", encoding="utf-8"
+    )
+    result = run(".", "--extend-select", "DC104,DC105")
+    assert [f for f in result.findings() if f[1] == "compose.yaml"] == []
+    assert result.report["notes"] == []

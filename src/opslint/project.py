@@ -48,7 +48,10 @@ class Project:
 
     def exists(self, path: Path) -> bool:
         """True when `path` is a file, on disk or created by a fix in this run."""
-        return path.resolve() in self.overlay or path.is_file()
+        try:
+            return path.resolve() in self.overlay or path.is_file()
+        except OSError:  # a path a scanned file names may be too long for any file system
+            return False
 
     def load(self, path: Path) -> Document | None:
         """The parsed document at `path` (checked or not), or None when it is not one."""

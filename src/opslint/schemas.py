@@ -221,7 +221,10 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Any | Non
     short = group.split(".", 1)[0]
     name = f"{kind.lower()}-{short}-{group_version}" if group else f"{kind.lower()}-{group_version}"
     path = _kubernetes_folder(version) / f"{name}.json"
-    if not re.fullmatch(r"[a-z0-9.-]+", name) or not path.is_file():
+    try:
+        if not re.fullmatch(r"[a-z0-9.-]+", name) or not path.is_file():
+            return None
+    except OSError:  # a kind too long for a file name is not one Kubernetes has
         return None
     schema = json.loads(path.read_text(encoding="utf-8"))
     served = schema.get("x-kubernetes-group-version-kind") or []
