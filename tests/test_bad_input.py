@@ -10,6 +10,8 @@ import contextlib
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -487,6 +489,25 @@ def test_kubernetes_kind_too_long_for_a_file_name(tmp_path: Path, run: Any) -> N
     result = run(".", "--extend-select", "K8123")
     assert [f for f in result.findings() if f[1] == "deploy.yaml"] == []
     assert result.report["notes"] == []
+
+
+def test_text_on_a_terminal_that_cannot_encode_it(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.20\nRUN sudo echo café\nUSER app\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1"}
+    env.pop("OPSLINT_FORMAT", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "opslint", "check", "--isolated", "--select", "DF115", "."],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert b"\n2 | RUN sudo echo caf\\xe9\n" in done.stdout
+    assert done.stderr == b""
 
 
 @needs_compose

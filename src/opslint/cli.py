@@ -570,8 +570,18 @@ def _generator_flags(chosen: Generator, extra: list[str]) -> dict[str, object]:
     return values
 
 
+def _tolerant_streams() -> None:
+    """Let stdout and stderr write what their encoding cannot hold as escapes: a finding
+    quoting `café` on an ASCII terminal is shown, not an encoding crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `opslint` command."""
+    _tolerant_streams()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "new":
