@@ -6,12 +6,16 @@ would, next to a valid Dockerfile whose DF101 finding (line 2) must still be rep
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from opslint import Finding, Severity, rule
+from opslint.budget import BudgetExceeded, time_budget
 from opslint.config import Config
 from opslint.engine import Session
 from opslint.model.source import Document, SourceFile
@@ -234,3 +238,58 @@ def test_a_crashing_adjust_findings_hook_is_a_note_and_the_others_run(
     assert report.notes == [
         "plugin CrashingAdjuster failed adjusting findings: RuntimeError: cannot adjust 2 findings"
     ]
+
+
+def _spin(seconds: float) -> None:
+    """Pure-Python work for `seconds` (a budget can stop it between two bytecodes)."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+def test_time_budget_stops_work_and_leaves_no_alarm_behind() -> None:
+    started = time.perf_counter()
+    with pytest.raises(BudgetExceeded), time_budget(0.1):
+        _spin(5)
+    assert time.perf_counter() - started < 1
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    with time_budget(0.5):
+        _spin(0.05)  # done within the budget: nothing is raised, then or later
+    _spin(0.6)
+
+
+def test_an_inner_time_budget_keeps_the_outer_one() -> None:
+    started = time.perf_counter()
+    with pytest.raises(BudgetExceeded), time_budget(0.1), time_budget(5):
+        _spin(5)
+    assert time.perf_counter() - started < 1
+
+
+def test_time_budget_is_no_limit_outside_the_main_thread() -> None:
+    outcome: list[str] = []
+
+    def work() -> None:
+        with time_budget(0.05):
+            _spin(0.2)
+        outcome.append("finished")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert outcome == ["finished"]
+
+
+def test_time_budget_leaves_someone_elses_alarm_alone() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with time_budget(0.05):
+            _spin(0.1)
+        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+        _spin(0.3)
+        assert fired == [signal.SIGALRM]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
