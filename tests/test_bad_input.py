@@ -518,3 +518,23 @@ def test_compose_build_context_too_long_for_a_file_name(tmp_path: Path, run: Any
     result = run(".", "--extend-select", "DC104,DC105")
     assert [f for f in result.findings() if f[1] == "compose.yaml"] == []
     assert result.report["notes"] == []
+
+
+def test_fix_that_would_create_a_file_name_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    namespace = "n" * 300
+    manifest = (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: {namespace}\n"
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
+        "          image: nginx:1.27\n"
+    )
+    (tmp_path / "deploy.yaml").write_text(manifest, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["fix", "--isolated", "--select", "K8117", "--unsafe-fixes", "."])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.splitlines()[0].startswith("not fixed deploy.yaml:2 K8117: cannot create ")
+    assert out.splitlines()[0].endswith(": File name too long")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["deploy.yaml"]
+    assert err == ""

@@ -184,6 +184,7 @@ class Fixer:
         roots = [path.resolve() for path in paths]
         originals: dict[Path, str] = {}
         created: set[Path] = set()
+        refused: set[Path] = set()  # files to create whose name the file system refuses
         for number in range(1, MAX_PASSES + 1):
             report = self.session.run(paths)
             result.remaining = report
@@ -202,9 +203,16 @@ class Fixer:
                 source = report.sources.get(display)
                 if source is None:
                     path = Path(display).resolve()
-                    if not _creates(fixes) or path in created:
+                    if not _creates(fixes) or path in created or path in refused:
                         continue
-                    if path.exists():
+                    try:
+                        exists = path.exists()
+                    except OSError as error:  # a name from the scanned file, too long
+                        reason = f"cannot create {display}: {error.strerror or error}"
+                        result.dropped.extend((finding, reason) for finding, _ in fixes)
+                        refused.add(path)
+                        continue
+                    if exists:
                         result.not_written.append((display, "it exists already"))
                         continue
                     created.add(path)
