@@ -248,7 +248,6 @@ class Case:
     """One mutated input: the seed's files with one of them changed."""
 
     kind: str
-    number: int
     files: dict[str, bytes]
     mutations: tuple[str, ...]
 
@@ -329,7 +328,7 @@ def bad_tag(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 MUTATORS: tuple[Mutator, ...] = (flip_bytes, truncate, repeat_line, insert_token, bad_tag)
 
 
-def mutate(rng: random.Random, seed: Seed, number: int) -> Case:
+def mutate(rng: random.Random, seed: Seed) -> Case:
     """One to three mutations of one of the seed's target files."""
     target = rng.choice(seed.targets)
     data = seed.files[target].encode("utf-8")
@@ -339,15 +338,15 @@ def mutate(rng: random.Random, seed: Seed, number: int) -> Case:
         done.append(what)
     files = {path: text.encode("utf-8") for path, text in seed.files.items()}
     files[target] = data
-    return Case(seed.kind, number, files, (target, *done))
+    return Case(seed.kind, files, (target, *done))
 
 
 def cases(seed: int, counts: dict[str, int]) -> Iterator[Case]:
     """`counts[kind]` mutated cases of each kind, the same ones for the same `seed`."""
-    for number, each in enumerate(s for s in seeds() if counts.get(s.kind)):
-        rng = random.Random(f"{seed}:{each.kind}:{number}")
-        for index in range(counts[each.kind]):
-            yield mutate(rng, each, index)
+    for each in seeds():
+        rng = random.Random(f"{seed}:{each.kind}")
+        for _ in range(counts.get(each.kind, 0)):
+            yield mutate(rng, each)
 
 
 def write_case(case: Case, folder: Path) -> None:
@@ -365,7 +364,7 @@ def read_case(folder: Path) -> Case:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not (path.parent == folder and path.name in _BOOKKEEPING)
     }
-    return Case(folder.name.rsplit("-", 1)[0], 0, files, ("kept",))
+    return Case(folder.name.rsplit("-", 1)[0], files, ("kept",))
 
 
 def keep(crash: Crash, into: Path = CASES) -> Path:
@@ -437,8 +436,7 @@ class Runner:
         except Exception as error:
             if len(batch) == 1:
                 return [Crash(batch[0], f"uncontained {type(error).__name__}: {error}")]
-            middle = len(batch) // 2
-            return self.check(batch[:middle]) + self.check(batch[middle:])
+            return _halves(self.check, batch)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         return self.crashes(report, where, batch)
@@ -466,10 +464,11 @@ class Runner:
             stray.append("the neighbour's finding was lost")
         crashes = [Crash(where[name], "; ".join(reasons)) for name, reasons in found.items()]
         if stray:
-            if len(batch) == 1:
-                return [Crash(batch[0], "; ".join(stray))]
-            middle = len(batch) // 2
-            return self.check(batch[:middle]) + self.check(batch[middle:])
+            return (
+                [Crash(batch[0], "; ".join(stray))]
+                if len(batch) == 1
+                else _halves(self.check, batch)
+            )
         return crashes
 
     def fix(self, batch: Sequence[Case]) -> list[Crash]:
@@ -512,8 +511,7 @@ class Runner:
         except Exception as error:
             if len(batch) == 1:
                 return [Crash(batch[0], f"fix: uncontained {type(error).__name__}: {error}")]
-            middle = len(batch) // 2
-            return self.fix(batch[:middle]) + self.fix(batch[middle:])
+            return _halves(self.fix, batch)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         return crashes
@@ -524,11 +522,17 @@ class Runner:
         if not any(b in data for data in crash.case.files.values() for b in _BREAK_BYTES):
             return crash
         plain = {path: _plain_breaks(data) for path, data in crash.case.files.items()}
-        retry = Case(crash.case.kind, crash.case.number, plain, crash.case.mutations)
+        retry = Case(crash.case.kind, plain, crash.case.mutations)
         check = self.fix if crash.reason.startswith("fix") else self.check
         if not check([retry]):
             crash.owner = "class 6 of issue 10 (CR, NEL, LS and PS line breaks)"
         return crash
+
+
+def _halves(run: Callable[[Sequence[Case]], list[Crash]], batch: Sequence[Case]) -> list[Crash]:
+    """`run` on each half of `batch`: a crash no case was named for is narrowed down."""
+    middle = len(batch) // 2
+    return run(batch[:middle]) + run(batch[middle:])
 
 
 _BREAK_BYTES = tuple(b.encode("utf-8") for b in LINE_BREAKS)
