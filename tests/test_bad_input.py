@@ -6,15 +6,19 @@ must still be reported, and asserts the exit code and the absence of a traceback
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzzing import BAD_TAGGED_VALUES
 
 from opslint.cli import main
 
@@ -303,3 +307,234 @@ def test_text_output_of_bad_files_has_no_traceback(
     assert "Traceback" not in out + err
     assert "Dockerfile:1:1 OP001 parse-error binary" in out
     assert "sub/Dockerfile:2:5 OP001 parse-error invalid UTF-8" in out
+
+
+@pytest.mark.parametrize("value", BAD_TAGGED_VALUES)
+def test_bad_tagged_value_in_yaml_of_every_detection_path(
+    tmp_path: Path, run: Any, value: str
+) -> None:
+    """Detection by content, by name and no kind at all: each file is checked or skipped,
+    none ends the run, and nothing a tag names is constructed."""
+    manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n"
+    (tmp_path / "manifest.yaml").write_text(
+        f"{manifest}  x: {value}\n  x: again\n", encoding="utf-8"
+    )
+    (tmp_path / "compose.yaml").write_text(
+        f"x-tagged: {value}\nservices:\n  web:\n    image: a\n    image: b\n", encoding="utf-8"
+    )
+    (tmp_path / "any.yaml").write_text(f"x: {value}\n", encoding="utf-8")
+    (tmp_path / "document.yaml").write_text(f"{value}\n", encoding="utf-8")
+    result = run(".")
+    assert result.code == 1
+    assert sorted(result.findings()) == [
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP003", "compose.yaml", 5, 5),
+        ("OP003", "manifest.yaml", 7, 3),
+    ]
+    assert result.report["notes"] == []
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_bad_tagged_value_in_helm_values_file(tmp_path: Path, run: Any) -> None:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: '1'\n", encoding="utf-8"
+    )
+    (chart / "values.yaml").write_text("replicas: 1\n", encoding="utf-8")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        "data:\n  r: {{ .Values.replicas | quote }}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "prod.yaml").write_text(
+        "when: !!timestamp 2020-01-01\nflags: !!set {a}\nreplicas: !!int abc\n", encoding="utf-8"
+    )
+    result = run(".", "--extend-select", "HL102", "--helm-values", "prod.yaml")
+    assert ("HL102", "chart/Chart.yaml", 1, 1) in result.findings()
+    assert result.message("chart/Chart.yaml", "HL102").endswith(
+        "prod.yaml:3:11: int value 'abc' is not valid"
+    )
+    assert result.findings("OP001") == []
+
+
+def _big_manifest(path: Path, objects: int) -> None:
+    """A valid multi-document Kubernetes manifest (about 130 bytes per object)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for index in range(objects):
+            handle.write(
+                f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm{index}\n"
+                f"  labels: {{app: a, tier: b}}\ndata:\n  key: value{index}\n"
+            )
+
+
+def test_file_time_budget_stops_reading_a_slow_file(tmp_path: Path, run: Any) -> None:
+    _big_manifest(tmp_path / "big.yaml", 12_000)  # 1.3 MB: seconds to load and check
+    started = time.perf_counter()
+    result = run(".", "--file-time-budget", "0.2")
+    assert time.perf_counter() - started < 1.5
+    assert result.code == 1
+    assert sorted(result.findings()) == [
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP001", "big.yaml", 1, 1),
+    ]
+    assert result.message("big.yaml") == (
+        "checking stopped after 0.2 s reading it (file-time-budget): this file is not fully "
+        "checked; raise the budget or exclude the file"
+    )
+
+
+SLOW_RULE = '''
+import time
+
+from opslint import Severity, rule
+from opslint.model.dockerfile import Instruction
+
+
+@rule("XT920", "slow-policy", Severity.WARNING)
+def slow_policy(instruction: Instruction) -> None:
+    """Takes its time over the files under slow/ (at most {seconds} s each)."""
+    if instruction.span.path.startswith("slow/"):
+        until = time.perf_counter() + {seconds}
+        while time.perf_counter() < until:
+            pass
+    assert instruction.keyword != "USER", "USER seen"
+'''
+
+
+def test_file_time_budget_stops_slow_rules(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "slow.py").write_text(SLOW_RULE.format(seconds=30), encoding="utf-8")
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    started = time.perf_counter()
+    result = run(
+        ".", "--rule-path", "rules", "--extend-select", "XT920", "--file-time-budget", "0.2"
+    )
+    assert time.perf_counter() - started < 5
+    # what the file's rules found before the budget ran out is kept
+    assert sorted(result.findings()) == [
+        ("DF101", "slow/Dockerfile", 2, 6),
+        ("DF101", "valid/Dockerfile", 2, 6),
+        ("OP001", "slow/Dockerfile", 1, 1),
+        ("XT920", "valid/Dockerfile", 2, 1),
+    ]
+    assert result.message("slow/Dockerfile").startswith(
+        "checking stopped after 0.2 s checking its rules (file-time-budget)"
+    )
+    assert result.report["notes"] == []
+
+
+def test_file_time_budget_zero_is_no_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".opslint.toml").write_text("file-time-budget = 0\n", encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "slow.py").write_text(SLOW_RULE.format(seconds=0.3), encoding="utf-8")
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "Dockerfile").write_text(VALID, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--format", "json", "--rule-path", "rules", "--select", "OP001,XT920"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [
+        ("XT920", "slow/Dockerfile", 2)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "flag"), [("file-time-budget = -1", None), ("", "-1"), ("", "nan")]
+)
+def test_bad_file_time_budget_is_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    flag: str | None,
+) -> None:
+    (tmp_path / ".opslint.toml").write_text(setting + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "."] + (["--file-time-budget", flag] if flag else [])
+    with pytest.raises(SystemExit) if flag else contextlib.nullcontext():
+        assert main(args) == 2
+    err = capsys.readouterr().err
+    if flag:
+        assert f"argument --file-time-budget: not a number of seconds: '{flag}'" in err
+    else:
+        assert "`file-time-budget` must be a number of seconds (0: no limit)" in err
+
+
+def test_chart_template_that_is_not_utf8(tmp_path: Path, run: Any) -> None:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: '1'\n", encoding="utf-8"
+    )
+    (chart / "templates" / "cm.yaml").write_bytes(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n"
+    )
+    result = run(".", "--extend-select", "HL102")
+    assert ("HL102", "chart/templates/cm.yaml", 4, 12) in result.findings()
+    assert result.message("chart/templates/cm.yaml", "HL102") == (
+        "chart not rendered: invalid UTF-8 (byte 0xe9)"
+    )
+    assert result.report["notes"] == []
+
+
+def test_kubernetes_kind_too_long_for_a_file_name(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "deploy.yaml").write_text(
+        f"apiVersion: apps/v1\nkind: {'Deployment' * 40}\nmetadata:\n  name: x\n",
+        encoding="utf-8",
+    )
+    result = run(".", "--extend-select", "K8123")
+    assert [f for f in result.findings() if f[1] == "deploy.yaml"] == []
+    assert result.report["notes"] == []
+
+
+def test_text_on_a_terminal_that_cannot_encode_it(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.20\nRUN sudo echo café\nUSER app\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1"}
+    env.pop("OPSLINT_FORMAT", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "opslint", "check", "--isolated", "--select", "DF115", "."],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert b"\n2 | RUN sudo echo caf\\xe9\n" in done.stdout
+    assert done.stderr == b""
+
+
+@needs_compose
+def test_compose_build_context_too_long_for_a_file_name(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    build: {'x' * 300}\n", encoding="utf-8"
+    )
+    result = run(".", "--extend-select", "DC104,DC105")
+    assert [f for f in result.findings() if f[1] == "compose.yaml"] == []
+    assert result.report["notes"] == []
+
+
+def test_fix_that_would_create_a_file_name_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    namespace = "n" * 300
+    manifest = (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: {namespace}\n"
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
+        "          image: nginx:1.27\n"
+    )
+    (tmp_path / "deploy.yaml").write_text(manifest, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["fix", "--isolated", "--select", "K8117", "--unsafe-fixes", "."])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.splitlines()[0].startswith("not fixed deploy.yaml:2 K8117: cannot create ")
+    assert out.splitlines()[0].endswith(": File name too long")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["deploy.yaml"]
+    assert err == ""

@@ -292,3 +292,17 @@ def _workers() -> set[int]:
         if b"opslint.helm_render" in command and parent == os.getpid():
             found.add(int(entry.name))
     return found
+
+
+def test_the_file_time_budget_waits_for_a_render_bounded_by_its_own_limit(
+    scene: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(scene / "bad", ENDLESS_RANGE)
+    flags = ("--isolated", "--helm-timeout", "2", "--file-time-budget", "0.5")
+    status, places, messages = run(capsys, *flags)
+    assert status == 1
+    assert messages == [
+        "the chart did not render with values.yaml: it ran out of time after 2 s (helm timeout)"
+    ]
+    # the worker answers the next chart's render in step: its findings are the valid chart's
+    assert places == sorted([("HL102", "bad/Chart.yaml", 1, 1), *NEIGHBOURS])

@@ -135,6 +135,7 @@ def test_fixture(path: Path) -> None:
         report = run_engine([path], select=select, kind=kind_of(path), config=rule_config(code))
         found = {(f.code, f.span.line) for f in report.findings if f.code == code}
         want_all = {pair for pair in expected(path) if pair[0] == code}
+    assert [note for note in report.notes if note.startswith(f"rule {code} failed")] == []
     if path.name.startswith("good"):
         assert found == set(), f"good fixture has findings: {report.findings}"
         assert want_all == set()

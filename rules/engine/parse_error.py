@@ -19,6 +19,11 @@ def parse_error(document: Document) -> Iterator[Finding]:
     `max-file-size`. The message and location come from the parser. The run goes on with
     the other files.
 
+    It also reports a file whose kind detection or parser failed unexpectedly (the
+    message names the error), and a file whose reading and checking took longer than
+    `file-time-budget` seconds (default 20, `--file-time-budget`, 0 for no limit): what
+    its rules found before then is kept, and the rest of the file is not checked.
+
     ## Why it matters
     A file that does not parse is not checked at all, and the tool that consumes it
     (Docker, Kubernetes, the CI runner) will reject it or, worse, read it differently.

@@ -24,6 +24,7 @@ from opslint.config import (
     ConfigError,
     HelmSettings,
     discover,
+    file_time_budget,
     find,
     helm_memory,
     helm_timeout,
@@ -68,6 +69,13 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    try:
+        return file_time_budget(float(text))
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+
+
 def _add_render_options(parser: argparse.ArgumentParser) -> None:
     helm = parser.add_argument_group("Helm and Terraform")
     helm.add_argument(
@@ -110,6 +118,12 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="a .tfvars file whose values Terraform modules take (repeatable)",
+    )
+    parser.add_argument(
+        "--file-time-budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop checking one file after this long and report it (default 20; 0: no limit)",
     )
 
 
@@ -271,6 +285,8 @@ def load_config(args: argparse.Namespace, paths: Sequence[Path]) -> Config:
     }
     if getattr(args, "fail_on", None) is not None:
         overrides["fail_on"] = args.fail_on
+    if getattr(args, "file_time_budget", None) is not None:
+        overrides["file_time_budget"] = args.file_time_budget
     if getattr(args, "no_gitignore", False):
         overrides["respect_gitignore"] = False
     overrides["helm"] = _helm_overrides(args, config.helm)
@@ -665,8 +681,18 @@ def _generator_flags(chosen: Generator, extra: list[str]) -> dict[str, object]:
     return values
 
 
+def _tolerant_streams() -> None:
+    """Let stdout and stderr write what their encoding cannot hold as escapes: a finding
+    quoting `café` on an ASCII terminal is shown, not an encoding crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `opslint` command."""
+    _tolerant_streams()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "new":

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from opslint.budget import DEFAULT_FILE_TIME_BUDGET
 from opslint.model.base import Severity
 
 CONFIG_FILES = (".opslint.toml", "opslint.toml", "pyproject.toml")
@@ -65,6 +66,8 @@ class Config:
     kinds: dict[str, str] = field(default_factory=dict)
     """Glob to kind: forces the kind of matching files."""
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_time_budget: float = DEFAULT_FILE_TIME_BUDGET
+    """Seconds one file may take to read and check; 0 for no limit."""
     disable_plugins: tuple[str, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)
@@ -136,6 +139,8 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
                 if not isinstance(value, int) or value <= 0:
                     raise ConfigError("`max-file-size` must be a positive number of bytes")
                 values["max_file_size"] = value
+            case "file-time-budget":
+                values["file_time_budget"] = file_time_budget(value)
             case "rules":
                 values["rule_options"] = {
                     code: _table(f"rules.{code}", options)
@@ -173,6 +178,13 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case _:
                 raise ConfigError(f"unknown configuration key `{key}`")
     return Config(**values)
+
+
+def file_time_budget(value: object) -> float:
+    """A `file-time-budget` from config or the command line: seconds, 0 for no limit."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e6:
+        raise ConfigError("`file-time-budget` must be a number of seconds (0: no limit)")
+    return float(value)
 
 
 def _peer_tools(value: Any) -> tuple[str, ...]:

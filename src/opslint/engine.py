@@ -9,15 +9,18 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from opslint import discovery
 from opslint.boundary import Boundary
+from opslint.budget import BudgetExceeded, time_budget
 from opslint.config import Config, ConfigError, rule_files
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
+from opslint.parsers.errors import describe, parse_failure
 from opslint.plugins import PluginManager
 from opslint.project import Project
 from opslint.redact import Secrets
@@ -116,8 +119,17 @@ class Session:
     leftovers: list[Path] = field(default_factory=list)
     """Temporary files of an interrupted `opslint fix` the walk came across."""
 
+    spent: dict[str, float] = field(default_factory=dict)
+    """Seconds each file (by reported path) took to detect and parse, out of its budget."""
+
     def __post_init__(self) -> None:
-        self.notes.extend(note for note in self.config.notes if note not in self.notes)
+        for note in self.config.notes:
+            self.note(note)
+
+    def note(self, text: str) -> None:
+        """Add a message for the run's summary, once however often it is said."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
@@ -177,8 +189,6 @@ class Session:
 
     def parse(self, source: SourceFile, kind: str) -> Document:
         """Parse `source`; unreadable input becomes a document holding one OP001 problem."""
-        from opslint.parsers.errors import parse_failure
-
         source.kind = kind  # the parser reads lines as this kind breaks them
         try:
             document: Document | None = self.plugins.hook.opslint_parse(
@@ -196,9 +206,56 @@ class Session:
         source = self.source(path, path.as_posix())
         try:
             kind = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
-        except (SourceError, ValueError):
+        except SourceError:
+            return None
+        except Exception as error:  # a detector's crash costs this file, not the rule asking
+            self.note(f"{source.display}:1:1: kind detection failed: {describe(error)}")
             return None
         return self.parse(source, kind) if kind else None
+
+    def resolve(self, source: SourceFile) -> tuple[SourceFile, str] | None:
+        """The kind of a file of the walk and the file whose document covers it (a Helm
+        chart's `Chart.yaml` for its templates); None when it has no kind."""
+        try:
+            kind = self.kind_for(source)
+        except SourceError as error:
+            self.note(f"{source.display}:{error.line}:{error.column}: {error.message}")
+            return None
+        if kind is None:
+            return None
+        covering: SourceFile | None = self.plugins.hook.opslint_document_source(
+            source=source, kind=kind, config=self.config
+        )
+        if covering is not None:
+            covering.max_bytes = source.max_bytes
+            return covering, kind
+        return source, kind
+
+    def read(self, source: SourceFile, seen: set[Path]) -> Document | None:
+        """Detect and parse one file of the walk within its time budget; None when it has no
+        kind or its document was read already. A failure or an exhausted budget becomes
+        the file's OP001."""
+        budget = self.config.file_time_budget
+        started = time.perf_counter()
+        target = source
+        try:
+            with time_budget(budget):
+                resolved = self.resolve(source)
+                if resolved is None:
+                    return None
+                target, kind = resolved
+                if target.path.absolute() in seen:
+                    return None
+                seen.add(target.path.absolute())
+                document = self.parse(target, kind)
+        except BudgetExceeded:
+            seen.add(target.path.absolute())
+            document = parse_failure(target, SourceError(_stopped(budget, "reading it")))
+        except Exception as error:  # detection or a plugin's hook; the parser's are in `parse`
+            seen.add(target.path.absolute())
+            document = parse_failure(target, error, "kind detection")
+        self.spent[document.path] = time.perf_counter() - started
+        return document
 
     def collect(
         self, paths: list[Path], project: Project, boundary: Boundary | None = None
@@ -217,28 +274,20 @@ class Session:
         self.leftovers.extend(p for p in walk.leftovers if p not in self.leftovers)
         seen: set[Path] = set()
         for path, display in discovery.iter_relative(walk.files, Path.cwd()):
-            source = self.source(path, display)
-            try:
-                kind = self.kind_for(source)
-            except SourceError as error:
-                self.notes.append(f"{display}:{error.line}:{error.column}: {error.message}")
+            document = self.read(self.source(path, display), seen)
+            if document is None:
                 continue
-            if kind is None:
-                continue
-            covering: SourceFile | None = self.plugins.hook.opslint_document_source(
-                source=source, kind=kind, config=self.config
-            )
-            if covering is not None:
-                covering.max_bytes = source.max_bytes
-                source = covering
-            key = source.path.absolute()
-            if key in seen:
-                continue
-            seen.add(key)
-            document = self.parse(source, kind)
-            for member in (document, *document.companions()):
+            for member in (document, *self.companions(document)):
                 project.add(member)
                 self.notes.extend(n for n in member.notes if n not in self.notes)
+
+    def companions(self, document: Document) -> list[Document]:
+        """The documents parsed along with `document`; none when listing them fails."""
+        try:
+            return document.companions()
+        except Exception as error:
+            self.note(f"{document.path}:1:1: reading its parts failed: {describe(error)}")
+            return []
 
     def run(self, paths: list[Path]) -> Report:
         """Check `paths` and return the report; nothing outside them is read."""
@@ -273,9 +322,10 @@ class Session:
         post = [rule for rule in rules if rule.subject is Suppression]
         # a chart rendered with several values files yields one finding per render
         findings = list(dict.fromkeys(self.apply_rules(pre, project)))
-        self.plugins.hook.opslint_adjust_findings(
-            findings=findings, project=project, config=self.config
-        )
+        for plugin, error in self.plugins.call_each(
+            "opslint_adjust_findings", findings=findings, project=project, config=self.config
+        ):
+            self.note(f"plugin {plugin} failed adjusting findings: {describe(error)}")
         findings.extend(self.apply_rules(post, project))
         self.notes.extend(dict.fromkeys(n for n in project.notes if n not in self.notes))
         kept = [f for f in findings if not f.suppressed]
@@ -300,18 +350,39 @@ class Session:
         for rule in rules:
             if rule.subject is not None:
                 by_subject[rule.subject].append(rule)
+        stopped = next((rule for rule in rules if rule.code == "OP001"), None)
         for document in project.documents:
-            for target in (*document.objects(), *document.suppressions):
-                for kind in type(target).__mro__:
-                    for rule in by_subject.get(kind, ()):
-                        yield from self.finish(
-                            rule, self.call(rule, target, project, options[rule.code]), ignores
-                        )
+            found: list[Finding] = []
+            budget = self.remaining_budget(document)
+            try:
+                with time_budget(budget):
+                    for target in chain(document.objects(), document.suppressions):
+                        for kind in type(target).__mro__:
+                            for rule in by_subject.get(kind, ()):
+                                findings = self.call(rule, target, project, options[rule.code])
+                                found.extend(self.finish(rule, findings, ignores))
+            except BudgetExceeded:
+                message = _stopped(self.config.file_time_budget, "checking its rules")
+                span = Span(document.path, 1, 1, 1, 1)
+                if stopped is None:
+                    self.note(f"{document.path}:1:1: {message}")
+                else:
+                    found.extend(self.finish(stopped, [Finding(span, message)], ignores))
+            except Exception as error:  # the model's walk over its own objects
+                self.note(f"{document.path}:1:1: listing its objects failed: {describe(error)}")
+            yield from found  # outside the budget: the consumer's work is not this file's
         for rule in rules:
             if rule.subject is None:
                 yield from self.finish(
                     rule, self.call(rule, None, project, options[rule.code]), ignores
                 )
+
+    def remaining_budget(self, document: Document) -> float:
+        """Seconds left of the file's budget for its rules (0: no limit)."""
+        budget = self.config.file_time_budget
+        if budget <= 0:
+            return 0
+        return max(budget - self.spent.get(document.path, 0.0), 0.001)
 
     def options_for(self, rule: Rule) -> object | None:
         values = self.config.rule_options.get(rule.code) or self.config.rule_options.get(
@@ -332,18 +403,21 @@ class Session:
             arguments["options"] = options
         try:
             result = rule.function(**arguments)
-            return list(result) if result is not None else []
+            findings = list(result) if result is not None else []
+            strays = [item for item in findings if not isinstance(item, Finding)]
+            if strays:
+                raise TypeError(f"yielded {type(strays[0]).__name__}, not a Finding")
+            return findings
         except AssertionError as error:
-            span = getattr(target, "span", None)
-            if not isinstance(span, Span):
+            span = _span_of(target)
+            if span is None:
                 return []
             message = str(error) or f"{rule.spec.name} failed"
             return [Finding(span, message, logical=str(getattr(target, "logical", "")))]
         except Exception as error:
-            where = getattr(getattr(target, "span", None), "path", "the project")
-            self.notes.append(
-                f"rule {rule.code} failed on {where}: {type(error).__name__}: {error}"
-            )
+            span = _span_of(target)
+            where = "the project" if span is None else f"{span.path}:{span.line}:{span.column}"
+            self.note(f"rule {rule.code} failed on {where}: {describe(error)}")
             return []
 
     def config_relative(self, display: str) -> str:
@@ -376,3 +450,19 @@ class Session:
             ):
                 continue
             yield finding.stamped(rule.code, rule.spec.name, rule.spec.severity, override)
+
+
+def _span_of(target: object) -> Span | None:
+    """The span of a rule's subject, or None (a project, or a file no longer readable)."""
+    try:
+        span = getattr(target, "span", None)
+    except Exception:
+        return None
+    return span if isinstance(span, Span) else None
+
+
+def _stopped(budget: float, doing: str) -> str:
+    return (
+        f"checking stopped after {budget:g} s {doing} (file-time-budget): this file is not "
+        "fully checked; raise the budget or exclude the file"
+    )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opslint.boundary import Boundary
+from opslint.budget import BudgetExceeded, time_budget
 from opslint.engine import Session
 from opslint.leftovers import create_temporary, is_stale
 from opslint.model.base import Applicability, Edit, Finding
@@ -227,6 +228,7 @@ class Fixer:
         result = FixResult()
         originals: dict[Path, str] = {}
         created: set[Path] = set()
+        unnamable: set[Path] = set()  # files to create whose name the file system refuses
         for number in range(1, MAX_PASSES + 1):
             report = self.session.run(paths)
             result.remaining = report
@@ -246,9 +248,16 @@ class Fixer:
                 source = report.sources.get(display)
                 if source is None:
                     path = Path(display).resolve()
-                    if not _creates(fixes) or path in created:
+                    if not _creates(fixes) or path in created or path in unnamable:
                         continue
-                    if path.exists():
+                    try:
+                        exists = path.exists()
+                    except OSError as error:  # a name from the scanned file, too long
+                        reason = f"cannot create {display}: {error.strerror or error}"
+                        result.dropped.extend((finding, reason) for finding, _ in fixes)
+                        unnamable.add(path)
+                        continue
+                    if exists:
                         result.not_written.append((display, "it exists already"))
                         continue
                     created.add(path)
@@ -300,12 +309,17 @@ class Fixer:
         from opslint.model.source import SourceFile
 
         old = self._parse_errors.get(path)
-        if old is None:
-            before = self.session.parse(SourceFile(path, display), kind)
-            old = self._parse_errors[path] = {
-                p.message for p in before.problems if p.code == "OP001"
-            }
-        after = self.session.parse(SourceFile(path, display, text=text), kind)
+        try:
+            with time_budget(self.session.config.file_time_budget):
+                if old is None:
+                    before = self.session.parse(SourceFile(path, display), kind)
+                    old = self._parse_errors[path] = {
+                        p.message for p in before.problems if p.code == "OP001"
+                    }
+                after = self.session.parse(SourceFile(path, display, text=text), kind)
+        except BudgetExceeded:
+            budget = self.session.config.file_time_budget
+            return f"the fixed text could not be parsed within {budget:g} s (file-time-budget)"
         new = [p for p in after.problems if p.code == "OP001" and p.message not in old]
         if new:
             where = f"{new[0].span.line}:{new[0].span.column}"

@@ -135,7 +135,16 @@ class _Worker:
             raise RenderFailure(f"the renderer could not start: {error}") from None
 
     def ask(self, request: RenderRequest) -> dict[str, Any]:
-        """Send one request and wait for its answer line; `RenderFailure` when none comes."""
+        """Send one request and wait for its answer line; `RenderFailure` when none comes.
+
+        The file's time budget pauses meanwhile: the render is bounded by its own limits,
+        and an answer cut off mid-way would leave the worker out of step."""
+        from opslint.budget import paused
+
+        with paused():
+            return self._ask(request)
+
+    def _ask(self, request: RenderRequest) -> dict[str, Any]:
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             self.process.stdin.write(json.dumps(asdict(request)).encode() + b"\n")
@@ -386,14 +395,21 @@ def _render_error(text: str) -> RenderError:
 
 
 def _load_overlays(files: tuple[str, ...]) -> dict[str, Any]:
-    import yaml
+    from opslint.parsers.yamlload import YamlError, load_plain
 
     merged: dict[str, Any] = {}
     for path in files:
         try:
-            data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            data = load_plain(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
             raise RenderError(f"cannot read values file {path}: {error}", None, 1, 1) from None
+        except YamlError as error:
+            raise RenderError(
+                f"cannot read values file {path}:{error.line}:{error.column}: {error.message}",
+                None,
+                1,
+                1,
+            ) from None
         if data is None:
             continue
         if not isinstance(data, dict):

@@ -64,6 +64,29 @@ class PluginManager(pluggy.PluginManager):
             result.extend((impl.plugin_name, function) for function in functions or ())
         return result
 
+    def call_each(self, name: str, **arguments: Any) -> list[tuple[str, Exception]]:
+        """Call each implementation of hook `name` on its own, in pluggy's order, so that one
+        that raises is named and the others still run; return (plugin, error) of those.
+
+        Wrapper implementations need pluggy's call: with one present, the hook is called as
+        a whole and a failure is the hook's.
+        """
+        caller = getattr(self.hook, name)
+        implementations = caller.get_hookimpls()
+        if any(impl.wrapper or impl.hookwrapper for impl in implementations):
+            try:
+                caller(**arguments)
+            except Exception as error:
+                return [(name, error)]
+            return []
+        failures: list[tuple[str, Exception]] = []
+        for impl in reversed(implementations):
+            try:
+                impl.function(**{argument: arguments[argument] for argument in impl.argnames})
+            except Exception as error:
+                failures.append((impl.plugin_name, error))
+        return failures
+
     def rule_index(self) -> dict[str, str]:
         """Codes to names of every rule the plugins declare without importing them."""
         index: dict[str, str] = {}

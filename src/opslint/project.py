@@ -50,12 +50,18 @@ class Project:
     def exists(self, path: Path) -> bool:
         """True when `path` is a file, on disk (not through a link out of the run's
         boundary) or created by a fix in this run."""
-        return path.resolve() in self.overlay or (path.is_file() and not outside(path))
+        try:
+            return path.resolve() in self.overlay or (path.is_file() and not outside(path))
+        except OSError:  # a path a scanned file names may be too long for any file system
+            return False
 
     def text(self, path: Path) -> str | None:
         """The text of a file beside the checked ones (as a fix of this run left it), or
         None when it does not exist, cannot be read, or a link places it out of bounds."""
-        text = self.overlay.get(path.resolve())
+        try:
+            text = self.overlay.get(path.resolve())
+        except OSError:
+            return None
         if text is not None:
             return text
         if outside(path):
@@ -67,8 +73,12 @@ class Project:
 
     def load(self, path: Path) -> Document | None:
         """The parsed document at `path` (checked or not), or None when it is not one."""
-        key = path.resolve()
-        if key not in self._loaded and path.exists() and outside(path):
+        try:
+            key = path.resolve()
+            present = key not in self._loaded and path.exists()
+        except OSError:  # a path a scanned file names may be too long for any file system
+            return None
+        if present and outside(path):
             self.notes.append(f"{path.as_posix()}: {refusal(path)}")
             self._loaded[key] = None
         if key not in self._loaded:

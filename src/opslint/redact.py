@@ -163,11 +163,14 @@ class Secrets:
         """The secrets SE001's detection finds in `documents`, whatever rules run."""
         secrets = cls()
         for document in documents:
-            for target in document.objects():
-                if isinstance(target, EnvVar) and target.value and secret_in(target):
-                    span = value_span(target, target.value)
-                    secrets.spans[span.path].append(span)
-                    secrets.values[span.path].add(target.value)
+            try:
+                for target in document.objects():
+                    if isinstance(target, EnvVar) and target.value and secret_in(target):
+                        span = value_span(target, target.value)
+                        secrets.spans[span.path].append(span)
+                        secrets.values[span.path].add(target.value)
+            except Exception:  # the engine notes a failing walk; the text scan still masks
+                continue
         return secrets
 
     def update(self, other: Secrets) -> None:

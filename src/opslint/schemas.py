@@ -74,10 +74,58 @@ def _refuse_remote(uri: str) -> Any:
     raise LookupError(f"{uri} is not bundled (never fetched)")
 
 
+@functools.cache
+def _pattern(pattern: str) -> Callable[[str], bool] | None:
+    """A schema's pattern as a search: Python's `re` where it reads the pattern, else
+    regress, as check-jsonschema reads ECMA-262 patterns (`\\p{Cc}` needs Unicode mode);
+    None when neither can read it."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        pass
+    else:
+        return lambda text: compiled.search(text) is not None
+    try:
+        import regress  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    try:
+        ecma = regress.Regex(pattern, flags="u")
+    except regress.RegressError:
+        return None
+    return lambda text: ecma.find(text) is not None
+
+
+def _matches(pattern: str, text: str) -> bool:
+    """True when `text` matches the schema's `pattern`, or the pattern cannot be read."""
+    search = _pattern(pattern)
+    return search is None or search(text)
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError  # type: ignore[import-untyped]
+
+    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties_keyword(
+    validator: Any, properties: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in properties.items():
+        for key, value in instance.items():
+            if _matches(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
 def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> Any:
-    """A validator of the draft the schema declares, resolving `$ref`s offline only."""
+    """A validator of the draft the schema declares, resolving `$ref`s offline only, whose
+    patterns never fail on syntax Python's `re` lacks."""
     from jsonschema.validators import (  # type: ignore[import-untyped]
         Draft7Validator,
+        extend,
         validator_for,
     )
     from referencing import Registry, Resource
@@ -88,7 +136,10 @@ def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> 
         resource = Resource.from_contents(contents, default_specification=DRAFT7)
         if resource.id():
             registry = registry.with_resource(resource.id() or "", resource)
-    cls = validator_for(schema, default=Draft7Validator)
+    cls = extend(
+        validator_for(schema, default=Draft7Validator),
+        {"pattern": _pattern_keyword, "patternProperties": _pattern_properties_keyword},
+    )
     return cls(schema, registry=registry)
 
 
@@ -170,7 +221,10 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Any | Non
     short = group.split(".", 1)[0]
     name = f"{kind.lower()}-{short}-{group_version}" if group else f"{kind.lower()}-{group_version}"
     path = _kubernetes_folder(version) / f"{name}.json"
-    if not re.fullmatch(r"[a-z0-9.-]+", name) or not path.is_file():
+    try:
+        if not re.fullmatch(r"[a-z0-9.-]+", name) or not path.is_file():
+            return None
+    except OSError:  # a kind too long for a file name is not one Kubernetes has
         return None
     schema = json.loads(path.read_text(encoding="utf-8"))
     served = schema.get("x-kubernetes-group-version-kind") or []
@@ -348,7 +402,7 @@ def _extra_keys(error: Any) -> list[str]:
     return [
         key
         for key in instance
-        if key not in properties and not any(re.search(p, key) for p in patterns)
+        if key not in properties and not any(_matches(p, key) for p in patterns)
     ]
 
 

@@ -31,6 +31,7 @@ from opslint.config import Config
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError
 from opslint.model.suppression import Suppression
+from opslint.parsers.errors import describe
 from opslint.plugins import hookimpl
 from opslint.project import Project
 
@@ -187,20 +188,29 @@ def translate(suppression: Suppression, peer_codes: dict[tuple[str, str], tuple[
     )
 
 
+def _suppressions(document: Document, tools: tuple[str, ...]) -> list[Suppression]:
+    """Every suppression of one document: opslint's and its peers' comments, annotations."""
+    scoped = [s for s in document.scoped_suppressions() if s.tool == "opslint" or s.tool in tools]
+    return [
+        *comment_suppressions(document),
+        *peer_comment_suppressions(document, tools),
+        *scoped,
+    ]
+
+
 @hookimpl
 def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
     """Mark the findings an inline comment or annotation suppresses."""
     tools = config.peer_suppressions
     by_path: dict[str, list[Suppression]] = {}
     for document in project.documents:
-        scoped = [
-            s for s in document.scoped_suppressions() if s.tool == "opslint" or s.tool in tools
-        ]
-        document.suppressions = [
-            *comment_suppressions(document),
-            *peer_comment_suppressions(document, tools),
-            *scoped,
-        ]
+        try:
+            document.suppressions = _suppressions(document, tools)
+        except Exception as error:  # one file's suppressions, not every file's
+            project.notes.append(
+                f"{document.path}:1:1: reading its suppressions failed: {describe(error)}"
+            )
+            continue
         for suppression in document.suppressions:
             translate(suppression, project.peer_codes)
         if document.suppressions:

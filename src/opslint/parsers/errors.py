@@ -17,8 +17,25 @@ def construct(text: str) -> str | None:
     return text if _CONSTRUCT.fullmatch(text) else None
 
 
-def parse_failure(source: SourceFile, error: Exception) -> Document:
-    """A document that holds nothing but one OP001 problem describing `error`."""
+MAX_ERROR_TEXT = 200
+"""Characters of an unexpected exception's message a note or finding quotes."""
+
+
+def describe(error: BaseException) -> str:
+    """An unexpected exception in one line: its type and the start of its message."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if len(text) > MAX_ERROR_TEXT:
+        text = text[: MAX_ERROR_TEXT - 1] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def parse_failure(source: SourceFile, error: Exception, stage: str = "parser") -> Document:
+    """A document that holds nothing but one OP001 problem describing `error`.
+
+    `stage` names the work that failed on an unexpected exception ("parser", "kind
+    detection").
+    """
     from opslint.parsers.yamlload import YamlError
 
     if isinstance(error, SourceError | YamlError):
@@ -28,7 +45,7 @@ def parse_failure(source: SourceFile, error: Exception) -> Document:
     else:
         line, column = 1, 1
         # an exception's text may quote the input; its type says enough
-        message = f"parser failed: {type(error).__name__}"
+        message = f"{stage} failed: {type(error).__name__}"
     span = Span(source.display, line, column, line, column)
     document = Document(source)
     document.problems.append(

@@ -146,9 +146,27 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
             )
         )
         return chart
+    unreadable = _unreadable_file(chart)
+    if unreadable is not None:
+        display, problem = unreadable
+        span = Span(display, problem.line, problem.column, problem.line, problem.column)
+        chart.problems.append(_render_problem(span, f"chart not rendered: {problem.message}"))
+        return chart
     chart.renderer = "sdk" if renderer == "sdk" else "binary"
     _render_all(chart, config, renderer)
     return chart
+
+
+def _unreadable_file(chart: HelmChart) -> tuple[str, SourceError] | None:
+    """A template or values file that is not text (Helm's error about it would not be
+    either): the chart is not rendered."""
+    values = [v for v in (chart.values, *chart.extra_values) if v is not None]
+    for document in (*chart.templates, *values):
+        try:
+            document.source.text  # noqa: B018 - reads and decodes the file
+        except SourceError as error:
+            return document.path, error
+    return None
 
 
 def _template_files(root: Path) -> list[Path]:

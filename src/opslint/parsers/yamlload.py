@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from opslint.model.base import Span
 from opslint.model.yamltree import Scalar, YamlDocument, YMap, YNode, YScalar, YSeq
@@ -18,8 +21,25 @@ from opslint.model.yamltree import Scalar, YamlDocument, YMap, YNode, YScalar, Y
 MAX_EXPANDED_NODES = 1_000_000
 """An alias-expanded document larger than this is refused (the billion-laughs bound)."""
 
-_CONSTRUCTOR = yaml.SafeLoader("")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def _null(node: yaml.ScalarNode) -> None:
+    if node.value not in _NULL_TEXTS:
+        raise ValueError(f"{node.value!r} is not a null")
+
+
+_SAFE = SafeConstructor()
+_TYPED_SCALARS: dict[str, Callable[[yaml.ScalarNode], Scalar]] = {
+    "tag:yaml.org,2002:null": _null,
+    "tag:yaml.org,2002:bool": partial(SafeConstructor.construct_yaml_bool, _SAFE),
+    "tag:yaml.org,2002:int": partial(SafeConstructor.construct_yaml_int, _SAFE),
+    "tag:yaml.org,2002:float": partial(SafeConstructor.construct_yaml_float, _SAFE),
+}
+"""The tags whose plain scalars become Python values; every other tag (`!!str`,
+`!!timestamp`, `!!binary`, local and unknown tags) keeps the text as written, so loading
+never builds an object a tag asks for."""
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -133,15 +153,40 @@ class _Converter:
 
 
 def _scalar_value(node: yaml.ScalarNode) -> Scalar:
-    if node.style:  # quoted or block scalars are always strings
+    """The value of a scalar: quoted, block and text that does not fit its tag
+    (`!!int abc`, `!!bool maybe`, `!!float` alone) stay the text as written."""
+    typed = None if node.style else _TYPED_SCALARS.get(node.tag)
+    if typed is None:
         return str(node.value)
     try:
-        value = _CONSTRUCTOR.construct_object(node)
-    except yaml.YAMLError:
+        return typed(node)
+    except (ValueError, LookupError):  # int('abc'), bool_values['maybe'], ''[0]
         return str(node.value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(node.value)  # timestamps, binary: keep their text
+
+
+def _refuse_bombs(converter: _Converter, root: yaml.Node, index: int) -> None:
+    if converter.size(root) > MAX_EXPANDED_NODES:
+        mark = root.start_mark
+        raise YamlError(
+            f"document {index + 1} expands to more than {MAX_EXPANDED_NODES:,} nodes "
+            "through aliases; refused (alias bomb)",
+            mark.line + 1,
+            mark.column + 1,
+        )
+
+
+def _located(error: yaml.YAMLError | RecursionError) -> YamlError:
+    """A loader error as a `YamlError` at the place it names."""
+    if isinstance(error, RecursionError):
+        return YamlError("nesting too deep to load")
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or "invalid YAML"
+        if error.context:
+            problem = f"{problem} ({error.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return YamlError(problem, line, column)
+    return YamlError(str(error).splitlines()[0])
 
 
 def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = None) -> LoadedYaml:
@@ -160,24 +205,58 @@ def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = No
             if root is None:
                 documents.append(YamlDocument(None, index))
                 continue
-            if converter.size(root) > MAX_EXPANDED_NODES:
-                mark = root.start_mark
-                raise YamlError(
-                    f"document {index + 1} expands to more than {MAX_EXPANDED_NODES:,} nodes "
-                    "through aliases; refused (alias bomb)",
-                    mark.line + 1,
-                    mark.column + 1,
-                )
+            _refuse_bombs(converter, root, index)
             documents.append(YamlDocument(converter.convert(root), index))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or "invalid YAML"
-        if error.context:
-            problem = f"{problem} ({error.context})"
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise YamlError(problem, line, column) from None
-    except yaml.YAMLError as error:
-        raise YamlError(str(error).splitlines()[0]) from None
-    except RecursionError:
-        raise YamlError("nesting too deep to load") from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise _located(error) from None
     return LoadedYaml(documents, converter.duplicates)
+
+
+def _by_shape(constructor: Any, node: yaml.Node) -> object:
+    """A timestamp, binary, set, unknown or local tag (`!foo`, `!!python/object:x`): the
+    node as plain data (a set as a mapping to nulls), its text for a scalar."""
+    if isinstance(node, yaml.MappingNode):
+        return constructor.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return constructor.construct_sequence(node)
+    return str(node.value)
+
+
+def _strict(typed: Callable[[yaml.ScalarNode], Scalar]) -> Callable[[Any, yaml.Node], Scalar]:
+    def construct(_: Any, node: yaml.Node) -> Scalar:
+        problem = f"{node.tag.rsplit(':', 1)[-1]} value {node.value!r} is not valid"
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return typed(node)
+            except (ValueError, LookupError):
+                pass
+        else:
+            problem = f"{node.tag.rsplit(':', 1)[-1]} tag on a collection"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+    return construct
+
+
+class _PlainConstructor(SafeConstructor):
+    """Safe construction into JSON's types only, as Helm reads values: timestamps, binary
+    and unknown tags keep their text (or their shape), and a value that does not fit its tag
+    (`!!int abc`) is an error at its place."""
+
+
+for _tag, _typed in _TYPED_SCALARS.items():
+    _PlainConstructor.add_constructor(_tag, _strict(_typed))
+for _shaped in (*(f"tag:yaml.org,2002:{name}" for name in ("timestamp", "binary", "set")), None):
+    _PlainConstructor.add_constructor(_shaped, _by_shape)
+
+
+def load_plain(text: str) -> object:
+    """The single document of `text` as plain data (dicts, lists, str, int, float, bool,
+    None); raise `YamlError` with a location when it cannot be loaded."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        if root is None:
+            return None
+        _refuse_bombs(_Converter("", None), root, 0)
+        return _PlainConstructor().construct_document(root)
+    except (yaml.YAMLError, RecursionError) as error:
+        raise _located(error) from None
