@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from opslint.model.base import Span
-from opslint.model.facets import EnvVar, ImageRef, ShellCommand
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand, locate_in
 from opslint.model.source import Document
 
 
@@ -46,16 +46,7 @@ class Instruction:
 
     def locate(self, offset: int, length: int) -> Span:
         """The span of `length` characters at `offset` into `arguments`."""
-        best = None
-        for segment in self.segments:
-            if segment[0] > offset:
-                break
-            best = segment
-        if best is None:
-            return self.span
-        start, line, column = best
-        column += offset - start
-        return Span(self.span.path, line, column, line, column + length)
+        return locate_in(self.segments, self.span, offset, length)
 
     @property
     def arguments_span(self) -> Span:
