@@ -19,7 +19,7 @@ namespaces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -47,6 +47,10 @@ class K8sIndex:
     patches: set[K8sObject] = field(default_factory=set)
     """Partial objects that patch others (kustomize patches, `$patch: delete`): left out
     of `plain`, and not checked by the cross-object rules."""
+    _tables: dict[str, dict[tuple[str, Hashable], list[K8sObject]]] = field(
+        default_factory=dict, repr=False
+    )
+    _order: dict[K8sObject, int] = field(default_factory=dict, repr=False)
 
     def all(self) -> Iterator[K8sObject]:
         """Every object: plain manifests, then each render."""
@@ -78,11 +82,52 @@ class K8sIndex:
         return self.kustomized.get(obj) or obj.namespace or DEFAULT_NAMESPACE
 
     def peers(self, obj: K8sObject, *kinds: str) -> Iterator[K8sObject]:
-        """Objects of `kinds` that `obj` sees in its own namespace (itself excluded)."""
-        namespace = self.namespace_of(obj)
-        for other in self.visible(obj):
-            if other is not obj and other.kind in kinds and self.namespace_of(other) == namespace:
-                yield other
+        """Objects of `kinds` that `obj` sees in its own namespace (itself excluded), in
+        the order of `visible`."""
+        found = [
+            other
+            for kind in dict.fromkeys(kinds)
+            for other in self.lookup(obj, "kind", _kind, kind)
+            if other is not obj
+        ]
+        if len(kinds) > 1:
+            found.sort(key=self._order.__getitem__)
+        return iter(found)
+
+    def lookup(
+        self,
+        obj: K8sObject,
+        table: str,
+        keys_of: Callable[[K8sObject], Iterable[Hashable]],
+        key: Hashable,
+    ) -> list[K8sObject]:
+        """The objects `obj` sees in its own namespace (itself included) that `keys_of`
+        gives `key`, in the order of `visible`. The table of `keys_of` over every object
+        is built once per run and named `table` (one name, one `keys_of`)."""
+        entries = self._tables.get(table)
+        if entries is None:
+            entries = self._tables[table] = self._table(keys_of)
+        candidates = entries.get((self.namespace_of(obj), key), [])
+        position = self.render_of.get(obj)
+        if position is None:
+            return candidates
+        return [o for o in candidates if self.render_of.get(o, position) == position]
+
+    def _table(
+        self, keys_of: Callable[[K8sObject], Iterable[Hashable]]
+    ) -> dict[tuple[str, Hashable], list[K8sObject]]:
+        if not self._order:
+            self._order = {obj: number for number, obj in enumerate(self.all())}
+        entries: dict[tuple[str, Hashable], list[K8sObject]] = {}
+        for obj in self.all():
+            namespace = self.namespace_of(obj)
+            for key in dict.fromkeys(keys_of(obj)):
+                entries.setdefault((namespace, key), []).append(obj)
+        return entries
+
+
+def _kind(obj: K8sObject) -> tuple[str]:
+    return (obj.kind,)
 
 
 def template_labels(obj: K8sObject) -> dict[str, str] | None:
