@@ -1,8 +1,9 @@
 """Work per file grows linearly with its size: counted, never timed.
 
-Each test checks a real input of n and of 2n items and counts the calls of the expensive
-step (reading a shell script, building an index); the count is constant per file or
-proportional to the items, where re-doing the step per item made it grow quadratically.
+Each test checks real inputs of n, 2n (and 4n) items and counts the expensive steps
+(reading a shell script, walking a module's blocks, looking at other objects); the count
+is constant per file or grows linearly with the items, where re-doing the step for each
+item made it grow quadratically.
 `benchmarks/scaling.py` measures the times.
 """
 
@@ -16,9 +17,12 @@ from typing import Any
 import pytest
 from conftest import run_engine
 from opslint.rules.dockerfile._run import done_before, run_steps
+from opslint.rules.terraform import s3_encryption
 
-from opslint import shell
+from opslint import shell, yamledit
+from opslint.model.k8sindex import K8sIndex
 from opslint.model.source import SourceFile
+from opslint.model.tfmodule import TerraformModule
 from opslint.parsers.dockerfile import parse_dockerfile
 from opslint.report import Report
 
@@ -150,8 +154,6 @@ spec:
 
 
 def test_kubernetes_cross_object_rules_do_linear_work(tmp_path: Path) -> None:
-    from opslint.model.k8sindex import K8sIndex
-
     counts = []
     for n in (20, 40, 80):
         text = "".join(k8s_unit(i) for i in range(n))
@@ -171,8 +173,6 @@ def test_kubernetes_cross_object_rules_do_linear_work(tmp_path: Path) -> None:
 
 
 def test_compose_and_gitlab_fixes_read_the_style_once(tmp_path: Path) -> None:
-    from opslint import yamledit
-
     services = "".join(f"  svc{i}:\n    image: nginx:1.27\n" for i in range(100))
     jobs = "".join(
         f"deploy-{i}:\n  stage: deploy\n  environment:\n    name: production\n"
@@ -185,3 +185,55 @@ def test_compose_and_gitlab_fixes_read_the_style_once(tmp_path: Path) -> None:
     assert [f.span.line for f in compose.findings if f.fix] == [2 + 2 * i for i in range(100)]
     assert [f.span.line for f in gitlab.findings if f.fix] == [1 + 6 * i for i in range(100)]
     assert calls[0] == 2
+
+
+# Terraform: a module's blocks are gathered once, not once per resource
+
+
+def tf_unit(i: int) -> str:
+    return f"""resource "aws_s3_bucket" "logs{i}" {{
+  bucket = "logs-{i}"
+  tags   = {{ team = "a", environment = "b", service = "c", cost-center = "d" }}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs{i}" {{
+  bucket = aws_s3_bucket.logs{i}.id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "AES256"
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket" "bare{i}" {{
+  bucket = "bare-{i}"
+}}
+
+"""
+
+
+def test_terraform_module_rules_do_linear_work(tmp_path: Path) -> None:
+    walked = [0]
+    blocks = TerraformModule.blocks
+
+    def counted_blocks(module: TerraformModule) -> Iterator[Any]:
+        for block in blocks(module):
+            walked[0] += 1
+            yield block
+
+    counts = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TerraformModule, "blocks", counted_blocks)
+        for n in (20, 40, 80):
+            walked[0] = 0
+            with counting(s3_encryption, "configures") as pairs:
+                text = "".join(tf_unit(i) for i in range(n))
+                report = check(tmp_path / str(n), "main.tf", text, ("TF102", "TF111"))
+            assert pairs[0] == 0
+            counts.append(walked[0])
+            found = sorted((f.code, f.span.line, f.span.column) for f in report.findings)
+            expected = [("TF102", 15 + 18 * i, 1) for i in range(n)]  # the bare bucket
+            expected += [("TF111", 10 + 18 * i, 23) for i in range(n)]  # AES256
+            expected += [("TF111", 15 + 18 * i, 1) for i in range(n)]  # no configuration
+            assert found == sorted(expected)
+    assert linear(counts)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+from opslint.model.base import Derived
 from opslint.model.helm import HelmChart
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YNode, YScalar
@@ -33,7 +34,7 @@ DEFAULT_NAMESPACE = "default"
 
 
 @dataclass(eq=False)
-class K8sIndex:
+class K8sIndex(Derived):
     """The Kubernetes objects of one run, grouped into plain manifests and Helm renders."""
 
     plain: list[K8sObject] = field(default_factory=list)
@@ -47,10 +48,6 @@ class K8sIndex:
     patches: set[K8sObject] = field(default_factory=set)
     """Partial objects that patch others (kustomize patches, `$patch: delete`): left out
     of `plain`, and not checked by the cross-object rules."""
-    _tables: dict[str, dict[tuple[str, Hashable], list[K8sObject]]] = field(
-        default_factory=dict, repr=False
-    )
-    _order: dict[K8sObject, int] = field(default_factory=dict, repr=False)
 
     def all(self) -> Iterator[K8sObject]:
         """Every object: plain manifests, then each render."""
@@ -91,7 +88,8 @@ class K8sIndex:
             if other is not obj
         ]
         if len(kinds) > 1:
-            found.sort(key=self._order.__getitem__)
+            order = self.derived("order", lambda: {o: n for n, o in enumerate(self.all())})
+            found.sort(key=order.__getitem__)
         return iter(found)
 
     def lookup(
@@ -104,9 +102,7 @@ class K8sIndex:
         """The objects `obj` sees in its own namespace (itself included) that `keys_of`
         gives `key`, in the order of `visible`. The table of `keys_of` over every object
         is built once per run and named `table` (one name, one `keys_of`)."""
-        entries = self._tables.get(table)
-        if entries is None:
-            entries = self._tables[table] = self._table(keys_of)
+        entries = self.derived(("table", table), lambda: self._table(keys_of))
         candidates = entries.get((self.namespace_of(obj), key), [])
         position = self.render_of.get(obj)
         if position is None:
@@ -116,8 +112,6 @@ class K8sIndex:
     def _table(
         self, keys_of: Callable[[K8sObject], Iterable[Hashable]]
     ) -> dict[tuple[str, Hashable], list[K8sObject]]:
-        if not self._order:
-            self._order = {obj: number for number, obj in enumerate(self.all())}
         entries: dict[tuple[str, Hashable], list[K8sObject]] = {}
         for obj in self.all():
             namespace = self.namespace_of(obj)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING
 
-from opslint.model.base import Finding, Span
+from opslint.model.base import Derived, Finding, Span
 from opslint.model.suppression import Suppression
 
 if TYPE_CHECKING:
     from opslint.parsers.yamlload import LoadedYaml
-
-T = TypeVar("T")
 
 
 class SourceError(Exception):
@@ -109,7 +107,7 @@ class SourceFile:
 
 
 @dataclass(eq=False)
-class Document:
+class Document(Derived):
     """A parsed file of one kind: the root every model walker starts from.
 
     `problems` holds findings the parser itself raised (duplicate keys, instructions it
@@ -121,9 +119,6 @@ class Document:
     suppressions: list[Suppression] = field(default_factory=list, kw_only=True)
     notes: list[str] = field(default_factory=list, kw_only=True)
     """Messages for the run's summary (each said once per run, however many files say it)."""
-    _derived: dict[Hashable, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
     kind = "*"
 
@@ -136,14 +131,6 @@ class Document:
     def span(self) -> Span:
         """The anchor for findings about the whole file."""
         return self.source.whole_file_span()
-
-    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()` the first time `key` is asked for, then the same value: an index or a
-        reading that several rules, or one rule for each node, share. It lives as long as
-        the document, that is for one run."""
-        if key not in self._derived:
-            self._derived[key] = compute()
-        return cast(T, self._derived[key])
 
     def objects(self) -> Iterator[object]:
         """Every model node a rule may ask for, this document included."""
