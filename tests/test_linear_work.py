@@ -237,3 +237,41 @@ def test_terraform_module_rules_do_linear_work(tmp_path: Path) -> None:
             expected += [("TF111", 15 + 18 * i, 1) for i in range(n)]  # no configuration
             assert found == sorted(expected)
     assert linear(counts)
+
+
+def test_yaml_load_pauses_the_collector_and_restores_it() -> None:
+    import gc
+
+    from opslint.parsers.yamlload import YamlError, load_yaml
+
+    assert gc.isenabled()
+    assert len(load_yaml("a: 1\n---\nb: 2\n", "f.yaml").documents) == 2
+    assert gc.isenabled()
+    with pytest.raises(YamlError):
+        load_yaml("a: [\n", "f.yaml")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_yaml("a: 1\n", "f.yaml")
+        assert not gc.isenabled()  # a caller's choice stays
+    finally:
+        gc.enable()
+
+
+def test_kubernetes_schema_looks_up_its_package_once_per_run(tmp_path: Path) -> None:
+    pytest.importorskip("kubernetes_validate", reason="kubernetes-validate is not installed")
+    from opslint.rules.kubernetes import schema
+
+    from opslint import schemas
+
+    unit = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata: {{}}\nextra: {i}\n---\n"
+    text = "".join(unit.format(i=i) for i in range(50))
+    with (
+        counting(schema, "package_dir") as lookups,
+        counting(schemas, "kubernetes_versions") as listings,
+    ):
+        report = check(tmp_path, "bundle.yaml", text, ("K8123",))
+    assert [(f.span.line, f.span.column) for f in report.findings] == [
+        (6 + 7 * i, 1) for i in range(50)
+    ]
+    assert (lookups[0], listings[0]) == (1, 1)

@@ -11,9 +11,9 @@ T = TypeVar("T")
 
 
 class Derived:
-    """Values worked out once from an object that lives for one run (a document, a
-    Terraform module, the run's Kubernetes index): indexes and readings that several
-    rules, or one rule for each node, share."""
+    """Values worked out once from an object that lives for one run (the project, a
+    document, a Terraform module, the run's Kubernetes index): indexes and readings that
+    several rules, or one rule for each node, share."""
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` the first time `key` is asked for, then the same value."""
