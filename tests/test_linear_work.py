@@ -275,3 +275,56 @@ def test_kubernetes_schema_looks_up_its_package_once_per_run(tmp_path: Path) -> 
         (6 + 7 * i, 1) for i in range(50)
     ]
     assert (lookups[0], listings[0]) == (1, 1)
+
+
+# Suppressions: matched to findings in one sweep; comment reach found in one pass
+
+
+def test_suppressions_are_matched_in_linear_work(tmp_path: Path) -> None:
+    from opslint.model.suppression import Suppression
+
+    looked = [0]
+    applies_to = Suppression.applies_to
+
+    def counted(suppression: Suppression) -> tuple[str, ...]:
+        looked[0] += 1
+        return applies_to.fget(suppression)  # type: ignore[attr-defined,no-any-return]
+
+    counts = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Suppression, "applies_to", property(counted))
+        for n in (50, 100, 200):
+            looked[0] = 0
+            body = "RUN apk add git # opslint: ignore[DF106] cache kept on purpose\n" * n
+            text = "FROM alpine:3.20\n# hadolint ignore=DL3018\n" + body + "RUN apk add curl\n"
+            report = check(tmp_path / str(n), "Dockerfile", text, ("DF106",))
+            counts.append(looked[0])
+            assert [f.span.line for f in report.findings] == [n + 3]
+            assert [f.span.line for f in report.suppressed] == list(range(3, n + 3))
+    assert linear(counts)
+
+
+class CountingLines(list[str]):
+    """Lines that count how often one is read."""
+
+    reads = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        CountingLines.reads += 1
+        return super().__getitem__(index)
+
+
+def test_stacked_comments_find_the_next_line_in_one_pass() -> None:
+    from opslint.model.source import Document
+    from opslint.suppressions import comment_suppressions
+
+    counts = []
+    for n in (100, 200, 400):
+        text = "# opslint: ignore[DF106] reason\n" * n + "RUN apk add git\n"
+        source = SourceFile(Path("Dockerfile"), "Dockerfile", text=text)
+        source.__dict__["lines"] = CountingLines(text.splitlines())
+        CountingLines.reads = 0
+        found = comment_suppressions(Document(source))
+        counts.append(CountingLines.reads)
+        assert [(s.first_line, s.last_line) for s in found] == [(i, n + 1) for i in range(1, n + 1)]
+    assert linear(counts)
