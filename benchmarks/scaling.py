@@ -65,6 +65,11 @@ def heredoc_run(n: int) -> dict[str, str]:
     return {"Dockerfile": f"FROM alpine:3.20\nRUN <<EOF\n{lines}EOF\n"}
 
 
+def long_word(n: int) -> dict[str, str]:
+    word = "".join(f'part{i}-"quoted {i}"-' for i in range(n))
+    return {"Dockerfile": f"FROM alpine:3.20\nRUN echo {word} > /etc/motd\n"}
+
+
 def many_runs(n: int) -> dict[str, str]:
     commands = (
         "RUN apt-get update && apt-get install -y curl wget\n",
@@ -379,6 +384,7 @@ def jenkinsfile(n: int) -> dict[str, str]:
 KINDS = (
     Kind("dockerfile-heredoc", 250, heredoc_run, "Dockerfile"),
     Kind("dockerfile-runs", 250, many_runs, "Dockerfile"),
+    Kind("dockerfile-long-word", 2000, long_word, "Dockerfile"),
     Kind("dockerfile-stages", 100, many_stages, "Dockerfile"),
     Kind("k8s-bundle", 100, k8s_bundle, "bundle.yaml"),
     Kind("k8s-crd", 50, k8s_crd, "crd.yaml"),

@@ -328,3 +328,15 @@ def test_stacked_comments_find_the_next_line_in_one_pass() -> None:
         counts.append(CountingLines.reads)
         assert [(s.first_line, s.last_line) for s in found] == [(i, n + 1) for i in range(1, n + 1)]
     assert linear(counts)
+
+
+def test_long_words_are_read_whole() -> None:
+    # a word is built from pieces joined once (adding to a string copied it per character)
+    piece = 'a\\ b"c d"$(echo x)${V}'
+    word = piece * 20_000
+    script = shell.read(f"echo {word} 2>&1 >out\n")
+    assert [[(w.text, w.start, w.end) for w in c] for c in script.commands][-1] == [
+        ("echo", 0, 4),
+        ("a bc d$(echo x)${V}" * 20_000, 5, 5 + len(word)),
+    ]
+    assert len(script.commands) == 20_001  # each substitution's `echo x`, then the command
