@@ -488,7 +488,7 @@ def scale_kind(
                 times = result.seconds / previous.seconds
                 ratio = f"{times:6.2f}x  {times / (result.kib / previous.kib):5.2f}"
             print(
-                f"  {kind.name:<19} {2**step:>3}x {items:>7} {result.kib:>9.1f} "
+                f"  {kind.name:<21} {2**step:>3}x {items:>7} {result.kib:>9.1f} "
                 f"{result.seconds:>9.3f} {result.findings:>8}  {ratio}",
                 flush=True,
             )
@@ -496,7 +496,7 @@ def scale_kind(
     rate = growth(measures)
     flagged = rate is not None and rate > FLAG
     verdict = "-" if rate is None else f"{rate:.2f}{'  SUPERLINEAR' if flagged else ''}"
-    line = f"  {kind.name:<19} growth per doubling (time per KiB): {verdict}"
+    line = f"  {kind.name:<21} growth per doubling (time per KiB): {verdict}"
     if end_to_end is not None:
         line += f"; CLI at {2 ** (sizes - 1)}x: {end_to_end:.2f} s"
     print(line, flush=True)
@@ -583,7 +583,7 @@ def main() -> int:
         return 0
     print(f"select {args.select or 'default'}; best of {args.runs}; growth 1.0 = linear")
     print(
-        f"  {'kind':<19} {'size':>4} {'items':>7} {'KiB':>9} {'seconds':>9} {'findings':>8}"
+        f"  {'kind':<21} {'size':>4} {'items':>7} {'KiB':>9} {'seconds':>9} {'findings':>8}"
         "  time ratio, per size ratio"
     )
     flagged = [

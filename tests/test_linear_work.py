@@ -239,20 +239,28 @@ def test_terraform_module_rules_do_linear_work(tmp_path: Path) -> None:
     assert linear(counts)
 
 
-def test_yaml_load_pauses_the_collector_and_restores_it() -> None:
+def test_parsers_pause_the_collector_and_restore_it() -> None:
     import gc
 
+    from opslint.parsers.terraform import parse_terraform
     from opslint.parsers.yamlload import YamlError, load_yaml
+
+    def tf(text: str) -> list[str]:
+        document = parse_terraform(SourceFile(Path("main.tf"), "main.tf", text=text))
+        return [problem.code for problem in document.problems]
 
     assert gc.isenabled()
     assert len(load_yaml("a: 1\n---\nb: 2\n", "f.yaml").documents) == 2
+    assert tf("locals {\n  a = 1\n}\n") == []
     assert gc.isenabled()
     with pytest.raises(YamlError):
         load_yaml("a: [\n", "f.yaml")
+    assert tf("locals {\n") == ["OP001"]
     assert gc.isenabled()
     gc.disable()
     try:
         load_yaml("a: 1\n", "f.yaml")
+        tf("locals {\n  a = 1\n}\n")
         assert not gc.isenabled()  # a caller's choice stays
     finally:
         gc.enable()

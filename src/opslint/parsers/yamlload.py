@@ -7,7 +7,6 @@ expands merge keys and refuses alias bombs.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ import yaml
 
 from opslint.model.base import Span
 from opslint.model.yamltree import Scalar, YamlDocument, YMap, YNode, YScalar, YSeq
+from opslint.parsers.bulk import collector_paused
 
 MAX_EXPANDED_NODES = 1_000_000
 """An alias-expanded document larger than this is refused (the billion-laughs bound)."""
@@ -149,17 +149,9 @@ def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = No
     """Load every document of `text`; raise `YamlError` with a location when it cannot.
 
     `span_map`, when given, moves every node's span (from rendered text to its template).
-    The cycle collector pauses meanwhile: the tree only grows while it is built, and each
-    collection of a large file's millions of new objects would walk them all for nothing
-    (that doubled the load time of a 4 MB manifest).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _load(text, path, span_map)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(text: str, path: str, span_map: Callable[[Span], Span] | None) -> LoadedYaml:
