@@ -348,3 +348,17 @@ def test_long_words_are_read_whole() -> None:
         ("a bc d$(echo x)${V}" * 20_000, 5, 5 + len(word)),
     ]
     assert len(script.commands) == 20_001  # each substitution's `echo x`, then the command
+
+
+def test_check_command_restores_the_collector(tmp_path: Path, capsys: Any) -> None:
+    import gc
+
+    from opslint.cli import main
+
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM alpine:3.20\nRUN apk add git\n", encoding="utf-8")
+    assert main(["check", "-q", "--select", "DF106", str(path)]) == 1
+    assert gc.isenabled()
+    assert main(["check", "-q", "--select", "NOPE", str(path)]) == 2
+    assert gc.isenabled()
+    assert "DF106" in capsys.readouterr().out
