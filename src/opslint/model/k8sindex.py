@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from opslint.model.base import Derived
 from opslint.model.helm import HelmChart
@@ -149,16 +148,9 @@ def string_map(node: YNode | None) -> dict[str, str]:
     }
 
 
-_INDEXES: WeakKeyDictionary[Project, K8sIndex] = WeakKeyDictionary()
-
-
 def index_of(project: Project) -> K8sIndex:
     """The index of the run's Kubernetes objects, built once per run."""
-    index = _INDEXES.get(project)
-    if index is None:
-        index = _build(project)
-        _INDEXES[project] = index
-    return index
+    return project.derived("kubernetes index", lambda: _build(project))
 
 
 def _build(project: Project) -> K8sIndex:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from opslint.model.base import Derived
 from opslint.model.terraform import (
@@ -145,13 +144,10 @@ class TerraformModule(Derived):
         return next(self.blocks(), None)
 
 
-_MODULES: WeakKeyDictionary[Project, dict[Path, TerraformModule]] = WeakKeyDictionary()
-
-
 def module_of(document: TerraformFile, project: Project) -> TerraformModule:
     """The module `document` belongs to, with its sibling files loaded once per run."""
     folder = document.source.path.absolute().parent
-    cache = _MODULES.setdefault(project, {})
+    cache: dict[Path, TerraformModule] = project.derived("terraform modules", dict)
     module = cache.get(folder)
     if module is None:
         module = _load(folder, document, project)
