@@ -10,7 +10,13 @@ from opslint.model.compose import BuildHealth, ComposeFile, ComposeService, Depe
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
 from opslint.ruleutil import source_lines
-from opslint.yamledit import add_entries, detect_style, is_block, scalar_anchor
+from opslint.yamledit import (
+    Style,
+    add_entries,
+    document_style,
+    is_block,
+    scalar_anchor,
+)
 
 _NOT_WAITING = frozenset({"service_started"})
 _HEALTHY = "service_healthy"
@@ -24,7 +30,7 @@ def has_healthcheck(service: ComposeService, project: Project) -> bool:
 
 
 def _long_form(
-    service: ComposeService, healthy: set[str], lines: list[str]
+    service: ComposeService, healthy: set[str], lines: list[str], style: Style
 ) -> tuple[Edit, ...] | None:
     """The short-form `depends_on` list rewritten as a mapping, every entry with a condition.
 
@@ -38,7 +44,6 @@ def _long_form(
     key = service.node.keys.get("depends_on")
     if sequence is None or key is None or not sequence.items or not is_block(sequence, lines):
         return None
-    style = detect_style(lines)
     indent = " " * (key.span.column - 1 + style.step)
     inner = indent + " " * style.step
     edits: list[Edit] = []
@@ -77,7 +82,7 @@ def _comment_or_blank(text: str) -> bool:
 
 
 def _fix(
-    service: ComposeService, entry: DependsOn, healthy: set[str], lines: list[str]
+    service: ComposeService, entry: DependsOn, healthy: set[str], lines: list[str], style: Style
 ) -> Fix | None:
     """Make `entry` wait for `service_healthy`, or None where no edit is safe."""
     if not lines:
@@ -85,14 +90,14 @@ def _fix(
     if entry.condition_span is not None:
         return Fix("wait for `service_healthy`", (Edit(entry.condition_span, _HEALTHY),))
     if entry.short_form:
-        edits = _long_form(service, healthy, lines)
+        edits = _long_form(service, healthy, lines, style)
         title = "write `depends_on` in the long form, waiting for `service_healthy`"
         return Fix(title, edits) if edits else None
     dependencies = service.node.map("depends_on")
     options = dependencies.get(entry.name) if dependencies is not None else None
     if not isinstance(options, YMap) or "condition" in options:
         return None
-    edit = add_entries(options, {"condition": _HEALTHY}, lines)
+    edit = add_entries(options, {"condition": _HEALTHY}, lines, style)
     return Fix("add `condition: service_healthy`", (edit,)) if edit is not None else None
 
 
@@ -188,5 +193,5 @@ def depends_on_healthy(compose: ComposeFile, project: Project) -> Iterator[Findi
                 "only waits for it to start: use `condition: service_healthy`"
             )
             span = entry.condition_span or entry.span
-            fix = _fix(service, entry, healthy, lines)
+            fix = _fix(service, entry, healthy, lines, document_style(compose))
             yield Finding(span, message, fix=fix, logical=entry.logical)

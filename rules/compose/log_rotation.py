@@ -10,7 +10,7 @@ from opslint.model.base import Edit, Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
-from opslint.ruleutil import has_value, source_lines
+from opslint.ruleutil import has_value, source_lines, source_style
 from opslint.yamledit import Value, add_entries, add_nested
 
 from ._shared import names, written_in
@@ -73,13 +73,14 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     if not values or not lines:
         return None, tail
     edit: Edit | None
+    style = source_style(project, service.span.path)
     if "logging" not in service.node:
         options: dict[str, Value] = dict(values)
         block: dict[str, Value] = {"logging": {"driver": "json-file", "options": options}}
-        edit = add_entries(service.node, block, lines)
+        edit = add_entries(service.node, block, lines, style)
         title = "add a rotating json-file `logging` block"
     elif service.logging is not None:
-        edit = add_nested(service.logging, ("options",), values, lines)
+        edit = add_nested(service.logging, ("options",), values, lines, style)
         title = "add " + " and ".join(f"`{key}`" for key in values) + " to `logging.options`"
     else:
         edit = None

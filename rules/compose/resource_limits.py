@@ -9,7 +9,7 @@ from opslint.defaults import default, missing
 from opslint.model.compose import ComposeService
 from opslint.model.yamltree import YMap
 from opslint.project import Project
-from opslint.ruleutil import has_value, source_lines
+from opslint.ruleutil import has_value, source_lines, source_style
 from opslint.yamledit import add_entries, add_nested
 
 from ._shared import written_in
@@ -39,6 +39,7 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     lines = source_lines(project, service.span.path)
     if not lines:
         return None, ""
+    style = source_style(project, service.span.path)
     node = service.node
     limits = node.path("deploy", "resources", "limits")
     legacy = any(_LEGACY[key] in node for key in _SETTINGS if key not in keys)
@@ -46,7 +47,7 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
         entries = {_LEGACY[key]: value for key, value in values.items()}
         if any(key in node for key in entries):
             return None, ""  # written without a value: the author's to fill in
-        edit = add_entries(node, entries, lines)
+        edit = add_entries(node, entries, lines, style)
     else:
         # a `deploy` merged from an anchor is shared: editing it would change other services
         deepest: YMap | None = node
@@ -57,7 +58,7 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
             deepest = child
         if deepest is None or not written_in(service, deepest.span):
             return None, ""
-        edit = add_nested(node, ("deploy", "resources", "limits"), values, lines)
+        edit = add_nested(node, ("deploy", "resources", "limits"), values, lines, style)
     if edit is None:
         return None, ""
     title = "add " + " and ".join(f"a {key} limit" for key in values)

@@ -8,7 +8,7 @@ from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import default, missing
 from opslint.model.compose import ComposeService
 from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.ruleutil import source_lines, source_style
 from opslint.yamledit import add_entries
 
 
@@ -73,6 +73,7 @@ def restart_policy(service: ComposeService, project: Project) -> Iterator[Findin
         lines = source_lines(project, service.span.path)
         # a `restart:` without a value is there already: replacing null is the author's call
         if lines and "restart" not in service.node:
-            edit = add_entries(service.node, {"restart": value}, lines)
+            style = source_style(project, service.span.path)
+            edit = add_entries(service.node, {"restart": value}, lines, style)
             fix = Fix(f"add `restart: {value}`", (edit,)) if edit is not None else None
     yield Finding(service.span, message, fix=fix, logical=service.logical)

@@ -8,7 +8,9 @@ can be located in the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import sys
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 
 from opslint.model.base import Span
@@ -63,6 +65,8 @@ class RunStep:
     """The RUN itself (the trigger for ONBUILD)."""
     scripts: tuple[ShellCommand, ...]
     logical: str
+    parsed: tuple[Command, ...]
+    """The simple commands of the scripts, read once."""
 
     @property
     def onbuild(self) -> bool:
@@ -71,33 +75,54 @@ class RunStep:
 
     def commands(self) -> Iterator[Command]:
         """Every simple command of every script of this step."""
-        for script in self.scripts:
-            for words in commands(script.text):
-                kept = program([w for w in words if w.text.strip()])
-                if kept:
-                    yield Command(script, kept)
+        return iter(self.parsed)
 
 
-def run_steps(dockerfile: Dockerfile) -> Iterator[RunStep]:
-    """Every RUN and `ONBUILD RUN` of the file, in order."""
-    for instruction in dockerfile.instructions:
-        run = instruction.effective
-        if run.keyword != "RUN":
+def _read_commands(scripts: tuple[ShellCommand, ...]) -> tuple[Command, ...]:
+    found: list[Command] = []
+    for script in scripts:
+        for words in commands(script.text):
+            kept = program([w for w in words if w.text.strip()])
+            if kept:
+                found.append(Command(script, kept))
+    return tuple(found)
+
+
+def run_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
+    """Every RUN and `ONBUILD RUN` of the file, in order (read once per file)."""
+    return dockerfile.derived("run steps", lambda: _read_steps(dockerfile))
+
+
+def _read_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
+    runs = [i for i in dockerfile.instructions if i.effective.keyword == "RUN"]
+    starts = [i.span.line for i in runs]
+    scripts: list[list[ShellCommand]] = [[] for _ in runs]
+    for script in dockerfile.shell_commands:  # each lies within the lines of one RUN
+        index = bisect_right(starts, script.span.line) - 1
+        if index < 0:
             continue
-        first, last = instruction.span.line, instruction.span.end_line
-        scripts = tuple(
-            s
-            for s in dockerfile.shell_commands
-            if s.span.path == instruction.span.path and first <= s.span.line <= last
-        )
+        span = runs[index].span
+        if script.span.path == span.path and script.span.line <= span.end_line:
+            scripts[index].append(script)
+    steps = []
+    for instruction, own in zip(runs, scripts, strict=True):
         stage = instruction.stage
-        yield RunStep(instruction, run, scripts, stage.logical if stage else "")
+        found = tuple(own)
+        logical = stage.logical if stage else ""
+        steps.append(
+            RunStep(instruction, instruction.effective, found, logical, _read_commands(found))
+        )
+    return tuple(steps)
 
 
 def shipped(dockerfile: Dockerfile) -> set[int]:
     """Indexes of the stages whose layers make the image: the final one and its ancestors."""
-    final = dockerfile.final_stage
-    return {s.index for s in dockerfile.lineage(final)} if final else set()
+
+    def compute() -> set[int]:
+        final = dockerfile.final_stage
+        return {s.index for s in dockerfile.lineage(final)} if final else set()
+
+    return dockerfile.derived("shipped stages", compute)
 
 
 def in_image(dockerfile: Dockerfile, step: RunStep) -> bool:
@@ -105,6 +130,45 @@ def in_image(dockerfile: Dockerfile, step: RunStep) -> bool:
     in whatever image builds on this one), or the file has no FROM (a snippet)."""
     stage: Stage | None = step.instruction.stage
     return step.onbuild or stage is None or stage.index in shipped(dockerfile)
+
+
+def done_before(
+    dockerfile: Dockerfile, step: RunStep, key: Hashable, test: Callable[[RunStep], bool]
+) -> bool:
+    """True when a RUN up to `step` (itself included) in its stage, in a stage it builds on,
+    or before any FROM passes `test`. `key` names the test: each step is tested once per
+    file, however many steps ask."""
+    first, before_any = dockerfile.derived(
+        ("done before", key), lambda: _first_passing(dockerfile, test)
+    )
+    stage = step.instruction.stage
+    earliest = min(before_any, first[stage.index]) if stage is not None else before_any
+    return earliest <= step.instruction.span.line
+
+
+_NEVER = sys.maxsize
+
+
+def _first_passing(
+    dockerfile: Dockerfile, test: Callable[[RunStep], bool]
+) -> tuple[list[int], int]:
+    """For each stage, the first line of a step passing `test` in it or in a stage it
+    builds on; and that of a step before any FROM (`_NEVER`: none)."""
+    own = [_NEVER] * len(dockerfile.stages)
+    before_any = _NEVER
+    for step in run_steps(dockerfile):
+        stage = step.instruction.stage
+        line = step.instruction.span.line
+        if stage is not None and own[stage.index] == _NEVER and test(step):
+            own[stage.index] = line
+        elif stage is None and before_any == _NEVER and test(step):
+            before_any = line
+    reach = list(own)
+    for stage in dockerfile.stages:  # a parent comes before its child
+        parent = dockerfile.parent(stage)
+        if parent is not None:
+            reach[stage.index] = min(reach[stage.index], reach[parent.index])
+    return reach, before_any
 
 
 def mounts(dockerfile: Dockerfile, run: Instruction) -> list[dict[str, str]]:
@@ -214,22 +278,12 @@ def apt_option(command: Command, name: str) -> str | None:
 def configured_before(dockerfile: Dockerfile, step: RunStep, setting: str) -> bool:
     """True when a RUN up to `step` writes an apt configuration line for `setting`."""
     lowered = setting.lower()
-    stages = lineage(dockerfile, step)
-    for other in run_steps(dockerfile):
-        if other.instruction.span.line > step.instruction.span.line:
-            return False
-        here = other.instruction.stage
-        if (here is None or here.index in stages) and any(
-            lowered in script.text.lower() for script in other.scripts
-        ):
-            return True
-    return False
-
-
-def lineage(dockerfile: Dockerfile, step: RunStep) -> set[int]:
-    """Indexes of the step's stage and the stages it builds on."""
-    stage = step.instruction.stage
-    return {s.index for s in dockerfile.lineage(stage)} if stage is not None else set()
+    return done_before(
+        dockerfile,
+        step,
+        ("configures", lowered),
+        lambda other: any(lowered in script.text.lower() for script in other.scripts),
+    )
 
 
 WHOLE_CONTEXT = frozenset({".", "./", "*", "./*", "/"})

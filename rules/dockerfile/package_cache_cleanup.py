@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
@@ -16,11 +17,16 @@ from ._run import (
     PIP_VALUE_FLAGS,
     Command,
     RunStep,
+    done_before,
     in_image,
     mount_targets,
     pip_words,
     run_steps,
 )
+
+_DOCKER_CLEAN = ("/etc/apt/apt.conf.d/docker-clean",)
+_APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
+_PIP_CACHES = ("/root/.cache/pip", "/root/.cache")
 
 
 def _removes(step: RunStep, prefixes: tuple[str, ...]) -> bool:
@@ -40,36 +46,6 @@ def _mounted(targets: set[str], paths: tuple[str, ...]) -> bool:
     return any(path == t or path.startswith(t + "/") for path in paths for t in targets)
 
 
-def _docker_clean_removed(dockerfile: Dockerfile, step: RunStep) -> bool:
-    """True when a RUN up to this one (in this stage or one it builds on) deletes Debian's
-    `docker-clean` apt hook."""
-    stage = step.instruction.stage
-    stages = {s.index for s in dockerfile.lineage(stage)} if stage is not None else set()
-    for other in run_steps(dockerfile):
-        if other.instruction.span.line > step.instruction.span.line:
-            break
-        here = other.instruction.stage
-        if (here is None or here.index in stages) and _removes(
-            other, ("/etc/apt/apt.conf.d/docker-clean",)
-        ):
-            return True
-    return False
-
-
-def _pip_cache_off(dockerfile: Dockerfile, step: RunStep) -> bool:
-    """True when PIP_NO_CACHE_DIR is set by ENV in the step's stage (or those it builds on),
-    or inline in the step's script."""
-    if any("PIP_NO_CACHE_DIR=" in script.text for script in step.scripts):
-        return True
-    stage = step.instruction.stage
-    stages = list(dockerfile.lineage(stage)) if stage is not None else []
-    lines = {i.span.line for s in stages for i in s.instructions}
-    return any(
-        var.name == "PIP_NO_CACHE_DIR" and var.origin == "ENV" and var.span.line in lines
-        for var in dockerfile.env_vars
-    )
-
-
 def _apt_action(command: Command) -> str | None:
     """The action of an apt command (`update`, `install`, ...), or None."""
     if command.name not in APT:
@@ -78,7 +54,73 @@ def _apt_action(command: Command) -> str | None:
     return action.text if action is not None else None
 
 
-def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[Finding]:
+def _pip_env_stages(dockerfile: Dockerfile) -> set[int]:
+    """Indexes of the stages with an instruction that `ENV PIP_NO_CACHE_DIR=...` starts on."""
+    stage_at = {i.span.line: s.index for s in dockerfile.stages for i in s.instructions}
+    return {
+        stage_at[var.span.line]
+        for var in dockerfile.env_vars
+        if var.name == "PIP_NO_CACHE_DIR" and var.origin == "ENV" and var.span.line in stage_at
+    }
+
+
+class _Step:
+    """One RUN step and what it does about caches, each worked out once."""
+
+    def __init__(self, dockerfile: Dockerfile, step: RunStep) -> None:
+        self.dockerfile = dockerfile
+        self.step = step
+        self.targets = mount_targets(dockerfile, step.run)
+
+    @cached_property
+    def docker_clean_removed(self) -> bool:
+        """True when a RUN up to this one (in this stage or one it builds on) deletes
+        Debian's `docker-clean` apt hook."""
+        return done_before(
+            self.dockerfile, self.step, "removes docker-clean", lambda s: _removes(s, _DOCKER_CLEAN)
+        )
+
+    @cached_property
+    def apk_cache_handled(self) -> bool:
+        """True when the step mounts or deletes apk's cache."""
+        return _mounted(self.targets, _APK_CACHES) or _removes(self.step, _APK_CACHES)
+
+    @cached_property
+    def pip_cache_handled(self) -> bool:
+        """True when the step mounts or deletes pip's cache, runs `pip cache purge`, or
+        PIP_NO_CACHE_DIR is set by ENV in its stage (or those it builds on) or inline."""
+        if any(t.endswith(("/.cache/pip", "/.cache")) for t in self.targets):
+            return True
+        if _removes(self.step, _PIP_CACHES) or self._pip_cache_off():
+            return True
+        for other in self.step.commands():
+            other_words = pip_words(other)
+            if other_words and [w.text for w in other_words[:2]] == ["cache", "purge"]:
+                return True
+        return False
+
+    def _pip_cache_off(self) -> bool:
+        if any("PIP_NO_CACHE_DIR=" in script.text for script in self.step.scripts):
+            return True
+        stage = self.step.instruction.stage
+        if stage is None:
+            return False
+        dockerfile = self.dockerfile
+        stages = dockerfile.derived("PIP_NO_CACHE_DIR stages", lambda: _pip_env_stages(dockerfile))
+        return any(s.index in stages for s in self.dockerfile.lineage(stage))
+
+    @cached_property
+    def last_apt(self) -> dict[int, Command]:
+        """The last apt command of each script of the step, by the script's id."""
+        last: dict[int, Command] = {}
+        for command in self.step.commands():
+            if _apt_action(command) is not None:
+                last[id(command.shell)] = command
+        return last
+
+
+def _apt(facts: _Step) -> Iterator[Finding]:
+    step, targets = facts.step, facts.targets
     lists_done = _removes(step, ("/var/lib/apt/lists", "/var/lib/apt")) or _mounted(
         targets, ("/var/lib/apt/lists",)
     )
@@ -94,8 +136,8 @@ def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[F
                 f"`{command.name} update` leaves the package lists in the image: end the same "
                 "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)"
             )
-            fix = _remove_lists(dockerfile, step, command)
-            if fix is None and _lone_update(step, command):
+            fix = _remove_lists(facts, command)
+            if fix is None and _lone_update(facts, command):
                 message += (
                     "; no automatic fix: nothing in this RUN uses the lists, so move the "
                     "update into the RUN that installs"
@@ -104,7 +146,7 @@ def _apt(dockerfile: Dockerfile, step: RunStep, targets: set[str]) -> Iterator[F
         elif action.text == "install":
             if archives_done is None:
                 archives_done = (
-                    not _docker_clean_removed(dockerfile, step)
+                    not facts.docker_clean_removed
                     or _mounted(targets, ("/var/cache/apt/archives",))
                     or _removes(step, ("/var/cache/apt",))
                     or any(_apt_action(c) == "clean" for c in step.commands())
@@ -123,26 +165,23 @@ _FOLLOWERS = ("&&", "||", ";", "\n")
 """What may follow the command the list removal is chained to (not a pipe or redirection)."""
 
 
-def _remove_lists(dockerfile: Dockerfile, step: RunStep, update: Command) -> Fix | None:
+def _remove_lists(facts: _Step, update: Command) -> Fix | None:
     """`&& rm -rf /var/lib/apt/lists/*` after the last apt command of the update's script."""
-    last: Command | None = None
-    for command in step.commands():
-        if command.shell is update.shell and _apt_action(command) is not None:
-            last = command
+    last = facts.last_apt.get(id(update.shell))
     if last is None or _apt_action(last) == "update":
         return None  # nothing here uses the lists: a later RUN may still need them
     word = last.words[-1]
     rest = last.shell.text[word.end :].lstrip(" \t")
     if rest.strip() and not rest.startswith(_FOLLOWERS):
         return None
-    edit = after_word(dockerfile, last.shell, word, " && rm -rf /var/lib/apt/lists/*")
+    edit = after_word(facts.dockerfile, last.shell, word, " && rm -rf /var/lib/apt/lists/*")
     return Fix("remove the apt lists in the same RUN", (edit,)) if edit is not None else None
 
 
-def _lone_update(step: RunStep, update: Command) -> bool:
+def _lone_update(facts: _Step, update: Command) -> bool:
     """True when the update is the last apt command of its script."""
-    found = [c for c in step.commands() if c.shell is update.shell and _apt_action(c)]
-    return bool(found) and _apt_action(found[-1]) == "update"
+    last = facts.last_apt.get(id(update.shell))
+    return last is not None and _apt_action(last) == "update"
 
 
 def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> Fix | None:
@@ -150,29 +189,21 @@ def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> F
     return Fix(f"add `{flag}`", (edit,)) if edit is not None else None
 
 
-def _apk(
-    dockerfile: Dockerfile, command: Command, step: RunStep, targets: set[str]
-) -> Finding | None:
+def _apk(facts: _Step, command: Command) -> Finding | None:
     action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
     if action is None or action.text != "add":
         return None
-    if "--no-cache" in command.texts():
-        return None
-    if _mounted(targets, ("/var/cache/apk", "/etc/apk/cache")):
-        return None
-    if _removes(step, ("/var/cache/apk", "/etc/apk/cache")):
+    if "--no-cache" in command.texts() or facts.apk_cache_handled:
         return None
     return Finding(
         command.span(action),
         "`apk add` keeps the package index in the image: use `apk add --no-cache`",
-        fix=_after(dockerfile, command, action, "--no-cache"),
-        logical=step.logical,
+        fix=_after(facts.dockerfile, command, action, "--no-cache"),
+        logical=facts.step.logical,
     )
 
 
-def _pip(
-    dockerfile: Dockerfile, command: Command, step: RunStep, targets: set[str]
-) -> Finding | None:
+def _pip(facts: _Step, command: Command) -> Finding | None:
     words = pip_words(command)
     if words is None:
         return None
@@ -182,20 +213,14 @@ def _pip(
     texts = [w.text for w in words]
     if "--no-cache-dir" in texts or any(t.startswith("--no-cache-dir=") for t in texts):
         return None
-    if any(t.endswith(("/.cache/pip", "/.cache")) for t in targets):
+    if facts.pip_cache_handled:
         return None
-    if _removes(step, ("/root/.cache/pip", "/root/.cache")) or _pip_cache_off(dockerfile, step):
-        return None
-    for other in step.commands():
-        other_words = pip_words(other)
-        if other_words and [w.text for w in other_words[:2]] == ["cache", "purge"]:
-            return None
     return Finding(
         command.span(action),
         "`pip install` keeps its download cache in the image: add `--no-cache-dir` "
         "(or set `ENV PIP_NO_CACHE_DIR=1`)",
-        fix=_after(dockerfile, command, action, "--no-cache-dir"),
-        logical=step.logical,
+        fix=_after(facts.dockerfile, command, action, "--no-cache-dir"),
+        logical=facts.step.logical,
     )
 
 
@@ -274,13 +299,9 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     for step in run_steps(dockerfile):
         if not in_image(dockerfile, step):
             continue
-        targets = mount_targets(dockerfile, step.run)
-        yield from _apt(dockerfile, step, targets)
+        facts = _Step(dockerfile, step)
+        yield from _apt(facts)
         for command in step.commands():
-            found = None
-            if command.name == "apk":
-                found = _apk(dockerfile, command, step, targets)
-            else:
-                found = _pip(dockerfile, command, step, targets)
+            found = _apk(facts, command) if command.name == "apk" else _pip(facts, command)
             if found is not None:
                 yield found

@@ -9,7 +9,7 @@ from opslint.defaults import default, missing
 from opslint.model.ci import GithubJob
 from opslint.model.yamltree import YMap
 from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.ruleutil import source_lines, source_style
 from opslint.yamledit import add_after
 
 _KEY = "job-timeout-minutes"
@@ -79,7 +79,15 @@ def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
     else:
         lines = source_lines(project, job.span.path)
         edit = (
-            add_after(job.node, "runs-on", {"timeout-minutes": minutes}, lines) if lines else None
+            add_after(
+                job.node,
+                "runs-on",
+                {"timeout-minutes": minutes},
+                lines,
+                source_style(project, job.span.path),
+            )
+            if lines
+            else None
         )
         fix = Fix(f"add `timeout-minutes: {minutes}`", (edit,)) if edit else None
     yield Finding(job.span, message, fix=fix, logical=job.logical)

@@ -8,7 +8,9 @@ from opslint.model.yamltree import YNode
 
 def job_lineage(pipeline: GitlabPipeline, job: GitlabJob) -> list[GitlabJob]:
     """The job, then the templates it extends, nearest first (as GitLab merges them)."""
-    by_id = {candidate.id: candidate for candidate in pipeline.gitlab_jobs}
+    by_id = pipeline.derived(
+        "gitlab jobs by id", lambda: {candidate.id: candidate for candidate in pipeline.gitlab_jobs}
+    )
     order: list[GitlabJob] = []
     seen: set[str] = set()
 

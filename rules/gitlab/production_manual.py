@@ -9,7 +9,7 @@ from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GitlabJob, GitlabPipeline
 from opslint.model.yamltree import YMap, YScalar
-from opslint.yamledit import add_entries, is_block, replace_scalar
+from opslint.yamledit import Style, add_entries, document_style, is_block, replace_scalar
 
 from ._jobs import job_lineage
 
@@ -27,17 +27,17 @@ _RUNS = frozenset({"on_success"})
 `on_failure`, `delayed` with its `start_in`) mean more than "start automatically"."""
 
 
-def _when_edit(node: YMap, lines: list[str]) -> Edit | None:
+def _when_edit(node: YMap, lines: list[str], style: Style) -> Edit | None:
     """`when: manual` for a job or rule mapping: its `when` replaced, or a new last key."""
     when = node.get("when")
     if when is None:
-        return add_entries(node, {"when": "manual"}, lines)
+        return add_entries(node, {"when": "manual"}, lines, style)
     if isinstance(when, YScalar) and when.value is not None and when.text.strip() in _RUNS:
         return replace_scalar(when, "manual", lines)
     return None
 
 
-def _fix(job: GitlabJob, lineage: list[GitlabJob], lines: list[str]) -> Fix | None:
+def _fix(job: GitlabJob, lineage: list[GitlabJob], pipeline: GitlabPipeline) -> Fix | None:
     """Make `job` manual, or None where no edit is safe.
 
     Without `rules`, the job's own `when` becomes (or is added as) `manual`; a job-level
@@ -47,14 +47,16 @@ def _fix(job: GitlabJob, lineage: list[GitlabJob], lines: list[str]) -> Fix | No
     while the others still deploy on their own. Rules inherited from a template are
     shared with other jobs and are not edited.
     """
+    lines = pipeline.source.lines
     if not lines or not is_block(job.node, lines):
         return None
+    style = document_style(pipeline)
     holder = next((j for j in lineage if "rules" in j.node), None)
     if holder is None:
         inherited = next((j.when for j in lineage if j.when is not None), None)
         if inherited is not None and inherited.strip() not in _RUNS:
             return None
-        edit = _when_edit(job.node, lines)
+        edit = _when_edit(job.node, lines, style)
         return Fix("add `when: manual`", (edit,)) if edit is not None else None
     rules = job.node.seq("rules")
     if holder is not job or rules is None or not is_block(rules, lines):
@@ -66,7 +68,7 @@ def _fix(job: GitlabJob, lineage: list[GitlabJob], lines: list[str]) -> Fix | No
         when = entry.string("when")
         if when is not None and when.strip() == "never":
             continue
-        edit = _when_edit(entry, lines)
+        edit = _when_edit(entry, lines, style)
         if edit is None:
             return None
         edits.append(edit)
@@ -164,6 +166,6 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
             anchor,
             f"job `{job.id}` deploys to `{environment.environment}` without "
             "`when: manual`: a person should start production deploys",
-            fix=_fix(job, lineage, pipeline.source.lines),
+            fix=_fix(job, lineage, pipeline),
             logical=job.logical,
         )

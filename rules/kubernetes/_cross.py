@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from opslint.model.base import Span
-from opslint.model.k8sindex import K8sIndex
+from opslint.model.k8sindex import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YScalar
 
@@ -131,10 +131,25 @@ def scale_target(autoscaler: K8sObject) -> ScaleTarget | None:
 
 def autoscalers_of(obj: K8sObject, index: K8sIndex) -> Iterator[K8sObject]:
     """The HPAs and ScaledObjects in view that scale `obj`."""
-    for other in index.peers(obj, *AUTOSCALER_KINDS):
-        target = scale_target(other)
-        if target is not None and target.kind == obj.kind and target.name == obj.name:
+    for other in index.lookup(obj, "scale target", _scaled, (obj.kind, obj.name)):
+        if other is not obj:
             yield other
+
+
+def _scaled(obj: K8sObject) -> list[tuple[str, str]]:
+    """The (kind, name) an autoscaler scales."""
+    target = scale_target(obj) if obj.kind in AUTOSCALER_KINDS else None
+    return [(target.kind, target.name)] if target is not None else []
+
+
+def template_label_pairs(obj: K8sObject) -> list[tuple[str, str]]:
+    """The (key, value) labels of the pods `obj` runs (none for an object without pods)."""
+    return list((template_labels(obj) or {}).items())
+
+
+def template_label_keys(obj: K8sObject) -> list[str]:
+    """The label keys of the pods `obj` runs."""
+    return list(template_labels(obj) or {})
 
 
 def min_replicas(autoscaler: K8sObject) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -67,34 +66,25 @@ def manifests(project: Project) -> Iterator[K8sObject]:
             yield from rendered.manifests
 
 
-_ACCOUNTS: weakref.WeakKeyDictionary[Project, dict[str, list[K8sObject]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def service_accounts(project: Project, name: str) -> list[K8sObject]:
     """The ServiceAccount objects of the run named `name` (any namespace)."""
-    index = _ACCOUNTS.get(project)
-    if index is None:
-        index = {}
+
+    def build() -> dict[str, list[K8sObject]]:
+        index: dict[str, list[K8sObject]] = {}
         for obj in manifests(project):
             if obj.kind == "ServiceAccount" and obj.name:
                 index.setdefault(obj.name, []).append(obj)
-        _ACCOUNTS[project] = index
-    return index.get(name, [])
+        return index
 
-
-_TEMPLATES: weakref.WeakKeyDictionary[Project, dict[str, HelmTemplate]] = (
-    weakref.WeakKeyDictionary()
-)
+    return project.derived("service accounts by name", build).get(name, [])
 
 
 def helm_template(project: Project, path: str) -> HelmTemplate | None:
     """The Helm template a reported path belongs to (objects rendered from it carry it)."""
-    index = _TEMPLATES.get(project)
-    if index is None:
-        index = {template.path: template for template in project.of_type(HelmTemplate)}
-        _TEMPLATES[project] = index
+    index = project.derived(
+        "helm templates by path",
+        lambda: {template.path: template for template in project.of_type(HelmTemplate)},
+    )
     return index.get(path)
 
 

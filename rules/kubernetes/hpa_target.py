@@ -14,6 +14,14 @@ from opslint.ruleutil import text_span
 from ._cross import integer, scale_target, spec_anchor
 
 
+def _runs_pods(obj: K8sObject) -> list[bool]:
+    return [True] if obj.pod_spec is not None else []
+
+
+def _kind_and_name(obj: K8sObject) -> list[tuple[str, str]]:
+    return [(obj.kind, obj.name)]
+
+
 @rule(
     "K8116",
     "hpa-target",
@@ -99,11 +107,10 @@ def hpa_target(obj: K8sObject, project: Project) -> Iterator[Finding]:
     label = f"HorizontalPodAutoscaler `{obj.name}`"
     target = scale_target(obj)
     namespace = index.namespace_of(obj)
-    in_view = [o for o in index.visible(obj) if index.namespace_of(o) == namespace]
     if (
         target is not None
-        and any(o.pod_spec is not None for o in in_view)
-        and not any(o.kind == target.kind and o.name == target.name for o in in_view)
+        and index.lookup(obj, "runs pods", _runs_pods, True)
+        and not index.lookup(obj, "kind and name", _kind_and_name, (target.kind, target.name))
     ):
         yield Finding(
             text_span(target.name_node),

@@ -10,6 +10,7 @@ from pathlib import Path
 from opslint import Edit, Finding, Fix, Severity, Span, rule
 from opslint.model.k8sindex import index_of, string_map, template_labels
 from opslint.model.kubernetes import K8sObject, KubernetesFile
+from opslint.model.yamltree import YMap
 from opslint.project import Project
 
 from ._cross import autoscalers_of, integer, kind_anchor, label_requirements, matches, min_replicas
@@ -29,6 +30,18 @@ def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
     if not requirements and budget.api_version.endswith("v1beta1"):
         return False
     return matches(requirements, labels)
+
+
+def _first_label(obj: K8sObject) -> list[tuple[str, str] | None]:
+    """For a budget, the first `matchLabels` pair of a selector it can read, which every
+    pod it selects carries; None for any other budget (tried on every Deployment)."""
+    if obj.kind != "PodDisruptionBudget":
+        return []
+    selector = obj.node.path("spec", "selector")
+    if not isinstance(selector, YMap) or label_requirements(selector) is None:
+        return [None]
+    pairs = string_map(selector.map("matchLabels"))
+    return [next(iter(pairs.items()), None)]
 
 
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
@@ -140,7 +153,12 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
         count = max(min_replicas(scaler) for scaler in scalers)
     if count is None or count < 2:
         return
-    if any(_selects(budget, labels) for budget in index.peers(obj, "PodDisruptionBudget")):
+    budgets = [
+        budget
+        for key in (None, *labels.items())
+        for budget in index.lookup(obj, "budget by first label", _first_label, key)
+    ]
+    if any(_selects(budget, labels) for budget in budgets):
         return
     namespace = index.namespace_of(obj)
     if obj not in index.render_of and _covered_by_file(project.overlay, namespace, labels, project):

@@ -14,6 +14,7 @@ from opslint.schemas import (
     KUBERNETES_PACKAGE,
     kubernetes_validator,
     kubernetes_version,
+    package_dir,
     schema_findings,
 )
 
@@ -142,11 +143,19 @@ def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator
     yield from schema_findings(
         obj.node,
         lambda: kubernetes_validator(
-            kubernetes_version(options.kubernetes_version), obj.api_version, obj.kind
+            project.derived(
+                ("K8123 kubernetes version", options.kubernetes_version),
+                lambda: kubernetes_version(options.kubernetes_version),
+            ),
+            obj.api_version,
+            obj.kind,
         ),
         rule=("K8123", "schema"),
         notes=project.notes,
         lines=source_lines(project, obj.span.path),
         logical=lambda _: obj.logical,
         package=KUBERNETES_PACKAGE,
+        installed=project.derived(
+            ("installed", KUBERNETES_PACKAGE), lambda: package_dir(KUBERNETES_PACKAGE) is not None
+        ),
     )

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import K8sIndex, index_of, template_labels
+from opslint.model.k8sindex import K8sIndex, index_of, string_map, template_labels
 from opslint.model.kubernetes import K8sObject
 from opslint.project import Project
 
-from ._cross import matches, plain_requirements, workload_requirements
+from ._cross import (
+    matches,
+    plain_requirements,
+    template_label_keys,
+    template_label_pairs,
+    workload_requirements,
+)
 
 
 @rule(
@@ -135,6 +141,11 @@ def selector_matches_labels(obj: K8sObject, project: Project) -> Iterator[Findin
     )
 
 
+def _pod_name(obj: K8sObject) -> list[str]:
+    """The name of an object that runs pods (none for one that does not)."""
+    return [obj.name] if template_labels(obj) is not None else []
+
+
 def _service(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     spec = obj.node.map("spec")
     if spec is None or spec.string("type") == "ExternalName":
@@ -144,15 +155,16 @@ def _service(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     if selector is None or not requirements:
         return
     namespace = index.namespace_of(obj)
-    pods = [
-        (other, labels)
-        for other in index.visible(obj)
-        if index.namespace_of(other) == namespace and (labels := template_labels(other)) is not None
-    ]
-    if any(matches(requirements, labels) for _, labels in pods):
-        return
-    keys = set(selector.entries)
-    if not any(other.name == obj.name or keys.intersection(labels) for other, labels in pods):
+    # the pods that match carry the label of the selector's first term
+    first = next(iter(string_map(selector).items()))
+    for other in index.lookup(obj, "pod label", template_label_pairs, first):
+        labels = template_labels(other)
+        if labels is not None and matches(requirements, labels):
+            return
+    named = index.lookup(obj, "pod name", _pod_name, obj.name)
+    if not named and not any(
+        index.lookup(obj, "pod label key", template_label_keys, key) for key in selector.entries
+    ):
         return  # the pods it is meant for are deployed by something the run does not see
     terms = ", ".join(term.text for term in requirements)
     yield Finding(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.terraform import Attribute, Block, Expression, Resource
-from opslint.model.tfmodule import module_containing
+from opslint.model.tfmodule import TerraformModule, module_containing
 from opslint.project import Project
 
 BUCKET = "aws_s3_bucket"
@@ -83,6 +84,48 @@ def configures(encryption: Resource, bucket: Resource) -> bool:
             return True
     own = _text(bucket.attribute("bucket"))
     return own is not None and own == _text(encryption.attribute("bucket"))
+
+
+_LINK = re.compile(r"(?<![\w.])(?=aws_s3_bucket\.([\w-]+))")
+"""Every `aws_s3_bucket.NAME` reference, overlapping ones included (NAME captured)."""
+_NAME = re.compile(r"[\w-]+")
+
+
+@dataclass(frozen=True)
+class _Configurations:
+    """The module's encryption configuration resources, and what they apply to."""
+
+    resources: list[Resource]
+    linked: set[str]
+    """The bucket resource names their `bucket` or `for_each` refers to."""
+    buckets: set[str]
+    """Their `bucket` arguments as written."""
+
+
+def _configurations(module: TerraformModule) -> _Configurations:
+    found = _Configurations([], set(), set())
+    for resource in module.resources:
+        if resource.resource_type != ENCRYPTION:
+            continue
+        found.resources.append(resource)
+        for name in _LINK_ATTRIBUTES:
+            text = _text(resource.attribute(name))
+            if text is not None:
+                found.linked.update(match.group(1) for match in _LINK.finditer(text))
+        written = _text(resource.attribute("bucket"))
+        if written is not None:
+            found.buckets.add(written)
+    return found
+
+
+def _configured_in(module: TerraformModule, bucket: Resource) -> bool:
+    """True when an encryption configuration resource of `module` applies to `bucket`
+    (what `configures` tells, answered from one reading of the module)."""
+    found = module.derived("s3 encryption configurations", lambda: _configurations(module))
+    if not _NAME.fullmatch(bucket.name):
+        return any(configures(r, bucket) for r in found.resources)
+    own = _text(bucket.attribute("bucket"))
+    return bucket.name in found.linked or (own is not None and own in found.buckets)
 
 
 @rule(
@@ -166,8 +209,7 @@ def s3_encryption(resource: Resource, project: Project) -> Iterator[Finding]:
             yield from _weak_findings(resource, algorithms(configuration) or [])
         return
     module = module_containing(resource, project)
-    others = module.resources if module is not None else []
-    if any(r.resource_type == ENCRYPTION and configures(r, resource) for r in others):
+    if module is not None and _configured_in(module, resource):
         return
     yield Finding(
         resource.span,

@@ -701,7 +701,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new":
             return run_new(args, extra, sys.stdout)
         if args.command == "check":
-            return run_check(args, sys.stderr)
+            from opslint.parsers.bulk import collector_paused
+
+            with collector_paused():  # what a check builds lives until its report is out
+                return run_check(args, sys.stderr)
         if args.command == "rules":
             return run_rules(args)
         if args.command == "rule":

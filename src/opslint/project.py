@@ -8,12 +8,13 @@ from typing import TypeVar
 
 from opslint.boundary import outside, refusal
 from opslint.config import Config
+from opslint.model.base import Derived
 from opslint.model.source import Document, SourceFile
 
 D = TypeVar("D", bound=Document)
 
 
-class Project:
+class Project(Derived):
     """Every document of the run, and on-demand parsing of files the run did not name.
 
     Cross-file rules use it: a Compose service's build context names a Dockerfile that

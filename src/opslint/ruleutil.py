@@ -1,5 +1,5 @@
 """Small readers several rule families share: whether a key holds a value, where a
-scalar's text is, and the lines of a reported file."""
+scalar's text is, and the lines of a reported file and their indentation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from opslint.model.base import Span
 from opslint.model.source import SourceError
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
+from opslint.yamledit import Style, detect_style, document_style
 
 
 def has_value(mapping: YMap | None, key: str) -> bool:
@@ -32,3 +33,12 @@ def source_lines(project: Project, path: str) -> list[str]:
         return source.lines
     except SourceError:
         return []
+
+
+def source_style(project: Project, path: str) -> Style:
+    """The indentation the checked YAML file at `path` mostly uses, read once per run."""
+    source = project.sources.get(path)
+    document = project.load(source.path) if source is not None else None
+    if document is None or document.source is not source:
+        return detect_style(source_lines(project, path))
+    return document_style(document)

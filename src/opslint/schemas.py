@@ -589,17 +589,19 @@ def check(
     rule: tuple[str, str],
     lines: list[str],
     tolerate: Tolerate | None = None,
+    installed: bool | None = None,
 ) -> list[SchemaProblem]:
     """What a schema rule reports for one document: the problems of `root` against the
     schema `validator()` builds (None: no schema applies, nothing to say).
 
     When `package` is not installed, or the schema cannot be used offline, a note is added
-    to `notes` (once) and nothing is reported.
+    to `notes` (once) and nothing is reported. `installed` says whether it is, when the
+    caller knows (a rule that checks every object asks once per run), else it is looked up.
     """
     code, name = rule
     if root is None:
         return []
-    if package_dir(package) is None:
+    if not (installed if installed is not None else package_dir(package) is not None):
         note = missing_note(code, name, package)
         if note not in notes:
             notes.append(note)
@@ -628,11 +630,19 @@ def schema_findings(
     logical: Logical,
     package: str = VENDOR_PACKAGE,
     tolerate: Tolerate | None = None,
+    installed: bool | None = None,
 ) -> Iterator[Finding]:
     """The findings of a schema rule for one document: one per problem `check` finds,
     with the logical path `logical` gives its instance path."""
     problems = check(
-        root, validator, package=package, notes=notes, rule=rule, lines=lines, tolerate=tolerate
+        root,
+        validator,
+        package=package,
+        notes=notes,
+        rule=rule,
+        lines=lines,
+        tolerate=tolerate,
+        installed=installed,
     )
     for problem in problems:
         yield Finding(problem.span, problem.message, logical=logical(problem.path))

@@ -112,7 +112,9 @@ class _Lexer:
     end: int
     result: Script = field(default_factory=Script)
     current: list[Word] = field(default_factory=list)
-    word: str = ""
+    word: list[str] = field(default_factory=list)
+    """The pieces of the word being read (joined when it ends: adding to a string would
+    copy it for every character)."""
     start: int = -1
     drop_next: bool = False
     heredoc_next: bool = False
@@ -135,7 +137,8 @@ class _Lexer:
         """Close the word being read."""
         if self.start < 0:
             return
-        word, self.word, start, self.start = self.word, "", self.start, -1
+        word, start, self.start = "".join(self.word), self.start, -1
+        self.word.clear()
         if self.heredoc_next:
             self.heredoc_next = self.drop_next = False
             self.pending.append(_Pending(word, self.strip_tabs, self.current))
@@ -182,7 +185,7 @@ class _Lexer:
                     self.finish(position)
                 else:
                     self.begin(position)
-                    self.word += text[position + 1 : min(position + 2, size)]
+                    self.word.append(text[position + 1 : min(position + 2, size)])
                 position += 2
             elif char in "'\"":
                 self.begin(position)
@@ -220,7 +223,7 @@ class _Lexer:
                 position += 1
             else:
                 self.begin(position)
-                self.word += char
+                self.word.append(char)
                 position += 1
         self.finish(size)
         self.end_command()
@@ -231,12 +234,12 @@ class _Lexer:
         close = position + 1
         while close < size and text[close] != quote:
             if quote == '"' and text[close] == "\\" and close + 1 < size:
-                self.word += text[close + 1]
+                self.word.append(text[close + 1])
                 close += 2
             elif quote == '"' and (text.startswith("$(", close) or text[close] == "`"):
                 close = self.expansion(close)
             else:
-                self.word += text[close]
+                self.word.append(text[close])
                 close += 1
         return close + 1
 
@@ -261,7 +264,7 @@ class _Lexer:
             if not text.startswith("$((", position):
                 self.substitution(position + 2, close)
             end = min(close + 1, size)
-        self.word += text[position:end]
+        self.word.append(text[position:end])
         return end
 
     def substitution(self, start: int, end: int) -> None:
@@ -275,8 +278,9 @@ class _Lexer:
     def redirect(self, position: int) -> int:
         """Skip a redirection operator; its target word is dropped."""
         text, size = self.text, self.end
-        if self.start >= 0 and self.word.isdigit():
-            self.word, self.start = "", -1  # a file-descriptor number (`2>`)
+        if self.start >= 0 and "".join(self.word).isdigit():
+            self.word.clear()  # a file-descriptor number (`2>`)
+            self.start = -1
         self.finish(position)
         operator = position
         while position < size and text[position] in "<>&|-":

@@ -24,7 +24,9 @@ off, wholly or per tool):
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 from opslint.config import Config
@@ -55,6 +57,7 @@ def comment_suppressions(document: Document) -> list[Suppression]:
     except SourceError:  # unreadable: its OP001 problem is all there is to report
         return found
     lines = source.lines
+    following: list[int] | None = None
     for index, text in enumerate(lines):
         if "opslint:" not in text:
             continue
@@ -70,14 +73,8 @@ def comment_suppressions(document: Document) -> list[Suppression]:
             continue
         last = number
         if not text[: match.start()].strip():  # a comment of its own: covers the next line
-            last = next(
-                (
-                    n + 1
-                    for n in range(index + 1, len(lines))
-                    if lines[n].strip() and not lines[n].lstrip().startswith(("#", "//"))
-                ),
-                number,
-            )
+            following = following or next_code_lines(lines)
+            last = following[index + 1] or number
         found.append(Suppression(span, codes, number, document.block_end(last), reason, "line"))
     return found
 
@@ -109,6 +106,7 @@ def peer_comment_suppressions(document: Document, tools: tuple[str, ...]) -> lis
     if not tools or not any(marker in text for marker in _PEER_MARKERS):
         return found
     lines = document.source.lines
+    following: list[int] = []
     for index, line in enumerate(lines):
         for tool, pattern in _PEER_COMMENTS:
             if tool not in tools:
@@ -123,9 +121,21 @@ def peer_comment_suppressions(document: Document, tools: tuple[str, ...]) -> lis
                 codes = ()
             groups = match.groupdict()
             reason = (groups.get("reason") or "").strip().lstrip("#/ ").strip()
-            first, last, scope = _peer_reach(document, tool, match, lines, index)
+            following = following or next_code_lines(lines)
+            first, last, scope = _peer_reach(document, tool, match, lines, index, following)
             found.append(Suppression(span, codes, first, last, reason, scope, tool=tool))
     return found
+
+
+def next_code_lines(lines: list[str]) -> list[int]:
+    """For each 0-based index (and one past the end), the 1-based number of the first line
+    from there on that is neither blank nor a comment; 0 when there is none."""
+    following = [0] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index]
+        code = text.strip() and not text.lstrip().startswith(("#", "//"))
+        following[index] = index + 1 if code else following[index + 1]
+    return following
 
 
 def _in_comment(line: str, start: int) -> bool:
@@ -135,7 +145,12 @@ def _in_comment(line: str, start: int) -> bool:
 
 
 def _peer_reach(
-    document: Document, tool: str, match: re.Match[str], lines: list[str], index: int
+    document: Document,
+    tool: str,
+    match: re.Match[str],
+    lines: list[str],
+    index: int,
+    following: list[int],
 ) -> tuple[int, int, str]:
     """First line, last line and scope a peer's comment covers, as that tool reads it."""
     number = index + 1
@@ -152,15 +167,7 @@ def _peer_reach(
     own_line = not lines[index][: match.start()].strip()
     if not own_line:
         return number, number, "line"
-    following = next(
-        (
-            n + 1
-            for n in range(index + 1, len(lines))
-            if lines[n].strip() and not lines[n].lstrip().startswith(("#", "//"))
-        ),
-        number,
-    )
-    return number, document.block_end(following), "line"
+    return number, document.block_end(following[index + 1] or number), "line"
 
 
 def translate(suppression: Suppression, peer_codes: dict[tuple[str, str], tuple[str, ...]]) -> None:
@@ -215,16 +222,53 @@ def opslint_adjust_findings(findings: list[Finding], project: Project, config: C
             translate(suppression, project.peer_codes)
         if document.suppressions:
             by_path[document.path] = document.suppressions
+    for position, suppression in first_covering(findings, by_path).items():
+        finding = findings[position]
+        matched = next(c for c in suppression.applies_to if c in (finding.code, finding.name))
+        suppression.used.add(matched)
+        reason = suppression.reason or f"{suppression.scope} suppression"
+        findings[position] = replace(finding, suppressed=(reason, suppression.origin))
+
+
+def first_covering(
+    findings: list[Finding], by_path: dict[str, list[Suppression]]
+) -> dict[int, Suppression]:
+    """For each finding (by position) that a suppression silences, the first such
+    suppression in its file's list: one that covers its line and names its code or name.
+
+    One sweep per file and code over the findings and suppressions in line order, keeping
+    the suppressions in reach on a heap by list position: linear in their numbers (times a
+    logarithm), where trying every suppression on every finding was quadratic.
+    """
+    wanted: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for position, finding in enumerate(findings):
-        for suppression in by_path.get(finding.span.path, ()):
-            if not suppression.covers(finding.span.path, finding.span.line):
-                continue
-            matched = next(
-                (c for c in suppression.applies_to if c in (finding.code, finding.name)), None
-            )
-            if matched is None:
-                continue
-            suppression.used.add(matched)
-            reason = suppression.reason or f"{suppression.scope} suppression"
-            findings[position] = replace(finding, suppressed=(reason, suppression.origin))
-            break
+        if finding.span.path in by_path:
+            for code in dict.fromkeys((finding.code, finding.name)):
+                wanted[(finding.span.path, code)].append((finding.span.line, position))
+    offered: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for path, suppressions in by_path.items():
+        for order, suppression in enumerate(suppressions):
+            if suppression.span.path != path:
+                continue  # it covers lines of another file, which none of these findings is in
+            for code in dict.fromkeys(suppression.applies_to):
+                offered[(path, code)].append((suppression.first_line, suppression.last_line, order))
+    best: dict[int, int] = {}
+    for key, lines in wanted.items():
+        reach = sorted(offered.get(key, ()))
+        if not reach:
+            continue
+        active: list[tuple[int, int]] = []  # (list position, last line)
+        start = 0
+        for line, position in sorted(lines):
+            while start < len(reach) and reach[start][0] <= line:
+                _, last, order = reach[start]
+                heapq.heappush(active, (order, last))
+                start += 1
+            while active and active[0][1] < line:
+                heapq.heappop(active)  # ended above this line, so above every later one too
+            if active and active[0][0] < best.get(position, len(by_path[key[0]])):
+                best[position] = active[0][0]
+    return {
+        position: by_path[findings[position].span.path][order]
+        for position, order in sorted(best.items())
+    }

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from opslint.model.base import Anchor, Edit, Span
+from opslint.model.source import Document
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
 Value = str | int | float | bool | None | Mapping[str, "Value"] | Sequence["Value"]
@@ -33,6 +34,11 @@ class Style:
     step: int = 2
     sequence_indent: int = 2
     """Columns between a key and its `- ` items (0 when items sit flush under the key)."""
+
+
+def document_style(document: Document) -> Style:
+    """The indentation `document`'s file mostly uses, read once per document."""
+    return document.derived("yaml style", lambda: detect_style(document.source.lines))
 
 
 def detect_style(lines: Sequence[str]) -> Style:

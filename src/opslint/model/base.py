@@ -3,7 +3,24 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
+
+
+class Derived:
+    """Values worked out once from an object that lives for one run (the project, a
+    document, a Terraform module, the run's Kubernetes index): indexes and readings that
+    several rules, or one rule for each node, share."""
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked for, then the same value."""
+        store: dict[Hashable, Any] = self.__dict__.setdefault("_derived", {})
+        if key not in store:
+            store[key] = compute()
+        return cast(T, store[key])
 
 
 @dataclass(frozen=True, slots=True, order=True)

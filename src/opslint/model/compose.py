@@ -168,7 +168,13 @@ class ComposeFile(Document):
 
     def service(self, name: str) -> ComposeService | None:
         """The service called `name`, if the file defines it."""
-        return next((s for s in self.services if s.name == name), None)
+        return self.derived("services by name", self._index_services).get(name)
+
+    def _index_services(self) -> dict[str, ComposeService]:
+        index: dict[str, ComposeService] = {}
+        for service in self.services:
+            index.setdefault(service.name, service)
+        return index
 
     def completed_dependencies(self) -> set[str]:
         """Services another one waits on with `condition: service_completed_successfully`.

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from opslint.model.base import Span
-from opslint.model.facets import EnvVar, ImageRef, ShellCommand
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand, locate_in
 from opslint.model.source import Document
 
 
@@ -46,16 +46,7 @@ class Instruction:
 
     def locate(self, offset: int, length: int) -> Span:
         """The span of `length` characters at `offset` into `arguments`."""
-        best = None
-        for segment in self.segments:
-            if segment[0] > offset:
-                break
-            best = segment
-        if best is None:
-            return self.span
-        start, line, column = best
-        column += offset - start
-        return Span(self.span.path, line, column, line, column + length)
+        return locate_in(self.segments, self.span, offset, length)
 
     @property
     def arguments_span(self) -> Span:
@@ -122,21 +113,31 @@ class Dockerfile(Document):
 
     def lineage(self, stage: Stage) -> Iterator[Stage]:
         """`stage`, then the earlier stages it builds on through `FROM <stage>`."""
-        seen: set[int] = set()
         current: Stage | None = stage
-        while current is not None and current.index not in seen:
-            seen.add(current.index)
+        while current is not None:
             yield current
-            base = current.base.lower()
-            current = next(
-                (s for s in self.stages[: current.index] if s.alias and s.alias.lower() == base),
-                None,
-            )
+            current = self.parent(current)
+
+    def parent(self, stage: Stage) -> Stage | None:
+        """The earlier stage `stage` builds on (`FROM <stage>`), if any."""
+        named = self._by_alias.get(stage.base.lower())
+        return named if named is not None and named.index < stage.index else None
 
     def stage(self, name: str) -> Stage | None:
         """The stage whose alias is `name` (case-insensitive), if any."""
-        lowered = name.lower()
-        return next((s for s in self.stages if s.alias and s.alias.lower() == lowered), None)
+        return self._by_alias.get(name.lower())
+
+    @property
+    def _by_alias(self) -> dict[str, Stage]:
+        """The first stage of each alias (lowercased), built once the stages are read."""
+        return self.derived("stages by alias", self._index_aliases)
+
+    def _index_aliases(self) -> dict[str, Stage]:
+        index: dict[str, Stage] = {}
+        for stage in self.stages:
+            if stage.alias:
+                index.setdefault(stage.alias.lower(), stage)
+        return index
 
     def has_healthcheck(self, target: str | None = None) -> bool:
         """True when the image's stage (or a stage it builds on) declares HEALTHCHECK.

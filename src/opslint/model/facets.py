@@ -7,7 +7,9 @@ Kubernetes and CI files alike.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from opslint.model.base import Span
 
@@ -115,16 +117,20 @@ class ShellCommand:
 
     def locate(self, offset: int, length: int) -> Span:
         """The span of `length` characters at `offset` into `text`."""
-        best: tuple[int, int, int] | None = None
-        for segment in self.segments:
-            if segment[0] > offset:
-                break
-            best = segment
-        if best is None:
-            return self.span
-        start, line, column = best
-        column += offset - start
-        return Span(self.span.path, line, column, line, column + length)
+        return locate_in(self.segments, self.span, offset, length)
+
+
+def locate_in(
+    segments: tuple[tuple[int, int, int], ...], whole: Span, offset: int, length: int
+) -> Span:
+    """The span of `length` characters at `offset` of a text that `segments` (in offset
+    order) map to the file; `whole` when no segment starts at or before `offset`."""
+    index = bisect_right(segments, offset, key=itemgetter(0))
+    if index == 0:
+        return whole
+    start, line, column = segments[index - 1]
+    column += offset - start
+    return Span(whole.path, line, column, line, column + length)
 
 
 def map_script_lines(

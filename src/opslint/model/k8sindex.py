@@ -19,11 +19,11 @@ namespaces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
+from opslint.model.base import Derived
 from opslint.model.helm import HelmChart
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YNode, YScalar
@@ -33,7 +33,7 @@ DEFAULT_NAMESPACE = "default"
 
 
 @dataclass(eq=False)
-class K8sIndex:
+class K8sIndex(Derived):
     """The Kubernetes objects of one run, grouped into plain manifests and Helm renders."""
 
     plain: list[K8sObject] = field(default_factory=list)
@@ -78,11 +78,49 @@ class K8sIndex:
         return self.kustomized.get(obj) or obj.namespace or DEFAULT_NAMESPACE
 
     def peers(self, obj: K8sObject, *kinds: str) -> Iterator[K8sObject]:
-        """Objects of `kinds` that `obj` sees in its own namespace (itself excluded)."""
-        namespace = self.namespace_of(obj)
-        for other in self.visible(obj):
-            if other is not obj and other.kind in kinds and self.namespace_of(other) == namespace:
-                yield other
+        """Objects of `kinds` that `obj` sees in its own namespace (itself excluded), in
+        the order of `visible`."""
+        found = [
+            other
+            for kind in dict.fromkeys(kinds)
+            for other in self.lookup(obj, "kind", _kind, kind)
+            if other is not obj
+        ]
+        if len(kinds) > 1:
+            order = self.derived("order", lambda: {o: n for n, o in enumerate(self.all())})
+            found.sort(key=order.__getitem__)
+        return iter(found)
+
+    def lookup(
+        self,
+        obj: K8sObject,
+        table: str,
+        keys_of: Callable[[K8sObject], Iterable[Hashable]],
+        key: Hashable,
+    ) -> list[K8sObject]:
+        """The objects `obj` sees in its own namespace (itself included) that `keys_of`
+        gives `key`, in the order of `visible`. The table of `keys_of` over every object
+        is built once per run and named `table` (one name, one `keys_of`)."""
+        entries = self.derived(("table", table), lambda: self._table(keys_of))
+        candidates = entries.get((self.namespace_of(obj), key), [])
+        position = self.render_of.get(obj)
+        if position is None:
+            return candidates
+        return [o for o in candidates if self.render_of.get(o, position) == position]
+
+    def _table(
+        self, keys_of: Callable[[K8sObject], Iterable[Hashable]]
+    ) -> dict[tuple[str, Hashable], list[K8sObject]]:
+        entries: dict[tuple[str, Hashable], list[K8sObject]] = {}
+        for obj in self.all():
+            namespace = self.namespace_of(obj)
+            for key in dict.fromkeys(keys_of(obj)):
+                entries.setdefault((namespace, key), []).append(obj)
+        return entries
+
+
+def _kind(obj: K8sObject) -> tuple[str]:
+    return (obj.kind,)
 
 
 def template_labels(obj: K8sObject) -> dict[str, str] | None:
@@ -110,16 +148,9 @@ def string_map(node: YNode | None) -> dict[str, str]:
     }
 
 
-_INDEXES: WeakKeyDictionary[Project, K8sIndex] = WeakKeyDictionary()
-
-
 def index_of(project: Project) -> K8sIndex:
     """The index of the run's Kubernetes objects, built once per run."""
-    index = _INDEXES.get(project)
-    if index is None:
-        index = _build(project)
-        _INDEXES[project] = index
-    return index
+    return project.derived("kubernetes index", lambda: _build(project))
 
 
 def _build(project: Project) -> K8sIndex:

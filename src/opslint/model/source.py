@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from opslint.boundary import active, refusal
-from opslint.model.base import Finding, Span
+from opslint.model.base import Derived, Finding, Span
 from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.suppression import Suppression
 
@@ -121,7 +121,7 @@ class SourceFile:
 
 
 @dataclass(eq=False)
-class Document:
+class Document(Derived):
     """A parsed file of one kind: the root every model walker starts from.
 
     `problems` holds findings the parser itself raised (duplicate keys, instructions it

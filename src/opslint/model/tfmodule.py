@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
+from opslint.model.base import Derived
 from opslint.model.terraform import (
     Attribute,
     Backend,
@@ -39,8 +40,12 @@ _AUTO_VAR_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 
 
 @dataclass(eq=False)
-class TerraformModule:
-    """The Terraform files of one folder, read as Terraform reads them."""
+class TerraformModule(Derived):
+    """The Terraform files of one folder, read as Terraform reads them.
+
+    Its blocks by type, variables and locals are gathered once, on first use: the module
+    is complete by then (see `module_of`).
+    """
 
     directory: Path
     files: list[TerraformFile] = field(default_factory=list)
@@ -53,37 +58,37 @@ class TerraformModule:
         for document in self.files:
             yield from document.blocks
 
-    @property
+    @cached_property
     def resources(self) -> list[Resource]:
         return [b for b in self.blocks() if isinstance(b, Resource)]
 
-    @property
+    @cached_property
     def data_sources(self) -> list[DataSource]:
         return [b for b in self.blocks() if isinstance(b, DataSource)]
 
-    @property
+    @cached_property
     def module_calls(self) -> list[Module]:
         return [b for b in self.blocks() if isinstance(b, Module)]
 
-    @property
+    @cached_property
     def outputs(self) -> list[Output]:
         return [b for b in self.blocks() if isinstance(b, Output)]
 
-    @property
+    @cached_property
     def providers(self) -> list[Provider]:
         return [b for b in self.blocks() if isinstance(b, Provider)]
 
-    @property
+    @cached_property
     def settings(self) -> list[TerraformSettings]:
         """The `terraform {}` blocks."""
         return [b for b in self.blocks() if isinstance(b, TerraformSettings)]
 
-    @property
+    @cached_property
     def variables(self) -> dict[str, Variable]:
         """Declared input variables by name."""
         return {b.name: b for b in self.blocks() if isinstance(b, Variable)}
 
-    @property
+    @cached_property
     def locals(self) -> dict[str, Attribute]:
         """Every local value by name."""
         result: dict[str, Attribute] = {}
@@ -139,13 +144,10 @@ class TerraformModule:
         return next(self.blocks(), None)
 
 
-_MODULES: WeakKeyDictionary[Project, dict[Path, TerraformModule]] = WeakKeyDictionary()
-
-
 def module_of(document: TerraformFile, project: Project) -> TerraformModule:
     """The module `document` belongs to, with its sibling files loaded once per run."""
     folder = document.source.path.absolute().parent
-    cache = _MODULES.setdefault(project, {})
+    cache: dict[Path, TerraformModule] = project.derived("terraform modules", dict)
     module = cache.get(folder)
     if module is None:
         module = _load(folder, document, project)

@@ -34,6 +34,7 @@ from opslint.model.terraform import (
     TerraformVarsFile,
     Variable,
 )
+from opslint.parsers.bulk import collector_paused
 from opslint.parsers.errors import construct
 
 _BLOCK_TYPES: dict[str, type[Block]] = {
@@ -66,6 +67,11 @@ def parse_terraform(source: SourceFile) -> TerraformFile:
     """Parse `source` (`.tf` or `.tf.json`); parse errors become OP001 problems."""
     if source.display.endswith(".json"):
         return parse_terraform_json(source)
+    with collector_paused():
+        return _parse_hcl(source)
+
+
+def _parse_hcl(source: SourceFile) -> TerraformFile:
     document = TerraformFile(source)
     text = source.text
     try:
@@ -86,6 +92,11 @@ def parse_terraform(source: SourceFile) -> TerraformFile:
 
 def parse_terraform_vars(source: SourceFile) -> TerraformVarsFile:
     """Parse a `.tfvars` (HCL attributes) or `.tfvars.json` file into values by name."""
+    with collector_paused():
+        return _parse_vars(source)
+
+
+def _parse_vars(source: SourceFile) -> TerraformVarsFile:
     document = TerraformVarsFile(source)
     if source.display.endswith(".json"):
         from opslint.model.yamltree import YMap

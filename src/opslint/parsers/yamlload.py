@@ -17,6 +17,7 @@ from yaml.constructor import SafeConstructor
 
 from opslint.model.base import Span
 from opslint.model.yamltree import Scalar, YamlDocument, YMap, YNode, YScalar, YSeq
+from opslint.parsers.bulk import collector_paused
 
 MAX_EXPANDED_NODES = 1_000_000
 """An alias-expanded document larger than this is refused (the billion-laughs bound)."""
@@ -194,6 +195,11 @@ def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = No
 
     `span_map`, when given, moves every node's span (from rendered text to its template).
     """
+    with collector_paused():
+        return _load(text, path, span_map)
+
+
+def _load(text: str, path: str, span_map: Callable[[Span], Span] | None) -> LoadedYaml:
     converter = _Converter(path, span_map)
     documents: list[YamlDocument] = []
     try:
