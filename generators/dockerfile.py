@@ -18,7 +18,7 @@ USER_ID = 10001
 """The numeric id of the unprivileged user the final stage runs as."""
 DEFAULT_PORT = 8080
 
-_IGNORE_LANGUAGES = ("node", "python", "go", "java", "rust")
+IGNORE_LANGUAGES = ("node", "python", "go", "java", "rust")
 """The languages with their own lines in `data/dockerignore/<language>`."""
 
 
@@ -29,7 +29,7 @@ def dockerignore_text(language: str | None, has_package_json: bool = False) -> s
     project of another language, its `node_modules` folders.
     """
     parts = ["common"]
-    if language in _IGNORE_LANGUAGES:
+    if language in IGNORE_LANGUAGES:
         parts.append(language)
     if has_package_json and language != "node":
         parts.append("package-json")

@@ -154,7 +154,7 @@ def _chart_yaml(name: str, version: str, app_version: str) -> str:
     return "\n".join(render(chart, 0, parts.STYLE)) + "\n"
 
 
-_TEMPLATES = (
+TEMPLATES = (
     "_helpers.tpl",
     "deployment.yaml",
     "service.yaml",
@@ -200,7 +200,7 @@ def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact
         "values-production.yaml": _stage_values(workload, options, "production"),
         "values.schema.json": data_text("helm", "values.schema.json"),
     }
-    for template in _TEMPLATES:
+    for template in TEMPLATES:
         text = data_text("helm", "templates", template)
         files[f"templates/{template}"] = text.replace(_CHART_MARKER, f"{name}.")
     return [Artifact(f"{folder}/{path}", text) for path, text in files.items()]
