@@ -22,33 +22,18 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+
 
 
 @dataclass(frozen=True)
-class HelmChartOptions:
-    """The chart, the workload it installs, and its stages."""
+class HelmChartOptions(parts.WorkloadOptions):
+    """The chart, the workload it installs, and its stages (production doubles the
+    container's requests and limits)."""
 
-    image: str = ""
-    """The image to run, with its tag or digest (required), e.g. ghcr.io/acme/shop:1.4.2."""
     name: str = ""
     """The chart's name; default: the project's name."""
     chart_version: str = "0.1.0"
     """The chart's SemVer version."""
-    port: int = 0
-    """The port the container listens on; default: the Dockerfile's EXPOSE, else 8080."""
     domain: str = "example.com"
     """The Ingress hosts are <name>.<domain> and, for staging, <name>.staging.<domain>."""
     ingress_class: str = "nginx"
     """The IngressClass that serves the Ingress."""
-    cpu_request: str = "100m"
-    """The container's cpu request (production doubles it)."""
-    memory_request: str = "128Mi"
-    """The container's memory request (production doubles it)."""
-    cpu_limit: str = "500m"
-    """The container's cpu limit (production doubles it)."""
-    memory_limit: str = "256Mi"
-    """The container's memory limit (production doubles it)."""
-    probe_path: str = "/healthz"
-    """The HTTP path of the startup, liveness and readiness probes."""
-    secret_env: tuple[str, ...] = ()
-    """Environment variables read from Secrets, as NAME=secret/key items."""
     allow_from_namespace: str = ""
     """Admit traffic to the port only from this namespace (e.g. ingress-nginx); default: any."""
     path: str = ""
@@ -174,7 +159,7 @@ replaces it with `<name>.`."""
 
 @generator("helm-chart")
 def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact]:
-    """A Helm chart with staging and production values and a values schema."""
+    """A Helm chart with a values schema and stage values; production doubles the resources."""
     workload = parts.workload_from(project, options, "")
     if not _SEMVER.match(options.chart_version):
         raise GeneratorError(
