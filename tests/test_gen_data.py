@@ -1,4 +1,5 @@
-"""The generators' fixed text under generators/data/: linted, and every file used.
+"""The generators' fixed text under generators/data/: linted, every file used, modules pinned
+as the root modules are.
 
 The Terraform modules are complete modules on their own, so `opslint check --select ALL`
 runs over the shipped files themselves. The Helm templates are not a chart without the
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hcl2
 import pytest
 from conftest import ROOT, run_engine
 from opslint.generators import helm_chart
 from opslint.generators.dockerfile import IGNORE_LANGUAGES
+from opslint.generators.terraform import PROVIDER_SOURCES, TERRAFORM_VERSION
 
 from opslint.cli import main
 
@@ -53,3 +56,17 @@ def test_terraform_modules_pass_every_rule() -> None:
 def test_check_select_all_over_the_data_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--select", "ALL", str(DATA)]) == 0
     assert capsys.readouterr().out.startswith("0 findings in 36 files ")
+
+
+def test_module_versions_follow_the_root_modules() -> None:
+    """The fixed modules pin Terraform and their providers as the generated root modules do."""
+    pinned: dict[str, set[tuple[str, str]]] = {}
+    for path in sorted(DATA.glob("terraform/*/modules/*/versions.tf")):
+        (settings,) = hcl2.loads(path.read_text(encoding="utf-8"))["terraform"]
+        assert settings["required_version"] == f'"{TERRAFORM_VERSION}"'
+        for providers in settings["required_providers"]:
+            for name, spec in providers.items():
+                if name != "__is_block__":
+                    found = (spec["source"].strip('"'), spec["version"].strip('"'))
+                    pinned.setdefault(name, set()).add(found)
+    assert pinned == {name: {PROVIDER_SOURCES[name]} for name in PROVIDER_SOURCES}
