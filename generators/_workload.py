@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from opslint.detect import ProjectInfo, dns_name
 from opslint.generate import GeneratorError
@@ -138,30 +137,32 @@ def make_workload(
     )
 
 
-class WorkloadFlags(Protocol):
-    """The options the `k8s`, `deploy` and `helm-chart` generators all take."""
+@dataclass(frozen=True)
+class WorkloadOptions:
+    """The options the `k8s`, `deploy` and `helm-chart` generators share: their options
+    dataclasses extend this one (its fields come first in `opslint new --list`)."""
 
-    @property
-    def image(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def port(self) -> int: ...
-    @property
-    def cpu_request(self) -> str: ...
-    @property
-    def memory_request(self) -> str: ...
-    @property
-    def cpu_limit(self) -> str: ...
-    @property
-    def memory_limit(self) -> str: ...
-    @property
-    def probe_path(self) -> str: ...
-    @property
-    def secret_env(self) -> tuple[str, ...]: ...
+    image: str = ""
+    """The image to run, with its tag or digest (required), e.g. ghcr.io/acme/shop:1.4.2."""
+    name: str = ""
+    """The name of every object; default: the project's name."""
+    port: int = 0
+    """The port the container listens on; default: the Dockerfile's EXPOSE, else 8080."""
+    cpu_request: str = "100m"
+    """The container's cpu request."""
+    memory_request: str = "128Mi"
+    """The container's memory request."""
+    cpu_limit: str = "500m"
+    """The container's cpu limit."""
+    memory_limit: str = "256Mi"
+    """The container's memory limit."""
+    probe_path: str = "/healthz"
+    """The HTTP path of the startup, liveness and readiness probes."""
+    secret_env: tuple[str, ...] = ()
+    """Environment variables read from Secrets, as NAME=secret/key items."""
 
 
-def workload_from(project: ProjectInfo, options: WorkloadFlags, namespace: str) -> Workload:
+def workload_from(project: ProjectInfo, options: WorkloadOptions, namespace: str) -> Workload:
     """The checked workload a generator's options describe, in `namespace` (default: its
     name)."""
     return make_workload(

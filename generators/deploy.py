@@ -28,37 +28,19 @@ WEIGHTS = (5, 25, 50, 100)
 
 
 @dataclass(frozen=True)
-class DeployOptions:
+class DeployOptions(parts.WorkloadOptions):
     """The strategy, the workload and how traffic reaches it."""
 
     strategy: str = "rolling"
     """rolling, blue-green or canary."""
     mesh: str = "nginx"
     """How a canary gets its share of traffic: istio (VirtualService) or nginx (Ingress)."""
-    image: str = ""
-    """The image to run, with its tag or digest (required), e.g. ghcr.io/acme/shop:1.4.2."""
-    name: str = ""
-    """The name of every object; default: the project's name."""
     namespace: str = ""
     """The namespace of every object; default: the workload's name."""
-    port: int = 0
-    """The port the container listens on; default: the Dockerfile's EXPOSE, else 8080."""
     replicas: int = 3
     """Replicas of each full Deployment (the canary runs 2)."""
     host: str = ""
     """The host the NGINX Ingresses serve; default: <name>.example.com."""
-    cpu_request: str = "100m"
-    """The container's cpu request."""
-    memory_request: str = "128Mi"
-    """The container's memory request."""
-    cpu_limit: str = "500m"
-    """The container's cpu limit."""
-    memory_limit: str = "256Mi"
-    """The container's memory limit."""
-    probe_path: str = "/healthz"
-    """The HTTP path of the startup, liveness and readiness probes."""
-    secret_env: tuple[str, ...] = ()
-    """Environment variables read from Secrets, as NAME=secret/key items."""
     path: str = "deploy"
     """The folder the manifests and the plan are written to."""
 

@@ -11,53 +11,29 @@ from opslint.defaults import pin
 from opslint.detect import ProjectInfo
 from opslint.generate import Artifact, GeneratorError, generator
 
+from ._data import data_text
 from ._images import BUSYBOX, images
 
 USER_ID = 10001
 """The numeric id of the unprivileged user the final stage runs as."""
 DEFAULT_PORT = 8080
 
-_IGNORED_ALWAYS = (
-    ".git",
-    ".gitignore",
-    ".dockerignore",
-    "Dockerfile*",
-    "**/*.Dockerfile",
-    "compose*.y*ml",
-    "docker-compose*.y*ml",
-    ".env",
-    "**/.env.*",
-    "**/*.pem",
-    ".idea",
-    ".vscode",
-    "**/.DS_Store",
-)
-_IGNORED_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
-    "node": ("node_modules", "**/node_modules", "npm-debug.log*", "coverage"),
-    "python": (
-        "**/__pycache__",
-        "**/*.py[cod]",
-        ".venv",
-        "venv",
-        ".pytest_cache",
-        ".mypy_cache",
-        ".ruff_cache",
-        "htmlcov",
-    ),
-    "go": ("bin", "coverage.out"),
-    "java": ("target", "build", ".gradle"),
-    "rust": ("target",),
-}
+IGNORE_LANGUAGES = ("node", "python", "go", "java", "rust")
+"""The languages with their own lines in `data/dockerignore/<language>`."""
 
 
 def dockerignore_text(language: str | None, has_package_json: bool = False) -> str:
-    """The `.dockerignore` lines for a project of `language` (None: unknown)."""
-    lines = ["# Kept out of the build context: history, secrets, local builds.", *_IGNORED_ALWAYS]
-    extra = list(_IGNORED_BY_LANGUAGE.get(language or "", ()))
+    """The `.dockerignore` lines for a project of `language` (None: unknown).
+
+    The lines every project gets, then the language's own, then, for a package.json in a
+    project of another language, its `node_modules` folders.
+    """
+    parts = ["common"]
+    if language in IGNORE_LANGUAGES:
+        parts.append(language)
     if has_package_json and language != "node":
-        extra.extend(_IGNORED_BY_LANGUAGE["node"][:2])
-    lines.extend(extra)
-    return "\n".join(lines) + "\n"
+        parts.append("package-json")
+    return "".join(data_text("dockerignore", part) for part in parts)
 
 
 @dataclass(frozen=True)

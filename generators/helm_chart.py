@@ -1,13 +1,13 @@
 """`opslint new helm-chart`: a Helm chart of the project's service, hardened and schema-checked.
 
 The chart's values hold the same pod and container shapes `opslint new k8s` writes (see
-`_workload`); the templates only place them. Three values files: `values.yaml` (the
+`_workload`); the templates only place them, and they and the values schema are fixed
+files under `data/helm/`. Three values files: `values.yaml` (the
 defaults), `values-staging.yaml` and `values-production.yaml` (what differs per stage).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -16,38 +16,24 @@ from opslint.generate import Artifact, GeneratorError, generator
 from opslint.yamledit import Value, render
 
 from . import _workload as parts
+from ._data import data_text
 
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 
 
 @dataclass(frozen=True)
-class HelmChartOptions:
-    """The chart, the workload it installs, and its stages."""
+class HelmChartOptions(parts.WorkloadOptions):
+    """The chart, the workload it installs, and its stages (production doubles the
+    container's requests and limits)."""
 
-    image: str = ""
-    """The image to run, with its tag or digest (required), e.g. ghcr.io/acme/shop:1.4.2."""
     name: str = ""
     """The chart's name; default: the project's name."""
     chart_version: str = "0.1.0"
     """The chart's SemVer version."""
-    port: int = 0
-    """The port the container listens on; default: the Dockerfile's EXPOSE, else 8080."""
     domain: str = "example.com"
     """The Ingress hosts are <name>.<domain> and, for staging, <name>.staging.<domain>."""
     ingress_class: str = "nginx"
     """The IngressClass that serves the Ingress."""
-    cpu_request: str = "100m"
-    """The container's cpu request (production doubles it)."""
-    memory_request: str = "128Mi"
-    """The container's memory request (production doubles it)."""
-    cpu_limit: str = "500m"
-    """The container's cpu limit (production doubles it)."""
-    memory_limit: str = "256Mi"
-    """The container's memory limit (production doubles it)."""
-    probe_path: str = "/healthz"
-    """The HTTP path of the startup, liveness and readiness probes."""
-    secret_env: tuple[str, ...] = ()
-    """Environment variables read from Secrets, as NAME=secret/key items."""
     allow_from_namespace: str = ""
     """Admit traffic to the port only from this namespace (e.g. ingress-nginx); default: any."""
     path: str = ""
@@ -140,75 +126,6 @@ def _stage_values(workload: parts.Workload, options: HelmChartOptions, stage: st
     return "\n".join(render(values, 0, parts.STYLE)) + "\n"
 
 
-def _schema() -> str:
-    """values.schema.json: the shape every values file must keep."""
-
-    def obj(properties: dict[str, object], required: list[str] | None = None) -> dict[str, object]:
-        body: dict[str, object] = {"type": "object", "properties": properties}
-        body["required"] = required if required is not None else sorted(properties)
-        return body
-
-    string = {"type": "string"}
-    text = {"type": "string", "minLength": 1}
-    count = {"type": "integer", "minimum": 1}
-    quantity = {"type": ["string", "number"]}
-    limits = obj({"cpu": quantity, "memory": quantity})
-    schema = {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "Values",
-        **obj(
-            {
-                "image": obj(
-                    {
-                        "repository": text,
-                        "tag": {"type": "string", "minLength": 1, "not": {"const": "latest"}},
-                        "digest": {"type": "string", "pattern": "^(sha256:[a-f0-9]{64})?$"},
-                        "pullPolicy": {"enum": ["Always", "IfNotPresent", "Never"]},
-                    }
-                ),
-                "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-                "replicaCount": {"type": "integer", "minimum": 2},
-                "autoscaling": obj(
-                    {
-                        "enabled": {"type": "boolean"},
-                        "minReplicas": {"type": "integer", "minimum": 2},
-                        "maxReplicas": count,
-                        "cpuUtilization": {"type": "integer", "minimum": 1, "maximum": 100},
-                    }
-                ),
-                "podDisruptionBudget": obj({"maxUnavailable": {"type": ["integer", "string"]}}),
-                "strategy": {"type": "object"},
-                "resources": obj({"requests": limits, "limits": limits}),
-                "probes": obj(
-                    {
-                        name: {"type": "object"}
-                        for name in ("startupProbe", "livenessProbe", "readinessProbe")
-                    }
-                ),
-                "podSecurityContext": {"type": "object"},
-                "securityContext": {"type": "object"},
-                "secretEnv": {
-                    "type": "array",
-                    "items": obj({"name": text, "secret": text, "key": text}),
-                },
-                "networkPolicy": obj({"allowFromNamespace": string}),
-                "ingress": obj(
-                    {
-                        "enabled": {"type": "boolean"},
-                        "className": text,
-                        "host": text,
-                        "annotations": {
-                            "type": "object",
-                            "additionalProperties": {"type": "string"},
-                        },
-                    }
-                ),
-            }
-        ),
-    }
-    return json.dumps(schema, indent=2) + "\n"
-
-
 def _chart_yaml(name: str, version: str, app_version: str) -> str:
     chart: dict[str, Value] = {
         "apiVersion": "v2",
@@ -222,261 +139,27 @@ def _chart_yaml(name: str, version: str, app_version: str) -> str:
     return "\n".join(render(chart, 0, parts.STYLE)) + "\n"
 
 
-_HELPERS = """\
-{{/* The name of every object: the release name, with the chart's name when it lacks it. */}}
-{{- define "CHART.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
-{{- end -}}
-{{- end -}}
+TEMPLATES = (
+    "_helpers.tpl",
+    "deployment.yaml",
+    "service.yaml",
+    "serviceaccount.yaml",
+    "hpa.yaml",
+    "pdb.yaml",
+    "networkpolicy.yaml",
+    "ingress.yaml",
+    "NOTES.txt",
+)
+"""The files under `data/helm/templates/`, copied into every chart in this order."""
 
-{{/* The labels that select the release's pods. */}}
-{{- define "CHART.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end -}}
-
-{{/* Every label of every object. */}}
-{{- define "CHART.labels" -}}
-{{ include "CHART.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
-{{- end -}}
-
-{{/* The image reference: repository, tag (default: the chart's appVersion), digest. */}}
-{{- define "CHART.image" -}}
-{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
-{{- printf "%s:%s" .Values.image.repository $tag -}}
-{{- with .Values.image.digest }}@{{ . }}{{ end -}}
-{{- end -}}
-"""
-
-_METADATA = """\
-metadata:
-  name: {{ include "CHART.fullname" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "CHART.labels" . | nindent 4 }}
-"""
-
-_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-METADATA\
-spec:
-  {{- if not .Values.autoscaling.enabled }}
-  replicas: {{ .Values.replicaCount }}
-  {{- end }}
-  revisionHistoryLimit: 5
-  selector:
-    matchLabels:
-      {{- include "CHART.selectorLabels" . | nindent 6 }}
-  strategy:
-    {{- toYaml .Values.strategy | nindent 4 }}
-  template:
-    metadata:
-      labels:
-        {{- include "CHART.selectorLabels" . | nindent 8 }}
-    spec:
-      serviceAccountName: {{ include "CHART.fullname" . }}
-      automountServiceAccountToken: false
-      securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
-      terminationGracePeriodSeconds: 30
-      containers:
-        - name: {{ .Chart.Name }}
-          image: {{ include "CHART.image" . | quote }}
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.port }}
-              protocol: TCP
-          {{- with .Values.secretEnv }}
-          env:
-            {{- range . }}
-            - name: {{ .name }}
-              valueFrom:
-                secretKeyRef:
-                  name: {{ .secret }}
-                  key: {{ .key }}
-            {{- end }}
-          {{- end }}
-          {{- toYaml .Values.probes | nindent 10 }}
-          resources:
-            {{- toYaml .Values.resources | nindent 12 }}
-          securityContext:
-            {{- toYaml .Values.securityContext | nindent 12 }}
-          volumeMounts:
-            - name: tmp
-              mountPath: /tmp
-      volumes:
-        - name: tmp
-          emptyDir:
-            sizeLimit: 64Mi
-"""
-
-_SERVICE = """\
-apiVersion: v1
-kind: Service
-METADATA\
-spec:
-  type: ClusterIP
-  selector:
-    {{- include "CHART.selectorLabels" . | nindent 4 }}
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-      protocol: TCP
-"""
-
-_SERVICE_ACCOUNT = """\
-apiVersion: v1
-kind: ServiceAccount
-METADATA\
-automountServiceAccountToken: false
-"""
-
-_HPA = """\
-{{- if .Values.autoscaling.enabled }}
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-METADATA\
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {{ include "CHART.fullname" . }}
-  minReplicas: {{ .Values.autoscaling.minReplicas }}
-  maxReplicas: {{ .Values.autoscaling.maxReplicas }}
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: {{ .Values.autoscaling.cpuUtilization }}
-  behavior:
-    scaleDown:
-      stabilizationWindowSeconds: 300
-      policies:
-        - type: Pods
-          value: 1
-          periodSeconds: 60
-{{- end }}
-"""
-
-_PDB = """\
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-METADATA\
-spec:
-  maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable }}
-  selector:
-    matchLabels:
-      {{- include "CHART.selectorLabels" . | nindent 6 }}
-"""
-
-_NETWORK_POLICY = """\
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: {{ include "CHART.fullname" . }}-default-deny-ingress
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "CHART.labels" . | nindent 4 }}
-spec:
-  podSelector: {}
-  policyTypes:
-    - Ingress
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: {{ include "CHART.fullname" . }}-allow-http
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "CHART.labels" . | nindent 4 }}
-spec:
-  podSelector:
-    matchLabels:
-      {{- include "CHART.selectorLabels" . | nindent 6 }}
-  policyTypes:
-    - Ingress
-  ingress:
-    - {{- with .Values.networkPolicy.allowFromNamespace }}
-      from:
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: {{ . }}
-      {{- end }}
-      ports:
-        - port: http
-          protocol: TCP
-"""
-
-_INGRESS = """\
-{{- if .Values.ingress.enabled }}
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: {{ include "CHART.fullname" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "CHART.labels" . | nindent 4 }}
-  {{- with .Values.ingress.annotations }}
-  annotations:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-spec:
-  ingressClassName: {{ .Values.ingress.className }}
-  tls:
-    - hosts:
-        - {{ .Values.ingress.host | quote }}
-      secretName: {{ include "CHART.fullname" . }}-tls
-  rules:
-    - host: {{ .Values.ingress.host | quote }}
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend:
-              service:
-                name: {{ include "CHART.fullname" . }}
-                port:
-                  name: http
-{{- end }}
-"""
-
-_NOTES = """\
-{{ include "CHART.fullname" . }} runs in namespace {{ .Release.Namespace }}.
-
-Watch the rollout:
-  kubectl --namespace {{ .Release.Namespace }} rollout status \
-    deployment/{{ include "CHART.fullname" . }}
-{{- if .Values.ingress.enabled }}
-
-It answers at https://{{ .Values.ingress.host }}/ once the TLS secret
-{{ include "CHART.fullname" . }}-tls holds a certificate for that host.
-{{- else }}
-
-Reach it from your machine:
-  kubectl --namespace {{ .Release.Namespace }} port-forward \
-    service/{{ include "CHART.fullname" . }} 8080:80
-{{- end }}
-
-Every namespace the chart is installed to gets a default-deny ingress NetworkPolicy: only
-the http port of these pods is open
-{{- with .Values.networkPolicy.allowFromNamespace }}, to namespace {{ . }}{{ end }}.
-"""
+_CHART_MARKER = "CHART."
+"""How the template files name their chart's named templates (`CHART.fullname`); a chart
+replaces it with `<name>.`."""
 
 
 @generator("helm-chart")
 def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact]:
-    """A Helm chart with staging and production values and a values schema."""
+    """A Helm chart with a values schema and stage values; production doubles the resources."""
     workload = parts.workload_from(project, options, "")
     if not _SEMVER.match(options.chart_version):
         raise GeneratorError(
@@ -495,24 +178,14 @@ def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact
         )
     name = workload.name
     folder = options.path.strip("/") or f"charts/{name}"
-
-    def template(text: str) -> str:
-        return text.replace("METADATA", _METADATA).replace("CHART.", f"{name}.")
-
     files = {
         "Chart.yaml": _chart_yaml(name, options.chart_version, tag),
         "values.yaml": _values(workload, options, tag, digest),
         "values-staging.yaml": _stage_values(workload, options, "staging"),
         "values-production.yaml": _stage_values(workload, options, "production"),
-        "values.schema.json": _schema(),
-        "templates/_helpers.tpl": template(_HELPERS),
-        "templates/deployment.yaml": template(_DEPLOYMENT),
-        "templates/service.yaml": template(_SERVICE),
-        "templates/serviceaccount.yaml": template(_SERVICE_ACCOUNT),
-        "templates/hpa.yaml": template(_HPA),
-        "templates/pdb.yaml": template(_PDB),
-        "templates/networkpolicy.yaml": template(_NETWORK_POLICY),
-        "templates/ingress.yaml": template(_INGRESS),
-        "templates/NOTES.txt": template(_NOTES),
+        "values.schema.json": data_text("helm", "values.schema.json"),
     }
+    for template in TEMPLATES:
+        text = data_text("helm", "templates", template)
+        files[f"templates/{template}"] = text.replace(_CHART_MARKER, f"{name}.")
     return [Artifact(f"{folder}/{path}", text) for path, text in files.items()]

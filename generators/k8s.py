@@ -13,33 +13,15 @@ from . import _workload as parts
 
 
 @dataclass(frozen=True)
-class K8sOptions:
+class K8sOptions(parts.WorkloadOptions):
     """The workload, its size and where it runs."""
 
-    image: str = ""
-    """The image to run, with its tag or digest (required), e.g. ghcr.io/acme/shop:1.4.2."""
-    name: str = ""
-    """The name of every object; default: the project's name."""
     namespace: str = ""
     """The namespace of every object; default: the workload's name."""
-    port: int = 0
-    """The port the container listens on; default: the Dockerfile's EXPOSE, else 8080."""
     min_replicas: int = 2
     """The autoscaler's lower bound (2 or more)."""
     max_replicas: int = 10
     """The autoscaler's upper bound."""
-    cpu_request: str = "100m"
-    """The container's cpu request."""
-    memory_request: str = "128Mi"
-    """The container's memory request."""
-    cpu_limit: str = "500m"
-    """The container's cpu limit."""
-    memory_limit: str = "256Mi"
-    """The container's memory limit."""
-    probe_path: str = "/healthz"
-    """The HTTP path of the startup, liveness and readiness probes."""
-    secret_env: tuple[str, ...] = ()
-    """Environment variables read from Secrets, as NAME=secret/key items."""
     allow_from_namespace: str = ""
     """Admit traffic to the port only from this namespace (e.g. ingress-nginx); default: any."""
     path: str = "k8s"

@@ -88,6 +88,23 @@ def test_list_shows_generators_and_options(
     assert "    --slo TEXT  The availability objective, in percent. (default: 99.9)" in out
 
 
+def test_shared_workload_options_keep_their_help(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """k8s, deploy and helm-chart take the workload options of one dataclass; a field a
+    generator declares again (the chart's `name`) shows its own help."""
+    assert main(["new", "--list"]) == 0
+    out = capsys.readouterr().out
+    probe = (
+        "    --probe-path TEXT  The HTTP path of the startup, liveness and readiness probes. "
+        "(default: /healthz)\n"
+    )
+    assert out.count(probe) == 3
+    objects = "    --name TEXT  The name of every object; default: the project's name.\n"
+    chart = "    --name TEXT  The chart's name; default: the project's name.\n"
+    assert (out.count(objects), out.count(chart)) == (2, 1)
+
+
 def test_write_dry_run_force_and_determinism(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -126,24 +126,28 @@ def make_generator(function: Callable[..., Any]) -> Generator:
 
 
 def _field_docs(options_type: type) -> dict[str, str]:
-    """Each field's docstring (the string literal under it in the class body)."""
+    """Each field's docstring (the string literal under it in the class body); a field a
+    subclass declares again takes the subclass's docstring."""
     import ast
 
-    try:
-        tree = ast.parse(inspect.getsource(options_type))
-    except (OSError, TypeError, SyntaxError):
-        return {}
     docs: dict[str, str] = {}
-    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-    for first, second in itertools.pairwise(body):
-        if (
-            isinstance(first, ast.AnnAssign)
-            and isinstance(first.target, ast.Name)
-            and isinstance(second, ast.Expr)
-            and isinstance(second.value, ast.Constant)
-            and isinstance(second.value.value, str)
-        ):
-            docs[first.target.id] = " ".join(second.value.value.split())
+    for cls in reversed(options_type.__mro__):
+        if not dataclasses.is_dataclass(cls):
+            continue
+        try:
+            tree = ast.parse(inspect.getsource(cls))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for first, second in itertools.pairwise(body):
+            if (
+                isinstance(first, ast.AnnAssign)
+                and isinstance(first.target, ast.Name)
+                and isinstance(second, ast.Expr)
+                and isinstance(second.value, ast.Constant)
+                and isinstance(second.value.value, str)
+            ):
+                docs[first.target.id] = " ".join(second.value.value.split())
     return docs
 
 
