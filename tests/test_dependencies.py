@@ -42,7 +42,7 @@ When = Literal["top", "lazy", "typing"]
 
 @dataclass(frozen=True)
 class Import:
-    """One third-party name a module reaches: where, which top-level name, and when."""
+    """One top-level name a module imports or locates: where, which, and when."""
 
     module: str
     line: int
@@ -204,6 +204,7 @@ def package_modules() -> Iterator[tuple[str, Path]]:
 
 
 def imports_of(files: Iterable[tuple[str, Path]]) -> list[Import]:
+    """The imports of each (module name, file)."""
     return [
         found
         for module, path in files
