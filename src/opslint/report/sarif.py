@@ -388,6 +388,14 @@ def build_log(report: Report) -> Any:
 # --- serialisation --------------------------------------------------------------------
 
 
+# Not `jschema_to_python.to_json`, the same project's serialiser of `sarif_om` objects:
+# - it drops a field only when it equals its attrs default, so `Location(id=None)` is written
+#   `"id": null`, which the SARIF schema rejects (an integer is required);
+# - it drops `level` at its default `warning`, which this log writes on every result and rule;
+# - it moves each renamed property after the others and escapes non-ASCII text, so the log
+#   differs in key order and bytes even where the data agree;
+# - it deep-copies every object: 1.66 s against 0.29 s here for a log of 4,355 results;
+# - it brings jsonpickle, which it never calls.
 def to_json(value: Any) -> Any:
     """Plain JSON data from `sarif_om` objects, lists, dicts and scalars.
 
