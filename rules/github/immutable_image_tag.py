@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubPipeline, GithubWorkflow, Job, Step
+from opslint.model.facets import split_image
 from opslint.model.yamltree import YMap, YScalar, YSeq
 
 from ._workflow import action, expression_true, matching, step_groups, value_span
@@ -77,11 +78,10 @@ def split_reference(reference: str) -> tuple[str, str | None]:
     """The repository and the tag of an image reference (None when it names no tag)."""
     if "@" in reference and "${{" not in reference:
         return reference.split("@", 1)[0], "@digest"
-    last = reference.rsplit("/", 1)[-1]
-    if ":" in last and "${{" not in last.split(":", 1)[0]:
-        head, _, tag = reference.rpartition(":")
-        return head, tag
-    return reference, None
+    parts = split_image(reference)
+    if parts.tag is None or "${{" in parts.repository.rsplit("/", 1)[-1]:
+        return reference, None
+    return parts.repository, parts.tag
 
 
 def classify_reference(reference: str, context: Context, depth: int = 0) -> Kind:

@@ -23,6 +23,28 @@ def sub_span(span: Span, start: int, length: int) -> Span:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageParts:
+    """An image reference split into repository, tag and digest."""
+
+    repository: str
+    """The reference without tag or digest (registry and path included)."""
+    tag: str | None
+    """The tag, if one is written after the last path component."""
+    digest: str | None
+    """The `sha256:...` digest when the reference is pinned by one."""
+
+
+def split_image(text: str) -> ImageParts:
+    """Split an image reference; only a well-formed `@algo:hex` suffix counts as a digest."""
+    match = _DIGEST.search(text)
+    name = text[: match.start()] if match else text
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else None
+    repository = name[: -len(tag) - 1] if tag is not None else name
+    return ImageParts(repository, tag, match.group(0)[1:] if match else None)
+
+
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     """A container image reference as written, with the span of its text.
 
@@ -42,27 +64,17 @@ class ImageRef:
     @property
     def digest(self) -> str | None:
         """The `sha256:...` digest when the reference is pinned by one."""
-        match = _DIGEST.search(self.text)
-        return match.group(0)[1:] if match else None
-
-    @property
-    def _name_and_tag(self) -> str:
-        match = _DIGEST.search(self.text)
-        return self.text[: match.start()] if match else self.text
+        return split_image(self.text).digest
 
     @property
     def tag(self) -> str | None:
         """The tag, if one is written after the last path component."""
-        name = self._name_and_tag
-        last = name.rsplit("/", 1)[-1]
-        return last.split(":", 1)[1] if ":" in last else None
+        return split_image(self.text).tag
 
     @property
     def repository(self) -> str:
         """The reference without tag or digest (registry and path included)."""
-        name = self._name_and_tag
-        tag = self.tag
-        return name[: -len(tag) - 1] if tag is not None else name
+        return split_image(self.text).repository
 
     @property
     def registry(self) -> str | None:
