@@ -15,7 +15,7 @@ from opslint import shell
 from opslint.model.base import Span
 from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import ShellCommand, map_script_lines
-from opslint.model.yamltree import YScalar
+from opslint.model.yamltree import YScalar, text_span
 from opslint.shell import Word, basename, positionals, program
 
 _ALIASES = {"gradlew": "gradle", "mvnw": "mvn", "docker-compose": "docker", "python3": "python"}
@@ -387,19 +387,11 @@ def is_test_job(job: GithubJob) -> bool:
     return any(True for _ in test_steps(job.steps))
 
 
-def value_span(node: YScalar) -> Span:
-    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
-    span = node.span
-    if node.style in ("'", '"') and span.line == span.end_line and span.end_column > span.column:
-        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
-    return span
-
-
 def script_of(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
     """A script held by a scalar (`actions/github-script`'s `script:`), mapped line by line."""
     if node.style in ("|", ">"):
         segments = map_script_lines(node.text, lines, node.span.line + 1)
         return ShellCommand(node.text, node.span, origin, segments, logical)
-    start = value_span(node)
+    start = text_span(node)
     segments = map_script_lines(node.text, lines, start.line, start.column)
     return ShellCommand(node.text, start, origin, segments, logical)

@@ -11,9 +11,9 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import split_image
-from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 
-from ._workflow import action, expression_true, matching, step_groups, value_span
+from ._workflow import action, expression_true, matching, step_groups
 
 
 class Kind(enum.Enum):
@@ -172,7 +172,7 @@ def _context(pipeline: GithubPipeline, job: Job | None, steps: list[Step]) -> Co
 
 def _lines(node: YScalar, lines: list[str], commas: bool) -> Iterator[tuple[str, Span]]:
     """Each entry of a list-valued scalar (newline, or with `commas` comma, separated)."""
-    span = value_span(node)
+    span = text_span(node)
     if "\n" not in node.text and node.style not in ("|", ">"):
         offset = 0
         for part in node.text.split(",") if commas else [node.text]:
@@ -218,7 +218,7 @@ def _tag_entries(step: Step, lines: list[str]) -> Iterator[tuple[str, Span]]:
     elif isinstance(tags, YSeq):
         for item in tags.scalars():
             if item.value is not None:
-                yield item.text, value_span(item)
+                yield item.text, text_span(item)
 
 
 def _judge(kinds: list[Kind]) -> bool:
