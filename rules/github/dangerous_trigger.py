@@ -9,8 +9,9 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubJob, GithubWorkflow, Step
 from opslint.model.yamltree import YMap, YScalar, text_span
+from opslint.shell import located_commands
 
-from ._workflow import action, commands
+from ._workflow import action
 
 _PRIVILEGED = ("pull_request_target", "workflow_run")
 _HEAD = re.compile(
@@ -48,7 +49,7 @@ def _checkouts(step: Step) -> Iterator[tuple[Span, str]]:
         elif repository is not None and _HEAD_REPOSITORY.search(repository.text):
             yield text_span(repository), repository.text.strip()
     if step.run is not None:
-        for command in commands(step.run):
+        for command in located_commands(step.run):
             if command.is_(("gh", "pr", "checkout")) or (
                 any(command.is_(pattern) for pattern in _GIT_CHECKOUTS)
                 and any(_HEAD.search(text) for text in command.arguments)
