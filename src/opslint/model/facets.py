@@ -112,8 +112,30 @@ class EnvVar:
     logical: str = ""
 
 
+class Segmented:
+    """Text of which `segments` (in offset order) map stretches back to the file.
+
+    Each segment is (offset into the text, file line, file column) of a stretch that stands
+    verbatim in the file; `span` covers the whole construct.
+    """
+
+    __slots__ = ()
+    span: Span
+    segments: tuple[tuple[int, int, int], ...]
+
+    def locate(self, offset: int, length: int) -> Span:
+        """The span of `length` characters at `offset` into the text; the whole `span`
+        when no segment starts at or before `offset`."""
+        index = bisect_right(self.segments, offset, key=itemgetter(0))
+        if index == 0:
+            return self.span
+        start, line, column = self.segments[index - 1]
+        column += offset - start
+        return Span(self.span.path, line, column, line, column + length)
+
+
 @dataclass(frozen=True, slots=True)
-class ShellCommand:
+class ShellCommand(Segmented):
     """A shell script some construct runs (RUN, `run:`, `script:`, `sh`).
 
     `segments` maps offsets of `text` back to the file: each entry is (offset into `text`,
@@ -126,23 +148,6 @@ class ShellCommand:
     origin: str
     segments: tuple[tuple[int, int, int], ...] = field(default=())
     logical: str = ""
-
-    def locate(self, offset: int, length: int) -> Span:
-        """The span of `length` characters at `offset` into `text`."""
-        return locate_in(self.segments, self.span, offset, length)
-
-
-def locate_in(
-    segments: tuple[tuple[int, int, int], ...], whole: Span, offset: int, length: int
-) -> Span:
-    """The span of `length` characters at `offset` of a text that `segments` (in offset
-    order) map to the file; `whole` when no segment starts at or before `offset`."""
-    index = bisect_right(segments, offset, key=itemgetter(0))
-    if index == 0:
-        return whole
-    start, line, column = segments[index - 1]
-    column += offset - start
-    return Span(whole.path, line, column, line, column + length)
 
 
 def map_script_lines(
