@@ -17,6 +17,8 @@ from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 from opslint.parsers.yamldoc import (
     content_span,
     duplicate_problems,
+    env_vars,
+    read_items,
     scalar_text,
     script_command,
     top_mapping,
@@ -126,30 +128,7 @@ class _Parser:
         return result
 
     def env_vars(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        "circleci environment",
-                        reference=_has_reference(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(
-                    EnvVar(
-                        name, None, key_span, value.span, "circleci environment", logical=logical
-                    )
-                )
+        result = env_vars(mapping, "circleci environment", logical, _has_reference)
         self.config.env_vars.extend(result)
         return result
 
@@ -174,14 +153,7 @@ class _Parser:
         return step
 
     def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
-        if node is None:
-            return []
-        result = []
-        for index, item in enumerate(node):
-            step = self.step(index, item, logical_prefix)
-            if step is not None:
-                result.append(step)
-        return result
+        return read_items(node, lambda index, item: self.step(index, item, logical_prefix))
 
     def job(self, name: str, node: YMap, jobs: YMap) -> CircleJob:
         logical = f"job:{name}"

@@ -19,7 +19,14 @@ from opslint.model.ci import (
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
-from opslint.parsers.yamldoc import content_span, duplicate_problems, scalar_text, script_command
+from opslint.parsers.yamldoc import (
+    content_span,
+    duplicate_problems,
+    env_vars,
+    read_items,
+    scalar_text,
+    script_command,
+)
 
 _EXPRESSION = "${{"
 
@@ -90,26 +97,7 @@ class _Parser:
     # -- shared pieces ---------------------------------------------------------------
 
     def env_vars(self, mapping: YMap | None, origin: str, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text if value.value is not None else ""
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        origin,
-                        reference=_has_expression(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(EnvVar(name, None, key_span, value.span, origin, logical=logical))
+        result = env_vars(mapping, origin, logical, _has_expression)
         self.document.env_vars.extend(result)
         return result
 
@@ -184,14 +172,7 @@ class _Parser:
         return step
 
     def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
-        if node is None:
-            return []
-        result = []
-        for index, item in enumerate(node):
-            step = self.step(index, item, logical_prefix)
-            if step is not None:
-                result.append(step)
-        return result
+        return read_items(node, lambda index, item: self.step(index, item, logical_prefix))
 
     # -- workflows -------------------------------------------------------------------
 

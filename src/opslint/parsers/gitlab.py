@@ -18,6 +18,7 @@ from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 from opslint.parsers.yamldoc import (
     content_span,
     duplicate_problems,
+    env_vars,
     has_tag,
     scalar_text,
     script_command,
@@ -132,30 +133,7 @@ class _Parser:
                     break
 
     def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            if isinstance(value, YMap):  # {value: ..., description: ...}
-                value = value.get("value") or value
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        "gitlab variables",
-                        reference=has_variable(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(
-                    EnvVar(name, None, key_span, value.span, "gitlab variables", logical=logical)
-                )
+        result = env_vars(mapping, "gitlab variables", logical, has_variable, value_key="value")
         self.pipeline.env_vars.extend(result)
         return result
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from opslint.model.base import Finding, Severity, Span
-from opslint.model.facets import ShellCommand, map_script_lines
+from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
 from opslint.model.source import Document
-from opslint.model.yamltree import YMap, YNode, YScalar
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 from opslint.parsers.yamlload import LoadedYaml
+
+Item = TypeVar("Item")
 
 
 def duplicate_problems(loaded: LoadedYaml) -> list[Finding]:
@@ -34,6 +39,52 @@ def content_span(node: YScalar) -> Span:
     ):
         return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
     return span
+
+
+def env_vars(
+    mapping: YMap | None,
+    origin: str,
+    logical: str,
+    is_reference: Callable[[str], bool],
+    *,
+    value_key: str = "",
+) -> list[EnvVar]:
+    """The entries of an environment mapping; a value that is no scalar has no literal.
+
+    `is_reference` tells a literal that only points elsewhere (`$VAR`, `${{ ... }}`);
+    with `value_key`, a mapping value stands for its entry of that name (GitLab's
+    `{value: ..., description: ...}`).
+    """
+    if mapping is None:
+        return []
+    result: list[EnvVar] = []
+    for name, value in mapping.items():
+        if value_key and isinstance(value, YMap):
+            value = value.get(value_key) or value
+        key_span = mapping.key_span(name)
+        if isinstance(value, YScalar):
+            text = value.text
+            result.append(
+                EnvVar(
+                    name,
+                    text,
+                    key_span,
+                    content_span(value),
+                    origin,
+                    reference=is_reference(text),
+                    logical=logical,
+                )
+            )
+        else:
+            result.append(EnvVar(name, None, key_span, value.span, origin, logical=logical))
+    return result
+
+
+def read_items(node: YSeq | None, read: Callable[[int, YNode], Item | None]) -> list[Item]:
+    """What `read` makes of each item of a sequence, given its index; None is left out."""
+    if node is None:
+        return []
+    return [found for index, item in enumerate(node) if (found := read(index, item)) is not None]
 
 
 def scalar_text(node: YNode | None) -> str | None:
