@@ -13,9 +13,8 @@ from opslint.model.ci import (
 )
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    content_span,
     duplicate_problems,
     env_vars,
     read_items,
@@ -57,7 +56,7 @@ class _Parser:
         version = root.scalar("version")
         if version is not None and version.value is not None:
             config.version = version.text
-            config.version_span = content_span(version)
+            config.version_span = text_span(version)
         self.orbs(root.map("orbs"))
         executors = root.map("executors")
         if executors is not None:
@@ -95,7 +94,7 @@ class _Parser:
             text = scalar_text(node)
             if text is None or not isinstance(node, YScalar):
                 continue
-            span = content_span(node)
+            span = text_span(node)
             orb = Orb(name, text, span, logical)
             reference, at, version = text.partition("@")
             if at:
@@ -116,7 +115,7 @@ class _Parser:
             text = image.text.strip()
             ref = ImageRef(
                 text,
-                content_span(image),
+                text_span(image),
                 "circleci docker",
                 logical=f"{logical}/docker:{index}",
                 written=text,

@@ -18,9 +18,8 @@ from opslint.model.ci import (
 )
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    content_span,
     duplicate_problems,
     env_vars,
     read_items,
@@ -69,7 +68,7 @@ def parse_github(source: SourceFile, kind: str) -> Document:
 def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = False) -> ActionUse:
     """Read a `uses:` value, locating the ref after `@` when it is written verbatim."""
     text = node.text.strip()
-    span = content_span(node)
+    span = text_span(node)
     if text.startswith("docker://"):
         return ActionUse(text, span, logical, text, workflow=workflow)
     target, at, ref = text.partition("@")
@@ -105,7 +104,7 @@ class _Parser:
         if not isinstance(node, YScalar) or not node.text.strip():
             return None
         text = node.text.strip()
-        span = content_span(node)
+        span = text_span(node)
         image = ImageRef(
             text, span, origin, logical=logical, written=text, dynamic=_has_expression(text)
         )
@@ -118,7 +117,7 @@ class _Parser:
             return None
         key_span = mapping.key_span("permissions")
         if isinstance(node, YScalar):
-            return Permissions(content_span(node), key_span, node.text)
+            return Permissions(text_span(node), key_span, node.text)
         if isinstance(node, YMap):
             values: dict[str, str] = {}
             spans: dict[str, Span] = {}
@@ -126,7 +125,7 @@ class _Parser:
                 text = scalar_text(value)
                 if text is not None and isinstance(value, YScalar):
                     values[scope] = text
-                    spans[scope] = content_span(value)
+                    spans[scope] = text_span(value)
             return Permissions(node.span, key_span, values, spans)
         return Permissions(node.span, key_span, "")
 
@@ -215,7 +214,7 @@ class _Parser:
             environment = environment.get("name")
         if isinstance(environment, YScalar) and environment.value is not None:
             job.environment = environment.text
-            job.environment_span = content_span(environment)
+            job.environment_span = text_span(environment)
         needs = node.get("needs")
         if isinstance(needs, YScalar) and needs.value is not None:
             job.needs = [needs.text]
@@ -264,12 +263,12 @@ class _Parser:
         using = runs.scalar("using")
         if using is not None and using.value is not None:
             action.using = using.text
-            action.using_span = content_span(using)
+            action.using_span = text_span(using)
         action.steps = self.steps(runs.seq("steps"), "runs/")
         image = runs.scalar("image")
         if image is not None and image.value is not None:
             action.image = image.text.strip()
-            action.image_span = content_span(image)
+            action.image_span = text_span(image)
             if action.image.startswith("docker://"):
                 reference = action.image[len("docker://") :]
                 span = action.image_span

@@ -14,9 +14,8 @@ from opslint.model.base import Span
 from opslint.model.ci import GitlabInclude, GitlabJob, GitlabPipeline, GitlabRule
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    content_span,
     duplicate_problems,
     env_vars,
     has_tag,
@@ -114,7 +113,7 @@ class _Parser:
                 remote = bool(_URL.match(text))
                 self.pipeline.includes.append(
                     GitlabInclude(
-                        text, content_span(entry), not remote, "remote" if remote else "local"
+                        text, text_span(entry), not remote, "remote" if remote else "local"
                     )
                 )
             elif isinstance(entry, YMap):
@@ -128,7 +127,7 @@ class _Parser:
                         if isinstance(files, YScalar) and files.value is not None:
                             text = f"{text}:{files.text}"
                     self.pipeline.includes.append(
-                        GitlabInclude(text.strip(), content_span(value), how == "local", how)
+                        GitlabInclude(text.strip(), text_span(value), how == "local", how)
                     )
                     break
 
@@ -147,7 +146,7 @@ class _Parser:
         text = node.text.strip()
         image = ImageRef(
             text,
-            content_span(node),
+            text_span(node),
             origin,
             logical=logical,
             written=text,
@@ -209,11 +208,11 @@ class _Parser:
             environment = environment.get("name")
         if isinstance(environment, YScalar) and environment.value is not None:
             job.environment = environment.text
-            job.environment_span = content_span(environment)
+            job.environment_span = text_span(environment)
         when = node.scalar("when")
         if when is not None and when.value is not None:
             job.when = when.text
-            job.when_span = content_span(when)
+            job.when_span = text_span(when)
         rules = node.seq("rules")
         if rules is not None:
             for entry in rules.maps():
@@ -223,7 +222,7 @@ class _Parser:
                 rule_when = entry.scalar("when")
                 if rule_when is not None and rule_when.value is not None:
                     rule.when = rule_when.text
-                    rule.when_span = content_span(rule_when)
+                    rule.when_span = text_span(rule_when)
                 job.rules.append(rule)
         job.only = node.get("only")
         job.except_ = node.get("except")

@@ -8,7 +8,7 @@ from typing import TypeVar
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
 from opslint.model.source import Document
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
 
 Item = TypeVar("Item")
@@ -27,18 +27,6 @@ def duplicate_problems(loaded: LoadedYaml) -> list[Finding]:
         )
         for duplicate in loaded.duplicates
     ]
-
-
-def content_span(node: YScalar) -> Span:
-    """The span of a scalar's text: quotes dropped for a quoted scalar on one line."""
-    span = node.span
-    if (
-        node.style in ("'", '"')
-        and span.line == span.end_line
-        and span.end_column - span.column >= 2
-    ):
-        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
-    return span
 
 
 def env_vars(
@@ -69,7 +57,7 @@ def env_vars(
                     name,
                     text,
                     key_span,
-                    content_span(value),
+                    text_span(value),
                     origin,
                     reference=is_reference(text),
                     logical=logical,
@@ -112,7 +100,7 @@ def script_command(node: YScalar, lines: list[str], origin: str, logical: str) -
                 break
         span = Span(node.span.path, node.span.line, node.span.column, end_line, end_column)
         return ShellCommand(text, span, origin, segments, logical)
-    start = content_span(node)
+    start = text_span(node)
     if "\n" not in text:
         return ShellCommand(text, start, origin, ((0, start.line, start.column),), logical)
     column = node.span.column + (1 if node.style in ("'", '"') else 0)
