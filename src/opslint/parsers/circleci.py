@@ -30,13 +30,9 @@ def parse_circleci(source: SourceFile) -> CircleConfig:
     config = CircleConfig(source)
     config.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]
-    if not roots:
+    root = top_mapping(roots, config, "a mapping")
+    if root is None:
         return config
-    root = roots[0]
-    mapping = top_mapping(root, config, "a mapping")
-    if mapping is None:
-        return config
-    root = mapping
     config.root = root
     _Parser(source, config).parse(root)
     return config

@@ -6,7 +6,7 @@ wrong type (a string where a mapping belongs, nulls, numbers) are skipped, never
 
 from __future__ import annotations
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Span
 from opslint.model.ci import (
     ActionUse,
     GithubAction,
@@ -25,6 +25,7 @@ from opslint.parsers.yamldoc import (
     read_items,
     scalar_text,
     script_command,
+    top_mapping,
 )
 
 _EXPRESSION = "${{"
@@ -36,25 +37,8 @@ def parse_github(source: SourceFile, kind: str) -> Document:
     document: Pipeline = GithubAction(source) if kind == "github-action" else GithubWorkflow(source)
     document.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]
-    if not roots:
-        return document
-    root = roots[0]
-    if not isinstance(root, YMap):
-        document.problems.append(
-            Finding(
-                Span(
-                    root.span.path,
-                    root.span.line,
-                    root.span.column,
-                    root.span.line,
-                    root.span.column,
-                ),
-                "expected a mapping at the top level",
-                code="OP001",
-                name="parse-error",
-                severity=Severity.ERROR,
-            )
-        )
+    root = top_mapping(roots, document, "a mapping")
+    if root is None:
         return document
     document.root = root
     parser = _Parser(source, document)

@@ -55,13 +55,9 @@ def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     roots = [d.root for d in loaded.documents if d.root is not None]
     if len(roots) > 1 and isinstance(roots[0], YMap) and "spec" in roots[0]:
         roots = roots[1:]  # a component's `spec:` header, then the pipeline itself
-    if not roots:
+    root = top_mapping(roots, pipeline, "a mapping of keywords and jobs")
+    if root is None:
         return pipeline
-    root = roots[0]
-    mapping = top_mapping(root, pipeline, "a mapping of keywords and jobs")
-    if mapping is None:
-        return pipeline
-    root = mapping
     pipeline.root = root
     _Parser(source, pipeline).parse(root)
     return pipeline

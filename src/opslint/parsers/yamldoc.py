@@ -118,8 +118,12 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     return text[span.column - 1 :].startswith(tag)
 
 
-def top_mapping(root: YNode, document: Document, expected: str) -> YMap | None:
-    """`root` when it is a mapping; otherwise record an OP001 saying what was `expected`."""
+def top_mapping(roots: list[YNode], document: Document, expected: str) -> YMap | None:
+    """The first of `roots` when it is a mapping; None when there is none, and when it is
+    something else, after recording an OP001 saying what was `expected`."""
+    if not roots:
+        return None
+    root = roots[0]
     if isinstance(root, YMap):
         return root
     document.problems.append(
