@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from opslint.detect import ProjectInfo, dns_name
 from opslint.generate import GeneratorError
+from opslint.model.facets import split_image
 from opslint.yamledit import Style, Value, render
 
 STYLE = Style(2, 2)
@@ -73,12 +74,16 @@ def image_reference(text: str) -> str:
             "--image is required: the image to run with its tag, e.g. "
             "--image ghcr.io/acme/shop:1.4.2"
         )
-    if "@sha256:" in reference:
+    parts = split_image(reference)
+    if parts.digest is not None:
         return reference
-    last = reference.rsplit("/", 1)[-1]
-    if ":" not in last:
+    if "@" in reference:
+        raise GeneratorError(
+            f"--image {reference}: a digest is written @sha256: and 64 hexadecimal digits"
+        )
+    if parts.tag is None:
         raise GeneratorError(f"--image {reference} has no tag: give the version to run")
-    if last.rsplit(":", 1)[1] in ("", "latest"):
+    if parts.tag in ("", "latest"):
         raise GeneratorError(f"--image {reference}: `latest` is not a version, give one")
     return reference
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo, dns_name
 from opslint.generate import Artifact, GeneratorError, generator
+from opslint.model.facets import split_image
 from opslint.yamledit import Value, render
 
 from . import _workload as parts
@@ -40,16 +41,6 @@ class HelmChartOptions(parts.WorkloadOptions):
     """The chart's folder; default: charts/<name>."""
 
 
-def _split_image(reference: str) -> tuple[str, str, str]:
-    """(repository, tag, digest) of an image reference."""
-    image, _, digest = reference.partition("@")
-    slash = image.rfind("/")
-    colon = image.rfind(":")
-    if colon > slash:
-        return image[:colon], image[colon + 1 :], digest
-    return image, "", digest
-
-
 def _double(text: str) -> str:
     """A quantity twice as large, in the same unit."""
     match = re.match(r"^([0-9]+(?:\.[0-9]+)?)(.*)$", text)
@@ -67,7 +58,7 @@ def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict
 
 
 def _values(workload: parts.Workload, options: HelmChartOptions, tag: str, digest: str) -> str:
-    repository = _split_image(workload.image)[0]
+    repository = split_image(workload.image).repository
     secret_env: list[Value] = [
         {"name": item.name, "secret": item.secret, "key": item.key} for item in workload.secret_env
     ]
@@ -171,7 +162,8 @@ def helm_chart(project: ProjectInfo, options: HelmChartOptions) -> list[Artifact
         raise GeneratorError(
             f"--domain takes a DNS domain such as example.com, not {options.domain!r}"
         )
-    _, tag, digest = _split_image(workload.image)
+    image = split_image(workload.image)
+    tag, digest = image.tag or "", image.digest or ""
     if not tag:
         raise GeneratorError(
             "--image needs a tag as well as a digest: it is the chart's appVersion"

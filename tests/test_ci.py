@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -19,7 +20,7 @@ from opslint.model.ci import (
     GitlabPipeline,
 )
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
-from opslint.model.source import SourceFile
+from opslint.model.source import Document, SourceFile
 from opslint.parsers.circleci import parse_circleci
 from opslint.parsers.github import parse_github
 from opslint.parsers.gitlab import parse_gitlab
@@ -441,3 +442,30 @@ def test_secrets_of_job_containers_services_and_gitlab_services(tmp_path: Path) 
         ("ci.yml", 9, 19, "job:test/container"),
         ("ci.yml", 14, 30, "job:test/service:db"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("parse", "expected"),
+    [
+        (lambda s: parse_github(s, "github-workflow"), "a mapping"),
+        (lambda s: parse_github(s, "github-action"), "a mapping"),
+        (parse_circleci, "a mapping"),
+        (parse_gitlab, "a mapping of keywords and jobs"),
+    ],
+)
+def test_a_top_level_that_is_no_mapping_is_a_parse_error(
+    parse: Callable[[SourceFile], Document], expected: str
+) -> None:
+    document = parse(source("# ci\n  - a\n  - b\n"))
+    assert document.root is None
+    assert [(p.code, p.span, p.message) for p in document.problems] == [
+        ("OP001", at(2, 3, 2, 3), f"expected {expected} at the top level")
+    ]
+
+
+@pytest.mark.parametrize(
+    "parse", [lambda s: parse_github(s, "github-workflow"), parse_circleci, parse_gitlab]
+)
+def test_an_empty_file_has_no_root_and_no_problem(parse: Callable[[SourceFile], Document]) -> None:
+    document = parse(source("# nothing yet\n"))
+    assert (document.root, document.problems) == (None, [])

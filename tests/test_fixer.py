@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from opslint.atomicwrite import write_atomically
 from opslint.cli import main
-from opslint.fixer import apply_edits, write_atomically
+from opslint.fixer import apply_edits
 from opslint.leftovers import STALE_AFTER, WRITER_GRACE, is_stale
 from opslint.model.base import Edit, Finding, Fix, Span
 
@@ -78,14 +79,14 @@ def test_a_process_killed_mid_write_leaves_the_old_file_and_the_next_run_cleans_
         f"""
         import os, time
         from pathlib import Path
-        from opslint import fixer
+        from opslint import atomicwrite
         real_fsync = os.fsync
         def slow_fsync(fd):
             real_fsync(fd)
             Path({str(tmp_path / "ready")!r}).write_text("1")
             time.sleep(60)
-        fixer.os.fsync = slow_fsync
-        fixer.write_atomically(Path({str(path)!r}), "x" * 500_000)
+        atomicwrite.os.fsync = slow_fsync
+        atomicwrite.write_atomically(Path({str(path)!r}), "x" * 500_000)
         """
     )
     child = subprocess.Popen([sys.executable, "-c", script])
@@ -178,7 +179,7 @@ def test_a_failed_write_removes_its_temporary_file(
     def fail(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("opslint.fixer.os.fsync", fail)
+    monkeypatch.setattr("opslint.atomicwrite.os.fsync", fail)
     with pytest.raises(OSError):
         write_atomically(path, "FROM a:2\n")
     assert path.read_text(encoding="utf-8") == "FROM a:1\n"

@@ -166,6 +166,7 @@ def test_output_is_deterministic(project: Path, capsys: pytest.CaptureFixture[st
         ([], "--image is required"),
         (["--image", "nginx"], "has no tag"),
         (["--image", "nginx:latest"], "`latest` is not a version"),
+        (["--image", "nginx:1.27@sha256:3f3f"], "a digest is written @sha256: and 64"),
         (["--image", IMAGE, "--min-replicas", "1"], "--min-replicas must be 2 or more"),
         (["--image", IMAGE, "--max-replicas", "1"], "--max-replicas must not be below"),
         (["--image", IMAGE, "--secret-env", "TOKEN=oops"], "NAME=secret/key"),

@@ -12,6 +12,7 @@ from conftest import run_engine
 from opslint.cli import main
 from opslint.config import Config
 from opslint.detect import detect, dns_name
+from opslint.generate import Artifact, write_artifacts
 
 
 @pytest.fixture
@@ -188,3 +189,18 @@ def test_generated_alert_expressions_parse_as_promql(project: Path, options: lis
     assert len(expressions) == 7
     for expression in expressions:
         promql.parse(expression)  # raises ValueError on a syntax error
+
+
+def test_written_artifacts_get_their_mode_and_leave_no_temporary_file(tmp_path: Path) -> None:
+    (tmp_path / "run.sh").write_text("echo old\n", encoding="utf-8")
+    (tmp_path / "run.sh").chmod(0o600)
+    artifacts = [Artifact("run.sh", "#!/bin/sh\necho new\n"), Artifact("conf/app.yaml", "a: 1\n")]
+    result = write_artifacts(artifacts, tmp_path, force=True)
+    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == [
+        "run.sh",
+        "conf/app.yaml",
+    ]
+    assert (tmp_path / "run.sh").read_text(encoding="utf-8") == "#!/bin/sh\necho new\n"
+    assert (tmp_path / "run.sh").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "conf" / "app.yaml").stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["app.yaml", "conf", "run.sh"]

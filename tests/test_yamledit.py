@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from opslint.fixer import apply_edits
 from opslint.model.base import Edit, Finding, Fix
 from opslint.model.yamltree import YMap
 from opslint.parsers.yamlload import load_yaml
-from opslint.yamledit import add_after, entry_last_line
+from opslint.yamledit import add_after, entry_last_line, opening_quote
 
 
 def root_of(text: str) -> YMap:
@@ -218,3 +220,17 @@ def test_add_entries_to_a_mapping_that_only_merges() -> None:
     assert applied(MERGED, edit) == MERGED.replace(
         "    <<: *base\n  own:", "    <<: *base\n    restart: always\n  own:"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "quote"),
+    [
+        ("uses: 'actions/checkout@v4'", 7, "'"),
+        ('uses: "actions/checkout@v4"', 7, '"'),
+        ("uses: actions/checkout@v4", 7, ""),
+        ("'a'", 0, ""),
+        ("x: ", 9, ""),
+    ],
+)
+def test_opening_quote(line: str, column: int, quote: str) -> None:
+    assert opening_quote(line, column) == quote

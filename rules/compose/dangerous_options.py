@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.facets import sub_span
-from opslint.model.yamltree import YMap, YScalar, YSeq
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 
 from ._shared import names
 

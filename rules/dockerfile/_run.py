@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.shell import Word, basename, commands, pip_arguments, program, verb
+from opslint.shell import Command, Word, commands, pip_arguments, program, verb
 
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
@@ -32,27 +32,6 @@ PIP_VALUE_FLAGS = frozenset(
     | {"--cert", "--client-cert", "--global-option", "--config-settings", "-C", "--report"}
 )
 _MOUNT = re.compile(r"--mount=(\S+)")
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A simple command of a RUN script: its words from the program name on."""
-
-    shell: ShellCommand
-    words: list[Word]
-
-    @property
-    def name(self) -> str:
-        """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
-        return basename(self.words[0].text) if self.words else ""
-
-    def span(self, word: Word) -> Span:
-        """Where `word` stands in the file."""
-        return self.shell.locate(word.start, word.end - word.start)
-
-    def texts(self) -> list[str]:
-        """The words' texts."""
-        return [w.text for w in self.words]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Word
+from opslint.shell import Command, Word
 
 from ._fix import after_word
-from ._run import Command, apt_installs, apt_option, configured_before
+from ._run import apt_installs, apt_option, configured_before
 
 _YES_WORDS = frozenset({"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2"})
 _SHORT = re.compile(r"-[A-Za-z]+$")
@@ -80,7 +80,7 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
         if configured_before(dockerfile, step, "APT::Get::Assume-Yes"):
             continue
         yield Finding(
-            command.span(install),
+            command.word_span(install),
             f"`{command.name} install` without `-y` stops at the confirmation prompt and "
             "fails the build: add `-y`",
             fix=_fix(dockerfile, command, install),
@@ -89,5 +89,5 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
 
 
 def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
-    edit = after_word(dockerfile, command.shell, install, " -y")
+    edit = after_word(dockerfile, command.script, install, " -y")
     return Fix("add `-y`", (edit,)) if edit is not None else None

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Word
+from opslint.shell import Command, Word
 
 from ._fix import after_word
-from ._run import Command, apt_installs, apt_option, configured_before
+from ._run import apt_installs, apt_option, configured_before
 
 
 @rule(
@@ -66,7 +66,7 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
         if configured_before(dockerfile, step, "APT::Install-Recommends"):
             continue
         yield Finding(
-            command.span(install),
+            command.word_span(install),
             f"`{command.name} install` also installs recommended packages: "
             "add `--no-install-recommends`",
             fix=_fix(dockerfile, command, install),
@@ -84,5 +84,5 @@ def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
         if word.text not in _LEADING:
             break
         after = word
-    edit = after_word(dockerfile, command.shell, after, " --no-install-recommends")
+    edit = after_word(dockerfile, command.script, after, " --no-install-recommends")
     return Fix("add `--no-install-recommends`", (edit,)) if edit is not None else None

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, RelatedLocation, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import NPM_VALUE_FLAGS, PNPM_VALUE_FLAGS, YARN_VALUE_FLAGS, positionals
+from opslint.shell import NPM_VALUE_FLAGS, PNPM_VALUE_FLAGS, YARN_VALUE_FLAGS, Command, positionals
 
-from ._run import Command, RunStep, context_copy, pip_words, run_steps
+from ._run import RunStep, context_copy, pip_words, run_steps
 
 _SIMPLE = {
     ("bundle", "install"),
@@ -142,7 +142,7 @@ def dependency_layer_order(dockerfile: Dockerfile) -> Iterator[Finding]:
                     f"`{what}` (line {instruction.span.line}), so any source change reinstalls "
                     "every dependency: copy the manifests and lockfile first, install, then "
                     "copy the rest",
-                    related=(RelatedLocation(command.span(command.words[0]), "the install"),),
+                    related=(RelatedLocation(command.word_span(command.words[0]), "the install"),),
                     logical=stage.logical,
                 )
                 break

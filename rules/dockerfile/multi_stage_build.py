@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import NPM_VALUE_FLAGS, positionals, verb
+from opslint.shell import NPM_VALUE_FLAGS, Command, positionals, verb
 
-from ._run import APT_VALUE_FLAGS, Command, RunStep, run_steps
+from ._run import APT_VALUE_FLAGS, RunStep, run_steps
 
 _COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "javac", "rustc"})
 _MAVEN = frozenset({"mvn", "mvnw"})
@@ -121,7 +121,7 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
             tool = build_tool(command)
             if tool is not None:
                 yield Finding(
-                    command.span(command.words[0]),
+                    command.word_span(command.words[0]),
                     f"the single-stage image runs `{tool}` and ships its toolchain: build in "
                     "a separate stage and copy only the artifacts into the final one",
                     logical=step.logical,

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Word, verb
+from opslint.shell import Command, Word, verb
 
 from ._fix import after_word
 from ._run import (
@@ -15,7 +15,6 @@ from ._run import (
     APT,
     APT_VALUE_FLAGS,
     PIP_VALUE_FLAGS,
-    Command,
     RunStep,
     done_before,
     in_image,
@@ -115,7 +114,7 @@ class _Step:
         last: dict[int, Command] = {}
         for command in self.step.commands():
             if _apt_action(command) is not None:
-                last[id(command.shell)] = command
+                last[id(command.script)] = command
         return last
 
 
@@ -142,7 +141,7 @@ def _apt(facts: _Step) -> Iterator[Finding]:
                     "; no automatic fix: nothing in this RUN uses the lists, so move the "
                     "update into the RUN that installs"
                 )
-            yield Finding(command.span(action), message, fix=fix, logical=step.logical)
+            yield Finding(command.word_span(action), message, fix=fix, logical=step.logical)
         elif action.text == "install":
             if archives_done is None:
                 archives_done = (
@@ -153,7 +152,7 @@ def _apt(facts: _Step) -> Iterator[Finding]:
                 )
             if not archives_done:
                 yield Finding(
-                    command.span(action),
+                    command.word_span(action),
                     "the docker-clean hook is removed, so the downloaded .deb files stay in "
                     "the image: mount a cache at /var/cache/apt too, or run `apt-get clean`",
                     logical=step.logical,
@@ -167,25 +166,25 @@ _FOLLOWERS = ("&&", "||", ";", "\n")
 
 def _remove_lists(facts: _Step, update: Command) -> Fix | None:
     """`&& rm -rf /var/lib/apt/lists/*` after the last apt command of the update's script."""
-    last = facts.last_apt.get(id(update.shell))
+    last = facts.last_apt.get(id(update.script))
     if last is None or _apt_action(last) == "update":
         return None  # nothing here uses the lists: a later RUN may still need them
     word = last.words[-1]
-    rest = last.shell.text[word.end :].lstrip(" \t")
+    rest = last.script.text[word.end :].lstrip(" \t")
     if rest.strip() and not rest.startswith(_FOLLOWERS):
         return None
-    edit = after_word(facts.dockerfile, last.shell, word, " && rm -rf /var/lib/apt/lists/*")
+    edit = after_word(facts.dockerfile, last.script, word, " && rm -rf /var/lib/apt/lists/*")
     return Fix("remove the apt lists in the same RUN", (edit,)) if edit is not None else None
 
 
 def _lone_update(facts: _Step, update: Command) -> bool:
     """True when the update is the last apt command of its script."""
-    last = facts.last_apt.get(id(update.shell))
+    last = facts.last_apt.get(id(update.script))
     return last is not None and _apt_action(last) == "update"
 
 
 def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> Fix | None:
-    edit = after_word(dockerfile, command.shell, word, f" {flag}")
+    edit = after_word(dockerfile, command.script, word, f" {flag}")
     return Fix(f"add `{flag}`", (edit,)) if edit is not None else None
 
 
@@ -196,7 +195,7 @@ def _apk(facts: _Step, command: Command) -> Finding | None:
     if "--no-cache" in command.texts() or facts.apk_cache_handled:
         return None
     return Finding(
-        command.span(action),
+        command.word_span(action),
         "`apk add` keeps the package index in the image: use `apk add --no-cache`",
         fix=_after(facts.dockerfile, command, action, "--no-cache"),
         logical=facts.step.logical,
@@ -216,7 +215,7 @@ def _pip(facts: _Step, command: Command) -> Finding | None:
     if facts.pip_cache_handled:
         return None
     return Finding(
-        command.span(action),
+        command.word_span(action),
         "`pip install` keeps its download cache in the image: add `--no-cache-dir` "
         "(or set `ENV PIP_NO_CACHE_DIR=1`)",
         fix=_after(facts.dockerfile, command, action, "--no-cache-dir"),

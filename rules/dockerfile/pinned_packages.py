@@ -13,6 +13,7 @@ from opslint.shell import (
     NPM_VALUE_FLAGS,
     PNPM_VALUE_FLAGS,
     YARN_VALUE_FLAGS,
+    Command,
     Word,
     positionals,
     verb,
@@ -22,7 +23,6 @@ from ._run import (
     APK_VALUE_FLAGS,
     APT_VALUE_FLAGS,
     PIP_VALUE_FLAGS,
-    Command,
     pip_words,
     run_steps,
 )
@@ -334,7 +334,7 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
         for command in step.commands():
             for found in unpinned(command, options.os_packages):
                 yield Finding(
-                    command.span(found.word),
+                    command.word_span(found.word),
                     f"`{found.manager}` installs `{found.word.text}` without a version: "
                     f"pin it ({found.hint})",
                     logical=step.logical,

@@ -11,85 +11,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from opslint import shell
 from opslint.model.base import Span
 from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import ShellCommand, map_script_lines
-from opslint.model.yamltree import YScalar
-from opslint.shell import Word, basename, positionals, program
-
-_ALIASES = {"gradlew": "gradle", "mvnw": "mvn", "docker-compose": "docker", "python3": "python"}
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """One simple command of a script: the program's name and its words."""
-
-    script: ShellCommand
-    words: list[Word]
-
-    @property
-    def name(self) -> str:
-        """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
-        name = basename(self.words[0].text)
-        return _ALIASES.get(name, name)
-
-    @property
-    def arguments(self) -> list[str]:
-        """The words after the program name."""
-        return [word.text for word in self.words[1:]]
-
-    @property
-    def positionals(self) -> list[str]:
-        """The argument words that are not options."""
-        return [word.text for word in positionals(self.words[1:])]
-
-    def is_(self, pattern: tuple[str, ...]) -> bool:
-        """True when the program is `pattern[0]` and the rest of the pattern appears, in
-        order, among its first positional words (`kubectl -n prod apply` is `kubectl apply`).
-        """
-        if self.name != pattern[0]:
-            return False
-        wanted = list(pattern[1:])
-        for text in self.positionals[: len(wanted) + 3]:
-            if wanted and text == wanted[0]:
-                wanted.pop(0)
-        return not wanted
-
-    def dry_run(self) -> bool:
-        """True for a command that only simulates (`--dry-run`, `--dry-run=client`)."""
-        return any(
-            text.startswith("--dry-run") and text != "--dry-run=none" for text in self.arguments
-        )
-
-    @property
-    def span(self) -> Span:
-        """From the program name to the end of the command, on its first line."""
-        first, last = self.words[0], self.words[-1]
-        text = self.script.text[first.start : last.end]
-        length = len(text.split("\n", 1)[0])
-        return self.script.locate(first.start, length)
-
-    @property
-    def text(self) -> str:
-        """The command as written, on one line, shortened after 60 characters."""
-        first, last = self.words[0], self.words[-1]
-        text = " ".join(self.script.text[first.start : last.end].replace("\\\n", " ").split())
-        return text if len(text) <= 60 else text[:57].rstrip() + " ..."
-
-
-def commands(script: ShellCommand) -> Iterator[Command]:
-    """The simple commands of a script."""
-    for words in shell.commands(script.text):
-        words = program(words)
-        if words:
-            yield Command(script, words)
+from opslint.model.yamltree import YScalar, text_span
+from opslint.shell import Command, located_commands
 
 
 def matching(script: ShellCommand, patterns: Iterable[tuple[str, ...]]) -> Iterator[Command]:
     """The commands of a script that match one of `patterns` (dry runs excluded)."""
     wanted = tuple(patterns)
-    for command in commands(script):
+    for command in located_commands(script):
         if any(command.is_(pattern) for pattern in wanted) and not command.dry_run():
             yield command
 
@@ -361,7 +293,7 @@ tests or linters."""
 def _test_command(command: Command) -> bool:
     if any(command.is_(pattern) for pattern in TEST_COMMANDS):
         return True
-    if command.name in _SCRIPT_RUNNERS:
+    if command.tool in _SCRIPT_RUNNERS:
         positionals = command.positionals
         if len(positionals) >= 2 and positionals[0] == "run":
             return bool(words_of(positionals[1]) & TEST_WORDS)
@@ -374,7 +306,7 @@ def test_steps(steps: list[Step]) -> Iterator[Step]:
         name = action(step)
         by_action = bool(name) and bool(words_of(name.split("/", 1)[-1]) & TEST_WORDS)
         if by_action or (
-            step.run is not None and any(_test_command(c) for c in commands(step.run))
+            step.run is not None and any(_test_command(c) for c in located_commands(step.run))
         ):
             yield step
 
@@ -387,19 +319,11 @@ def is_test_job(job: GithubJob) -> bool:
     return any(True for _ in test_steps(job.steps))
 
 
-def value_span(node: YScalar) -> Span:
-    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
-    span = node.span
-    if node.style in ("'", '"') and span.line == span.end_line and span.end_column > span.column:
-        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
-    return span
-
-
 def script_of(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
     """A script held by a scalar (`actions/github-script`'s `script:`), mapped line by line."""
     if node.style in ("|", ">"):
         segments = map_script_lines(node.text, lines, node.span.line + 1)
         return ShellCommand(node.text, node.span, origin, segments, logical)
-    start = value_span(node)
+    start = text_span(node)
     segments = map_script_lines(node.text, lines, start.line, start.column)
     return ShellCommand(node.text, start, origin, segments, logical)

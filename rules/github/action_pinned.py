@@ -11,6 +11,7 @@ from opslint.defaults import pin
 from opslint.model.ci import ActionUse
 from opslint.project import Project
 from opslint.ruleutil import source_lines
+from opslint.yamledit import opening_quote
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 _SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
@@ -167,7 +168,7 @@ def _pin_fix(use: ActionUse, project: Project) -> tuple[Fix | None, str]:
     start, end = span.column - 1, span.end_column - 1
     if span.line != span.end_line or line[start:end] != use.text:
         return None, ""
-    quote = line[start - 1 : start] if line[start - 1 : start] in ("'", '"') else ""
+    quote = opening_quote(line, span.column - 1)
     if quote and line[end : end + 1] != quote:
         return None, ""
     end += len(quote)

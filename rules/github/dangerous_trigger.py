@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubJob, GithubWorkflow, Step
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.yamltree import YMap, YScalar, text_span
+from opslint.shell import located_commands
 
-from ._workflow import action, commands, value_span
+from ._workflow import action
 
 _PRIVILEGED = ("pull_request_target", "workflow_run")
 _HEAD = re.compile(
@@ -44,11 +45,11 @@ def _checkouts(step: Step) -> Iterator[tuple[Span, str]]:
         ref = _scalar(step, "ref")
         repository = _scalar(step, "repository")
         if ref is not None and _HEAD.search(ref.text):
-            yield value_span(ref), ref.text.strip()
+            yield text_span(ref), ref.text.strip()
         elif repository is not None and _HEAD_REPOSITORY.search(repository.text):
-            yield value_span(repository), repository.text.strip()
+            yield text_span(repository), repository.text.strip()
     if step.run is not None:
-        for command in commands(step.run):
+        for command in located_commands(step.run):
             if command.is_(("gh", "pr", "checkout")) or (
                 any(command.is_(pattern) for pattern in _GIT_CHECKOUTS)
                 and any(_HEAD.search(text) for text in command.arguments)

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubPipeline, Step
 from opslint.model.yamltree import YMap
+from opslint.shell import Command, located_commands
 
-from ._workflow import Command, action, commands, step_groups, uses_action
+from ._workflow import action, step_groups, uses_action
 
 _CACHE_ACTIONS = ("actions/cache", "gradle/actions/setup-gradle", "gradle/gradle-build-action")
 _VERSION = re.compile(r"^v?(\d+)")
@@ -18,25 +19,25 @@ _COMMENT_VERSION = re.compile(r"#\s*v?(\d+)(?:\.\d+)*\b")
 
 def _node_install(command: Command) -> str | None:
     positionals = command.positionals
-    if command.name == "npm" and positionals[:1] in (["ci"], ["install"], ["i"]):
+    if command.tool == "npm" and positionals[:1] in (["ci"], ["install"], ["i"]):
         return None if "-g" in command.arguments or "--global" in command.arguments else "npm"
-    if command.name == "yarn" and (not positionals or positionals[0] == "install"):
+    if command.tool == "yarn" and (not positionals or positionals[0] == "install"):
         return "yarn"
-    if command.name == "pnpm" and positionals[:1] in (["install"], ["i"]):
+    if command.tool == "pnpm" and positionals[:1] in (["install"], ["i"]):
         return "pnpm"
     return None
 
 
 def _python_install(command: Command) -> str | None:
     arguments = command.arguments
-    if command.name == "python" and arguments[:2] == ["-m", "pip"]:
+    if command.tool == "python" and arguments[:2] == ["-m", "pip"]:
         arguments = arguments[2:]
-    elif not re.fullmatch(r"pip[0-9.]*", command.name):
-        if command.name in ("poetry", "pipenv") and command.positionals[:1] in (
+    elif not re.fullmatch(r"pip[0-9.]*", command.tool):
+        if command.tool in ("poetry", "pipenv") and command.positionals[:1] in (
             ["install"],
             ["sync"],
         ):
-            return command.name
+            return command.tool
         return None
     if not arguments or arguments[0] != "install":
         return None
@@ -49,15 +50,15 @@ def _python_install(command: Command) -> str | None:
 
 
 def _java_build(command: Command) -> str | None:
-    if command.name == "mvn":
+    if command.tool == "mvn":
         return "maven"
-    if command.name in ("gradle", "sbt"):
-        return command.name
+    if command.tool in ("gradle", "sbt"):
+        return command.tool
     return None
 
 
 def _go_build(command: Command) -> str | None:
-    if command.name == "go" and command.positionals[:1] in (
+    if command.tool == "go" and command.positionals[:1] in (
         ["build"],
         ["test"],
         ["vet"],
@@ -159,7 +160,7 @@ def dependency_cache(pipeline: GithubPipeline) -> Iterator[Finding]:
                 major = _major(step, lines)
                 if major is None or major >= 4:
                     continue
-            kinds = [kind for s in scripts for c in commands(s) if (kind := detect(c))]
+            kinds = [kind for s in scripts for c in located_commands(s) if (kind := detect(c))]
             if not kinds:
                 continue
             yield Finding(

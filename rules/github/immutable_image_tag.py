@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubPipeline, GithubWorkflow, Job, Step
-from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.model.facets import split_image
+from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 
-from ._workflow import action, expression_true, matching, step_groups, value_span
+from ._workflow import action, expression_true, matching, step_groups
 
 
 class Kind(enum.Enum):
@@ -77,11 +78,10 @@ def split_reference(reference: str) -> tuple[str, str | None]:
     """The repository and the tag of an image reference (None when it names no tag)."""
     if "@" in reference and "${{" not in reference:
         return reference.split("@", 1)[0], "@digest"
-    last = reference.rsplit("/", 1)[-1]
-    if ":" in last and "${{" not in last.split(":", 1)[0]:
-        head, _, tag = reference.rpartition(":")
-        return head, tag
-    return reference, None
+    parts = split_image(reference)
+    if parts.tag is None or "${{" in parts.repository.rsplit("/", 1)[-1]:
+        return reference, None
+    return parts.repository, parts.tag
 
 
 def classify_reference(reference: str, context: Context, depth: int = 0) -> Kind:
@@ -172,7 +172,7 @@ def _context(pipeline: GithubPipeline, job: Job | None, steps: list[Step]) -> Co
 
 def _lines(node: YScalar, lines: list[str], commas: bool) -> Iterator[tuple[str, Span]]:
     """Each entry of a list-valued scalar (newline, or with `commas` comma, separated)."""
-    span = value_span(node)
+    span = text_span(node)
     if "\n" not in node.text and node.style not in ("|", ">"):
         offset = 0
         for part in node.text.split(",") if commas else [node.text]:
@@ -218,7 +218,7 @@ def _tag_entries(step: Step, lines: list[str]) -> Iterator[tuple[str, Span]]:
     elif isinstance(tags, YSeq):
         for item in tags.scalars():
             if item.value is not None:
-                yield item.text, value_span(item)
+                yield item.text, text_span(item)
 
 
 def _judge(kinds: list[Kind]) -> bool:

@@ -8,9 +8,10 @@ from opslint import Finding, Fix, Severity, rule
 from opslint.model.ci import GithubJob, GithubWorkflow
 from opslint.project import Project
 from opslint.ruleutil import source_lines
+from opslint.shell import located_commands
 from opslint.yamledit import add_after
 
-from ._workflow import action, commands
+from ._workflow import action
 
 _NEEDS_MORE = (
     # comment, label, assign, close or mark issues and pull requests
@@ -199,7 +200,7 @@ def _needs_more(job: GithubJob) -> str:
             continue
         if any(host in step.run.text for host in _GITHUB_HOSTED):
             return "pushes to or logs in to a GitHub registry"
-        for command in commands(step.run):
-            if command.name == "gh" or command.is_(("git", "push")):
+        for command in located_commands(step.run):
+            if command.tool == "gh" or command.is_(("git", "push")):
                 return f"runs `{command.text}`"
     return ""

@@ -8,8 +8,9 @@ from pathlib import Path
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubWorkflow, Step
 from opslint.project import Project
+from opslint.shell import located_commands
 
-from ._workflow import action, commands, expression_true, matching
+from ._workflow import action, expression_true, matching
 
 _BUILD_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("docker", "build"),
@@ -83,7 +84,9 @@ def _scans(workflow: GithubWorkflow) -> bool:
             if "sbom" in name and expression_true(step.with_.get("dependency-snapshot")):
                 return True  # GitHub's dependency graph alerts on the submitted packages
             if step.run is not None and any(
-                command.is_(pattern) for command in commands(step.run) for pattern in _SCAN_COMMANDS
+                command.is_(pattern)
+                for command in located_commands(step.run)
+                for pattern in _SCAN_COMMANDS
             ):
                 return True
     return False

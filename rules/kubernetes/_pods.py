@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.helm import HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile, PodSpec
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.yamltree import YMap, YScalar, text_span
 from opslint.project import Project
-from opslint.ruleutil import text_span
 
 
 def setting(context: YMap | None, key: str) -> YScalar | None:

@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
-from ._containers import container_finding, missing_resources
-from ._fixes import resources_fix
+from ._containers import missing_limit
 
 
 @rule(
@@ -79,6 +78,4 @@ def cpu_limit(container: Container, project: Project) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     - https://kubernetes.io/docs/concepts/policy/resource-quotas/
     """
-    if missing_resources(container, "limits", ("cpu",)):
-        fix, tail = resources_fix(container, project, "limits", {"cpu": "cpu-limit"})
-        yield container_finding(container, f"has no CPU limit{tail}", fix=fix)
+    yield from missing_limit(container, project, "cpu", "CPU")

@@ -9,8 +9,8 @@ from pathlib import Path
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
+from opslint.model.yamltree import text_span
 from opslint.project import Project
-from opslint.ruleutil import text_span
 
 from ._pods import helm_template
 

@@ -8,8 +8,8 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
+from opslint.model.yamltree import text_span
 from opslint.project import Project
-from opslint.ruleutil import text_span
 
 from ._cross import integer, scale_target, spec_anchor
 

@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
-from ._containers import container_finding, long_running
-from ._fixes import probe_fix
+from ._containers import missing_probe
 
 
 @rule(
@@ -76,6 +75,4 @@ def liveness_probe(container: Container, project: Project) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
-    if long_running(container) and "livenessProbe" not in container.probes:
-        fix, tail = probe_fix(container, project, "livenessProbe", ("probe-path",))
-        yield container_finding(container, f"has no livenessProbe{tail}", fix=fix)
+    yield from missing_probe(container, project, "livenessProbe", ("probe-path",))

@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
-from ._containers import container_finding, missing_resources
-from ._fixes import resources_fix
+from ._containers import missing_limit
 
 
 @rule(
@@ -73,6 +72,4 @@ def memory_limit(container: Container, project: Project) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
-    if missing_resources(container, "limits", ("memory",)):
-        fix, tail = resources_fix(container, project, "limits", {"memory": "memory-limit"})
-        yield container_finding(container, f"has no memory limit{tail}", fix=fix)
+    yield from missing_limit(container, project, "memory", "memory")

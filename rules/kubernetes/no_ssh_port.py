@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import text_span
 
 from ._containers import container_finding
 from ._pods import integer

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.yamltree import YMap, YScalar, text_span
 from opslint.project import Project
-from opslint.ruleutil import text_span
 
 from ._cross import integer
 

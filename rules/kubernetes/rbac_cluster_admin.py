@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import YMap, text_span
 
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 EVERYONE = frozenset({"system:authenticated", "system:unauthenticated", "system:anonymous"})

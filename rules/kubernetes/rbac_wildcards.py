@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import text_span
 
 ROLE_KINDS = frozenset({"Role", "ClusterRole"})
 METRICS_GROUPS = frozenset({"metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io"})

@@ -8,8 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.project import Project
 
-from ._containers import container_finding, long_running
-from ._fixes import probe_fix
+from ._containers import missing_probe
 
 
 @rule(
@@ -76,7 +75,5 @@ def readiness_probe(container: Container, project: Project) -> Iterator[Finding]
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
-    if long_running(container) and "readinessProbe" not in container.probes:
-        keys = ("readiness-path", "probe-path")
-        fix, tail = probe_fix(container, project, "readinessProbe", keys)
-        yield container_finding(container, f"has no readinessProbe{tail}", fix=fix)
+    keys = ("readiness-path", "probe-path")
+    yield from missing_probe(container, project, "readinessProbe", keys)

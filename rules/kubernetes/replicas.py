@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap
+from opslint.model.yamltree import YMap, text_span
 from opslint.project import Project
-from opslint.ruleutil import text_span
 
 from ._cross import autoscalers_of, integer, spec_anchor
 

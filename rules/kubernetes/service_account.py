@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import PodSpec
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import text_span
 
 from ._pods import account_name, setting
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.prometheus import AlertRule
-from opslint.model.yamltree import YScalar
-from opslint.ruleutil import text_span
+from opslint.model.yamltree import YScalar, text_span
 
 from ._alerts import alert_finding
 

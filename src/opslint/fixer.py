@@ -19,18 +19,16 @@ them without ever re-serialising a file:
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opslint.atomicwrite import write_atomically
 from opslint.boundary import Boundary
 from opslint.budget import BudgetExceeded, time_budget
 from opslint.engine import Session
-from opslint.leftovers import create_temporary, is_stale
+from opslint.leftovers import is_stale
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.source import SourceError
@@ -343,7 +341,7 @@ def write_changes(result: FixResult) -> None:
     for path, change in sorted(result.changes.items()):
         if change.original == "" and not path.exists():
             try:
-                _create(path, change.text)
+                write_atomically(path, change.text, exclusive=True)
             except OSError as error:
                 result.not_written.append((change.display, f"cannot create it: {error}"))
             continue
@@ -371,43 +369,3 @@ def write_changes(result: FixResult) -> None:
         except OSError:
             continue  # gone already, or not ours to remove after all
         result.removed.append(leftover)
-
-
-def _create(path: Path, text: str) -> None:
-    """Write a new file atomically, never replacing one that appeared meanwhile."""
-    handle, temporary = create_temporary(path)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(0o644)
-        os.link(temporary, path)  # fails when the file exists: nothing is replaced
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def write_atomically(path: Path, text: str, *, keep_bom: bool = False) -> None:
-    """Replace `path` with `text`: temporary file, fsync, rename; mode and owner kept."""
-    target = path.resolve()
-    info = target.stat()
-    data = ("\ufeff" + text if keep_bom else text).encode("utf-8")
-    handle, temporary = create_temporary(target)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(stat.S_IMODE(info.st_mode))
-        # not ours to give away when not root; the mode is kept all the same
-        with contextlib.suppress(PermissionError, AttributeError):
-            os.chown(temporary, info.st_uid, info.st_gid)
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
-import os
-import tempfile
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from opslint.atomicwrite import write_atomically
 from opslint.detect import ProjectInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -207,7 +206,8 @@ def write_artifacts(artifacts: Sequence[Artifact], output: Path, *, force: bool)
             result.unchanged.append(path)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write(path, artifact.text)
+        mode = 0o755 if artifact.text.startswith("#!") else 0o644
+        write_atomically(path, artifact.text, mode=mode)
         result.written.append(path)
     return result
 
@@ -225,20 +225,3 @@ def _target(output: Path, relative: str) -> Path:
     if path != base and base not in path.parents:
         raise GeneratorError(f"{relative} would land outside {output}")
     return path
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".opslint", dir=path.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        mode = 0o755 if text.startswith("#!") else 0o644
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

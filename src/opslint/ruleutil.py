@@ -3,7 +3,6 @@ scalar's text is, and the lines of a reported file and their indentation."""
 
 from __future__ import annotations
 
-from opslint.model.base import Span
 from opslint.model.source import SourceError
 from opslint.model.yamltree import YMap, YScalar
 from opslint.project import Project
@@ -14,14 +13,6 @@ def has_value(mapping: YMap | None, key: str) -> bool:
     """True when `mapping` gives `key` a scalar that is neither null nor blank."""
     value = mapping.get(key) if mapping is not None else None
     return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
-
-
-def text_span(scalar: YScalar) -> Span:
-    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
-    span = scalar.span
-    if span.line == span.end_line and scalar.style in ("'", '"'):
-        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
-    return span
 
 
 def source_lines(project: Project, path: str) -> list[str]:

@@ -25,7 +25,11 @@ variable assignments and wrappers (`sudo -u app env A=1 npm ci` runs `npm`);
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from opslint.model.base import Span
+from opslint.model.facets import ShellCommand
 
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 """Programs that read POSIX-like shell scripts."""
@@ -496,3 +500,83 @@ def pip_arguments(words: list[Word]) -> list[Word] | None:
             if index < len(texts) and _PIP.match(texts[index]):
                 return words[index + 1 :]
     return None
+
+
+_ALIASES = {"gradlew": "gradle", "mvnw": "mvn", "docker-compose": "docker", "python3": "python"}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command of a located script: its words from the program name on."""
+
+    script: ShellCommand
+    words: list[Word]
+
+    @property
+    def name(self) -> str:
+        """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
+        return basename(self.words[0].text) if self.words else ""
+
+    @property
+    def tool(self) -> str:
+        """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
+        return _ALIASES.get(self.name, self.name)
+
+    def texts(self) -> list[str]:
+        """The words' texts."""
+        return [word.text for word in self.words]
+
+    @property
+    def arguments(self) -> list[str]:
+        """The words after the program name."""
+        return [word.text for word in self.words[1:]]
+
+    @property
+    def positionals(self) -> list[str]:
+        """The argument words that are not options."""
+        return [word.text for word in positionals(self.words[1:])]
+
+    def is_(self, pattern: tuple[str, ...]) -> bool:
+        """True when the tool is `pattern[0]` and the rest of the pattern appears, in
+        order, among its first positional words (`kubectl -n prod apply` is `kubectl apply`).
+        """
+        if self.tool != pattern[0]:
+            return False
+        wanted = list(pattern[1:])
+        for text in self.positionals[: len(wanted) + 3]:
+            if wanted and text == wanted[0]:
+                wanted.pop(0)
+        return not wanted
+
+    def dry_run(self) -> bool:
+        """True for a command that only simulates (`--dry-run`, `--dry-run=client`)."""
+        return any(
+            text.startswith("--dry-run") and text != "--dry-run=none" for text in self.arguments
+        )
+
+    def word_span(self, word: Word) -> Span:
+        """Where `word` stands in the file."""
+        return self.script.locate(word.start, word.end - word.start)
+
+    @property
+    def span(self) -> Span:
+        """From the program name to the end of the command, on its first line."""
+        first, last = self.words[0], self.words[-1]
+        text = self.script.text[first.start : last.end]
+        length = len(text.split("\n", 1)[0])
+        return self.script.locate(first.start, length)
+
+    @property
+    def text(self) -> str:
+        """The command as written, on one line, shortened after 60 characters."""
+        first, last = self.words[0], self.words[-1]
+        text = " ".join(self.script.text[first.start : last.end].replace("\\\n", " ").split())
+        return text if len(text) <= 60 else text[:57].rstrip() + " ..."
+
+
+def located_commands(script: ShellCommand) -> Iterator[Command]:
+    """The simple commands of a located script, each from its program on."""
+    for words in commands(script.text):
+        words = program(words)
+        if words:
+            yield Command(script, words)

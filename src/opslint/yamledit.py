@@ -226,14 +226,16 @@ def add_nested(
     return add_entries(node, payload, lines, style)
 
 
+def opening_quote(line: str, column: int) -> str:
+    """The quote (`'` or `"`) that stands at 1-based `column` of `line`, else ""."""
+    char = line[column - 1 : column] if column > 0 else ""
+    return char if char in ("'", '"') else ""
+
+
 def replace_scalar(node: YScalar, value: str, lines: Sequence[str]) -> Edit:
     """Replace a scalar's text, keeping its quotes when it had them."""
-    text = (
-        lines[node.span.line - 1][node.span.column - 1 :]
-        if node.span.line == node.span.end_line
-        else ""
-    )
-    quote = text[:1] if text[:1] in ("'", '"') else ""
+    line = lines[node.span.line - 1] if node.span.line == node.span.end_line else ""
+    quote = opening_quote(line, node.span.column)
     if quote == "'":
         new = "'" + value.replace("'", "''") + "'"
     elif quote == '"':

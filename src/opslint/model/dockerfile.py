@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from opslint.model.base import Span
-from opslint.model.facets import EnvVar, ImageRef, ShellCommand, locate_in
+from opslint.model.facets import EnvVar, ImageRef, Segmented, ShellCommand
 from opslint.model.source import Document
 
 
@@ -22,7 +22,7 @@ class Heredoc:
 
 
 @dataclass(slots=True, eq=False)
-class Instruction:
+class Instruction(Segmented):
     """One instruction, continuation lines joined.
 
     `arguments` is the text after the keyword (and after the flags), with each escaped line
@@ -43,10 +43,6 @@ class Instruction:
     trigger: Instruction | None = None
     """For ONBUILD, the instruction it defers."""
     stage: Stage | None = None
-
-    def locate(self, offset: int, length: int) -> Span:
-        """The span of `length` characters at `offset` into `arguments`."""
-        return locate_in(self.segments, self.span, offset, length)
 
     @property
     def arguments_span(self) -> Span:

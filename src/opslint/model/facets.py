@@ -23,6 +23,28 @@ def sub_span(span: Span, start: int, length: int) -> Span:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageParts:
+    """An image reference split into repository, tag and digest."""
+
+    repository: str
+    """The reference without tag or digest (registry and path included)."""
+    tag: str | None
+    """The tag, if one is written after the last path component."""
+    digest: str | None
+    """The `sha256:...` digest when the reference is pinned by one."""
+
+
+def split_image(text: str) -> ImageParts:
+    """Split an image reference; only a well-formed `@algo:hex` suffix counts as a digest."""
+    match = _DIGEST.search(text)
+    name = text[: match.start()] if match else text
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else None
+    repository = name[: -len(tag) - 1] if tag is not None else name
+    return ImageParts(repository, tag, match.group(0)[1:] if match else None)
+
+
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     """A container image reference as written, with the span of its text.
 
@@ -42,27 +64,17 @@ class ImageRef:
     @property
     def digest(self) -> str | None:
         """The `sha256:...` digest when the reference is pinned by one."""
-        match = _DIGEST.search(self.text)
-        return match.group(0)[1:] if match else None
-
-    @property
-    def _name_and_tag(self) -> str:
-        match = _DIGEST.search(self.text)
-        return self.text[: match.start()] if match else self.text
+        return split_image(self.text).digest
 
     @property
     def tag(self) -> str | None:
         """The tag, if one is written after the last path component."""
-        name = self._name_and_tag
-        last = name.rsplit("/", 1)[-1]
-        return last.split(":", 1)[1] if ":" in last else None
+        return split_image(self.text).tag
 
     @property
     def repository(self) -> str:
         """The reference without tag or digest (registry and path included)."""
-        name = self._name_and_tag
-        tag = self.tag
-        return name[: -len(tag) - 1] if tag is not None else name
+        return split_image(self.text).repository
 
     @property
     def registry(self) -> str | None:
@@ -100,8 +112,30 @@ class EnvVar:
     logical: str = ""
 
 
+class Segmented:
+    """Text of which `segments` (in offset order) map stretches back to the file.
+
+    Each segment is (offset into the text, file line, file column) of a stretch that stands
+    verbatim in the file; `span` covers the whole construct.
+    """
+
+    __slots__ = ()
+    span: Span
+    segments: tuple[tuple[int, int, int], ...]
+
+    def locate(self, offset: int, length: int) -> Span:
+        """The span of `length` characters at `offset` into the text; the whole `span`
+        when no segment starts at or before `offset`."""
+        index = bisect_right(self.segments, offset, key=itemgetter(0))
+        if index == 0:
+            return self.span
+        start, line, column = self.segments[index - 1]
+        column += offset - start
+        return Span(self.span.path, line, column, line, column + length)
+
+
 @dataclass(frozen=True, slots=True)
-class ShellCommand:
+class ShellCommand(Segmented):
     """A shell script some construct runs (RUN, `run:`, `script:`, `sh`).
 
     `segments` maps offsets of `text` back to the file: each entry is (offset into `text`,
@@ -114,23 +148,6 @@ class ShellCommand:
     origin: str
     segments: tuple[tuple[int, int, int], ...] = field(default=())
     logical: str = ""
-
-    def locate(self, offset: int, length: int) -> Span:
-        """The span of `length` characters at `offset` into `text`."""
-        return locate_in(self.segments, self.span, offset, length)
-
-
-def locate_in(
-    segments: tuple[tuple[int, int, int], ...], whole: Span, offset: int, length: int
-) -> Span:
-    """The span of `length` characters at `offset` of a text that `segments` (in offset
-    order) map to the file; `whole` when no segment starts at or before `offset`."""
-    index = bisect_right(segments, offset, key=itemgetter(0))
-    if index == 0:
-        return whole
-    start, line, column = segments[index - 1]
-    column += offset - start
-    return Span(whole.path, line, column, line, column + length)
 
 
 def map_script_lines(

@@ -34,6 +34,14 @@ class YScalar(YNode):
         return str(self.value)
 
 
+def text_span(scalar: YScalar) -> Span:
+    """The span of a scalar's text, without the quotes of a one-line quoted scalar."""
+    span = scalar.span
+    if span.line == span.end_line and scalar.style in ("'", '"'):
+        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
+    return span
+
+
 @dataclass(slots=True, eq=False)
 class YSeq(YNode):
     """A sequence of nodes."""

@@ -13,10 +13,11 @@ from opslint.model.ci import (
 )
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    content_span,
     duplicate_problems,
+    env_vars,
+    read_items,
     scalar_text,
     script_command,
     top_mapping,
@@ -29,13 +30,9 @@ def parse_circleci(source: SourceFile) -> CircleConfig:
     config = CircleConfig(source)
     config.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]
-    if not roots:
+    root = top_mapping(roots, config, "a mapping")
+    if root is None:
         return config
-    root = roots[0]
-    mapping = top_mapping(root, config, "a mapping")
-    if mapping is None:
-        return config
-    root = mapping
     config.root = root
     _Parser(source, config).parse(root)
     return config
@@ -55,7 +52,7 @@ class _Parser:
         version = root.scalar("version")
         if version is not None and version.value is not None:
             config.version = version.text
-            config.version_span = content_span(version)
+            config.version_span = text_span(version)
         self.orbs(root.map("orbs"))
         executors = root.map("executors")
         if executors is not None:
@@ -93,7 +90,7 @@ class _Parser:
             text = scalar_text(node)
             if text is None or not isinstance(node, YScalar):
                 continue
-            span = content_span(node)
+            span = text_span(node)
             orb = Orb(name, text, span, logical)
             reference, at, version = text.partition("@")
             if at:
@@ -114,7 +111,7 @@ class _Parser:
             text = image.text.strip()
             ref = ImageRef(
                 text,
-                content_span(image),
+                text_span(image),
                 "circleci docker",
                 logical=f"{logical}/docker:{index}",
                 written=text,
@@ -126,30 +123,7 @@ class _Parser:
         return result
 
     def env_vars(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        "circleci environment",
-                        reference=_has_reference(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(
-                    EnvVar(
-                        name, None, key_span, value.span, "circleci environment", logical=logical
-                    )
-                )
+        result = env_vars(mapping, "circleci environment", logical, _has_reference)
         self.config.env_vars.extend(result)
         return result
 
@@ -174,14 +148,7 @@ class _Parser:
         return step
 
     def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
-        if node is None:
-            return []
-        result = []
-        for index, item in enumerate(node):
-            step = self.step(index, item, logical_prefix)
-            if step is not None:
-                result.append(step)
-        return result
+        return read_items(node, lambda index, item: self.step(index, item, logical_prefix))
 
     def job(self, name: str, node: YMap, jobs: YMap) -> CircleJob:
         logical = f"job:{name}"

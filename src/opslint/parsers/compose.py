@@ -19,7 +19,7 @@ from opslint.model.compose import (
 )
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import duplicate_problems
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
@@ -69,14 +69,6 @@ def is_reference(value: str) -> bool:
     """True when `value` is only variable references (`${VAR}`, `$VAR`, `${VAR:-x}`)."""
     stripped = value.strip()
     return bool(stripped) and not _VARIABLE.sub("", stripped).strip()
-
-
-def text_span(scalar: YScalar) -> Span:
-    """The span of a scalar's text without its quotes (single-line scalars only)."""
-    span = scalar.span
-    if span.line == span.end_line and scalar.style in ("'", '"'):
-        return Span(span.path, span.line, span.column + 1, span.end_line, span.end_column - 1)
-    return span
 
 
 def _service(name: str, key_span: Span, node: YMap, source: SourceFile) -> ComposeService:

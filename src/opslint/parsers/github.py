@@ -6,7 +6,7 @@ wrong type (a string where a mapping belongs, nulls, numbers) are skipped, never
 
 from __future__ import annotations
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Span
 from opslint.model.ci import (
     ActionUse,
     GithubAction,
@@ -18,8 +18,15 @@ from opslint.model.ci import (
 )
 from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
-from opslint.parsers.yamldoc import content_span, duplicate_problems, scalar_text, script_command
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
+from opslint.parsers.yamldoc import (
+    duplicate_problems,
+    env_vars,
+    read_items,
+    scalar_text,
+    script_command,
+    top_mapping,
+)
 
 _EXPRESSION = "${{"
 
@@ -30,25 +37,8 @@ def parse_github(source: SourceFile, kind: str) -> Document:
     document: Pipeline = GithubAction(source) if kind == "github-action" else GithubWorkflow(source)
     document.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]
-    if not roots:
-        return document
-    root = roots[0]
-    if not isinstance(root, YMap):
-        document.problems.append(
-            Finding(
-                Span(
-                    root.span.path,
-                    root.span.line,
-                    root.span.column,
-                    root.span.line,
-                    root.span.column,
-                ),
-                "expected a mapping at the top level",
-                code="OP001",
-                name="parse-error",
-                severity=Severity.ERROR,
-            )
-        )
+    root = top_mapping(roots, document, "a mapping")
+    if root is None:
         return document
     document.root = root
     parser = _Parser(source, document)
@@ -62,7 +52,7 @@ def parse_github(source: SourceFile, kind: str) -> Document:
 def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = False) -> ActionUse:
     """Read a `uses:` value, locating the ref after `@` when it is written verbatim."""
     text = node.text.strip()
-    span = content_span(node)
+    span = text_span(node)
     if text.startswith("docker://"):
         return ActionUse(text, span, logical, text, workflow=workflow)
     target, at, ref = text.partition("@")
@@ -90,26 +80,7 @@ class _Parser:
     # -- shared pieces ---------------------------------------------------------------
 
     def env_vars(self, mapping: YMap | None, origin: str, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text if value.value is not None else ""
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        origin,
-                        reference=_has_expression(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(EnvVar(name, None, key_span, value.span, origin, logical=logical))
+        result = env_vars(mapping, origin, logical, _has_expression)
         self.document.env_vars.extend(result)
         return result
 
@@ -117,7 +88,7 @@ class _Parser:
         if not isinstance(node, YScalar) or not node.text.strip():
             return None
         text = node.text.strip()
-        span = content_span(node)
+        span = text_span(node)
         image = ImageRef(
             text, span, origin, logical=logical, written=text, dynamic=_has_expression(text)
         )
@@ -130,7 +101,7 @@ class _Parser:
             return None
         key_span = mapping.key_span("permissions")
         if isinstance(node, YScalar):
-            return Permissions(content_span(node), key_span, node.text)
+            return Permissions(text_span(node), key_span, node.text)
         if isinstance(node, YMap):
             values: dict[str, str] = {}
             spans: dict[str, Span] = {}
@@ -138,7 +109,7 @@ class _Parser:
                 text = scalar_text(value)
                 if text is not None and isinstance(value, YScalar):
                     values[scope] = text
-                    spans[scope] = content_span(value)
+                    spans[scope] = text_span(value)
             return Permissions(node.span, key_span, values, spans)
         return Permissions(node.span, key_span, "")
 
@@ -184,14 +155,7 @@ class _Parser:
         return step
 
     def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
-        if node is None:
-            return []
-        result = []
-        for index, item in enumerate(node):
-            step = self.step(index, item, logical_prefix)
-            if step is not None:
-                result.append(step)
-        return result
+        return read_items(node, lambda index, item: self.step(index, item, logical_prefix))
 
     # -- workflows -------------------------------------------------------------------
 
@@ -234,7 +198,7 @@ class _Parser:
             environment = environment.get("name")
         if isinstance(environment, YScalar) and environment.value is not None:
             job.environment = environment.text
-            job.environment_span = content_span(environment)
+            job.environment_span = text_span(environment)
         needs = node.get("needs")
         if isinstance(needs, YScalar) and needs.value is not None:
             job.needs = [needs.text]
@@ -283,12 +247,12 @@ class _Parser:
         using = runs.scalar("using")
         if using is not None and using.value is not None:
             action.using = using.text
-            action.using_span = content_span(using)
+            action.using_span = text_span(using)
         action.steps = self.steps(runs.seq("steps"), "runs/")
         image = runs.scalar("image")
         if image is not None and image.value is not None:
             action.image = image.text.strip()
-            action.image_span = content_span(image)
+            action.image_span = text_span(image)
             if action.image.startswith("docker://"):
                 reference = action.image[len("docker://") :]
                 span = action.image_span

@@ -14,10 +14,10 @@ from opslint.model.base import Span
 from opslint.model.ci import GitlabInclude, GitlabJob, GitlabPipeline, GitlabRule
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    content_span,
     duplicate_problems,
+    env_vars,
     has_tag,
     scalar_text,
     script_command,
@@ -55,13 +55,9 @@ def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     roots = [d.root for d in loaded.documents if d.root is not None]
     if len(roots) > 1 and isinstance(roots[0], YMap) and "spec" in roots[0]:
         roots = roots[1:]  # a component's `spec:` header, then the pipeline itself
-    if not roots:
+    root = top_mapping(roots, pipeline, "a mapping of keywords and jobs")
+    if root is None:
         return pipeline
-    root = roots[0]
-    mapping = top_mapping(root, pipeline, "a mapping of keywords and jobs")
-    if mapping is None:
-        return pipeline
-    root = mapping
     pipeline.root = root
     _Parser(source, pipeline).parse(root)
     return pipeline
@@ -113,7 +109,7 @@ class _Parser:
                 remote = bool(_URL.match(text))
                 self.pipeline.includes.append(
                     GitlabInclude(
-                        text, content_span(entry), not remote, "remote" if remote else "local"
+                        text, text_span(entry), not remote, "remote" if remote else "local"
                     )
                 )
             elif isinstance(entry, YMap):
@@ -127,35 +123,12 @@ class _Parser:
                         if isinstance(files, YScalar) and files.value is not None:
                             text = f"{text}:{files.text}"
                     self.pipeline.includes.append(
-                        GitlabInclude(text.strip(), content_span(value), how == "local", how)
+                        GitlabInclude(text.strip(), text_span(value), how == "local", how)
                     )
                     break
 
     def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        if mapping is None:
-            return []
-        result: list[EnvVar] = []
-        for name, value in mapping.items():
-            if isinstance(value, YMap):  # {value: ..., description: ...}
-                value = value.get("value") or value
-            key_span = mapping.key_span(name)
-            if isinstance(value, YScalar):
-                text = value.text
-                result.append(
-                    EnvVar(
-                        name,
-                        text,
-                        key_span,
-                        content_span(value),
-                        "gitlab variables",
-                        reference=has_variable(text),
-                        logical=logical,
-                    )
-                )
-            else:
-                result.append(
-                    EnvVar(name, None, key_span, value.span, "gitlab variables", logical=logical)
-                )
+        result = env_vars(mapping, "gitlab variables", logical, has_variable, value_key="value")
         self.pipeline.env_vars.extend(result)
         return result
 
@@ -169,7 +142,7 @@ class _Parser:
         text = node.text.strip()
         image = ImageRef(
             text,
-            content_span(node),
+            text_span(node),
             origin,
             logical=logical,
             written=text,
@@ -231,11 +204,11 @@ class _Parser:
             environment = environment.get("name")
         if isinstance(environment, YScalar) and environment.value is not None:
             job.environment = environment.text
-            job.environment_span = content_span(environment)
+            job.environment_span = text_span(environment)
         when = node.scalar("when")
         if when is not None and when.value is not None:
             job.when = when.text
-            job.when_span = content_span(when)
+            job.when_span = text_span(when)
         rules = node.seq("rules")
         if rules is not None:
             for entry in rules.maps():
@@ -245,7 +218,7 @@ class _Parser:
                 rule_when = entry.scalar("when")
                 if rule_when is not None and rule_when.value is not None:
                     rule.when = rule_when.text
-                    rule.when_span = content_span(rule_when)
+                    rule.when_span = text_span(rule_when)
                 job.rules.append(rule)
         job.only = node.get("only")
         job.except_ = node.get("except")

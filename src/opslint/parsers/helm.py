@@ -33,7 +33,7 @@ from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
 from opslint.model.kubernetes import KubernetesFile
 from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceError, SourceFile
-from opslint.model.yamltree import YMap, YScalar, YSeq
+from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.errors import parse_failure
 from opslint.parsers.helm_schema import outside_reference
 
@@ -227,8 +227,6 @@ def _value_secrets(node: YMap, path: tuple[str, ...]) -> list[EnvVar]:
 
 def _value_images(values: HelmValuesFile) -> list[ImageRef]:
     """Image references in values: `image: repo:tag` or `image: {repository, tag}`."""
-    from opslint.parsers.compose import text_span
-
     found: list[ImageRef] = []
 
     def visit(node: YMap, path: tuple[str, ...]) -> None:

@@ -16,8 +16,7 @@ from opslint.model.base import Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.kubernetes import Container, K8sObject, KubernetesFile, PodSpec
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar
-from opslint.parsers.compose import text_span
+from opslint.model.yamltree import YMap, YNode, YScalar, text_span
 from opslint.parsers.yamldoc import duplicate_problems
 
 _ROLES = (

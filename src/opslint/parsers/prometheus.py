@@ -5,8 +5,8 @@ from __future__ import annotations
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.prometheus import AlertRule, PrometheusRules, RecordingRule, Rule, RuleGroup
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap
-from opslint.parsers.yamldoc import content_span, duplicate_problems, scalar_text
+from opslint.model.yamltree import YMap, text_span
+from opslint.parsers.yamldoc import duplicate_problems, scalar_text
 
 
 def parse_prometheus(source: SourceFile) -> PrometheusRules:
@@ -65,12 +65,12 @@ def _rule(node: YMap, group: RuleGroup, lines: list[str]) -> Rule | None:
             node,
             group.name,
             alert=name,
-            alert_span=content_span(alert),
+            alert_span=text_span(alert),
         )
         duration = node.scalar("for")
         if duration is not None and duration.value is not None:
             rule.for_ = duration.text
-            rule.for_span = content_span(duration)
+            rule.for_span = text_span(duration)
         rule.keep_firing_for = node.string("keep_firing_for")
         annotations = node.map("annotations")
         if "annotations" in node:
@@ -84,14 +84,14 @@ def _rule(node: YMap, group: RuleGroup, lines: list[str]) -> Rule | None:
             node,
             group.name,
             record=name,
-            record_span=content_span(record),
+            record_span=text_span(record),
         )
     else:
         return None
     expr = node.scalar("expr")
     if expr is not None and expr.value is not None:
         rule.expr = expr.text
-        rule.expr_span = content_span(expr)
+        rule.expr_span = text_span(expr)
     if "labels" in node:
         rule.labels_span = node.key_span("labels")
     rule.labels, rule.label_spans = _strings(node.map("labels"))

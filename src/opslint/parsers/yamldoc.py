@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from opslint.model.base import Finding, Severity, Span
-from opslint.model.facets import ShellCommand, map_script_lines
+from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
 from opslint.model.source import Document
-from opslint.model.yamltree import YMap, YNode, YScalar
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
+
+Item = TypeVar("Item")
 
 
 def duplicate_problems(loaded: LoadedYaml) -> list[Finding]:
@@ -24,16 +29,50 @@ def duplicate_problems(loaded: LoadedYaml) -> list[Finding]:
     ]
 
 
-def content_span(node: YScalar) -> Span:
-    """The span of a scalar's text: quotes dropped for a quoted scalar on one line."""
-    span = node.span
-    if (
-        node.style in ("'", '"')
-        and span.line == span.end_line
-        and span.end_column - span.column >= 2
-    ):
-        return Span(span.path, span.line, span.column + 1, span.line, span.end_column - 1)
-    return span
+def env_vars(
+    mapping: YMap | None,
+    origin: str,
+    logical: str,
+    is_reference: Callable[[str], bool],
+    *,
+    value_key: str = "",
+) -> list[EnvVar]:
+    """The entries of an environment mapping; a value that is no scalar has no literal.
+
+    `is_reference` tells a literal that only points elsewhere (`$VAR`, `${{ ... }}`);
+    with `value_key`, a mapping value stands for its entry of that name (GitLab's
+    `{value: ..., description: ...}`).
+    """
+    if mapping is None:
+        return []
+    result: list[EnvVar] = []
+    for name, value in mapping.items():
+        if value_key and isinstance(value, YMap):
+            value = value.get(value_key) or value
+        key_span = mapping.key_span(name)
+        if isinstance(value, YScalar):
+            text = value.text
+            result.append(
+                EnvVar(
+                    name,
+                    text,
+                    key_span,
+                    text_span(value),
+                    origin,
+                    reference=is_reference(text),
+                    logical=logical,
+                )
+            )
+        else:
+            result.append(EnvVar(name, None, key_span, value.span, origin, logical=logical))
+    return result
+
+
+def read_items(node: YSeq | None, read: Callable[[int, YNode], Item | None]) -> list[Item]:
+    """What `read` makes of each item of a sequence, given its index; None is left out."""
+    if node is None:
+        return []
+    return [found for index, item in enumerate(node) if (found := read(index, item)) is not None]
 
 
 def scalar_text(node: YNode | None) -> str | None:
@@ -61,7 +100,7 @@ def script_command(node: YScalar, lines: list[str], origin: str, logical: str) -
                 break
         span = Span(node.span.path, node.span.line, node.span.column, end_line, end_column)
         return ShellCommand(text, span, origin, segments, logical)
-    start = content_span(node)
+    start = text_span(node)
     if "\n" not in text:
         return ShellCommand(text, start, origin, ((0, start.line, start.column),), logical)
     column = node.span.column + (1 if node.style in ("'", '"') else 0)
@@ -79,8 +118,12 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     return text[span.column - 1 :].startswith(tag)
 
 
-def top_mapping(root: YNode, document: Document, expected: str) -> YMap | None:
-    """`root` when it is a mapping; otherwise record an OP001 saying what was `expected`."""
+def top_mapping(roots: list[YNode], document: Document, expected: str) -> YMap | None:
+    """The first of `roots` when it is a mapping; None when there is none, and when it is
+    something else, after recording an OP001 saying what was `expected`."""
+    if not roots:
+        return None
+    root = roots[0]
     if isinstance(root, YMap):
         return root
     document.problems.append(
