@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from opslint.rule import Rule
+from collections.abc import Mapping
+
+from opslint.rule import Rule, RuleFamily
 
 REPOSITORY_DOCS = "https://github.com/opslint/opslint/blob/main/docs/rules"
 
@@ -35,15 +37,12 @@ def rule_markdown(rule: Rule) -> str:
     return "\n".join(rows) + "\n\n" + body.strip() + "\n"
 
 
-def index_markdown(rules: list[Rule]) -> str:
-    """The index of rule pages, one section per format as the catalog orders them."""
-    from opslint.rule import FAMILIES
-
-    titles = list(dict.fromkeys(title for title, _ in FAMILIES.values()))
+def index_markdown(rules: list[Rule], families: Mapping[str, RuleFamily]) -> str:
+    """The index of rule pages, one section per format in the order `families` declares."""
+    titles = list(dict.fromkeys(family.title for family in families.values()))
     groups: dict[str, list[Rule]] = {}
     for rule in rules:
-        family = FAMILIES.get(rule.code[:2])
-        groups.setdefault(family[0] if family else "Other", []).append(rule)
+        groups.setdefault(rule.family.title if rule.family else "Other", []).append(rule)
     lines = ["# Rules", "", "Generated from the rules' docstrings by `python -m opslint.docs`.", ""]
     for title in sorted(groups, key=lambda t: titles.index(t) if t in titles else len(titles)):
         lines += [f"## {title}", "", "| code | name | severity | default | fix | summary |"]
@@ -72,10 +71,10 @@ def rule_index_module(rules: list[Rule]) -> str:
     )
 
 
-def rendered_pages(rules: list[Rule]) -> dict[str, str]:
+def rendered_pages(rules: list[Rule], families: Mapping[str, RuleFamily]) -> dict[str, str]:
     """File name to content for every page under docs/rules/."""
     pages = {f"{rule.code}.md": rule_markdown(rule) for rule in rules}
-    pages["README.md"] = index_markdown(rules)
+    pages["README.md"] = index_markdown(rules, families)
     return pages
 
 
@@ -88,12 +87,13 @@ def main() -> None:
 
     plugins = PluginManager()
     plugins.load(autoload=False)
-    rules = [make_rule(f, origin) for origin, f in plugins.rule_functions()]
+    families = plugins.rule_families()
+    rules = [make_rule(f, origin, families) for origin, f in plugins.rule_functions()]
     folder = Path("docs/rules")
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.md"):
         stale.unlink()
-    for name, text in rendered_pages(rules).items():
+    for name, text in rendered_pages(rules, families).items():
         (folder / name).write_text(text, encoding="utf-8")
     Path("rules/_index.py").write_text(rule_index_module(rules), encoding="utf-8")
 
