@@ -86,3 +86,11 @@ def opslint_rule_index() -> dict[str, str]:
     from ._index import RULES
 
     return dict(RULES)
+
+
+@hookimpl
+def opslint_default_keys() -> dict[str, str]:
+    """The `[tool.opslint.defaults]` keys the builtin rules read, from the generated index."""
+    from ._index import DEFAULTS
+
+    return dict(DEFAULTS)

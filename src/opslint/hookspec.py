@@ -85,6 +85,12 @@ def opslint_rule_families() -> dict[str, RuleFamily]:  # type: ignore[empty-body
 
 
 @hookspec
+def opslint_default_keys() -> dict[str, str]:  # type: ignore[empty-body]
+    """The `[tool.opslint.defaults]` keys the plugin's rules read, each with what it is for,
+    known without importing the rules (the config is checked against them)."""
+
+
+@hookspec
 def opslint_collect_generators() -> list[Callable[..., Any]]:  # type: ignore[empty-body]
     """Return generator functions for ``opslint new``."""
 

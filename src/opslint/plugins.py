@@ -104,6 +104,13 @@ class PluginManager(pluggy.PluginManager):
             families.update(part)
         return families
 
+    def default_keys(self) -> dict[str, str]:
+        """The `[tool.opslint.defaults]` keys the plugins declare, with what each is for."""
+        keys: dict[str, str] = {}
+        for part in reversed(self.hook.opslint_default_keys()):
+            keys.update(part)
+        return keys
+
     def generator_functions(self) -> list[Callable[..., Any]]:
         """Every collected generator."""
         groups: list[list[Callable[..., Any]]] = self.hook.opslint_collect_generators()

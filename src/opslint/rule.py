@@ -44,6 +44,8 @@ class RuleSpec:
     tags: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     security_severity: float | None = None
+    defaults: tuple[tuple[str, str], ...] = ()
+    """The `[tool.opslint.defaults]` keys its fix reads, each with what it is for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +67,22 @@ def rule(
     tags: Iterable[str] = (),
     peers: Iterable[str] = (),
     security_severity: float | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> Callable[[F], F]:
-    """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged."""
+    """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged.
+
+    `defaults` names the `[tool.opslint.defaults]` keys the rule reads, each with what it is for.
+    """
     spec = RuleSpec(
-        code, name, severity, default_enabled, fix, tuple(tags), tuple(peers), security_severity
+        code,
+        name,
+        severity,
+        default_enabled,
+        fix,
+        tuple(tags),
+        tuple(peers),
+        security_severity,
+        tuple((defaults or {}).items()),
     )
 
     def decorate(function: F) -> F:
