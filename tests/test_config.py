@@ -82,7 +82,7 @@ def test_unknown_key_in_opslint_toml(cli: Cli) -> None:
         ("respect-gitignore = 'yes'\n", "respect-gitignore"),
         (
             "defaults = { cpu-requests = '1' }\n",
-            "unknown key(s) in `defaults`: cpu-requests (known: restart, log-max-size, ",
+            ".opslint.toml: unknown key(s) in `defaults`: cpu-requests (known: restart, ",
         ),
         ("select = [\n", ".opslint.toml: Invalid value"),
     ],

@@ -179,8 +179,9 @@ def check_defaults(config: Config, known: Mapping[str, str]) -> None:
     """
     unknown = sorted(set(config.defaults) - set(known))
     if unknown:
+        where = f"{config.source}: " if config.source is not None else ""
         raise ConfigError(
-            f"unknown key(s) in `defaults`: {', '.join(unknown)} (known: {', '.join(known)})"
+            f"{where}unknown key(s) in `defaults`: {', '.join(unknown)} (known: {', '.join(known)})"
         )
 
 
