@@ -15,26 +15,45 @@ from collections.abc import Callable
 from typing import Any
 
 from opslint.plugins import hookimpl
-from opslint.rule import spec_of
+from opslint.rule import RuleFamily, spec_of
 
-FAMILY_KINDS: dict[str, frozenset[str]] = {
-    "dockerfile": frozenset({"dockerfile"}),
-    "compose": frozenset({"compose"}),
-    "kubernetes": frozenset({"kubernetes", "helm-chart", "helm-template"}),
-    "helm": frozenset({"helm-chart", "helm-template", "helm-values"}),
-    "terraform": frozenset({"terraform", "terraform-vars", "terraform-state"}),
-    "github": frozenset({"github-workflow", "github-action"}),
-    "gitlab": frozenset({"gitlab-ci"}),
-    "circleci": frozenset({"circleci"}),
-    "jenkins": frozenset({"jenkinsfile"}),
-    "prometheus": frozenset({"prometheus"}),
+_KUBERNETES_AND_HELM = "Kubernetes and Helm"
+
+FAMILIES: dict[str, dict[str, RuleFamily]] = {
+    "crossformat": {
+        "IM": RuleFamily("Cross-format", ("*",)),
+        "SE": RuleFamily("Cross-format", ("*",)),
+        "SH": RuleFamily("Cross-format", ("*",)),
+    },
+    "dockerfile": {"DF": RuleFamily("Dockerfile", ("dockerfile",))},
+    "compose": {"DC": RuleFamily("Docker Compose", ("compose",))},
+    "kubernetes": {"K8": RuleFamily(_KUBERNETES_AND_HELM, ("kubernetes", "helm-chart"))},
+    "helm": {"HL": RuleFamily(_KUBERNETES_AND_HELM, ("helm-chart",))},
+    "terraform": {
+        "TF": RuleFamily("Terraform", ("terraform", "terraform-vars", "terraform-state"))
+    },
+    "github": {"GH": RuleFamily("GitHub Actions", ("github-workflow", "github-action"))},
+    "gitlab": {"GL": RuleFamily("GitLab CI", ("gitlab-ci",))},
+    "circleci": {"CC": RuleFamily("CircleCI", ("circleci",))},
+    "jenkins": {"JK": RuleFamily("Jenkins", ("jenkinsfile",))},
+    "prometheus": {"PR": RuleFamily("Prometheus alerting rules", ("prometheus",))},
+    "engine": {"OP": RuleFamily("Engine", ("*",))},
 }
-"""Family folder to the kinds its rules apply to; other folders apply to every kind."""
+"""Family folder to the code prefixes of its rules and their families, in catalog order.
+
+A Helm chart's templates and values are checked within the chart's document, so a run
+that has them has the kind `helm-chart` too: that kind brings in the Kubernetes and Helm
+rules.
+"""
 
 
-def _wanted(family: str, kinds: frozenset[str] | None) -> bool:
-    applies = FAMILY_KINDS.get(family)
-    return kinds is None or applies is None or bool(applies & kinds)
+def _wanted(folder: str, kinds: frozenset[str] | None) -> bool:
+    families = FAMILIES.get(folder)
+    return (
+        kinds is None
+        or families is None
+        or any("*" in family.kinds or kinds & set(family.kinds) for family in families.values())
+    )
 
 
 @hookimpl
@@ -56,8 +75,22 @@ def opslint_collect_rules(kinds: frozenset[str] | None) -> list[Callable[..., An
 
 
 @hookimpl
+def opslint_rule_families() -> dict[str, RuleFamily]:
+    """Every builtin family by code prefix."""
+    return {prefix: family for families in FAMILIES.values() for prefix, family in families.items()}
+
+
+@hookimpl
 def opslint_rule_index() -> dict[str, str]:
     """Every builtin rule's code and name, from the generated index."""
     from ._index import RULES
 
     return dict(RULES)
+
+
+@hookimpl
+def opslint_default_keys() -> dict[str, str]:
+    """The `[tool.opslint.defaults]` keys the builtin rules read, from the generated index."""
+    from ._index import DEFAULTS
+
+    return dict(DEFAULTS)

@@ -80,6 +80,10 @@ def test_unknown_key_in_opslint_toml(cli: Cli) -> None:
         ("rules = { ZZ999 = { x = 1 } }\n", "options given for unknown rule `ZZ999`"),
         ("rules = { DF101 = { x = 1 } }\n", "rule DF101 takes no options"),
         ("respect-gitignore = 'yes'\n", "respect-gitignore"),
+        (
+            "defaults = { cpu-requests = '1' }\n",
+            ".opslint.toml: unknown key(s) in `defaults`: cpu-requests (known: restart, ",
+        ),
         ("select = [\n", ".opslint.toml: Invalid value"),
     ],
 )

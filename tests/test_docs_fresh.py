@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from conftest import ROOT
-from test_rule_docs import RULES
+from test_rule_docs import FAMILIES, RULES
 
 from opslint.docs import rendered_pages
 
 
 def test_rule_pages_are_current() -> None:
     folder = ROOT / "docs" / "rules"
-    expected = rendered_pages(RULES)
+    expected = rendered_pages(RULES, FAMILIES)
     on_disk = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
     stale = sorted(name for name in expected if on_disk.get(name) != expected[name])
     extra = sorted(set(on_disk) - set(expected))

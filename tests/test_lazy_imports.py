@@ -49,6 +49,7 @@ def test_dockerfile_run_stays_light(tmp_path: Path, output: str) -> None:
 
 
 def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
+    """No heavy library, and of the rule families only those a Dockerfile needs."""
     (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
     script = (
         "import sys\n"
@@ -56,12 +57,15 @@ def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
         "code = main(['check', '--quiet', 'Dockerfile'])\n"
         f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
         "print(code, heavy)\n"
+        "print(sorted({m.split('.')[2] for m in sys.modules if m.startswith('opslint.rules.')}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1].endswith(" []"), done.stdout
+    heavy, families = done.stdout.strip().splitlines()[-2:]
+    assert heavy.endswith(" []"), done.stdout
+    assert families == "['_index', 'crossformat', 'dockerfile', 'engine']", done.stdout
 
 
 def test_a_yaml_run_does_load_yaml(tmp_path: Path) -> None:
@@ -69,3 +73,25 @@ def test_a_yaml_run_does_load_yaml(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x:1\n", encoding="utf-8")
     names = imported_modules(tmp_path, "check", "compose.yaml")
     assert "yaml" in names
+
+
+def test_every_rule_folder_declares_its_families() -> None:
+    """The rule pack's table is the one declaration: every folder is in it, every rule's
+    code prefix is a family of its folder."""
+    import opslint.rules
+
+    from opslint.plugins import PluginManager
+    from opslint.rule import spec_of
+
+    plugins = PluginManager()
+    plugins.load(autoload=False)
+    folders = {
+        path.name
+        for path in Path(opslint.rules.__file__).parent.iterdir()
+        if (path / "__init__.py").is_file()
+    }
+    assert folders == set(opslint.rules.FAMILIES)
+    for _, function in plugins.rule_functions():
+        folder = function.__module__.split(".")[2]
+        spec = spec_of(function)
+        assert spec is not None and spec.code[:2] in opslint.rules.FAMILIES[folder], spec

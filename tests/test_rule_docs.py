@@ -10,18 +10,14 @@ from conftest import ROOT
 from opslint.plugins import PluginManager
 from opslint.rule import DOC_SECTIONS, Rule, make_rule
 
-
-def builtin_rules() -> list[Rule]:
-    plugins = PluginManager()
-    plugins.load(autoload=False)
-    return [
-        make_rule(function, origin)
-        for origin, function in plugins.rule_functions()
-        if origin == "opslint.rules"
-    ]
-
-
-RULES = builtin_rules()
+PLUGINS = PluginManager()
+PLUGINS.load(autoload=False)
+FAMILIES = PLUGINS.rule_families()
+RULES = [
+    make_rule(function, origin, FAMILIES)
+    for origin, function in PLUGINS.rule_functions()
+    if origin == "opslint.rules"
+]
 
 
 def test_catalog_is_not_empty() -> None:

@@ -87,7 +87,17 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     return (Fix(title, (edit,)) if edit is not None else None), tail
 
 
-@rule("DC102", "log-rotation", Severity.WARNING, fix="safe", tags=("compose", "reliability"))
+@rule(
+    "DC102",
+    "log-rotation",
+    Severity.WARNING,
+    fix="safe",
+    defaults={
+        "log-max-size": 'Compose json-file max-size, e.g. "10m"',
+        "log-max-file": 'Compose json-file max-file, e.g. "3"',
+    },
+    tags=("compose", "reliability"),
+)
 def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
     """Container logs are rotated: json-file logging sets `max-size` and `max-file`.
 

@@ -65,7 +65,17 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     return Fix(title, (edit,)), ""
 
 
-@rule("DC103", "resource-limits", Severity.WARNING, fix="safe", tags=("reliability",))
+@rule(
+    "DC103",
+    "resource-limits",
+    Severity.WARNING,
+    fix="safe",
+    defaults={
+        "compose-cpus": 'Compose deploy.resources.limits.cpus, e.g. "0.50"',
+        "compose-memory": 'Compose deploy.resources.limits.memory, e.g. "512M"',
+    },
+    tags=("reliability",),
+)
 def resource_limits(service: ComposeService, project: Project) -> Iterator[Finding]:
     """Every service caps the CPU and memory it may use.
 

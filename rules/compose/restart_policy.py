@@ -12,7 +12,14 @@ from opslint.ruleutil import source_lines, source_style
 from opslint.yamledit import add_entries
 
 
-@rule("DC101", "restart-policy", Severity.WARNING, fix="safe", tags=("reliability",))
+@rule(
+    "DC101",
+    "restart-policy",
+    Severity.WARNING,
+    fix="safe",
+    defaults={"restart": 'Compose restart policy; "unless-stopped" when unset'},
+    tags=("reliability",),
+)
 def restart_policy(service: ComposeService, project: Project) -> Iterator[Finding]:
     """Every service says what happens when its container exits.
 
@@ -64,7 +71,7 @@ def restart_policy(service: ComposeService, project: Project) -> Iterator[Findin
         f"service `{service.name}` sets no `restart` policy, so it stays down after a crash "
         "or a reboot"
     )
-    policy = default(project.config.defaults, "restart")
+    policy = default(project.config.defaults, "restart", "unless-stopped")
     fix = None
     if policy is None or str(policy).strip() == "":
         message += f": {missing('restart')}"

@@ -19,6 +19,7 @@ _BEFORE = frozenset({"CMD", "ENTRYPOINT"})
     "healthcheck",
     Severity.WARNING,
     fix="safe",
+    defaults={"healthcheck": 'Dockerfile HEALTHCHECK command, e.g. "curl -fsS localhost/healthz"'},
     tags=("reliability",),
     peers=(
         "hadolint DL3057",

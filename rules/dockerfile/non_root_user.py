@@ -40,6 +40,7 @@ def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
     "non-root-user",
     Severity.ERROR,
     fix="unsafe",
+    defaults={"user": 'the non-root USER a Dockerfile switches to, e.g. "10001"'},
     tags=("security",),
     security_severity=7.0,
     peers=(

@@ -15,7 +15,14 @@ from opslint.yamledit import add_after
 _KEY = "job-timeout-minutes"
 
 
-@rule("GH104", "job-timeout", Severity.INFO, fix="safe", tags=("github", "reliability"))
+@rule(
+    "GH104",
+    "job-timeout",
+    Severity.INFO,
+    fix="safe",
+    defaults={"job-timeout-minutes": "GitHub Actions timeout-minutes for jobs, e.g. 30"},
+    tags=("github", "reliability"),
+)
 def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
     """Jobs set `timeout-minutes`.
 

@@ -17,6 +17,7 @@ from ._containers import missing_limit
     Severity.INFO,
     default_enabled=False,
     fix="safe",
+    defaults={"cpu-limit": 'Kubernetes cpu limit, e.g. "500m"'},
     tags=("reliability",),
     peers=(
         "checkov CKV_K8S_11",

@@ -16,6 +16,7 @@ from ._containers import missing_probe
     "liveness-probe",
     Severity.WARNING,
     fix="safe",
+    defaults={"probe-path": 'HTTP path of liveness and readiness probes, e.g. "/healthz"'},
     tags=("reliability",),
     peers=(
         "checkov CKV_K8S_8",

@@ -16,6 +16,7 @@ from ._containers import missing_limit
     "memory-limit",
     Severity.WARNING,
     fix="safe",
+    defaults={"memory-limit": 'Kubernetes memory limit, e.g. "256Mi"'},
     tags=("reliability",),
     peers=(
         "checkov CKV_K8S_13",

@@ -16,6 +16,10 @@ from ._containers import missing_probe
     "readiness-probe",
     Severity.WARNING,
     fix="safe",
+    defaults={
+        "probe-path": 'HTTP path of liveness and readiness probes, e.g. "/healthz"',
+        "readiness-path": "HTTP path of readiness probes when it differs from probe-path",
+    },
     tags=("reliability",),
     peers=(
         "checkov CKV_K8S_9",

@@ -17,6 +17,10 @@ from ._fixes import resources_fix
     "resource-requests",
     Severity.WARNING,
     fix="safe",
+    defaults={
+        "cpu-request": 'Kubernetes cpu request, e.g. "100m"',
+        "memory-request": 'Kubernetes memory request, e.g. "128Mi"',
+    },
     tags=("reliability",),
     peers=(
         "checkov CKV_K8S_10",

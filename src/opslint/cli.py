@@ -23,6 +23,7 @@ from opslint.config import (
     Config,
     ConfigError,
     HelmSettings,
+    check_defaults,
     discover,
     file_time_budget,
     find,
@@ -337,6 +338,7 @@ def make_session(config: Config, kind: str | None = None, force_exclude: bool = 
 
     plugins = PluginManager()
     plugins.load(disabled=config.disable_plugins)
+    check_defaults(config, plugins.default_keys())
     if kind is not None and kind not in plugins.kinds():
         raise ConfigError(f"unknown kind {kind!r} (known: {', '.join(plugins.kinds())})")
     return Session(config, plugins, forced_kind=kind, force_exclude=force_exclude)

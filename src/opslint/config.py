@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shlex
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -149,16 +150,7 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case "kinds":
                 values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
             case "defaults":
-                from opslint.defaults import DEFAULT_KEYS
-
-                defaults = _table(key, value)
-                unknown = sorted(set(defaults) - set(DEFAULT_KEYS))
-                if unknown:
-                    raise ConfigError(
-                        f"unknown key(s) in `defaults`: {', '.join(unknown)} "
-                        f"(known: {', '.join(DEFAULT_KEYS)})"
-                    )
-                values["defaults"] = defaults
+                values["defaults"] = _table(key, value)
             case "peer-suppressions":
                 values["peer_suppressions"] = _peer_tools(value)
             case "new":
@@ -178,6 +170,19 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case _:
                 raise ConfigError(f"unknown configuration key `{key}`")
     return Config(**values)
+
+
+def check_defaults(config: Config, known: Mapping[str, str]) -> None:
+    """Raise `ConfigError` for a `[tool.opslint.defaults]` key that no plugin declares.
+
+    `known` maps the keys the plugins' rules read to what each is for.
+    """
+    unknown = sorted(set(config.defaults) - set(known))
+    if unknown:
+        where = f"{config.source}: " if config.source is not None else ""
+        raise ConfigError(
+            f"{where}unknown key(s) in `defaults`: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
 
 
 def file_time_budget(value: object) -> float:

@@ -10,33 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULT_KEYS: dict[str, str] = {
-    "cpu-request": 'Kubernetes cpu request (K8101), e.g. "100m"',
-    "memory-request": 'Kubernetes memory request (K8101), e.g. "128Mi"',
-    "memory-limit": 'Kubernetes memory limit (K8102), e.g. "256Mi"',
-    "cpu-limit": 'Kubernetes cpu limit (K8130), e.g. "500m"',
-    "probe-path": 'HTTP path of liveness and readiness probes (K8103, K8104), e.g. "/healthz"',
-    "readiness-path": "HTTP path of readiness probes when it differs from probe-path (K8104)",
-    "healthcheck": 'Dockerfile HEALTHCHECK command (DF102), e.g. "curl -fsS localhost/healthz"',
-    "user": 'the non-root USER a Dockerfile switches to (DF101), e.g. "10001"',
-    "compose-cpus": 'Compose deploy.resources.limits.cpus (DC103), e.g. "0.50"',
-    "compose-memory": 'Compose deploy.resources.limits.memory (DC103), e.g. "512M"',
-    "log-max-size": 'Compose json-file max-size (DC102), e.g. "10m"',
-    "log-max-file": 'Compose json-file max-file (DC102), e.g. "3"',
-    "restart": 'Compose restart policy (DC101); "unless-stopped" when unset',
-    "job-timeout-minutes": "GitHub Actions timeout-minutes for jobs (GH104), e.g. 30",
-}
-"""Every key `[tool.opslint.defaults]` accepts, with what it is for."""
 
-BUILTIN_DEFAULTS: dict[str, Any] = {"restart": "unless-stopped"}
-"""Defaults that are policies, not numbers or versions, and so have a builtin value."""
+def default(config_defaults: dict[str, Any], key: str, builtin: Any = None) -> Any:
+    """The configured value of `key`, else `builtin` (a policy, never a number or version).
 
-
-def default(config_defaults: dict[str, Any], key: str) -> Any:
-    """The configured value of `key`, its builtin value, or None."""
-    if key not in DEFAULT_KEYS:
-        raise KeyError(f"unknown default {key!r}")
-    return config_defaults.get(key, BUILTIN_DEFAULTS.get(key))
+    Each rule declares the keys it reads (`@rule(defaults=...)`); the config is checked
+    against the keys the plugins declare.
+    """
+    return config_defaults.get(key, builtin)
 
 
 def missing(key: str) -> str:

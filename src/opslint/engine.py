@@ -140,9 +140,10 @@ class Session:
         """Every rule the plugins and rule paths provide (for `kinds`), no code twice."""
         rules: dict[str, Rule] = {}
         functions = self.plugins.rule_functions(kinds) + load_rule_paths(self.config.rule_paths)
+        families = self.plugins.rule_families()
         for origin, function in functions:
             try:
-                rule = make_rule(function, origin)
+                rule = make_rule(function, origin, families)
             except RuleDefinitionError as error:
                 raise ConfigError(f"invalid rule from {origin}: {error}") from None
             if rule.code in rules:

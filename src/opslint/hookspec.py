@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from opslint.model.source import Document, SourceFile
     from opslint.project import Project
     from opslint.report import Report
+    from opslint.rule import RuleFamily
 
 hookspec = pluggy.HookspecMarker("opslint")
 
@@ -72,6 +73,21 @@ def opslint_rule_index() -> dict[str, str]:  # type: ignore[empty-body]
     Config, selectors and suppressions may name a rule a run did not load; this is how
     the engine knows it exists.
     """
+
+
+@hookspec
+def opslint_rule_families() -> dict[str, RuleFamily]:  # type: ignore[empty-body]
+    """Code prefixes (`"DF"`) to the rule families the plugin provides.
+
+    A family names the catalog section of its rules and the file kinds they apply to when
+    their subject type does not say (a rule on `Container` applies to Kubernetes files).
+    """
+
+
+@hookspec
+def opslint_default_keys() -> dict[str, str]:  # type: ignore[empty-body]
+    """The `[tool.opslint.defaults]` keys the plugin's rules read, each with what it is for,
+    known without importing the rules (the config is checked against them)."""
 
 
 @hookspec

@@ -5,11 +5,14 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
 from opslint import hookspec
+
+if TYPE_CHECKING:
+    from opslint.rule import RuleFamily
 
 hookimpl = pluggy.HookimplMarker("opslint")
 
@@ -93,6 +96,20 @@ class PluginManager(pluggy.PluginManager):
         for part in self.hook.opslint_rule_index():
             index.update(part)
         return index
+
+    def rule_families(self) -> dict[str, RuleFamily]:
+        """Code prefixes to the rule families the plugins declare."""
+        families: dict[str, RuleFamily] = {}
+        for part in reversed(self.hook.opslint_rule_families()):
+            families.update(part)
+        return families
+
+    def default_keys(self) -> dict[str, str]:
+        """The `[tool.opslint.defaults]` keys the plugins declare, with what each is for."""
+        keys: dict[str, str] = {}
+        for part in reversed(self.hook.opslint_default_keys()):
+            keys.update(part)
+        return keys
 
     def generator_functions(self) -> list[Callable[..., Any]]:
         """Every collected generator."""

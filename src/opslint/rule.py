@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -44,25 +44,17 @@ class RuleSpec:
     tags: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     security_severity: float | None = None
+    defaults: tuple[tuple[str, str], ...] = ()
+    """The `[tool.opslint.defaults]` keys its fix reads, each with what it is for."""
 
 
-FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "IM": ("Cross-format", ("*",)),
-    "SE": ("Cross-format", ("*",)),
-    "SH": ("Cross-format", ("*",)),
-    "DF": ("Dockerfile", ("dockerfile",)),
-    "DC": ("Docker Compose", ("compose",)),
-    "K8": ("Kubernetes and Helm", ("kubernetes", "helm-chart")),
-    "HL": ("Kubernetes and Helm", ("helm-chart",)),
-    "TF": ("Terraform", ("terraform",)),
-    "GH": ("GitHub Actions", ("github-workflow", "github-action")),
-    "GL": ("GitLab CI", ("gitlab-ci",)),
-    "CC": ("CircleCI", ("circleci",)),
-    "JK": ("Jenkins", ("jenkinsfile",)),
-    "PR": ("Prometheus alerting rules", ("prometheus",)),
-    "OP": ("Engine", ("*",)),
-}
-"""Code prefix to the catalog section and the file kinds its rules apply to."""
+@dataclass(frozen=True, slots=True)
+class RuleFamily:
+    """The rules whose codes share a prefix: their catalog section and the kinds they apply to."""
+
+    title: str
+    kinds: tuple[str, ...]
+    """The file kinds the family's rules apply to; "*" for every kind."""
 
 
 def rule(
@@ -75,10 +67,22 @@ def rule(
     tags: Iterable[str] = (),
     peers: Iterable[str] = (),
     security_severity: float | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> Callable[[F], F]:
-    """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged."""
+    """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged.
+
+    `defaults` names the `[tool.opslint.defaults]` keys the rule reads, each with what it is for.
+    """
     spec = RuleSpec(
-        code, name, severity, default_enabled, fix, tuple(tags), tuple(peers), security_severity
+        code,
+        name,
+        severity,
+        default_enabled,
+        fix,
+        tuple(tags),
+        tuple(peers),
+        security_severity,
+        tuple((defaults or {}).items()),
     )
 
     def decorate(function: F) -> F:
@@ -111,6 +115,8 @@ class Rule:
     wants_project: bool
     origin: str
     """Where the rule comes from: the plugin name, or a rule-path file."""
+    family: RuleFamily | None
+    """The family its plugin declares for the rule's code prefix, if any."""
 
     @property
     def code(self) -> str:
@@ -136,8 +142,7 @@ class Rule:
         kind = getattr(self.subject, "kind", None)
         if isinstance(kind, str) and kind != "*":
             return (kind,)
-        family = FAMILIES.get(self.code[:2])
-        return family[1] if family is not None else ("*",)
+        return self.family.kinds if self.family is not None else ("*",)
 
     def make_options(self, values: dict[str, Any]) -> object | None:
         """The options dataclass filled from config `values` (keys in kebab or snake case)."""
@@ -166,8 +171,13 @@ class Rule:
         return options
 
 
-def make_rule(function: Callable[..., Any], origin: str) -> Rule:
-    """Read a rule function's spec and parameters; raise `RuleDefinitionError` when unusable."""
+def make_rule(
+    function: Callable[..., Any], origin: str, families: Mapping[str, RuleFamily]
+) -> Rule:
+    """Read a rule function's spec and parameters; raise `RuleDefinitionError` when unusable.
+
+    `families` maps code prefixes to the families the plugins declare.
+    """
     spec = spec_of(function)
     if spec is None:
         raise RuleDefinitionError(f"{function.__qualname__} has no @rule spec")
@@ -195,4 +205,13 @@ def make_rule(function: Callable[..., Any], origin: str) -> Rule:
             raise RuleDefinitionError(f"{spec.code}: more than one subject parameter ({name!r})")
     if subject is None and not wants_project:
         raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or `project`")
-    return Rule(spec, function, subject, subject_parameter, options_type, wants_project, origin)
+    return Rule(
+        spec,
+        function,
+        subject,
+        subject_parameter,
+        options_type,
+        wants_project,
+        origin,
+        families.get(spec.code[:2]),
+    )
