@@ -280,7 +280,8 @@ class Session:
                 continue
             for member in (document, *self.companions(document)):
                 project.add(member)
-                self.notes.extend(n for n in member.notes if n not in self.notes)
+                for text in member.notes:
+                    self.note(text)
 
     def companions(self, document: Document) -> list[Document]:
         """The documents parsed along with `document`; none when listing them fails."""
@@ -328,7 +329,8 @@ class Session:
         ):
             self.note(f"plugin {plugin} failed adjusting findings: {describe(error)}")
         findings.extend(self.apply_rules(post, project))
-        self.notes.extend(dict.fromkeys(n for n in project.notes if n not in self.notes))
+        for text in project.notes:
+            self.note(text)
         kept = [f for f in findings if not f.suppressed]
         suppressed = [f for f in findings if f.suppressed]
         return Report(
