@@ -139,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files and folders (default: .)")
-    check.add_argument("paths", nargs="*", type=Path, default=[])
     check.add_argument(
         "--format",
         "-f",
@@ -153,14 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that fails the run: info, warning, error",
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--kind", help="treat every given file as this kind")
-    check.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply excludes to files named on the command line too",
-    )
-    check.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
-    check.add_argument("--quiet", "-q", action="store_true", help="no summary line or notes")
+    _add_file_options(check, quiet="no summary line or notes")
     check.add_argument(
         "--show-suppressions",
         action="store_true",
@@ -221,20 +213,26 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--revoke", action="store_true", help="withdraw the trust")
 
     fix = commands.add_parser("fix", help="apply automatic fixes (default: .)")
-    fix.add_argument("paths", nargs="*", type=Path, default=[])
     _add_fix_options(fix)
-    fix.add_argument("--kind", help="treat every given file as this kind")
-    fix.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply excludes to files named on the command line too",
-    )
-    fix.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
-    fix.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _add_file_options(fix, quiet="print only errors")
     _add_show_secrets(fix)
     _add_render_options(fix)
     _add_selection(fix)
     return parser
+
+
+def _add_file_options(parser: argparse.ArgumentParser, quiet: str) -> None:
+    """Which files `check` and `fix` read and how they read them; `quiet` says what
+    `--quiet` leaves out."""
+    parser.add_argument("paths", nargs="*", type=Path, default=[])
+    parser.add_argument("--kind", help="treat every given file as this kind")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
+    parser.add_argument("--quiet", "-q", action="store_true", help=quiet)
 
 
 def _add_show_secrets(parser: argparse.ArgumentParser) -> None:
