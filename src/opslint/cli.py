@@ -586,7 +586,7 @@ def run_rule(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
     """`opslint new`: list generators, or run one and write (or show) what it makes."""
     from opslint.detect import detect
-    from opslint.generate import GeneratorError, make_generator, write_artifacts
+    from opslint.generate import GeneratorError, make_generator, shown_path, write_artifacts
 
     output = args.output or Path()
     project_root = args.project or output
@@ -620,17 +620,10 @@ def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
     except GeneratorError as error:
         raise ConfigError(str(error)) from None
     for path in result.written:
-        stdout.write(f"wrote {_shown(path)}\n")
+        stdout.write(f"wrote {shown_path(path)}\n")
     for path in result.unchanged:
-        stdout.write(f"unchanged {_shown(path)}\n")
+        stdout.write(f"unchanged {shown_path(path)}\n")
     return EXIT_CLEAN
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _generator_listing(generators: list[Generator]) -> str:
