@@ -15,26 +15,20 @@ from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
     env_vars,
+    pipeline_root,
     read_items,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 
 def parse_circleci(source: SourceFile) -> CircleConfig:
     """Parse a CircleCI config into a `CircleConfig`."""
-    loaded = source.yaml
     config = CircleConfig(source)
-    config.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    root = top_mapping(roots, config, "a mapping")
-    if root is None:
-        return config
-    config.root = root
-    _Parser(source, config).parse(root)
+    root = pipeline_root(config, "a mapping")
+    if root is not None:
+        _Parser(source, config).parse(root)
     return config
 
 

@@ -20,12 +20,11 @@ from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
     env_vars,
+    pipeline_root,
     read_items,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 _EXPRESSION = "${{"
@@ -33,14 +32,10 @@ _EXPRESSION = "${{"
 
 def parse_github(source: SourceFile, kind: str) -> Document:
     """Parse a workflow (`kind` "github-workflow") or action metadata ("github-action")."""
-    loaded = source.yaml
     document: Pipeline = GithubAction(source) if kind == "github-action" else GithubWorkflow(source)
-    document.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    root = top_mapping(roots, document, "a mapping")
+    root = pipeline_root(document, "a mapping")
     if root is None:
         return document
-    document.root = root
     parser = _Parser(source, document)
     if isinstance(document, GithubWorkflow):
         parser.workflow(document, root)

@@ -16,12 +16,11 @@ from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
     env_vars,
     has_tag,
+    pipeline_root,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 KEYWORDS = frozenset(
@@ -49,17 +48,11 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     """Parse a GitLab CI file into a `GitlabPipeline`."""
-    loaded = source.yaml
     pipeline = GitlabPipeline(source)
-    pipeline.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    if len(roots) > 1 and isinstance(roots[0], YMap) and "spec" in roots[0]:
-        roots = roots[1:]  # a component's `spec:` header, then the pipeline itself
-    root = top_mapping(roots, pipeline, "a mapping of keywords and jobs")
-    if root is None:
-        return pipeline
-    pipeline.root = root
-    _Parser(source, pipeline).parse(root)
+    # a component file holds a `spec:` header document, then the pipeline itself
+    root = pipeline_root(pipeline, "a mapping of keywords and jobs", header="spec")
+    if root is not None:
+        _Parser(source, pipeline).parse(root)
     return pipeline
 
 

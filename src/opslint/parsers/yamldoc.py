@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from opslint.model.base import Finding, Severity, Span
+from opslint.model.ci import Pipeline
 from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
-from opslint.model.source import Document
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
 
@@ -118,15 +118,23 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     return text[span.column - 1 :].startswith(tag)
 
 
-def top_mapping(roots: list[YNode], document: Document, expected: str) -> YMap | None:
-    """The first of `roots` when it is a mapping; None when there is none, and when it is
-    something else, after recording an OP001 saying what was `expected`."""
+def pipeline_root(pipeline: Pipeline, expected: str, header: str = "") -> YMap | None:
+    """Read a CI file's top-level mapping into `pipeline.root` and return it, after recording
+    its duplicate keys; None when the file holds nothing, and when it holds something else,
+    after recording an OP001 saying what was `expected`. With `header`, a first document
+    holding that key is a header, and the document after it is read (GitLab's `spec:`)."""
+    loaded = pipeline.source.yaml
+    pipeline.problems.extend(duplicate_problems(loaded))
+    roots = [d.root for d in loaded.documents if d.root is not None]
+    if header and len(roots) > 1 and isinstance(roots[0], YMap) and header in roots[0]:
+        roots = roots[1:]
     if not roots:
         return None
     root = roots[0]
     if isinstance(root, YMap):
+        pipeline.root = root
         return root
-    document.problems.append(
+    pipeline.problems.append(
         Finding(
             root.span.start(),
             f"expected {expected} at the top level",
