@@ -16,6 +16,7 @@ from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
     env_vars,
+    image_ref,
     pipeline_root,
     read_items,
     scalar_text,
@@ -100,17 +101,11 @@ class _Parser:
         result: list[ImageRef] = []
         for index, entry in enumerate(node.maps()):
             image = entry.scalar("image")
-            if image is None or image.value is None or not image.text.strip():
+            if image is None or image.value is None:
                 continue
-            text = image.text.strip()
-            ref = ImageRef(
-                text,
-                text_span(image),
-                "circleci docker",
-                logical=f"{logical}/docker:{index}",
-                written=text,
-                dynamic=_has_reference(text),
-            )
+            ref = image_ref(image, "circleci docker", f"{logical}/docker:{index}", _has_reference)
+            if ref is None:
+                continue
             result.append(ref)
             self.env_vars(entry.map("environment"), f"{logical}/docker:{index}")
         self.config.images.extend(result)

@@ -21,6 +21,7 @@ from opslint.model.source import Document, SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
     env_vars,
+    image_ref,
     pipeline_root,
     read_items,
     scalar_text,
@@ -80,14 +81,11 @@ class _Parser:
         return result
 
     def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
-        if not isinstance(node, YScalar) or not node.text.strip():
+        if not isinstance(node, YScalar):
             return None
-        text = node.text.strip()
-        span = text_span(node)
-        image = ImageRef(
-            text, span, origin, logical=logical, written=text, dynamic=_has_expression(text)
-        )
-        self.document.images.append(image)
+        image = image_ref(node, origin, logical, _has_expression)
+        if image is not None:
+            self.document.images.append(image)
         return image
 
     def permissions(self, mapping: YMap) -> Permissions | None:

@@ -18,6 +18,7 @@ from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
     env_vars,
     has_tag,
+    image_ref,
     pipeline_root,
     scalar_text,
     script_command,
@@ -130,18 +131,11 @@ class _Parser:
             return None
         if isinstance(node, YMap):
             node = node.get("name")
-        if not isinstance(node, YScalar) or not node.text.strip():
+        if not isinstance(node, YScalar):
             return None
-        text = node.text.strip()
-        image = ImageRef(
-            text,
-            text_span(node),
-            origin,
-            logical=logical,
-            written=text,
-            dynamic=has_variable(text),
-        )
-        self.pipeline.images.append(image)
+        image = image_ref(node, origin, logical, has_variable)
+        if image is not None:
+            self.pipeline.images.append(image)
         return image
 
     def services(self, node: YSeq | None, logical: str) -> list[ImageRef]:

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.ci import Pipeline
-from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand, map_script_lines
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
 
@@ -73,6 +73,21 @@ def read_items(node: YSeq | None, read: Callable[[int, YNode], Item | None]) -> 
     if node is None:
         return []
     return [found for index, item in enumerate(node) if (found := read(index, item)) is not None]
+
+
+def image_ref(
+    node: YScalar, origin: str, logical: str, is_dynamic: Callable[[str], bool]
+) -> ImageRef | None:
+    """The image reference a scalar writes, at its text; None when it is blank.
+
+    `is_dynamic` tells a reference the format fills in later (`${TAG}`, `{{ .Values }}`).
+    """
+    text = node.text.strip()
+    if not text:
+        return None
+    return ImageRef(
+        text, text_span(node), origin, logical=logical, written=text, dynamic=is_dynamic(text)
+    )
 
 
 def scalar_text(node: YNode | None) -> str | None:
