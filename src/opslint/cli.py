@@ -355,14 +355,21 @@ def _open_output(path: Path | None) -> Iterator[IO[str]]:
         yield handle
 
 
-def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
-    """`opslint check`."""
+def _file_session(args: argparse.Namespace) -> tuple[list[Path], Config, Session]:
+    """What `check` and `fix` read: the paths given (which must exist), the config that
+    applies and a session over them."""
     paths = args.paths or [Path()]
     missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     config = load_config(args, paths)
     session = make_session(config, args.kind, args.force_exclude)
+    return paths, config, session
+
+
+def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
+    """`opslint check`."""
+    paths, config, session = _file_session(args)
     if args.format not in session.plugins.report_formats():
         known = ", ".join(session.plugins.report_formats())
         raise ConfigError(f"unknown format {args.format!r} (known: {known})")
@@ -460,12 +467,7 @@ def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """`opslint fix`: apply fixes, or show them as a diff with `--diff`."""
     from opslint.fixer import Fixer, write_changes
 
-    paths = args.paths or [Path()]
-    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
-    if missing:
-        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    config = load_config(args, paths)
-    session = make_session(config, args.kind, args.force_exclude)
+    paths, _, session = _file_session(args)
     result = Fixer(session, unsafe=args.unsafe_fixes).run(paths)
     shown = None if args.show_secrets else result.secrets
     for note in dict.fromkeys(session.notes):
