@@ -16,12 +16,11 @@ from opslint.model.ci import (
     Pipeline,
     Step,
 )
-from opslint.model.facets import EnvVar, ImageRef, sub_span
+from opslint.model.facets import ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    env_vars,
-    image_ref,
+    PipelineReader,
     pipeline_root,
     read_items,
     scalar_text,
@@ -37,7 +36,7 @@ def parse_github(source: SourceFile, kind: str) -> Document:
     root = pipeline_root(document, "a mapping")
     if root is None:
         return document
-    parser = _Parser(source, document)
+    parser = _Parser(source, document, _has_expression)
     if isinstance(document, GithubWorkflow):
         parser.workflow(document, root)
     elif isinstance(document, GithubAction):
@@ -67,26 +66,8 @@ def _has_expression(text: str) -> bool:
     return _EXPRESSION in text
 
 
-class _Parser:
-    def __init__(self, source: SourceFile, document: Pipeline) -> None:
-        self.source = source
-        self.lines = source.lines
-        self.document = document
-
+class _Parser(PipelineReader[Pipeline]):
     # -- shared pieces ---------------------------------------------------------------
-
-    def env_vars(self, mapping: YMap | None, origin: str, logical: str) -> list[EnvVar]:
-        result = env_vars(mapping, origin, logical, _has_expression)
-        self.document.env_vars.extend(result)
-        return result
-
-    def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
-        if not isinstance(node, YScalar):
-            return None
-        image = image_ref(node, origin, logical, _has_expression)
-        if image is not None:
-            self.document.images.append(image)
-        return image
 
     def permissions(self, mapping: YMap) -> Permissions | None:
         node = mapping.get("permissions")
@@ -131,12 +112,12 @@ class _Parser:
                         written=reference,
                         dynamic=_has_expression(reference),
                     )
-                    self.document.images.append(image)
+                    self.pipeline.images.append(image)
         run = node.scalar("run")
         if run is not None and run.value is not None:
             step.run = script_command(run, self.lines, "github run", logical)
             step.kind = "run"
-            self.document.shell_commands.append(step.run)
+            self.pipeline.shell_commands.append(step.run)
         with_ = node.map("with")
         if with_ is not None:
             for name, value in with_.items():
@@ -220,7 +201,7 @@ class _Parser:
         job.steps = self.steps(node.seq("steps"), f"{logical}/")
         for step in job.steps:
             job.images.extend(
-                image for image in self.document.images if image.logical == step.logical
+                image for image in self.pipeline.images if image.logical == step.logical
             )
         return job
 
@@ -252,7 +233,7 @@ class _Parser:
                 if span.line == span.end_line:
                     span = sub_span(span, len("docker://"), len(reference))
                 if reference:
-                    self.document.images.append(
+                    self.pipeline.images.append(
                         ImageRef(
                             reference,
                             span,

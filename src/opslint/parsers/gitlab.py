@@ -16,9 +16,8 @@ from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    env_vars,
+    PipelineReader,
     has_tag,
-    image_ref,
     pipeline_root,
     scalar_text,
     script_command,
@@ -53,7 +52,7 @@ def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     # a component file holds a `spec:` header document, then the pipeline itself
     root = pipeline_root(pipeline, "a mapping of keywords and jobs", header="spec")
     if root is not None:
-        _Parser(source, pipeline).parse(root)
+        _Parser(source, pipeline, has_variable).parse(root)
     return pipeline
 
 
@@ -62,11 +61,7 @@ def has_variable(text: str) -> bool:
     return bool(_VARIABLE.search(text))
 
 
-class _Parser:
-    def __init__(self, source: SourceFile, pipeline: GitlabPipeline) -> None:
-        self.lines = source.lines
-        self.pipeline = pipeline
-
+class _Parser(PipelineReader[GitlabPipeline]):
     def parse(self, root: YMap) -> None:
         pipeline = self.pipeline
         stages = root.seq("stages")
@@ -122,21 +117,14 @@ class _Parser:
                     break
 
     def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        result = env_vars(mapping, "gitlab variables", logical, has_variable, value_key="value")
-        self.pipeline.env_vars.extend(result)
-        return result
+        return self.env_vars(mapping, "gitlab variables", logical, value_key="value")
 
     def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
         if node is not None and self.reference(node):
             return None
         if isinstance(node, YMap):
             node = node.get("name")
-        if not isinstance(node, YScalar):
-            return None
-        image = image_ref(node, origin, logical, has_variable)
-        if image is not None:
-            self.pipeline.images.append(image)
-        return image
+        return super().image(node, origin, logical)
 
     def services(self, node: YSeq | None, logical: str) -> list[ImageRef]:
         if node is None or self.reference(node):

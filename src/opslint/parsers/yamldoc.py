@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.ci import Pipeline
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand, map_script_lines
+from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
 
@@ -131,6 +132,39 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     span = node.span
     text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     return text[span.column - 1 :].startswith(tag)
+
+
+PipelineT = TypeVar("PipelineT", bound=Pipeline)
+
+
+class PipelineReader(Generic[PipelineT]):
+    """What the CI parsers share: the file's lines, the pipeline they fill in, and the test
+    that tells a value referring to one set elsewhere (`$VAR`, `${{ ... }}`)."""
+
+    def __init__(
+        self, source: SourceFile, pipeline: PipelineT, is_reference: Callable[[str], bool]
+    ) -> None:
+        self.lines = source.lines
+        self.pipeline = pipeline
+        self.is_reference = is_reference
+
+    def env_vars(
+        self, mapping: YMap | None, origin: str, logical: str, value_key: str = ""
+    ) -> list[EnvVar]:
+        """The entries of an environment mapping (see `env_vars`), recorded on the pipeline."""
+        result = env_vars(mapping, origin, logical, self.is_reference, value_key=value_key)
+        self.pipeline.env_vars.extend(result)
+        return result
+
+    def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
+        """The image reference a scalar writes, recorded on the pipeline; None for a blank
+        scalar and anything else."""
+        if not isinstance(node, YScalar):
+            return None
+        image = image_ref(node, origin, logical, self.is_reference)
+        if image is not None:
+            self.pipeline.images.append(image)
+        return image
 
 
 def pipeline_root(pipeline: Pipeline, expected: str, header: str = "") -> YMap | None:
