@@ -28,6 +28,7 @@ from opslint.parsers.yamldoc import (
 )
 
 _EXPRESSION = "${{"
+_DOCKER = "docker://"
 
 
 def parse_github(source: SourceFile, kind: str) -> Document:
@@ -48,7 +49,7 @@ def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = F
     """Read a `uses:` value, locating the ref after `@` when it is written verbatim."""
     text = node.text.strip()
     span = text_span(node)
-    if text.startswith("docker://"):
+    if text.startswith(_DOCKER):
         return ActionUse(text, span, logical, text, workflow=workflow)
     target, at, ref = text.partition("@")
     use = ActionUse(text, span, logical, target, workflow=workflow)
@@ -87,6 +88,22 @@ class _Parser(PipelineReader[Pipeline]):
             return Permissions(node.span, key_span, values, spans)
         return Permissions(node.span, key_span, "")
 
+    def docker_image(self, text: str, span: Span, origin: str, logical: str) -> None:
+        """Record the image a `docker://` reference names, located after the prefix."""
+        reference = text[len(_DOCKER) :]
+        if span.line == span.end_line:
+            span = sub_span(span, len(_DOCKER), len(reference))
+        if reference:
+            image = ImageRef(
+                reference,
+                span,
+                origin,
+                logical=logical,
+                written=reference,
+                dynamic=self.is_reference(reference),
+            )
+            self.pipeline.images.append(image)
+
     def step(self, index: int, node: YNode, logical_prefix: str) -> Step | None:
         logical = f"{logical_prefix}step:{index}"
         if not isinstance(node, YMap):
@@ -99,20 +116,7 @@ class _Parser(PipelineReader[Pipeline]):
             step.uses = action_use(uses, logical, self.lines)
             step.kind = "uses"
             if step.uses.docker:
-                reference = step.uses.text[len("docker://") :]
-                span = step.uses.span
-                if span.line == span.end_line:
-                    span = sub_span(span, len("docker://"), len(reference))
-                if reference:
-                    image = ImageRef(
-                        reference,
-                        span,
-                        "docker step",
-                        logical=logical,
-                        written=reference,
-                        dynamic=_has_expression(reference),
-                    )
-                    self.pipeline.images.append(image)
+                self.docker_image(step.uses.text, step.uses.span, "docker step", logical)
         run = node.scalar("run")
         if run is not None and run.value is not None:
             step.run = script_command(run, self.lines, "github run", logical)
@@ -227,20 +231,6 @@ class _Parser(PipelineReader[Pipeline]):
         if image is not None and image.value is not None:
             action.image = image.text.strip()
             action.image_span = text_span(image)
-            if action.image.startswith("docker://"):
-                reference = action.image[len("docker://") :]
-                span = action.image_span
-                if span.line == span.end_line:
-                    span = sub_span(span, len("docker://"), len(reference))
-                if reference:
-                    self.pipeline.images.append(
-                        ImageRef(
-                            reference,
-                            span,
-                            "github action image",
-                            logical="runs",
-                            written=reference,
-                            dynamic=_has_expression(reference),
-                        )
-                    )
+            if action.image.startswith(_DOCKER):
+                self.docker_image(action.image, action.image_span, "github action image", "runs")
         self.env_vars(runs.map("env"), "github env", "runs")
