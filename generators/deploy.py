@@ -89,6 +89,31 @@ def _kubectl(workload: parts.Workload, verb: str) -> str:
     return f"kubectl --namespace {workload.namespace} {verb}"
 
 
+def _set_image(workload: parts.Workload, manifest: str) -> str:
+    """The release step: a new image in `manifest`, applied."""
+    return f"set the new image in {manifest}, then `{_kubectl(workload, f'apply -f {manifest}')}`"
+
+
+def _rolled_out(workload: parts.Workload, deployment: str) -> str:
+    """The check that a Deployment finished rolling out, quoted as code."""
+    return f"`{_kubectl(workload, f'rollout status deployment/{deployment} --timeout=10m')}`"
+
+
+def _deployments(
+    workload: parts.Workload, label: str, replicas: dict[str, int]
+) -> dict[str, list[dict[str, Value]]]:
+    """One file per value of `label`: a Deployment of that many replicas, and its budget."""
+    files: dict[str, list[dict[str, Value]]] = {}
+    for value, count in replicas.items():
+        name = f"{workload.name}-{value}"
+        labels = _labels(workload, label, value)
+        files[f"{name}.yaml"] = [
+            parts.deployment(workload, name=name, labels=labels, replicas=count),
+            *_with_budget(workload, name, labels),
+        ]
+    return files
+
+
 def _rolling(
     workload: parts.Workload, options: DeployOptions, folder: str
 ) -> tuple[dict[str, list[dict[str, Value]]], _Plan]:
@@ -108,19 +133,13 @@ def _rolling(
         f"{name}-pdb.yaml": _with_budget(workload, name, workload.labels),
     }
     manifest = f"{folder}/{name}-deployment.yaml"
-    apply = _kubectl(workload, f"apply -f {manifest}")
     undo = _kubectl(workload, f"rollout undo deployment/{name}")
     plan = _Plan(
         "rolling update",
         f"One Deployment `{name}` of {options.replicas} replicas; each step replaces one pod "
         "(`maxSurge: 1`, `maxUnavailable: 0`) and waits for it to be ready for 10 seconds.",
         [
-            (
-                f"set the new image in {manifest}, then `{apply}`",
-                "`" + _kubectl(workload, f"rollout status deployment/{name} --timeout=10m") + "`"
-                " succeeds",
-                undo,
-            ),
+            (_set_image(workload, manifest), f"{_rolled_out(workload, name)} succeeds", undo),
             ("watch the new pods take all traffic", _checks(workload, ""), undo),
         ],
     )
@@ -131,15 +150,7 @@ def _blue_green(
     workload: parts.Workload, options: DeployOptions, folder: str
 ) -> tuple[dict[str, list[dict[str, Value]]], _Plan]:
     name = workload.name
-    files: dict[str, list[dict[str, Value]]] = {}
-    for slot in ("blue", "green"):
-        labels = _labels(workload, "slot", slot)
-        files[f"{name}-{slot}.yaml"] = [
-            parts.deployment(
-                workload, name=f"{name}-{slot}", labels=labels, replicas=options.replicas
-            ),
-            *_with_budget(workload, f"{name}-{slot}", labels),
-        ]
+    files = _deployments(workload, "slot", {"blue": options.replicas, "green": options.replicas})
     files[f"{name}-service.yaml"] = [
         parts.service(workload, selector=_labels(workload, "slot", "blue")),
         parts.service(
@@ -161,10 +172,9 @@ def _blue_green(
         "way round.",
         [
             (
-                f"set the new image in {green}, then `{_kubectl(workload, f'apply -f {green}')}`",
-                "`"
-                + _kubectl(workload, f"rollout status deployment/{name}-green --timeout=10m")
-                + f"` succeeds and the smoke tests pass against service `{name}-preview`",
+                _set_image(workload, green),
+                f"{_rolled_out(workload, f'{name}-green')} succeeds and the smoke tests pass "
+                f"against service `{name}-preview`",
                 f"nothing to undo: blue still takes all traffic (re-apply the previous {green})",
             ),
             (
@@ -181,13 +191,7 @@ def _canary(
     workload: parts.Workload, options: DeployOptions, folder: str
 ) -> tuple[dict[str, list[dict[str, Value]]], _Plan]:
     name = workload.name
-    files: dict[str, list[dict[str, Value]]] = {}
-    for track, replicas in (("stable", options.replicas), ("canary", 2)):
-        labels = _labels(workload, "track", track)
-        files[f"{name}-{track}.yaml"] = [
-            parts.deployment(workload, name=f"{name}-{track}", labels=labels, replicas=replicas),
-            *_with_budget(workload, f"{name}-{track}", labels),
-        ]
+    files = _deployments(workload, "track", {"stable": options.replicas, "canary": 2})
     if options.mesh == "istio":
         files[f"{name}-service.yaml"] = [parts.service(workload)]
         files[f"{name}-routing.yaml"] = [_destination_rule(workload), _virtual_service(workload, 0)]
@@ -216,10 +220,8 @@ def _canary(
     canary = f"{folder}/{name}-canary.yaml"
     steps: list[tuple[str, str, str]] = [
         (
-            f"set the new image in {canary}, then `{_kubectl(workload, f'apply -f {canary}')}`",
-            "`"
-            + _kubectl(workload, f"rollout status deployment/{name}-canary --timeout=10m")
-            + "` succeeds (the canary takes no traffic yet)",
+            _set_image(workload, canary),
+            f"{_rolled_out(workload, f'{name}-canary')} succeeds (the canary takes no traffic yet)",
             _kubectl(workload, f"scale deployment/{name}-canary --replicas=0"),
         )
     ]
@@ -234,11 +236,8 @@ def _canary(
     stable = f"{folder}/{name}-stable.yaml"
     steps.append(
         (
-            f"set the new image in {stable}, then `{_kubectl(workload, f'apply -f {stable}')}` "
-            f"and, once it is rolled out, `{step(0)}`",
-            "`"
-            + _kubectl(workload, f"rollout status deployment/{name}-stable --timeout=10m")
-            + "` succeeds, then "
+            f"{_set_image(workload, stable)} and, once it is rolled out, `{step(0)}`",
+            f"{_rolled_out(workload, f'{name}-stable')} succeeds, then "
             + _checks(workload, ',track="stable"'),
             _kubectl(workload, f"rollout undo deployment/{name}-stable"),
         )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from opslint import Finding
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.shell import POSIX_SHELLS, basename, commands, reads_script
+from opslint.shell import POSIX_SHELLS, Word, basename, commands, programs, reads_script
 
 NON_POSIX_SHELLS = frozenset({"pwsh", "powershell", "cmd"})
 _SET_PIPEFAIL = re.compile(r"-[A-Za-z]*o[A-Za-z]*$")
@@ -45,6 +46,30 @@ def logical(instruction: Instruction) -> str:
     """The logical path of an instruction's findings: its stage."""
     stage: Stage | None = instruction.stage
     return stage.logical if stage is not None else ""
+
+
+def program_findings(
+    dockerfile: Dockerfile, pick: Callable[[str, list[Word]], Word | None], message: str
+) -> Iterator[Finding]:
+    """One finding per RUN, at the first program word that `pick` chooses among the
+    programs of a simple command (given its script's text), saying `message`."""
+    for instruction in runs(dockerfile):
+        found = next(
+            (
+                (script.command, word)
+                for script in run_scripts(dockerfile, instruction)
+                for words in commands(script.command.text)
+                if (word := pick(script.command.text, programs(words))) is not None
+            ),
+            None,
+        )
+        if found is not None:
+            command, word = found
+            yield Finding(
+                command.locate(word.start, word.end - word.start),
+                message,
+                logical=logical(instruction),
+            )
 
 
 def run_scripts(dockerfile: Dockerfile, instruction: Instruction) -> list[RunScript]:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Word, basename, commands, programs
+from opslint.shell import Word, basename
 
-from ._scripts import logical, run_scripts, runs
+from ._scripts import program_findings
 
 _COMMAND_END = re.compile(r"&&|\|\||[;\n|]")
 _COMPUTED = ("$(", "`", "*", "?")
@@ -20,6 +20,13 @@ def computed_target(text: str, word: Word) -> bool:
     substitution or a glob), which WORKDIR cannot express."""
     rest = _COMMAND_END.split(text[word.end :], maxsplit=1)[0]
     return any(mark in rest for mark in _COMPUTED)
+
+
+def _cd(text: str, names: list[Word]) -> Word | None:
+    """The program run, when it is a `cd` to a directory WORKDIR can name."""
+    if names and basename(names[-1].text) == "cd" and not computed_target(text, names[-1]):
+        return names[-1]
+    return None
 
 
 @rule(
@@ -65,24 +72,5 @@ def no_cd_in_run(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/build/building/best-practices/#workdir
     - https://github.com/hadolint/hadolint/wiki/DL3003
     """
-    for instruction in runs(dockerfile):
-        found = next(
-            (
-                (script.command, names[-1])
-                for script in run_scripts(dockerfile, instruction)
-                for words in commands(script.command.text)
-                for names in [programs(words)]
-                if names
-                and basename(names[-1].text) == "cd"
-                and not computed_target(script.command.text, names[-1])
-            ),
-            None,
-        )
-        if found is None:
-            continue
-        command, word = found
-        yield Finding(
-            command.locate(word.start, word.end - word.start),
-            "`cd` in RUN only lasts for this RUN: set the directory with WORKDIR instead",
-            logical=logical(instruction),
-        )
+    message = "`cd` in RUN only lasts for this RUN: set the directory with WORKDIR instead"
+    yield from program_findings(dockerfile, _cd, message)

@@ -6,9 +6,14 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import basename, commands, programs
+from opslint.shell import Word, basename
 
-from ._scripts import logical, run_scripts, runs
+from ._scripts import program_findings
+
+
+def _sudo(text: str, names: list[Word]) -> Word | None:
+    """The first `sudo` among the programs of a command."""
+    return next((word for word in names if basename(word.text) == "sudo"), None)
 
 
 @rule(
@@ -53,22 +58,5 @@ def no_sudo(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/build/building/best-practices/#user
     - https://github.com/hadolint/hadolint/wiki/DL3004
     """
-    for instruction in runs(dockerfile):
-        found = next(
-            (
-                (script.command, word)
-                for script in run_scripts(dockerfile, instruction)
-                for words in commands(script.command.text)
-                for word in programs(words)
-                if basename(word.text) == "sudo"
-            ),
-            None,
-        )
-        if found is None:
-            continue
-        command, word = found
-        yield Finding(
-            command.locate(word.start, word.end - word.start),
-            "RUN uses `sudo`: switch with `USER root` for the steps that need root instead",
-            logical=logical(instruction),
-        )
+    message = "RUN uses `sudo`: switch with `USER root` for the steps that need root instead"
+    yield from program_findings(dockerfile, _sudo, message)

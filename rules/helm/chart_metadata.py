@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.helm import HelmChart
-from opslint.model.yamltree import YScalar
+from opslint.model.yamltree import YNode, YScalar
 
 SEMVER = re.compile(
     r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -66,12 +66,7 @@ def chart_metadata(chart: HelmChart) -> Iterator[Finding]:
             chart.span, "Chart.yaml sets no `apiVersion`: use `v2`", logical=chart.logical
         )
     elif not isinstance(api_version, YScalar) or api_version.text != "v2":
-        shown = api_version.text if isinstance(api_version, YScalar) else "a non-string value"
-        yield Finding(
-            api_version.span,
-            f"`apiVersion: {shown}` is not the Helm 3 chart format: use `v2`",
-            logical=chart.logical,
-        )
+        yield _wrong(chart, "apiVersion", api_version, "is not the Helm 3 chart format: use `v2`")
     name = metadata.get("name")
     if not isinstance(name, YScalar) or not name.text.strip():
         yield Finding(chart.field_span("name"), "Chart.yaml sets no `name`", logical=chart.logical)
@@ -79,12 +74,7 @@ def chart_metadata(chart: HelmChart) -> Iterator[Finding]:
     if version is None:
         yield Finding(chart.span, "Chart.yaml sets no `version`", logical=chart.logical)
     elif not isinstance(version, YScalar) or not SEMVER.match(version.text.strip()):
-        shown = version.text if isinstance(version, YScalar) else "a non-string value"
-        yield Finding(
-            version.span,
-            f"`version: {shown}` is not a semantic version (MAJOR.MINOR.PATCH)",
-            logical=chart.logical,
-        )
+        yield _wrong(chart, "version", version, "is not a semantic version (MAJOR.MINOR.PATCH)")
     app_version = metadata.get("appVersion")
     if app_version is None:
         yield Finding(
@@ -94,3 +84,9 @@ def chart_metadata(chart: HelmChart) -> Iterator[Finding]:
         )
     elif not isinstance(app_version, YScalar) or not app_version.text.strip():
         yield Finding(app_version.span, "`appVersion` is empty", logical=chart.logical)
+
+
+def _wrong(chart: HelmChart, key: str, value: YNode, why: str) -> Finding:
+    """A finding at a `Chart.yaml` field whose value is wrong, quoting the value."""
+    shown = value.text if isinstance(value, YScalar) else "a non-string value"
+    return Finding(value.span, f"`{key}: {shown}` {why}", logical=chart.logical)

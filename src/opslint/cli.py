@@ -139,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files and folders (default: .)")
-    check.add_argument("paths", nargs="*", type=Path, default=[])
     check.add_argument(
         "--format",
         "-f",
@@ -153,14 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that fails the run: info, warning, error",
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--kind", help="treat every given file as this kind")
-    check.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply excludes to files named on the command line too",
-    )
-    check.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
-    check.add_argument("--quiet", "-q", action="store_true", help="no summary line or notes")
+    _add_file_options(check, quiet="no summary line or notes")
     check.add_argument(
         "--show-suppressions",
         action="store_true",
@@ -221,20 +213,26 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--revoke", action="store_true", help="withdraw the trust")
 
     fix = commands.add_parser("fix", help="apply automatic fixes (default: .)")
-    fix.add_argument("paths", nargs="*", type=Path, default=[])
     _add_fix_options(fix)
-    fix.add_argument("--kind", help="treat every given file as this kind")
-    fix.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply excludes to files named on the command line too",
-    )
-    fix.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
-    fix.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _add_file_options(fix, quiet="print only errors")
     _add_show_secrets(fix)
     _add_render_options(fix)
     _add_selection(fix)
     return parser
+
+
+def _add_file_options(parser: argparse.ArgumentParser, quiet: str) -> None:
+    """Which files `check` and `fix` read and how they read them; `quiet` says what
+    `--quiet` leaves out."""
+    parser.add_argument("paths", nargs="*", type=Path, default=[])
+    parser.add_argument("--kind", help="treat every given file as this kind")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore")
+    parser.add_argument("--quiet", "-q", action="store_true", help=quiet)
 
 
 def _add_show_secrets(parser: argparse.ArgumentParser) -> None:
@@ -357,14 +355,21 @@ def _open_output(path: Path | None) -> Iterator[IO[str]]:
         yield handle
 
 
-def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
-    """`opslint check`."""
+def _file_session(args: argparse.Namespace) -> tuple[list[Path], Config, Session]:
+    """What `check` and `fix` read: the paths given (which must exist), the config that
+    applies and a session over them."""
     paths = args.paths or [Path()]
     missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     config = load_config(args, paths)
     session = make_session(config, args.kind, args.force_exclude)
+    return paths, config, session
+
+
+def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
+    """`opslint check`."""
+    paths, config, session = _file_session(args)
     if args.format not in session.plugins.report_formats():
         known = ", ".join(session.plugins.report_formats())
         raise ConfigError(f"unknown format {args.format!r} (known: {known})")
@@ -462,12 +467,7 @@ def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """`opslint fix`: apply fixes, or show them as a diff with `--diff`."""
     from opslint.fixer import Fixer, write_changes
 
-    paths = args.paths or [Path()]
-    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
-    if missing:
-        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    config = load_config(args, paths)
-    session = make_session(config, args.kind, args.force_exclude)
+    paths, _, session = _file_session(args)
     result = Fixer(session, unsafe=args.unsafe_fixes).run(paths)
     shown = None if args.show_secrets else result.secrets
     for note in dict.fromkeys(session.notes):
@@ -588,7 +588,7 @@ def run_rule(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
     """`opslint new`: list generators, or run one and write (or show) what it makes."""
     from opslint.detect import detect
-    from opslint.generate import GeneratorError, make_generator, write_artifacts
+    from opslint.generate import GeneratorError, make_generator, shown_path, write_artifacts
 
     output = args.output or Path()
     project_root = args.project or output
@@ -622,17 +622,10 @@ def run_new(args: argparse.Namespace, extra: list[str], stdout: TextIO) -> int:
     except GeneratorError as error:
         raise ConfigError(str(error)) from None
     for path in result.written:
-        stdout.write(f"wrote {_shown(path)}\n")
+        stdout.write(f"wrote {shown_path(path)}\n")
     for path in result.unchanged:
-        stdout.write(f"unchanged {_shown(path)}\n")
+        stdout.write(f"unchanged {shown_path(path)}\n")
     return EXIT_CLEAN
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _generator_listing(generators: list[Generator]) -> str:

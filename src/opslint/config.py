@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import shlex
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from opslint.budget import DEFAULT_FILE_TIME_BUDGET
 from opslint.model.base import Severity
+
+T = TypeVar("T")
 
 CONFIG_FILES = (".opslint.toml", "opslint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -102,6 +104,11 @@ def _table(key: str, value: Any) -> dict[str, Any]:
     return value
 
 
+def _entries(key: str, value: object, read: Callable[[str, object], T]) -> dict[str, T]:
+    """Table `key`, each entry's value read by `read`, which names it `key.entry`."""
+    return {name: read(f"{key}.{name}", item) for name, item in _table(key, value).items()}
+
+
 def _severity(key: str, value: Any) -> Severity:
     try:
         return Severity.parse(str(value))
@@ -121,15 +128,9 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case "rule-paths":
                 values["rule_paths"] = tuple(root / item for item in _strings(key, value))
             case "per-file-ignores":
-                values["per_file_ignores"] = {
-                    glob: _strings(f"per-file-ignores.{glob}", codes)
-                    for glob, codes in _table(key, value).items()
-                }
+                values["per_file_ignores"] = _entries(key, value, _strings)
             case "severity":
-                values["severity"] = {
-                    code: _severity(f"severity.{code}", level)
-                    for code, level in _table(key, value).items()
-                }
+                values["severity"] = _entries(key, value, _severity)
             case "fail-on":
                 values["fail_on"] = _severity(key, value)
             case "respect-gitignore":
@@ -143,10 +144,7 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case "file-time-budget":
                 values["file_time_budget"] = file_time_budget(value)
             case "rules":
-                values["rule_options"] = {
-                    code: _table(f"rules.{code}", options)
-                    for code, options in _table(key, value).items()
-                }
+                values["rule_options"] = _entries(key, value, _table)
             case "kinds":
                 values["kinds"] = {glob: str(kind) for glob, kind in _table(key, value).items()}
             case "defaults":
@@ -154,10 +152,7 @@ def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Confi
             case "peer-suppressions":
                 values["peer_suppressions"] = _peer_tools(value)
             case "new":
-                values["generator_options"] = {
-                    name: _table(f"new.{name}", options)
-                    for name, options in _table(key, value).items()
-                }
+                values["generator_options"] = _entries(key, value, _table)
             case "helm":
                 values["helm"] = _helm(_table(key, value), root)
             case "terraform":

@@ -198,7 +198,7 @@ def write_artifacts(artifacts: Sequence[Artifact], output: Path, *, force: bool)
         if path.exists() and path.read_bytes() != artifact.text.encode("utf-8")
     ]
     if existing and not force:
-        names = ", ".join(_relative(path) for path in existing)
+        names = ", ".join(shown_path(path) for path in existing)
         raise GeneratorError(f"would overwrite {names}; pass --force to replace them")
     result = WriteResult([], [])
     for artifact, path in targets:
@@ -212,7 +212,8 @@ def write_artifacts(artifacts: Sequence[Artifact], output: Path, *, force: bool)
     return result
 
 
-def _relative(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """`path` as messages show it: relative to the working folder when it lies below it."""
     try:
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

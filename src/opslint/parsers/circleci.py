@@ -15,26 +15,20 @@ from opslint.model.facets import EnvVar, ImageRef, sub_span
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
-    env_vars,
+    PipelineReader,
+    pipeline_root,
     read_items,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 
 def parse_circleci(source: SourceFile) -> CircleConfig:
     """Parse a CircleCI config into a `CircleConfig`."""
-    loaded = source.yaml
     config = CircleConfig(source)
-    config.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    root = top_mapping(roots, config, "a mapping")
-    if root is None:
-        return config
-    config.root = root
-    _Parser(source, config).parse(root)
+    root = pipeline_root(config, "a mapping")
+    if root is not None:
+        _Parser(source, config, _has_reference).parse(root)
     return config
 
 
@@ -42,13 +36,9 @@ def _has_reference(text: str) -> bool:
     return "$" in text or "<<" in text
 
 
-class _Parser:
-    def __init__(self, source: SourceFile, config: CircleConfig) -> None:
-        self.lines = source.lines
-        self.config = config
-
+class _Parser(PipelineReader[CircleConfig]):
     def parse(self, root: YMap) -> None:
-        config = self.config
+        config = self.pipeline
         version = root.scalar("version")
         if version is not None and version.value is not None:
             config.version = version.text
@@ -61,7 +51,7 @@ class _Parser:
                     logical = f"executor:{name}"
                     executor = Executor(name, executors.key_span(name), logical)
                     executor.images = self.docker(node.seq("docker"), logical)
-                    self.env_vars(node.map("environment"), logical)
+                    self.environment(node.map("environment"), logical)
                     config.executors.append(executor)
         commands = root.map("commands")
         if commands is not None:
@@ -85,7 +75,7 @@ class _Parser:
         for name, node in orbs.items():
             logical = f"orb:{name}"
             if isinstance(node, YMap):
-                self.config.orbs.append(Orb(name, "", orbs.key_span(name), logical, inline=True))
+                self.pipeline.orbs.append(Orb(name, "", orbs.key_span(name), logical, inline=True))
                 continue
             text = scalar_text(node)
             if text is None or not isinstance(node, YScalar):
@@ -98,7 +88,7 @@ class _Parser:
                 orb.version_span = span
                 if span.line == span.end_line and span.end_column - span.column == len(text):
                     orb.version_span = sub_span(span, len(reference) + 1, len(version))
-            self.config.orbs.append(orb)
+            self.pipeline.orbs.append(orb)
 
     def docker(self, node: YSeq | None, logical: str) -> list[ImageRef]:
         if node is None:
@@ -106,26 +96,17 @@ class _Parser:
         result: list[ImageRef] = []
         for index, entry in enumerate(node.maps()):
             image = entry.scalar("image")
-            if image is None or image.value is None or not image.text.strip():
+            if image is None or image.value is None:
                 continue
-            text = image.text.strip()
-            ref = ImageRef(
-                text,
-                text_span(image),
-                "circleci docker",
-                logical=f"{logical}/docker:{index}",
-                written=text,
-                dynamic=_has_reference(text),
-            )
+            ref = self.image(image, "circleci docker", f"{logical}/docker:{index}")
+            if ref is None:
+                continue
             result.append(ref)
-            self.env_vars(entry.map("environment"), f"{logical}/docker:{index}")
-        self.config.images.extend(result)
+            self.environment(entry.map("environment"), f"{logical}/docker:{index}")
         return result
 
-    def env_vars(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        result = env_vars(mapping, "circleci environment", logical, _has_reference)
-        self.config.env_vars.extend(result)
-        return result
+    def environment(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
+        return self.env_vars(mapping, "circleci environment", logical)
 
     def step(self, index: int, node: YNode, logical_prefix: str) -> Step | None:
         logical = f"{logical_prefix}/step:{index}"
@@ -141,10 +122,10 @@ class _Parser:
         if isinstance(body, YMap):
             command = body.get("command")
             step.name = body.string("name")
-            step.env = self.env_vars(body.map("environment"), logical)
+            step.env = self.environment(body.map("environment"), logical)
         if isinstance(command, YScalar) and command.value is not None:
             step.run = script_command(command, self.lines, "circleci run", logical)
-            self.config.shell_commands.append(step.run)
+            self.pipeline.shell_commands.append(step.run)
         return step
 
     def steps(self, node: YSeq | None, logical_prefix: str) -> list[Step]:
@@ -158,7 +139,7 @@ class _Parser:
         if isinstance(executor, YMap):
             executor = executor.get("name")
         job.executor = scalar_text(executor)
-        job.env = self.env_vars(node.map("environment"), logical)
+        job.env = self.environment(node.map("environment"), logical)
         job.steps = self.steps(node.seq("steps"), logical)
         return job
 

@@ -17,10 +17,10 @@ from opslint.model.compose import (
     ComposeService,
     DependsOn,
 )
-from opslint.model.facets import EnvVar, ImageRef, sub_span
+from opslint.model.facets import EnvVar, sub_span
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
-from opslint.parsers.yamldoc import duplicate_problems
+from opslint.parsers.yamldoc import duplicate_problems, image_ref
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
@@ -71,20 +71,16 @@ def is_reference(value: str) -> bool:
     return bool(stripped) and not _VARIABLE.sub("", stripped).strip()
 
 
+def _has_variable(text: str) -> bool:
+    return "$" in text and bool(_VARIABLE.search(text))
+
+
 def _service(name: str, key_span: Span, node: YMap, source: SourceFile) -> ComposeService:
     logical = f"service:{name}"
     service = ComposeService(name, key_span, node, logical)
     image = node.scalar("image")
-    if image is not None and image.value is not None and image.text.strip():
-        text = image.text.strip()
-        service.image = ImageRef(
-            text=text,
-            span=text_span(image),
-            origin="compose image",
-            logical=logical,
-            written=text,
-            dynamic="$" in text and bool(_VARIABLE.search(text)),
-        )
+    if image is not None and image.value is not None:
+        service.image = image_ref(image, "compose image", logical, _has_variable)
     service.build = _build(node)
     service.healthcheck = node.map("healthcheck")
     service.depends_on = _depends_on(node, logical)

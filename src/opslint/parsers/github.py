@@ -16,32 +16,28 @@ from opslint.model.ci import (
     Pipeline,
     Step,
 )
-from opslint.model.facets import EnvVar, ImageRef, sub_span
+from opslint.model.facets import ImageRef, sub_span
 from opslint.model.source import Document, SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
-    env_vars,
+    PipelineReader,
+    pipeline_root,
     read_items,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 _EXPRESSION = "${{"
+_DOCKER = "docker://"
 
 
 def parse_github(source: SourceFile, kind: str) -> Document:
     """Parse a workflow (`kind` "github-workflow") or action metadata ("github-action")."""
-    loaded = source.yaml
     document: Pipeline = GithubAction(source) if kind == "github-action" else GithubWorkflow(source)
-    document.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    root = top_mapping(roots, document, "a mapping")
+    root = pipeline_root(document, "a mapping")
     if root is None:
         return document
-    document.root = root
-    parser = _Parser(source, document)
+    parser = _Parser(source, document, _has_expression)
     if isinstance(document, GithubWorkflow):
         parser.workflow(document, root)
     elif isinstance(document, GithubAction):
@@ -53,7 +49,7 @@ def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = F
     """Read a `uses:` value, locating the ref after `@` when it is written verbatim."""
     text = node.text.strip()
     span = text_span(node)
-    if text.startswith("docker://"):
+    if text.startswith(_DOCKER):
         return ActionUse(text, span, logical, text, workflow=workflow)
     target, at, ref = text.partition("@")
     use = ActionUse(text, span, logical, target, workflow=workflow)
@@ -71,29 +67,8 @@ def _has_expression(text: str) -> bool:
     return _EXPRESSION in text
 
 
-class _Parser:
-    def __init__(self, source: SourceFile, document: Pipeline) -> None:
-        self.source = source
-        self.lines = source.lines
-        self.document = document
-
+class _Parser(PipelineReader[Pipeline]):
     # -- shared pieces ---------------------------------------------------------------
-
-    def env_vars(self, mapping: YMap | None, origin: str, logical: str) -> list[EnvVar]:
-        result = env_vars(mapping, origin, logical, _has_expression)
-        self.document.env_vars.extend(result)
-        return result
-
-    def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
-        if not isinstance(node, YScalar) or not node.text.strip():
-            return None
-        text = node.text.strip()
-        span = text_span(node)
-        image = ImageRef(
-            text, span, origin, logical=logical, written=text, dynamic=_has_expression(text)
-        )
-        self.document.images.append(image)
-        return image
 
     def permissions(self, mapping: YMap) -> Permissions | None:
         node = mapping.get("permissions")
@@ -113,6 +88,22 @@ class _Parser:
             return Permissions(node.span, key_span, values, spans)
         return Permissions(node.span, key_span, "")
 
+    def docker_image(self, text: str, span: Span, origin: str, logical: str) -> None:
+        """Record the image a `docker://` reference names, located after the prefix."""
+        reference = text[len(_DOCKER) :]
+        if span.line == span.end_line:
+            span = sub_span(span, len(_DOCKER), len(reference))
+        if reference:
+            image = ImageRef(
+                reference,
+                span,
+                origin,
+                logical=logical,
+                written=reference,
+                dynamic=self.is_reference(reference),
+            )
+            self.pipeline.images.append(image)
+
     def step(self, index: int, node: YNode, logical_prefix: str) -> Step | None:
         logical = f"{logical_prefix}step:{index}"
         if not isinstance(node, YMap):
@@ -125,25 +116,12 @@ class _Parser:
             step.uses = action_use(uses, logical, self.lines)
             step.kind = "uses"
             if step.uses.docker:
-                reference = step.uses.text[len("docker://") :]
-                span = step.uses.span
-                if span.line == span.end_line:
-                    span = sub_span(span, len("docker://"), len(reference))
-                if reference:
-                    image = ImageRef(
-                        reference,
-                        span,
-                        "docker step",
-                        logical=logical,
-                        written=reference,
-                        dynamic=_has_expression(reference),
-                    )
-                    self.document.images.append(image)
+                self.docker_image(step.uses.text, step.uses.span, "docker step", logical)
         run = node.scalar("run")
         if run is not None and run.value is not None:
             step.run = script_command(run, self.lines, "github run", logical)
             step.kind = "run"
-            self.document.shell_commands.append(step.run)
+            self.pipeline.shell_commands.append(step.run)
         with_ = node.map("with")
         if with_ is not None:
             for name, value in with_.items():
@@ -227,7 +205,7 @@ class _Parser:
         job.steps = self.steps(node.seq("steps"), f"{logical}/")
         for step in job.steps:
             job.images.extend(
-                image for image in self.document.images if image.logical == step.logical
+                image for image in self.pipeline.images if image.logical == step.logical
             )
         return job
 
@@ -253,20 +231,6 @@ class _Parser:
         if image is not None and image.value is not None:
             action.image = image.text.strip()
             action.image_span = text_span(image)
-            if action.image.startswith("docker://"):
-                reference = action.image[len("docker://") :]
-                span = action.image_span
-                if span.line == span.end_line:
-                    span = sub_span(span, len("docker://"), len(reference))
-                if reference:
-                    self.document.images.append(
-                        ImageRef(
-                            reference,
-                            span,
-                            "github action image",
-                            logical="runs",
-                            written=reference,
-                            dynamic=_has_expression(reference),
-                        )
-                    )
+            if action.image.startswith(_DOCKER):
+                self.docker_image(action.image, action.image_span, "github action image", "runs")
         self.env_vars(runs.map("env"), "github env", "runs")

@@ -16,12 +16,11 @@ from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import (
-    duplicate_problems,
-    env_vars,
+    PipelineReader,
     has_tag,
+    pipeline_root,
     scalar_text,
     script_command,
-    top_mapping,
 )
 
 KEYWORDS = frozenset(
@@ -49,17 +48,11 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     """Parse a GitLab CI file into a `GitlabPipeline`."""
-    loaded = source.yaml
     pipeline = GitlabPipeline(source)
-    pipeline.problems.extend(duplicate_problems(loaded))
-    roots = [d.root for d in loaded.documents if d.root is not None]
-    if len(roots) > 1 and isinstance(roots[0], YMap) and "spec" in roots[0]:
-        roots = roots[1:]  # a component's `spec:` header, then the pipeline itself
-    root = top_mapping(roots, pipeline, "a mapping of keywords and jobs")
-    if root is None:
-        return pipeline
-    pipeline.root = root
-    _Parser(source, pipeline).parse(root)
+    # a component file holds a `spec:` header document, then the pipeline itself
+    root = pipeline_root(pipeline, "a mapping of keywords and jobs", header="spec")
+    if root is not None:
+        _Parser(source, pipeline, has_variable).parse(root)
     return pipeline
 
 
@@ -68,11 +61,7 @@ def has_variable(text: str) -> bool:
     return bool(_VARIABLE.search(text))
 
 
-class _Parser:
-    def __init__(self, source: SourceFile, pipeline: GitlabPipeline) -> None:
-        self.lines = source.lines
-        self.pipeline = pipeline
-
+class _Parser(PipelineReader[GitlabPipeline]):
     def parse(self, root: YMap) -> None:
         pipeline = self.pipeline
         stages = root.seq("stages")
@@ -128,28 +117,14 @@ class _Parser:
                     break
 
     def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        result = env_vars(mapping, "gitlab variables", logical, has_variable, value_key="value")
-        self.pipeline.env_vars.extend(result)
-        return result
+        return self.env_vars(mapping, "gitlab variables", logical, value_key="value")
 
     def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
         if node is not None and self.reference(node):
             return None
         if isinstance(node, YMap):
             node = node.get("name")
-        if not isinstance(node, YScalar) or not node.text.strip():
-            return None
-        text = node.text.strip()
-        image = ImageRef(
-            text,
-            text_span(node),
-            origin,
-            logical=logical,
-            written=text,
-            dynamic=has_variable(text),
-        )
-        self.pipeline.images.append(image)
-        return image
+        return super().image(node, origin, logical)
 
     def services(self, node: YSeq | None, logical: str) -> list[ImageRef]:
         if node is None or self.reference(node):

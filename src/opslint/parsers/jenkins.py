@@ -131,6 +131,10 @@ def _where(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+_SPANNING = {"/*": ("*/", "comment"), "$/": ("/$", "string")}
+"""Openers of a comment or string that may span lines: their closer, and what they open."""
+
+
 def delimiter_problem(text: str) -> tuple[int, int, str] | None:
     """The first unbalanced bracket or unterminated string or comment, if any."""
     closers = {")": "(", "]": "[", "}": "{"}
@@ -143,16 +147,12 @@ def delimiter_problem(text: str) -> tuple[int, int, str] | None:
             newline = text.find("\n", position)
             position = size if newline < 0 else newline
             continue
-        if text.startswith("/*", position):
-            end = text.find("*/", position + 2)
+        opener = text[position : position + 2]
+        if opener in _SPANNING:
+            closer, what = _SPANNING[opener]
+            end = text.find(closer, position + 2)
             if end < 0:
-                return (*_where(text, position), "comment `/*` is never closed")
-            position = end + 2
-            continue
-        if text.startswith("$/", position):
-            end = text.find("/$", position + 2)
-            if end < 0:
-                return (*_where(text, position), "string `$/` is never closed")
+                return (*_where(text, position), f"{what} `{opener}` is never closed")
             position = end + 2
             continue
         if char in "'\"":

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 
 from opslint.model.base import Span
-from opslint.model.facets import EnvVar, ImageRef
+from opslint.model.facets import EnvVar
 from opslint.model.kubernetes import Container, K8sObject, KubernetesFile, PodSpec
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, text_span
-from opslint.parsers.yamldoc import duplicate_problems
+from opslint.parsers.yamldoc import duplicate_problems, image_ref
 
 _ROLES = (
     ("containers", "container"),
@@ -158,22 +158,18 @@ def _pod_spec(owner: K8sObject, node: YMap, source: SourceFile, result: Kubernet
     return pod
 
 
+def _is_template(text: str) -> bool:
+    return bool(_TEMPLATE.search(text))
+
+
 def _container(pod: PodSpec, node: YMap, role: str, index: int, source: SourceFile) -> Container:
     name = node.string("name") or str(index)
     logical = f"{pod.owner.logical}/{role}:{name}"
     span = node.span.start().to_line_end(source.lines)
     container = Container(name, span, node, role, logical, pod)
     image = node.scalar("image")
-    if image is not None and image.value is not None and image.text.strip():
-        text = image.text.strip()
-        container.image = ImageRef(
-            text=text,
-            span=text_span(image),
-            origin=role,
-            logical=logical,
-            written=text,
-            dynamic=bool(_TEMPLATE.search(text)),
-        )
+    if image is not None and image.value is not None:
+        container.image = image_ref(image, role, logical, _is_template)
     container.resources = node.map("resources")
     container.probes = {key: node.entries[key] for key in _PROBES if key in node}
     container.security_context = node.map("securityContext")

@@ -10,7 +10,7 @@ State files are never read.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opslint.model.base import Finding, Severity, Span
 from opslint.model.facets import EnvVar
@@ -36,6 +36,9 @@ from opslint.model.terraform import (
 )
 from opslint.parsers.bulk import collector_paused
 from opslint.parsers.errors import construct
+
+if TYPE_CHECKING:
+    from opslint.model.yamltree import YMap, YNode
 
 _BLOCK_TYPES: dict[str, type[Block]] = {
     "resource": Resource,
@@ -109,16 +112,7 @@ def _parse_vars(source: SourceFile) -> TerraformVarsFile:
             return document
         roots = [d.root for d in loaded.documents if isinstance(d.root, YMap)]
         for name, node in roots[0].items() if roots else ():
-            name_span = roots[0].key_span(name)
-            term = _json_term(node)
-            span = Span(
-                name_span.path,
-                name_span.line,
-                name_span.column,
-                term.span.end_line,
-                term.span.end_column,
-            )
-            document.values[name] = Attribute(name, term, span, name_span, f"var.{name}")
+            document.values[name] = _json_attribute(roots[0], name, node, f"var.{name}")
     else:
         try:
             tree = _parse_tree(source.text)
@@ -652,17 +646,8 @@ def _json_block(
                         _json_block(key, (), body.key_span(key), item, block.logical)
                     )
             continue
-        name_span = body.key_span(key)
-        term = _json_term(value)
-        span = Span(
-            name_span.path,
-            name_span.line,
-            name_span.column,
-            term.span.end_line,
-            term.span.end_column,
-        )
         block.attributes.setdefault(
-            key, Attribute(key, term, span, name_span, f"{block.logical}/{key}")
+            key, _json_attribute(body, key, value, f"{block.logical}/{key}")
         )
     if isinstance(block, Provider) and block.alias:
         block.logical = f"{block.logical}.{block.alias}"
@@ -673,6 +658,16 @@ def _scalar_type() -> type:
     from opslint.model.yamltree import YScalar
 
     return YScalar
+
+
+def _json_attribute(mapping: YMap, name: str, node: YNode, logical: str) -> Attribute:
+    """The attribute a JSON key writes: from its name to the end of its value."""
+    name_span = mapping.key_span(name)
+    term = _json_term(node)
+    span = Span(
+        name_span.path, name_span.line, name_span.column, term.span.end_line, term.span.end_column
+    )
+    return Attribute(name, term, span, name_span, logical)
 
 
 def _json_term(node: Any) -> Term:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from opslint.model.base import Finding, Severity, Span
-from opslint.model.facets import EnvVar, ShellCommand, map_script_lines
-from opslint.model.source import Document
+from opslint.model.ci import Pipeline
+from opslint.model.facets import EnvVar, ImageRef, ShellCommand, map_script_lines
+from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml
 
@@ -75,6 +76,21 @@ def read_items(node: YSeq | None, read: Callable[[int, YNode], Item | None]) -> 
     return [found for index, item in enumerate(node) if (found := read(index, item)) is not None]
 
 
+def image_ref(
+    node: YScalar, origin: str, logical: str, is_dynamic: Callable[[str], bool]
+) -> ImageRef | None:
+    """The image reference a scalar writes, at its text; None when it is blank.
+
+    `is_dynamic` tells a reference the format fills in later (`${TAG}`, `{{ .Values }}`).
+    """
+    text = node.text.strip()
+    if not text:
+        return None
+    return ImageRef(
+        text, text_span(node), origin, logical=logical, written=text, dynamic=is_dynamic(text)
+    )
+
+
 def scalar_text(node: YNode | None) -> str | None:
     """A non-null scalar's text; None for mappings, sequences and nulls."""
     if isinstance(node, YScalar) and node.value is not None:
@@ -118,15 +134,56 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     return text[span.column - 1 :].startswith(tag)
 
 
-def top_mapping(roots: list[YNode], document: Document, expected: str) -> YMap | None:
-    """The first of `roots` when it is a mapping; None when there is none, and when it is
-    something else, after recording an OP001 saying what was `expected`."""
+PipelineT = TypeVar("PipelineT", bound=Pipeline)
+
+
+class PipelineReader(Generic[PipelineT]):
+    """What the CI parsers share: the file's lines, the pipeline they fill in, and the test
+    that tells a value referring to one set elsewhere (`$VAR`, `${{ ... }}`)."""
+
+    def __init__(
+        self, source: SourceFile, pipeline: PipelineT, is_reference: Callable[[str], bool]
+    ) -> None:
+        self.lines = source.lines
+        self.pipeline = pipeline
+        self.is_reference = is_reference
+
+    def env_vars(
+        self, mapping: YMap | None, origin: str, logical: str, value_key: str = ""
+    ) -> list[EnvVar]:
+        """The entries of an environment mapping (see `env_vars`), recorded on the pipeline."""
+        result = env_vars(mapping, origin, logical, self.is_reference, value_key=value_key)
+        self.pipeline.env_vars.extend(result)
+        return result
+
+    def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
+        """The image reference a scalar writes, recorded on the pipeline; None for a blank
+        scalar and anything else."""
+        if not isinstance(node, YScalar):
+            return None
+        image = image_ref(node, origin, logical, self.is_reference)
+        if image is not None:
+            self.pipeline.images.append(image)
+        return image
+
+
+def pipeline_root(pipeline: Pipeline, expected: str, header: str = "") -> YMap | None:
+    """Read a CI file's top-level mapping into `pipeline.root` and return it, after recording
+    its duplicate keys; None when the file holds nothing, and when it holds something else,
+    after recording an OP001 saying what was `expected`. With `header`, a first document
+    holding that key is a header, and the document after it is read (GitLab's `spec:`)."""
+    loaded = pipeline.source.yaml
+    pipeline.problems.extend(duplicate_problems(loaded))
+    roots = [d.root for d in loaded.documents if d.root is not None]
+    if header and len(roots) > 1 and isinstance(roots[0], YMap) and header in roots[0]:
+        roots = roots[1:]
     if not roots:
         return None
     root = roots[0]
     if isinstance(root, YMap):
+        pipeline.root = root
         return root
-    document.problems.append(
+    pipeline.problems.append(
         Finding(
             root.span.start(),
             f"expected {expected} at the top level",

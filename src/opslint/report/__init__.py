@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from json import dump
+from typing import IO
 
 from opslint.config import Config
 from opslint.model.base import Finding, Severity
 from opslint.model.source import SourceFile
+from opslint.plugins import hookimpl
 from opslint.redact import Secrets
 from opslint.rule import Rule
 
@@ -74,3 +78,36 @@ class Report:
         extra += f", {self.baselined} in baseline" if self.baselined else ""
         files = f"{self.files_checked} file{'s' if self.files_checked != 1 else ''}"
         return f"{found}{detail} in {files}{extra} [{self.seconds:.2f}s]"
+
+
+Writer = Callable[[Report, IO[str]], None]
+"""Writes a report to a stream in one format."""
+
+
+def format_hooks(
+    writers: dict[str, Writer],
+) -> tuple[Callable[[], list[str]], Callable[[Report, str, IO[str]], bool | None]]:
+    """The `opslint_report_formats` and `opslint_report` hooks of a plugin that writes the
+    formats `writers` names, each with its writer."""
+
+    @hookimpl
+    def opslint_report_formats() -> list[str]:
+        """The formats of this plugin."""
+        return list(writers)
+
+    @hookimpl
+    def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+        """Write `report` in `format` when this plugin writes that format."""
+        writer = writers.get(format)
+        if writer is None:
+            return None
+        writer(report, stream)
+        return True
+
+    return opslint_report_formats, opslint_report
+
+
+def dump_json(data: object, stream: IO[str], ascii_only: bool = False) -> None:
+    """`data` as indented JSON and a final line break."""
+    dump(data, stream, indent=2, ensure_ascii=ascii_only)
+    stream.write("\n")

@@ -10,12 +10,10 @@ neither. Both use the file paths as reported, which are relative to the working 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import IO, Any
 
 from opslint.model.base import Finding, Severity
-from opslint.plugins import hookimpl
-from opslint.report import Report
+from opslint.report import Report, dump_json, format_hooks
 from opslint.report.sarif import LineHasher
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -91,20 +89,11 @@ def gitlab_issues(report: Report) -> list[dict[str, Any]]:
     return issues
 
 
-@hookimpl
-def opslint_report_formats() -> list[str]:
-    """The formats of this plugin."""
-    return ["github", "gitlab"]
+def write_gitlab(report: Report, stream: IO[str]) -> None:
+    """The Code Quality report of `report`, a JSON array."""
+    dump_json(gitlab_issues(report), stream)
 
 
-@hookimpl
-def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
-    """Write the `github` or `gitlab` format."""
-    if format == "github":
-        write_github(report, stream)
-        return True
-    if format == "gitlab":
-        json.dump(gitlab_issues(report), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return True
-    return None
+opslint_report_formats, opslint_report = format_hooks(
+    {"github": write_github, "gitlab": write_gitlab}
+)

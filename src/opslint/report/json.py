@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from opslint import __version__
 from opslint.model.base import Finding, Span
-from opslint.plugins import hookimpl
-from opslint.report import Report
+from opslint.report import Report, dump_json, format_hooks
 
 SCHEMA_VERSION = 1
 
@@ -70,17 +68,9 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-@hookimpl
-def opslint_report_formats() -> list[str]:
-    """The formats of this plugin."""
-    return ["json"]
-
-
-@hookimpl
-def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+def write_json(report: Report, stream: IO[str]) -> None:
     """Write the JSON format."""
-    if format != "json":
-        return None
-    json.dump(report_json(report), stream, indent=2)
-    stream.write("\n")
-    return True
+    dump_json(report_json(report), stream, ascii_only=True)
+
+
+opslint_report_formats, opslint_report = format_hooks({"json": write_json})

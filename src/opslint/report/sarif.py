@@ -12,7 +12,6 @@ upload-sarif action computes it, so alerts keep their identity when lines move.
 
 from __future__ import annotations
 
-import json
 import os.path
 import re
 from pathlib import Path
@@ -22,8 +21,7 @@ from urllib.parse import quote
 from opslint import __version__
 from opslint.docs import help_uri, rule_markdown
 from opslint.model.base import Finding, Severity, Span
-from opslint.plugins import hookimpl
-from opslint.report import Report
+from opslint.report import Report, dump_json, format_hooks
 from opslint.rule import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -431,17 +429,9 @@ def sarif_json(report: Report) -> dict[str, Any]:
     return data
 
 
-@hookimpl
-def opslint_report_formats() -> list[str]:
-    """The formats of this plugin."""
-    return ["sarif"]
-
-
-@hookimpl
-def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
+def write_sarif(report: Report, stream: IO[str]) -> None:
     """Write the SARIF format."""
-    if format != "sarif":
-        return None
-    json.dump(sarif_json(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
-    return True
+    dump_json(sarif_json(report), stream)
+
+
+opslint_report_formats, opslint_report = format_hooks({"sarif": write_sarif})

@@ -7,9 +7,8 @@ from typing import IO
 
 from opslint.model.base import Finding, Severity
 from opslint.model.lines import visible
-from opslint.plugins import hookimpl
 from opslint.redact import MASK, moved
-from opslint.report import Report
+from opslint.report import Report, format_hooks
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -85,16 +84,4 @@ def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> N
         stream.write("\n")
 
 
-@hookimpl
-def opslint_report_formats() -> list[str]:
-    """The formats of this plugin."""
-    return ["text"]
-
-
-@hookimpl
-def opslint_report(report: Report, format: str, stream: IO[str]) -> bool | None:
-    """Write the text format."""
-    if format != "text":
-        return None
-    write_text(report, stream)
-    return True
+opslint_report_formats, opslint_report = format_hooks({"text": write_text})
