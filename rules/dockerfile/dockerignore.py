@@ -9,7 +9,7 @@ from pathlib import Path
 from opslint import Edit, Finding, Fix, Severity, Span, rule
 from opslint.model.compose import ComposeFile
 from opslint.model.dockerfile import Dockerfile
-from opslint.project import Project
+from opslint.run import Run
 
 from ._run import CopyPath, context_copy
 
@@ -58,11 +58,11 @@ def excluded(lines: list[str], path: str) -> bool:
     return result
 
 
-def contexts(dockerfile: Dockerfile, project: Project) -> list[Path]:
+def contexts(dockerfile: Dockerfile, run: Run) -> list[Path]:
     """The build contexts of a Dockerfile: those Compose files name, else its folder."""
     path = dockerfile.source.path.resolve()
     found: list[Path] = []
-    for compose in project.of_type(ComposeFile):
+    for compose in run.of_type(ComposeFile):
         for service in compose.services:
             target = service.dockerfile_path
             if target is None or service.build is None or target.resolve() != path:
@@ -82,17 +82,17 @@ def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
 
 
 def _missing(
-    dockerfile: Dockerfile, context: Path, project: Project
+    dockerfile: Dockerfile, context: Path, run: Run
 ) -> tuple[Path, bool, list[str]] | None:
     """(ignore file, whether it exists, entries it lacks), or None when the context is covered."""
     own = dockerfile.source.path.with_name(dockerfile.source.path.name + ".dockerignore")
-    ignore = own if project.exists(own) else context / ".dockerignore"
+    ignore = own if run.exists(own) else context / ".dockerignore"
     wanted = [".git"] if (context / ".git").exists() else []
     if (context / "package.json").is_file():
         wanted.append("node_modules")
-    if not project.exists(ignore):
+    if not run.exists(ignore):
         return ignore, False, wanted or ["local files the image does not need"]
-    text = project.text(ignore)
+    text = run.text(ignore)
     if text is None:
         return None
     lacking = [entry for entry in wanted if not excluded(text.splitlines(), entry)]
@@ -123,13 +123,13 @@ def _create(dockerfile: Dockerfile, context: Path, ignore: Path) -> Fix:
     return Fix(f"write {ignore.name}", (Edit(span, text),))
 
 
-def _append(project: Project, ignore: Path, lacking: list[str]) -> Fix | None:
+def _append(run: Run, ignore: Path, lacking: list[str]) -> Fix | None:
     """Adds `lacking` at the end of the ignore file, when the run checks that file."""
     target = ignore.resolve()
-    source = next((s for s in project.sources.values() if s.path.resolve() == target), None)
+    source = next((s for s in run.sources.values() if s.path.resolve() == target), None)
     if source is None:
         return None
-    text = project.overlay.get(target, source.text)
+    text = run.overlay.get(target, source.text)
     lines = text.split("\n")
     last = len(lines)
     column = len(lines[-1]) + 1
@@ -148,7 +148,7 @@ def _append(project: Project, ignore: Path, lacking: list[str]) -> Fix | None:
     fix="gen",
     tags=("dockerfile", "security", "performance"),
 )
-def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
+def dockerignore(dockerfile: Dockerfile, run: Run) -> Iterator[Finding]:
     """The build context has a `.dockerignore` that keeps `.git` (and `node_modules`) out.
 
     ## What it does
@@ -213,10 +213,10 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     for s in dockerfile.stages:
         if s.span.line <= source.span.line:
             stage = s
-    for context in contexts(dockerfile, project):
+    for context in contexts(dockerfile, run):
         if not context.is_dir():
             continue
-        missing = _missing(dockerfile, context, project)
+        missing = _missing(dockerfile, context, run)
         if missing is None:
             continue
         ignore, exists, lacking = missing
@@ -226,7 +226,7 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
                 f"`{keyword} {source.text}` copies the whole context, and {ignore.name} does "
                 f"not exclude {entries}: add {'them' if len(lacking) > 1 else 'it'}"
             )
-            fix = _append(project, ignore, lacking)
+            fix = _append(run, ignore, lacking)
         else:
             message = (
                 f"`{keyword} {source.text}` copies the whole context, which has no "

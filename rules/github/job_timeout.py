@@ -8,8 +8,8 @@ from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import default, missing
 from opslint.model.ci import GithubJob
 from opslint.model.yamltree import YMap
-from opslint.project import Project
 from opslint.ruleutil import source_lines, source_style
+from opslint.run import Run
 from opslint.yamledit import add_after
 
 _KEY = "job-timeout-minutes"
@@ -23,7 +23,7 @@ _KEY = "job-timeout-minutes"
     defaults={"job-timeout-minutes": "GitHub Actions timeout-minutes for jobs, e.g. 30"},
     tags=("github", "reliability"),
 )
-def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
+def job_timeout(job: GithubJob, run: Run) -> Iterator[Finding]:
     """Jobs set `timeout-minutes`.
 
     ## What it does
@@ -75,7 +75,7 @@ def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
         isinstance(step.node, YMap) and "timeout-minutes" in step.node for step in job.steps
     ):
         return
-    minutes = _minutes(default(project.config.defaults, _KEY))
+    minutes = _minutes(default(run.config.defaults, _KEY))
     message = (
         f"job `{job.id}` sets no `timeout-minutes`: a hung step holds the runner for up to "
         "6 hours; bound it"
@@ -84,14 +84,14 @@ def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
     if minutes is None:
         message += f"; {missing(_KEY)}"
     else:
-        lines = source_lines(project, job.span.path)
+        lines = source_lines(run, job.span.path)
         edit = (
             add_after(
                 job.node,
                 "runs-on",
                 {"timeout-minutes": minutes},
                 lines,
-                source_style(project, job.span.path),
+                source_style(run, job.span.path),
             )
             if lines
             else None

@@ -17,8 +17,8 @@ from opslint import Applicability, Edit, Fix
 from opslint.defaults import default, missing
 from opslint.model.kubernetes import Container, K8sObject, PodSpec
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
 from opslint.ruleutil import source_lines
+from opslint.run import Run
 from opslint.yamledit import (
     Style,
     Value,
@@ -53,14 +53,14 @@ def _style(lines: Sequence[str], owner: K8sObject) -> Style:
     return style
 
 
-def editable(project: Project, path: str) -> bool:
+def editable(run: Run, path: str) -> bool:
     """True when fixes may edit the manifest at `path` (not one rendered from a Helm
     template, whose fixes are never applied)."""
-    return helm_template(project, path) is None
+    return helm_template(run, path) is None
 
 
-def _lines(project: Project, path: str) -> list[str]:
-    return source_lines(project, path) if editable(project, path) else []
+def _lines(run: Run, path: str) -> list[str]:
+    return source_lines(run, path) if editable(run, path) else []
 
 
 def _fix(
@@ -74,9 +74,9 @@ def _fix(
     return Fix(title, tuple(edit for edit in edits if edit is not None), applicability)
 
 
-def quantity(project: Project, key: str) -> Quantity | None:
+def quantity(run: Run, key: str) -> Quantity | None:
     """A configured resource quantity, or None when unset or not a string or number."""
-    value = default(project.config.defaults, key)
+    value = default(run.config.defaults, key)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     if isinstance(value, str):
@@ -131,7 +131,7 @@ def _written(container: Container, section: str, name: str) -> YScalar | None:
 
 
 def resources_fix(
-    container: Container, project: Project, section: str, wanted: Mapping[str, str]
+    container: Container, run: Run, section: str, wanted: Mapping[str, str]
 ) -> tuple[Fix | None, str]:
     """The fix giving `resources.<section>` the resources of `wanted` (resource name to
     its `[tool.opslint.defaults]` key), and the message tail saying why there is none.
@@ -140,13 +140,13 @@ def resources_fix(
     Kubernetes uses when the request is left out (so the fix changes nothing); else the
     configured default. A configured limit below the written request is not written:
     Kubernetes would refuse the pod."""
-    if not editable(project, container.span.path):
+    if not editable(run, container.span.path):
         return None, ""
     chosen: dict[str, Quantity] = {}
     unset: list[str] = []
     for name, key in wanted.items():
         limit = _written(container, "limits", name) if section == "requests" else None
-        value = limit.value if limit is not None else quantity(project, key)
+        value = limit.value if limit is not None else quantity(run, key)
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             unset.append(key)
             continue
@@ -160,7 +160,7 @@ def resources_fix(
         chosen[name] = value
     if unset:
         return None, ": " + "; ".join(missing(key) for key in unset)
-    edits = _set_resources(container, section, chosen, _lines(project, container.span.path))
+    edits = _set_resources(container, section, chosen, _lines(run, container.span.path))
     shown = ", ".join(f"`resources.{section}.{name}: {chosen[name]}`" for name in chosen)
     return _fix(f"set {shown}", edits), ""
 
@@ -203,7 +203,7 @@ def _set_resources(
 
 def context_fix(
     container: Container,
-    project: Project,
+    run: Run,
     key: str,
     value: bool,
     applicability: Applicability = Applicability.SAFE,
@@ -212,7 +212,7 @@ def context_fix(
     (the `securityContext` created at the end of the container when missing), or given to
     a key that holds no boolean (`key:` or `key: "true"`). A boolean already written is
     the author's choice: no fix."""
-    lines = _lines(project, container.span.path)
+    lines = _lines(run, container.span.path)
     if not lines:
         return None
     title = f"set `{key}: {'true' if value else 'false'}`"
@@ -232,11 +232,11 @@ def context_fix(
     return None
 
 
-def drop_all_fix(container: Container, project: Project) -> Fix | None:
+def drop_all_fix(container: Container, run: Run) -> Fix | None:
     """The fix that makes `securityContext.capabilities.drop` list `ALL`: appended to a
     block `drop` list in its style, or `capabilities.drop: [ALL]` written in block style
     where `capabilities` or `drop` is missing (an `add` list stays as it is)."""
-    lines = _lines(project, container.span.path)
+    lines = _lines(run, container.span.path)
     if not lines:
         return None
     title = "drop `ALL` capabilities"
@@ -314,19 +314,19 @@ def probe_port(container: Container, lines: Sequence[str]) -> tuple[str | int, b
 
 
 def probe_fix(
-    container: Container, project: Project, key: str, path_keys: Sequence[str]
+    container: Container, run: Run, key: str, path_keys: Sequence[str]
 ) -> tuple[Fix | None, str]:
     """The fix adding `key: {httpGet: {path, port}}` at the end of the container, on its
     `probe_port` and the first configured of `path_keys`, and the message tail saying
     what is missing when it cannot be made."""
-    if not editable(project, container.span.path):
+    if not editable(run, container.span.path):
         return None, ""
-    lines = _lines(project, container.span.path)
+    lines = _lines(run, container.span.path)
     found = probe_port(container, lines)
     if found is None:
         return None, ": it declares no HTTP `containerPort` for `opslint fix` to probe"
     path = next(
-        (text for k in path_keys if (text := _text(default(project.config.defaults, k)))),
+        (text for k in path_keys if (text := _text(default(run.config.defaults, k)))),
         None,
     )
     if path is None:
@@ -346,11 +346,11 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def pod_fix(pod: PodSpec, project: Project, key: str, value: bool) -> Fix | None:
+def pod_fix(pod: PodSpec, run: Run, key: str, value: bool) -> Fix | None:
     """The fix writing `key: value` in a pod spec: right after `serviceAccountName` (or
     `serviceAccount`) when one is written, else as the spec's first key, else at its end;
     or as the value of a `key:` written without one."""
-    lines = _lines(project, pod.span.path)
+    lines = _lines(run, pod.span.path)
     if not lines:
         return None
     title = f"set `{key}: {scalar_text(value)}`"

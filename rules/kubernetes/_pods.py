@@ -9,7 +9,7 @@ from opslint.model.base import Span
 from opslint.model.helm import HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile, PodSpec
 from opslint.model.yamltree import YMap, YScalar, text_span
-from opslint.project import Project
+from opslint.run import Run
 
 
 def setting(context: YMap | None, key: str) -> YScalar | None:
@@ -56,33 +56,33 @@ def host_path_volumes(pod: PodSpec) -> Iterator[HostPathVolume]:
             yield HostPathVolume(name, "", volume.key_span("hostPath"))
 
 
-def manifests(project: Project) -> Iterator[K8sObject]:
+def manifests(run: Run) -> Iterator[K8sObject]:
     """Every Kubernetes object of the run: plain manifests and what Helm charts rendered."""
-    for document in project.of_type(KubernetesFile):
+    for document in run.of_type(KubernetesFile):
         yield from document.manifests
-    for template in project.of_type(HelmTemplate):
+    for template in run.of_type(HelmTemplate):
         for rendered in template.rendered:
             yield from rendered.manifests
 
 
-def service_accounts(project: Project, name: str) -> list[K8sObject]:
+def service_accounts(run: Run, name: str) -> list[K8sObject]:
     """The ServiceAccount objects of the run named `name` (any namespace)."""
 
     def build() -> dict[str, list[K8sObject]]:
         index: dict[str, list[K8sObject]] = {}
-        for obj in manifests(project):
+        for obj in manifests(run):
             if obj.kind == "ServiceAccount" and obj.name:
                 index.setdefault(obj.name, []).append(obj)
         return index
 
-    return project.derived("service accounts by name", build).get(name, [])
+    return run.derived("service accounts by name", build).get(name, [])
 
 
-def helm_template(project: Project, path: str) -> HelmTemplate | None:
+def helm_template(run: Run, path: str) -> HelmTemplate | None:
     """The Helm template a reported path belongs to (objects rendered from it carry it)."""
-    index = project.derived(
+    index = run.derived(
         "helm templates by path",
-        lambda: {template.path: template for template in project.of_type(HelmTemplate)},
+        lambda: {template.path: template for template in run.of_type(HelmTemplate)},
     )
     return index.get(path)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import PodSpec
-from opslint.project import Project
+from opslint.run import Run
 
 from ._fixes import pod_fix
 from ._pods import account_name, same_namespace, service_accounts, setting
@@ -28,7 +28,7 @@ KEY = "automountServiceAccountToken"
         "trivy KSV-0036 (partial)",
     ),
 )
-def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
+def automount_token(pod: PodSpec, run: Run) -> Iterator[Finding]:
     """Pods that do not talk to the Kubernetes API do not mount a service account token.
 
     ## What it does
@@ -82,13 +82,13 @@ def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
         return
     written = account_name(pod)
     name = written.text.strip() if written is not None else "default"
-    for account in service_accounts(project, name):
+    for account in service_accounts(run, name):
         if same_namespace(account, pod.owner) and setting(account.node, KEY) is not None:
             return
     yield Finding(
         pod.span,
         f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
         f"set `{KEY}: false` unless it calls the Kubernetes API",
-        fix=pod_fix(pod, project, KEY, False),
+        fix=pod_fix(pod, run, KEY, False),
         logical=pod.logical,
     )

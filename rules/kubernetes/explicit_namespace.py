@@ -10,7 +10,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import text_span
-from opslint.project import Project
+from opslint.run import Run
 
 from ._pods import helm_template
 
@@ -68,7 +68,7 @@ def _metadata_anchor(obj: K8sObject) -> Span:
     tags=("maintainability",),
     peers=("checkov CKV_K8S_21", "kube-linter use-namespace", "trivy KSV-0110"),
 )
-def explicit_namespace(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def explicit_namespace(obj: K8sObject, run: Run) -> Iterator[Finding]:
     """Objects name the namespace they belong to, and it is not `default`.
 
     ## What it does
@@ -123,7 +123,7 @@ def explicit_namespace(obj: K8sObject, project: Project) -> Iterator[Finding]:
     written = metadata.scalar("namespace") if metadata is not None else None
     if written is None or written.value is None or not written.text.strip():
         written = None
-    charted = helm_template(project, obj.span.path) is not None
+    charted = helm_template(run, obj.span.path) is not None
     if charted and (obj.namespace or "default") == "default":
         anchor = text_span(written) if written is not None else _metadata_anchor(obj)
         yield Finding(

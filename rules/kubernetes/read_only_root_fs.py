@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Applicability, Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
+from opslint.run import Run
 
 from ._containers import flag_findings
 from ._fixes import context_fix
@@ -27,7 +27,7 @@ from ._fixes import context_fix
         "trivy KSV-0014",
     ),
 )
-def read_only_root_fs(container: Container, project: Project) -> Iterator[Finding]:
+def read_only_root_fs(container: Container, run: Run) -> Iterator[Finding]:
     """Containers run with a read-only root filesystem.
 
     ## What it does
@@ -88,6 +88,6 @@ def read_only_root_fs(container: Container, project: Project) -> Iterator[Findin
         wrong="has a writable root filesystem: set `readOnlyRootFilesystem: true`",
         missing="does not set `readOnlyRootFilesystem: true`",
         fix=lambda: context_fix(
-            container, project, "readOnlyRootFilesystem", True, Applicability.UNSAFE
+            container, run, "readOnlyRootFilesystem", True, Applicability.UNSAFE
         ),
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
+from opslint.run import Run
 
 from ._containers import container_finding, missing_resources
 from ._fixes import resources_fix
@@ -33,7 +33,7 @@ from ._fixes import resources_fix
         "trivy KSV-0016",
     ),
 )
-def resource_requests(container: Container, project: Project) -> Iterator[Finding]:
+def resource_requests(container: Container, run: Run) -> Iterator[Finding]:
     """Every container requests the CPU and memory it needs.
 
     ## What it does
@@ -81,5 +81,5 @@ def resource_requests(container: Container, project: Project) -> Iterator[Findin
     missing = missing_resources(container, "requests", ("cpu", "memory"))
     if missing:
         keys = {name: f"{name}-request" for name in missing}
-        fix, tail = resources_fix(container, project, "requests", keys)
+        fix, tail = resources_fix(container, run, "requests", keys)
         yield container_finding(container, f"requests no {' or '.join(missing)}{tail}", fix=fix)

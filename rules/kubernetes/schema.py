@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.project import Project
 from opslint.ruleutil import source_lines
+from opslint.run import Run
 from opslint.schemas import (
     KUBERNETES_PACKAGE,
     kubernetes_validator,
@@ -52,7 +52,7 @@ def _is_patch(root: YNode) -> bool:
     tags=("kubernetes", "correctness"),
     peers=("kube-linter schema-validation",),
 )
-def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator[Finding]:
+def schema(obj: K8sObject, run: Run, options: SchemaOptions) -> Iterator[Finding]:
     """The object validates against the Kubernetes OpenAPI schema of the configured version.
 
     ## What it does
@@ -143,7 +143,7 @@ def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator
     yield from schema_findings(
         obj.node,
         lambda: kubernetes_validator(
-            project.derived(
+            run.derived(
                 ("K8123 kubernetes version", options.kubernetes_version),
                 lambda: kubernetes_version(options.kubernetes_version),
             ),
@@ -151,11 +151,11 @@ def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator
             obj.kind,
         ),
         rule=("K8123", "schema"),
-        notes=project.notes,
-        lines=source_lines(project, obj.span.path),
+        notes=run.notes,
+        lines=source_lines(run, obj.span.path),
         logical=lambda _: obj.logical,
         package=KUBERNETES_PACKAGE,
-        installed=project.derived(
+        installed=run.derived(
             ("installed", KUBERNETES_PACKAGE), lambda: package_dir(KUBERNETES_PACKAGE) is not None
         ),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from opslint import Finding, Severity, rule
 from opslint.model.terraform import Expression, Resource, Term
 from opslint.model.tfmodule import TerraformModule, module_containing
-from opslint.project import Project
+from opslint.run import Run
 
 UNTAGGABLE_TYPES = frozenset(
     {
@@ -188,9 +188,7 @@ def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
         "tflint aws_provider_missing_default_tags (partial)",
     ),
 )
-def required_tags(
-    resource: Resource, options: RequiredTagsOptions, project: Project
-) -> Iterator[Finding]:
+def required_tags(resource: Resource, options: RequiredTagsOptions, run: Run) -> Iterator[Finding]:
     """Taggable resources carry the required tags.
 
     ## What it does
@@ -243,7 +241,7 @@ def required_tags(
     """
     if not options.required or not taggable(resource.resource_type, options.ignore_types):
         return
-    module = module_containing(resource, project)
+    module = module_containing(resource, run)
     if module is None:
         return
     found = default_tags(module, resource)

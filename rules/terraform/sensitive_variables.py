@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.hcledit import add_attribute, editable
 from opslint.model.terraform import Variable
-from opslint.project import Project
 from opslint.ruleutil import source_lines
+from opslint.run import Run
 from opslint.secrets import is_secret_name
 
 _NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")
@@ -32,7 +32,7 @@ def holds_text(variable: Variable) -> bool:
     fix="safe",
     tags=("terraform", "security"),
 )
-def sensitive_variables(variable: Variable, project: Project) -> Iterator[Finding]:
+def sensitive_variables(variable: Variable, run: Run) -> Iterator[Finding]:
     """Variables whose name says they hold a secret are declared `sensitive = true`.
 
     ## What it does
@@ -87,9 +87,7 @@ def sensitive_variables(variable: Variable, project: Project) -> Iterator[Findin
         return
     setting = variable.attribute("sensitive")
     if setting is None:
-        edits = add_attribute(
-            variable, "sensitive", "true", source_lines(project, variable.span.path)
-        )
+        edits = add_attribute(variable, "sensitive", "true", source_lines(run, variable.span.path))
         yield Finding(
             variable.span,
             f"variable `{variable.name}` looks secret but is not `sensitive = true`: "

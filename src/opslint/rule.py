@@ -4,7 +4,7 @@ A rule is a plain function. `@rule(...)` attaches a frozen `RuleSpec` and regist
 a rule pack plugin hands its functions to the engine through `opslint_collect_rules`. The
 engine reads the function's annotations: one parameter names the model type it inspects
 (called once per matching object), `options` receives the rule's options dataclass filled
-from config, and `project` receives the whole `Project` for cross-file checks.
+from config, and `run` receives the whole `Run` for cross-file checks.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class Rule:
     spec: RuleSpec
     function: Callable[..., Any]
     subject: type | None
-    """The model type the rule inspects, or None for a rule that takes only `project`."""
+    """The model type the rule inspects, or None for a rule that takes only `run`."""
     subject_parameter: str | None
     options_type: type | None
     wants_project: bool
@@ -181,7 +181,7 @@ def make_rule(
     spec = spec_of(function)
     if spec is None:
         raise RuleDefinitionError(f"{function.__qualname__} has no @rule spec")
-    from opslint.project import Project
+    from opslint.run import Run
 
     try:
         hints = typing.get_type_hints(function)
@@ -195,7 +195,7 @@ def make_rule(
         annotation = hints.get(name)
         if not isinstance(annotation, type):
             raise RuleDefinitionError(f"{spec.code}: parameter {name!r} needs a class annotation")
-        if annotation is Project:
+        if annotation is Run:
             wants_project = True
         elif name == "options" and dataclasses.is_dataclass(annotation):
             options_type = annotation
@@ -204,7 +204,7 @@ def make_rule(
         else:
             raise RuleDefinitionError(f"{spec.code}: more than one subject parameter ({name!r})")
     if subject is None and not wants_project:
-        raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or `project`")
+        raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or `run`")
     return Rule(
         spec,
         function,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from opslint.model.source import SourceError
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
+from opslint.run import Run
 from opslint.yamledit import Style, detect_style, document_style
 
 
@@ -15,9 +15,9 @@ def has_value(mapping: YMap | None, key: str) -> bool:
     return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
 
 
-def source_lines(project: Project, path: str) -> list[str]:
+def source_lines(run: Run, path: str) -> list[str]:
     """The lines of the checked file at `path` (empty when unknown or unreadable)."""
-    source = project.sources.get(path)
+    source = run.sources.get(path)
     if source is None:
         return []
     try:
@@ -26,10 +26,10 @@ def source_lines(project: Project, path: str) -> list[str]:
         return []
 
 
-def source_style(project: Project, path: str) -> Style:
+def source_style(run: Run, path: str) -> Style:
     """The indentation the checked YAML file at `path` mostly uses, read once per run."""
-    source = project.sources.get(path)
-    document = project.load(source.path) if source is not None else None
+    source = run.sources.get(path)
+    document = run.load(source.path) if source is not None else None
     if document is None or document.source is not source:
-        return detect_style(source_lines(project, path))
+        return detect_style(source_lines(run, path))
     return document_style(document)

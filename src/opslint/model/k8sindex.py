@@ -27,7 +27,7 @@ from opslint.model.base import Derived
 from opslint.model.helm import HelmChart
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YNode, YScalar
-from opslint.project import Project
+from opslint.run import Run
 
 DEFAULT_NAMESPACE = "default"
 
@@ -148,18 +148,18 @@ def string_map(node: YNode | None) -> dict[str, str]:
     }
 
 
-def index_of(project: Project) -> K8sIndex:
+def index_of(run: Run) -> K8sIndex:
     """The index of the run's Kubernetes objects, built once per run."""
-    return project.derived("kubernetes index", lambda: _build(project))
+    return run.derived("kubernetes index", lambda: _build(run))
 
 
-def _build(project: Project) -> K8sIndex:
+def _build(run: Run) -> K8sIndex:
     index = K8sIndex()
-    files = list(project.of_type(KubernetesFile))
+    files = list(run.of_type(KubernetesFile))
     index.patches = _patches(files)
     for document in files:
         index.plain.extend(obj for obj in document.manifests if obj not in index.patches)
-    for chart in project.of_type(HelmChart):
+    for chart in run.of_type(HelmChart):
         groups: dict[str, list[K8sObject]] = {}
         for template in chart.templates:
             for position, manifest in enumerate(template.rendered):
