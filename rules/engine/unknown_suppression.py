@@ -10,7 +10,10 @@ from opslint.run import Run
 
 
 @rule("OP002", "unknown-suppression", Severity.WARNING, tags=("engine", "maintainability"))
-def unknown_suppression(suppression: Suppression, run: Run) -> Iterator[Finding]:
+def unknown_suppression(
+    suppression: Suppression,
+    run: Run,  # the whole run: the codes of every installed rule and of those this run uses
+) -> Iterator[Finding]:
     """A suppression names no known rule, or suppressed nothing.
 
     ## What it does

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Expression, Resource, Term
-from opslint.model.tfmodule import TerraformModule, module_containing
-from opslint.run import Run
 
 UNTAGGABLE_TYPES = frozenset(
     {
@@ -188,7 +187,9 @@ def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
         "tflint aws_provider_missing_default_tags (partial)",
     ),
 )
-def required_tags(resource: Resource, options: RequiredTagsOptions, run: Run) -> Iterator[Finding]:
+def required_tags(
+    resource: Resource, options: RequiredTagsOptions, module: TerraformModule | None
+) -> Iterator[Finding]:
     """Taggable resources carry the required tags.
 
     ## What it does
@@ -241,7 +242,6 @@ def required_tags(resource: Resource, options: RequiredTagsOptions, run: Run) ->
     """
     if not options.required or not taggable(resource.resource_type, options.ignore_types):
         return
-    module = module_containing(resource, run)
     if module is None:
         return
     found = default_tags(module, resource)

@@ -393,14 +393,14 @@ class Session:
 
     def call(self, rule: Rule, target: object, run: Run, options: object | None) -> list[Finding]:
         """Call one rule on one object; an `assert` becomes a finding, a crash a note."""
-        arguments: dict[str, Any] = {}
+        arguments: dict[str, object] = {}
         if rule.subject_parameter is not None:
             arguments[rule.subject_parameter] = target
-        if rule.wants_project:
-            arguments["run"] = run
         if rule.options_type is not None:
             arguments["options"] = options
         try:
+            for name, view in rule.views:
+                arguments[name] = view.for_subject(run, target)
             result = rule.function(**arguments)
             findings = list(result) if result is not None else []
             strays = [item for item in findings if not isinstance(item, Finding)]

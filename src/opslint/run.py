@@ -40,6 +40,11 @@ class Run(Derived):
         self.peer_codes: dict[tuple[str, str], tuple[str, ...]] = {}
         """(tool, check) of a peer linter to the opslint codes that stand for it."""
 
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> Run:
+        """The whole run, for the few rules that need it (a parameter annotated `Run`)."""
+        return run
+
     def add(self, document: Document) -> None:
         """Record a checked document."""
         self.documents.append(document)

@@ -53,6 +53,16 @@ class TerraformModule(Derived):
     """Variable definition files, in the order Terraform applies them (last wins)."""
     has_lock_file: bool = False
 
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> TerraformModule | None:
+        """The module of a Terraform file, or of the file a block was read from (None for
+        a block whose file is not a checked Terraform file)."""
+        if isinstance(subject, TerraformFile):
+            return module_of(subject, run)
+        if isinstance(subject, Block):
+            return module_containing(subject, run)
+        return None
+
     def blocks(self) -> Iterator[Block]:
         """Every top-level block of every file, files in name order."""
         for document in self.files:
