@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opslint import discovery
 from opslint.boundary import Boundary
@@ -26,6 +26,9 @@ from opslint.redact import Secrets
 from opslint.report import Report
 from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 from opslint.run import Run
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
@@ -427,7 +430,7 @@ class Session:
         except ValueError:
             return display
 
-    def per_file_ignores(self) -> list[tuple[Any, tuple[str, ...]]]:
+    def per_file_ignores(self) -> list[tuple[GitIgnoreSpec, tuple[str, ...]]]:
         if not self.config.per_file_ignores:
             return []
         import pathspec
@@ -438,7 +441,10 @@ class Session:
         ]
 
     def finish(
-        self, rule: Rule, findings: list[Finding], ignores: list[tuple[Any, tuple[str, ...]]]
+        self,
+        rule: Rule,
+        findings: list[Finding],
+        ignores: list[tuple[GitIgnoreSpec, tuple[str, ...]]],
     ) -> Iterator[Finding]:
         override = self.config.severity.get(rule.code) or self.config.severity.get(rule.spec.name)
         for finding in findings:

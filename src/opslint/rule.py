@@ -158,7 +158,7 @@ class Rule:
                 raise ValueError(f"rule {self.code} takes no options")
             return None
         fields = {f.name: f for f in dataclasses.fields(self.options_type)}
-        arguments: dict[str, Any] = {}
+        arguments: dict[str, object] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
             if name not in fields:

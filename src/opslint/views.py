@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from opslint.defaults import default, pin
 from opslint.model.base import Derived, Span
@@ -59,7 +59,7 @@ def view_key(view: type) -> str:
 class Defaults:
     """The values fixes may write: `[tool.opslint.defaults]` and `[tool.opslint.pins]`."""
 
-    def __init__(self, values: Mapping[str, Any], pins: Mapping[str, str]) -> None:
+    def __init__(self, values: Mapping[str, object], pins: Mapping[str, str]) -> None:
         self._values = dict(values)
         self.pins = dict(pins)
 
@@ -68,7 +68,7 @@ class Defaults:
         """The run's defaults (one view per run)."""
         return run.derived(view_key(cls), lambda: cls(run.config.defaults, run.config.pins))
 
-    def get(self, key: str, builtin: Any = None) -> Any:
+    def get(self, key: str, builtin: object = None) -> object:
         """The configured value of `key`, else `builtin` (see `opslint.defaults.default`)."""
         return default(self._values, key, builtin)
 
