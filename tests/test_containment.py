@@ -21,8 +21,8 @@ from opslint.engine import Session
 from opslint.model.source import Document, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.plugins import PluginManager, hookimpl
-from opslint.project import Project
 from opslint.report import Report
+from opslint.run import Run
 
 VALID = "FROM alpine:3.20\nUSER root\n"
 """A Dockerfile with one DF101 finding (line 2)."""
@@ -141,9 +141,9 @@ def returns_junk(document: BrokenDocument) -> Iterator[object]:
 
 
 @rule("XC003", "loads-the-unloadable", Severity.WARNING)
-def loads_the_unloadable(document: BrokenDocument, project: Project) -> None:
-    """Asks the project for a file the run did not check."""
-    project.load(Path("elsewhere/compose.yaml"))
+def loads_the_unloadable(document: BrokenDocument, run: Run) -> None:
+    """Asks the run for a file the run did not check."""
+    run.load(Path("elsewhere/compose.yaml"))
 
 
 XC = "XC001,XC002,XC003"

@@ -383,13 +383,13 @@ def test_a_fix_may_create_a_file_but_never_replace_one(
             from pathlib import Path
             from opslint import Edit, Finding, Fix, Severity, Span, rule
             from opslint.model.dockerfile import Dockerfile
-            from opslint.project import Project
+            from opslint.run import Run
 
             @rule("XF003", "ignore-file", Severity.WARNING, fix="gen")
-            def ignore_file(dockerfile: Dockerfile, project: Project):
+            def ignore_file(dockerfile: Dockerfile, run: Run):
                 '''Write .dockerignore.'''
                 target = Path(dockerfile.path).parent / ".dockerignore"
-                if not project.exists(target):
+                if not run.exists(target):
                     new = Span(target.as_posix(), 1, 1, 1, 1)
                     yield Finding(dockerfile.span, "no .dockerignore",
                                   fix=Fix("write .dockerignore", (Edit(new, ".git\\n"),)))

@@ -228,18 +228,21 @@ def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Pa
     from opslint.rules.dockerfile.dockerignore import dockerignore
 
     from opslint.fixer import apply_edits
+    from opslint.indexes.compose import BuildContexts
     from opslint.model.source import SourceFile
     from opslint.parsers.dockerfile import parse_dockerfile
-    from opslint.project import Project
+    from opslint.run import Run
+    from opslint.views import Files
 
     (tmp_path / "package.json").write_text("{}", encoding="utf-8")
     ignore = tmp_path / ".dockerignore"
     ignore.write_text("# local\n.git", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM node:22-bookworm-slim\nCOPY . .\n", "utf-8")
-    project = Project(Config(root=tmp_path), lambda path: None)
-    project.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore")
+    run = Run(Config(root=tmp_path), lambda path: None)
+    run.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore")
     parsed = parse_dockerfile(SourceFile(tmp_path / "Dockerfile", "Dockerfile"))
-    [finding] = list(dockerignore(parsed, project))
+    views = Files.for_subject(run, parsed), BuildContexts.for_subject(run, parsed)
+    [finding] = list(dockerignore(parsed, *views))
     assert finding.fix is not None
     [edit] = finding.fix.edits
     assert (edit.span.path, edit.span.line, edit.span.column) == ("app/.dockerignore", 2, 5)

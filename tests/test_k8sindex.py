@@ -8,23 +8,23 @@ from conftest import ROOT, run_engine
 
 from opslint.config import Config
 from opslint.engine import Session
+from opslint.indexes.kubernetes import index_of
 from opslint.model.base import Severity
-from opslint.model.k8sindex import index_of
 from opslint.plugins import PluginManager
-from opslint.project import Project
+from opslint.run import Run
 
 FIXTURES = ROOT / "tests" / "rules"
 
 
-def collect(*paths: Path) -> Project:
-    """The project a run over `paths` builds, without running rules."""
+def collect(*paths: Path) -> Run:
+    """The run state a run over `paths` builds, without running rules."""
     config = Config(root=Path.cwd())
     plugins = PluginManager()
     plugins.load(disabled=config.disable_plugins)
     session = Session(config, plugins)
-    project = Project(config, session.load)
-    session.collect(list(paths), project)
-    return project
+    run = Run(config, session.load)
+    session.collect(list(paths), run)
+    return run
 
 
 def test_helm_renders_are_grouped_by_values_set() -> None:

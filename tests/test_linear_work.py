@@ -20,9 +20,9 @@ from opslint.rules.dockerfile._run import done_before, run_steps
 from opslint.rules.terraform import s3_encryption
 
 from opslint import shell, yamledit
-from opslint.model.k8sindex import K8sIndex
+from opslint.indexes.kubernetes import K8sIndex
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.source import SourceFile
-from opslint.model.tfmodule import TerraformModule
 from opslint.parsers.dockerfile import parse_dockerfile
 from opslint.report import Report
 

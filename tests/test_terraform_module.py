@@ -9,11 +9,11 @@ from conftest import run_engine
 from opslint.cli import main
 from opslint.config import Config
 from opslint.engine import Session
+from opslint.indexes.terraform import TerraformModule, module_of
 from opslint.model.base import Span
 from opslint.model.terraform import TerraformFile, TerraformVarsFile
-from opslint.model.tfmodule import TerraformModule, module_of
 from opslint.plugins import PluginManager
-from opslint.project import Project
+from opslint.run import Run
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -28,11 +28,11 @@ def load_module(folder: Path, config: Config | None = None) -> TerraformModule:
     plugins = PluginManager()
     plugins.load()
     session = Session(config or Config(root=folder), plugins)
-    project = Project(session.config, session.load)
+    run = Run(session.config, session.load)
     first = sorted(folder.glob("*.tf"))[0]
     document = session.load(first)
     assert isinstance(document, TerraformFile)
-    return module_of(document, project)
+    return module_of(document, run)
 
 
 ROOT_FILES = {

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.ci import CircleConfig
-from opslint.project import Project
 from opslint.schemas import schema_findings, section_logical, vendor_validator
+from opslint.views import Notes
 
 _SECTIONS = {"jobs": "job", "workflows": "workflow", "executors": "executor", "orbs": "orb"}
 _SECTIONS |= {"commands": "command", "parameters": "parameter"}
@@ -15,7 +15,7 @@ _LOGICAL = section_logical(_SECTIONS, "config")
 
 
 @rule("CC102", "schema", Severity.ERROR, tags=("circleci", "correctness"))
-def schema(config: CircleConfig, project: Project) -> Iterator[Finding]:
+def schema(config: CircleConfig, notes: Notes) -> Iterator[Finding]:
     """The config validates against the CircleCI config JSON schema.
 
     ## What it does
@@ -70,7 +70,7 @@ def schema(config: CircleConfig, project: Project) -> Iterator[Finding]:
         config.root,
         lambda: vendor_validator("circle-ci"),
         rule=("CC102", "schema"),
-        notes=project.notes,
+        notes=notes.messages,
         lines=config.source.lines,
         logical=_LOGICAL,
     )

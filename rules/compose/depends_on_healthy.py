@@ -8,8 +8,7 @@ from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.base import Span
 from opslint.model.compose import BuildHealth, ComposeFile, ComposeService, DependsOn
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.views import Files, SourceText
 from opslint.yamledit import (
     Style,
     add_entries,
@@ -22,11 +21,11 @@ _NOT_WAITING = frozenset({"service_started"})
 _HEALTHY = "service_healthy"
 
 
-def has_healthcheck(service: ComposeService, project: Project) -> bool:
+def has_healthcheck(service: ComposeService, files: Files) -> bool:
     """True when the service is health-checked: in the Compose file or its build's Dockerfile."""
     if service.healthcheck is not None:
         return not service.healthcheck_disabled
-    return service.build_healthcheck(project.load) is BuildHealth.DECLARED
+    return service.build_healthcheck(files.load) is BuildHealth.DECLARED
 
 
 def _long_form(
@@ -102,7 +101,7 @@ def _fix(
 
 
 @rule("DC105", "depends-on-healthy", Severity.WARNING, fix="safe", tags=("reliability",))
-def depends_on_healthy(compose: ComposeFile, project: Project) -> Iterator[Finding]:
+def depends_on_healthy(compose: ComposeFile, text: SourceText, files: Files) -> Iterator[Finding]:
     """`depends_on` waits for health-checked dependencies to be healthy.
 
     ## What it does
@@ -179,10 +178,10 @@ def depends_on_healthy(compose: ComposeFile, project: Project) -> Iterator[Findi
         if target is None:
             return False
         if target.name not in checked:
-            checked[target.name] = has_healthcheck(target, project)
+            checked[target.name] = has_healthcheck(target, files)
         return checked[target.name]
 
-    lines = source_lines(project, compose.path)
+    lines = text.lines
     for service in compose.services:
         healthy = {e.name for e in service.depends_on if e.short_form and health_checked(e.name)}
         for entry in service.depends_on:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import BuildHealth, ComposeService
-from opslint.project import Project
+from opslint.views import Files
 
 
 @rule("DC104", "healthcheck", Severity.WARNING, tags=("reliability",))
-def healthcheck(service: ComposeService, project: Project) -> Iterator[Finding]:
+def healthcheck(service: ComposeService, files: Files) -> Iterator[Finding]:
     """Every long-running service has a health check.
 
     ## What it does
@@ -67,7 +67,7 @@ def healthcheck(service: ComposeService, project: Project) -> Iterator[Finding]:
     """
     if service.one_shot or service.extends or service.healthcheck is not None:
         return
-    health = service.build_healthcheck(project.load)
+    health = service.build_healthcheck(files.load)
     if health in (BuildHealth.DECLARED, BuildHealth.DISABLED, BuildHealth.UNKNOWN):
         return
     if health is BuildHealth.ABSENT:

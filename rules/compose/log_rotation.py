@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.base import Edit, Span
 from opslint.model.compose import ComposeFile, ComposeService
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
-from opslint.ruleutil import has_value, source_lines, source_style
+from opslint.ruleutil import has_value
+from opslint.views import Defaults, SourceText
 from opslint.yamledit import Value, add_entries, add_nested
 
 from ._shared import names, written_in
@@ -47,12 +47,12 @@ def _advice(keys: list[str]) -> str:
     )
 
 
-def _values(keys: list[str], project: Project) -> tuple[dict[str, str], str]:
+def _values(keys: list[str], defaults: Defaults) -> tuple[dict[str, str], str]:
     """The configured value of each option in `keys`, or the message tail naming the gaps."""
     values: dict[str, str] = {}
     absent: list[str] = []
     for key in keys:
-        value = default(project.config.defaults, f"log-{key}")
+        value = defaults.get(f"log-{key}")
         if value is None or str(value).strip() == "":
             absent.append(f"log-{key}")
         else:
@@ -62,18 +62,20 @@ def _values(keys: list[str], project: Project) -> tuple[dict[str, str], str]:
     return values, ""
 
 
-def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fix | None, str]:
+def _fix(
+    service: ComposeService, keys: list[str], text: SourceText, defaults: Defaults
+) -> tuple[Fix | None, str]:
     """The edit that adds the rotation options `keys` lack, and a message tail without one.
 
     A service without `logging` gets a whole json-file block; an existing block (the
     service's own, or the anchor it aliases or merges) gets the missing options.
     """
-    values, tail = _values(keys, project)
-    lines = source_lines(project, service.span.path)
+    values, tail = _values(keys, defaults)
+    lines = text.lines
     if not values or not lines:
         return None, tail
     edit: Edit | None
-    style = source_style(project, service.span.path)
+    style = text.style
     if "logging" not in service.node:
         options: dict[str, Value] = dict(values)
         block: dict[str, Value] = {"logging": {"driver": "json-file", "options": options}}
@@ -98,7 +100,7 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     },
     tags=("compose", "reliability"),
 )
-def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
+def log_rotation(compose: ComposeFile, text: SourceText, defaults: Defaults) -> Iterator[Finding]:
     """Container logs are rotated: json-file logging sets `max-size` and `max-file`.
 
     ## What it does
@@ -172,7 +174,7 @@ def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
         if service.one_shot or service.extends:
             continue
         if "logging" not in service.node:
-            fix, tail = _fix(service, list(_OPTIONS), project)
+            fix, tail = _fix(service, list(_OPTIONS), text, defaults)
             yield Finding(
                 service.span,
                 f"service `{service.name}` sets no `logging`, so Docker's default json-file "
@@ -189,7 +191,7 @@ def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
             continue
         span = service.node.key_span("logging")
         if written_in(service, span):
-            fix, tail = _fix(service, absent, project)
+            fix, tail = _fix(service, absent, text, defaults)
             yield Finding(
                 span,
                 f"service `{service.name}` logs with json-file {_advice(absent)}{tail}",
@@ -200,7 +202,7 @@ def log_rotation(compose: ComposeFile, project: Project) -> Iterator[Finding]:
             _, holders, _ = shared.setdefault((span.line, span.column), (span, [], absent))
             holders.append(service)
     for span, holders, absent in shared.values():
-        fix, tail = _fix(holders[0], absent, project)
+        fix, tail = _fix(holders[0], absent, text, defaults)
         yield Finding(
             span,
             f"the `logging` that {names(holders)} share uses json-file {_advice(absent)}{tail}",

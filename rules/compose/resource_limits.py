@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.compose import ComposeService
 from opslint.model.yamltree import YMap
-from opslint.project import Project
-from opslint.ruleutil import has_value, source_lines, source_style
+from opslint.ruleutil import has_value
+from opslint.views import Defaults, SourceText
 from opslint.yamledit import add_entries, add_nested
 
 from ._shared import written_in
@@ -19,7 +19,9 @@ _LEGACY = {"cpus": "cpus", "memory": "mem_limit"}
 """The service-level key that holds each limit in the legacy (pre-`deploy`) syntax."""
 
 
-def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fix | None, str]:
+def _fix(
+    service: ComposeService, keys: list[str], text: SourceText, defaults: Defaults
+) -> tuple[Fix | None, str]:
     """The edit adding the limits `keys`, and a message tail when a value is not configured.
 
     Limits go under `deploy.resources.limits`, creating only the levels that are missing.
@@ -29,17 +31,17 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     values: dict[str, str] = {}
     absent: list[str] = []
     for key in keys:
-        value = default(project.config.defaults, _SETTINGS[key])
+        value = defaults.get(_SETTINGS[key])
         if value is None or str(value).strip() == "":
             absent.append(_SETTINGS[key])
         else:
             values[key] = str(value).strip()
     if absent:
         return None, ": " + "; ".join(missing(setting) for setting in absent)
-    lines = source_lines(project, service.span.path)
+    lines = text.lines
     if not lines:
         return None, ""
-    style = source_style(project, service.span.path)
+    style = text.style
     node = service.node
     limits = node.path("deploy", "resources", "limits")
     legacy = any(_LEGACY[key] in node for key in _SETTINGS if key not in keys)
@@ -76,7 +78,9 @@ def _fix(service: ComposeService, keys: list[str], project: Project) -> tuple[Fi
     },
     tags=("reliability",),
 )
-def resource_limits(service: ComposeService, project: Project) -> Iterator[Finding]:
+def resource_limits(
+    service: ComposeService, text: SourceText, defaults: Defaults
+) -> Iterator[Finding]:
     """Every service caps the CPU and memory it may use.
 
     ## What it does
@@ -148,7 +152,7 @@ def resource_limits(service: ComposeService, project: Project) -> Iterator[Findi
     span = service.span
     if resources is not None and limits is not None:
         span = resources.key_span("limits")
-    fix, tail = _fix(service, absent, project)
+    fix, tail = _fix(service, absent, text, defaults)
     yield Finding(
         span,
         f"service `{service.name}` has no {' or '.join(absent)} limit under "

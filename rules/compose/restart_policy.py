@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.compose import ComposeService
-from opslint.project import Project
-from opslint.ruleutil import source_lines, source_style
+from opslint.views import Defaults, SourceText
 from opslint.yamledit import add_entries
 
 
@@ -20,7 +19,9 @@ from opslint.yamledit import add_entries
     defaults={"restart": 'Compose restart policy; "unless-stopped" when unset'},
     tags=("reliability",),
 )
-def restart_policy(service: ComposeService, project: Project) -> Iterator[Finding]:
+def restart_policy(
+    service: ComposeService, text: SourceText, defaults: Defaults
+) -> Iterator[Finding]:
     """Every service says what happens when its container exits.
 
     ## What it does
@@ -71,16 +72,16 @@ def restart_policy(service: ComposeService, project: Project) -> Iterator[Findin
         f"service `{service.name}` sets no `restart` policy, so it stays down after a crash "
         "or a reboot"
     )
-    policy = default(project.config.defaults, "restart", "unless-stopped")
+    policy = defaults.get("restart", "unless-stopped")
     fix = None
     if policy is None or str(policy).strip() == "":
         message += f": {missing('restart')}"
     else:
         value = str(policy).strip()
-        lines = source_lines(project, service.span.path)
+        lines = text.lines
         # a `restart:` without a value is there already: replacing null is the author's call
         if lines and "restart" not in service.node:
-            style = source_style(project, service.span.path)
+            style = text.style
             edit = add_entries(service.node, {"restart": value}, lines, style)
             fix = Fix(f"add `restart: {value}`", (edit,)) if edit is not None else None
     yield Finding(service.span, message, fix=fix, logical=service.logical)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import ComposeFile
-from opslint.project import Project
 from opslint.schemas import schema_findings, section_logical, vendor_validator
+from opslint.views import Notes
 
 _SECTIONS = {"services": "service", "networks": "network", "volumes": "volume"}
 _SECTIONS |= {"secrets": "secret", "configs": "config"}
@@ -21,7 +21,7 @@ _LOGICAL = section_logical(_SECTIONS, "compose")
     tags=("compose", "correctness"),
     peers=("dclint invalid-schema",),
 )
-def schema(compose: ComposeFile, project: Project) -> Iterator[Finding]:
+def schema(compose: ComposeFile, notes: Notes) -> Iterator[Finding]:
     """The file validates against the Compose Specification JSON schema.
 
     ## What it does
@@ -80,7 +80,7 @@ def schema(compose: ComposeFile, project: Project) -> Iterator[Finding]:
         compose.root,
         lambda: vendor_validator("compose-spec"),
         rule=("DC108", "schema"),
-        notes=project.notes,
+        notes=notes.messages,
         lines=compose.source.lines,
         logical=_LOGICAL,
     )

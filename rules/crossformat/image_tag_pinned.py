@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
-from opslint.defaults import pin
 from opslint.model.facets import ImageRef
-from opslint.project import Project
+from opslint.views import Defaults, SourceText
 
 from ._images import is_image_reference
 
@@ -37,7 +36,7 @@ _UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
         "trivy KSV-0013",
     ),
 )
-def image_tag_pinned(image: ImageRef, project: Project) -> Iterator[Finding]:
+def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> Iterator[Finding]:
     """Images carry an explicit tag that is not `latest`, or a digest.
 
     ## What it does
@@ -89,13 +88,13 @@ def image_tag_pinned(image: ImageRef, project: Project) -> Iterator[Finding]:
         span = image.tag_span() or image.span
     else:
         return
-    fix, hint = _fix(image, project)
+    fix, hint = _fix(image, text, defaults)
     yield Finding(span, message + hint, fix=fix, logical=image.logical)
 
 
-def _fix(image: ImageRef, project: Project) -> tuple[Fix | None, str]:
+def _fix(image: ImageRef, text: SourceText, defaults: Defaults) -> tuple[Fix | None, str]:
     """The edit writing the configured pin, or None and the message tail saying why not."""
-    source = project.sources.get(image.span.path)
+    source = text.source
     if source is not None and source.kind in _UNFIXABLE_KINDS:
         return None, ""
     written = image.written or image.text
@@ -103,7 +102,7 @@ def _fix(image: ImageRef, project: Project) -> tuple[Fix | None, str]:
     verbatim = written == image.text and span.line == span.end_line
     if not verbatim or span.end_column - span.column != len(written):
         return None, ""
-    pinned = pin(project.config.pins, image.text, image.repository)
+    pinned = defaults.pin(image.text, image.repository)
     if pinned is None:
         return None, (
             f"; map `{image.repository}` to a pinned reference in [tool.opslint.pins] "

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
-from opslint.model.compose import ComposeFile
+from opslint.indexes.compose import BuildContexts
 from opslint.model.dockerfile import Dockerfile
-from opslint.project import Project
+from opslint.views import Files
 
 from ._run import CopyPath, context_copy
 
@@ -58,21 +58,6 @@ def excluded(lines: list[str], path: str) -> bool:
     return result
 
 
-def contexts(dockerfile: Dockerfile, project: Project) -> list[Path]:
-    """The build contexts of a Dockerfile: those Compose files name, else its folder."""
-    path = dockerfile.source.path.resolve()
-    found: list[Path] = []
-    for compose in project.of_type(ComposeFile):
-        for service in compose.services:
-            target = service.dockerfile_path
-            if target is None or service.build is None or target.resolve() != path:
-                continue
-            context = (compose.source.path.parent / (service.build.context or ".")).resolve()
-            if context not in found:
-                found.append(context)
-    return found or [path.parent]
-
-
 def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
     for instruction in dockerfile.instructions:
         source = context_copy(instruction)
@@ -82,17 +67,17 @@ def _first_context_copy(dockerfile: Dockerfile) -> tuple[str, CopyPath] | None:
 
 
 def _missing(
-    dockerfile: Dockerfile, context: Path, project: Project
+    dockerfile: Dockerfile, context: Path, files: Files
 ) -> tuple[Path, bool, list[str]] | None:
     """(ignore file, whether it exists, entries it lacks), or None when the context is covered."""
     own = dockerfile.source.path.with_name(dockerfile.source.path.name + ".dockerignore")
-    ignore = own if project.exists(own) else context / ".dockerignore"
+    ignore = own if files.exists(own) else context / ".dockerignore"
     wanted = [".git"] if (context / ".git").exists() else []
     if (context / "package.json").is_file():
         wanted.append("node_modules")
-    if not project.exists(ignore):
+    if not files.exists(ignore):
         return ignore, False, wanted or ["local files the image does not need"]
-    text = project.text(ignore)
+    text = files.text(ignore)
     if text is None:
         return None
     lacking = [entry for entry in wanted if not excluded(text.splitlines(), entry)]
@@ -123,13 +108,13 @@ def _create(dockerfile: Dockerfile, context: Path, ignore: Path) -> Fix:
     return Fix(f"write {ignore.name}", (Edit(span, text),))
 
 
-def _append(project: Project, ignore: Path, lacking: list[str]) -> Fix | None:
+def _append(files: Files, ignore: Path, lacking: list[str]) -> Fix | None:
     """Adds `lacking` at the end of the ignore file, when the run checks that file."""
     target = ignore.resolve()
-    source = next((s for s in project.sources.values() if s.path.resolve() == target), None)
+    source = files.checked(ignore)
     if source is None:
         return None
-    text = project.overlay.get(target, source.text)
+    text = files.pending.get(target, source.text)
     lines = text.split("\n")
     last = len(lines)
     column = len(lines[-1]) + 1
@@ -148,7 +133,7 @@ def _append(project: Project, ignore: Path, lacking: list[str]) -> Fix | None:
     fix="gen",
     tags=("dockerfile", "security", "performance"),
 )
-def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
+def dockerignore(dockerfile: Dockerfile, files: Files, builds: BuildContexts) -> Iterator[Finding]:
     """The build context has a `.dockerignore` that keeps `.git` (and `node_modules`) out.
 
     ## What it does
@@ -213,10 +198,10 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     for s in dockerfile.stages:
         if s.span.line <= source.span.line:
             stage = s
-    for context in contexts(dockerfile, project):
+    for context in builds.of(dockerfile):
         if not context.is_dir():
             continue
-        missing = _missing(dockerfile, context, project)
+        missing = _missing(dockerfile, context, files)
         if missing is None:
             continue
         ignore, exists, lacking = missing
@@ -226,7 +211,7 @@ def dockerignore(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
                 f"`{keyword} {source.text}` copies the whole context, and {ignore.name} does "
                 f"not exclude {entries}: add {'them' if len(lacking) > 1 else 'it'}"
             )
-            fix = _append(project, ignore, lacking)
+            fix = _append(files, ignore, lacking)
         else:
             message = (
                 f"`{keyword} {source.text}` copies the whole context, which has no "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Edit, Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.dockerfile import Dockerfile, Stage
-from opslint.project import Project
+from opslint.views import Defaults
 
 from ._fix import insert_line, keyword_like, written
 
@@ -27,7 +27,7 @@ _BEFORE = frozenset({"CMD", "ENTRYPOINT"})
         "trivy DS-0026",
     ),
 )
-def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
+def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]:
     """The final stage declares a HEALTHCHECK (or `HEALTHCHECK NONE` deliberately).
 
     ## What it does
@@ -71,14 +71,14 @@ def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     if final is None or dockerfile.has_healthcheck():
         return
     message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
-    fix = _fix(dockerfile, final, project)
+    fix = _fix(dockerfile, final, defaults)
     if fix is None:
         message = f"{message}; {missing('healthcheck')}"
     yield Finding(final.span, message, fix=fix, logical=final.logical)
 
 
-def _fix(dockerfile: Dockerfile, final: Stage, project: Project) -> Fix | None:
-    value = default(project.config.defaults, "healthcheck")
+def _fix(dockerfile: Dockerfile, final: Stage, defaults: Defaults) -> Fix | None:
+    value = defaults.get("healthcheck")
     command = value.strip() if isinstance(value, str) else ""
     if not command or "\n" in command or "\r" in command:
         return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Anchor, Applicability, Edit, Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
-from opslint.project import Project
+from opslint.views import Defaults
 
 from ._fix import BUILD_STEPS, insert_line, keyword_like, written
 
@@ -50,7 +50,7 @@ def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
         "trivy DS-0002",
     ),
 )
-def non_root_user(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
+def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]:
     """The final stage runs as a non-root user.
 
     ## What it does
@@ -111,11 +111,11 @@ def non_root_user(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]
     if user is None:
         if not _nonroot_base(final):
             message = "the final stage never sets USER, so the container runs as root"
-            fix = _fix(dockerfile, final, None, project)
+            fix = _fix(dockerfile, final, None, defaults)
             yield Finding(final.span, _tail(message, fix), fix=fix, logical=final.logical)
     elif is_root(user.arguments):
         message = f"the final stage runs as `{user.arguments.strip()}`: switch to a non-root user"
-        fix = _fix(dockerfile, final, user, project)
+        fix = _fix(dockerfile, final, user, defaults)
         yield Finding(user.arguments_span, _tail(message, fix), fix=fix, logical=final.logical)
 
 
@@ -124,11 +124,11 @@ def _tail(message: str, fix: Fix | None) -> str:
 
 
 def _fix(
-    dockerfile: Dockerfile, final: Stage, root: Instruction | None, project: Project
+    dockerfile: Dockerfile, final: Stage, root: Instruction | None, defaults: Defaults
 ) -> Fix | None:
     """Switch to the configured user: in place of a root USER that no build step follows,
     else on a new line before the final CMD/ENTRYPOINT/HEALTHCHECK or at the stage's end."""
-    value = default(project.config.defaults, "user")
+    value = defaults.get("user")
     name = str(value).strip() if value is not None and not isinstance(value, bool) else ""
     if not name or any(c.isspace() for c in name) or is_root(name):
         return None

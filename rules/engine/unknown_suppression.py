@@ -6,11 +6,14 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.suppression import Suppression
-from opslint.project import Project
+from opslint.run import Run
 
 
 @rule("OP002", "unknown-suppression", Severity.WARNING, tags=("engine", "maintainability"))
-def unknown_suppression(suppression: Suppression, project: Project) -> Iterator[Finding]:
+def unknown_suppression(
+    suppression: Suppression,
+    run: Run,  # the whole run: the codes of every installed rule and of those this run uses
+) -> Iterator[Finding]:
     """A suppression names no known rule, or suppressed nothing.
 
     ## What it does
@@ -46,13 +49,13 @@ def unknown_suppression(suppression: Suppression, project: Project) -> Iterator[
     if not suppression.codes:
         yield Finding(suppression.span, "suppression names no rule: write `ignore[CODE, ...]`")
         return
-    unknown = [code for code in suppression.codes if code not in project.known_codes]
+    unknown = [code for code in suppression.codes if code not in run.known_codes]
     if unknown:
         yield Finding(suppression.span, f"suppression names unknown rule(s): {', '.join(unknown)}")
     unused = [
         code
         for code in suppression.codes
-        if code in project.enabled_codes and code not in suppression.used
+        if code in run.enabled_codes and code not in suppression.used
     ]
     if unused:
         yield Finding(suppression.span, f"suppression of {', '.join(unused)} suppressed nothing")

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from opslint import Anchor, Edit, Finding, Fix, Severity, Span, rule
 from opslint.defaults import pin
 from opslint.model.ci import ActionUse
-from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.views import Defaults, SourceText
 from opslint.yamledit import opening_quote
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -43,7 +42,7 @@ def _trusted(use: ActionUse, options: ActionPinnedOptions) -> bool:
     peers=("zizmor unpinned-uses",),
 )
 def action_pinned(
-    use: ActionUse, options: ActionPinnedOptions, project: Project
+    use: ActionUse, options: ActionPinnedOptions, source: SourceText, defaults: Defaults
 ) -> Iterator[Finding]:
     """Actions and reusable workflows are pinned to a full commit SHA.
 
@@ -105,7 +104,7 @@ def action_pinned(
     if use.local or use.docker or "${{" in use.text:
         return
     what = "reusable workflow" if use.workflow else "action"
-    fix, hint = _pin_fix(use, project)
+    fix, hint = _pin_fix(use, source, defaults)
     anchor = use.ref_span or use.span
     ref = use.ref
     if ref is None or not ref:
@@ -147,9 +146,9 @@ def action_pinned(
         )
 
 
-def _pin_fix(use: ActionUse, project: Project) -> tuple[Fix | None, str]:
+def _pin_fix(use: ActionUse, source: SourceText, defaults: Defaults) -> tuple[Fix | None, str]:
     """The edit writing the configured pin of `use`, or why there is none (a message tail)."""
-    pins = project.config.pins
+    pins = defaults.pins
     value = pin(pins, use.text, use.target)
     if value is None:  # owners and repositories are case-insensitive on GitHub
         folded = {key.lower(): pinned for key, pinned in pins.items()}
@@ -162,7 +161,7 @@ def _pin_fix(use: ActionUse, project: Project) -> tuple[Fix | None, str]:
     match = _PIN.match(value.strip())
     if match is None:
         return None, f"; the pin configured for `{use.target}` is not `name@<40-hex SHA>`"
-    lines = source_lines(project, use.span.path)
+    lines = source.lines
     span = use.span
     line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     start, end = span.column - 1, span.end_column - 1

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
-from opslint.defaults import default, missing
+from opslint.defaults import missing
 from opslint.model.ci import GithubJob
 from opslint.model.yamltree import YMap
-from opslint.project import Project
-from opslint.ruleutil import source_lines, source_style
+from opslint.views import Defaults, SourceText
 from opslint.yamledit import add_after
 
 _KEY = "job-timeout-minutes"
@@ -23,7 +22,7 @@ _KEY = "job-timeout-minutes"
     defaults={"job-timeout-minutes": "GitHub Actions timeout-minutes for jobs, e.g. 30"},
     tags=("github", "reliability"),
 )
-def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
+def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterator[Finding]:
     """Jobs set `timeout-minutes`.
 
     ## What it does
@@ -75,7 +74,7 @@ def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
         isinstance(step.node, YMap) and "timeout-minutes" in step.node for step in job.steps
     ):
         return
-    minutes = _minutes(default(project.config.defaults, _KEY))
+    minutes = _minutes(defaults.get(_KEY))
     message = (
         f"job `{job.id}` sets no `timeout-minutes`: a hung step holds the runner for up to "
         "6 hours; bound it"
@@ -84,14 +83,14 @@ def job_timeout(job: GithubJob, project: Project) -> Iterator[Finding]:
     if minutes is None:
         message += f"; {missing(_KEY)}"
     else:
-        lines = source_lines(project, job.span.path)
+        lines = text.lines
         edit = (
             add_after(
                 job.node,
                 "runs-on",
                 {"timeout-minutes": minutes},
                 lines,
-                source_style(project, job.span.path),
+                text.style,
             )
             if lines
             else None

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.ci import GithubJob, GithubWorkflow
-from opslint.project import Project
-from opslint.ruleutil import source_lines
 from opslint.shell import located_commands
+from opslint.views import SourceText
 from opslint.yamledit import add_after
 
 from ._workflow import action
@@ -73,7 +72,7 @@ _GITHUB_HOSTED = ("ghcr.io", "pkg.github.com")
     tags=("security",),
     peers=("zizmor excessive-permissions", "checkov CKV2_GHA_1 (partial)"),
 )
-def permissions(workflow: GithubWorkflow, project: Project) -> Iterator[Finding]:
+def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]:
     """The workflow, or every job, declares `permissions`, and never `write-all`.
 
     ## What it does
@@ -135,7 +134,7 @@ def permissions(workflow: GithubWorkflow, project: Project) -> Iterator[Finding]
     - https://docs.zizmor.sh/audits/#excessive-permissions
     """
     top = workflow.permissions
-    fix, hint = _workflow_permissions(workflow, project) if top is None else (None, "")
+    fix, hint = _workflow_permissions(workflow, text) if top is None else (None, "")
     if top is not None and top.write_all:
         yield Finding(
             top.span,
@@ -161,7 +160,7 @@ def permissions(workflow: GithubWorkflow, project: Project) -> Iterator[Finding]
             )
 
 
-def _workflow_permissions(workflow: GithubWorkflow, project: Project) -> tuple[Fix | None, str]:
+def _workflow_permissions(workflow: GithubWorkflow, text: SourceText) -> tuple[Fix | None, str]:
     """The edit adding `permissions: {contents: read}` to the workflow's top level, or
     why there is none (a message tail)."""
     root = workflow.root
@@ -175,7 +174,7 @@ def _workflow_permissions(workflow: GithubWorkflow, project: Project) -> tuple[F
                     f" (no automatic fix: job `{job.id}` {need}, which needs more than "
                     "`contents: read`)"
                 )
-    lines = source_lines(project, workflow.path)
+    lines = text.lines
     anchor = "on" if "on" in root.keys else "name"
     edit = add_after(root, anchor, {"permissions": {"contents": "read"}}, lines) if lines else None
     if edit is None:

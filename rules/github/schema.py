@@ -8,8 +8,8 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubAction, GithubWorkflow, Pipeline
 from opslint.model.yamltree import YNode
-from opslint.project import Project
 from opslint.schemas import PathPart, allowed_types, schema_findings, vendor_validator
+from opslint.views import Notes
 
 
 def _tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
@@ -43,7 +43,7 @@ def _logical(path: tuple[PathPart, ...], action: bool) -> str:
     tags=("github", "correctness"),
     peers=("actionlint syntax-check",),
 )
-def schema(pipeline: Pipeline, project: Project) -> Iterator[Finding]:
+def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
     """The workflow (or action metadata) validates against its GitHub JSON schema.
 
     ## What it does
@@ -117,7 +117,7 @@ def schema(pipeline: Pipeline, project: Project) -> Iterator[Finding]:
         pipeline.root,
         lambda: vendor_validator(name),
         rule=("GH111", "schema"),
-        notes=project.notes,
+        notes=notes.messages,
         lines=pipeline.source.lines,
         logical=lambda path: _logical(path, action),
         tolerate=_tolerated,

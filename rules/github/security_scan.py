@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.github import WorkflowFolders
 from opslint.model.ci import GithubWorkflow, Step
-from opslint.project import Project
 from opslint.shell import located_commands
 
 from ._workflow import action, expression_true, matching
@@ -92,23 +91,8 @@ def _scans(workflow: GithubWorkflow) -> bool:
     return False
 
 
-def _siblings(workflow: GithubWorkflow, project: Project) -> Iterator[GithubWorkflow]:
-    """The other workflows of the same `.github/workflows` folder."""
-    folder = Path(workflow.source.path).parent
-    if folder.name != "workflows" or folder.parent.name != ".github" or not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir()):
-        if (
-            path.suffix in (".yml", ".yaml")
-            and path.resolve() != Path(workflow.source.path).resolve()
-        ):
-            other = project.load(path)
-            if isinstance(other, GithubWorkflow):
-                yield other
-
-
 @rule("GH107", "security-scan", Severity.INFO, tags=("github", "security", "supply-chain"))
-def security_scan(workflow: GithubWorkflow, project: Project) -> Iterator[Finding]:
+def security_scan(workflow: GithubWorkflow, folders: WorkflowFolders) -> Iterator[Finding]:
     """A workflow that builds container images also scans them for vulnerabilities.
 
     ## What it does
@@ -173,7 +157,7 @@ def security_scan(workflow: GithubWorkflow, project: Project) -> Iterator[Findin
             break
     if build is None or _scans(workflow):
         return
-    if any(_scans(other) for other in _siblings(workflow, project)):
+    if any(_scans(other) for other in folders.siblings(workflow)):
         return
     step, what = build
     yield Finding(

@@ -8,8 +8,8 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GitlabPipeline
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.project import Project
 from opslint.schemas import PathPart, schema_findings, vendor_validator
+from opslint.views import Notes
 
 from ._jobs import is_reference
 
@@ -63,7 +63,7 @@ def _tolerance(root: YNode, lines: list[str]) -> Any:
 
 
 @rule("GL104", "schema", Severity.ERROR, tags=("gitlab", "correctness"))
-def schema(pipeline: GitlabPipeline, project: Project) -> Iterator[Finding]:
+def schema(pipeline: GitlabPipeline, notes: Notes) -> Iterator[Finding]:
     """The pipeline validates against the GitLab CI JSON schema.
 
     ## What it does
@@ -121,7 +121,7 @@ def schema(pipeline: GitlabPipeline, project: Project) -> Iterator[Finding]:
         root,
         lambda: vendor_validator("gitlab-ci"),
         rule=("GL104", "schema"),
-        notes=project.notes,
+        notes=notes.messages,
         lines=lines,
         logical=_logical,
         tolerate=None if root is None else _tolerance(root, lines),

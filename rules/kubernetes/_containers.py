@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterator
 from opslint import Finding, Fix, Span
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YScalar
-from opslint.project import Project
 from opslint.ruleutil import has_value
 
-from ._fixes import probe_fix, resources_fix
+from ._fixes import Manifest, probe_fix, resources_fix
 from ._pods import setting
 
 
@@ -73,20 +72,20 @@ def long_running(container: Container) -> bool:
 
 
 def missing_probe(
-    container: Container, project: Project, probe: str, path_keys: tuple[str, ...]
+    container: Container, manifest: Manifest, probe: str, path_keys: tuple[str, ...]
 ) -> Iterator[Finding]:
     """A finding at a long-running container that has no `probe`, with the fix that adds
     it at the first of the `path_keys` defaults that is set."""
     if long_running(container) and probe not in container.probes:
-        fix, tail = probe_fix(container, project, probe, path_keys)
+        fix, tail = probe_fix(container, manifest, probe, path_keys)
         yield container_finding(container, f"has no {probe}{tail}", fix=fix)
 
 
 def missing_limit(
-    container: Container, project: Project, resource: str, label: str
+    container: Container, manifest: Manifest, resource: str, label: str
 ) -> Iterator[Finding]:
     """A finding at a container without `resources.limits.<resource>` (`label` names it in
     the message), with the fix that writes the `<resource>-limit` default."""
     if missing_resources(container, "limits", (resource,)):
-        fix, tail = resources_fix(container, project, "limits", {resource: f"{resource}-limit"})
+        fix, tail = resources_fix(container, manifest, "limits", {resource: f"{resource}-limit"})
         yield container_finding(container, f"has no {label} limit{tail}", fix=fix)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.base import Span
-from opslint.model.k8sindex import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YScalar
 

@@ -14,11 +14,12 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from opslint import Applicability, Edit, Fix
-from opslint.defaults import default, missing
+from opslint.defaults import missing
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import Container, K8sObject, PodSpec
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.run import Run
+from opslint.views import Defaults, SourceText, view_key
 from opslint.yamledit import (
     Style,
     Value,
@@ -27,40 +28,49 @@ from opslint.yamledit import (
     add_entries_first,
     add_nested,
     append_item,
-    detect_style,
     scalar_text,
     set_scalar,
 )
 
-from ._pods import helm_template, integer
+from ._pods import integer
 
 Quantity = str | int | float
 """A resource quantity as configured: `"100m"`, `"128Mi"`, `1`, `0.5`."""
 
-_STYLES: dict[tuple[int, int], tuple[Sequence[str], Style]] = {}
 
+class Manifest:
+    """The manifest a container or pod spec was read from, as its fixes edit it: its lines
+    (none for one rendered from a Helm template, whose fixes are never applied), its
+    indentation and the values `[tool.opslint.defaults]` gives fixes."""
 
-def _style(lines: Sequence[str], owner: K8sObject) -> Style:
-    """The indentation of the object's own lines (files that concatenate manifests mix
-    styles), detected once per text and object."""
-    known = _STYLES.get((id(lines), owner.first_line))
-    if known is not None and known[0] is lines:
-        return known[1]
-    if len(_STYLES) > 256:
-        _STYLES.clear()
-    style = detect_style(lines[owner.first_line - 1 : owner.last_line])
-    _STYLES[(id(lines), owner.first_line)] = (lines, style)
-    return style
+    def __init__(self, text: SourceText, editable: bool, defaults: Defaults) -> None:
+        self.text = text
+        self.editable = editable
+        """True when fixes may edit the manifest (it is not rendered from a Helm template)."""
+        self.defaults = defaults
 
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> Manifest:
+        """The manifest of `subject` (one view per file and run)."""
+        text = SourceText.for_subject(run, subject)
+        return run.derived(
+            (view_key(cls), text.path),
+            lambda: cls(
+                text,
+                K8sIndex.for_subject(run, subject).template_at(text.path) is None,
+                Defaults.for_subject(run, subject),
+            ),
+        )
 
-def editable(project: Project, path: str) -> bool:
-    """True when fixes may edit the manifest at `path` (not one rendered from a Helm
-    template, whose fixes are never applied)."""
-    return helm_template(project, path) is None
+    @property
+    def lines(self) -> list[str]:
+        """The lines fixes edit: none when the manifest is not editable."""
+        return self.text.lines if self.editable else []
 
-
-def _lines(project: Project, path: str) -> list[str]:
-    return source_lines(project, path) if editable(project, path) else []
+    def style_of(self, owner: K8sObject) -> Style:
+        """The indentation of the object's own lines (files that concatenate manifests mix
+        styles)."""
+        return self.text.style_of(owner.first_line, owner.last_line)
 
 
 def _fix(
@@ -74,9 +84,9 @@ def _fix(
     return Fix(title, tuple(edit for edit in edits if edit is not None), applicability)
 
 
-def quantity(project: Project, key: str) -> Quantity | None:
+def quantity(defaults: Defaults, key: str) -> Quantity | None:
     """A configured resource quantity, or None when unset or not a string or number."""
-    value = default(project.config.defaults, key)
+    value = defaults.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     if isinstance(value, str):
@@ -131,7 +141,7 @@ def _written(container: Container, section: str, name: str) -> YScalar | None:
 
 
 def resources_fix(
-    container: Container, project: Project, section: str, wanted: Mapping[str, str]
+    container: Container, manifest: Manifest, section: str, wanted: Mapping[str, str]
 ) -> tuple[Fix | None, str]:
     """The fix giving `resources.<section>` the resources of `wanted` (resource name to
     its `[tool.opslint.defaults]` key), and the message tail saying why there is none.
@@ -140,13 +150,13 @@ def resources_fix(
     Kubernetes uses when the request is left out (so the fix changes nothing); else the
     configured default. A configured limit below the written request is not written:
     Kubernetes would refuse the pod."""
-    if not editable(project, container.span.path):
+    if not manifest.editable:
         return None, ""
     chosen: dict[str, Quantity] = {}
     unset: list[str] = []
     for name, key in wanted.items():
         limit = _written(container, "limits", name) if section == "requests" else None
-        value = limit.value if limit is not None else quantity(project, key)
+        value = limit.value if limit is not None else quantity(manifest.defaults, key)
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             unset.append(key)
             continue
@@ -160,20 +170,21 @@ def resources_fix(
         chosen[name] = value
     if unset:
         return None, ": " + "; ".join(missing(key) for key in unset)
-    edits = _set_resources(container, section, chosen, _lines(project, container.span.path))
+    edits = _set_resources(container, section, chosen, manifest)
     shown = ", ".join(f"`resources.{section}.{name}: {chosen[name]}`" for name in chosen)
     return _fix(f"set {shown}", edits), ""
 
 
 def _set_resources(
-    container: Container, section: str, values: Mapping[str, Quantity], lines: list[str]
+    container: Container, section: str, values: Mapping[str, Quantity], manifest: Manifest
 ) -> list[Edit | None] | None:
     """Edits giving `resources.<section>` the `values`: keys added (creating `resources`
     and the section when missing) and empty values (`cpu: ""`, `cpu:`) filled in."""
+    lines = manifest.lines
     if not lines or not values:
         return None
     node = container.node
-    style = _style(lines, container.owner)
+    style = manifest.style_of(container.owner)
     resources = node.get("resources")
     if isinstance(resources, YMap) and section == "requests" and section not in resources:
         # requests read before limits, as the API documents them
@@ -203,7 +214,7 @@ def _set_resources(
 
 def context_fix(
     container: Container,
-    project: Project,
+    manifest: Manifest,
     key: str,
     value: bool,
     applicability: Applicability = Applicability.SAFE,
@@ -212,31 +223,31 @@ def context_fix(
     (the `securityContext` created at the end of the container when missing), or given to
     a key that holds no boolean (`key:` or `key: "true"`). A boolean already written is
     the author's choice: no fix."""
-    lines = _lines(project, container.span.path)
+    lines = manifest.lines
     if not lines:
         return None
     title = f"set `{key}: {'true' if value else 'false'}`"
     context = container.node.get("securityContext")
     if context is None:
         entries: dict[str, Value] = {"securityContext": {key: value}}
-        edit = add_entries(container.node, entries, lines, _style(lines, container.owner))
+        edit = add_entries(container.node, entries, lines, manifest.style_of(container.owner))
         return _fix(title, [edit], applicability)
     if not isinstance(context, YMap):
         return None
     current = context.get(key)
     if current is None:
-        edit = add_entries(context, {key: value}, lines, _style(lines, container.owner))
+        edit = add_entries(context, {key: value}, lines, manifest.style_of(container.owner))
         return _fix(title, [edit], applicability)
     if isinstance(current, YScalar) and not isinstance(current.value, bool):
         return _fix(title, [set_scalar(current, value, lines)], applicability)
     return None
 
 
-def drop_all_fix(container: Container, project: Project) -> Fix | None:
+def drop_all_fix(container: Container, manifest: Manifest) -> Fix | None:
     """The fix that makes `securityContext.capabilities.drop` list `ALL`: appended to a
     block `drop` list in its style, or `capabilities.drop: [ALL]` written in block style
     where `capabilities` or `drop` is missing (an `add` list stays as it is)."""
-    lines = _lines(project, container.span.path)
+    lines = manifest.lines
     if not lines:
         return None
     title = "drop `ALL` capabilities"
@@ -251,7 +262,7 @@ def drop_all_fix(container: Container, project: Project) -> Fix | None:
         payload: dict[str, Value] = {"drop": ["ALL"]}
         return _fix(
             title,
-            [add_nested(container.node, path, payload, lines, _style(lines, container.owner))],
+            [add_nested(container.node, path, payload, lines, manifest.style_of(container.owner))],
         )
     drop = capabilities.seq("drop")
     return _fix(title, [append_item(drop, "ALL", lines)]) if drop is not None else None
@@ -314,19 +325,19 @@ def probe_port(container: Container, lines: Sequence[str]) -> tuple[str | int, b
 
 
 def probe_fix(
-    container: Container, project: Project, key: str, path_keys: Sequence[str]
+    container: Container, manifest: Manifest, key: str, path_keys: Sequence[str]
 ) -> tuple[Fix | None, str]:
     """The fix adding `key: {httpGet: {path, port}}` at the end of the container, on its
     `probe_port` and the first configured of `path_keys`, and the message tail saying
     what is missing when it cannot be made."""
-    if not editable(project, container.span.path):
+    if not manifest.editable:
         return None, ""
-    lines = _lines(project, container.span.path)
+    lines = manifest.lines
     found = probe_port(container, lines)
     if found is None:
         return None, ": it declares no HTTP `containerPort` for `opslint fix` to probe"
     path = next(
-        (text for k in path_keys if (text := _text(default(project.config.defaults, k)))),
+        (text for k in path_keys if (text := _text(manifest.defaults.get(k)))),
         None,
     )
     if path is None:
@@ -338,7 +349,7 @@ def probe_fix(
     if tls:
         get["scheme"] = "HTTPS"
     probe: dict[str, Value] = {key: {"httpGet": get}}
-    edit = add_entries(container.node, probe, lines, _style(lines, container.owner))
+    edit = add_entries(container.node, probe, lines, manifest.style_of(container.owner))
     return _fix(f"add an HTTP `{key}` on {path} (port {port})", [edit]), ""
 
 
@@ -346,11 +357,11 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def pod_fix(pod: PodSpec, project: Project, key: str, value: bool) -> Fix | None:
+def pod_fix(pod: PodSpec, manifest: Manifest, key: str, value: bool) -> Fix | None:
     """The fix writing `key: value` in a pod spec: right after `serviceAccountName` (or
     `serviceAccount`) when one is written, else as the spec's first key, else at its end;
     or as the value of a `key:` written without one."""
-    lines = _lines(project, pod.span.path)
+    lines = manifest.lines
     if not lines:
         return None
     title = f"set `{key}: {scalar_text(value)}`"
@@ -359,7 +370,7 @@ def pod_fix(pod: PodSpec, project: Project, key: str, value: bool) -> Fix | None
         return _fix(title, [set_scalar(current, value, lines)])
     if current is not None:
         return None
-    style = _style(lines, pod.owner)
+    style = manifest.style_of(pod.owner)
     for account in ("serviceAccountName", "serviceAccount"):
         if account in pod.node.keys:
             return _fix(title, [add_after(pod.node, account, {key: value}, lines, style)])

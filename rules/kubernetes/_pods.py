@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint.model.base import Span
-from opslint.model.helm import HelmTemplate
-from opslint.model.kubernetes import K8sObject, KubernetesFile, PodSpec
+from opslint.model.kubernetes import K8sObject, PodSpec
 from opslint.model.yamltree import YMap, YScalar, text_span
-from opslint.project import Project
 
 
 def setting(context: YMap | None, key: str) -> YScalar | None:
@@ -54,37 +52,6 @@ def host_path_volumes(pod: PodSpec) -> Iterator[HostPathVolume]:
             yield HostPathVolume(name, path.text, text_span(path))
         else:
             yield HostPathVolume(name, "", volume.key_span("hostPath"))
-
-
-def manifests(project: Project) -> Iterator[K8sObject]:
-    """Every Kubernetes object of the run: plain manifests and what Helm charts rendered."""
-    for document in project.of_type(KubernetesFile):
-        yield from document.manifests
-    for template in project.of_type(HelmTemplate):
-        for rendered in template.rendered:
-            yield from rendered.manifests
-
-
-def service_accounts(project: Project, name: str) -> list[K8sObject]:
-    """The ServiceAccount objects of the run named `name` (any namespace)."""
-
-    def build() -> dict[str, list[K8sObject]]:
-        index: dict[str, list[K8sObject]] = {}
-        for obj in manifests(project):
-            if obj.kind == "ServiceAccount" and obj.name:
-                index.setdefault(obj.name, []).append(obj)
-        return index
-
-    return project.derived("service accounts by name", build).get(name, [])
-
-
-def helm_template(project: Project, path: str) -> HelmTemplate | None:
-    """The Helm template a reported path belongs to (objects rendered from it carry it)."""
-    index = project.derived(
-        "helm templates by path",
-        lambda: {template.path: template for template in project.of_type(HelmTemplate)},
-    )
-    return index.get(path)
 
 
 def same_namespace(first: K8sObject, second: K8sObject) -> bool:

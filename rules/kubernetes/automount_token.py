@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import PodSpec
-from opslint.project import Project
 
-from ._fixes import pod_fix
-from ._pods import account_name, same_namespace, service_accounts, setting
+from ._fixes import Manifest, pod_fix
+from ._pods import account_name, same_namespace, setting
 
 KEY = "automountServiceAccountToken"
 
@@ -28,7 +28,7 @@ KEY = "automountServiceAccountToken"
         "trivy KSV-0036 (partial)",
     ),
 )
-def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
+def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterator[Finding]:
     """Pods that do not talk to the Kubernetes API do not mount a service account token.
 
     ## What it does
@@ -82,13 +82,13 @@ def automount_token(pod: PodSpec, project: Project) -> Iterator[Finding]:
         return
     written = account_name(pod)
     name = written.text.strip() if written is not None else "default"
-    for account in service_accounts(project, name):
+    for account in index.service_accounts(name):
         if same_namespace(account, pod.owner) and setting(account.node, KEY) is not None:
             return
     yield Finding(
         pod.span,
         f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
         f"set `{KEY}: false` unless it calls the Kubernetes API",
-        fix=pod_fix(pod, project, KEY, False),
+        fix=pod_fix(pod, manifest, KEY, False),
         logical=pod.logical,
     )

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import missing_limit
+from ._fixes import Manifest
 
 
 @rule(
@@ -26,7 +26,7 @@ from ._containers import missing_limit
         "trivy KSV-0011",
     ),
 )
-def cpu_limit(container: Container, project: Project) -> Iterator[Finding]:
+def cpu_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Every container has a CPU limit (contested advice, off by default).
 
     ## What it does
@@ -79,4 +79,4 @@ def cpu_limit(container: Container, project: Project) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     - https://kubernetes.io/docs/concepts/policy/resource-quotas/
     """
-    yield from missing_limit(container, project, "cpu", "CPU")
+    yield from missing_limit(container, manifest, "cpu", "CPU")

@@ -6,13 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from importlib import import_module
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
-from opslint.model.k8sindex import K8sIndex, index_of
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YScalar, YSeq
-from opslint.project import Project
+from opslint.views import Files
 
 from ._cross import kind_anchor, label_requirements
 
@@ -55,20 +54,17 @@ def _policy_file(obj: K8sObject, namespace: str) -> Path | None:
     return Path(obj.span.path).parent / f"{namespace}-default-deny.yaml"
 
 
-def _denied_by_file(targets: Iterable[Path], namespace: str, project: Project) -> bool:
+def _denied_by_file(targets: Iterable[Path], namespace: str, files: Files) -> bool:
     """True when a file of `targets` (on disk, or written by a fix of this run) holds a
     default deny for `namespace`."""
     for target in targets:
-        document = project.load(target)
+        document = files.load(target)
         if isinstance(document, KubernetesFile) and any(
             (policy.namespace or "default") == namespace and is_default_deny(policy)
             for policy in document.manifests
         ):
             return True
     return False
-
-
-_ANCHORS: WeakKeyDictionary[Project, dict[K8sObject, str]] = WeakKeyDictionary()
 
 
 def _anchors(index: K8sIndex) -> dict[K8sObject, str]:
@@ -102,7 +98,7 @@ def _anchors(index: K8sIndex) -> dict[K8sObject, str]:
         "polaris missingNetworkPolicy (partial)",
     ),
 )
-def default_deny_network_policy(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def default_deny_network_policy(obj: K8sObject, index: K8sIndex, files: Files) -> Iterator[Finding]:
     """Each namespace with workloads has a default-deny ingress NetworkPolicy.
 
     ## What it does
@@ -160,26 +156,22 @@ def default_deny_network_policy(obj: K8sObject, project: Project) -> Iterator[Fi
     """
     if obj.pod_spec is None:
         return
-    cache = _ANCHORS.get(project)
-    if cache is None:
-        cache = _anchors(index_of(project))
-        _ANCHORS[project] = cache
-    namespace = cache.get(obj)
+    anchors = index.derived("default-deny anchors", lambda: _anchors(index))
+    namespace = anchors.get(obj)
     if namespace is None:
         return
     fix: Fix | None = None
-    rendered = obj in index_of(project).render_of
-    if not rendered and _denied_by_file(project.overlay, namespace, project):
+    rendered = obj in index.render_of
+    if not rendered and _denied_by_file(files.pending, namespace, files):
         return  # a policy another fix of this run wrote
     target = None if rendered else _policy_file(obj, namespace)
-    if target is not None and project.exists(target):
-        if _denied_by_file([target], namespace, project):
+    if target is not None and files.exists(target):
+        if _denied_by_file([target], namespace, files):
             return
     elif target is not None:
         generators = import_module("opslint.generators.k8s")
         default_deny_manifest: Callable[[str | None], str] = generators.default_deny_manifest
         # the namespace as the workload gives it: none written stays none written
-        index = index_of(project)
         written = obj.namespace or (namespace if obj in index.kustomized else None)
         where = Span(target.as_posix(), 1, 1, 1, 1)
         fix = Fix(f"write {target.as_posix()}", (Edit(where, default_deny_manifest(written)),))

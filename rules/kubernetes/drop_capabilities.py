@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import container_finding
-from ._fixes import drop_all_fix
+from ._fixes import Manifest, drop_all_fix
 
 
 @rule(
@@ -28,7 +27,7 @@ from ._fixes import drop_all_fix
         "trivy KSV-0004 (partial)",
     ),
 )
-def drop_capabilities(container: Container, project: Project) -> Iterator[Finding]:
+def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers drop all Linux capabilities.
 
     ## What it does
@@ -88,7 +87,7 @@ def drop_capabilities(container: Container, project: Project) -> Iterator[Findin
         yield container_finding(
             container,
             "keeps the runtime's default capabilities: set `capabilities.drop: [ALL]`",
-            fix=drop_all_fix(container, project),
+            fix=drop_all_fix(container, manifest),
         )
         return
     if any(item.text.strip().upper() == "ALL" for item in drop.scalars()):
@@ -97,5 +96,5 @@ def drop_capabilities(container: Container, project: Project) -> Iterator[Findin
         container,
         "drops only some capabilities: drop `ALL` and add back the ones it needs",
         capabilities.key_span("drop"),
-        fix=drop_all_fix(container, project),
+        fix=drop_all_fix(container, manifest),
     )

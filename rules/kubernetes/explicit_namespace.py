@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import text_span
-from opslint.project import Project
-
-from ._pods import helm_template
 
 NAMESPACED_KINDS = frozenset(
     {
@@ -46,13 +43,6 @@ NAMESPACED_KINDS = frozenset(
     }
 )
 """Kinds that live in a namespace (cluster-scoped kinds and custom resources are skipped)."""
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-
-
-@lru_cache(maxsize=256)
-def _kustomized(folder: str) -> bool:
-    base = Path(folder)
-    return any((base / name).is_file() for name in KUSTOMIZATION_FILES)
 
 
 def _metadata_anchor(obj: K8sObject) -> Span:
@@ -68,7 +58,7 @@ def _metadata_anchor(obj: K8sObject) -> Span:
     tags=("maintainability",),
     peers=("checkov CKV_K8S_21", "kube-linter use-namespace", "trivy KSV-0110"),
 )
-def explicit_namespace(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def explicit_namespace(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     """Objects name the namespace they belong to, and it is not `default`.
 
     ## What it does
@@ -123,7 +113,7 @@ def explicit_namespace(obj: K8sObject, project: Project) -> Iterator[Finding]:
     written = metadata.scalar("namespace") if metadata is not None else None
     if written is None or written.value is None or not written.text.strip():
         written = None
-    charted = helm_template(project, obj.span.path) is not None
+    charted = index.template_at(obj.span.path) is not None
     if charted and (obj.namespace or "default") == "default":
         anchor = text_span(written) if written is not None else _metadata_anchor(obj)
         yield Finding(
@@ -142,7 +132,7 @@ def explicit_namespace(obj: K8sObject, project: Project) -> Iterator[Finding]:
                 "give it a namespace of its own",
                 logical=obj.logical,
             )
-    elif not _kustomized(str(Path(obj.span.path).absolute().parent)):
+    elif not index.has_kustomization(Path(obj.span.path).absolute().parent):
         yield Finding(
             _metadata_anchor(obj),
             f"`{obj.kind}/{obj.name}` names no namespace, so it lands in the current "

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.base import Span
-from opslint.model.k8sindex import index_of
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import text_span
-from opslint.project import Project
 
 from ._cross import integer, scale_target, spec_anchor
 
@@ -35,7 +34,7 @@ def _kind_and_name(obj: K8sObject) -> list[tuple[str, str]]:
         "polaris hpaMinAvailability (partial)",
     ),
 )
-def hpa_target(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def hpa_target(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     """HorizontalPodAutoscalers target a checked workload, keep two replicas and damp scale-down.
 
     ## What it does
@@ -100,7 +99,6 @@ def hpa_target(obj: K8sObject, project: Project) -> Iterator[Finding]:
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
     """
-    index = index_of(project)
     spec = obj.node.map("spec")
     if obj.kind != "HorizontalPodAutoscaler" or spec is None or index.is_patch(obj):
         return

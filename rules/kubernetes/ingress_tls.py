@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import index_of
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, text_span
-from opslint.project import Project
 
 TLS_ANNOTATIONS = frozenset(
     {
@@ -42,7 +41,7 @@ def covers(pattern: str, host: str) -> bool:
     tags=("kubernetes", "security", "network"),
     peers=("polaris tlsSettingsMissing (partial)",),
 )
-def ingress_tls(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def ingress_tls(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     """Every host an Ingress serves is covered by its `tls` section.
 
     ## What it does
@@ -95,7 +94,7 @@ def ingress_tls(obj: K8sObject, project: Project) -> Iterator[Finding]:
     """
     if obj.kind != "Ingress" or TLS_ANNOTATIONS.intersection(obj.annotations):
         return
-    if index_of(project).is_patch(obj):
+    if index.is_patch(obj):
         return
     spec = obj.node.map("spec")
     rules = spec.seq("rules") if spec is not None else None

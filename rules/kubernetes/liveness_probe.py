@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import missing_probe
+from ._fixes import Manifest
 
 
 @rule(
@@ -25,7 +25,7 @@ from ._containers import missing_probe
         "polaris livenessProbeMissing",
     ),
 )
-def liveness_probe(container: Container, project: Project) -> Iterator[Finding]:
+def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers of long-running workloads have a liveness probe.
 
     ## What it does
@@ -76,4 +76,4 @@ def liveness_probe(container: Container, project: Project) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
-    yield from missing_probe(container, project, "livenessProbe", ("probe-path",))
+    yield from missing_probe(container, manifest, "livenessProbe", ("probe-path",))

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import missing_limit
+from ._fixes import Manifest
 
 
 @rule(
@@ -26,7 +26,7 @@ from ._containers import missing_limit
         "trivy KSV-0018",
     ),
 )
-def memory_limit(container: Container, project: Project) -> Iterator[Finding]:
+def memory_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Every container has a memory limit.
 
     ## What it does
@@ -73,4 +73,4 @@ def memory_limit(container: Container, project: Project) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
-    yield from missing_limit(container, project, "memory", "memory")
+    yield from missing_limit(container, manifest, "memory", "memory")

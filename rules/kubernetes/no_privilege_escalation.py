@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import container_finding, flag_findings, privileged_value
-from ._fixes import context_fix
+from ._fixes import Manifest, context_fix
 
 
 @rule(
@@ -26,7 +25,7 @@ from ._fixes import context_fix
         "trivy KSV-0001",
     ),
 )
-def no_privilege_escalation(container: Container, project: Project) -> Iterator[Finding]:
+def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers forbid privilege escalation.
 
     ## What it does
@@ -83,5 +82,5 @@ def no_privilege_escalation(container: Container, project: Project) -> Iterator[
         False,
         wrong="allows privilege escalation",
         missing="does not set `allowPrivilegeEscalation: false`",
-        fix=lambda: context_fix(container, project, "allowPrivilegeEscalation", False),
+        fix=lambda: context_fix(container, manifest, "allowPrivilegeEscalation", False),
     )

@@ -8,10 +8,10 @@ from importlib import import_module
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
-from opslint.model.k8sindex import index_of, string_map, template_labels
+from opslint.indexes.kubernetes import K8sIndex, string_map, template_labels
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap
-from opslint.project import Project
+from opslint.views import Files
 
 from ._cross import autoscalers_of, integer, kind_anchor, label_requirements, matches, min_replicas
 
@@ -56,12 +56,12 @@ def _budget_file(obj: K8sObject) -> Path | None:
 
 
 def _covered_by_file(
-    targets: Iterable[Path], namespace: str, labels: dict[str, str], project: Project
+    targets: Iterable[Path], namespace: str, labels: dict[str, str], files: Files
 ) -> bool:
     """True when a file of `targets` (on disk, or written by a fix of this run) holds a
     budget for `namespace` that selects `labels`."""
     for target in targets:
-        document = project.load(target)
+        document = files.load(target)
         if isinstance(document, KubernetesFile) and any(
             budget.kind == "PodDisruptionBudget"
             and (budget.namespace or "default") == namespace
@@ -83,7 +83,7 @@ def _covered_by_file(
         "polaris missingPodDisruptionBudget (partial)",
     ),
 )
-def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iterator[Finding]:
     """Deployments with two or more replicas have a PodDisruptionBudget selecting their pods.
 
     ## What it does
@@ -140,7 +140,6 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
     - https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
     - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
     """
-    index = index_of(project)
     if obj.kind != "Deployment" or index.is_patch(obj):
         return
     labels = template_labels(obj)
@@ -161,12 +160,12 @@ def pod_disruption_budget(obj: K8sObject, project: Project) -> Iterator[Finding]
     if any(_selects(budget, labels) for budget in budgets):
         return
     namespace = index.namespace_of(obj)
-    if obj not in index.render_of and _covered_by_file(project.overlay, namespace, labels, project):
+    if obj not in index.render_of and _covered_by_file(files.pending, namespace, labels, files):
         return  # a budget another fix of this run wrote
     fix: Fix | None = None
     target = None if obj in index.render_of else _budget_file(obj)
-    if target is not None and project.exists(target):
-        if _covered_by_file([target], namespace, labels, project):
+    if target is not None and files.exists(target):
+        if _covered_by_file([target], namespace, labels, files):
             return
     elif target is not None:
         pdb_manifest: Callable[..., str] = import_module("opslint.generators.k8s").pdb_manifest

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import index_of
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YMap, YScalar, text_span
-from opslint.project import Project
 
 from ._cross import integer
 
@@ -54,7 +53,7 @@ def _probe_ports(container: Container) -> Iterator[tuple[str, YScalar]]:
         "kube-linter startup-port",
     ),
 )
-def probe_port(container: Container, project: Project) -> Iterator[Finding]:
+def probe_port(container: Container, index: K8sIndex) -> Iterator[Finding]:
     """Probes use a port the container declares.
 
     ## What it does
@@ -110,7 +109,7 @@ def probe_port(container: Container, project: Project) -> Iterator[Finding]:
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
     """
-    if index_of(project).is_patch(container.owner):
+    if index.is_patch(container.owner):
         return  # a patch's ports are merged with those of the object it patches
     names, numbers = _declared(container)
     for probe_name, port in _probe_ports(container):

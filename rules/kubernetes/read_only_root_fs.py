@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Applicability, Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import flag_findings
-from ._fixes import context_fix
+from ._fixes import Manifest, context_fix
 
 
 @rule(
@@ -27,7 +26,7 @@ from ._fixes import context_fix
         "trivy KSV-0014",
     ),
 )
-def read_only_root_fs(container: Container, project: Project) -> Iterator[Finding]:
+def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers run with a read-only root filesystem.
 
     ## What it does
@@ -88,6 +87,6 @@ def read_only_root_fs(container: Container, project: Project) -> Iterator[Findin
         wrong="has a writable root filesystem: set `readOnlyRootFilesystem: true`",
         missing="does not set `readOnlyRootFilesystem: true`",
         fix=lambda: context_fix(
-            container, project, "readOnlyRootFilesystem", True, Applicability.UNSAFE
+            container, manifest, "readOnlyRootFilesystem", True, Applicability.UNSAFE
         ),
     )

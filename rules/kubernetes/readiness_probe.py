@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import missing_probe
+from ._fixes import Manifest
 
 
 @rule(
@@ -28,7 +28,7 @@ from ._containers import missing_probe
         "polaris readinessProbeMissing",
     ),
 )
-def readiness_probe(container: Container, project: Project) -> Iterator[Finding]:
+def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers of long-running workloads have a readiness probe.
 
     ## What it does
@@ -80,4 +80,4 @@ def readiness_probe(container: Container, project: Project) -> Iterator[Finding]
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
     keys = ("readiness-path", "probe-path")
-    yield from missing_probe(container, project, "readinessProbe", keys)
+    yield from missing_probe(container, manifest, "readinessProbe", keys)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import index_of
+from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, text_span
-from opslint.project import Project
 
 from ._cross import autoscalers_of, integer, spec_anchor
 
@@ -49,7 +48,7 @@ def _singleton(obj: K8sObject) -> bool:
         "polaris deploymentMissingReplicas (partial)",
     ),
 )
-def replicas(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     """Deployments and StatefulSets run at least two replicas, unless an autoscaler scales them.
 
     ## What it does
@@ -100,7 +99,6 @@ def replicas(obj: K8sObject, project: Project) -> Iterator[Finding]:
     - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#replicas
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
     """
-    index = index_of(project)
     if obj.kind not in _KINDS or index.is_patch(obj):
         return
     spec = obj.node.map("spec")

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import container_finding, missing_resources
-from ._fixes import resources_fix
+from ._fixes import Manifest, resources_fix
 
 
 @rule(
@@ -33,7 +32,7 @@ from ._fixes import resources_fix
         "trivy KSV-0016",
     ),
 )
-def resource_requests(container: Container, project: Project) -> Iterator[Finding]:
+def resource_requests(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Every container requests the CPU and memory it needs.
 
     ## What it does
@@ -81,5 +80,5 @@ def resource_requests(container: Container, project: Project) -> Iterator[Findin
     missing = missing_resources(container, "requests", ("cpu", "memory"))
     if missing:
         keys = {name: f"{name}-request" for name in missing}
-        fix, tail = resources_fix(container, project, "requests", keys)
+        fix, tail = resources_fix(container, manifest, "requests", keys)
         yield container_finding(container, f"requests no {' or '.join(missing)}{tail}", fix=fix)

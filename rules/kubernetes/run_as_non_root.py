@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Applicability, Finding, Severity, rule
 from opslint.model.kubernetes import Container
-from opslint.project import Project
 
 from ._containers import container_finding
-from ._fixes import context_fix
+from ._fixes import Manifest, context_fix
 from ._pods import setting
 
 
@@ -31,7 +30,7 @@ from ._pods import setting
         "trivy KSV-0020 (partial)",
     ),
 )
-def run_as_non_root(container: Container, project: Project) -> Iterator[Finding]:
+def run_as_non_root(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers are required to run as a non-root user.
 
     ## What it does
@@ -112,5 +111,5 @@ def run_as_non_root(container: Container, project: Project) -> Iterator[Finding]
             container,
             "may run as root: set `runAsNonRoot: true` or a non-zero `runAsUser` in its "
             "securityContext",
-            fix=context_fix(container, project, "runAsNonRoot", True, Applicability.UNSAFE),
+            fix=context_fix(container, manifest, "runAsNonRoot", True, Applicability.UNSAFE),
         )

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.run import Run
 from opslint.schemas import (
     KUBERNETES_PACKAGE,
     kubernetes_validator,
@@ -17,6 +16,7 @@ from opslint.schemas import (
     package_dir,
     schema_findings,
 )
+from opslint.views import Notes, SourceText, view_key
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,26 @@ class SchemaOptions:
 
     kubernetes_version: str = ""
     """The Kubernetes release to validate against (`1.33`); empty: the newest shipped."""
+
+
+class InstalledSchemas:
+    """The Kubernetes schemas this run validates against, looked up once per run: whether
+    kubernetes-validate is installed, and the release chosen for each configured version."""
+
+    def __init__(self) -> None:
+        self.present = package_dir(KUBERNETES_PACKAGE) is not None
+        self._versions: dict[str, str] = {}
+
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> InstalledSchemas:
+        """The run's lookups (one view per run)."""
+        return run.derived(view_key(cls), cls)
+
+    def version(self, wanted: str) -> str:
+        """The shipped release used for `wanted` (`schemas.kubernetes_version`)."""
+        if wanted not in self._versions:
+            self._versions[wanted] = kubernetes_version(wanted)
+        return self._versions[wanted]
 
 
 def _is_patch(root: YNode) -> bool:
@@ -52,7 +72,13 @@ def _is_patch(root: YNode) -> bool:
     tags=("kubernetes", "correctness"),
     peers=("kube-linter schema-validation",),
 )
-def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator[Finding]:
+def schema(
+    obj: K8sObject,
+    options: SchemaOptions,
+    installed: InstalledSchemas,
+    text: SourceText,
+    notes: Notes,
+) -> Iterator[Finding]:
     """The object validates against the Kubernetes OpenAPI schema of the configured version.
 
     ## What it does
@@ -143,19 +169,14 @@ def schema(obj: K8sObject, project: Project, options: SchemaOptions) -> Iterator
     yield from schema_findings(
         obj.node,
         lambda: kubernetes_validator(
-            project.derived(
-                ("K8123 kubernetes version", options.kubernetes_version),
-                lambda: kubernetes_version(options.kubernetes_version),
-            ),
+            installed.version(options.kubernetes_version),
             obj.api_version,
             obj.kind,
         ),
         rule=("K8123", "schema"),
-        notes=project.notes,
-        lines=source_lines(project, obj.span.path),
+        notes=notes.messages,
+        lines=text.lines,
         logical=lambda _: obj.logical,
         package=KUBERNETES_PACKAGE,
-        installed=project.derived(
-            ("installed", KUBERNETES_PACKAGE), lambda: package_dir(KUBERNETES_PACKAGE) is not None
-        ),
+        installed=installed.present,
     )

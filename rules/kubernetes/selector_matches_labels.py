@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.k8sindex import K8sIndex, index_of, string_map, template_labels
+from opslint.indexes.kubernetes import K8sIndex, string_map, template_labels
 from opslint.model.kubernetes import K8sObject
-from opslint.project import Project
 
 from ._cross import (
     matches,
@@ -31,7 +30,7 @@ from ._cross import (
         "kube-score service-targets-pod",
     ),
 )
-def selector_matches_labels(obj: K8sObject, project: Project) -> Iterator[Finding]:
+def selector_matches_labels(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     """Workload selectors match their pod template, and Services select some pod.
 
     ## What it does
@@ -115,7 +114,6 @@ def selector_matches_labels(obj: K8sObject, project: Project) -> Iterator[Findin
     - https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     - https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
     """
-    index = index_of(project)
     if index.is_patch(obj):
         return
     if obj.kind == "Service":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from opslint import Finding, Span
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Backend, Block, TerraformFile
-from opslint.model.tfmodule import TerraformModule
 
 
 def module_anchor(module: TerraformModule, document: TerraformFile) -> Block | None:

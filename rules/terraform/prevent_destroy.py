@@ -9,8 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.hcledit import add_attribute, add_block, editable
 from opslint.model.base import Anchor, Edit, Fix
 from opslint.model.terraform import Resource
-from opslint.project import Project
-from opslint.ruleutil import source_lines
+from opslint.views import SourceText
 
 STATEFUL_TYPES = (
     # AWS
@@ -99,7 +98,7 @@ def _insertion_fix(resource: Resource, lines: list[str]) -> Fix | None:
     peers=("checkov CKV_GCP_82 (partial)",),
 )
 def prevent_destroy(
-    resource: Resource, options: PreventDestroyOptions, project: Project
+    resource: Resource, options: PreventDestroyOptions, text: SourceText
 ) -> Iterator[Finding]:
     """Stateful resources set `lifecycle { prevent_destroy = true }`.
 
@@ -155,7 +154,7 @@ def prevent_destroy(
         return
     setting = resource.prevent_destroy
     if setting is None:
-        lines = source_lines(project, resource.span.path)
+        lines = text.lines
         yield Finding(
             resource.span,
             f"`{resource.address}` holds state and has no `lifecycle {{ prevent_destroy = true }}`",

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import TerraformFile
-from opslint.model.tfmodule import module_of
-from opslint.project import Project
 
 from ._module import backend_finding, module_anchor
 
@@ -26,7 +25,7 @@ class RemoteBackendOptions:
 
 @rule("TF103", "remote-backend", Severity.WARNING, tags=("terraform", "reliability"))
 def remote_backend(
-    document: TerraformFile, options: RemoteBackendOptions, project: Project
+    document: TerraformFile, options: RemoteBackendOptions, module: TerraformModule
 ) -> Iterator[Finding]:
     """A root module declares a remote backend.
 
@@ -81,7 +80,6 @@ def remote_backend(
     - https://developer.hashicorp.com/terraform/language/backend
     - https://developer.hashicorp.com/terraform/language/state/remote
     """
-    module = module_of(document, project)
     folders = PurePosixPath(document.path).parts[:-1]
     if not module.is_root or (len(folders) >= 2 and folders[-2] in options.skip_folders):
         return

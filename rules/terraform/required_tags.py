@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Expression, Resource, Term
-from opslint.model.tfmodule import TerraformModule, module_containing
-from opslint.project import Project
 
 UNTAGGABLE_TYPES = frozenset(
     {
@@ -189,7 +188,7 @@ def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
     ),
 )
 def required_tags(
-    resource: Resource, options: RequiredTagsOptions, project: Project
+    resource: Resource, options: RequiredTagsOptions, module: TerraformModule | None
 ) -> Iterator[Finding]:
     """Taggable resources carry the required tags.
 
@@ -243,7 +242,6 @@ def required_tags(
     """
     if not options.required or not taggable(resource.resource_type, options.ignore_types):
         return
-    module = module_containing(resource, project)
     if module is None:
         return
     found = default_tags(module, resource)

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Attribute, Block, Expression, Resource
-from opslint.model.tfmodule import TerraformModule, module_containing
-from opslint.project import Project
 
 BUCKET = "aws_s3_bucket"
 ENCRYPTION = "aws_s3_bucket_server_side_encryption_configuration"
@@ -135,7 +134,7 @@ def _configured_in(module: TerraformModule, bucket: Resource) -> bool:
     tags=("terraform", "security", "aws"),
     peers=("checkov CKV_AWS_145", "trivy AWS-0132 (partial)"),
 )
-def s3_encryption(resource: Resource, project: Project) -> Iterator[Finding]:
+def s3_encryption(resource: Resource, module: TerraformModule | None) -> Iterator[Finding]:
     """S3 buckets encrypt objects by default with a KMS key, not with S3-managed keys.
 
     ## What it does
@@ -208,7 +207,6 @@ def s3_encryption(resource: Resource, project: Project) -> Iterator[Finding]:
         for configuration in inline:
             yield from _weak_findings(resource, algorithms(configuration) or [])
         return
-    module = module_containing(resource, project)
     if module is not None and _configured_in(module, resource):
         return
     yield Finding(

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.hcledit import add_attribute, editable
 from opslint.model.terraform import Variable
-from opslint.project import Project
-from opslint.ruleutil import source_lines
 from opslint.secrets import is_secret_name
+from opslint.views import SourceText
 
 _NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")
 """Type constraints whose values cannot hold a secret (`create_password = true`)."""
@@ -32,7 +31,7 @@ def holds_text(variable: Variable) -> bool:
     fix="safe",
     tags=("terraform", "security"),
 )
-def sensitive_variables(variable: Variable, project: Project) -> Iterator[Finding]:
+def sensitive_variables(variable: Variable, text: SourceText) -> Iterator[Finding]:
     """Variables whose name says they hold a secret are declared `sensitive = true`.
 
     ## What it does
@@ -87,9 +86,7 @@ def sensitive_variables(variable: Variable, project: Project) -> Iterator[Findin
         return
     setting = variable.attribute("sensitive")
     if setting is None:
-        edits = add_attribute(
-            variable, "sensitive", "true", source_lines(project, variable.span.path)
-        )
+        edits = add_attribute(variable, "sensitive", "true", text.lines)
         yield Finding(
             variable.span,
             f"variable `{variable.name}` looks secret but is not `sensitive = true`: "

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Attribute, Block, Provider, TerraformFile, TypedBlock
-from opslint.model.tfmodule import TerraformModule, module_of
-from opslint.project import Project
 
 from ._module import module_anchor
 
@@ -38,7 +37,7 @@ def _provider_uses(module: TerraformModule) -> dict[str, Block]:
     tags=("terraform", "reliability"),
     peers=("tflint terraform_required_version", "tflint terraform_required_providers"),
 )
-def version_constraints(document: TerraformFile, project: Project) -> Iterator[Finding]:
+def version_constraints(document: TerraformFile, module: TerraformModule) -> Iterator[Finding]:
     """Modules pin `required_version` and each provider's `version` in `required_providers`.
 
     ## What it does
@@ -87,7 +86,6 @@ def version_constraints(document: TerraformFile, project: Project) -> Iterator[F
     - https://developer.hashicorp.com/terraform/language/terraform#terraform-required_version
     - https://developer.hashicorp.com/terraform/language/providers/requirements
     """
-    module = module_of(document, project)
     settings = module.settings
     if not any(s.required_version is not None for s in settings):
         anchor = module_anchor(module, document)

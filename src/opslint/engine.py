@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opslint import discovery
 from opslint.boundary import Boundary
@@ -22,10 +22,13 @@ from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.parsers.errors import describe, parse_failure
 from opslint.plugins import PluginManager
-from opslint.project import Project
 from opslint.redact import Secrets
 from opslint.report import Report
 from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
+from opslint.run import Run
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
@@ -258,10 +261,8 @@ class Session:
         self.spent[document.path] = time.perf_counter() - started
         return document
 
-    def collect(
-        self, paths: list[Path], project: Project, boundary: Boundary | None = None
-    ) -> None:
-        """Walk, detect and parse; every document lands in `project`; the walk leaves out
+    def collect(self, paths: list[Path], run: Run, boundary: Boundary | None = None) -> None:
+        """Walk, detect and parse; every document lands in `run`; the walk leaves out
         links out of `boundary` (by default, the paths')."""
         walk = discovery.walk(
             paths,
@@ -279,7 +280,7 @@ class Session:
             if document is None:
                 continue
             for member in (document, *self.companions(document)):
-                project.add(member)
+                run.add(member)
                 for text in member.notes:
                     self.note(text)
 
@@ -305,31 +306,31 @@ class Session:
     def checked(self, paths: list[Path], boundary: Boundary) -> Report:
         """`run`'s work, with `boundary` applied."""
         started = time.perf_counter()
-        project = Project(self.config, self.load)
-        project.overlay = self.overlay
-        self.collect(paths, project, boundary)
+        run = Run(self.config, self.load)
+        run.overlay = self.overlay
+        self.collect(paths, run, boundary)
         kinds = frozenset(
             kind
-            for document in project.documents
+            for document in run.documents
             for kind in (document.kind, document.source.kind)
             if kind is not None
         )
         every, rules = self.rules(kinds)
         index = self.plugins.rule_index()
-        project.known_codes = {c for r in every for c in (r.code, r.spec.name)}
-        project.known_codes.update(index, index.values())
-        project.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
-        project.peer_codes = peer_index(every)
+        run.known_codes = {c for r in every for c in (r.code, r.spec.name)}
+        run.known_codes.update(index, index.values())
+        run.enabled_codes = {c for r in rules for c in (r.code, r.spec.name)}
+        run.peer_codes = peer_index(every)
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
         # a chart rendered with several values files yields one finding per render
-        findings = list(dict.fromkeys(self.apply_rules(pre, project)))
+        findings = list(dict.fromkeys(self.apply_rules(pre, run)))
         for plugin, error in self.plugins.call_each(
-            "opslint_adjust_findings", findings=findings, project=project, config=self.config
+            "opslint_adjust_findings", findings=findings, run=run, config=self.config
         ):
             self.note(f"plugin {plugin} failed adjusting findings: {describe(error)}")
-        findings.extend(self.apply_rules(post, project))
-        for text in project.notes:
+        findings.extend(self.apply_rules(post, run))
+        for text in run.notes:
             self.note(text)
         kept = [f for f in findings if not f.suppressed]
         suppressed = [f for f in findings if f.suppressed]
@@ -337,16 +338,16 @@ class Session:
             findings=sorted(kept, key=Finding.sort_key),
             rules=rules,
             config=self.config,
-            sources=project.sources,
+            sources=run.sources,
             suppressed=sorted(suppressed, key=Finding.sort_key),
             notes=self.notes,
-            files_checked=len(project.documents),
-            secrets=Secrets.of(project.documents),
+            files_checked=len(run.documents),
+            secrets=Secrets.of(run.documents),
             seconds=time.perf_counter() - started,
         )
 
-    def apply_rules(self, rules: list[Rule], project: Project) -> Iterator[Finding]:
-        """Run `rules` over every object of `project`, stamping and filtering the findings."""
+    def apply_rules(self, rules: list[Rule], run: Run) -> Iterator[Finding]:
+        """Run `rules` over every object of `run`, stamping and filtering the findings."""
         options = {rule.code: self.options_for(rule) for rule in rules}
         ignores = self.per_file_ignores()
         by_subject: dict[type, list[Rule]] = defaultdict(list)
@@ -354,7 +355,7 @@ class Session:
             if rule.subject is not None:
                 by_subject[rule.subject].append(rule)
         stopped = next((rule for rule in rules if rule.code == "OP001"), None)
-        for document in project.documents:
+        for document in run.documents:
             found: list[Finding] = []
             budget = self.remaining_budget(document)
             try:
@@ -362,7 +363,7 @@ class Session:
                     for target in chain(document.objects(), document.suppressions):
                         for kind in type(target).__mro__:
                             for rule in by_subject.get(kind, ()):
-                                findings = self.call(rule, target, project, options[rule.code])
+                                findings = self.call(rule, target, run, options[rule.code])
                                 found.extend(self.finish(rule, findings, ignores))
             except BudgetExceeded:
                 message = _stopped(self.config.file_time_budget, "checking its rules")
@@ -377,7 +378,7 @@ class Session:
         for rule in rules:
             if rule.subject is None:
                 yield from self.finish(
-                    rule, self.call(rule, None, project, options[rule.code]), ignores
+                    rule, self.call(rule, None, run, options[rule.code]), ignores
                 )
 
     def remaining_budget(self, document: Document) -> float:
@@ -393,18 +394,16 @@ class Session:
         )
         return rule.make_options(values)
 
-    def call(
-        self, rule: Rule, target: object, project: Project, options: object | None
-    ) -> list[Finding]:
+    def call(self, rule: Rule, target: object, run: Run, options: object | None) -> list[Finding]:
         """Call one rule on one object; an `assert` becomes a finding, a crash a note."""
-        arguments: dict[str, Any] = {}
+        arguments: dict[str, object] = {}
         if rule.subject_parameter is not None:
             arguments[rule.subject_parameter] = target
-        if rule.wants_project:
-            arguments["project"] = project
         if rule.options_type is not None:
             arguments["options"] = options
         try:
+            for name, view in rule.views:
+                arguments[name] = view.for_subject(run, target)
             result = rule.function(**arguments)
             findings = list(result) if result is not None else []
             strays = [item for item in findings if not isinstance(item, Finding)]
@@ -431,7 +430,7 @@ class Session:
         except ValueError:
             return display
 
-    def per_file_ignores(self) -> list[tuple[Any, tuple[str, ...]]]:
+    def per_file_ignores(self) -> list[tuple[GitIgnoreSpec, tuple[str, ...]]]:
         if not self.config.per_file_ignores:
             return []
         import pathspec
@@ -442,7 +441,10 @@ class Session:
         ]
 
     def finish(
-        self, rule: Rule, findings: list[Finding], ignores: list[tuple[Any, tuple[str, ...]]]
+        self,
+        rule: Rule,
+        findings: list[Finding],
+        ignores: list[tuple[GitIgnoreSpec, tuple[str, ...]]],
     ) -> Iterator[Finding]:
         override = self.config.severity.get(rule.code) or self.config.severity.get(rule.spec.name)
         for finding in findings:
@@ -456,7 +458,7 @@ class Session:
 
 
 def _span_of(target: object) -> Span | None:
-    """The span of a rule's subject, or None (a project, or a file no longer readable)."""
+    """The span of a rule's subject, or None (a run, or a file no longer readable)."""
     try:
         span = getattr(target, "span", None)
     except Exception:

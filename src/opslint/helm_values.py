@@ -6,17 +6,17 @@ from dataclasses import replace
 
 from opslint.model.base import Finding
 from opslint.plugins import hookimpl
-from opslint.project import Project
+from opslint.run import Run
 
 
 @hookimpl(tryfirst=True)
-def opslint_adjust_findings(findings: list[Finding], project: Project) -> None:
+def opslint_adjust_findings(findings: list[Finding], run: Run) -> None:
     """Add the values.yaml lines a finding's template line reads as related locations."""
     from opslint.model.helm import HelmTemplate
 
     templates = {
         document.path: document
-        for document in project.documents
+        for document in run.documents
         if isinstance(document, HelmTemplate) and document.rendered
     }
     if not templates:

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from opslint.config import Config
     from opslint.model.base import Finding
     from opslint.model.source import Document, SourceFile
-    from opslint.project import Project
     from opslint.report import Report
     from opslint.rule import RuleFamily
+    from opslint.run import Run
 
 hookspec = pluggy.HookspecMarker("opslint")
 
@@ -96,7 +96,7 @@ def opslint_collect_generators() -> list[Callable[..., Any]]:  # type: ignore[em
 
 
 @hookspec
-def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
+def opslint_adjust_findings(findings: list[Finding], run: Run, config: Config) -> None:
     """Filter or amend `findings` in place (suppressions, baselines) before reporting."""
 
 

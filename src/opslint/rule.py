@@ -4,19 +4,25 @@ A rule is a plain function. `@rule(...)` attaches a frozen `RuleSpec` and regist
 a rule pack plugin hands its functions to the engine through `opslint_collect_rules`. The
 engine reads the function's annotations: one parameter names the model type it inspects
 (called once per matching object), `options` receives the rule's options dataclass filled
-from config, and `project` receives the whole `Project` for cross-file checks.
+from config, and every parameter annotated with a view class (`opslint.views`: `SourceText`,
+`Defaults`, `Files`, `Notes`, the indexes of `opslint.indexes`, or `Run` itself) receives
+that view of the run for the object.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from opslint.model.base import Severity
+
+if TYPE_CHECKING:
+    from opslint.views import View
 
 FixKind = Literal["safe", "unsafe", "gen", "-"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,10 +115,11 @@ class Rule:
     spec: RuleSpec
     function: Callable[..., Any]
     subject: type | None
-    """The model type the rule inspects, or None for a rule that takes only `project`."""
+    """The model type the rule inspects, or None for a rule that takes only views."""
     subject_parameter: str | None
     options_type: type | None
-    wants_project: bool
+    views: tuple[tuple[str, type[View]], ...]
+    """(parameter, view class) for each parameter the engine serves from the run."""
     origin: str
     """Where the rule comes from: the plugin name, or a rule-path file."""
     family: RuleFamily | None
@@ -151,7 +158,7 @@ class Rule:
                 raise ValueError(f"rule {self.code} takes no options")
             return None
         fields = {f.name: f for f in dataclasses.fields(self.options_type)}
-        arguments: dict[str, Any] = {}
+        arguments: dict[str, object] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
             if name not in fields:
@@ -181,7 +188,7 @@ def make_rule(
     spec = spec_of(function)
     if spec is None:
         raise RuleDefinitionError(f"{function.__qualname__} has no @rule spec")
-    from opslint.project import Project
+    from opslint.views import is_view
 
     try:
         hints = typing.get_type_hints(function)
@@ -190,28 +197,49 @@ def make_rule(
     subject: type | None = None
     subject_parameter: str | None = None
     options_type: type | None = None
-    wants_project = False
+    views: list[tuple[str, type[View]]] = []
     for name in inspect.signature(function).parameters:
-        annotation = hints.get(name)
+        annotation = _optional_view(hints.get(name), is_view)
         if not isinstance(annotation, type):
-            raise RuleDefinitionError(f"{spec.code}: parameter {name!r} needs a class annotation")
-        if annotation is Project:
-            wants_project = True
+            raise RuleDefinitionError(
+                f"{spec.code}: parameter {name!r} needs a class annotation: a model type, "
+                "an options dataclass or a view (a class with `for_subject`)"
+            )
+        if is_view(annotation):
+            views.append((name, cast("type[View]", annotation)))
         elif name == "options" and dataclasses.is_dataclass(annotation):
             options_type = annotation
         elif subject is None:
             subject, subject_parameter = annotation, name
         else:
-            raise RuleDefinitionError(f"{spec.code}: more than one subject parameter ({name!r})")
-    if subject is None and not wants_project:
-        raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or `project`")
+            raise RuleDefinitionError(
+                f"{spec.code}: parameter {name!r} asks for {annotation.__qualname__}, which "
+                f"the engine cannot serve: the subject is already {subject_parameter!r}, "
+                "and a view needs a `for_subject(run, subject)` classmethod"
+            )
+    if subject is None and not views:
+        raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or a view")
     return Rule(
         spec,
         function,
         subject,
         subject_parameter,
         options_type,
-        wants_project,
+        tuple(views),
         origin,
         families.get(spec.code[:2]),
     )
+
+
+def _optional_view(annotation: object, is_view: Callable[[object], bool]) -> object:
+    """The view class of `View | None` (a view some subjects have none of), else `annotation`."""
+    members = typing.get_args(annotation)
+    if (
+        (isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union)
+        and len(members) == 2
+        and type(None) in members
+    ):
+        view = next(m for m in members if m is not type(None))
+        if is_view(view):
+            return view
+    return annotation

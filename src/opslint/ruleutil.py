@@ -1,35 +1,11 @@
-"""Small readers several rule families share: whether a key holds a value, where a
-scalar's text is, and the lines of a reported file and their indentation."""
+"""Small readers several rule families share: whether a key holds a value."""
 
 from __future__ import annotations
 
-from opslint.model.source import SourceError
 from opslint.model.yamltree import YMap, YScalar
-from opslint.project import Project
-from opslint.yamledit import Style, detect_style, document_style
 
 
 def has_value(mapping: YMap | None, key: str) -> bool:
     """True when `mapping` gives `key` a scalar that is neither null nor blank."""
     value = mapping.get(key) if mapping is not None else None
     return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
-
-
-def source_lines(project: Project, path: str) -> list[str]:
-    """The lines of the checked file at `path` (empty when unknown or unreadable)."""
-    source = project.sources.get(path)
-    if source is None:
-        return []
-    try:
-        return source.lines
-    except SourceError:
-        return []
-
-
-def source_style(project: Project, path: str) -> Style:
-    """The indentation the checked YAML file at `path` mostly uses, read once per run."""
-    source = project.sources.get(path)
-    document = project.load(source.path) if source is not None else None
-    if document is None or document.source is not source:
-        return detect_style(source_lines(project, path))
-    return document_style(document)

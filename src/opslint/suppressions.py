@@ -35,7 +35,7 @@ from opslint.model.source import Document, SourceError
 from opslint.model.suppression import Suppression
 from opslint.parsers.errors import describe
 from opslint.plugins import hookimpl
-from opslint.project import Project
+from opslint.run import Run
 
 _COMMENT = re.compile(
     r"(?:#|//)\s*opslint:\s*(?P<verb>ignore-file|ignore)\s*(?:\[(?P<codes>[^\]]*)\])?\s*(?P<reason>.*)$"
@@ -206,20 +206,20 @@ def _suppressions(document: Document, tools: tuple[str, ...]) -> list[Suppressio
 
 
 @hookimpl
-def opslint_adjust_findings(findings: list[Finding], project: Project, config: Config) -> None:
+def opslint_adjust_findings(findings: list[Finding], run: Run, config: Config) -> None:
     """Mark the findings an inline comment or annotation suppresses."""
     tools = config.peer_suppressions
     by_path: dict[str, list[Suppression]] = {}
-    for document in project.documents:
+    for document in run.documents:
         try:
             document.suppressions = _suppressions(document, tools)
         except Exception as error:  # one file's suppressions, not every file's
-            project.notes.append(
+            run.notes.append(
                 f"{document.path}:1:1: reading its suppressions failed: {describe(error)}"
             )
             continue
         for suppression in document.suppressions:
-            translate(suppression, project.peer_codes)
+            translate(suppression, run.peer_codes)
         if document.suppressions:
             by_path[document.path] = document.suppressions
     for position, suppression in first_covering(findings, by_path).items():

@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 
 class Derived:
-    """Values worked out once from an object that lives for one run (the project, a
+    """Values worked out once from an object that lives for one run (the run, a
     document, a Terraform module, the run's Kubernetes index): indexes and readings that
     several rules, or one rule for each node, share."""
 

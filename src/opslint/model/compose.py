@@ -91,7 +91,7 @@ class ComposeService:
     def build_healthcheck(self, load: Callable[[Path], Document | None]) -> BuildHealth:
         """What the Dockerfile of this service's `build` says about health checking.
 
-        `load` parses a file by path (`Project.load`). Remote contexts, and Dockerfiles that
+        `load` parses a file by path (`Run.load`). Remote contexts, and Dockerfiles that
         cannot be found or parsed, give `BuildHealth.UNKNOWN`.
         """
         build = self.build

@@ -16,7 +16,6 @@ import importlib.util
 import os
 import shutil
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from opslint.config import Config, HelmSettings
@@ -45,7 +44,6 @@ NO_RENDERER_NOTE = (
 _TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".json")
 
 
-@lru_cache(maxsize=4096)
 def chart_root(folder: Path) -> Path | None:
     """The outermost chart holding `folder` (a subchart in `charts/` belongs to its parent)."""
     found: Path | None = None
@@ -288,7 +286,6 @@ def helm_binary() -> str | None:
     return shutil.which("helm", path=os.pathsep.join(e for e in entries if Path(e).is_absolute()))
 
 
-@lru_cache(maxsize=1)
 def _sdk_available() -> bool:
     """Whether the Helm SDK is installed (it is loaded only by the render worker)."""
     return importlib.util.find_spec("helm_python") is not None

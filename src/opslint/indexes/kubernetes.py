@@ -15,21 +15,27 @@ An object's namespace is the one it names, else `default`; a plain manifest list
 overrides the namespace of every resource it lists). Bases that a Kustomization names as
 folders are not followed: one base is usually deployed by several overlays, into several
 namespaces.
+
+The index also answers the lookups the Kubernetes rules make across files: the Helm
+template a reported path belongs to, the ServiceAccounts by name, and whether a folder
+holds a Kustomization file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from opslint.model.base import Derived
-from opslint.model.helm import HelmChart
+from opslint.model.helm import HelmChart, HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap, YNode, YScalar
-from opslint.project import Project
+from opslint.run import Run
 
 DEFAULT_NAMESPACE = "default"
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass(eq=False)
@@ -47,6 +53,30 @@ class K8sIndex(Derived):
     patches: set[K8sObject] = field(default_factory=set)
     """Partial objects that patch others (kustomize patches, `$patch: delete`): left out
     of `plain`, and not checked by the cross-object rules."""
+    templates: dict[str, HelmTemplate] = field(default_factory=dict)
+    """The Helm templates of the run by reported path."""
+    accounts: dict[str, list[K8sObject]] = field(default_factory=dict)
+    """The ServiceAccounts of every manifest and render by name (any namespace)."""
+
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> K8sIndex:
+        """The run's index (see `index_of`)."""
+        return index_of(run)
+
+    def template_at(self, path: str) -> HelmTemplate | None:
+        """The Helm template a reported path belongs to (objects rendered from it carry it)."""
+        return self.templates.get(path)
+
+    def service_accounts(self, name: str) -> list[K8sObject]:
+        """The ServiceAccount objects of the run named `name` (any namespace)."""
+        return self.accounts.get(name, [])
+
+    def has_kustomization(self, folder: Path) -> bool:
+        """True when `folder` holds a Kustomization file, looked up once per folder and run."""
+        found: dict[Path, bool] = self.derived("kustomized folders", dict)
+        if folder not in found:
+            found[folder] = any((folder / name).is_file() for name in KUSTOMIZATION_FILES)
+        return found[folder]
 
     def all(self) -> Iterator[K8sObject]:
         """Every object: plain manifests, then each render."""
@@ -148,18 +178,18 @@ def string_map(node: YNode | None) -> dict[str, str]:
     }
 
 
-def index_of(project: Project) -> K8sIndex:
+def index_of(run: Run) -> K8sIndex:
     """The index of the run's Kubernetes objects, built once per run."""
-    return project.derived("kubernetes index", lambda: _build(project))
+    return run.derived("kubernetes index", lambda: _build(run))
 
 
-def _build(project: Project) -> K8sIndex:
+def _build(run: Run) -> K8sIndex:
     index = K8sIndex()
-    files = list(project.of_type(KubernetesFile))
+    files = list(run.of_type(KubernetesFile))
     index.patches = _patches(files)
     for document in files:
         index.plain.extend(obj for obj in document.manifests if obj not in index.patches)
-    for chart in project.of_type(HelmChart):
+    for chart in run.of_type(HelmChart):
         groups: dict[str, list[K8sObject]] = {}
         for template in chart.templates:
             for position, manifest in enumerate(template.rendered):
@@ -170,6 +200,11 @@ def _build(project: Project) -> K8sIndex:
                 index.render_of[obj] = len(index.renders)
             index.renders.append(objects)
     _kustomize(files, index)
+    index.templates = {template.path: template for template in run.of_type(HelmTemplate)}
+    rendered = (m for t in run.of_type(HelmTemplate) for r in t.rendered for m in r.manifests)
+    for obj in chain((m for d in files for m in d.manifests), rendered):
+        if obj.kind == "ServiceAccount" and obj.name:
+            index.accounts.setdefault(obj.name, []).append(obj)
     return index
 
 

@@ -1,4 +1,4 @@
-"""The set of documents one run checks, for rules that look across files."""
+"""The state of one run: its documents, sources, notes and codes, and the views built from them."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from opslint.model.source import Document, SourceFile
 D = TypeVar("D", bound=Document)
 
 
-class Project(Derived):
-    """Every document of the run, and on-demand parsing of files the run did not name.
+class Run(Derived):
+    """One run of the engine: every document it checks, on-demand parsing of files it did
+    not name, the notes rules leave and the codes installed. Views and indexes built from it
+    (`opslint.indexes`) are memoised on it (`derived`), so nothing outlives the run.
 
-    Cross-file rules use it: a Compose service's build context names a Dockerfile that
-    pre-commit may not have passed; `project.load(path)` parses it once.
+    A Compose service's build context names a Dockerfile that pre-commit may not have
+    passed; `run.load(path)` parses it once.
     """
 
     def __init__(self, config: Config, loader: Callable[[Path], Document | None]) -> None:
@@ -37,6 +39,11 @@ class Project(Derived):
         """Texts of files a fix run changed or created but has not written yet."""
         self.peer_codes: dict[tuple[str, str], tuple[str, ...]] = {}
         """(tool, check) of a peer linter to the opslint codes that stand for it."""
+
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> Run:
+        """The whole run, for the few rules that need it (a parameter annotated `Run`)."""
+        return run
 
     def add(self, document: Document) -> None:
         """Record a checked document."""

@@ -32,7 +32,7 @@ from opslint.model.terraform import (
     TerraformVarsFile,
     Variable,
 )
-from opslint.project import Project
+from opslint.run import Run
 
 MAX_RESOLVE_DEPTH = 8
 _AUTO_VAR_FILES = ("terraform.tfvars", "terraform.tfvars.json")
@@ -52,6 +52,16 @@ class TerraformModule(Derived):
     var_files: list[TerraformVarsFile] = field(default_factory=list)
     """Variable definition files, in the order Terraform applies them (last wins)."""
     has_lock_file: bool = False
+
+    @classmethod
+    def for_subject(cls, run: Run, subject: object) -> TerraformModule | None:
+        """The module of a Terraform file, or of the file a block was read from (None for
+        a block whose file is not a checked Terraform file)."""
+        if isinstance(subject, TerraformFile):
+            return module_of(subject, run)
+        if isinstance(subject, Block):
+            return module_containing(subject, run)
+        return None
 
     def blocks(self) -> Iterator[Block]:
         """Every top-level block of every file, files in name order."""
@@ -144,25 +154,25 @@ class TerraformModule(Derived):
         return next(self.blocks(), None)
 
 
-def module_of(document: TerraformFile, project: Project) -> TerraformModule:
+def module_of(document: TerraformFile, run: Run) -> TerraformModule:
     """The module `document` belongs to, with its sibling files loaded once per run."""
     folder = document.source.path.absolute().parent
-    cache: dict[Path, TerraformModule] = project.derived("terraform modules", dict)
+    cache: dict[Path, TerraformModule] = run.derived("terraform modules", dict)
     module = cache.get(folder)
     if module is None:
-        module = _load(folder, document, project)
+        module = _load(folder, document, run)
         cache[folder] = module
     return module
 
 
-def module_containing(block: Block, project: Project) -> TerraformModule | None:
+def module_containing(block: Block, run: Run) -> TerraformModule | None:
     """The module of the file a block was read from."""
-    source = project.sources.get(block.span.path)
-    document = project.load(source.path) if source is not None else None
-    return module_of(document, project) if isinstance(document, TerraformFile) else None
+    source = run.sources.get(block.span.path)
+    document = run.load(source.path) if source is not None else None
+    return module_of(document, run) if isinstance(document, TerraformFile) else None
 
 
-def _load(folder: Path, document: TerraformFile, project: Project) -> TerraformModule:
+def _load(folder: Path, document: TerraformFile, run: Run) -> TerraformModule:
     module = TerraformModule(folder)
     names = sorted(
         path
@@ -173,7 +183,7 @@ def _load(folder: Path, document: TerraformFile, project: Project) -> TerraformM
         if path.absolute() == document.source.path.absolute():
             module.files.append(document)
             continue
-        loaded = project.load(path)
+        loaded = run.load(path)
         if isinstance(loaded, TerraformFile):
             module.files.append(loaded)
     if document not in module.files:
@@ -185,13 +195,13 @@ def _load(folder: Path, document: TerraformFile, project: Project) -> TerraformM
         else []
     )
     for path in auto:
-        loaded = project.load(path) if path.is_file() else None
+        loaded = run.load(path) if path.is_file() else None
         if isinstance(loaded, TerraformVarsFile):
             module.var_files.append(loaded)
     module.has_lock_file = (folder / ".terraform.lock.hcl").is_file()
     if module.is_root:
-        for path in project.config.terraform_var_files:
-            loaded = project.load(path) if path.is_file() else None
+        for path in run.config.terraform_var_files:
+            loaded = run.load(path) if path.is_file() else None
             if isinstance(loaded, TerraformVarsFile):
                 module.var_files.append(loaded)
     return module
