@@ -24,7 +24,6 @@ share of the run's findings (the sample over-represents small rules on purpose).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -34,74 +33,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from precision_review import (
     CORPUS,
-    VERDICT_WORDS,
     VERDICTS,
-    FindingKey,
-    Located,
-    Verdict,
     corpus_findings,
     gone_open,
     match,
+    parse_sheet,
     read_verdicts,
+    sheet,
     stratified_sample,
     write_verdicts,
 )
 
 DEFAULT_SHEET = Path("precision-sheet.md")
-CONTEXT = 3
-_KEY_LINE = re.compile(r"^key: `(?P<label>[^`]+)`\s*$")
-_VERDICT_LINE = re.compile(
-    r"^verdict:\s*(?P<verdict>[a-z]+)?\s*(?:-\s*(?P<reason>.*?))?\s*$", re.IGNORECASE
-)
-
-
-def excerpt(item: Located) -> str:
-    """The finding's line and CONTEXT lines either side, the finding's line marked `>`."""
-    line = item.key.line
-    first, last = max(1, line - CONTEXT), min(len(item.lines), line + CONTEXT)
-    width = len(str(last))
-    return "\n".join(
-        f"{'>' if number == line else ' '} {number:>{width}} | {item.lines[number - 1]}"
-        for number in range(first, last + 1)
-    )
-
-
-def sheet(sample: list[Located], judged: dict[FindingKey, Verdict], header: str) -> str:
-    """The Markdown review sheet of a sample."""
-    parts = [header]
-    for number, item in enumerate(sample, start=1):
-        key, finding = item.key, item.finding
-        known = judged.get(key)
-        verdict = f"{known.verdict} - {known.reason}" if known else ""
-        parts.append(
-            f"## {number}. {key.code} {finding.name} `{key.path}:{key.line}:{key.column}`\n\n"
-            f"key: `{key.label()}`\n\n"
-            f"message: {finding.message}\n\n"
-            f"```\n{excerpt(item)}\n```\n\n"
-            f"verdict: {verdict}\n"
-        )
-    return "\n".join(parts)
-
-
-def parse_sheet(text: str) -> tuple[list[Verdict], list[str]]:
-    """The verdicts an edited sheet gives, and the problems met (blank verdicts are skipped)."""
-    verdicts, problems = [], []
-    key: FindingKey | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = _KEY_LINE.match(line)
-        if found:
-            key = FindingKey.parse(found.group("label"))
-            continue
-        given = _VERDICT_LINE.match(line)
-        if not given or key is None:
-            continue
-        word, reason = (given.group("verdict") or "").lower(), given.group("reason") or ""
-        if word in VERDICT_WORDS and reason:
-            verdicts.append(Verdict(key, word, reason, open=word == "wrong"))
-        elif word or reason:
-            problems.append(f"line {number}: want `verdict: right|wrong|debatable - reason`")
-        key = None
-    return verdicts, problems
 
 
 def sample_command(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Reviewed findings over the shared corpus: keys, verdicts, sampling and matching.
+"""Reviewed findings over the shared corpus: keys, verdicts, sampling, sheets, matching.
 
 Shared by `benchmarks/precision.py` (draws a sample, writes a review sheet, records
 verdicts, scores precision) and `tests/test_precision_verdicts.py` (fails when a finding
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -27,6 +28,13 @@ from opslint.model.base import Finding
 CORPUS = SHARED / "corpus"
 VERDICTS = ROOT / "tests" / "data" / "precision" / "verdicts.jsonl"
 VERDICT_WORDS = ("right", "wrong", "debatable")
+
+CONTEXT = 3
+"""Lines of source shown either side of a finding on the review sheet."""
+_KEY_LINE = re.compile(r"^key: `(?P<label>[^`]+)`\s*$")
+_VERDICT_LINE = re.compile(
+    r"^verdict:\s*(?P<verdict>[a-z]+)?\s*(?:-\s*(?P<reason>.*?))?\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -214,3 +222,52 @@ def stratified_sample(located: Sequence[Located], size: int, seed: int) -> list[
 
 def _top_folder(key: FindingKey) -> str:
     return key.path.split("/", 1)[0]
+
+
+def excerpt(item: Located) -> str:
+    """The finding's line and CONTEXT lines either side, the finding's line marked `>`."""
+    line = item.key.line
+    first, last = max(1, line - CONTEXT), min(len(item.lines), line + CONTEXT)
+    width = len(str(last))
+    return "\n".join(
+        f"{'>' if number == line else ' '} {number:>{width}} | {item.lines[number - 1]}"
+        for number in range(first, last + 1)
+    )
+
+
+def sheet(sample: list[Located], judged: dict[FindingKey, Verdict], header: str) -> str:
+    """The Markdown review sheet of a sample."""
+    parts = [header]
+    for number, item in enumerate(sample, start=1):
+        key, finding = item.key, item.finding
+        known = judged.get(key)
+        verdict = f"{known.verdict} - {known.reason}" if known else ""
+        parts.append(
+            f"## {number}. {key.code} {finding.name} `{key.path}:{key.line}:{key.column}`\n\n"
+            f"key: `{key.label()}`\n\n"
+            f"message: {finding.message}\n\n"
+            f"```\n{excerpt(item)}\n```\n\n"
+            f"verdict: {verdict}\n"
+        )
+    return "\n".join(parts)
+
+
+def parse_sheet(text: str) -> tuple[list[Verdict], list[str]]:
+    """The verdicts an edited sheet gives, and the problems met (blank verdicts are skipped)."""
+    verdicts, problems = [], []
+    key: FindingKey | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _KEY_LINE.match(line)
+        if found:
+            key = FindingKey.parse(found.group("label"))
+            continue
+        given = _VERDICT_LINE.match(line)
+        if not given or key is None:
+            continue
+        word, reason = (given.group("verdict") or "").lower(), given.group("reason") or ""
+        if word in VERDICT_WORDS and reason:
+            verdicts.append(Verdict(key, word, reason, open=word == "wrong"))
+        elif word or reason:
+            problems.append(f"line {number}: want `verdict: right|wrong|debatable - reason`")
+        key = None
+    return verdicts, problems

@@ -9,19 +9,27 @@ so that no fix is left unguarded.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from precision_review import (
     CORPUS,
     VERDICTS,
     FindingKey,
+    Located,
     Verdict,
     corpus_findings,
     gone_open,
     line_hash,
     match,
+    parse_sheet,
     read_verdicts,
     returning_wrong,
+    sheet,
+    stratified_sample,
 )
+
+from opslint.model.base import Finding, Span
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +108,42 @@ def test_verdict_lines_round_trip() -> None:
     assert FindingKey.parse(verdict.key.label()) == verdict.key
     with pytest.raises(ValueError, match="verdict 'maybe'"):
         Verdict.from_json(verdict.to_json().replace('"wrong"', '"maybe"'))
+
+
+def located(path: str, line: int, code: str) -> Located:
+    """A finding on `line` of a file of eight lines `line 1` .. `line 8`."""
+    lines = [f"line {n}" for n in range(1, 9)]
+    finding = Finding(Span(path, line, 1, line, 5), f"{code} message", code=code, name="rule")
+    return Located(FindingKey(path, line, 1, code, line_hash(lines[line - 1])), finding, lines)
+
+
+def test_the_sample_covers_every_rule_and_folder_and_favours_no_big_rule() -> None:
+    findings = [located(f"big/f{n}.yaml", 1 + n % 8, "K8101") for n in range(100)]
+    findings += [located(f"mid/f{n}.yaml", 2, "DF101") for n in range(4)]
+    findings += [located("small/Dockerfile", 3, "IM001"), located("lonely/a.yaml", 4, "K8101")]
+    sample = stratified_sample(findings, 12, seed=12)
+    assert sample == stratified_sample(findings, 12, seed=12)
+    assert {item.key.path.split("/")[0] for item in sample} == {"big", "mid", "small", "lonely"}
+    # weights sqrt(101) : sqrt(4) : sqrt(1); IM001 has one finding, and K8101 takes each
+    # further place while 10.05 / (drawn + 1) beats DF101's 2 / (1 + 1)
+    assert Counter(item.key.code for item in sample) == {"K8101": 10, "DF101": 1, "IM001": 1}
+    assert len({item.key for item in sample}) == 12
+
+
+def test_a_review_sheet_shows_each_finding_and_reads_back_its_verdicts() -> None:
+    items = [located("a/Dockerfile", 1, "DF101"), located("a/Dockerfile", 6, "DF102")]
+    judged = {items[0].key: Verdict(items[0].key, "right", "runs as root")}
+    text = sheet(items, judged, "# header\n")
+    assert "## 2. DF102 rule `a/Dockerfile:6:1`\n\nkey: `DF102 a/Dockerfile:6:1#" in text
+    assert "```\n  3 | line 3\n  4 | line 4\n  5 | line 5\n> 6 | line 6\n  7 | line 7\n" in text
+    assert parse_sheet(text) == ([Verdict(items[0].key, "right", "runs as root")], [])
+    edited = text.replace("verdict: \n", "verdict: wrong - a scratch image - no shell\n")
+    assert parse_sheet(edited)[0][1] == Verdict(
+        items[1].key, "wrong", "a scratch image - no shell", open=True
+    )
+    broken = text.replace("verdict: \n", "verdict: wrongly\n")
+    assert parse_sheet(broken) == (
+        [judged[items[0].key]],
+        [f"line {broken.splitlines().index('verdict: wrongly') + 1}: "
+         "want `verdict: right|wrong|debatable - reason`"],
+    )  # fmt: skip
