@@ -17,8 +17,9 @@ replaces its old one; a wrong one is recorded `open`: still reported, not yet fi
 reports, so that tests/test_precision_verdicts.py fails if one comes back. `score`
 matches the verdict file against a fresh run and prints, per rule and overall, precision
 = right / (right + wrong) and right / judged (debatable counted against), the verdicts
-whose finding is no longer reported, and the overall figure weighted by each rule's
-share of the run's findings (the sample over-represents small rules on purpose).
+whose finding is no longer reported (listing the right ones: a finding that moved, or a
+true one lost), and the overall figure weighted by each rule's share of the run's
+findings (the sample over-represents small rules on purpose).
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ def score_command(args: argparse.Namespace) -> int:
         if covered
         else "\nno verdict matches a finding of this run"
     )
+    for verdict in (v for v in verdicts if v.verdict == "right" and v not in matched):
+        print(f"right, no longer reported (moved, or a true finding lost): {verdict.key.label()}")
     return 0
 
 
