@@ -1,18 +1,28 @@
 """The real-world corpus (../shared/corpus): no crash, no parse error, stable findings.
 
-The per-rule counts are a regression snapshot: a change in a rule's behaviour on real
-configs shows up here, in review, and the snapshot is updated on purpose.
+Two regression snapshots: the per-rule counts below, and every finding (code, path,
+line, column) in `tests/data/corpus-findings.txt`, one `path:line:column CODE` line per
+finding, sorted. A change in a rule's behaviour on real configs shows up here, in
+review, and the snapshots are updated on purpose: re-record the findings with
+
+    OPSLINT_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_corpus.py
+
+and set SNAPSHOT to the counts the failing assertion then shows.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import run_engine
+from conftest import ROOT, run_engine
 
 from opslint.config import Config
+from opslint.model.base import Finding
+
+FINDINGS = ROOT / "tests" / "data" / "corpus-findings.txt"
 
 SNAPSHOT = {
     "DC101": 39, "DC102": 81, "DC103": 81, "DC104": 71, "DC105": 4, "DC106": 2, "DC107": 3,
@@ -36,4 +46,42 @@ def test_corpus_runs_clean_of_crashes(shared: Path) -> None:
     assert report.notes == []
     assert [f for f in report.findings if f.code == "OP001"] == []
     assert report.files_checked == 1167
+    found = snapshot_lines(report.findings, corpus)
+    if os.environ.get("OPSLINT_UPDATE_SNAPSHOTS") == "1":
+        FINDINGS.write_text("".join(line + "\n" for line in found), encoding="utf-8")
+    stored = FINDINGS.read_text(encoding="utf-8").splitlines()
+    assert found == stored, changed_findings(stored, found)
     assert dict(sorted(Counter(f.code for f in report.findings).items())) == SNAPSHOT
+
+
+def snapshot_lines(findings: list[Finding], corpus: Path) -> list[str]:
+    """One `path:line:column CODE` line per finding, path relative to the corpus, sorted."""
+    located = sorted(
+        (Path(f.span.path).resolve().relative_to(corpus.resolve()).as_posix(), f.span.line,
+         f.span.column, f.code)
+        for f in findings
+    )  # fmt: skip
+    return [f"{path}:{line}:{column} {code}" for path, line, column, code in located]
+
+
+def changed_findings(stored: list[str], found: list[str], most: int = 40) -> str:
+    """The findings gone from and new to the snapshot, at most `most` of each."""
+    gone = sorted((Counter(stored) - Counter(found)).elements())
+    new = sorted((Counter(found) - Counter(stored)).elements())
+    return "\n".join(
+        [
+            f"{len(gone)} findings gone, {len(new)} new (re-record: see the module docstring)",
+            *(f"- {line}" for line in gone[:most]),
+            *(f"+ {line}" for line in new[:most]),
+        ]
+    )
+
+
+def test_changed_findings_name_what_went_and_what_came() -> None:
+    stored = ["a/Dockerfile:1:1 DF101", "a/Dockerfile:3:5 DF106", "a/Dockerfile:3:5 DF106"]
+    found = ["a/Dockerfile:1:1 DF101", "a/Dockerfile:3:5 DF106", "a/Dockerfile:3:9 DF106"]
+    assert changed_findings(stored, found) == (
+        "1 findings gone, 1 new (re-record: see the module docstring)\n"
+        "- a/Dockerfile:3:5 DF106\n"
+        "+ a/Dockerfile:3:9 DF106"
+    )

@@ -1,4 +1,4 @@
-# expect: DF101
+# expect: DF101@1
 FROM python:3.12-slim
 RUN useradd --system --uid 10001 app
 WORKDIR /app

@@ -3,7 +3,7 @@ WORKDIR /src
 COPY . .
 RUN go build -o /out/server ./cmd/server
 
-# expect: DF102
+# expect: DF102@1
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*

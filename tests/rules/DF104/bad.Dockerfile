@@ -1,6 +1,6 @@
 FROM node:22-slim AS web
 WORKDIR /app
-# expect: DF104
+# expect: DF104@6
 COPY . .
 RUN npm ci --omit=dev
 RUN npm run build
@@ -8,12 +8,12 @@ RUN npm run build
 FROM python:3.12-slim AS api
 WORKDIR /srv
 COPY requirements.txt ./
-# expect: DF104
+# expect: DF104@22
 COPY --chown=app:app ./ /srv/
 RUN pip install --no-cache-dir -r requirements.txt
 
 FROM golang:1.23 AS onbuild
 WORKDIR /src
-# expect: DF104
+# expect: DF104@14
 ONBUILD COPY . .
 ONBUILD RUN go mod download && go build -o /out/app ./cmd/app

@@ -1,39 +1,39 @@
 FROM debian:12-slim AS base
-# expect: DF106
+# expect: DF106@13
 RUN apt-get update && apt-get install -y --no-install-recommends curl
 RUN apt-get update \
     && apt-get install -y --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/*
 # the removal goes after the last apt command, so later ones still find the lists
-# expect: DF106
+# expect: DF106@13
 RUN apt-get update && apt-get install -y --no-install-recommends gcc; make install
-# expect: DF106
+# expect: DF106@9
 RUN apk add curl
 RUN apk update \
-# expect: DF106
+# expect: DF106@12
     && apk add \
         jq
-# expect: DF106
+# expect: DF106@21
 RUN sudo apt-get -q update && \
     apt-get install -y --no-install-recommends \
         ca-certificates && \
     apt-get clean
-# expect: DF106
+# expect: DF106@9
 RUN pip install --requirement requirements.txt
-# expect: DF106
+# expect: DF106@20
 RUN python3 -m pip install --upgrade pip==24.2
-# expect: DF106
+# expect: DF106@17
 ONBUILD RUN apt update && apt install -y python3
 
 FROM base
 RUN <<EOF
 set -e
-# expect: DF106
+# expect: DF106@5
 pip install flask==3.0.3
 EOF
 RUN <<-EOT
 	set -e
-	# expect: DF106
+	# expect: DF106@10
 	apt-get update
 	apt-get install -y --no-install-recommends tini
 EOT

@@ -1,17 +1,17 @@
 FROM debian:12-slim
-# expect: DF114
+# expect: DF114@5
 RUN cd /tmp && curl -fsSLO https://example.com/x.tgz
 RUN apt-get update \
     && apt-get install -y --no-install-recommends make \
-# expect: DF114
+# expect: DF114@8
     && cd /usr/src/app && make
-# expect: DF114
+# expect: DF114@22
 RUN for d in a b; do cd "$d"; done
-# expect: DF114
+# expect: DF114@13
 ONBUILD RUN cd /app && make
 RUN <<EOF
 set -e
-# expect: DF114
+# expect: DF114@1
 cd /opt
 make
 EOF

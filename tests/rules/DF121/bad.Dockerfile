@@ -1,15 +1,15 @@
 FROM nginx:1.27-alpine
-# expect: DF121
+# expect: DF121@8
 EXPOSE 80000
-# expect: DF121
+# expect: DF121@13, DF121@23
 EXPOSE 8080 70000/udp 9000-99999
-# expect: DF121
+# expect: DF121@8
 EXPOSE 8010-8000
-# expect: DF121
+# expect: DF121@8
 EXPOSE 53/dns
-# expect: DF121
+# expect: DF121@8
 EXPOSE http
-# expect: DF121
+# expect: DF121@8
 EXPOSE 8080:80
-# expect: DF121
+# expect: DF121@16
 ONBUILD EXPOSE 65536

@@ -1,17 +1,17 @@
 FROM ubuntu:24.04
-# expect: DF122
+# expect: DF122@5
 RUN apt update && apt-get install -y --no-install-recommends curl
 RUN apt-get update \
-# expect: DF122
+# expect: DF122@8
     && apt install -y --no-install-recommends python3
-# expect: DF122
+# expect: DF122@36
 RUN DEBIAN_FRONTEND=noninteractive apt -y upgrade
-# expect: DF122
+# expect: DF122@10
 RUN sudo apt search libssl
-# expect: DF122
+# expect: DF122@13
 ONBUILD RUN apt install python
 RUN <<EOF
 set -e
-# expect: DF122
+# expect: DF122@1
 /usr/bin/apt install -y --no-install-recommends jq
 EOF

@@ -1,14 +1,14 @@
 FROM debian:12-slim
-# expect: DF123
+# expect: DF123@5
 RUN apt-get update
 RUN apt-get install -y --no-install-recommends curl
-# expect: DF123
+# expect: DF123@5
 RUN apt-get -qq update && rm -rf /tmp/x
 RUN echo "deb http://example.com stable main" > /etc/apt/sources.list.d/x.list \
-# expect: DF123
+# expect: DF123@8
     && apt update
-# expect: DF123
+# expect: DF123@13
 ONBUILD RUN apt-get update
 # an install of another ecosystem does not use the apt lists
-# expect: DF123
+# expect: DF123@5
 RUN apt-get update && pip3 download requests

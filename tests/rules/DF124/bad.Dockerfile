@@ -1,9 +1,9 @@
 FROM ubuntu:24.04
-# expect: DF124
+# expect: DF124@8
 EXPOSE 22
-# expect: DF124
+# expect: DF124@13
 EXPOSE 8080 22/tcp
-# expect: DF124
+# expect: DF124@8
 EXPOSE 20-25
-# expect: DF124
+# expect: DF124@16
 ONBUILD EXPOSE 22

@@ -14,14 +14,14 @@ locals {
   }
 }
 
-# expect: TF102
+# expect: TF102@1
 resource "aws_sqs_queue" "jobs" {
   name = "jobs"
 }
 
 resource "aws_sns_topic" "events" {
   name = "events"
-  # expect: TF102
+  # expect: TF102@3
   tags = {
     service = "billing"
   }
@@ -29,6 +29,6 @@ resource "aws_sns_topic" "events" {
 
 resource "aws_s3_bucket" "reports" {
   bucket = "acme-reports"
-  # expect: TF102
+  # expect: TF102@3
   tags = merge(local.common, { service = "billing" })
 }

@@ -1,35 +1,35 @@
-# expect: TF110
+# expect: TF110@1
 variable "db_password" {
   type        = string
   description = "Password of the application's database user."
   sensitive   = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "github_token" {
   sensitive = true
 }
 
 variable "client_secret" {
   type = string
-  # expect: TF110
+  # expect: TF110@15
   sensitive = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "signing_key" {
   type      = string
   ephemeral = true
   sensitive = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "api_token" {
   type      = string
   sensitive = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "webhook_secret" {
   description = "Signs webhook payloads."
   type        = string
@@ -41,7 +41,7 @@ variable "webhook_secret" {
   }
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "reader_password" {
   type = object({ name = string, value = string })
   default = {
@@ -51,7 +51,7 @@ variable "reader_password" {
   sensitive = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "private_key" {
   sensitive = true
   # PEM text

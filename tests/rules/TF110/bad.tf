@@ -1,30 +1,30 @@
-# expect: TF110
+# expect: TF110@1
 variable "db_password" {
   type        = string
   description = "Password of the application's database user."
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "github_token" {}
 
 variable "client_secret" {
   type = string
-  # expect: TF110
+  # expect: TF110@15
   sensitive = false
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "signing_key" {
   type      = string
   ephemeral = true
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "api_token" {
   type = string
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "webhook_secret" {
   description = "Signs webhook payloads."
   type        = string
@@ -35,7 +35,7 @@ variable "webhook_secret" {
   }
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "reader_password" {
   type = object({ name = string, value = string })
   default = {
@@ -44,7 +44,7 @@ variable "reader_password" {
   }
 }
 
-# expect: TF110
+# expect: TF110@1
 variable "private_key" {
   # PEM text
 }

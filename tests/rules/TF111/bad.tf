@@ -1,4 +1,4 @@
-# expect: TF111
+# expect: TF111@1
 resource "aws_s3_bucket" "logs" {
   bucket = "acme-logs"
 }
@@ -9,7 +9,7 @@ resource "aws_s3_bucket" "legacy" {
   server_side_encryption_configuration {
     rule {
       apply_server_side_encryption_by_default {
-        # expect: TF111
+        # expect: TF111@25
         sse_algorithm = "AES256"
       }
     }
@@ -25,14 +25,14 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
 
   rule {
     apply_server_side_encryption_by_default {
-      # expect: TF111
+      # expect: TF111@23
       sse_algorithm = "AES256"
     }
   }
 }
 
 # the encryption below belongs to another bucket whose name only starts the same
-# expect: TF111
+# expect: TF111@1
 resource "aws_s3_bucket" "data" {
   bucket = "acme-data"
 }

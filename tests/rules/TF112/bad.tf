@@ -6,9 +6,9 @@ resource "aws_security_group" "bastion" {
     from_port = 22
     to_port   = 22
     protocol  = "tcp"
-    # expect: TF112
+    # expect: TF112@20
     cidr_blocks = ["0.0.0.0/0"]
-    # expect: TF112
+    # expect: TF112@25
     ipv6_cidr_blocks = ["::/0"]
   }
 
@@ -19,7 +19,7 @@ resource "aws_security_group" "bastion" {
     protocol  = "6"
     cidr_blocks = [
       var.office_cidr,
-      # expect: TF112
+      # expect: TF112@7
       "0.0.0.0/0",
     ]
   }
@@ -34,7 +34,7 @@ resource "aws_default_security_group" "default" {
     from_port = 0
     to_port   = 0
     self      = true
-    # expect: TF112
+    # expect: TF112@20
     cidr_blocks = ["0.0.0.0/0"]
   }
 }
@@ -45,7 +45,7 @@ resource "aws_security_group_rule" "rdp" {
   to_port           = "3389"
   protocol          = "tcp"
   security_group_id = aws_security_group.bastion.id
-  # expect: TF112
+  # expect: TF112@18
   cidr_blocks = ["0.0.0.0/0"]
 }
 
@@ -54,14 +54,14 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
   ip_protocol       = "tcp"
   from_port         = 22
   to_port           = 22
-  # expect: TF112
+  # expect: TF112@15
   cidr_ipv6 = "::/0"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "everything" {
   security_group_id = aws_security_group.bastion.id
   ip_protocol       = "-1"
-  # expect: TF112
+  # expect: TF112@15
   cidr_ipv4 = "0.0.0.0/0"
 }
 
@@ -71,7 +71,7 @@ resource "aws_security_group" "legacy" {
     from_port = 0
     to_port   = 65535
     protocol  = "tcp"
-    # expect: TF112
+    # expect: TF112@20
     cidr_blocks = ["0.0.0.0/0"]
   }]
 }
@@ -85,7 +85,7 @@ resource "google_compute_firewall" "ssh" {
     ports    = ["80", "20-30"]
   }
 
-  # expect: TF112
+  # expect: TF112@20
   source_ranges = ["0.0.0.0/0"]
 }
 
@@ -98,7 +98,7 @@ resource "google_compute_firewall" "everything" {
     protocol = "all"
   }
 
-  # expect: TF112
+  # expect: TF112@20
   source_ranges = ["0.0.0.0/0"]
 }
 
@@ -111,7 +111,7 @@ resource "google_compute_firewall" "rdp" {
     protocol = "tcp"
   }
 
-  # expect: TF112
+  # expect: TF112@34
   source_ranges = ["10.0.0.0/8", "0.0.0.0/0"]
 }
 
@@ -126,7 +126,7 @@ resource "azurerm_network_security_rule" "ssh" {
   destination_address_prefix  = "*"
   resource_group_name         = azurerm_resource_group.main.name
   network_security_group_name = azurerm_network_security_group.main.name
-  # expect: TF112
+  # expect: TF112@27
   source_address_prefix = "*"
 }
 
@@ -144,7 +144,7 @@ resource "azurerm_network_security_group" "main" {
     source_port_range          = "*"
     destination_port_ranges    = ["443", "3000-4000"]
     destination_address_prefix = "*"
-    # expect: TF112
+    # expect: TF112@29
     source_address_prefix = "Internet"
   }
 
@@ -159,7 +159,7 @@ resource "azurerm_network_security_group" "main" {
     destination_address_prefix = "*"
     source_address_prefixes = [
       "10.0.0.0/8",
-      # expect: TF112
+      # expect: TF112@7
       "0.0.0.0/0",
     ]
   }

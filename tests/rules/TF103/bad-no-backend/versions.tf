@@ -1,4 +1,4 @@
-# expect: TF103
+# expect: TF103@1
 terraform {
   required_version = ">= 1.6"
 }

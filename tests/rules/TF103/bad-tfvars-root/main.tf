@@ -1,4 +1,4 @@
-# expect: TF103
+# expect: TF103@1
 resource "google_storage_bucket" "assets" {
   name     = var.bucket
   location = "EU"

@@ -6,7 +6,7 @@ resource "random_id" "suffix" {
   byte_length = 4
 }
 
-# expect: TF107
+# expect: TF107@1
 resource "null_resource" "notify" {
   triggers = { queue = aws_sqs_queue.jobs.arn }
 }

@@ -3,7 +3,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "exports" {
 
   rule {
     apply_server_side_encryption_by_default {
-      # expect: TF111
+      # expect: TF111@23
       sse_algorithm = "AES256"
     }
   }

@@ -1,4 +1,4 @@
-# expect: TF111
+# expect: TF111@1
 resource "aws_s3_bucket" "uploads" {
   bucket = "acme-uploads"
 }
