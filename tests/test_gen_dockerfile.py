@@ -227,6 +227,7 @@ def test_df108_fix_never_replaces_an_ignore_file(
 def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Path) -> None:
     from opslint.rules.dockerfile.dockerignore import dockerignore
 
+    from opslint.discovery import reader
     from opslint.fixer import apply_edits
     from opslint.model.source import SourceFile
     from opslint.parsers.dockerfile import parse_dockerfile
@@ -237,8 +238,9 @@ def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Pa
     ignore.write_text("# local\n.git", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM node:22-bookworm-slim\nCOPY . .\n", "utf-8")
     project = Project(Config(root=tmp_path), lambda path: None)
-    project.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore")
-    parsed = parse_dockerfile(SourceFile(tmp_path / "Dockerfile", "Dockerfile"))
+    read = reader(None)
+    project.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore", read=read)
+    parsed = parse_dockerfile(SourceFile(tmp_path / "Dockerfile", "Dockerfile", read=read))
     [finding] = list(dockerignore(parsed, project))
     assert finding.fix is not None
     [edit] = finding.fix.edits

@@ -8,10 +8,10 @@ from conftest import ROOT, run_engine
 
 from opslint.config import Config
 from opslint.engine import Session
-from opslint.model.base import Severity
 from opslint.model.k8sindex import index_of
 from opslint.plugins import PluginManager
 from opslint.project import Project
+from opslint.severity import Severity
 
 FIXTURES = ROOT / "tests" / "rules"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from opslint.budget import DEFAULT_FILE_TIME_BUDGET
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 CONFIG_FILES = (".opslint.toml", "opslint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 FixKind = Literal["safe", "unsafe", "gen", "-"]
 F = TypeVar("F", bound=Callable[..., Any])

@@ -22,11 +22,12 @@ from opslint.parsers.yamldoc import (
     script_command,
     top_mapping,
 )
+from opslint.parsers.yamlload import yaml_of
 
 
 def parse_circleci(source: SourceFile) -> CircleConfig:
     """Parse a CircleCI config into a `CircleConfig`."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     config = CircleConfig(source)
     config.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]

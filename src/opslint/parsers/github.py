@@ -27,13 +27,14 @@ from opslint.parsers.yamldoc import (
     script_command,
     top_mapping,
 )
+from opslint.parsers.yamlload import yaml_of
 
 _EXPRESSION = "${{"
 
 
 def parse_github(source: SourceFile, kind: str) -> Document:
     """Parse a workflow (`kind` "github-workflow") or action metadata ("github-action")."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     document: Pipeline = GithubAction(source) if kind == "github-action" else GithubWorkflow(source)
     document.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]

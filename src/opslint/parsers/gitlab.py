@@ -23,6 +23,7 @@ from opslint.parsers.yamldoc import (
     script_command,
     top_mapping,
 )
+from opslint.parsers.yamlload import yaml_of
 
 KEYWORDS = frozenset(
     {
@@ -49,7 +50,7 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 def parse_gitlab(source: SourceFile) -> GitlabPipeline:
     """Parse a GitLab CI file into a `GitlabPipeline`."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     pipeline = GitlabPipeline(source)
     pipeline.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar
 from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceFile
@@ -36,6 +36,7 @@ from opslint.model.terraform import (
 )
 from opslint.parsers.bulk import collector_paused
 from opslint.parsers.errors import construct
+from opslint.severity import Severity
 
 _BLOCK_TYPES: dict[str, type[Block]] = {
     "resource": Resource,
@@ -100,10 +101,10 @@ def _parse_vars(source: SourceFile) -> TerraformVarsFile:
     document = TerraformVarsFile(source)
     if source.display.endswith(".json"):
         from opslint.model.yamltree import YMap
-        from opslint.parsers.yamlload import YamlError
+        from opslint.parsers.yamlload import YamlError, yaml_of
 
         try:
-            loaded = source.yaml
+            loaded = yaml_of(source)
         except YamlError as error:
             document.problems.append(_op001(source, error.message, error.line, error.column))
             return document
@@ -569,11 +570,11 @@ _JSON_LABELLED = {"backend": 1, "provisioner": 1, "dynamic": 1}
 def parse_terraform_json(source: SourceFile) -> TerraformFile:
     """Parse a `.tf.json` file through the located YAML loader."""
     from opslint.model.yamltree import YMap
-    from opslint.parsers.yamlload import YamlError
+    from opslint.parsers.yamlload import YamlError, yaml_of
 
     document = TerraformFile(source)
     try:
-        loaded = source.yaml
+        loaded = yaml_of(source)
     except YamlError as error:
         span = Span(source.display, error.line, error.column, error.line, error.column)
         document.problems.append(

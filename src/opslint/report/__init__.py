@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from opslint.config import Config
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.model.source import SourceFile
 from opslint.redact import Secrets
 from opslint.rule import Rule
+from opslint.severity import Severity
 
 
 @dataclass

@@ -13,10 +13,11 @@ import hashlib
 import json
 from typing import IO, Any
 
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.plugins import hookimpl
 from opslint.report import Report
 from opslint.report.sarif import LineHasher
+from opslint.severity import Severity
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 GITLAB_SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

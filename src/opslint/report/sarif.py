@@ -21,10 +21,11 @@ from urllib.parse import quote
 
 from opslint import __version__
 from opslint.docs import help_uri, rule_markdown
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.plugins import hookimpl
 from opslint.report import Report
 from opslint.rule import Rule
+from opslint.severity import Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/opslint/opslint"

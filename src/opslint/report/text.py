@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.model.lines import visible
 from opslint.plugins import hookimpl
 from opslint.redact import MASK, moved
 from opslint.report import Report
+from opslint.severity import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
