@@ -8,13 +8,13 @@ under exactly one entry, so a new module must be placed here.
 from __future__ import annotations
 
 import ast
-import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
+from conftest import package_modules
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
@@ -88,9 +88,6 @@ RUN_REWRITE_EXCEPTIONS = {
 """Back-imports that stay until the run's indexes leave the model (the Run rewrite moves
 these modules out of `opslint.model`); the test fails once one no longer occurs."""
 
-PACKAGES = ("opslint", "opslint.rules", "opslint.generators")
-"""The installed package and the two packages it ships from folders of their own."""
-
 
 @dataclass(frozen=True)
 class Import:
@@ -100,22 +97,6 @@ class Import:
     path: Path
     line: int
     target: str
-
-
-def package_modules() -> dict[str, Path]:
-    """Every module of the installed package, by name, with its file."""
-    modules: dict[str, Path] = {}
-    for package in PACKAGES:
-        spec = importlib.util.find_spec(package)
-        assert spec is not None and spec.submodule_search_locations is not None, package
-        for folder in map(Path, spec.submodule_search_locations):
-            for path in sorted(folder.rglob("*.py")):
-                parts = path.relative_to(folder).with_suffix("").parts
-                name = ".".join((package, *parts)).removesuffix(".__init__")
-                inner = [other for other in PACKAGES if other.startswith(f"{package}.")]
-                if not any(name == other or name.startswith(f"{other}.") for other in inner):
-                    modules[name] = path
-    return modules
 
 
 def _imported(node: ast.AST, module: str, is_package: bool, known: Iterable[str]) -> Iterator[str]:
