@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "opslint.budget",
             "opslint.leftovers",
             "opslint.atomicwrite",
+            "opslint.jsondata",
         ),
     ),
     ("config", ("opslint.config", "opslint.trust")),
