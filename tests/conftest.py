@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,21 @@ from opslint.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+
+
+def package_modules() -> dict[str, Path]:
+    """Every module of the installed package by name, with its file. `rules` and
+    `generators` are folders of the package as installed (in the repository, links in
+    `src/opslint` to the top-level folders), so the walk follows links."""
+    spec = importlib.util.find_spec("opslint")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    modules: dict[str, Path] = {}
+    for folder, _, files in os.walk(package, followlinks=True):
+        for path in (Path(folder, name) for name in files if name.endswith(".py")):
+            parts = path.relative_to(package.parent).with_suffix("").parts
+            modules[".".join(parts).removesuffix(".__init__")] = path
+    return dict(sorted(modules.items()))
 
 
 def run_engine(

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_engine
 
 from opslint.config import Config
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 
 def _check(

@@ -9,7 +9,7 @@ import pytest
 from test_cli import CLEAN, NO_HEALTHCHECK, OFF_RULE, ROOT_USER, Cli
 
 from opslint.config import Config, ConfigError, discover, from_mapping
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 OPTIONS_RULE = '''
 from collections.abc import Iterator

@@ -1,9 +1,10 @@
 """The declared dependencies are what the code imports, no more and no less.
 
-Every module of the installed package (the folders of `[tool.setuptools.package-dir]`) is
-read with `ast`: imports at module level, inside functions (lazy) and under
-`if TYPE_CHECKING:` (typing only), plus the packages located with `find_spec` without being
-imported. Import names map to distributions through `packages_distributions()`.
+Every module of the installed package (`conftest.package_modules`: `src/opslint`, with the
+`rules` and `generators` folders it links to) is read with `ast`: imports at module level,
+inside functions (lazy) and under `if TYPE_CHECKING:` (typing only), plus the packages
+located with `find_spec` without being imported. Import names map to distributions through
+`packages_distributions()`.
 
 - A distribution the package imports is a runtime dependency, or belongs to the extra of
   `EXTRA_MODULES` whose module imports it, lazily, so that the core runs without it.
@@ -19,10 +20,12 @@ import importlib.metadata
 import re
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from conftest import package_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -193,16 +196,6 @@ def module_imports(module: str, source: str) -> list[Import]:
     return collector.found
 
 
-def package_modules() -> Iterator[tuple[str, Path]]:
-    """Each module of the installed package with its file."""
-    for package, folder in PYPROJECT["tool"]["setuptools"]["package-dir"].items():
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            parts = path.relative_to(ROOT / folder).with_suffix("").parts
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            yield ".".join((package, *parts)), path
-
-
 def imports_of(files: Iterable[tuple[str, Path]]) -> list[Import]:
     """The imports of each (module name, file)."""
     return [
@@ -212,7 +205,7 @@ def imports_of(files: Iterable[tuple[str, Path]]) -> list[Import]:
     ]
 
 
-PACKAGE_IMPORTS = imports_of(package_modules())
+PACKAGE_IMPORTS = imports_of(package_modules().items())
 LOCAL_TEST_MODULES = frozenset(path.stem for path in (ROOT / "tests").glob("*.py"))
 TEST_IMPORTS = [
     found

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from opslint.discovery import iter_relative, walk
+from opslint.boundary import OUTSIDE, Boundary
+from opslint.discovery import iter_relative, reader, walk
+from opslint.model.source import SourceError, SourceFile
 
 
 def touch(root: Path, *names: str) -> None:
@@ -106,3 +108,27 @@ def test_iter_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outside = tmp_path / "other.yaml"
     pairs = list(iter_relative([inside, outside], Path.cwd()))
     assert pairs == [(inside, "b.yaml"), (outside, outside.as_posix())]
+
+
+def test_the_reader_applies_the_run_policy_and_sources_read_only_through_it(
+    tmp_path: Path,
+) -> None:
+    checked, elsewhere = tmp_path / "checked", tmp_path / "elsewhere"
+    touch(tmp_path, "checked/a.yaml", "elsewhere/secret")
+    (checked / "link").symlink_to(elsewhere / "secret")
+    (checked / "big.yaml").write_text("x" * 11, encoding="utf-8")
+    read = reader(Boundary.of([checked]), max_bytes=10)
+    assert SourceFile(checked / "a.yaml", "a.yaml", read=read).text == "x\n"
+    refusals = {
+        "link": OUTSIDE,
+        "big.yaml": "larger than max-file-size (10 bytes); not checked",
+        ".": "not a regular file; not checked",
+    }
+    for name, message in refusals.items():
+        with pytest.raises(SourceError) as caught:
+            SourceFile(checked / name, name, read=read).text  # noqa: B018
+        assert caught.value.message == message
+    assert SourceFile(checked / "link", "link", read=reader(None)).text == "x\n"
+    with pytest.raises(SourceError) as caught:
+        SourceFile(checked / "a.yaml", "a.yaml").text  # noqa: B018
+    assert caught.value.message == "no text given and no reader to read it; not checked"

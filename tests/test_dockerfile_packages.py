@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import run_engine
 
 from opslint.config import Config
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 DOCKERFILE = """\
 FROM debian:12-slim

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_engine
-from opslint.generators.dockerfile import DockerfileOptions, dockerfile, dockerignore_text
 
 from opslint.cli import main
 from opslint.config import Config, discover
 from opslint.detect import detect
 from opslint.generate import GeneratorError, write_artifacts
+from opslint.generators.dockerfile import DockerfileOptions, dockerfile, dockerignore_text
 
 SNAPSHOTS = ROOT / "tests" / "data" / "generated" / "dockerfile"
 HADOLINT = ROOT / ".venv" / "bin" / "hadolint"
@@ -225,12 +225,12 @@ def test_df108_fix_never_replaces_an_ignore_file(
 
 
 def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Path) -> None:
-    from opslint.rules.dockerfile.dockerignore import dockerignore
-
+    from opslint.discovery import reader
     from opslint.fixer import apply_edits
     from opslint.indexes.compose import BuildContexts
     from opslint.model.source import SourceFile
     from opslint.parsers.dockerfile import parse_dockerfile
+    from opslint.rules.dockerfile.dockerignore import dockerignore
     from opslint.run import Run
     from opslint.views import Files
 
@@ -239,8 +239,9 @@ def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Pa
     ignore.write_text("# local\n.git", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM node:22-bookworm-slim\nCOPY . .\n", "utf-8")
     run = Run(Config(root=tmp_path), lambda path: None)
-    run.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore")
-    parsed = parse_dockerfile(SourceFile(tmp_path / "Dockerfile", "Dockerfile"))
+    read = reader(None)
+    run.sources["app/.dockerignore"] = SourceFile(ignore, "app/.dockerignore", read=read)
+    parsed = parse_dockerfile(SourceFile(tmp_path / "Dockerfile", "Dockerfile", read=read))
     views = Files.for_subject(run, parsed), BuildContexts.for_subject(run, parsed)
     [finding] = list(dockerignore(parsed, *views))
     assert finding.fix is not None

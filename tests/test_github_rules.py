@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import run_engine
 
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 WORKFLOW = """\
 on:

@@ -9,9 +9,9 @@ from conftest import ROOT, run_engine
 from opslint.config import Config
 from opslint.engine import Session
 from opslint.indexes.kubernetes import index_of
-from opslint.model.base import Severity
 from opslint.plugins import PluginManager
 from opslint.run import Run
+from opslint.severity import Severity
 
 FIXTURES = ROOT / "tests" / "rules"
 

@@ -14,7 +14,7 @@ from conftest import ROOT, run_engine
 
 from opslint.cli import main
 from opslint.config import Config
-from opslint.model.base import Edit, Finding, Fix, RelatedLocation, Severity, Span
+from opslint.model.base import Edit, Finding, Fix, RelatedLocation, Span
 from opslint.model.source import SourceFile
 from opslint.report import Report
 from opslint.report.annotations import (
@@ -25,6 +25,7 @@ from opslint.report.annotations import (
     write_github,
 )
 from opslint.report.sarif import artifact_uri, line_hashes, sarif_json, utf16_column
+from opslint.severity import Severity
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 

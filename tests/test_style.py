@@ -29,3 +29,11 @@ def test_ruff_format() -> None:
 def test_mypy_strict() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_sees_rules_and_generators_inside_the_package() -> None:
+    """mypy checks `src` only: the links place `rules` and `generators` where the installed
+    package has them, so `from opslint.generators.k8s import ...` type-checks."""
+    for name in ("rules", "generators"):
+        link = ROOT / "src" / "opslint" / name
+        assert link.is_symlink() and link.resolve() == ROOT / name, link

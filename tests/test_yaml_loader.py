@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from opslint.discovery import reader
 from opslint.model.base import Span
 from opslint.model.source import SourceError, SourceFile, decode
 from opslint.model.yamltree import YMap, YScalar, YSeq
 from opslint.parsers.yamldoc import duplicate_problems
-from opslint.parsers.yamlload import YamlError, load_yaml
+from opslint.parsers.yamlload import YamlError, load_yaml, yaml_of
 
 PATH = "x.yaml"
 
@@ -140,7 +141,8 @@ def test_decode_bom_crlf_and_bad_bytes() -> None:
         decode(b"\x00\x01")
     source = SourceFile(Path(PATH), PATH, text="a: 1\r\nb:\r\n  c: 2\r\n")
     assert source.lines == ["a: 1", "b:", "  c: 2"]
-    tree = source.yaml.documents[0].root
+    tree = yaml_of(source).documents[0].root
+    assert yaml_of(source) is yaml_of(source)  # loaded once per source
     assert isinstance(tree, YMap)
     inner = tree.map("b")
     assert inner is not None
@@ -150,8 +152,8 @@ def test_decode_bom_crlf_and_bad_bytes() -> None:
 def test_bom_file_columns(tmp_path: Path) -> None:
     file = tmp_path / "x.yaml"
     file.write_bytes(b"\xef\xbb\xbfimage: nginx\n")
-    source = SourceFile(file, PATH)
-    tree = source.yaml.documents[0].root
+    source = SourceFile(file, PATH, read=reader(None))
+    tree = yaml_of(source).documents[0].root
     assert isinstance(tree, YMap)
     assert tree.key_span("image") == span(1, 1, 1, 6)
     value = tree.get("image")

@@ -97,13 +97,11 @@ def _display(dockerfile: Dockerfile, path: Path) -> str:
 
 def _create(dockerfile: Dockerfile, context: Path, ignore: Path) -> Fix:
     """Writes the `.dockerignore` the dockerfile generator would write for `context`."""
-    import importlib
-
     from opslint.detect import detect
+    from opslint.generators.dockerfile import dockerignore_text
 
-    generator = importlib.import_module("opslint.generators.dockerfile")
     info = detect(context)
-    text: str = generator.dockerignore_text(info.language, (context / "package.json").is_file())
+    text = dockerignore_text(info.language, (context / "package.json").is_file())
     span = Span(_display(dockerfile, ignore), 1, 1, 1, 1)
     return Fix(f"write {ignore.name}", (Edit(span, text),))
 

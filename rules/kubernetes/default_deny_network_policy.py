@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from importlib import import_module
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
@@ -169,8 +168,8 @@ def default_deny_network_policy(obj: K8sObject, index: K8sIndex, files: Files) -
         if _denied_by_file([target], namespace, files):
             return
     elif target is not None:
-        generators = import_module("opslint.generators.k8s")
-        default_deny_manifest: Callable[[str | None], str] = generators.default_deny_manifest
+        from opslint.generators.k8s import default_deny_manifest
+
         # the namespace as the workload gives it: none written stays none written
         written = obj.namespace or (namespace if obj in index.kustomized else None)
         where = Span(target.as_posix(), 1, 1, 1, 1)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from importlib import import_module
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
@@ -168,7 +167,8 @@ def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iter
         if _covered_by_file([target], namespace, labels, files):
             return
     elif target is not None:
-        pdb_manifest: Callable[..., str] = import_module("opslint.generators.k8s").pdb_manifest
+        from opslint.generators.k8s import pdb_manifest
+
         selector = obj.node.path("spec", "selector", "matchLabels")
         match_labels = string_map(selector) or labels
         # the namespace as the Deployment gives it: none written stays none written

@@ -33,7 +33,8 @@ from opslint.config import (
     load_file,
     read_file,
 )
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
+from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from opslint.engine import Session

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from opslint.budget import DEFAULT_FILE_TIME_BUDGET
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 T = TypeVar("T")
 
@@ -65,19 +65,19 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     rule_paths: tuple[Path, ...] = ()
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, object]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     """Glob to kind: forces the kind of matching files."""
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     file_time_budget: float = DEFAULT_FILE_TIME_BUDGET
     """Seconds one file may take to read and check; 0 for no limit."""
     disable_plugins: tuple[str, ...] = ()
-    defaults: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, object] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)
     helm: HelmSettings = field(default_factory=HelmSettings)
     peer_suppressions: tuple[str, ...] = PEER_TOOLS
     """The peers whose suppressions count (`peer-suppressions` in config)."""
-    generator_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    generator_options: dict[str, dict[str, object]] = field(default_factory=dict)
     """`[tool.opslint.new.<generator>]`: options of `opslint new <generator>`."""
     terraform_var_files: tuple[Path, ...] = ()
     """`.tfvars` files whose values every Terraform module of the run takes."""
@@ -92,13 +92,13 @@ class Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _strings(key: str, value: Any) -> tuple[str, ...]:
+def _strings(key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"`{key}` must be a list of strings")
     return tuple(value)
 
 
-def _table(key: str, value: Any) -> dict[str, Any]:
+def _table(key: str, value: object) -> dict[str, object]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table")
     return value
@@ -109,14 +109,14 @@ def _entries(key: str, value: object, read: Callable[[str, object], T]) -> dict[
     return {name: read(f"{key}.{name}", item) for name, item in _table(key, value).items()}
 
 
-def _severity(key: str, value: Any) -> Severity:
+def _severity(key: str, value: object) -> Severity:
     try:
         return Severity.parse(str(value))
     except ValueError as error:
         raise ConfigError(f"`{key}`: {error}") from None
 
 
-def from_mapping(data: dict[str, Any], root: Path, source: Path | None) -> Config:
+def from_mapping(data: dict[str, object], root: Path, source: Path | None) -> Config:
     """Build a `Config` from the ``[tool.opslint]`` table; raise `ConfigError` on any bad key."""
     values: dict[str, Any] = {"root": root, "source": source}
     for key, value in data.items():
@@ -187,7 +187,7 @@ def file_time_budget(value: object) -> float:
     return float(value)
 
 
-def _peer_tools(value: Any) -> tuple[str, ...]:
+def _peer_tools(value: object) -> tuple[str, ...]:
     if value is True:
         return PEER_TOOLS
     if value is False:
@@ -207,7 +207,7 @@ def helm_values_option(text: str, base: Path) -> tuple[Path, ...]:
     return tuple(base / part.strip() for part in text.split(",") if part.strip())
 
 
-def _helm(table: dict[str, Any], root: Path) -> HelmSettings:
+def _helm(table: dict[str, object], root: Path) -> HelmSettings:
     settings: dict[str, Any] = {}
     for key, value in table.items():
         match key:
@@ -234,21 +234,21 @@ def _helm(table: dict[str, Any], root: Path) -> HelmSettings:
     return HelmSettings(**settings)
 
 
-def helm_timeout(value: Any) -> float:
+def helm_timeout(value: object) -> float:
     """`helm.timeout`: a positive number of seconds."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
         raise ConfigError("`helm.timeout` must be a positive number of seconds")
     return float(value)
 
 
-def helm_memory(value: Any) -> int:
+def helm_memory(value: object) -> int:
     """`helm.memory`: a positive whole number of megabytes."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 1 << 30:
         raise ConfigError("`helm.memory` must be a positive whole number of megabytes")
     return value
 
 
-def _terraform(table: dict[str, Any], root: Path) -> tuple[Path, ...]:
+def _terraform(table: dict[str, object], root: Path) -> tuple[Path, ...]:
     for key in table:
         if key != "var-files":
             raise ConfigError(f"unknown configuration key `terraform.{key}`")

@@ -1,4 +1,5 @@
-"""Walk the paths given on the command line: .gitignore, excludes, symlinks, loops."""
+"""Walk the paths given on the command line (.gitignore, excludes, symlinks, loops), and
+read the files found under the run's policy."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pathspec
 
-from opslint.boundary import OUTSIDE, Boundary
+from opslint.boundary import OUTSIDE, Boundary, refusal
 from opslint.leftovers import is_temporary
+from opslint.model.source import Reader, SourceError, decode
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
 
@@ -180,3 +182,25 @@ def iter_relative(files: list[Path], base: Path) -> Iterator[tuple[Path, str]]:
         absolute = path.absolute()
         relative = _relative(absolute, base)
         yield path, relative if relative is not None else path.as_posix()
+
+
+def reader(boundary: Boundary | None, max_bytes: int = 0) -> Reader:
+    """Read a file as a run may: never through a link out of `boundary` (kept for reads
+    after the run, such as a report's excerpt), nothing larger than `max_bytes` (0: no
+    limit), only regular files, as UTF-8; each refusal is a `SourceError` saying why."""
+
+    def read(path: Path) -> str:
+        if boundary is not None and not boundary.readable(path):
+            raise SourceError(refusal(path))
+        try:
+            if not path.is_file():  # a folder, FIFO or device would block or fail
+                raise SourceError("not a regular file; not checked")
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1) if max_bytes else handle.read()
+        except OSError as error:
+            raise SourceError(f"cannot read: {error.strerror or error}") from None
+        if max_bytes and len(data) > max_bytes:
+            raise SourceError(f"larger than max-file-size ({max_bytes:,} bytes); not checked")
+        return decode(data)
+
+    return read

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opslint import discovery
-from opslint.boundary import Boundary
+from opslint.boundary import Boundary, active
 from opslint.budget import BudgetExceeded, time_budget
 from opslint.config import Config, ConfigError, rule_files
 from opslint.model.base import Finding, Span
@@ -137,7 +137,8 @@ class Session:
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
         text = self.overlay.get(path.resolve()) if self.overlay else None
-        return SourceFile(path, display, text=text, max_bytes=self.config.max_file_size)
+        read = discovery.reader(active(), self.config.max_file_size)
+        return SourceFile(path, display, text=text, read=read)
 
     def all_rules(self, kinds: frozenset[str] | None = None) -> list[Rule]:
         """Every rule the plugins and rule paths provide (for `kinds`), no code twice."""
@@ -231,7 +232,7 @@ class Session:
             source=source, kind=kind, config=self.config
         )
         if covering is not None:
-            covering.max_bytes = source.max_bytes
+            covering.read = source.read
             return covering, kind
         return source, kind
 

@@ -304,13 +304,17 @@ class Fixer:
         """Why `text` may not replace the file (a parse error it introduces), or None."""
         if kind is None:
             return None
+        from opslint.boundary import active
+        from opslint.discovery import reader
         from opslint.model.source import SourceFile
 
         old = self._parse_errors.get(path)
         try:
             with time_budget(self.session.config.file_time_budget):
                 if old is None:
-                    before = self.session.parse(SourceFile(path, display), kind)
+                    before = self.session.parse(
+                        SourceFile(path, display, read=reader(active())), kind
+                    )
                     old = self._parse_errors[path] = {
                         p.message for p in before.problems if p.code == "OP001"
                     }

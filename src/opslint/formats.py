@@ -126,10 +126,10 @@ def _is_circleci(root: YMap) -> bool:
 
 def kind_by_content(source: SourceFile) -> str | None:
     """The kind a YAML file's documents show (reads and loads the file once)."""
-    from opslint.parsers.yamlload import YamlError
+    from opslint.parsers.yamlload import YamlError, yaml_of
 
     try:
-        documents = source.yaml.documents
+        documents = yaml_of(source).documents
     except YamlError:
         return None
     roots = [d.root for d in documents if isinstance(d.root, YMap)]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from opslint.model.base import Severity
+from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from opslint.views import View

@@ -15,12 +15,13 @@ import functools
 import importlib.util
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NoReturn, Protocol
 
+from opslint.jsondata import Json
 from opslint.model.base import Finding, Span
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 
@@ -31,7 +32,43 @@ KUBERNETES_PACKAGE = "kubernetes_validate"
 INSTALL_HINT = "pip install 'opslint[schemas]'"
 
 PathPart = str | int
-Tolerate = Callable[[tuple["PathPart", ...], Any, YNode], bool]
+
+
+class SchemaError(Protocol):
+    """What this module reads of a jsonschema `ValidationError`."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def validator(self) -> str: ...
+    @property
+    def validator_value(self) -> Json: ...
+    @property
+    def instance(self) -> Json: ...
+    @property
+    def schema(self) -> Json: ...
+    @property
+    def context(self) -> Sequence[SchemaError]: ...
+    @property
+    def absolute_path(self) -> Sequence[PathPart]: ...
+    @property
+    def relative_path(self) -> Sequence[PathPart]: ...
+    @property
+    def relative_schema_path(self) -> Sequence[PathPart]: ...
+
+
+class Validator(Protocol):
+    """What this module uses of a jsonschema validator."""
+
+    @property
+    def schema(self) -> Json: ...
+    def iter_errors(self, instance: Json) -> Iterator[SchemaError]: ...
+    def descend(
+        self, instance: Json, schema: Json, path: PathPart, schema_path: PathPart
+    ) -> Iterator[SchemaError]: ...
+
+
+Tolerate = Callable[[tuple[PathPart, ...], SchemaError, YNode], bool]
 """Says whether a validation error (`path`, jsonschema error, node) is one the real tool
 accepts though the schema does not; for a missing key the path ends with that key."""
 
@@ -69,7 +106,7 @@ def package_dir(package: str) -> Path | None:
 # --------------------------------------------------------------------------- validators
 
 
-def _refuse_remote(uri: str) -> Any:
+def _refuse_remote(uri: str) -> NoReturn:
     """The registry's retriever: nothing is ever downloaded."""
     raise LookupError(f"{uri} is not bundled (never fetched)")
 
@@ -102,17 +139,19 @@ def _matches(pattern: str, text: str) -> bool:
     return search is None or search(text)
 
 
-def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+def _pattern_keyword(
+    validator: Validator, pattern: str, instance: Json, schema: Json
+) -> Iterator[SchemaError]:
     from jsonschema import ValidationError  # type: ignore[import-untyped]
 
-    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+    if isinstance(instance, str) and not _matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _pattern_properties_keyword(
-    validator: Any, properties: dict[str, Any], instance: Any, schema: Any
-) -> Iterator[Any]:
-    if not validator.is_type(instance, "object"):
+    validator: Validator, properties: dict[str, Json], instance: Json, schema: Json
+) -> Iterator[SchemaError]:
+    if not isinstance(instance, dict):
         return
     for pattern, subschema in properties.items():
         for key, value in instance.items():
@@ -120,7 +159,7 @@ def _pattern_properties_keyword(
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
 
-def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> Any:
+def _validator(schema: dict[str, Json], extra: Iterable[Json] = ()) -> Validator:
     """A validator of the draft the schema declares, resolving `$ref`s offline only, whose
     patterns never fail on syntax Python's `re` lacks."""
     from jsonschema.validators import (  # type: ignore[import-untyped]
@@ -131,12 +170,12 @@ def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> 
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
 
-    registry: Registry[Any] = Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+    registry: Registry[Json] = Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
     for contents in extra:
         resource = Resource.from_contents(contents, default_specification=DRAFT7)
         if resource.id():
             registry = registry.with_resource(resource.id() or "", resource)
-    cls = extend(
+    cls: Callable[..., Validator] = extend(
         validator_for(schema, default=Draft7Validator),
         {"pattern": _pattern_keyword, "patternProperties": _pattern_properties_keyword},
     )
@@ -144,7 +183,7 @@ def _validator(schema: dict[str, Any], extra: Iterable[dict[str, Any]] = ()) -> 
 
 
 @functools.cache
-def vendor_validator(name: str) -> Any:
+def vendor_validator(name: str) -> Validator:
     """The validator of check-jsonschema's vendored schema `name` (e.g. `gitlab-ci`)."""
     base = package_dir(VENDOR_PACKAGE)
     if base is None:
@@ -195,9 +234,9 @@ def kubernetes_version(wanted: str) -> str:
 
 
 @functools.cache
-def _kubernetes_definitions(version: str) -> dict[str, Any]:
+def _kubernetes_definitions(version: str) -> dict[str, Json]:
     folder = _kubernetes_folder(version)
-    loaded: dict[str, Any] = json.loads((folder / "_definitions.json").read_text("utf-8"))
+    loaded: dict[str, Json] = json.loads((folder / "_definitions.json").read_text("utf-8"))
     return loaded
 
 
@@ -212,7 +251,7 @@ def _kubernetes_folder(version: str) -> Path:
 
 
 @functools.cache
-def kubernetes_validator(version: str, api_version: str, kind: str) -> Any | None:
+def kubernetes_validator(version: str, api_version: str, kind: str) -> Validator | None:
     """The validator of one built-in kind at `version`; None for kinds Kubernetes lacks
     (custom resources, or a group/version the release does not serve)."""
     group, _, group_version = api_version.rpartition("/")
@@ -243,11 +282,11 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Any | Non
 # --------------------------------------------------------------------------- values and nodes
 
 
-def to_plain(node: YNode | None) -> Any:
+def to_plain(node: YNode | None) -> Json:
     """The plain JSON-like value of a located tree (a recursive alias becomes null)."""
     active: set[int] = set()
 
-    def convert(current: YNode | None) -> Any:
+    def convert(current: YNode | None) -> Json:
         if current is None or id(current) in active:
             return None
         if isinstance(current, YScalar):
@@ -289,7 +328,7 @@ def dotted(path: Iterable[PathPart]) -> str:
     return text
 
 
-def allowed_types(error: Any) -> list[str]:
+def allowed_types(error: SchemaError) -> list[str]:
     """The JSON types an error's schema allows at its node (`a string`, `an array`)."""
     return _allowed_types(error)
 
@@ -335,17 +374,17 @@ def _or(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def _types(value: Any) -> list[str]:
+def _types(value: Json) -> list[str]:
     names = value if isinstance(value, list) else [value]
     return [_TYPE_NAMES.get(str(name), str(name)) for name in names]
 
 
-def _show(value: Any) -> str:
+def _show(value: Json) -> str:
     text = json.dumps(value) if not isinstance(value, str) else value
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _choices(values: list[Any]) -> str:
+def _choices(values: list[Json]) -> str:
     shown = ", ".join(f"`{_show(v)}`" for v in values[:8])
     return shown + (", ..." if len(values) > 8 else "")
 
@@ -354,34 +393,35 @@ def _where(path: tuple[PathPart, ...]) -> str:
     return f"`{dotted(path)}`" if path else "the document"
 
 
-_ROOT_SCHEMA: ContextVar[dict[str, Any] | None] = ContextVar("opslint_root_schema", default=None)
+_ROOT_SCHEMA: ContextVar[Json] = ContextVar("opslint_root_schema", default=None)
 """The schema being applied, for local `$ref`s met while listing a mapping's keys."""
 
 
-def _local(ref: str) -> Any:
+def _local(ref: str) -> Json:
     if not ref.startswith("#"):
         return None
-    node: Any = _ROOT_SCHEMA.get() or {}
+    node: Json = _ROOT_SCHEMA.get() or {}
     for part in ref[1:].split("/")[1:]:
         part = part.replace("~1", "/").replace("~0", "~")
         node = node.get(part) if isinstance(node, dict) else None
     return node
 
 
-def _declared(schema: Any, depth: int = 0) -> tuple[set[str], set[str]]:
+def _declared(schema: Json, depth: int = 0) -> tuple[set[str], set[str]]:
     """The property names and patterns a schema declares, through `allOf`/`$ref` and the
     other combinators (what `unevaluatedProperties` counts as evaluated when they pass)."""
     names: set[str] = set()
     patterns: set[str] = set()
     if not isinstance(schema, dict) or depth > 8:
         return names, patterns
-    names.update(str(k) for k in schema.get("properties") or {})
-    patterns.update(str(k) for k in schema.get("patternProperties") or {})
+    names.update(_keys(schema, "properties"))
+    patterns.update(_keys(schema, "patternProperties"))
     parts = [schema.get(k) for k in ("allOf", "anyOf", "oneOf")]
     subs = [sub for part in parts if isinstance(part, list) for sub in part]
     subs += [schema.get(k) for k in ("if", "then", "else")]
-    if isinstance(schema.get("$ref"), str):
-        subs.append(_local(schema["$ref"]))
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        subs.append(_local(ref))
     for sub in subs:
         more_names, more_patterns = _declared(sub, depth + 1)
         names |= more_names
@@ -389,7 +429,13 @@ def _declared(schema: Any, depth: int = 0) -> tuple[set[str], set[str]]:
     return names, patterns
 
 
-def _extra_keys(error: Any) -> list[str]:
+def _keys(schema: dict[str, Json], keyword: str) -> list[str]:
+    """The names a schema's `properties` or `patternProperties` declares."""
+    declared = schema.get(keyword)
+    return [str(key) for key in declared] if isinstance(declared, dict) else []
+
+
+def _extra_keys(error: SchemaError) -> list[str]:
     instance = error.instance
     if not isinstance(instance, dict):
         return []
@@ -397,8 +443,8 @@ def _extra_keys(error: Any) -> list[str]:
     if error.validator == "unevaluatedProperties":
         properties, patterns = _declared(schema)
     else:
-        properties = {str(k) for k in schema.get("properties") or {}}
-        patterns = {str(k) for k in schema.get("patternProperties") or {}}
+        properties = set(_keys(schema, "properties"))
+        patterns = set(_keys(schema, "patternProperties"))
     return [
         key
         for key in instance
@@ -406,26 +452,26 @@ def _extra_keys(error: Any) -> list[str]:
     ]
 
 
-def _known_keys(error: Any) -> list[str]:
+def _known_keys(error: SchemaError) -> list[str]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "unevaluatedProperties":
         return sorted(_declared(schema)[0])
-    return [str(key) for key in schema.get("properties") or {}]
+    return _keys(schema, "properties")
 
 
-def _type_failures(errors: list[Any]) -> bool:
+def _type_failures(errors: list[SchemaError]) -> bool:
     return all(e.validator == "type" and not e.relative_path for e in errors)
 
 
 _WEAK = ("oneOf", "anyOf")
 
 
-def _narrow(error: Any) -> list[Any]:
+def _narrow(error: SchemaError) -> list[SchemaError]:
     """The errors worth reporting for one error: a `oneOf`/`anyOf` is narrowed to the
     alternative that fits the value's shape, and reported as a type error when none does."""
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return [error]
-    alternatives: dict[int, list[Any]] = {}
+    alternatives: dict[int, list[SchemaError]] = {}
     for sub in error.context:
         index = sub.relative_schema_path[0] if sub.relative_schema_path else 0
         alternatives.setdefault(int(index), []).append(sub)
@@ -435,7 +481,7 @@ def _narrow(error: Any) -> list[Any]:
 
     # the alternative the author meant: its errors go deepest into the value, it names
     # most of the value's keys, and it has the fewest errors
-    def score(errs: list[Any]) -> tuple[int, int, int]:
+    def score(errs: list[SchemaError]) -> tuple[int, int, int]:
         unknown = sum(
             len(_extra_keys(e))
             for e in errs
@@ -445,13 +491,13 @@ def _narrow(error: Any) -> list[Any]:
         return (max(len(e.relative_path) for e in errs), -unknown, -len(errs))
 
     best = max(fitting, key=score)
-    result: list[Any] = []
+    result: list[SchemaError] = []
     for sub in best:
         result.extend(_narrow(sub))
     return result
 
 
-def _allowed_types(error: Any) -> list[str]:
+def _allowed_types(error: SchemaError) -> list[str]:
     if error.validator == "type":
         return _types(error.validator_value)
     return [
@@ -471,7 +517,7 @@ def _placeholder(node: YNode, lines: list[str]) -> bool:
     return text[span.column - 1 :].startswith("{{")
 
 
-def _message(error: Any) -> str:
+def _message(error: SchemaError) -> str:
     path = tuple(error.absolute_path)
     where = _where(path)
     validator = error.validator
@@ -511,7 +557,7 @@ def _message(error: Any) -> str:
 
 
 def _problems(
-    error: Any, root: YNode, lines: list[str], tolerate: Tolerate | None
+    error: SchemaError, root: YNode, lines: list[str], tolerate: Tolerate | None
 ) -> Iterator[SchemaProblem]:
     path = tuple(error.absolute_path)
     node, _, _ = node_at(root, path)
@@ -531,10 +577,12 @@ def _problems(
             )
         return  # no key of its own: a consequence of an error reported elsewhere
     if error.validator == "required" and isinstance(error.instance, dict):
+        required = error.validator_value if isinstance(error.validator_value, list) else []
         missing = [
             p
-            for p in error.validator_value
-            if p not in error.instance
+            for p in required
+            if isinstance(p, str)
+            and p not in error.instance
             and not (tolerate is not None and tolerate((*path, p), error, node))
         ]
         if not missing:
@@ -550,7 +598,7 @@ def _problems(
 
 
 def validate(
-    root: YNode, validator: Any, lines: list[str], tolerate: Tolerate | None = None
+    root: YNode, validator: Validator, lines: list[str], tolerate: Tolerate | None = None
 ) -> list[SchemaProblem]:
     """Every schema error of the document under `root`, one per location, in file order.
 
@@ -582,7 +630,7 @@ def validate(
 
 def check(
     root: YNode | None,
-    validator: Callable[[], Any],
+    validator: Callable[[], Validator | None],
     *,
     package: str,
     notes: list[str],
@@ -622,7 +670,7 @@ Logical = Callable[[tuple[PathPart, ...]], str]
 
 def schema_findings(
     root: YNode | None,
-    validator: Callable[[], Any],
+    validator: Callable[[], Validator | None],
     *,
     rule: tuple[str, str],
     notes: list[str],

@@ -7,6 +7,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
+from opslint.severity import Severity
+
 T = TypeVar("T")
 
 
@@ -46,26 +48,6 @@ class Span:
         """This span stretched to the end of its first line (for anchors on a block)."""
         text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
         return Span(self.path, self.line, self.column, self.line, max(self.column, len(text) + 1))
-
-
-class Severity(enum.IntEnum):
-    """How bad a finding is; ordered so that comparisons express thresholds."""
-
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        """Read a severity name as written in config or on the command line."""
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            names = ", ".join(s.name.lower() for s in cls)
-            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
-
-    def __str__(self) -> str:
-        return self.name.lower()
 
 
 class Applicability(enum.Enum):

@@ -6,15 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from opslint.boundary import active, refusal
 from opslint.model.base import Derived, Finding, Span
 from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.suppression import Suppression
-
-if TYPE_CHECKING:
-    from opslint.parsers.yamlload import LoadedYaml
 
 
 class SourceError(Exception):
@@ -40,11 +35,23 @@ def decode(data: bytes) -> str:
         raise SourceError(f"invalid UTF-8 (byte 0x{data[error.start]:02x})", line, column) from None
 
 
-class SourceFile:
+Reader = Callable[[Path], str]
+"""Reads the text of a file under the run's policy (its boundary, its size limit); raises
+`SourceError` when the file may not or cannot be read as text."""
+
+
+def unread(path: Path) -> str:
+    """The reader of a source made without one: it has no text to give."""
+    raise SourceError("no text given and no reader to read it; not checked")
+
+
+class SourceFile(Derived):
     """One file: its path on disk, the path reports show, and its text, read on first use.
 
-    Reading is deferred so that kind detection by name never touches the disk; a file too
-    large, binary or not UTF-8 raises `SourceError` from `text`.
+    Reading is deferred so that kind detection by name never touches the disk. Whoever
+    makes a source gives its text or the `read` that fetches it (the run's reader applies
+    its boundary and size limit); `read`'s `SourceError` comes out of `text`. Parsers keep
+    what they read from it as its `derived` values (`opslint.parsers.yamlload.yaml_of`).
     """
 
     def __init__(
@@ -52,14 +59,15 @@ class SourceFile:
         path: Path,
         display: str,
         text: str | None = None,
-        max_bytes: int = 0,
         *,
+        read: Reader = unread,
         yaml_text: str | None = None,
         span_map: Callable[[Span], Span] | None = None,
     ) -> None:
         self.path = path
         self.display = display
-        self.max_bytes = max_bytes
+        self.read = read
+        """How this source's text is read, and how files derived from it are (a chart's)."""
         self.kind: str | None = None
         self.yaml_text = yaml_text
         """YAML to load in place of `text` (a rendered Helm template: `text` is the template)."""
@@ -68,25 +76,11 @@ class SourceFile:
         self._indexes: dict[LineBreaks, LineIndex] = {}
         if text is not None:
             self.__dict__["text"] = text
-        self.boundary = active()
-        """The boundary of the run that made this source: reading it later (a report's
-        excerpt) never goes through a link that run refused."""
 
     @cached_property
     def text(self) -> str:
-        """The decoded text (read once); never through a link out of the run's boundary."""
-        if self.boundary is not None and not self.boundary.readable(self.path):
-            raise SourceError(refusal(self.path))
-        try:
-            if not self.path.is_file():  # a folder, FIFO or device would block or fail
-                raise SourceError("not a regular file; not checked")
-            with self.path.open("rb") as handle:
-                data = handle.read(self.max_bytes + 1) if self.max_bytes else handle.read()
-        except OSError as error:
-            raise SourceError(f"cannot read: {error.strerror or error}") from None
-        if self.max_bytes and len(data) > self.max_bytes:
-            raise SourceError(f"larger than max-file-size ({self.max_bytes:,} bytes); not checked")
-        return decode(data)
+        """The decoded text, read once by `read`."""
+        return self.read(self.path)
 
     @property
     def index(self) -> LineIndex:
@@ -105,14 +99,6 @@ class SourceFile:
     def line(self, number: int) -> str:
         """The text of 1-based line `number` (empty when out of range)."""
         return self.index.line(number)
-
-    @cached_property
-    def yaml(self) -> LoadedYaml:
-        """The file loaded as YAML, once; raises `YamlError` when it is not YAML."""
-        from opslint.parsers.yamlload import load_yaml
-
-        text = self.text if self.yaml_text is None else self.yaml_text
-        return load_yaml(text, self.display, self.span_map)
 
     def whole_file_span(self) -> Span:
         """The anchor for findings about the file as a whole: its first line."""

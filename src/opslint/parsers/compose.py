@@ -21,13 +21,14 @@ from opslint.model.facets import EnvVar, sub_span
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.yamldoc import duplicate_problems, image_ref
+from opslint.parsers.yamlload import yaml_of
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
 
 def parse_compose(source: SourceFile) -> ComposeFile:
     """Parse `source` into a `ComposeFile`; raises `YamlError` only when it is not YAML."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     result = ComposeFile(source)
     result.problems.extend(duplicate_problems(loaded))
     root = next((d.root for d in loaded.documents if d.root is not None), None)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.dockerfile import Dockerfile, Heredoc, Instruction, Stage
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.source import SourceFile
 from opslint.parsers.errors import construct
+from opslint.severity import Severity
 
 KEYWORDS = frozenset(
     {

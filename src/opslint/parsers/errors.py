@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
+from opslint.severity import Severity
 
 _CONSTRUCT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}|[^\w\s]{1,3}")
 

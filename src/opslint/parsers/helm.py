@@ -26,15 +26,16 @@ from opslint.helm_render import (
     render,
     start_worker,
 )
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
 from opslint.model.kubernetes import KubernetesFile
 from opslint.model.lines import LineBreaks, LineIndex
-from opslint.model.source import SourceError, SourceFile
+from opslint.model.source import Reader, SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.errors import parse_failure
 from opslint.parsers.helm_schema import outside_reference
+from opslint.severity import Severity
 
 CHART_FILE = "Chart.yaml"
 NO_RENDERER_NOTE = (
@@ -79,12 +80,12 @@ def chart_source(source: SourceFile, root: Path) -> SourceFile:
     """The `Chart.yaml` source standing for a member file of the chart at `root`."""
     relative = source.path.absolute().relative_to(root).as_posix()
     prefix = source.display[: -len(relative)] if source.display.endswith(relative) else ""
-    return SourceFile(root / CHART_FILE, f"{prefix}{CHART_FILE}", max_bytes=source.max_bytes)
+    return SourceFile(root / CHART_FILE, f"{prefix}{CHART_FILE}", read=source.read)
 
 
 def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     """The chart whose `Chart.yaml` is `source`, rendered when a renderer is available."""
-    from opslint.parsers.yamlload import YamlError
+    from opslint.parsers.yamlload import YamlError, yaml_of
 
     root = source.path.absolute().parent
     prefix = source.display[: -len(CHART_FILE)]
@@ -94,7 +95,7 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
         with contextlib.suppress(RenderFailure):  # rendering reports it
             start_worker(config.helm.memory)  # it starts up while the chart is read
     try:
-        loaded = source.yaml
+        loaded = yaml_of(source)
     except (YamlError, SourceError) as error:
         failure = parse_failure(source, error)
         chart.problems.extend(failure.problems)
@@ -105,16 +106,14 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     own_values = [root / "values.yaml", *sorted(root.glob("values-*.yaml"))]
     for path in own_values:
         if path.is_file():
-            values = _values_file(path, f"{prefix}{path.name}", source.max_bytes)
+            values = _values_file(path, f"{prefix}{path.name}", source.read)
             if path.name == "values.yaml":
                 chart.values = values
             else:
                 chart.extra_values.append(values)
     chart.templates = [
         HelmTemplate(
-            SourceFile(
-                path, f"{prefix}{path.relative_to(root).as_posix()}", max_bytes=source.max_bytes
-            )
+            SourceFile(path, f"{prefix}{path.relative_to(root).as_posix()}", read=source.read)
         )
         for path in _template_files(root)
     ]
@@ -183,14 +182,14 @@ def _template_files(root: Path) -> list[Path]:
     return found
 
 
-def _values_file(path: Path, display: str, max_bytes: int) -> HelmValuesFile:
+def _values_file(path: Path, display: str, read: Reader) -> HelmValuesFile:
     from opslint.parsers.yamldoc import duplicate_problems
-    from opslint.parsers.yamlload import YamlError
+    from opslint.parsers.yamlload import YamlError, yaml_of
 
-    source = SourceFile(path, display, max_bytes=max_bytes)
+    source = SourceFile(path, display, read=read)
     document = HelmValuesFile(source)
     try:
-        loaded = source.yaml
+        loaded = yaml_of(source)
     except (YamlError, SourceError) as error:
         document.problems.extend(parse_failure(source, error).problems)
         return document
@@ -329,7 +328,7 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
     variants.extend(_Variant((values.source.path,)) for values in chart.extra_values)
     variants.extend(_Variant(files) for files in config.helm.values)
     external = [
-        _values_file(path, _shown(path), chart.source.max_bytes)
+        _values_file(path, _shown(path), chart.source.read)
         for path in dict.fromkeys(p for files in config.helm.values for p in files)
         if path.is_file()
     ]

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand
 from opslint.model.jenkins import SHELL_STEPS, JenkinsPipeline, JenkinsStage, JenkinsStep
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap
+from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Point

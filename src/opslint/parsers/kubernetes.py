@@ -18,6 +18,7 @@ from opslint.model.kubernetes import Container, K8sObject, KubernetesFile, PodSp
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, text_span
 from opslint.parsers.yamldoc import duplicate_problems, image_ref
+from opslint.parsers.yamlload import yaml_of
 
 _ROLES = (
     ("containers", "container"),
@@ -47,7 +48,7 @@ _TEMPLATE = re.compile(r"\{\{|\$\{|\$\(")
 
 def parse_kubernetes(source: SourceFile) -> KubernetesFile:
     """Parse `source` into a `KubernetesFile`; raises `YamlError` only when it is not YAML."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     result = KubernetesFile(source)
     result.problems.extend(duplicate_problems(loaded))
     for document in loaded.documents:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.prometheus import AlertRule, PrometheusRules, RecordingRule, Rule, RuleGroup
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, text_span
 from opslint.parsers.yamldoc import duplicate_problems, scalar_text
+from opslint.parsers.yamlload import yaml_of
+from opslint.severity import Severity
 
 
 def parse_prometheus(source: SourceFile) -> PrometheusRules:
     """Parse a rule file into `PrometheusRules`; entries of the wrong shape are skipped."""
-    loaded = source.yaml
+    loaded = yaml_of(source)
     document = PrometheusRules(source)
     document.problems.extend(duplicate_problems(loaded))
     for yaml_document in loaded.documents:

@@ -10,9 +10,9 @@ State files are never read.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeGuard
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar
 from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceFile
@@ -36,6 +36,15 @@ from opslint.model.terraform import (
 )
 from opslint.parsers.bulk import collector_paused
 from opslint.parsers.errors import construct
+from opslint.severity import Severity
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
+
+    from opslint.model.yamltree import YMap, YNode
+
+    Node = Tree[Token] | Token
+    """A node of the raw parse tree: a rule's subtree, or a token (a `str`)."""
 
 if TYPE_CHECKING:
     from opslint.model.yamltree import YMap, YNode
@@ -103,10 +112,10 @@ def _parse_vars(source: SourceFile) -> TerraformVarsFile:
     document = TerraformVarsFile(source)
     if source.display.endswith(".json"):
         from opslint.model.yamltree import YMap
-        from opslint.parsers.yamlload import YamlError
+        from opslint.parsers.yamlload import YamlError, yaml_of
 
         try:
-            loaded = source.yaml
+            loaded = yaml_of(source)
         except YamlError as error:
             document.problems.append(_op001(source, error.message, error.line, error.column))
             return document
@@ -154,7 +163,7 @@ class _ParseError(Exception):
         self.column = column
 
 
-def _parse_tree(text: str) -> Any:
+def _parse_tree(text: str) -> Tree[Token]:
     """The raw lark tree for `text`; raise `_ParseError` with the parser's location."""
     import hcl2
     from lark.exceptions import (
@@ -191,14 +200,14 @@ def _parse_tree(text: str) -> Any:
         raise _ParseError(f"HCL parser failed: {type(error).__name__}", 1, 1) from None
 
 
-def _is_tree(node: Any, name: str | None = None) -> bool:
-    data = getattr(node, "data", None)
-    return data is not None and (name is None or data == name)
+def _is_tree(node: Node, name: str | None = None) -> TypeGuard[Tree[Token]]:
+    """True for a subtree (of rule `name`, when given)."""
+    return not isinstance(node, str) and (name is None or node.data == name)
 
 
-def _is_token(node: Any, type_: str | None = None) -> bool:
-    kind = getattr(node, "type", None)
-    return kind is not None and not hasattr(node, "data") and (type_ is None or kind == type_)
+def _is_token(node: Node, type_: str | None = None) -> TypeGuard[Token]:
+    """True for a token (of type `type_`, when given)."""
+    return isinstance(node, str) and (type_ is None or node.type == type_)
 
 
 def decode_string(text: str) -> str:
@@ -239,32 +248,32 @@ class _Walker:
         return Span(self.path, line, column, end_line, end_column)
 
     @staticmethod
-    def bounds(node: Any) -> tuple[int, int]:
-        if _is_token(node):
-            return int(node.start_pos), int(node.end_pos)
+    def bounds(node: Node) -> tuple[int, int]:
+        if isinstance(node, str):  # a token
+            return node.start_pos or 0, node.end_pos or 0
         meta = node.meta
         if getattr(meta, "empty", True):
             return 0, 0
         return int(meta.start_pos), int(meta.end_pos)
 
-    def node_span(self, node: Any) -> Span:
+    def node_span(self, node: Node) -> Span:
         start, end = self.bounds(node)
         return self.span(start, end)
 
-    def source_text(self, node: Any) -> str:
+    def source_text(self, node: Node) -> str:
         start, end = self.bounds(node)
         return self.text[start:end].strip()
 
     # blocks and attributes -------------------------------------------------------------
 
-    def body_blocks(self, body: Any, owner: str) -> list[Block]:
+    def body_blocks(self, body: Tree[Token], owner: str) -> list[Block]:
         return [self.block(child, owner) for child in body.children if _is_tree(child, "block")]
 
-    def block(self, node: Any, owner: str) -> Block:
-        names: list[Any] = []
-        brace: Any = None
-        body: Any = None
-        end_brace: Any = None
+    def block(self, node: Tree[Token], owner: str) -> Block:
+        names: list[Tree[Token]] = []
+        brace: Token | None = None
+        body: Tree[Token] | None = None
+        end_brace: Token | None = None
         for child in node.children:
             if _is_token(child, "LBRACE"):
                 brace = child
@@ -304,20 +313,22 @@ class _Walker:
             block.logical = f"{block.logical}.{block.alias}"
         return block
 
-    def name_of(self, node: Any) -> str:
+    def name_of(self, node: Node) -> str:
         """An identifier, keyword or literal keyword used as a name."""
+        if isinstance(node, str):  # a token
+            return str(node)
         if _is_tree(node, "string"):
             return self.label_of(node)
         tokens = [c for c in node.children if _is_token(c)]
         return str(tokens[0]) if tokens else self.source_text(node)
 
-    def label_of(self, node: Any) -> str:
+    def label_of(self, node: Tree[Token]) -> str:
         if _is_tree(node, "string"):
             value = self.string(node)
             return value if isinstance(value, str) else self.source_text(node)
         return self.name_of(node)
 
-    def attribute(self, node: Any, owner: str) -> Attribute:
+    def attribute(self, node: Tree[Token], owner: str) -> Attribute:
         name_node = node.children[0]
         value_node = node.children[-1]
         name = self.name_of(name_node)
@@ -330,17 +341,19 @@ class _Walker:
 
     # expressions -----------------------------------------------------------------------
 
-    def expression(self, node: Any, **extra: Any) -> Expression:
-        return Expression(self.source_text(node), self.node_span(node), **extra)
+    def expression(
+        self, node: Node, function: str | None = None, arguments: tuple[Term, ...] = ()
+    ) -> Expression:
+        return Expression(self.source_text(node), self.node_span(node), function, arguments)
 
-    def term(self, node: Any) -> Term:
+    def term(self, node: Node) -> Term:
         span = self.node_span(node)
         if _is_tree(node, "expr_term"):
             inner = [c for c in node.children if not _is_tree(c, "new_line_or_comment")]
             if len(inner) == 1 and _is_tree(inner[0]):
                 return self.term(inner[0])
             return Term(self.expression(node), span)
-        if _is_token(node):
+        if isinstance(node, str):  # a token
             return Term(self.expression(node), span)
         data = node.data
         if data == "string":
@@ -367,7 +380,7 @@ class _Walker:
             return self.heredoc(node, span, data.endswith("trim"))
         return Term(self.expression(node), span)
 
-    def unary(self, node: Any, span: Span) -> Term:
+    def unary(self, node: Tree[Token], span: Span) -> Term:
         operator = str(node.children[0])
         operand = self.term(node.children[-1])
         value = operand.value
@@ -375,7 +388,7 @@ class _Walker:
             return Term(-value, span)
         return Term(self.expression(node), span)
 
-    def tuple(self, node: Any, span: Span) -> Term:
+    def tuple(self, node: Tree[Token], span: Span) -> Term:
         items = [
             self.term(child)
             for child in node.children
@@ -386,7 +399,7 @@ class _Walker:
             return Term(values, span, items=items, is_tuple=True)
         return Term(self.expression(node), span, items=items, is_tuple=True)
 
-    def object(self, node: Any, span: Span) -> Term:
+    def object(self, node: Tree[Token], span: Span) -> Term:
         entries: dict[str, Term] = {}
         key_spans: dict[str, Span] = {}
         static = True
@@ -414,7 +427,7 @@ class _Walker:
             dynamic_keys=not static,
         )
 
-    def object_key(self, node: Any) -> str | None:
+    def object_key(self, node: Node) -> str | None:
         """A static key: a bare identifier or keyword, or a literal string."""
         inner = node.children[0] if _is_tree(node, "object_elem_key") else node
         while _is_tree(inner, "expr_term") and len(inner.children) == 1:
@@ -427,7 +440,7 @@ class _Walker:
             return str(inner.children[0])
         return None
 
-    def call(self, node: Any, span: Span) -> Term:
+    def call(self, node: Tree[Token], span: Span) -> Term:
         name = self.name_of(node.children[0])
         names = [c for c in node.children if _is_tree(c, "identifier")]
         if len(names) == 3:  # provider::namespace::function
@@ -442,7 +455,7 @@ class _Walker:
                 ]
         return Term(self.expression(node, function=name, arguments=tuple(arguments)), span)
 
-    def string(self, node: Any) -> str | None:
+    def string(self, node: Tree[Token]) -> str | None:
         """The value of a quoted string, or None when it holds interpolations or directives."""
         parts: list[str] = []
         for child in node.children:
@@ -459,7 +472,7 @@ class _Walker:
                     return None
         return "".join(parts)
 
-    def heredoc(self, node: Any, span: Span, trim: bool) -> Term:
+    def heredoc(self, node: Tree[Token], span: Span, trim: bool) -> Term:
         raw = str(node.children[0])
         _, _, rest = raw.partition("\n")
         lines = rest.rstrip("\n").split("\n")
@@ -563,11 +576,11 @@ _JSON_LABELLED = {"backend": 1, "provisioner": 1, "dynamic": 1}
 def parse_terraform_json(source: SourceFile) -> TerraformFile:
     """Parse a `.tf.json` file through the located YAML loader."""
     from opslint.model.yamltree import YMap
-    from opslint.parsers.yamlload import YamlError
+    from opslint.parsers.yamlload import YamlError, yaml_of
 
     document = TerraformFile(source)
     try:
-        loaded = source.yaml
+        loaded = yaml_of(source)
     except YamlError as error:
         span = Span(source.display, error.line, error.column, error.line, error.column)
         document.problems.append(
@@ -581,7 +594,7 @@ def parse_terraform_json(source: SourceFile) -> TerraformFile:
     return document
 
 
-def _json_bodies(node: Any) -> list[Any]:
+def _json_bodies(node: YNode) -> list[YMap]:
     """A block body in JSON: an object, or an array of objects (repeated blocks)."""
     from opslint.model.yamltree import YMap, YSeq
 
@@ -592,7 +605,7 @@ def _json_bodies(node: Any) -> list[Any]:
     return []
 
 
-def _json_top(root: Any) -> list[Block]:
+def _json_top(root: YMap) -> list[Block]:
     from opslint.model.yamltree import YMap
 
     blocks: list[Block] = []
@@ -622,7 +635,7 @@ def _json_top(root: Any) -> list[Block]:
 
 
 def _json_block(
-    type_name: str, labels: tuple[str, ...], header: Span, body: Any, owner: str
+    type_name: str, labels: tuple[str, ...], header: Span, body: YMap, owner: str
 ) -> Block:
     cls: type[Block] = _BLOCK_TYPES[type_name] if not owner else Block
     block = cls(type=type_name, labels=labels, span=header, body_span=body.span)
@@ -670,7 +683,7 @@ def _json_attribute(mapping: YMap, name: str, node: YNode, logical: str) -> Attr
     return Attribute(name, term, span, name_span, logical)
 
 
-def _json_term(node: Any) -> Term:
+def _json_term(node: YNode) -> Term:
     """A JSON value: strings holding `${...}` or `%{...}` are expressions, the rest literal."""
     from opslint.model.yamltree import YMap, YScalar, YSeq
 

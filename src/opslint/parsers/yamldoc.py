@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from opslint.model.base import Finding, Severity, Span
+from opslint.model.base import Finding, Span
 from opslint.model.ci import Pipeline
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand, map_script_lines
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
-from opslint.parsers.yamlload import LoadedYaml
+from opslint.parsers.yamlload import LoadedYaml, yaml_of
+from opslint.severity import Severity
 
 Item = TypeVar("Item")
 
@@ -172,7 +173,7 @@ def pipeline_root(pipeline: Pipeline, expected: str, header: str = "") -> YMap |
     its duplicate keys; None when the file holds nothing, and when it holds something else,
     after recording an OP001 saying what was `expected`. With `header`, a first document
     holding that key is a header, and the document after it is read (GitLab's `spec:`)."""
-    loaded = pipeline.source.yaml
+    loaded = yaml_of(pipeline.source)
     pipeline.problems.extend(duplicate_problems(loaded))
     roots = [d.root for d in loaded.documents if d.root is not None]
     if header and len(roots) > 1 and isinstance(roots[0], YMap) and header in roots[0]:

@@ -16,6 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from opslint.model.base import Span
+from opslint.model.source import SourceFile
 from opslint.model.yamltree import Scalar, YamlDocument, YMap, YNode, YScalar, YSeq
 from opslint.parsers.bulk import collector_paused
 
@@ -197,6 +198,17 @@ def load_yaml(text: str, path: str, span_map: Callable[[Span], Span] | None = No
     """
     with collector_paused():
         return _load(text, path, span_map)
+
+
+def yaml_of(source: SourceFile) -> LoadedYaml:
+    """`source` loaded as YAML, once per source (its `yaml_text` when it has one: a rendered
+    Helm template); raises `YamlError` when it is not YAML, `SourceError` when unreadable."""
+
+    def load() -> LoadedYaml:
+        text = source.text if source.yaml_text is None else source.yaml_text
+        return load_yaml(text, source.display, source.span_map)
+
+    return source.derived(yaml_of, load)
 
 
 def _load(text: str, path: str, span_map: Callable[[Span], Span] | None) -> LoadedYaml:

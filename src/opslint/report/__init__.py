@@ -9,11 +9,12 @@ from json import dump
 from typing import IO
 
 from opslint.config import Config
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.model.source import SourceFile
 from opslint.plugins import hookimpl
 from opslint.redact import Secrets
 from opslint.rule import Rule
+from opslint.severity import Severity
 
 
 @dataclass

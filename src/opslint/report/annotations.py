@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 from typing import IO, Any
 
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.report import Report, dump_json, format_hooks
 from opslint.report.sarif import LineHasher
+from opslint.severity import Severity
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 GITLAB_SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

@@ -15,14 +15,19 @@ from __future__ import annotations
 import os.path
 import re
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
 
 from opslint import __version__
 from opslint.docs import help_uri, rule_markdown
-from opslint.model.base import Finding, Severity, Span
+from opslint.jsondata import Json
+from opslint.model.base import Finding, Span
 from opslint.report import Report, dump_json, format_hooks
 from opslint.rule import Rule
+from opslint.severity import Severity
+
+if TYPE_CHECKING:
+    import sarif_om as om
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/opslint/opslint"
@@ -197,7 +202,7 @@ def _severity_of(report: Report, rule: Rule) -> Severity:
     return configured.get(rule.code) or configured.get(rule.spec.name) or rule.spec.severity
 
 
-def rule_descriptor(report: Report, rule: Rule) -> Any:
+def rule_descriptor(report: Report, rule: Rule) -> om.ReportingDescriptor:
     """The `reportingDescriptor` of one rule."""
     import sarif_om as om
 
@@ -205,7 +210,7 @@ def rule_descriptor(report: Report, rule: Rule) -> Any:
     summary = rule.summary or f"{rule.code} {rule.spec.name}"
     full = first_paragraph(rule.doc, "What it does") or summary
     markdown = rule_markdown(rule)
-    properties: dict[str, Any] = {
+    properties: dict[str, object] = {
         "tags": rule_tags(rule),
         "precision": "medium" if "heuristic" in rule.spec.tags else "high",
         "problem.severity": PROBLEM_SEVERITY[severity],
@@ -227,7 +232,7 @@ def rule_descriptor(report: Report, rule: Rule) -> Any:
     )
 
 
-def _bare_descriptor(finding: Finding) -> Any:
+def _bare_descriptor(finding: Finding) -> om.ReportingDescriptor:
     """A descriptor for a finding whose rule did not run (a parser problem, a plugin's)."""
     import sarif_om as om
 
@@ -252,7 +257,7 @@ class _Builder:
         self.hasher = LineHasher(report)
         self.uris: dict[str, tuple[str, str | None]] = {}
 
-    def artifact(self, path: str) -> Any:
+    def artifact(self, path: str) -> om.ArtifactLocation:
         import sarif_om as om
 
         if path not in self.uris:
@@ -269,7 +274,7 @@ class _Builder:
         except Exception:  # unreadable after parsing: keep code-point columns
             return ""
 
-    def region(self, span: Span) -> Any:
+    def region(self, span: Span) -> om.Region:
         import sarif_om as om
 
         line = max(1, span.line)
@@ -282,7 +287,9 @@ class _Builder:
             start_line=line, start_column=column, end_line=end_line, end_column=end_column
         )
 
-    def location(self, span: Span, message: str | None = None, ident: int | None = None) -> Any:
+    def location(
+        self, span: Span, message: str | None = None, ident: int | None = None
+    ) -> om.Location:
         import sarif_om as om
 
         return om.Location(
@@ -293,12 +300,12 @@ class _Builder:
             message=om.Message(text=message) if message else None,
         )
 
-    def fixes(self, finding: Finding) -> list[Any] | None:
+    def fixes(self, finding: Finding) -> list[om.Fix] | None:
         import sarif_om as om
 
         if finding.fix is None or not finding.fix.edits:
             return None
-        by_path: dict[str, list[Any]] = {}
+        by_path: dict[str, list[om.Replacement]] = {}
         for edit in finding.fix.edits:
             by_path.setdefault(edit.span.path, []).append(
                 om.Replacement(
@@ -318,7 +325,7 @@ class _Builder:
             )
         ]
 
-    def result(self, finding: Finding, index: int) -> Any:
+    def result(self, finding: Finding, index: int) -> om.Result:
         import sarif_om as om
 
         primary = self.location(finding.span)
@@ -345,7 +352,7 @@ class _Builder:
         )
 
 
-def build_log(report: Report) -> Any:
+def build_log(report: Report) -> om.SarifLog:
     """The SARIF log of `report` as `sarif_om` objects."""
     import sarif_om as om
 
@@ -394,7 +401,7 @@ def build_log(report: Report) -> Any:
 #   differs in key order and bytes even where the data agree;
 # - it deep-copies every object: 1.66 s against 0.29 s here for a log of 4,355 results;
 # - it brings jsonpickle, which it never calls.
-def to_json(value: Any) -> Any:
+def to_json(value: object) -> Json:
     """Plain JSON data from `sarif_om` objects, lists, dicts and scalars.
 
     attrs fields are written under their `schema_property_name`; a field that is None, or
@@ -403,30 +410,41 @@ def to_json(value: Any) -> Any:
     import attr
 
     if attr.has(type(value)):
-        result: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None:
-                continue
-            name = field.metadata.get("schema_property_name", field.name)
-            default = field.default
-            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            if default is not attr.NOTHING and item == default and name not in _KEEP_DEFAULTS:
-                continue
-            result[name] = to_json(item)
-        return result
+        return _attrs_json(value)
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items() if item is not None}
     if isinstance(value, list | tuple):
         return [to_json(item) for item in value]
-    return value
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-def sarif_json(report: Report) -> dict[str, Any]:
+def _attrs_json(value: object) -> dict[str, Json]:
+    """`to_json` of one attrs object (a `sarif_om` object)."""
+    import attr
+
+    kind = type(value)
+    if not attr.has(kind):
+        raise TypeError(f"{kind.__name__} is not an attrs class")
+    result: dict[str, Json] = {}
+    for field in attr.fields(kind):
+        item = getattr(value, field.name)
+        if item is None:
+            continue
+        name = field.metadata.get("schema_property_name", field.name)
+        default = field.default
+        if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is not attr.NOTHING and item == default and name not in _KEEP_DEFAULTS:
+            continue
+        result[name] = to_json(item)
+    return result
+
+
+def sarif_json(report: Report) -> dict[str, Json]:
     """The SARIF log of `report` as JSON-ready data."""
-    data: dict[str, Any] = to_json(build_log(report))
-    return data
+    return _attrs_json(build_log(report))
 
 
 def write_sarif(report: Report, stream: IO[str]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from opslint.model.base import Finding, Severity
+from opslint.model.base import Finding
 from opslint.model.lines import visible
 from opslint.redact import MASK, moved
 from opslint.report import Report, format_hooks
+from opslint.severity import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
