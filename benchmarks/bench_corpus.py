@@ -57,7 +57,7 @@ def opslint_json(paths: list[str], runs: int, *extra: str) -> tuple[float, dict[
 
 def dockerfiles(corpus: Path) -> list[str]:
     """The Dockerfiles of the corpus, as opslint recognises them by name."""
-    from opslint.formats import DOCKERFILE, kind_by_name
+    from opslint.builtin.parsers import DOCKERFILE, kind_by_name
 
     return sorted(
         str(path)

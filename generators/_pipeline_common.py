@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from opslint import __version__
 from opslint.defaults import default, pin
 from opslint.detect import ProjectInfo
+from opslint.edits.yaml import Style, Value, render, scalar_text
 from opslint.generate import GeneratorError
-from opslint.yamledit import Style, Value, render, scalar_text
 
 from ._images import images
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opslint.detect import ProjectInfo, dns_name
+from opslint.edits.yaml import Style, Value, render
 from opslint.generate import GeneratorError
 from opslint.model.facets import split_image
-from opslint.yamledit import Style, Value, render
 
 STYLE = Style(2, 2)
 RUN_AS = 10001

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo
+from opslint.edits.yaml import Style, Value, render
 from opslint.generate import Artifact, GeneratorError, generator
-from opslint.yamledit import Style, Value, render
 
 from ._images import POSTGRES, REDIS
 from .dockerfile import DEFAULT_PORT, pinned

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo
+from opslint.edits.yaml import Value
 from opslint.generate import Artifact, GeneratorError, generator
-from opslint.yamledit import Value
 
 from . import _workload as parts
 from .alerts import AlertsOptions

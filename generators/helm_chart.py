@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo, dns_name
+from opslint.edits.yaml import Value, render
 from opslint.generate import Artifact, GeneratorError, generator
 from opslint.model.facets import split_image
-from opslint.yamledit import Value, render
 
 from . import _workload as parts
 from ._data import data_text

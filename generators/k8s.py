@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from opslint.detect import ProjectInfo, dns_name
+from opslint.edits.yaml import Value
 from opslint.generate import Artifact, GeneratorError, generator
-from opslint.yamledit import Value
 
 from . import _workload as parts
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from opslint.config import Config
-from opslint.engine import Session
+from opslint.engine.runner import Session
 from opslint.plugins import PluginManager
 from opslint.report import Report
 

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from opslint.config import Config, HelmSettings
-from opslint.engine import Session
-from opslint.fixer import Fixer
+from opslint.engine.fixer import Fixer
+from opslint.engine.runner import Session
 from opslint.model.source import SourceFile
 from opslint.plugins import PluginManager
 from opslint.report import Report

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import run_engine
 
+from opslint.builtin.parsers import GITLAB_CI, kind_by_content, kind_by_name
 from opslint.config import Config
-from opslint.formats import GITLAB_CI, kind_by_content, kind_by_name
 from opslint.model.base import Span
 from opslint.model.ci import (
     ActionUse,

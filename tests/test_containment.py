@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from opslint import Finding, Severity, rule
-from opslint.budget import BudgetExceeded, paused, time_budget
 from opslint.config import Config
-from opslint.engine import Session
+from opslint.engine.runner import Session
 from opslint.model.source import Document, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.plugins import PluginManager, hookimpl
 from opslint.report import Report
 from opslint.run import Run
+from opslint.safety.budget import BudgetExceeded, paused, time_budget
 
 VALID = "FROM alpine:3.20\nUSER root\n"
 """A Dockerfile with one DF101 finding (line 2)."""

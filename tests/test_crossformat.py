@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from conftest import run_engine
-from opslint.rules.crossformat.lockfile_install import problems
 
 from opslint.config import Config
 from opslint.model.base import Finding, Span
-from opslint.secrets import is_literal_secret, is_secret_name
+from opslint.ruleapi.secrets import is_literal_secret, is_secret_name
+from opslint.rules.crossformat.lockfile_install import problems
 
 
 def check(tmp_path: Path, text: str, code: str, config: Config | None = None) -> list[Finding]:

@@ -32,8 +32,8 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]["name"]
 
 EXTRA_MODULES = {
-    "helm": frozenset({"opslint.helm_render", "opslint.parsers.helm"}),
-    "schemas": frozenset({"opslint.schemas"}),
+    "helm": frozenset({"opslint.parsers.helm_render", "opslint.parsers.helm"}),
+    "schemas": frozenset({"opslint.ruleapi.schemas"}),
 }
 """The only modules that reach an extra's distributions, each inside functions: Helm's SDK
 renders charts (`helm_render`; `parsers.helm` asks whether it is installed); jsonschema,
@@ -300,20 +300,20 @@ def test_the_collector_tells_top_level_lazy_and_typing_imports_apart() -> None:
 
 def test_the_rules_report_each_kind_of_misplaced_import() -> None:
     imports = [
-        Import("opslint.schemas", 3, "jsonschema", "top"),
-        Import("opslint.schemas", 9, "jsonschema", "lazy"),
-        Import("opslint.engine", 5, "helm_python", "lazy"),
-        Import("opslint.engine", 6, "ruamel", "top"),
-        Import("opslint.engine", 7, "json", "top"),
-        Import("opslint.engine", 8, "yaml", "top"),
+        Import("opslint.ruleapi.schemas", 3, "jsonschema", "top"),
+        Import("opslint.ruleapi.schemas", 9, "jsonschema", "lazy"),
+        Import("opslint.engine.runner", 5, "helm_python", "lazy"),
+        Import("opslint.engine.runner", 6, "ruamel", "top"),
+        Import("opslint.engine.runner", 7, "json", "top"),
+        Import("opslint.engine.runner", 8, "yaml", "top"),
     ]
     extras = {"helm": EXTRAS["helm"], "schemas": EXTRAS["schemas"]}
     assert undeclared(imports, frozenset({"pyyaml"}), extras) == [
-        "opslint.schemas:3 jsonschema (top): jsonschema of ['schemas'] must be imported "
+        "opslint.ruleapi.schemas:3 jsonschema (top): jsonschema of ['schemas'] must be imported "
         "inside a function",
-        "opslint.engine:5 helm_python (lazy): helm-python-sdk is in ['helm'] but this module "
-        "is not theirs",
-        "opslint.engine:6 ruamel (top): ruamel-yaml is declared nowhere",
+        "opslint.engine.runner:5 helm_python (lazy): helm-python-sdk is in ['helm'] but this "
+        "module is not theirs",
+        "opslint.engine.runner:6 ruamel (top): ruamel-yaml is declared nowhere",
     ]
 
 
@@ -324,8 +324,8 @@ def test_the_package_reaches_its_optional_packages_lazily() -> None:
         ("opslint.parsers.yamlload", "yaml", "top"),
         ("opslint.parsers.terraform", "lark", "lazy"),
         ("opslint.report.sarif", "attr", "lazy"),
-        ("opslint.schemas", "jsonschema", "lazy"),
-        ("opslint.schemas", "kubernetes_validate", "lazy"),
-        ("opslint.helm_render", "helm_python", "lazy"),
+        ("opslint.ruleapi.schemas", "jsonschema", "lazy"),
+        ("opslint.ruleapi.schemas", "kubernetes_validate", "lazy"),
+        ("opslint.parsers.helm_render", "helm_python", "lazy"),
         ("opslint.parsers.jenkins", "tree_sitter", "typing"),
     } <= seen

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from opslint.boundary import OUTSIDE, Boundary
-from opslint.discovery import iter_relative, reader, walk
+from opslint.engine.discovery import iter_relative, reader, walk
 from opslint.model.source import SourceError, SourceFile
+from opslint.safety.boundary import OUTSIDE, Boundary
 
 
 def touch(root: Path, *names: str) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opslint.rules.dockerfile._scripts import run_scripts, sets_pipefail
-
 from opslint.model.base import Span
 from opslint.model.source import SourceFile
 from opslint.parsers.dockerfile import parse_dockerfile
-from opslint.shell import commands
+from opslint.ruleapi.shell import commands
+from opslint.rules.dockerfile._scripts import run_scripts, sets_pipefail
 
 PATH = "Dockerfile"
 

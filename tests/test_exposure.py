@@ -274,7 +274,7 @@ def test_fix_diff_masks_secrets_unless_shown(
 
 def test_a_fix_that_would_write_a_secret_is_left_out_of_reports() -> None:
     from opslint.model.base import Edit, Finding, Fix, Span
-    from opslint.redact import Secrets
+    from opslint.safety.redact import Secrets
 
     span = Span("Dockerfile", 2, 5, 2, 9)
     finding = Finding(
@@ -329,13 +329,13 @@ def test_a_plain_word_secret_is_masked_at_its_value_only(
     ],
 )
 def test_a_message_is_masked_by_the_look_of_its_text(text: str, shown: str) -> None:
-    from opslint.redact import Secrets
+    from opslint.safety.redact import Secrets
 
     assert Secrets().text(text) == shown
 
 
 def test_a_file_line_masks_lower_case_keys_too() -> None:
-    from opslint.redact import Secrets
+    from opslint.safety.redact import Secrets
 
     assert Secrets().file_text("values.yaml", "password: hunter2\nname: web\n") == (
         "password: ***\nname: web\n"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from opslint.config import read_file
-from opslint.engine import Session
-from opslint.fixer import Fixer, write_changes
+from opslint.engine.fixer import Fixer, write_changes
+from opslint.engine.runner import Session
 from opslint.plugins import PluginManager
 
 CONFIG = Path(__file__).parent / "data" / "fix-corpus.opslint.toml"

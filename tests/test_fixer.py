@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from opslint.atomicwrite import write_atomically
 from opslint.cli import main
-from opslint.fixer import apply_edits
-from opslint.leftovers import STALE_AFTER, WRITER_GRACE, is_stale
+from opslint.edits.atomicwrite import write_atomically
+from opslint.edits.leftovers import STALE_AFTER, WRITER_GRACE, is_stale
+from opslint.engine.fixer import apply_edits
 from opslint.model.base import Edit, Finding, Fix, Span
 
 
@@ -79,7 +79,7 @@ def test_a_process_killed_mid_write_leaves_the_old_file_and_the_next_run_cleans_
         f"""
         import os, time
         from pathlib import Path
-        from opslint import atomicwrite
+        from opslint.edits import atomicwrite
         real_fsync = os.fsync
         def slow_fsync(fd):
             real_fsync(fd)
@@ -179,7 +179,7 @@ def test_a_failed_write_removes_its_temporary_file(
     def fail(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("opslint.atomicwrite.os.fsync", fail)
+    monkeypatch.setattr("opslint.edits.atomicwrite.os.fsync", fail)
     with pytest.raises(OSError):
         write_atomically(path, "FROM a:2\n")
     assert path.read_text(encoding="utf-8") == "FROM a:1\n"
@@ -302,7 +302,7 @@ def test_a_fix_that_breaks_the_file_is_dropped(
 def test_a_file_changed_on_disk_meanwhile_is_not_written(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from opslint import fixer
+    from opslint.engine import fixer
 
     (in_tmp / "Dockerfile").write_text("FROM node:22\nRUN npm install\n", encoding="utf-8")
     real = fixer.Fixer.run

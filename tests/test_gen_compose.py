@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, run_engine
-from opslint.generators.compose import ComposeOptions, compose
-from opslint.generators.dockerfile import DockerfileOptions, dockerfile
 
 from opslint.config import Config
 from opslint.detect import detect
 from opslint.generate import GeneratorError, write_artifacts
-from opslint.schemas import VENDOR_PACKAGE, package_dir
+from opslint.generators.compose import ComposeOptions, compose
+from opslint.generators.dockerfile import DockerfileOptions, dockerfile
+from opslint.ruleapi.schemas import VENDOR_PACKAGE, package_dir
 
 SNAPSHOTS = ROOT / "tests" / "data" / "generated" / "compose"
 

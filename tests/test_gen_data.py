@@ -14,11 +14,11 @@ from pathlib import Path
 import hcl2
 import pytest
 from conftest import ROOT, run_engine
+
+from opslint.cli import main
 from opslint.generators import helm_chart
 from opslint.generators.dockerfile import IGNORE_LANGUAGES
 from opslint.generators.terraform import PROVIDER_SOURCES, TERRAFORM_VERSION
-
-from opslint.cli import main
 
 DATA = ROOT / "generators" / "data"
 

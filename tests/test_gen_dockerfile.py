@@ -225,8 +225,8 @@ def test_df108_fix_never_replaces_an_ignore_file(
 
 
 def test_df108_fix_appends_missing_entries_to_a_checked_ignore_file(tmp_path: Path) -> None:
-    from opslint.discovery import reader
-    from opslint.fixer import apply_edits
+    from opslint.engine.discovery import reader
+    from opslint.engine.fixer import apply_edits
     from opslint.indexes.compose import BuildContexts
     from opslint.model.source import SourceFile
     from opslint.parsers.dockerfile import parse_dockerfile

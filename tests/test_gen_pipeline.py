@@ -18,18 +18,18 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import compare_snapshot, run_engine
-from opslint.generators._pipeline_github import TAGS
-from opslint.generators.pipeline import pipeline
 from ruamel.yaml import YAML
 
 from opslint.cli import main
 from opslint.config import Config
 from opslint.detect import ProjectInfo, detect
 from opslint.generate import GeneratorError, make_generator, write_artifacts
+from opslint.generators._pipeline_github import TAGS
+from opslint.generators.pipeline import pipeline
 from opslint.model.jenkins import JenkinsPipeline
 from opslint.model.source import SourceFile
 from opslint.parsers.jenkins import parse_jenkinsfile
-from opslint.schemas import vendor_validator
+from opslint.ruleapi.schemas import vendor_validator
 
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "data" / "generated" / "pipeline"

@@ -21,13 +21,13 @@ from typing import Any
 import hcl2
 import pytest
 from conftest import ROOT, run_engine
-from opslint.generators._hcl import Block, Call, Comment, Expr, block, render
-from opslint.generators.terraform import TerraformOptions, is_production, terraform
 
 from opslint.cli import main
 from opslint.config import Config
 from opslint.detect import ProjectInfo
 from opslint.generate import Artifact, GeneratorError, write_artifacts
+from opslint.generators._hcl import Block, Call, Comment, Expr, block, render
+from opslint.generators.terraform import TerraformOptions, is_production, terraform
 
 SNAPSHOTS = ROOT / "tests" / "data" / "generated" / "terraform"
 

@@ -10,8 +10,8 @@ from conftest import run_engine
 
 from opslint.config import Config
 from opslint.defaults import missing
-from opslint.engine import Session
-from opslint.fixer import Fixer
+from opslint.engine.fixer import Fixer
+from opslint.engine.runner import Session
 from opslint.plugins import PluginManager
 from opslint.report import Report
 

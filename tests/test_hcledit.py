@@ -1,4 +1,4 @@
-"""Text edits on Terraform files (`opslint.hcledit`): placement, indentation, alignment."""
+"""Text edits on Terraform files (`opslint.edits.hcl`): placement, indentation, alignment."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import dataclasses
 import textwrap
 from pathlib import Path
 
-from opslint.fixer import apply_edits
-from opslint.hcledit import add_attribute, add_block, body_indent
+from opslint.edits.hcl import add_attribute, add_block, body_indent
+from opslint.engine.fixer import apply_edits
 from opslint.model.base import Edit, Finding, Fix, Span
 from opslint.model.source import SourceFile
 from opslint.model.terraform import Block, TerraformFile

@@ -14,9 +14,9 @@ from test_reporters import validate_sarif
 
 from opslint.cli import main
 from opslint.config import Config, HelmSettings
-from opslint.helm_render import split_rendered_stream
 from opslint.model.base import Finding, Span
 from opslint.parsers.helm import NO_RENDERER_NOTE
+from opslint.parsers.helm_render import split_rendered_stream
 from opslint.parsers.helmmap import LineKind, SpanMapper, classify
 from opslint.report import Report
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from test_helm import CONTAINER, CONTAINER_RULES, make_chart, write
 
-from opslint import helm_render
 from opslint.cli import main
-from opslint.helm_render import crash_reason
+from opslint.parsers import helm_render
+from opslint.parsers.helm_render import crash_reason
 
 pytest.importorskip("helm_python")
 
@@ -289,7 +289,7 @@ def _workers() -> set[int]:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"opslint.helm_render" in command and parent == os.getpid():
+        if b"opslint.parsers.helm_render" in command and parent == os.getpid():
             found.add(int(entry.name))
     return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opslint.formats import kind_by_name
+from opslint.builtin.parsers import kind_by_name
 from opslint.model.base import Span
 from opslint.model.jenkins import JenkinsPipeline
 from opslint.model.source import SourceFile

@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import ROOT, run_engine
 
 from opslint.config import Config
-from opslint.engine import Session
+from opslint.engine.runner import Session
 from opslint.indexes.kubernetes import index_of
 from opslint.plugins import PluginManager
 from opslint.run import Run

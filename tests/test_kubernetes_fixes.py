@@ -12,8 +12,8 @@ from conftest import run_engine
 
 from opslint.config import Config
 from opslint.defaults import missing
-from opslint.engine import Session
-from opslint.fixer import Fixer, FixResult
+from opslint.engine.fixer import Fixer, FixResult
+from opslint.engine.runner import Session
 from opslint.plugins import PluginManager
 
 SECURITY = ("K8106", "K8107", "K8108", "K8109")

@@ -79,7 +79,6 @@ def test_every_rule_folder_declares_its_families() -> None:
     """The rule pack's table is the one declaration: every folder is in it, every rule's
     code prefix is a family of its folder."""
     import opslint.rules
-
     from opslint.plugins import PluginManager
     from opslint.rule import spec_of
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from opslint.cli import main
-from opslint.fixer import apply_edits
+from opslint.engine.fixer import apply_edits
 from opslint.model.base import Anchor, Edit, Finding, Fix, Span
 from opslint.model.lines import LineBreaks, LineIndex, visible
 

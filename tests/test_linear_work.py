@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 from conftest import run_engine
-from opslint.rules.dockerfile._run import done_before, run_steps
-from opslint.rules.terraform import s3_encryption
 
 from opslint import shell, yamledit
 from opslint.indexes.kubernetes import K8sIndex
@@ -25,6 +23,8 @@ from opslint.indexes.terraform import TerraformModule
 from opslint.model.source import SourceFile
 from opslint.parsers.dockerfile import parse_dockerfile
 from opslint.report import Report
+from opslint.rules.dockerfile._run import done_before, run_steps
+from opslint.rules.terraform import s3_encryption
 
 
 @contextmanager
@@ -268,9 +268,8 @@ def test_parsers_pause_the_collector_and_restore_it() -> None:
 
 def test_kubernetes_schema_looks_up_its_package_once_per_run(tmp_path: Path) -> None:
     pytest.importorskip("kubernetes_validate", reason="kubernetes-validate is not installed")
+    from opslint.ruleapi import schemas
     from opslint.rules.kubernetes import schema
-
-    from opslint import schemas
 
     unit = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata: {{}}\nextra: {i}\n---\n"
     text = "".join(unit.format(i=i) for i in range(50))
@@ -323,8 +322,8 @@ class CountingLines(list[str]):
 
 
 def test_stacked_comments_find_the_next_line_in_one_pass() -> None:
+    from opslint.builtin.suppressions import comment_suppressions
     from opslint.model.source import Document
-    from opslint.suppressions import comment_suppressions
 
     counts = []
     for n in (100, 200, 400):

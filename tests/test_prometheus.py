@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from opslint.formats import PROMETHEUS, kind_by_content
+from opslint.builtin.parsers import PROMETHEUS, kind_by_content
 from opslint.model.base import Span
 from opslint.model.prometheus import AlertRule, PrometheusRules, RecordingRule
 from opslint.model.source import SourceFile

@@ -27,8 +27,8 @@ import pytest
 from conftest import ROOT, run_engine
 
 from opslint.config import Config, read_file
-from opslint.engine import Session
-from opslint.fixer import Fixer, write_changes
+from opslint.engine.fixer import Fixer, write_changes
+from opslint.engine.runner import Session
 from opslint.model.base import Finding, Span
 from opslint.plugins import PluginManager
 from opslint.report import Report

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from opslint import schemas
 from opslint.parsers.yamlload import load_yaml
+from opslint.ruleapi import schemas
 
 pytest.importorskip("check_jsonschema")
 

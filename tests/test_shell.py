@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from opslint.shell import (
+from opslint.ruleapi.shell import (
     Word,
     basename,
     commands,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from test_cli import Cli
 
+from opslint.builtin.suppressions import comment_suppressions, split_codes
 from opslint.model.source import Document, SourceFile
-from opslint.suppressions import comment_suppressions, split_codes
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from conftest import ROOT, run_engine
 
-from opslint.formats import kind_by_name
+from opslint.builtin.parsers import kind_by_name
 from opslint.model.base import Span
 from opslint.model.source import SourceFile
 from opslint.model.terraform import (
@@ -308,7 +308,7 @@ def test_hcl_machinery_is_lazy() -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from opslint.formats import opslint_parse\n"
+        "from opslint.builtin.parsers import opslint_parse\n"
         "from opslint.config import Config\n"
         "from opslint.model.source import SourceFile\n"
         "opslint_parse(SourceFile(Path('Dockerfile'), 'Dockerfile', text='FROM a:1\\n'),"

@@ -8,7 +8,7 @@ from conftest import run_engine
 
 from opslint.cli import main
 from opslint.config import Config
-from opslint.engine import Session
+from opslint.engine.runner import Session
 from opslint.indexes.terraform import TerraformModule, module_of
 from opslint.model.base import Span
 from opslint.model.terraform import TerraformFile, TerraformVarsFile

@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 from conftest import run_engine
+
+from opslint.config import Config
+from opslint.model.base import Span
+from opslint.model.source import SourceFile
+from opslint.model.terraform import Resource, Term
+from opslint.parsers.terraform import parse_terraform
 from opslint.rules.terraform.hardcoded_values import hardcoded_terms, is_catch_all
 from opslint.rules.terraform.module_source_pinned import (
     ModuleSourcePinnedOptions,
@@ -20,12 +26,6 @@ from opslint.rules.terraform.open_admin_ingress import (
     open_admin_sources,
     parse_port_range,
 )
-
-from opslint.config import Config
-from opslint.model.base import Span
-from opslint.model.source import SourceFile
-from opslint.model.terraform import Resource, Term
-from opslint.parsers.terraform import parse_terraform
 
 # TF112 helpers ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 
 from opslint import Finding, Severity, rule
 from opslint.config import Config
-from opslint.engine import Session
+from opslint.engine.runner import Session
 from opslint.indexes import kubernetes
 from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.dockerfile import Dockerfile

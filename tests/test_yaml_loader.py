@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from opslint.discovery import reader
+from opslint.engine.discovery import reader
 from opslint.model.base import Span
 from opslint.model.source import SourceError, SourceFile, decode
 from opslint.model.yamltree import YMap, YScalar, YSeq

@@ -1,4 +1,4 @@
-"""Text edits on YAML (`opslint.yamledit`): placement, indentation and spacing."""
+"""Text edits on YAML (`opslint.edits.yaml`): placement, indentation and spacing."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import textwrap
 
 import pytest
 
-from opslint.fixer import apply_edits
+from opslint.edits.yaml import add_after, entry_last_line, opening_quote
+from opslint.engine.fixer import apply_edits
 from opslint.model.base import Edit, Finding, Fix
 from opslint.model.yamltree import YMap
 from opslint.parsers.yamlload import load_yaml
-from opslint.yamledit import add_after, entry_last_line, opening_quote
 
 
 def root_of(text: str) -> YMap:
@@ -138,7 +138,7 @@ def test_add_after_keeps_crlf_endings() -> None:
 
 
 def test_set_scalar_fills_an_empty_value_and_keeps_quotes() -> None:
-    from opslint.yamledit import set_scalar
+    from opslint.edits.yaml import set_scalar
 
     text = "a:\nb: 'x'\nc: \"y\"\nd: no\n"
     root = root_of(text)
@@ -152,7 +152,7 @@ def test_set_scalar_fills_an_empty_value_and_keeps_quotes() -> None:
 
 
 def test_append_item_follows_the_items_indentation_and_quoting() -> None:
-    from opslint.yamledit import append_item
+    from opslint.edits.yaml import append_item
 
     text = 'drop:\n  - "NET_RAW"\nadd:\n- A\nflow: [x]\n'
     root = root_of(text)
@@ -167,7 +167,7 @@ def test_append_item_follows_the_items_indentation_and_quoting() -> None:
 
 
 def test_add_entries_first_goes_above_a_leading_comment() -> None:
-    from opslint.yamledit import add_entries_first
+    from opslint.edits.yaml import add_entries_first
 
     text = "spec:\n  # the pod\n  containers: []\nitems:\n  - name: a\n    image: b\n"
     root = root_of(text)
@@ -198,7 +198,7 @@ services:
 
 
 def test_key_column_ignores_keys_merged_from_an_anchor() -> None:
-    from opslint.yamledit import key_column
+    from opslint.edits.yaml import key_column
 
     services = root_of(MERGED).map("services")
     assert services is not None
@@ -209,7 +209,7 @@ def test_key_column_ignores_keys_merged_from_an_anchor() -> None:
 
 
 def test_add_entries_to_a_mapping_that_only_merges() -> None:
-    from opslint.yamledit import add_entries
+    from opslint.edits.yaml import add_entries
 
     services = root_of(MERGED).map("services")
     only = services.map("only-merge") if services is not None else None

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Edit, Finding, Fix, Severity, rule
-from opslint.model.base import Span
-from opslint.model.compose import BuildHealth, ComposeFile, ComposeService, DependsOn
-from opslint.model.yamltree import YMap, YScalar
-from opslint.views import Files, SourceText
-from opslint.yamledit import (
+from opslint.edits.yaml import (
     Style,
     add_entries,
     document_style,
     is_block,
     scalar_anchor,
 )
+from opslint.model.base import Span
+from opslint.model.compose import BuildHealth, ComposeFile, ComposeService, DependsOn
+from opslint.model.yamltree import YMap, YScalar
+from opslint.views import Files, SourceText
 
 _NOT_WAITING = frozenset({"service_started"})
 _HEALTHY = "service_healthy"

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import missing
+from opslint.edits.yaml import Value, add_entries, add_nested
 from opslint.model.base import Edit, Span
 from opslint.model.compose import ComposeFile, ComposeService
-from opslint.model.yamltree import YMap, YScalar
-from opslint.ruleutil import has_value
+from opslint.model.yamltree import YMap, YScalar, has_value
 from opslint.views import Defaults, SourceText
-from opslint.yamledit import Value, add_entries, add_nested
 
 from ._shared import names, written_in
 

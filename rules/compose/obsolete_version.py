@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
+from opslint.edits.yaml import is_block
 from opslint.model.base import Span
 from opslint.model.compose import ComposeFile
 from opslint.model.yamltree import YScalar
-from opslint.yamledit import is_block
 
 
 def _deletion(compose: ComposeFile) -> Fix | None:

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import missing
+from opslint.edits.yaml import add_entries, add_nested
 from opslint.model.compose import ComposeService
-from opslint.model.yamltree import YMap
-from opslint.ruleutil import has_value
+from opslint.model.yamltree import YMap, has_value
 from opslint.views import Defaults, SourceText
-from opslint.yamledit import add_entries, add_nested
 
 from ._shared import written_in
 

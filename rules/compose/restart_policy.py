@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import missing
+from opslint.edits.yaml import add_entries
 from opslint.model.compose import ComposeService
 from opslint.views import Defaults, SourceText
-from opslint.yamledit import add_entries
 
 
 @rule(

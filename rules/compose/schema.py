@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import ComposeFile
-from opslint.schemas import schema_findings, section_logical, vendor_validator
+from opslint.ruleapi.schemas import schema_findings, section_logical, vendor_validator
 from opslint.views import Notes
 
 _SECTIONS = {"services": "service", "networks": "network", "volumes": "volume"}

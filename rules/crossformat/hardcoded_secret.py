@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.facets import EnvVar
-from opslint.secrets import secret_in
+from opslint.ruleapi.secrets import secret_in
 
 
 @rule(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.facets import ShellCommand
-from opslint.shell import (
+from opslint.ruleapi.shell import (
     NPM_INSTALL,
     NPM_VALUE_FLAGS,
     PNPM_VALUE_FLAGS,

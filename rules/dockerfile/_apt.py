@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opslint.model.facets import ShellCommand
-from opslint.shell import Word, basename, programs, verb
+from opslint.ruleapi.shell import Word, basename, programs, verb
 
 from ._run import APT, APT_VALUE_FLAGS
 

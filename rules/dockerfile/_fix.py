@@ -5,7 +5,7 @@ from __future__ import annotations
 from opslint.model.base import Anchor, Edit, Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.shell import Word
+from opslint.ruleapi.shell import Word
 
 BUILD_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 """Instructions whose work at build time depends on the USER in force."""

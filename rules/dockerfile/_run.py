@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.shell import Command, Word, commands, pip_arguments, program, verb
+from opslint.ruleapi.shell import Command, Word, commands, pip_arguments, program, verb
 
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})

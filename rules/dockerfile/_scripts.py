@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from opslint import Finding
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.shell import POSIX_SHELLS, Word, basename, commands, programs, reads_script
+from opslint.ruleapi.shell import POSIX_SHELLS, Word, basename, commands, programs, reads_script
 
 NON_POSIX_SHELLS = frozenset({"pwsh", "powershell", "cmd"})
 _SET_PIPEFAIL = re.compile(r"-[A-Za-z]*o[A-Za-z]*$")

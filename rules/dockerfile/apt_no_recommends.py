@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Command, Word
+from opslint.ruleapi.shell import Command, Word
 
 from ._fix import after_word
 from ._run import apt_installs, apt_option, configured_before

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import POSIX_SHELLS, basename, commands, programs
+from opslint.ruleapi.shell import POSIX_SHELLS, basename, commands, programs
 
 from ._apt import AptCommand, apt_command
 from ._scripts import logical, run_scripts, runs

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from opslint import Finding, RelatedLocation, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import NPM_VALUE_FLAGS, PNPM_VALUE_FLAGS, YARN_VALUE_FLAGS, Command, positionals
+from opslint.ruleapi.shell import (
+    NPM_VALUE_FLAGS,
+    PNPM_VALUE_FLAGS,
+    YARN_VALUE_FLAGS,
+    Command,
+    positionals,
+)
 
 from ._run import RunStep, context_copy, pip_words, run_steps
 

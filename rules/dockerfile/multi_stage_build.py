@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import NPM_VALUE_FLAGS, Command, positionals, verb
+from opslint.ruleapi.shell import NPM_VALUE_FLAGS, Command, positionals, verb
 
 from ._run import APT_VALUE_FLAGS, RunStep, run_steps
 

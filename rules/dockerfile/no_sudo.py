@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Word, basename
+from opslint.ruleapi.shell import Word, basename
 
 from ._scripts import program_findings
 

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import Command, Word, verb
+from opslint.ruleapi.shell import Command, Word, verb
 
 from ._fix import after_word
 from ._run import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import (
+from opslint.ruleapi.shell import (
     NPM_INSTALL,
     NPM_VALUE_FLAGS,
     PNPM_VALUE_FLAGS,

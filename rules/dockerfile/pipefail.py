@@ -7,7 +7,7 @@ from itertools import islice
 
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile, Instruction
-from opslint.shell import basename, commands, pipes, programs
+from opslint.ruleapi.shell import basename, commands, pipes, programs
 
 from ._scripts import (
     ShellState,

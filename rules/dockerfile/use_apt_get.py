@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.shell import commands
+from opslint.ruleapi.shell import commands
 
 from ._apt import AptCommand, apt_command
 from ._fix import after_word

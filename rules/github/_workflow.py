@@ -1,6 +1,6 @@
 """What the GitHub rules read from steps: shell commands, well-known actions, job roles.
 
-Scripts are split into simple commands by `opslint.shell`, with the offsets of each word,
+Scripts are split into simple commands by `opslint.ruleapi.shell`, with the offsets of each word,
 so that a rule can recognise `helm upgrade`, `docker push img:tag` or `npm test` whatever
 the options around them, and point at the exact token through `ShellCommand.locate`.
 """
@@ -15,7 +15,7 @@ from opslint.model.base import Span
 from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import ShellCommand, map_script_lines
 from opslint.model.yamltree import YScalar, text_span
-from opslint.shell import Command, located_commands
+from opslint.ruleapi.shell import Command, located_commands
 
 
 def matching(script: ShellCommand, patterns: Iterable[tuple[str, ...]]) -> Iterator[Command]:

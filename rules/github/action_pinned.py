@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, Span, rule
 from opslint.defaults import pin
+from opslint.edits.yaml import opening_quote
 from opslint.model.ci import ActionUse
 from opslint.views import Defaults, SourceText
-from opslint.yamledit import opening_quote
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 _SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")

@@ -9,7 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.base import Span
 from opslint.model.ci import GithubJob, GithubWorkflow, Step
 from opslint.model.yamltree import YMap, YScalar, text_span
-from opslint.shell import located_commands
+from opslint.ruleapi.shell import located_commands
 
 from ._workflow import action
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubPipeline, Step
 from opslint.model.yamltree import YMap
-from opslint.shell import Command, located_commands
+from opslint.ruleapi.shell import Command, located_commands
 
 from ._workflow import action, step_groups, uses_action
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import missing
+from opslint.edits.yaml import add_after
 from opslint.model.ci import GithubJob
 from opslint.model.yamltree import YMap
 from opslint.views import Defaults, SourceText
-from opslint.yamledit import add_after
 
 _KEY = "job-timeout-minutes"
 

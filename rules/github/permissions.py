@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Fix, Severity, rule
+from opslint.edits.yaml import add_after
 from opslint.model.ci import GithubJob, GithubWorkflow
-from opslint.shell import located_commands
+from opslint.ruleapi.shell import located_commands
 from opslint.views import SourceText
-from opslint.yamledit import add_after
 
 from ._workflow import action
 

@@ -8,7 +8,7 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubAction, GithubWorkflow, Pipeline
 from opslint.model.yamltree import YNode
-from opslint.schemas import PathPart, allowed_types, schema_findings, vendor_validator
+from opslint.ruleapi.schemas import PathPart, allowed_types, schema_findings, vendor_validator
 from opslint.views import Notes
 
 

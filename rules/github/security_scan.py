@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.indexes.github import WorkflowFolders
 from opslint.model.ci import GithubWorkflow, Step
-from opslint.shell import located_commands
+from opslint.ruleapi.shell import located_commands
 
 from ._workflow import action, expression_true, matching
 

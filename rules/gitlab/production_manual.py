@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 
 from opslint import Edit, Finding, Fix, Severity, rule
+from opslint.edits.yaml import Style, add_entries, document_style, is_block, replace_scalar
 from opslint.model.base import Span
 from opslint.model.ci import GitlabJob, GitlabPipeline
 from opslint.model.yamltree import YMap, YScalar
-from opslint.yamledit import Style, add_entries, document_style, is_block, replace_scalar
 
 from ._jobs import job_lineage
 

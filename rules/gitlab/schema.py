@@ -8,7 +8,7 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GitlabPipeline
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.schemas import PathPart, schema_findings, vendor_validator
+from opslint.ruleapi.schemas import PathPart, schema_findings, vendor_validator
 from opslint.views import Notes
 
 from ._jobs import is_reference

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 
 from opslint import Finding, Fix, Span
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YScalar
-from opslint.ruleutil import has_value
+from opslint.model.yamltree import YScalar, has_value
 
 from ._fixes import Manifest, probe_fix, resources_fix
 from ._pods import setting

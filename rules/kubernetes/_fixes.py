@@ -15,12 +15,7 @@ from fractions import Fraction
 
 from opslint import Applicability, Edit, Fix
 from opslint.defaults import missing
-from opslint.indexes.kubernetes import K8sIndex
-from opslint.model.kubernetes import Container, K8sObject, PodSpec
-from opslint.model.yamltree import YMap, YScalar
-from opslint.run import Run
-from opslint.views import Defaults, SourceText, view_key
-from opslint.yamledit import (
+from opslint.edits.yaml import (
     Style,
     Value,
     add_after,
@@ -31,6 +26,11 @@ from opslint.yamledit import (
     scalar_text,
     set_scalar,
 )
+from opslint.indexes.kubernetes import K8sIndex
+from opslint.model.kubernetes import Container, K8sObject, PodSpec
+from opslint.model.yamltree import YMap, YScalar
+from opslint.run import Run
+from opslint.views import Defaults, SourceText, view_key
 
 from ._pods import integer
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.run import Run
-from opslint.schemas import (
+from opslint.ruleapi.schemas import (
     KUBERNETES_PACKAGE,
     kubernetes_validator,
     kubernetes_version,
     package_dir,
     schema_findings,
 )
+from opslint.run import Run
 from opslint.views import Notes, SourceText, view_key
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
-from opslint.hcledit import add_attribute, add_block, editable
+from opslint.edits.hcl import add_attribute, add_block, editable
 from opslint.model.base import Anchor, Edit, Fix
 from opslint.model.terraform import Resource
 from opslint.views import SourceText

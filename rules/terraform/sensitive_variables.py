@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
-from opslint.hcledit import add_attribute, editable
+from opslint.edits.hcl import add_attribute, editable
 from opslint.model.terraform import Variable
-from opslint.secrets import is_secret_name
+from opslint.ruleapi.secrets import is_secret_name
 from opslint.views import SourceText
 
 _NOT_TEXT_TYPE = re.compile(r"^(?:bool|number)$")

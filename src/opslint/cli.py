@@ -37,8 +37,8 @@ from opslint.model.base import Finding
 from opslint.severity import Severity
 
 if TYPE_CHECKING:
-    from opslint.engine import Session
-    from opslint.fixer import FixResult
+    from opslint.engine.fixer import FixResult
+    from opslint.engine.runner import Session
     from opslint.generate import Generator
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -332,7 +332,7 @@ def _disabled(values: list[str]) -> tuple[str, ...]:
 
 def make_session(config: Config, kind: str | None = None, force_exclude: bool = False) -> Session:
     """A session with the plugins loaded."""
-    from opslint.engine import Session
+    from opslint.engine.runner import Session
     from opslint.plugins import PluginManager
 
     plugins = PluginManager()
@@ -386,7 +386,7 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     if not args.show_secrets:
         report.redact()
     if args.write_baseline is not None:
-        from opslint.baseline import write_baseline
+        from opslint.engine.baseline import write_baseline
 
         entries = write_baseline(report.findings, args.write_baseline)
         if not args.quiet:
@@ -396,7 +396,7 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
             )
         return EXIT_CLEAN
     if args.baseline is not None:
-        from opslint.baseline import apply_baseline
+        from opslint.engine.baseline import apply_baseline
 
         report.findings, report.baselined = apply_baseline(report.findings, args.baseline)
     with _open_output(args.output) as stream:
@@ -415,7 +415,7 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
 
 def apply_fixes(session: Session, paths: list[Path], *, unsafe: bool, show_secrets: bool) -> str:
     """Fix `paths` in place; return the lines that tell what changed."""
-    from opslint.fixer import Fixer, write_changes
+    from opslint.engine.fixer import Fixer, write_changes
 
     result = Fixer(session, unsafe=unsafe).run(paths)
     write_changes(result)
@@ -466,7 +466,7 @@ def _fix_lines(result: FixResult, *, written: bool) -> list[str]:
 
 def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """`opslint fix`: apply fixes, or show them as a diff with `--diff`."""
-    from opslint.fixer import Fixer, write_changes
+    from opslint.engine.fixer import Fixer, write_changes
 
     paths, _, session = _file_session(args)
     result = Fixer(session, unsafe=args.unsafe_fixes).run(paths)
@@ -488,7 +488,7 @@ def run_fix(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def run_trust(args: argparse.Namespace, stdout: TextIO) -> int:
     """`opslint trust`: grant, list or revoke the trust a found config needs to load code."""
-    from opslint import trust
+    from opslint.safety import trust
 
     if args.list:
         for path, state in trust.listing():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from opslint.budget import DEFAULT_FILE_TIME_BUDGET
+from opslint.safety.budget import DEFAULT_FILE_TIME_BUDGET
 from opslint.severity import Severity
 
 T = TypeVar("T")
@@ -325,7 +325,7 @@ def discover(start: Path) -> Config:
     confined, left_out = confine(config)
     if not left_out:
         return config
-    from opslint.trust import TrustState, location, state
+    from opslint.safety.trust import TrustState, location, state
 
     trust = state(path, config, content_digest)
     if trust is TrustState.TRUSTED:

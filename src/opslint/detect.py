@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opslint.boundary import outside
 from opslint.config import Config
+from opslint.safety.boundary import outside
 
 _DNS_LABEL = re.compile(r"[^a-z0-9-]+")
 _MAKE_TARGET = re.compile(r"^([A-Za-z][\w-]*):(?!=)", re.MULTILINE)

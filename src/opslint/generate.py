@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from opslint.atomicwrite import write_atomically
 from opslint.detect import ProjectInfo
+from opslint.edits.atomicwrite import write_atomically
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 hookimpl = pluggy.HookimplMarker("opslint")
 
 BUILTIN_PLUGINS = (
-    "opslint.formats",
-    "opslint.helm_values",
-    "opslint.suppressions",
+    "opslint.builtin.parsers",
+    "opslint.builtin.helm_values",
+    "opslint.builtin.suppressions",
     "opslint.report.text",
     "opslint.report.json",
     "opslint.report.sarif",

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from opslint.boundary import outside, refusal
 from opslint.config import Config
 from opslint.model.base import Derived
 from opslint.model.source import Document, SourceFile
+from opslint.safety.boundary import outside, refusal
 
 D = TypeVar("D", bound=Document)
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Protocol
 
 from opslint.defaults import default, pin
+from opslint.edits.yaml import Style, detect_style, document_style
 from opslint.model.base import Derived, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.run import Run
-from opslint.yamledit import Style, detect_style, document_style
 
 
 class View(Protocol):

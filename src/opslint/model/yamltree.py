@@ -138,3 +138,9 @@ class YamlDocument:
 
     root: YNode | None
     index: int
+
+
+def has_value(mapping: YMap | None, key: str) -> bool:
+    """True when `mapping` gives `key` a scalar that is neither null nor blank."""
+    value = mapping.get(key) if mapping is not None else None
+    return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""

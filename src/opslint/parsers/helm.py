@@ -2,7 +2,7 @@
 
 Rendering goes through the Helm SDK (`helm-python-sdk`, the `opslint[helm]` extra) or,
 when that is not installed, a `helm` binary on PATH (`helm template`). Either renders
-offline, in a child process under a time and a memory limit (`opslint.helm_render`):
+offline, in a child process under a time and a memory limit (`opslint.parsers.helm_render`):
 `lookup` returns nothing and no cluster or repository is contacted. A chart with a
 symbolic link that leaves the chart, or a values schema that refers to a URL or a file, is
 not rendered at all, so rendering never reads files outside the chart nor the network. With
@@ -19,13 +19,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from opslint.config import Config, HelmSettings
-from opslint.helm_render import (
-    RenderError,
-    RenderFailure,
-    RenderRequest,
-    render,
-    start_worker,
-)
 from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
@@ -34,6 +27,13 @@ from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import Reader, SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.errors import parse_failure
+from opslint.parsers.helm_render import (
+    RenderError,
+    RenderFailure,
+    RenderRequest,
+    render,
+    start_worker,
+)
 from opslint.parsers.helm_schema import outside_reference
 from opslint.severity import Severity
 

@@ -12,8 +12,8 @@ from opslint.config import Config
 from opslint.model.base import Finding
 from opslint.model.source import SourceFile
 from opslint.plugins import hookimpl
-from opslint.redact import Secrets
 from opslint.rule import Rule
+from opslint.safety.redact import Secrets
 from opslint.severity import Severity
 
 

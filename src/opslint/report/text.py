@@ -7,8 +7,8 @@ from typing import IO
 
 from opslint.model.base import Finding
 from opslint.model.lines import visible
-from opslint.redact import MASK, moved
 from opslint.report import Report, format_hooks
+from opslint.safety.redact import MASK, moved
 from opslint.severity import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}

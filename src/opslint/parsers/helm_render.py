@@ -2,7 +2,7 @@
 
 A template can loop for ever, recurse until Go's stack overflows, or allocate until the
 machine runs out of memory; Go ends the whole process when that happens. So opslint never
-renders in its own process: one worker per run (`python -m opslint.helm_render MEMORY_MB`)
+renders in its own process: one worker per run (`python -m opslint.parsers.helm_render MEMORY_MB`)
 renders every chart, one request per render. The worker caps its own data segment
 (`RLIMIT_DATA`: Go reserves far more address space than it uses, so `RLIMIT_AS` would stop
 the runtime from starting), writes no core file, and starts in a private empty folder
@@ -121,7 +121,7 @@ class _Worker:
         """How much of `errors` earlier renders account for."""
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "opslint.helm_render", str(memory)],
+                [sys.executable, "-m", "opslint.parsers.helm_render", str(memory)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self.errors,
@@ -139,7 +139,7 @@ class _Worker:
 
         The file's time budget pauses meanwhile: the render is bounded by its own limits,
         and an answer cut off mid-way would leave the worker out of step."""
-        from opslint.budget import paused
+        from opslint.safety.budget import paused
 
         with paused():
             return self._ask(request)

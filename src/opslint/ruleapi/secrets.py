@@ -2,7 +2,7 @@
 and telling a literal secret value from a reference to one.
 
 Shared by every check that judges a name (environment variables, Terraform variables), by
-SE001, and by the reports, which mask the values found here (`opslint.redact`).
+SE001, and by the reports, which mask the values found here (`opslint.safety.redact`).
 """
 
 from __future__ import annotations

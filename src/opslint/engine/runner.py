@@ -13,19 +13,19 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opslint import discovery
-from opslint.boundary import Boundary, active
-from opslint.budget import BudgetExceeded, time_budget
 from opslint.config import Config, ConfigError, rule_files
+from opslint.engine import discovery
 from opslint.model.base import Finding, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.parsers.errors import describe, parse_failure
 from opslint.plugins import PluginManager
-from opslint.redact import Secrets
 from opslint.report import Report
 from opslint.rule import Rule, RuleDefinitionError, make_rule, spec_of
 from opslint.run import Run
+from opslint.safety.boundary import Boundary, active
+from opslint.safety.budget import BudgetExceeded, time_budget
+from opslint.safety.redact import Secrets
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec

@@ -1,7 +1,7 @@
 """Writing a file in one step, for `opslint fix` and `opslint new` alike.
 
 The text goes to a temporary file beside the target, named by
-`opslint.leftovers.create_temporary` (with the writer's PID, so that one a killed run
+`opslint.edits.leftovers.create_temporary` (with the writer's PID, so that one a killed run
 leaves behind is recognised and removed later), is flushed and fsynced, and only then
 takes the target's name; the folder is fsynced after. Until that moment the original
 stays intact.
@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from opslint.leftovers import create_temporary
+from opslint.edits.leftovers import create_temporary
 
 
 def write_atomically(

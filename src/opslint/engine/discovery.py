@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pathspec
 
-from opslint.boundary import OUTSIDE, Boundary, refusal
-from opslint.leftovers import is_temporary
+from opslint.edits.leftovers import is_temporary
 from opslint.model.source import Reader, SourceError, decode
+from opslint.safety.boundary import OUTSIDE, Boundary, refusal
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from opslint.model.base import Finding, RelatedLocation, Span
 from opslint.model.facets import EnvVar
 from opslint.model.source import Document
-from opslint.secrets import (
+from opslint.ruleapi.secrets import (
     CREDENTIAL_PATTERNS,
     is_literal_secret,
     is_secret_name,

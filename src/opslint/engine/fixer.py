@@ -14,7 +14,7 @@ them without ever re-serialising a file:
 - at the end each changed file is written once: to a temporary file in its folder, flushed
   and fsynced, then renamed over the original with its mode kept; a file that changed on
   disk since it was read, or that lies outside the given paths, is not written; temporary
-  files a killed run left behind are removed once stale (`opslint.leftovers`).
+  files a killed run left behind are removed once stale (`opslint.edits.leftovers`).
 """
 
 from __future__ import annotations
@@ -24,16 +24,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opslint.atomicwrite import write_atomically
-from opslint.boundary import Boundary
-from opslint.budget import BudgetExceeded, time_budget
-from opslint.engine import Session
-from opslint.leftovers import is_stale
+from opslint.edits.atomicwrite import write_atomically
+from opslint.edits.leftovers import is_stale
+from opslint.engine.runner import Session
 from opslint.model.base import Applicability, Edit, Finding
 from opslint.model.lines import LineBreaks, LineIndex, breaks_for
 from opslint.model.source import SourceError
-from opslint.redact import Secrets
 from opslint.report import Report
+from opslint.safety.boundary import Boundary
+from opslint.safety.budget import BudgetExceeded, time_budget
+from opslint.safety.redact import Secrets
 
 MAX_PASSES = 16
 _NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
@@ -105,7 +105,7 @@ class FixResult:
     secrets: Secrets = field(default_factory=Secrets)
     """The secret values of the files, as every pass found them (before and after fixes)."""
     leftovers: list[Path] = field(default_factory=list)
-    """Temporary files of interrupted runs found beside the files (see `opslint.leftovers`)."""
+    """Temporary files of interrupted runs found beside the files (`opslint.edits.leftovers`)."""
     removed: list[Path] = field(default_factory=list)
     """The stale ones among them that `write_changes` removed."""
 
@@ -304,9 +304,9 @@ class Fixer:
         """Why `text` may not replace the file (a parse error it introduces), or None."""
         if kind is None:
             return None
-        from opslint.boundary import active
-        from opslint.discovery import reader
+        from opslint.engine.discovery import reader
         from opslint.model.source import SourceFile
+        from opslint.safety.boundary import active
 
         old = self._parse_errors.get(path)
         try:
@@ -341,7 +341,7 @@ def _creates(fixes: list[tuple[Finding, tuple[Edit, ...]]]) -> bool:
 
 def write_changes(result: FixResult) -> None:
     """Write every changed file atomically; skip one that changed on disk meanwhile; then
-    remove the stale temporary files interrupted runs left (`opslint.leftovers`)."""
+    remove the stale temporary files interrupted runs left (`opslint.edits.leftovers`)."""
     for path, change in sorted(result.changes.items()):
         if change.original == "" and not path.exists():
             try:

@@ -1,0 +1,1 @@
+"""The run: discovery, parsing, rules, suppressions, baselines and fixes."""

@@ -1,0 +1,1 @@
+"""What the builtin rules share: shell commands, secrets and schemas."""
