@@ -48,6 +48,9 @@ def where(finding: Finding) -> tuple[int, int, int, int]:
         "SECRET_KEY_BASE",
         "GOOGLE_CREDENTIALS",
         "SSH_PASSPHRASE",
+        "secretKey",
+        "MINIO_SECRET_KEY",
+        "signingKey",
     ],
 )
 def test_secret_names(name: str) -> None:
@@ -72,6 +75,13 @@ def test_secret_names(name: str) -> None:
         "USER",
         "TOKENIZER",
         "PASSENGER_APP_ENV",
+        "master_user_password_rotation_duration",
+        "master_user_password_rotation_schedule_expression",
+        "password_rotation_lambda_arn",
+        "adminPasswordKey",
+        "existingSecretPasswordKey",
+        "existingSecret",
+        "TOKEN_REFRESH_INTERVAL",
     ],
 )
 def test_not_secret_names(name: str) -> None:
@@ -95,6 +105,20 @@ def test_not_secret_names(name: str) -> None:
         ("Bearer ${TOKEN}", False),
         ("/run/secrets/db_password", False),
         ("vault:secret/data/app#password", False),
+        ("var.db_password", False),
+        ("random_password.db.result", False),
+        ("3h", False),
+        ("1h30m", False),
+        ("15 days", False),
+        ("P30D", False),
+        ("rate(15 days)", False),
+        ("cron(0 3 ? * SUN *)", False),
+        ("0 3 * * 1", False),
+        ("postgres-password", False),
+        ("redis-api-key", False),
+        ("s3cr3t-passw0rd", True),
+        ("12345", True),
+        ("open-sesame-2024", True),
     ],
 )
 def test_literal_values(value: str, literal: bool) -> None:
@@ -157,6 +181,22 @@ def test_credential_patterns_whatever_the_name(tmp_path: Path) -> None:
     assert "glpat-" not in findings[1].message
     assert "a Slack token" in findings[2].message
     assert "a private key" in findings[3].message
+
+
+def test_password_in_a_url_points_at_the_password(tmp_path: Path) -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "ENV DATABASE_URL=mysql://root:whalehello@db:3306/x\n"
+        'ENV CACHE_URL="redis://:s3cret@cache:6379/0"\n'
+        "ENV QUEUE_URL=amqp://app:${QUEUE_PASSWORD}@queue/\n"
+        "ENV MIRROR=https://mirror.example.com:8443/x\n"
+    )
+    findings = check(tmp_path, text, "SE001")
+    assert [where(f) for f in findings] == [(2, 31, 2, 41), (3, 25, 3, 31)]
+    assert findings[0].message == (
+        "`DATABASE_URL` holds a password in a URL in plain text: move it to a secret store "
+        "and rotate it"
+    )
 
 
 def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
