@@ -15,6 +15,7 @@ from opslint.shell import (
     Word,
     basename,
     commands,
+    only_simulates,
     pip_arguments,
     positionals,
     program,
@@ -84,6 +85,8 @@ def _pip(words: list[Word]) -> Problem | None:
     if not rest or rest[0].text != "install":
         return None
     texts = [w.text for w in rest]
+    if only_simulates("pip", texts):
+        return None
     requirement = next(
         (
             t
@@ -119,6 +122,8 @@ def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]
             continue
         name = basename(words[0].text)
         found: Problem | None = None
+        if only_simulates(name, [word.text for word in words[1:]]):
+            continue
         if name == "npm":
             found = _npm(words)
         elif name == "yarn":
@@ -151,7 +156,10 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - `pnpm install` without `--frozen-lockfile`.
 
     Installing named packages (`npm install -g npm@10`, `yarn add x`) is not a lockfile
-    install and is not reported. The finding points at the `install` word.
+    install and is not reported, nor is a command that installs nothing:
+    `npm install --dry-run` (`npm ci --dry-run`), `--package-lock-only`,
+    `pnpm install --lockfile-only`, `yarn install --mode=update-lockfile` (`--mode
+    update-lockfile`), `pip install --dry-run`. The finding points at the `install` word.
 
     Python: `pip install -r requirements.txt` without `--require-hashes` is only reported
     when the option `pip-require-hashes` is on. The catalog rates it as advice (info),
