@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_engine
-from opslint.rules.crossformat.lockfile_install import problems
+from opslint.rules.crossformat.lockfile_install import npm_lacks_ci, problems
 
 from opslint.config import Config
 from opslint.model.base import Finding, Span
@@ -259,6 +259,27 @@ def test_lockfile_problems(script: str, words: list[str]) -> None:
 def test_pip_problems_only_with_the_option(script: str, found: bool) -> None:
     assert list(problems(script)) == []
     assert bool(list(problems(script, pip_require_hashes=True))) is found
+
+
+@pytest.mark.parametrize(
+    ("image", "lacks"),
+    [
+        ("node:0.10", True),
+        ("node:8.9-alpine", True),
+        ("node:carbon-alpine", True),
+        ("docker.io/library/node:6", True),
+        ("registry.example.com:5000/node:9@sha256:" + "a" * 64, True),
+        ("node:10", False),
+        ("node:22.11.0-slim", False),
+        ("node:lts", False),
+        ("node", False),
+        ("ghcr.io/example/node:8", False),
+        ("mynode:6", False),
+        ("", False),
+    ],
+)
+def test_npm_lacks_ci(image: str, lacks: bool) -> None:
+    assert npm_lacks_ci(image) is lacks
 
 
 def test_npm_install_points_at_install_and_offers_ci(tmp_path: Path) -> None:

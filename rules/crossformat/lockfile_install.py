@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -106,6 +107,30 @@ def _pip(words: list[Word]) -> Problem | None:
     )
 
 
+_NODE_TAG = re.compile(r"(?P<major>\d+)(?:[.\-]|$)|(?P<name>argon|boron|carbon)(?:-|$)")
+"""The Node release a `node` image tag names: its major version, or an LTS code name."""
+_NO_CI = frozenset({"argon", "boron", "carbon"})
+"""LTS code names of Node 4, 6 and 8, whose bundled npm (before 5.7.0) has no `npm ci`."""
+
+
+def npm_lacks_ci(image: str) -> bool:
+    """True when `image` is an official `node` image of a release before Node 10, whose npm
+    predates `npm ci` (npm 5.7.0) and package-lock.json (npm 5): `node:0.10`, `node:8`,
+    `node:carbon-alpine`."""
+    name, _, tag = image.split("@", 1)[0].rpartition(":")
+    if not name or "/" in tag:
+        return False
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry or a mirror of Docker Hub
+    if parts not in (["node"], ["library", "node"]):
+        return False
+    match = _NODE_TAG.match(tag.lower())
+    if match is None:
+        return False
+    return match.group("name") in _NO_CI or int(match.group("major") or 99) < 10
+
+
 @dataclass(frozen=True)
 class LockfileInstallOptions:
     """Options of SH001."""
@@ -155,6 +180,12 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - `yarn install`, or a bare `yarn`, without `--frozen-lockfile` / `--immutable`;
     - `pnpm install` without `--frozen-lockfile`.
 
+    `npm install` in a Dockerfile stage built on an official `node` image before Node 10
+    (`node:0.10`, `node:8`, `node:carbon`) is not reported: its bundled npm predates
+    `npm ci` (npm 5.7.0, first bundled as Node 10's default) and, before npm 5,
+    package-lock.json. Elsewhere (CI jobs) the Node version is not known and `npm ci` is
+    assumed.
+
     Installing named packages (`npm install -g npm@10`, `yarn add x`) is not a lockfile
     install and is not reported, nor is a command that installs nothing:
     `npm install --dry-run` (`npm ci --dry-run`), `--package-lock-only`,
@@ -201,6 +232,8 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - https://pip.pypa.io/en/stable/topics/secure-installs/
     """
     for problem in problems(command.text, options.pip_require_hashes):
+        if problem.replacement == "ci" and npm_lacks_ci(command.image):
+            continue
         word = problem.word
         span = command.locate(word.start, word.end - word.start)
         fix = None

@@ -367,6 +367,21 @@ class _Parser:
             self.result.images.append(image)
         return Stage(index, instruction, base, alias, image)
 
+    def base_image(self, stage: Stage | None) -> str:
+        """The image `stage` starts from, through the earlier stages it builds on; empty for
+        `scratch` or no stage."""
+        while stage is not None and stage.image is None:
+            base = stage.base.lower()
+            stage = next(
+                (
+                    s
+                    for s in reversed(self.result.stages[: stage.index])
+                    if s.alias and s.alias.lower() == base
+                ),
+                None,
+            )
+        return stage.image.text if stage is not None and stage.image is not None else ""
+
     def collect_facets(self, instruction: Instruction, stage: Stage | None) -> None:
         effective = instruction.effective
         prefix = "ONBUILD " if effective is not instruction else ""
@@ -392,6 +407,7 @@ class _Parser:
         if effective.keyword != "RUN":
             return
         origin = prefix + "RUN"
+        image = self.base_image(stage)
         script = effective.arguments
         segments = effective.segments
         if effective.exec_form is not None:
@@ -409,13 +425,13 @@ class _Parser:
                     offsets.append((position, line, column))  # `<<-` strips leading tabs
                     position += len(text) + 1
                 self.result.shell_commands.append(
-                    ShellCommand(heredoc.body, heredoc.span, origin, tuple(offsets), logical)
+                    ShellCommand(heredoc.body, heredoc.span, origin, tuple(offsets), logical, image)
                 )
             script = _HEREDOC.sub("", script)
             if not script.strip(" \t<>&|;"):
                 return
         self.result.shell_commands.append(
-            ShellCommand(script, effective.arguments_span, origin, segments, logical)
+            ShellCommand(script, effective.arguments_span, origin, segments, logical, image)
         )
 
 
