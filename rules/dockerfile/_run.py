@@ -293,8 +293,14 @@ WHOLE_CONTEXT = frozenset({".", "./", "*", "./*", "/"})
 
 
 def context_copy(instruction: Instruction) -> CopyPath | None:
-    """The source that copies the whole build context (`COPY . .`), if this COPY/ADD has one."""
-    copy = instruction.effective
+    """The source that copies the whole build context (`COPY . .`), if this COPY/ADD has one.
+
+    An ONBUILD trigger has none: it copies the context of the build that uses this image as
+    its base, which is not this Dockerfile's folder and whose files this file cannot know.
+    """
+    if instruction.trigger is not None:
+        return None
+    copy = instruction
     if copy.keyword not in ("COPY", "ADD") or "from" in copy.flags:
         return None
     sources, _ = copy_paths(copy)
