@@ -338,3 +338,27 @@ def test_wasm_and_scratch_stages() -> None:
     assert scratch == ["wasm", "binary", "tools", "everything"]
     no_shell = [name for name, s in stages.items() if not dockerfile.has_shell(s)]
     assert no_shell == ["wasm", "binary"]
+
+
+def test_images_pulled_by_copy_and_mounts() -> None:
+    dockerfile = parse(
+        "FROM golang:1.23.4 AS build\n"
+        "COPY --from=build /a /b\n"
+        "COPY --from=0 /a /b\n"
+        "COPY --from=nginx:1.27.3 /etc/nginx /etc/nginx\n"
+        'COPY --from="gloursdocker/docker" / /\n'
+        "RUN --mount=type=bind,from=busybox:1.37.0,source=/bin,target=/tools \\\n"
+        "    --mount=type=cache,target=/root/.cache --mount=from=BUILD,target=/x true\n"
+        "ONBUILD COPY --from=alpine:3.20 /etc/os-release /\n"
+        "COPY --from=later /a /b\n"
+        "FROM scratch AS later\n"
+    )
+    assert [
+        (i.text, i.origin, i.span.line, i.span.column, i.span.end_column) for i in dockerfile.images
+    ] == [
+        ("golang:1.23.4", "FROM", 1, 6, 19),
+        ("nginx:1.27.3", "COPY --from", 4, 13, 25),
+        ("gloursdocker/docker", "COPY --from", 5, 14, 33),
+        ("busybox:1.37.0", "RUN --mount from", 6, 28, 42),
+        ("alpine:3.20", "ONBUILD COPY --from", 8, 21, 32),
+    ]

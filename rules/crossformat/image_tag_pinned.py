@@ -42,9 +42,10 @@ def image_tag_pinned(image: ImageRef, project: Project) -> Iterator[Finding]:
 
     ## What it does
     Checks every container image reference, whichever file holds it: Dockerfile `FROM`,
-    Compose `image`, Kubernetes containers, init and ephemeral containers, GitHub Actions
-    `container`, `services` and `docker://` steps, GitLab `image` and `services`, CircleCI
-    `docker` images. A reference passes when it has a digest (`@sha256:...`) or a tag that
+    `COPY --from=<image>` and `RUN --mount=from=<image>` (a stage's name or index is no
+    image), Compose `image`, Kubernetes containers, init and ephemeral containers, GitHub
+    Actions `container`, `services` and `docker://` steps, GitLab `image` and `services`,
+    CircleCI `docker` images. A reference passes when it has a digest (`@sha256:...`) or a tag that
     names a version. A missing tag, `latest`, and every tag without a digit move to
     whatever the publisher tags next and are reported at the tag: channels (`node:lts`,
     `nginx:stable`, `alpine:edge`, `debian:stable-slim`, `:beta`, `:nightly`) and
