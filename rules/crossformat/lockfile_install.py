@@ -39,7 +39,7 @@ def _npm(words: list[Word]) -> Problem | None:
     verb = args[0]
     rest = words[words.index(verb) + 1 :]
     flags = {w.text.split("=", 1)[0] for w in rest if w.text.startswith("-")}
-    if positionals(rest, NPM_VALUE_FLAGS) or flags & {"-g", "--global", "--package-lock-only"}:
+    if positionals(rest, NPM_VALUE_FLAGS) or flags & {"-g", "--global"}:
         return None
     return Problem(
         verb,
@@ -189,8 +189,9 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     Installing named packages (`npm install -g npm@10`, `yarn add x`) is not a lockfile
     install and is not reported, nor is a command that installs nothing:
     `npm install --dry-run` (`npm ci --dry-run`), `--package-lock-only`,
-    `pnpm install --lockfile-only`, `yarn install --mode=update-lockfile` (`--mode
-    update-lockfile`), `pip install --dry-run`. The finding points at the `install` word.
+    `pnpm install --lockfile-only` or `--resolution-only`,
+    `yarn install --mode=update-lockfile` (`--mode update-lockfile`),
+    `pip install --dry-run`. The finding points at the `install` word.
 
     Python: `pip install -r requirements.txt` without `--require-hashes` is only reported
     when the option `pip-require-hashes` is on. The catalog rates it as advice (info),

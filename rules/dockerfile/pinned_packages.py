@@ -292,11 +292,12 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
     not judged.
 
     A command that installs nothing is not judged: `pip install --dry-run`,
-    `npm install --dry-run`, `gem install --explain`, `apk add -s`/`--simulate`, and
-    `apt-get install` with `-s`, `--simulate`, `--just-print`, `--dry-run`, `--recon`,
-    `--no-act`, `--print-uris` or `-o APT::Get::Simulate=true` (`--dry-run=false`
-    installs, and is judged). dnf, yum, microdnf and zypper are not read (hadolint's
-    DL3033, DL3037 and DL3041 are their counterparts).
+    `npm install --dry-run` or `--package-lock-only`, `gem install --explain`,
+    `apk add -s`/`--simulate`, and `apt-get install` with `-s`, `--simulate`,
+    `--just-print`, `--dry-run`, `--recon`, `--no-act`, `--print-uris` or
+    `-o APT::Get::Simulate=true` (`--dry-run=false` installs, and is judged). dnf, yum,
+    microdnf and zypper are not read (hadolint's DL3033, DL3037 and DL3041 are their
+    counterparts).
 
     Policy differences from hadolint: `pkg@latest` (and the other floating npm dist-tags)
     is reported, since a tag is not a version; OS-package pinning is opt-in because

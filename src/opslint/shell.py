@@ -504,17 +504,17 @@ NO_INSTALL: dict[str, _NoInstall] = {
     ),
     "apk": _NoInstall(frozenset({"--simulate"}), "s", "tXp"),
     "pip": _NoInstall(frozenset({"--dry-run"})),
-    "npm": _NoInstall(frozenset({"--dry-run"})),
-    "pnpm": _NoInstall(frozenset({"--lockfile-only"})),
+    "npm": _NoInstall(frozenset({"--dry-run", "--package-lock-only"})),
+    "pnpm": _NoInstall(frozenset({"--lockfile-only", "--resolution-only"})),
     "yarn": _NoInstall(frozenset({"--mode=update-lockfile"})),
     "gem": _NoInstall(frozenset({"--explain"})),
 }
 """Per manager (`apt` for apt-get, apt and aptitude), the documented options that make an
 install simulate, print what it would fetch or only update the lockfile: apt-get's
 `-s`/`--simulate`/`--just-print`/`--dry-run`/`--recon`/`--no-act` and `--print-uris`,
-`apk add -s`/`--simulate`, `pip install --dry-run`, `npm install --dry-run`,
-`pnpm install --lockfile-only`, `yarn install --mode=update-lockfile` and
-`gem install --explain`."""
+`apk add -s`/`--simulate`, `pip install --dry-run`, `npm install --dry-run` and
+`--package-lock-only`, `pnpm install --lockfile-only` and `--resolution-only`,
+`yarn install --mode=update-lockfile` and `gem install --explain`."""
 
 
 def only_simulates(manager: str, arguments: list[str]) -> bool:

@@ -4,3 +4,4 @@ RUN pip install --dry-run flask
 RUN python -m pip install --dry-run --report report.json flask
 RUN npm install --dry-run express
 RUN gem install --explain rails
+RUN npm install --package-lock-only express

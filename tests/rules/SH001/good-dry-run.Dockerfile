@@ -5,3 +5,5 @@ RUN npm ci --dry-run
 RUN pnpm install --lockfile-only
 RUN yarn install --mode=update-lockfile
 RUN yarn install --mode update-lockfile
+RUN npm install --package-lock-only
+RUN pnpm install --resolution-only
