@@ -336,8 +336,8 @@ def test_wasm_and_scratch_stages() -> None:
     assert wasm == ["wasm", "platform"]
     scratch = [name for name, s in stages.items() if dockerfile.from_scratch(s)]
     assert scratch == ["wasm", "binary", "tools", "everything"]
-    no_shell = [name for name, s in stages.items() if not dockerfile.has_shell(s)]
-    assert no_shell == ["wasm", "binary"]
+    binaries = [name for name, s in stages.items() if dockerfile.shell_less_binary(s)]
+    assert binaries == ["binary"]
 
 
 def test_images_pulled_by_copy_and_mounts() -> None:

@@ -42,7 +42,7 @@ def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     scratch` with an ENTRYPOINT or CMD running a `.wasm` module), and a `FROM scratch`
     image without a shell, which holds only what COPY and ADD put there (usually one
     static binary). A scratch image that copies a shell, busybox, `/bin`, `/usr/bin` or
-    the whole file system in is checked.
+    the whole file system in is checked, and so is an empty `FROM scratch` stage.
 
     ## Why it matters
     Without a health check Docker and Compose only know whether the process exists, not
@@ -77,7 +77,7 @@ def healthcheck(dockerfile: Dockerfile, project: Project) -> Iterator[Finding]:
     final = dockerfile.final_stage
     if final is None or dockerfile.has_healthcheck():
         return
-    if dockerfile.runs_wasm(final) or not dockerfile.has_shell(final):
+    if dockerfile.runs_wasm(final) or dockerfile.shell_less_binary(final):
         return  # no program in the image to run a check with
     message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
     fix = _fix(dockerfile, final, project)

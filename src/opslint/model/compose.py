@@ -27,7 +27,7 @@ class BuildHealth(enum.Enum):
     DECLARED = "declared"
     NOTHING_TO_RUN = "nothing to run"
     """No HEALTHCHECK, and the image has no program to run one: a WebAssembly module, or a
-    `FROM scratch` image without a shell (`Dockerfile.runs_wasm`, `has_shell`)."""
+    `FROM scratch` image without a shell (`Dockerfile.runs_wasm`, `shell_less_binary`)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -123,7 +123,8 @@ class ComposeService:
                 if found:
                     instructions = [found[-1].arguments]
                     break
-            if not instructions and (document.runs_wasm(stage) or not document.has_shell(stage)):
+            nothing_to_run = document.runs_wasm(stage) or document.shell_less_binary(stage)
+            if not instructions and nothing_to_run:
                 return BuildHealth.NOTHING_TO_RUN
         if not instructions:
             return BuildHealth.ABSENT

@@ -167,22 +167,26 @@ class Dockerfile(Document):
                 return bool(words) and words[0].lower().endswith(".wasm")
         return False
 
-    def has_shell(self, stage: Stage) -> bool:
-        """False when `stage` starts `FROM scratch` and no COPY or ADD of it (or of a stage it
-        builds on) names a shell or busybox (`/bin/sh`, `busybox`), `/bin`, `/usr/bin` or
-        the whole file system `/`: such an image holds only the files copied into it, with
-        nothing to run a command line."""
+    def shell_less_binary(self, stage: Stage) -> bool:
+        """True when `stage` starts `FROM scratch`, copies files in (COPY or ADD, in it or a
+        stage it builds on), and none of them names a shell or busybox (`/bin/sh`,
+        `busybox`), `/bin`, `/usr/bin` or the whole file system `/`: such an image holds
+        only the program copied into it, with nothing to run a command line. An empty
+        `FROM scratch` stage is no such image (it is a placeholder)."""
         if not self.from_scratch(stage):
-            return True
-        for ancestor in self.lineage(stage):
-            for instruction in ancestor.instructions:
-                if instruction.keyword not in ("COPY", "ADD"):
-                    continue
-                words = instruction.exec_form or instruction.arguments.split()
-                names = {w.rstrip("/").rsplit("/", 1)[-1].lower() for w in words}
-                if names & SHELL_NAMES or any(w.rstrip("/") in _BIN_DIRS for w in words):
-                    return True
-        return False
+            return False
+        copies = [
+            instruction
+            for ancestor in self.lineage(stage)
+            for instruction in ancestor.instructions
+            if instruction.keyword in ("COPY", "ADD")
+        ]
+        for instruction in copies:
+            words = instruction.exec_form or instruction.arguments.split()
+            names = {w.rstrip("/").rsplit("/", 1)[-1].lower() for w in words}
+            if names & SHELL_NAMES or any(w.rstrip("/") in _BIN_DIRS for w in words):
+                return False
+        return bool(copies)
 
     def has_healthcheck(self, target: str | None = None) -> bool:
         """True when the image's stage (or a stage it builds on) declares HEALTHCHECK.
