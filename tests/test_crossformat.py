@@ -119,6 +119,9 @@ def test_not_secret_names(name: str) -> None:
         ("s3cr3t-passw0rd", True),
         ("12345", True),
         ("open-sesame-2024", True),
+        ("r00t-pass", True),
+        ("s3cr3t-password", True),
+        ("redis-pass", True),
     ],
 )
 def test_literal_values(value: str, literal: bool) -> None:

@@ -207,9 +207,11 @@ _SCHEDULE = re.compile(
     r"|(?:[\d*?/,LW#-]+\s+){4,6}[\w*?/,#-]+",  # a cron line: 0 3 * * 1
     re.IGNORECASE,
 )
-_KEY_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-"""The shape of the key of a Secret (`postgres-password`); one counts when its last word is
-a secret word (see `is_key_name`)."""
+_KEY_NAME = re.compile(r"[a-z]+(?:-[a-z]+)+")
+"""The shape of the key of a Secret (`postgres-password`): lower-case words of letters joined
+by hyphens; one counts when its last word is a secret word (see `is_key_name`)."""
+_KEY_LAST_WORDS = SECRET_WORDS - {"PASS"}
+"""Last words of a Secret's key (`redis-pass` reads as a password as much as a key)."""
 URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@")
 """The password of a URL's user information (`mysql://root:whalehello@db:3306/x`)."""
 _FILE_PATH = re.compile(r"(?:/|\./|~/)[\w.@/-]*/[\w.@-]+$")
@@ -248,11 +250,12 @@ def is_substitution_marker(name: str, value: str) -> bool:
 
 def is_key_name(value: str) -> bool:
     """True when `value` is shaped like the key of a Secret that holds the secret: lower-case
-    words joined by hyphens, the last one a secret word (`postgres-password`, `api-token`)."""
+    words of letters joined by hyphens, the last one a secret word other than `pass`
+    (`postgres-password`, `api-token`, `api-key`; not `r00t-pass` or `s3cr3t-password`)."""
     if _KEY_NAME.fullmatch(value) is None:
         return False
     parts = name_parts(value)
-    return parts[-1] in SECRET_WORDS or (parts[-1] == "KEY" and parts[-2] in KEY_QUALIFIERS)
+    return parts[-1] in _KEY_LAST_WORDS or (parts[-1] == "KEY" and parts[-2] in KEY_QUALIFIERS)
 
 
 def is_literal_secret(value: str, name: str = "") -> bool:
