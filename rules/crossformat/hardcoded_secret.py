@@ -65,10 +65,10 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     (`3h`, `1h30m`, `15 days`, `P30D`), schedule expressions (`rate(15 days)`,
     `cron(0 3 ? * SUN *)`, `0 3 * * 1`), the key of a Secret (`postgres-password`,
     `api-token`: lower-case words of letters joined by hyphens, the last a secret word
-    other than `pass`; `r00t-pass` is a password), names whose
-    last word says the value is something else: `PASSWORD_FILE`, `TOKEN_URL`,
-    `SECRET_NAME`, `*_PATH`, `*_ENDPOINT`, `TOKEN_TTL`, `API_KEY_ID`, `*_DURATION`,
-    `*_EXPRESSION`, `*_SCHEDULE`, `*_INTERVAL`, `*_PERIOD`; names of a setting about the
+    other than `pass`; `r00t-pass` is a password), names whose last word says the value
+    is something else: `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `*_PATH`,
+    `*_ENDPOINT`, `TOKEN_TTL`, `API_KEY_ID`, `*_DURATION`, `*_EXPRESSION`, `*_SCHEDULE`,
+    `*_INTERVAL`, `*_PERIOD`; names of a setting about the
     secret (`password_rotation_lambda_arn`: ROTATION after the secret word); names of the
     key of a Secret (`adminPasswordKey`, `tokenKey`: KEY after PASSWORD, TOKEN, ...;
     `secretKey`, `apiKey` and `privateKey` stay secret); names of an existing object
