@@ -198,21 +198,31 @@ def by_span(dockerfile: Dockerfile):
     yield Finding(Span(dockerfile.path, 1, 4, 1, 9), "overlaps", logical="z")
     yield Finding(Span(dockerfile.path, 1, 5, 1, 9), "starts where the owner ends")
     yield Finding(Span(dockerfile.path, 2, 1, 2, 4), "another line", logical="a")
+
+
+@rule("XO004", "by-start", Severity.INFO, yields_to=("XO001",), yields_within="start")
+def by_start(dockerfile: Dockerfile):
+    """Reports a span starting where the owner's does, and one inside it."""
+    yield Finding(Span(dockerfile.path, 1, 1, 1, 3), "same start")
+    yield Finding(Span(dockerfile.path, 1, 2, 1, 4), "inside, another start")
 '''
 
 
-def test_yields_within_object_or_span(cli: Cli) -> None:
+def test_yields_within_object_span_or_start(cli: Cli) -> None:
     cli.write("rules/overlap.py", RULES)
     cli.write("Dockerfile", "FROM alpine:3.20\nUSER app\n")
     select = ("--rule-path", "rules", "--select", "XO")
     assert check(cli, *select) == [
         ("XO001", "Dockerfile", 1, 1, 1, 5),
         ("XO002", "Dockerfile", 1, 1, 1, 5),
+        ("XO004", "Dockerfile", 1, 2, 1, 4),
         ("XO003", "Dockerfile", 1, 5, 1, 9),
         ("XO003", "Dockerfile", 2, 1, 2, 4),
     ]
     assert check(cli, *select, "--ignore", "XO001") == [
         ("XO002", "Dockerfile", 1, 1, 1, 5),
+        ("XO004", "Dockerfile", 1, 1, 1, 3),
+        ("XO004", "Dockerfile", 1, 2, 1, 4),
         ("XO003", "Dockerfile", 1, 4, 1, 9),
         ("XO003", "Dockerfile", 1, 5, 1, 9),
         ("XO003", "Dockerfile", 2, 1, 2, 4),
