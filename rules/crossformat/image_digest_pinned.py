@@ -21,6 +21,7 @@ from ._images import is_image_reference
         "checkov CKV_CIRCLECIPIPELINES_2",
         "zizmor unpinned-images (partial)",
     ),
+    yields_to=("IM001",),
 )
 def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
     """Images are pinned by digest (`@sha256:...`), not by a tag alone.
@@ -38,6 +39,10 @@ def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
     first, and a reference that still holds an unresolved variable or template expression
     is skipped: its value is decided elsewhere. So is a documentation placeholder such as
     `<your-image>`, which is no reference.
+
+    Steps back where IM001 reports the same reference (no tag, or a tag that moves): the
+    reference floats, which is IM001's problem, and a pin with a digest answers both.
+    With IM001 not enabled, this rule reports it.
 
     The rule is off by default: digests make every base-image update an explicit edit,
     which teams without automated update tooling (Renovate, Dependabot) find costly.

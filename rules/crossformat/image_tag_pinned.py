@@ -55,7 +55,8 @@ def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> I
     `FROM <earlier stage>` are not images. Dockerfile
     `ARG` defaults are substituted first (`ARG TAG=1.2` then `FROM app:${TAG}` passes);
     a reference that still holds an unresolved variable or template expression is skipped,
-    since its value is decided elsewhere.
+    since its value is decided elsewhere. It owns the references it reports: IM002 (no
+    digest) steps back there.
 
     ## Why it matters
     An untagged image means `latest`, which moves: two builds or two nodes can run
