@@ -150,6 +150,7 @@ class BuildPlaceholders:
     def __init__(self, run: Run) -> None:
         self._run = run
         self._folders: dict[Path, list[tuple[str, Path, frozenset[str]]]] = {}
+        """By folder, what its build files and those of the folders above it declare."""
         self._kustomized: dict[Path, list[_Override]] | None = None
         self._kustomizations: dict[Path, YMap | None] = {}
 
@@ -183,31 +184,28 @@ class BuildPlaceholders:
             name=any(o.new_name for o in overrides),
         )
 
-    def _declared_above(self, source: SourceFile) -> Iterator[tuple[str, Path, frozenset[str]]]:
+    def _declared_above(self, source: SourceFile) -> list[tuple[str, Path, frozenset[str]]]:
         """The (tool, file, images) of the skaffold and Tilt files in the folder of
-        `source` and the folders above it, up to the repository root."""
+        `source` and the folders above it, up to the repository root (once per folder)."""
         try:
-            folder = source.path.absolute().parent
+            return self._declared_from(source.path.absolute().parent)
         except OSError:
-            return
-        for candidate in (folder, *folder.parents):
-            if outside(candidate):
-                return
-            yield from self._declared_in(candidate)
-            if (candidate / ".git").exists():
-                return
+            return []
 
-    def _declared_in(self, folder: Path) -> list[tuple[str, Path, frozenset[str]]]:
+    def _declared_from(self, folder: Path) -> list[tuple[str, Path, frozenset[str]]]:
         if folder not in self._folders:
             found: list[tuple[str, Path, frozenset[str]]] = []
-            for path in (folder / name for name in SKAFFOLD_FILES):
+            if not outside(folder):
+                for path in (folder / name for name in SKAFFOLD_FILES):
+                    text = self._run.text(path)
+                    if text is not None:
+                        found.append(("skaffold", path, frozenset(skaffold_artifacts(text, path))))
+                path = folder / TILT_FILE
                 text = self._run.text(path)
                 if text is not None:
-                    found.append(("skaffold", path, frozenset(skaffold_artifacts(text, path))))
-            path = folder / TILT_FILE
-            text = self._run.text(path)
-            if text is not None:
-                found.append(("Tilt", path, frozenset(tilt_images(text))))
+                    found.append(("Tilt", path, frozenset(tilt_images(text))))
+                if not (folder / ".git").exists() and folder.parent != folder:
+                    found.extend(self._declared_from(folder.parent))
             self._folders[folder] = found
         return self._folders[folder]
 
