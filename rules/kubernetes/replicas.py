@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap, text_span
+from opslint.model.yamltree import YMap, YSeq, text_span
 
 from ._cross import autoscalers_of, integer, matches, plain_requirements, spec_anchor
 
@@ -28,7 +28,26 @@ _SINGLE_ATTACH = frozenset(
 """Volume sources that are usually a disk attached to one node at a time."""
 
 
-def _singleton(obj: K8sObject, labels: dict[str, str]) -> bool:
+_SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
+"""Access modes that let pods on several nodes mount one claim."""
+
+
+def _single_attach(volume: YMap, obj: K8sObject, index: K8sIndex) -> bool:
+    """True for a volume a second replica on another node could not attach: a cloud disk,
+    or a claim unless the claim in view (same namespace) allows several nodes."""
+    if "persistentVolumeClaim" not in volume.entries:
+        return bool(_SINGLE_ATTACH.intersection(volume.entries))
+    claim = volume.map("persistentVolumeClaim")
+    name = claim.string("claimName") if claim is not None else None
+    for other in index.peers(obj, "PersistentVolumeClaim"):
+        if other.name == name:
+            modes = other.node.path("spec", "accessModes")
+            written = {m.text for m in modes.scalars()} if isinstance(modes, YSeq) else set()
+            return not _SHARED_MODES.intersection(written)
+    return True  # a claim the run does not see: most are ReadWriteOnce
+
+
+def _singleton(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
     """True for a workload written to run one pod at a time: a `Recreate` strategy, a
     pod that mounts a claim or a disk that a second replica could not attach, or pods
     labelled as the primary of a replicated store."""
@@ -39,7 +58,7 @@ def _singleton(obj: K8sObject, labels: dict[str, str]) -> bool:
         return True
     volumes = obj.pod_spec.node.seq("volumes") if obj.pod_spec is not None else None
     return volumes is not None and any(
-        _SINGLE_ATTACH.intersection(volume.entries) for volume in volumes.maps()
+        _single_attach(volume, obj, index) for volume in volumes.maps()
     )
 
 
@@ -97,7 +116,9 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     - Not workloads written to run one pod at a time: a Deployment with
       `strategy.type: Recreate`; pods that mount a `persistentVolumeClaim` or a cloud
       disk (`gcePersistentDisk`, `awsElasticBlockStore`, `azureDisk`, `vsphereVolume`,
-      `cinder`), which a second replica on another node could not attach; and pods
+      `cinder`), which a second replica on another node could not attach (a claim is
+      judged by its `accessModes` when the checked files hold it in the same namespace:
+      `ReadWriteMany` or `ReadOnlyMany` lets replicas share it); and pods
       labelled as the primary of a replicated store (`app.kubernetes.io/component`,
       `component` or `role` set to `primary` or `master`), whose replicas are another
       workload.
@@ -163,7 +184,7 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     if value is not None and value.value is not None and integer(value) != 1:
         return
     labels = template_labels(obj) or {}
-    if _singleton(obj, labels) or not _served(obj, labels, index):
+    if _singleton(obj, labels, index) or not _served(obj, labels, index):
         return
     if next(autoscalers_of(obj, index), None) is not None:
         return
