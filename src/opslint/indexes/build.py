@@ -58,13 +58,8 @@ _MOST_BASES = 16
 
 @dataclass(frozen=True, slots=True)
 class Replacement:
-    """What a build tool replaces in one image reference, and which file says so."""
+    """What a build tool replaces in one image reference."""
 
-    tool: str
-    """`skaffold`, `Tilt`, `ko` or `kustomize`."""
-    source: Path | None
-    """The file that declares it (`skaffold.yaml`, a `Tiltfile`, a Kustomization); None
-    for `ko://`, which the reference itself declares."""
     tag: bool
     """The tag (the tool writes one, or a digest)."""
     digest: bool
@@ -81,7 +76,6 @@ class _Override:
     tag: bool
     digest: bool
     new_name: bool
-    source: Path
 
 
 def _documents(text: str, path: Path) -> list[YMap]:
@@ -103,7 +97,7 @@ def _strings(node: YSeq | None, key: str) -> Iterator[str]:
             yield value.strip()
 
 
-def skaffold_artifacts(text: str, path: Path) -> set[str]:
+def skaffold_artifacts(text: str, path: Path) -> frozenset[str]:
     """The images a `skaffold.yaml` builds: `build.artifacts[].image` of every document
     and profile."""
     names: set[str] = set()
@@ -114,17 +108,17 @@ def skaffold_artifacts(text: str, path: Path) -> set[str]:
         for build in builds:
             if build is not None:
                 names.update(_strings(build.seq("artifacts"), "image"))
-    return names
+    return frozenset(names)
 
 
-def tilt_images(text: str) -> set[str]:
+def tilt_images(text: str) -> frozenset[str]:
     """The images a Tiltfile builds (the first argument, or `ref=`, of its build calls;
     lines commented out do not count)."""
     code = _COMMENT.sub("", text)
-    return {match.group("name").strip() for match in _TILT_BUILD.finditer(code)}
+    return frozenset(match.group("name").strip() for match in _TILT_BUILD.finditer(code))
 
 
-def kustomize_overrides(root: YMap, source: Path) -> list[_Override]:
+def kustomize_overrides(root: YMap) -> list[_Override]:
     """The `images:` entries of a Kustomization or Component."""
     found: list[_Override] = []
     entries = root.seq("images")
@@ -138,7 +132,6 @@ def kustomize_overrides(root: YMap, source: Path) -> list[_Override]:
                 tag=bool(entry.string("digest") or entry.string("newTag") not in (None, "latest")),
                 digest=bool(entry.string("digest")),
                 new_name=bool(entry.string("newName")),
-                source=source,
             )
         )
     return found
@@ -149,7 +142,7 @@ class BuildPlaceholders:
 
     def __init__(self, run: Run) -> None:
         self._run = run
-        self._folders: dict[Path, list[tuple[str, Path, frozenset[str]]]] = {}
+        self._folders: dict[Path, list[tuple[frozenset[str], frozenset[str]]]] = {}
         """By folder, what its build files and those of the folders above it declare."""
         self._kustomized: dict[Path, list[_Override]] | None = None
         self._kustomizations: dict[Path, YMap | None] = {}
@@ -162,48 +155,45 @@ class BuildPlaceholders:
     def replacement(self, image: ImageRef) -> Replacement | None:
         """What a build tool replaces in `image`, or None when no tool touches it."""
         if image.text.startswith(KO_PREFIX):
-            return Replacement("ko", None, tag=True, digest=True, name=True)
+            return Replacement(tag=True, digest=True, name=True)
         source = self._run.sources.get(image.span.path)
         if source is None or source.kind not in _TILT_KINDS:
             return None  # no tool below replaces images in other files
         repository = image.repository
-        for tool, declared, names in self._declared_above(source):
-            kinds = _DEVELOPMENT_KINDS if tool == "skaffold" else _TILT_KINDS
+        for kinds, names in self._declared_above(source):
             if source.kind in kinds and repository in names:
-                return Replacement(tool, declared, tag=True, digest=True, name=True)
+                return Replacement(tag=True, digest=True, name=True)
         if source.kind != "kubernetes":
             return None
         overrides = [o for o in self._overrides(source.path) if o.name == repository]
         if not overrides:
             return None
         return Replacement(
-            "kustomize",
-            overrides[0].source,
             tag=any(o.tag for o in overrides),
             digest=any(o.digest for o in overrides),
             name=any(o.new_name for o in overrides),
         )
 
-    def _declared_above(self, source: SourceFile) -> list[tuple[str, Path, frozenset[str]]]:
-        """The (tool, file, images) of the skaffold and Tilt files in the folder of
-        `source` and the folders above it, up to the repository root (once per folder)."""
+    def _declared_above(self, source: SourceFile) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """The (kinds of file it deploys, images) of each skaffold and Tilt file in the
+        folder of `source` and the folders above it, up to the repository root."""
         try:
             return self._declared_from(source.path.absolute().parent)
         except OSError:
             return []
 
-    def _declared_from(self, folder: Path) -> list[tuple[str, Path, frozenset[str]]]:
+    def _declared_from(self, folder: Path) -> list[tuple[frozenset[str], frozenset[str]]]:
         if folder not in self._folders:
-            found: list[tuple[str, Path, frozenset[str]]] = []
+            found: list[tuple[frozenset[str], frozenset[str]]] = []
             if not outside(folder):
                 for path in (folder / name for name in SKAFFOLD_FILES):
                     text = self._run.text(path)
                     if text is not None:
-                        found.append(("skaffold", path, frozenset(skaffold_artifacts(text, path))))
+                        found.append((_DEVELOPMENT_KINDS, skaffold_artifacts(text, path)))
                 path = folder / TILT_FILE
                 text = self._run.text(path)
                 if text is not None:
-                    found.append(("Tilt", path, frozenset(tilt_images(text))))
+                    found.append((_TILT_KINDS, tilt_images(text)))
                 if not (folder / ".git").exists() and folder.parent != folder:
                     found.extend(self._declared_from(folder.parent))
             self._folders[folder] = found
@@ -228,7 +218,7 @@ class BuildPlaceholders:
             own = self._kustomization_in(key.parent)
             if own is not None:
                 self._apply(*own)
-            found = self._kustomized.get(key)
+            found = self._kustomized.setdefault(key, [])
         return found or []
 
     def _apply(
@@ -240,11 +230,11 @@ class BuildPlaceholders:
         assert self._kustomized is not None
         if depth > _MOST_BASES:
             return  # a chain of bases that long is a cycle
-        overrides = [*kustomize_overrides(node, file), *inherited]
+        overrides = [*kustomize_overrides(node), *inherited]
         for entry in _strings_of(node.seq("components")):
             component = self._kustomization_in(_joined(file.parent, entry))
             if component is not None:
-                overrides.extend(kustomize_overrides(component[1], component[0]))
+                overrides.extend(kustomize_overrides(component[1]))
         for entry in _strings_of(node.seq("resources")):
             target = _joined(file.parent, entry)
             base = self._kustomization_in(target)
