@@ -130,9 +130,8 @@ CASES = [
         "GH109/bad-workflow-run.workflow.yaml",
         15,
         "GH109",
-        "this step checks out the pull request's code "
-        "(`${{ github.event.workflow_run.head_sha }}`) with `workflow_run`'s secrets: move it "
-        "to a `pull_request` workflow",
+        "`${{ github.event.workflow_run.head_sha }}` checks out the pull request's code with "
+        "`workflow_run`'s secrets: move it to a `pull_request` workflow",
         "`workflow_run` runs with the base repository's secrets and token, so anyone who "
         "opens a pull request can run code here",
     ),

@@ -144,8 +144,8 @@ def dangerous_trigger(workflow: GithubWorkflow) -> Iterator[Finding]:
             for span, what in _checkouts(step):
                 yield Finding(
                     span,
-                    f"this step checks out the pull request's code (`{what}`) with "
-                    f"`{trigger}`'s secrets: move it to a `pull_request` workflow",
+                    f"`{what}` checks out the pull request's code with `{trigger}`'s "
+                    "secrets: move it to a `pull_request` workflow",
                     logical=step.logical,
                     help=(
                         f"`{trigger}` runs with the base repository's secrets and token, so "
