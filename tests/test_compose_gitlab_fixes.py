@@ -8,7 +8,6 @@ from pathlib import Path
 from conftest import run_engine
 
 from opslint.config import Config
-from opslint.defaults import missing
 from opslint.engine.fixer import Fixer
 from opslint.engine.runner import Session
 from opslint.model.base import Finding
@@ -60,8 +59,12 @@ def test_restart_policy_leaves_a_valueless_restart_alone(tmp_path: Path) -> None
 def test_log_rotation_without_settings_names_them(tmp_path: Path) -> None:
     [finding] = check(tmp_path, "compose.yaml", SERVICE, "DC102", "compose")
     assert finding.fix is None
-    assert finding.message.endswith(missing("log-max-file"))
-    assert missing("log-max-size") in finding.message
+    assert (finding.message, finding.help) == (
+        "service `api` sets no `logging`, so its json-file log is never rotated: set "
+        "`max-size` and `max-file` under `logging.options`",
+        "set `log-max-size` and `log-max-file` in [tool.opslint.defaults] to let `opslint fix` "
+        "add them",
+    )
 
 
 def test_log_rotation_needs_only_the_missing_option(tmp_path: Path) -> None:
@@ -78,7 +81,10 @@ def test_resource_limits_without_settings_names_them(tmp_path: Path) -> None:
         tmp_path, "compose.yaml", SERVICE, "DC103", "compose", **{"compose-cpus": "1.0"}
     )
     assert finding.fix is None
-    assert finding.message.endswith(missing("compose-memory"))
+    assert (finding.message, finding.help) == (
+        "service `api` has no cpus or memory limit under `deploy.resources.limits`",
+        "set `compose-memory` in [tool.opslint.defaults] to let `opslint fix` add it",
+    )
 
 
 def test_resource_limits_leave_a_merged_deploy_alone(tmp_path: Path) -> None:

@@ -82,11 +82,23 @@ def test_gh101_crlf_and_a_pin_without_comment(tmp_path: Path) -> None:
 def test_gh101_without_a_usable_pin_says_which_key_to_set(tmp_path: Path) -> None:
     text = "on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n"
     (finding,) = check(tmp_path, WORKFLOW, text, "GH101").findings
+    message = (
+        "action `actions/checkout` is pinned to the tag `v4`, which can move: pin its full "
+        "commit SHA (keep the tag in a comment)"
+    )
     assert finding.fix is None
-    assert "map `actions/checkout` to `actions/checkout@<sha> # <tag>`" in finding.message
+    assert (finding.message, finding.help) == (
+        message,
+        "map `actions/checkout` to `actions/checkout@<sha> # <tag>` in [tool.opslint.pins] to "
+        "let `opslint fix` pin it",
+    )
     pins = {"actions/checkout": "actions/checkout@v4.2.2"}
     (finding,) = check(tmp_path, WORKFLOW, text, "GH101", pins=pins).findings
-    assert finding.fix is None and "not `name@<40-hex SHA>`" in finding.message
+    assert finding.fix is None
+    assert (finding.message, finding.help) == (
+        message,
+        "no automatic fix: the pin configured for `actions/checkout` is not `name@<40-hex SHA>`",
+    )
 
 
 # -- GH102 -----------------------------------------------------------------------------------
@@ -127,7 +139,15 @@ def test_gh102_no_edit_when_a_job_needs_more_than_reading(tmp_path: Path) -> Non
     )
     findings = check(tmp_path, WORKFLOW, text, "GH102").findings
     assert [f.fix for f in findings] == [None, None, None]
-    assert "job `triage` uses `actions/labeler`" in findings[0].message
+    assert [(f.message, f.help) for f in findings] == [
+        (
+            f"job `{job}` sets no `permissions` and the workflow sets none, so the token gets "
+            "the repository's default scopes: list the scopes it needs",
+            "no automatic fix: job `triage` uses `actions/labeler`, which needs more than "
+            "`contents: read`",
+        )
+        for job in ("build", "triage", "notes")
+    ]
     assert fixed(tmp_path, WORKFLOW, text, "GH102") == text
 
 

@@ -11,7 +11,6 @@ import pytest
 from conftest import run_engine
 
 from opslint.config import Config
-from opslint.defaults import missing
 from opslint.engine.fixer import Fixer, FixResult
 from opslint.engine.runner import Session
 from opslint.plugins import PluginManager
@@ -46,13 +45,16 @@ def fix(
     return change.text, result
 
 
-def messages(tmp_path: Path, text: str, code: str, defaults: Mapping[str, object]) -> list[str]:
+def messages(
+    tmp_path: Path, text: str, code: str, defaults: Mapping[str, object]
+) -> list[tuple[str, str | None]]:
+    """The message and help line of each `code` finding, none of which has a fix."""
     path = tmp_path / "app.k8s.yaml"
     path.write_text(text, encoding="utf-8")
     config = Config(root=tmp_path, defaults=dict(defaults))
     report = run_engine([path], select=(code,), kind="kubernetes", config=config)
     assert all(f.fix is None for f in report.findings)
-    return [f.message for f in report.findings if f.code == code]
+    return [(f.message, f.help) for f in report.findings if f.code == code]
 
 
 BARE = """\
@@ -126,22 +128,40 @@ def test_four_space_files_with_indented_sequences_and_crlf_keep_their_style(
     )
 
 
-def test_without_configured_values_there_is_no_edit_and_the_message_says_why(
+def test_without_configured_values_there_is_no_edit_and_the_help_line_says_why(
     tmp_path: Path,
 ) -> None:
     assert messages(tmp_path, BARE, "K8101", {"cpu-request": "100m"}) == [
-        f"container `app` requests no cpu or memory: {missing('memory-request')}"
+        (
+            "container `app` requests no cpu or memory",
+            "set `memory-request` in [tool.opslint.defaults] to let `opslint fix` add it",
+        )
+    ]
+    assert messages(tmp_path, BARE, "K8101", {}) == [
+        (
+            "container `app` requests no cpu or memory",
+            "set `cpu-request` and `memory-request` in [tool.opslint.defaults] to let "
+            "`opslint fix` add them",
+        )
     ]
     assert messages(tmp_path, BARE, "K8102", {}) == [
-        f"container `app` has no memory limit: {missing('memory-limit')}"
+        (
+            "container `app` has no memory limit",
+            "set `memory-limit` in [tool.opslint.defaults] to let `opslint fix` add it",
+        )
     ]
     assert messages(tmp_path, BARE, "K8103", {}) == [
-        f"container `app` has no livenessProbe: {missing('probe-path')}"
+        (
+            "container `app` has no livenessProbe",
+            "set `probe-path` in [tool.opslint.defaults] to let `opslint fix` add it",
+        )
     ]
     no_port = BARE.split("        ports:")[0]
     assert messages(tmp_path, no_port, "K8104", {"probe-path": "/healthz"}) == [
-        "container `app` has no readinessProbe: it declares no HTTP `containerPort` for "
-        "`opslint fix` to probe"
+        (
+            "container `app` has no readinessProbe",
+            "no automatic fix: the container declares no HTTP `containerPort` to probe",
+        )
     ]
 
 
@@ -156,8 +176,11 @@ def test_a_request_takes_the_written_limit_and_a_limit_never_undercuts_the_reque
     )
     heavy = BARE + "        resources:\n          requests:\n            memory: 1Gi\n"
     assert messages(tmp_path, heavy, "K8102", {"memory-limit": "512Mi"}) == [
-        "container `app` has no memory limit: the configured `memory-limit` (512Mi) is below "
-        "the container's memory request (1Gi), so `opslint fix` leaves it"
+        (
+            "container `app` has no memory limit",
+            "no automatic fix: the configured `memory-limit` (512Mi) is below the container's "
+            "memory request (1Gi)",
+        )
     ]
 
 

@@ -1,4 +1,5 @@
-"""The SARIF, GitHub and GitLab reporters, on real engine runs and on hand-made reports."""
+"""The SARIF, GitHub and GitLab reporters, and the help line in every format, on real engine
+runs and on hand-made reports."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from opslint.report.annotations import (
     gitlab_issues,
     write_github,
 )
+from opslint.report.json import finding_json
 from opslint.report.sarif import artifact_uri, line_hashes, sarif_json, utf16_column
+from opslint.report.text import write_text
 from opslint.severity import Severity
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
@@ -382,3 +385,55 @@ def test_other_formats_never_import_sarif_om(project: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_help_line_in_each_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    span = Span("app/Dockerfile", 1, 1, 1, 5)
+    helped = Finding(
+        span,
+        "the final stage has no HEALTHCHECK",
+        code="X001",
+        name="x",
+        help="set `healthcheck` in [tool.opslint.defaults]",
+    )
+    bare = Finding(Span("app/Dockerfile", 2, 1, 2, 4), "m", code="X002", name="y")
+    report, _ = _report(tmp_path, "FROM x\nRUN y\n", [helped, bare])
+
+    stream = io.StringIO()
+    write_text(report, stream, colour=False)
+    assert stream.getvalue() == (
+        "app/Dockerfile\n"
+        "app/Dockerfile:1:1 X001 x the final stage has no HEALTHCHECK\n"
+        "1 | FROM x\n"
+        "  | ^^^^\n"
+        "  = help: set `healthcheck` in [tool.opslint.defaults]\n"
+        "app/Dockerfile:2:1 X002 y m\n"
+        "2 | RUN y\n"
+        "  | ^^^\n"
+        "\n"
+    )
+    assert [finding_json(f)["help"] for f in (helped, bare)] == [helped.help, None]
+
+    log = sarif_of(report)
+    assert result_of(log, "X001")["properties"] == {"help": helped.help}
+    assert result_of(log, "X001")["message"] == {"text": helped.message}
+    assert "properties" not in result_of(log, "X002")
+
+    assert github_command(helped).endswith(
+        "::the final stage has no HEALTHCHECK%0Aset `healthcheck` in [tool.opslint.defaults]"
+    )
+    assert github_command(bare).endswith("::m")
+    assert [issue["description"] for issue in gitlab_issues(report)] == [
+        "X001 x: the final stage has no HEALTHCHECK",
+        "X002 y: m",
+    ]
+
+
+def test_a_help_line_is_masked_like_the_message(tmp_path: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    span = Span("app/Dockerfile", 1, 1, 1, 5)
+    finding = Finding(span, "m", code="X001", name="x", help=f"rotate `{token}` first")
+    report, _ = _report(tmp_path, "FROM x\n", [finding])
+    report.redact()
+    assert report.findings[0].help == "rotate `***` first"

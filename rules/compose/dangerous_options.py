@@ -78,8 +78,8 @@ def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
     ):
         yield (
             text_span(privileged),
-            "runs privileged: it can do anything root on the host "
-            "can; grant the single capability or device it needs instead",
+            "runs privileged, as powerful as root on the host: grant only the "
+            "capability or device it needs",
         )
     for key in _HOST_NAMESPACES:
         value = node.get(key)

@@ -46,8 +46,8 @@ def _advice(keys: list[str]) -> str:
     )
 
 
-def _values(keys: list[str], defaults: Defaults) -> tuple[dict[str, str], str]:
-    """The configured value of each option in `keys`, or the message tail naming the gaps."""
+def _values(keys: list[str], defaults: Defaults) -> tuple[dict[str, str], str | None]:
+    """The configured value of each option in `keys`, or the help line naming the gaps."""
     values: dict[str, str] = {}
     absent: list[str] = []
     for key in keys:
@@ -57,22 +57,22 @@ def _values(keys: list[str], defaults: Defaults) -> tuple[dict[str, str], str]:
         else:
             values[key] = str(value).strip()
     if absent:
-        return {}, ": " + "; ".join(missing(key) for key in absent)
-    return values, ""
+        return {}, missing(*absent)
+    return values, None
 
 
 def _fix(
     service: ComposeService, keys: list[str], text: SourceText, defaults: Defaults
-) -> tuple[Fix | None, str]:
-    """The edit that adds the rotation options `keys` lack, and a message tail without one.
+) -> tuple[Fix | None, str | None]:
+    """The edit that adds the rotation options `keys` lack, or the help line without one.
 
     A service without `logging` gets a whole json-file block; an existing block (the
     service's own, or the anchor it aliases or merges) gets the missing options.
     """
-    values, tail = _values(keys, defaults)
+    values, help = _values(keys, defaults)
     lines = text.lines
     if not values or not lines:
-        return None, tail
+        return None, help
     edit: Edit | None
     style = text.style
     if "logging" not in service.node:
@@ -85,7 +85,7 @@ def _fix(
         title = "add " + " and ".join(f"`{key}`" for key in values) + " to `logging.options`"
     else:
         edit = None
-    return (Fix(title, (edit,)) if edit is not None else None), tail
+    return (Fix(title, (edit,)) if edit is not None else None), help
 
 
 @rule(
@@ -150,7 +150,7 @@ def log_rotation(compose: ComposeFile, text: SourceText, defaults: Defaults) -> 
 
     ## Fix
     Safe, with `log-max-size` and `log-max-file` set in `[tool.opslint.defaults]`
-    (opslint never invents sizes; without them the message names the missing setting):
+    (opslint never invents sizes; without them the help line names the missing setting):
     - a service with no `logging` gets, as its last key, a block-style
       `logging:` with `driver: json-file` and `options:` holding `max-size` and
       `max-file`;
@@ -173,15 +173,14 @@ def log_rotation(compose: ComposeFile, text: SourceText, defaults: Defaults) -> 
         if service.one_shot or service.extends:
             continue
         if "logging" not in service.node:
-            fix, tail = _fix(service, list(_OPTIONS), text, defaults)
+            fix, help = _fix(service, list(_OPTIONS), text, defaults)
             yield Finding(
                 service.span,
-                f"service `{service.name}` sets no `logging`, so Docker's default json-file "
-                "driver never rotates its log: set `max-size` and `max-file` under "
-                "`logging.options` (a shared `x-logging` anchor covers every service), "
-                f"or use the `local` driver{tail}",
+                f"service `{service.name}` sets no `logging`, so its json-file log is never "
+                "rotated: set `max-size` and `max-file` under `logging.options`",
                 fix=fix,
                 logical=service.logical,
+                help=help,
             )
             continue
         logging = service.logging if service.logging is not None else YMap(service.span)
@@ -190,21 +189,23 @@ def log_rotation(compose: ComposeFile, text: SourceText, defaults: Defaults) -> 
             continue
         span = service.node.key_span("logging")
         if written_in(service, span):
-            fix, tail = _fix(service, absent, text, defaults)
+            fix, help = _fix(service, absent, text, defaults)
             yield Finding(
                 span,
-                f"service `{service.name}` logs with json-file {_advice(absent)}{tail}",
+                f"service `{service.name}` logs with json-file {_advice(absent)}",
                 fix=fix,
                 logical=service.logical,
+                help=help,
             )
         else:
             _, holders, _ = shared.setdefault((span.line, span.column), (span, [], absent))
             holders.append(service)
     for span, holders, absent in shared.values():
-        fix, tail = _fix(holders[0], absent, text, defaults)
+        fix, help = _fix(holders[0], absent, text, defaults)
         yield Finding(
             span,
-            f"the `logging` that {names(holders)} share uses json-file {_advice(absent)}{tail}",
+            f"the `logging` that {names(holders)} share uses json-file {_advice(absent)}",
             fix=fix,
             logical=holders[0].logical,
+            help=help,
         )

@@ -20,8 +20,8 @@ _LEGACY = {"cpus": "cpus", "memory": "mem_limit"}
 
 def _fix(
     service: ComposeService, keys: list[str], text: SourceText, defaults: Defaults
-) -> tuple[Fix | None, str]:
-    """The edit adding the limits `keys`, and a message tail when a value is not configured.
+) -> tuple[Fix | None, str | None]:
+    """The edit adding the limits `keys`, or the help line when a value is not configured.
 
     Limits go under `deploy.resources.limits`, creating only the levels that are missing.
     A service that writes its other limit in the legacy syntax (`mem_limit`, `cpus`)
@@ -36,10 +36,10 @@ def _fix(
         else:
             values[key] = str(value).strip()
     if absent:
-        return None, ": " + "; ".join(missing(setting) for setting in absent)
+        return None, missing(*absent)
     lines = text.lines
     if not lines:
-        return None, ""
+        return None, None
     style = text.style
     node = service.node
     limits = node.path("deploy", "resources", "limits")
@@ -47,7 +47,7 @@ def _fix(
     if legacy and limits is None:
         entries = {_LEGACY[key]: value for key, value in values.items()}
         if any(key in node for key in entries):
-            return None, ""  # written without a value: the author's to fill in
+            return None, None  # written without a value: the author's to fill in
         edit = add_entries(node, entries, lines, style)
     else:
         # a `deploy` merged from an anchor is shared: editing it would change other services
@@ -58,12 +58,12 @@ def _fix(
                 break
             deepest = child
         if deepest is None or not written_in(service, deepest.span):
-            return None, ""
+            return None, None
         edit = add_nested(node, ("deploy", "resources", "limits"), values, lines, style)
     if edit is None:
-        return None, ""
+        return None, None
     title = "add " + " and ".join(f"a {key} limit" for key in values)
-    return Fix(title, (edit,)), ""
+    return Fix(title, (edit,)), None
 
 
 @rule(
@@ -115,7 +115,7 @@ def resource_limits(
 
     ## Fix
     Safe, with `compose-cpus` and `compose-memory` set in `[tool.opslint.defaults]`
-    (opslint never invents numbers; without them the message names the missing
+    (opslint never invents numbers; without them the help line names the missing
     setting). The missing limits are added under `deploy.resources.limits`, creating
     only the levels that do not exist yet (`deploy:`, `resources:`, `limits:`), as the
     last keys of the deepest existing one, e.g.:
@@ -151,11 +151,12 @@ def resource_limits(
     span = service.span
     if resources is not None and limits is not None:
         span = resources.key_span("limits")
-    fix, tail = _fix(service, absent, text, defaults)
+    fix, help = _fix(service, absent, text, defaults)
     yield Finding(
         span,
         f"service `{service.name}` has no {' or '.join(absent)} limit under "
-        f"`deploy.resources.limits`{tail}",
+        "`deploy.resources.limits`",
         fix=fix,
         logical=service.logical,
+        help=help,
     )

@@ -74,8 +74,9 @@ def restart_policy(
     )
     policy = defaults.get("restart", "unless-stopped")
     fix = None
+    help = None
     if policy is None or str(policy).strip() == "":
-        message += f": {missing('restart')}"
+        help = missing("restart")
     else:
         value = str(policy).strip()
         lines = text.lines
@@ -84,4 +85,4 @@ def restart_policy(
             style = text.style
             edit = add_entries(service.node, {"restart": value}, lines, style)
             fix = Fix(f"add `restart: {value}`", (edit,)) if edit is not None else None
-    yield Finding(service.span, message, fix=fix, logical=service.logical)
+    yield Finding(service.span, message, fix=fix, logical=service.logical, help=help)

@@ -145,10 +145,9 @@ def dependency_layer_order(dockerfile: Dockerfile) -> Iterator[Finding]:
             copy, source = copied
             yield Finding(
                 source.span,
-                f"`{copy.keyword} {source.text}` copies the whole context before "
-                f"`{what}` (line {instruction.span.line}), so any source change reinstalls "
-                "every dependency: copy the manifests and lockfile first, install, then "
-                "copy the rest",
+                f"`{copy.keyword} {source.text}` before `{what}` (line "
+                f"{instruction.span.line}) reinstalls every dependency on any source change: "
+                "copy the manifests and lockfile, install, then copy the rest",
                 related=(RelatedLocation(command.word_span(command.words[0]), "the install"),),
                 logical=stage.logical,
             )

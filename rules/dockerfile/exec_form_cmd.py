@@ -68,7 +68,7 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     a program rather than a shell builtin (`cd`, `export`, ...). The words then become
     a JSON array in place of the arguments (`CMD node server.js` gives
     `CMD ["node", "server.js"]`; continuation lines are joined). No edit is offered, and
-    the message says why, when the command needs the shell, when comment lines sit inside
+    the help line says why, when the command needs the shell, when comment lines sit inside
     its continuation, when the stage runs another shell (a SHELL instruction, a Windows
     base image), or when the switch would change
     what runs: an ENTRYPOINT in shell form with a CMD in the image (exec form would pass
@@ -92,15 +92,20 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
             f'signals on: write it in exec form (`{command.keyword} ["program", "arg"]`)'
         )
         words, reason = _exec_words(dockerfile, instruction)
-        fix = None
+        fix: Fix | None = None
+        help: str | None = None
         if words is not None:
             array = "[" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]"
             edit = Edit(_arguments(command), array, keyword_anchor(dockerfile, command))
             fix = Fix(f"write `{command.keyword} {array}`", (edit,))
         else:
-            message = f"{message}; no automatic fix: {reason}"
+            help = f"no automatic fix: {reason}"
         yield Finding(
-            command.arguments_span, message, fix=fix, logical=stage.logical if stage else ""
+            command.arguments_span,
+            message,
+            fix=fix,
+            logical=stage.logical if stage else "",
+            help=help,
         )
 
 

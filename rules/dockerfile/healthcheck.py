@@ -81,9 +81,8 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
         return  # no program in the image to run a check with
     message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
     fix = _fix(dockerfile, final, defaults)
-    if fix is None:
-        message = f"{message}; {missing('healthcheck')}"
-    yield Finding(final.span, message, fix=fix, logical=final.logical)
+    help = missing("healthcheck") if fix is None else None
+    yield Finding(final.span, message, fix=fix, logical=final.logical, help=help)
 
 
 def _fix(dockerfile: Dockerfile, final: Stage, defaults: Defaults) -> Fix | None:

@@ -19,9 +19,8 @@ def _problem(port: ExposedPort) -> tuple[str, Severity | None] | None:
     if parts is None:
         if ":" in port.text:
             return (
-                f"`{port.text}` maps a host port or address, which EXPOSE ignores (and "
-                "BuildKit warns about): expose the container port only and publish with "
-                "`docker run -p` or Compose `ports`",
+                f"`{port.text}` maps a host port or address, which EXPOSE ignores: expose "
+                "the container port only and publish with `docker run -p` or Compose `ports`",
                 Severity.WARNING,
             )
         return f"`{port.text}` is not a port: write a number, a range, and `/tcp` or `/udp`", None

@@ -91,7 +91,7 @@ def action_pinned(
     The fix replaces the `uses:` value with the pinned reference, keeping its quotes, and
     writes the pin's `# comment` after it on the same line (before any comment already
     there). A pin that is not `name@<40-hex SHA>`, and a `uses:` inside a flow mapping
-    (`{uses: ...}`), get no edit; without a pin the message names the key to set.
+    (`{uses: ...}`), get no edit; without a pin the help line names the key to set.
 
     ## Options
     - `trusted-owners` (list of strings, default empty): owners such as `actions` or
@@ -104,15 +104,16 @@ def action_pinned(
     if use.local or use.docker or "${{" in use.text:
         return
     what = "reusable workflow" if use.workflow else "action"
-    fix, hint = _pin_fix(use, source, defaults)
+    fix, help = _pin_fix(use, source, defaults)
     anchor = use.ref_span or use.span
     ref = use.ref
     if ref is None or not ref:
         yield Finding(
             use.span,
-            f"{what} `{use.target}` names no ref: pin it to a full commit SHA{hint}",
+            f"{what} `{use.target}` names no ref: pin it to a full commit SHA",
             fix=fix,
             logical=use.logical,
+            help=help,
         )
         return
     if _FULL_SHA.match(ref):
@@ -121,33 +122,38 @@ def action_pinned(
         yield Finding(
             anchor,
             f"{what} `{use.target}` is pinned to an abbreviated SHA `{ref}`, which can "
-            f"become ambiguous: use the full 40-character commit SHA{hint}",
+            "become ambiguous: use the full 40-character commit SHA",
             fix=fix,
             logical=use.logical,
+            help=help,
         )
     elif _VERSION_TAG.match(ref):
         if _trusted(use, options):
             return
         yield Finding(
             anchor,
-            f"{what} `{use.target}` is pinned to the tag `{ref}`, which can be moved: "
-            f"pin the full commit SHA (keep the tag in a comment){hint}",
+            f"{what} `{use.target}` is pinned to the tag `{ref}`, which can move: "
+            "pin its full commit SHA (keep the tag in a comment)",
             fix=fix,
             logical=use.logical,
+            help=help,
             level=Severity.WARNING,
         )
     else:
         yield Finding(
             anchor,
-            f"{what} `{use.target}` follows the branch `{ref}`: every push to it runs in "
-            f"your workflow; pin a full commit SHA{hint}",
+            f"{what} `{use.target}` follows the branch `{ref}`, so every push to it runs in "
+            "your workflow: pin a full commit SHA",
             fix=fix,
             logical=use.logical,
+            help=help,
         )
 
 
-def _pin_fix(use: ActionUse, source: SourceText, defaults: Defaults) -> tuple[Fix | None, str]:
-    """The edit writing the configured pin of `use`, or why there is none (a message tail)."""
+def _pin_fix(
+    use: ActionUse, source: SourceText, defaults: Defaults
+) -> tuple[Fix | None, str | None]:
+    """The edit writing the configured pin of `use`, or why there is none (a help line)."""
     pins = defaults.pins
     value = pin(pins, use.text, use.target)
     if value is None:  # owners and repositories are case-insensitive on GitHub
@@ -155,27 +161,29 @@ def _pin_fix(use: ActionUse, source: SourceText, defaults: Defaults) -> tuple[Fi
         value = pin(folded, use.text.lower(), use.target.lower())
     if value is None:
         return None, (
-            f"; map `{use.target}` to `{use.target}@<sha> # <tag>` in [tool.opslint.pins] "
+            f"map `{use.target}` to `{use.target}@<sha> # <tag>` in [tool.opslint.pins] "
             "to let `opslint fix` pin it"
         )
     match = _PIN.match(value.strip())
     if match is None:
-        return None, f"; the pin configured for `{use.target}` is not `name@<40-hex SHA>`"
+        return None, (
+            f"no automatic fix: the pin configured for `{use.target}` is not `name@<40-hex SHA>`"
+        )
     lines = source.lines
     span = use.span
     line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     start, end = span.column - 1, span.end_column - 1
     if span.line != span.end_line or line[start:end] != use.text:
-        return None, ""
+        return None, None
     quote = opening_quote(line, span.column - 1)
     if quote and line[end : end + 1] != quote:
-        return None, ""
+        return None, None
     end += len(quote)
     rest = line[end:]
     comment = match.group("comment")
     text = match.group("reference") + quote
     if rest.strip() and not rest.lstrip().startswith("#"):
-        return None, ""  # inside a flow mapping: left to the author
+        return None, None  # inside a flow mapping: left to the author
     if comment:
         text += f" # {comment.strip()}"
         if not rest.strip():
@@ -183,4 +191,4 @@ def _pin_fix(use: ActionUse, source: SourceText, defaults: Defaults) -> tuple[Fi
     edit = Edit(
         Span(span.path, span.line, span.column, span.line, end + 1), text, Anchor(span, use.text)
     )
-    return Fix(f"pin `{use.target}` to its configured commit SHA", (edit,)), ""
+    return Fix(f"pin `{use.target}` to its configured commit SHA", (edit,)), None

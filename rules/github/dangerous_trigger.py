@@ -144,9 +144,12 @@ def dangerous_trigger(workflow: GithubWorkflow) -> Iterator[Finding]:
             for span, what in _checkouts(step):
                 yield Finding(
                     span,
-                    f"`{trigger}` runs in the base repository's context, with its secrets "
-                    f"and token, and this step checks out the pull request's code (`{what}`): "
-                    "anyone who opens a pull request can run code here",
+                    f"`{what}` checks out the pull request's code with `{trigger}`'s "
+                    "secrets: move it to a `pull_request` workflow",
                     logical=step.logical,
+                    help=(
+                        f"`{trigger}` runs with the base repository's secrets and token, so "
+                        "anyone who opens a pull request can run code here"
+                    ),
                     level=Severity.WARNING if gated else None,
                 )

@@ -115,6 +115,7 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
         yield Finding(
             job.span,
             f"job `{job.id}` {why} but declares no `environment`: name the environment it "
-            "deploys to, so that its protection rules and secrets apply",
+            "deploys to",
             logical=job.logical,
+            help="an environment's protection rules and secrets apply only to jobs that name it",
         )

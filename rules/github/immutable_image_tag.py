@@ -236,7 +236,7 @@ def _build_push(
         return None
     kinds: list[Kind] = []
     anchor: Span | None = None
-    via = ""
+    help = "with docker/metadata-action, `type=sha` in its `tags` writes that tag"
     for entry, span in entries:
         output = re.search(r"steps\.([\w-]+)\.outputs\.(tags|json)", entry)
         if output is None:
@@ -251,7 +251,10 @@ def _build_push(
             continue
         rules = list(_tag_entries(meta, lines))
         if not rules:
-            via = " (docker/metadata-action's default tags: branch, pull request, git tag)"
+            help = (
+                "docker/metadata-action's default tags (branch, pull request, git tag) all "
+                "move: add `type=sha` to its `tags`"
+            )
             kinds.extend(metadata_rule(text, context) for text in _METADATA_DEFAULT)
             anchor = anchor or span
             continue
@@ -264,10 +267,10 @@ def _build_push(
         return None
     return Finding(
         anchor,
-        f"`{step.uses.target}` pushes images tagged only with moving names{via}: add a "
-        "tag with the commit SHA (`${{ github.sha }}`, or `type=sha` in "
-        "docker/metadata-action)",
+        f"`{step.uses.target}` pushes images tagged only with moving names: add a tag with "
+        "the commit SHA (`${{ github.sha }}`)",
         logical=step.logical,
+        help=help,
     )
 
 

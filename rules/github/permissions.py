@@ -123,7 +123,7 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
     workflow, uses an action that comments, labels, pushes, releases, uploads code
     scanning results, deploys Pages or requests an OpenID Connect token (a cloud login
     without static credentials), mentions `ghcr.io` or `pkg.github.com`, or runs `gh` or
-    `git push`; the message then names that job and step. A flow-style top-level mapping
+    `git push`; the help line then names that job and step. A flow-style top-level mapping
     gets no edit either.
 
     `write-all` gets no edit: it is the author's explicit choice, and narrowing it to
@@ -134,7 +134,7 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
     - https://docs.zizmor.sh/audits/#excessive-permissions
     """
     top = workflow.permissions
-    fix, hint = _workflow_permissions(workflow, text) if top is None else (None, "")
+    fix, help = _workflow_permissions(workflow, text) if top is None else (None, None)
     if top is not None and top.write_all:
         yield Finding(
             top.span,
@@ -153,33 +153,36 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
         elif own is None and top is None:
             yield Finding(
                 job.span,
-                f"job `{job.id}` sets no `permissions` and the workflow sets none: the token "
-                f"gets the repository's default scopes{hint}",
+                f"job `{job.id}` sets no `permissions` and the workflow sets none, so the "
+                "token gets the repository's default scopes: list the scopes it needs",
                 fix=fix,
                 logical=job.logical,
+                help=help,
             )
 
 
-def _workflow_permissions(workflow: GithubWorkflow, text: SourceText) -> tuple[Fix | None, str]:
+def _workflow_permissions(
+    workflow: GithubWorkflow, text: SourceText
+) -> tuple[Fix | None, str | None]:
     """The edit adding `permissions: {contents: read}` to the workflow's top level, or
-    why there is none (a message tail)."""
+    why there is none (a help line)."""
     root = workflow.root
     if root is None or "permissions" in root:
-        return None, ""
+        return None, None
     for job in workflow.github_jobs:
         if job.permissions is None:
             need = _needs_more(job)
             if need:
                 return None, (
-                    f" (no automatic fix: job `{job.id}` {need}, which needs more than "
-                    "`contents: read`)"
+                    f"no automatic fix: job `{job.id}` {need}, which needs more than "
+                    "`contents: read`"
                 )
     lines = text.lines
     anchor = "on" if "on" in root.keys else "name"
     edit = add_after(root, anchor, {"permissions": {"contents": "read"}}, lines) if lines else None
     if edit is None:
-        return None, ""
-    return Fix("add `permissions: contents: read` to the workflow", (edit,)), ""
+        return None, None
+    return Fix("add `permissions: contents: read` to the workflow", (edit,)), None
 
 
 def _needs_more(job: GithubJob) -> str:

@@ -162,7 +162,7 @@ def security_scan(workflow: GithubWorkflow, folders: WorkflowFolders) -> Iterato
     step, what = build
     yield Finding(
         step.span,
-        f"this step builds an image ({what}) but no workflow scans images: add a "
-        "vulnerability scan (trivy, grype, docker scout, ...) before the image ships",
+        f"this step builds an image ({what}) but no workflow scans images: scan it before it ships",
         logical=step.logical,
+        help="a scan in any workflow counts: trivy, grype, snyk, docker scout or a scan action",
     )

@@ -140,14 +140,12 @@ def _ungated(
             return None
         return Finding(
             job.span,
-            f"job `{job.id}` {what} after `workflow_run` whatever the triggering "
-            "run's result: check `github.event.workflow_run.conclusion == 'success'` "
-            "in its `if:`",
+            f"job `{job.id}` {what} even when the triggering `workflow_run` failed: "
+            "check `github.event.workflow_run.conclusion == 'success'` in its `if:`",
             logical=job.logical,
         )
     return Finding(
         job.span,
-        f"job `{job.id}` {what} without waiting for tests: add `needs:` on the job "
-        "that tests or lints the code",
+        f"job `{job.id}` {what} without waiting for tests: add `needs: <test job>`",
         logical=job.logical,
     )

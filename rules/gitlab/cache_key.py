@@ -166,7 +166,8 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
         yield Finding(
             cache.span,
             f"{cache.owner} has no `key`, so it shares the `default` cache "
-            "with every other job and branch: key it on what it holds "
-            "(e.g. `key: {files: [package-lock.json]}`)",
+            "with every other job and branch: key it on what it holds",
             logical=cache.logical,
+            help="for a dependency cache, key it on the lock file: "
+            "`key: {files: [package-lock.json]}`",
         )

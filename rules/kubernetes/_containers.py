@@ -14,7 +14,12 @@ from ._pods import setting
 
 
 def container_finding(
-    container: Container, what: str, span: Span | None = None, *, fix: Fix | None = None
+    container: Container,
+    what: str,
+    span: Span | None = None,
+    *,
+    fix: Fix | None = None,
+    help: str | None = None,
 ) -> Finding:
     """A finding about `container`: "container `name` <what>", at `span` (something
     written) or at the container's `- name:` line (something missing)."""
@@ -23,6 +28,7 @@ def container_finding(
         f"container `{container.name}` {what}",
         fix=fix,
         logical=container.logical,
+        help=help,
     )
 
 
@@ -76,8 +82,8 @@ def missing_probe(
     """A finding at a long-running container that has no `probe`, with the fix that adds
     it at the first of the `path_keys` defaults that is set."""
     if long_running(container) and probe not in container.probes:
-        fix, tail = probe_fix(container, manifest, probe, path_keys)
-        yield container_finding(container, f"has no {probe}{tail}", fix=fix)
+        fix, help = probe_fix(container, manifest, probe, path_keys)
+        yield container_finding(container, f"has no {probe}", fix=fix, help=help)
 
 
 def missing_limit(
@@ -86,5 +92,5 @@ def missing_limit(
     """A finding at a container without `resources.limits.<resource>` (`label` names it in
     the message), with the fix that writes the `<resource>-limit` default."""
     if missing_resources(container, "limits", (resource,)):
-        fix, tail = resources_fix(container, manifest, "limits", {resource: f"{resource}-limit"})
-        yield container_finding(container, f"has no {label} limit{tail}", fix=fix)
+        fix, help = resources_fix(container, manifest, "limits", {resource: f"{resource}-limit"})
+        yield container_finding(container, f"has no {label} limit", fix=fix, help=help)

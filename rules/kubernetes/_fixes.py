@@ -142,16 +142,16 @@ def _written(container: Container, section: str, name: str) -> YScalar | None:
 
 def resources_fix(
     container: Container, manifest: Manifest, section: str, wanted: Mapping[str, str]
-) -> tuple[Fix | None, str]:
+) -> tuple[Fix | None, str | None]:
     """The fix giving `resources.<section>` the resources of `wanted` (resource name to
-    its `[tool.opslint.defaults]` key), and the message tail saying why there is none.
+    its `[tool.opslint.defaults]` key), or the help line saying why there is none.
 
     A request takes the value of the limit written for the same resource, which is what
     Kubernetes uses when the request is left out (so the fix changes nothing); else the
     configured default. A configured limit below the written request is not written:
     Kubernetes would refuse the pod."""
     if not manifest.editable:
-        return None, ""
+        return None, None
     chosen: dict[str, Quantity] = {}
     unset: list[str] = []
     for name, key in wanted.items():
@@ -164,15 +164,15 @@ def resources_fix(
         below = parse_quantity(value), parse_quantity(request.value if request else None)
         if below[0] is not None and below[1] is not None and below[0] < below[1]:
             return None, (
-                f": the configured `{key}` ({value}) is below the container's {name} "
-                f"request ({request.text if request else ''}), so `opslint fix` leaves it"
+                f"no automatic fix: the configured `{key}` ({value}) is below the "
+                f"container's {name} request ({request.text if request else ''})"
             )
         chosen[name] = value
     if unset:
-        return None, ": " + "; ".join(missing(key) for key in unset)
+        return None, missing(*unset)
     edits = _set_resources(container, section, chosen, manifest)
     shown = ", ".join(f"`resources.{section}.{name}: {chosen[name]}`" for name in chosen)
-    return _fix(f"set {shown}", edits), ""
+    return _fix(f"set {shown}", edits), None
 
 
 def _set_resources(
@@ -326,31 +326,31 @@ def probe_port(container: Container, lines: Sequence[str]) -> tuple[str | int, b
 
 def probe_fix(
     container: Container, manifest: Manifest, key: str, path_keys: Sequence[str]
-) -> tuple[Fix | None, str]:
+) -> tuple[Fix | None, str | None]:
     """The fix adding `key: {httpGet: {path, port}}` at the end of the container, on its
-    `probe_port` and the first configured of `path_keys`, and the message tail saying
-    what is missing when it cannot be made."""
+    `probe_port` and the first configured of `path_keys`, or the help line saying what is
+    missing when it cannot be made."""
     if not manifest.editable:
-        return None, ""
+        return None, None
     lines = manifest.lines
     found = probe_port(container, lines)
     if found is None:
-        return None, ": it declares no HTTP `containerPort` for `opslint fix` to probe"
+        return None, "no automatic fix: the container declares no HTTP `containerPort` to probe"
     path = next(
         (text for k in path_keys if (text := _text(manifest.defaults.get(k)))),
         None,
     )
     if path is None:
-        return None, ": " + missing(path_keys[-1])
+        return None, missing(path_keys[-1])
     if not lines or key in container.node:
-        return None, ""
+        return None, None
     port, tls = found
     get: dict[str, Value] = {"path": path, "port": port}
     if tls:
         get["scheme"] = "HTTPS"
     probe: dict[str, Value] = {key: {"httpGet": get}}
     edit = add_entries(container.node, probe, lines, manifest.style_of(container.owner))
-    return _fix(f"add an HTTP `{key}` on {path} (port {port})", [edit]), ""
+    return _fix(f"add an HTTP `{key}` on {path} (port {port})", [edit]), None
 
 
 def _text(value: object) -> str | None:

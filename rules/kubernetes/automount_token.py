@@ -91,7 +91,8 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
     yield Finding(
         pod.span,
         f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
-        f"set `{KEY}: false` unless it calls the Kubernetes API",
+        f"set `{KEY}: false`",
         fix=pod_fix(pod, manifest, KEY, False),
         logical=pod.logical,
+        help="keep the token only where the pod calls the Kubernetes API",
     )

@@ -148,12 +148,13 @@ def _stabilization(obj: K8sObject, label: str) -> Iterator[Finding]:
         anchor = behavior.key_span("scaleDown") if behavior is not None else anchor
     elif behavior is not None:
         anchor = spec.key_span("behavior")
+    help = None
     if obj.api_version == "autoscaling/v1":
-        advice = "move to `autoscaling/v2` and set `behavior.scaleDown.stabilizationWindowSeconds`"
-    else:
-        advice = "set `behavior.scaleDown.stabilizationWindowSeconds`"
+        help = "`autoscaling/v1` has no `behavior`: move to `autoscaling/v2` first"
     yield Finding(
         anchor,
-        f"{label} leaves its scale-down stabilization window to the cluster default: {advice}",
+        f"{label} leaves its scale-down stabilization window to the cluster default: set "
+        "`behavior.scaleDown.stabilizationWindowSeconds`",
         logical=obj.logical,
+        help=help,
     )

@@ -69,7 +69,7 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     a comment on its line (`# gRPC`). It is written by name when it has one, else by
     number, with `scheme: HTTPS` for a port named `https` or numbered 443 or 8443.
     opslint never invents an endpoint: without `probe-path`, or for a container with no
-    such port, there is no edit and the message says which is missing. Check that the
+    such port, there is no edit and the help line says which is missing. Check that the
     endpoint answers quickly without calling the app's dependencies: a liveness probe
     that fails restarts the container.
 

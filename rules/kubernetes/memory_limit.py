@@ -66,7 +66,7 @@ def memory_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
     `memory-limit` in `[tool.opslint.defaults]`. Only the missing levels are created
     (`resources:` and `limits:` at the end of the container, or the key at the end of an
     existing `limits`), and an empty value is filled in. opslint never invents numbers:
-    without the setting there is no edit, and the message names it. Neither is there one
+    without the setting there is no edit, and the help line names it. Neither is there one
     when the configured limit is below the memory request the container writes (Kubernetes
     would refuse the pod), nor for a flow-style `resources: {}`.
 

@@ -133,6 +133,6 @@ def rbac_cluster_admin(binding: K8sObject) -> Iterator[Finding]:
             yield Finding(
                 _span(subject),
                 f"`{binding.kind}/{binding.name}` grants `cluster-admin` {scope} to {grantee}: "
-                "bind a role with only the permissions it needs",
+                "bind a narrower role",
                 logical=binding.logical,
             )

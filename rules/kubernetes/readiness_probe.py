@@ -73,8 +73,8 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     `mysql`, 5432, ...), nor says so in a comment on its line (`# gRPC`). It is written by
     name when it has one, else by number, with `scheme: HTTPS` for a port named `https`
     or numbered 443 or 8443. opslint never invents an endpoint: without either path
-    setting, or for a container with no such port, there is no edit and the message says
-    which is missing.
+    setting, or for a container with no such port, there is no edit and the help line
+    says which is missing.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/

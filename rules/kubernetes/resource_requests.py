@@ -71,7 +71,7 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     levels are created (`resources:` at the end of the container, `requests:` as the first
     key of an existing `resources`, or the keys at the end of an existing `requests`), and
     an empty value (`cpu: ""`) is filled in. opslint never invents numbers: where a needed
-    setting is absent there is no edit, and the message names it. A flow-style
+    setting is absent there is no edit, and the help line names it. A flow-style
     `resources: {}` gets no edit.
 
     ## References
@@ -80,5 +80,7 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     missing = missing_resources(container, "requests", ("cpu", "memory"))
     if missing:
         keys = {name: f"{name}-request" for name in missing}
-        fix, tail = resources_fix(container, manifest, "requests", keys)
-        yield container_finding(container, f"requests no {' or '.join(missing)}{tail}", fix=fix)
+        fix, help = resources_fix(container, manifest, "requests", keys)
+        yield container_finding(
+            container, f"requests no {' or '.join(missing)}", fix=fix, help=help
+        )

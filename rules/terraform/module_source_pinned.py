@@ -198,8 +198,9 @@ def module_source_pinned(module: Module, options: ModuleSourcePinnedOptions) -> 
             yield Finding(
                 module.span,
                 f"module `{module.name}` takes registry module `{source}` without a "
-                "`version`: the newest release is downloaded on every `terraform init`",
+                "`version`: pin the release it was tested with",
                 logical=module.logical,
+                help="without one, every `terraform init` downloads the newest release",
             )
         return
     reason = unpinned_reason(source, options)

@@ -211,9 +211,10 @@ def s3_encryption(resource: Resource, module: TerraformModule | None) -> Iterato
         return
     yield Finding(
         resource.span,
-        f"S3 bucket `{resource.address}` declares no default encryption with a KMS key: add "
-        f'an `{ENCRYPTION}` with `sse_algorithm = "aws:kms"`',
+        f"S3 bucket `{resource.address}` declares no default encryption with a KMS key: "
+        'encrypt it with `sse_algorithm = "aws:kms"`',
         logical=resource.logical,
+        help=f"declare an `{ENCRYPTION}` for the bucket",
     )
 
 

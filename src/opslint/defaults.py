@@ -2,7 +2,7 @@
 
 Fixes that need a value (resource requests, probe paths, log sizes, a health command, an
 image or action pin) take it from here. Where the setting is absent the rule offers no edit
-and its message names the setting that would enable one: opslint never invents numbers or
+and its help line names the setting that would enable one: opslint never invents numbers or
 versions.
 """
 
@@ -20,9 +20,11 @@ def default(config_defaults: dict[str, Any], key: str, builtin: Any = None) -> A
     return config_defaults.get(key, builtin)
 
 
-def missing(key: str) -> str:
-    """The message tail telling which setting would enable a fix."""
-    return f"set `{key}` in [tool.opslint.defaults] to let `opslint fix` add it"
+def missing(*keys: str) -> str:
+    """The help line naming the settings that would let `opslint fix` write a fix."""
+    named = " and ".join(f"`{key}`" for key in keys)
+    what = "it" if len(keys) == 1 else "them"
+    return f"set {named} in [tool.opslint.defaults] to let `opslint fix` add {what}"
 
 
 def pin(pins: dict[str, str], reference: str, name: str) -> str | None:

@@ -100,10 +100,14 @@ class RelatedLocation:
 class Finding:
     """What a rule reports: where, what is wrong, and optionally how to fix it.
 
-    Rules set `span`, `message`, and optionally `fix`, `related`, `logical` and `level`
-    (a severity of its own for this finding, e.g. a warning from an error rule); the engine
-    stamps `code`, `name` and `severity`: a configured override, else `level`, else the
-    rule's default.
+    Rules set `span`, `message`, and optionally `fix`, `related`, `logical`, `level`
+    (a severity of its own for this finding, e.g. a warning from an error rule) and
+    `help`; the engine stamps `code`, `name` and `severity`: a configured override, else
+    `level`, else the rule's default.
+
+    `message` is one short sentence saying what is wrong, naming the object, optionally
+    followed by how to fix it. `help` is a line for what does not belong there: the setting
+    that would let `opslint fix` write a fix, why no fix is offered, an alternative.
     """
 
     span: Span
@@ -116,6 +120,7 @@ class Finding:
     name: str = ""
     severity: Severity = Severity.WARNING
     suppressed: tuple[str, ...] = field(default=(), compare=False)
+    help: str | None = field(default=None, kw_only=True)
 
     def stamped(
         self, code: str, name: str, default: Severity, override: Severity | None = None

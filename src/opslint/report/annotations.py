@@ -4,7 +4,8 @@
 Actions runner turns into annotations on the diff. `gitlab` writes the Code Quality JSON
 array that `artifacts: reports: codequality:` expects. Suppressed findings appear in
 neither. Both use the file paths as reported, which are relative to the working directory
-(the checkout) when the files lie below it.
+(the checkout) when the files lie below it. A finding's help line is the annotation's
+second line; the Code Quality `description` is the message alone.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def escape_property(text: str) -> str:
 
 
 def github_command(finding: Finding) -> str:
-    """One finding as a GitHub Actions workflow command."""
+    """One finding as a GitHub Actions workflow command; its help line, if any, is the
+    annotation's second line."""
     span = finding.span
     properties = {
         "file": span.path,
@@ -44,7 +46,8 @@ def github_command(finding: Finding) -> str:
     }
     written = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     command = GITHUB_COMMANDS[finding.severity]
-    return f"::{command} {written}::{escape_data(finding.message)}"
+    text = f"{finding.message}\n{finding.help}" if finding.help else finding.message
+    return f"::{command} {written}::{escape_data(text)}"
 
 
 def write_github(report: Report, stream: IO[str]) -> None:

@@ -29,6 +29,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "name": finding.name,
         "severity": str(finding.severity),
         "message": finding.message,
+        "help": finding.help,
         **span_json(finding.span),
         "object": finding.logical or None,
         "fix": None,

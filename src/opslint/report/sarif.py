@@ -3,7 +3,9 @@
 The log is built from `sarif_om` objects (imported only when this format is written) and
 serialised by walking them: each attrs field is written under its schema property name,
 and fields left at None or at their default are dropped. One run holds every result;
-rule metadata comes from the rule docstrings, as `opslint rule CODE` prints them.
+rule metadata comes from the rule docstrings, as `opslint rule CODE` prints them. A
+finding's help line is the result's `properties.help` (SARIF has no per-result help, and
+`message.markdown` must say what `message.text` says).
 
 Columns are counted in UTF-16 code units (`columnKind: utf16CodeUnits`), and every result
 carries `partialFingerprints.primaryLocationLineHash`, computed the way GitHub's
@@ -349,6 +351,7 @@ class _Builder:
             related_locations=related or None,
             fixes=self.fixes(finding),
             suppressions=suppressions,
+            properties={"help": finding.help} if finding.help else None,
         )
 
 

@@ -56,7 +56,8 @@ def _excerpt(report: Report, finding: Finding, paint: _Painter) -> list[str]:
 
 
 def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> None:
-    """Write `report` for people: `path:line:col CODE name message`, excerpt, summary."""
+    """Write `report` for people: `path:line:col CODE name message`, excerpt, related
+    locations and the help line, then the suppressed findings when asked for."""
     paint = _Painter(_use_colour(stream) if colour is None else colour)
     current: str | None = None
     for finding in report.findings:
@@ -73,6 +74,8 @@ def write_text(report: Report, stream: IO[str], colour: bool | None = None) -> N
         for related in finding.related:
             span = related.span
             stream.write(f"  = {span.path}:{span.line}:{span.column}: {related.message}\n")
+        if finding.help:
+            stream.write(f"  = help: {finding.help}\n")
     if report.findings:
         stream.write("\n")
     if report.show_suppressed and report.suppressed:

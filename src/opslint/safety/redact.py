@@ -251,6 +251,7 @@ class Secrets:
         return replace(
             finding,
             message=self.text(finding.message, path),
+            help=self.text(finding.help, path) if finding.help is not None else None,
             fix=fix,
             related=tuple(
                 RelatedLocation(r.span, self.text(r.message, r.span.path)) for r in finding.related
