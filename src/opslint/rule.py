@@ -38,7 +38,8 @@ DOC_SECTIONS = (
     "Fix",
     "References",
 )
-"""The sections every rule docstring has, in this order ("Options" may follow "Fix")."""
+"""The sections every rule docstring has, in this order ("Options" may follow "Fix", and
+"Variants" may come before "References")."""
 
 
 @dataclass(frozen=True, slots=True)
