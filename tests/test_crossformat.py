@@ -10,7 +10,7 @@ from conftest import run_engine
 from opslint.config import Config
 from opslint.model.base import Finding, Span
 from opslint.ruleapi.secrets import is_literal_secret, is_secret_name
-from opslint.rules.crossformat.lockfile_install import problems
+from opslint.rules.crossformat.lockfile_install import npm_lacks_ci, problems
 
 
 def check(tmp_path: Path, text: str, code: str, config: Config | None = None) -> list[Finding]:
@@ -48,6 +48,9 @@ def where(finding: Finding) -> tuple[int, int, int, int]:
         "SECRET_KEY_BASE",
         "GOOGLE_CREDENTIALS",
         "SSH_PASSPHRASE",
+        "secretKey",
+        "MINIO_SECRET_KEY",
+        "signingKey",
     ],
 )
 def test_secret_names(name: str) -> None:
@@ -72,6 +75,13 @@ def test_secret_names(name: str) -> None:
         "USER",
         "TOKENIZER",
         "PASSENGER_APP_ENV",
+        "master_user_password_rotation_duration",
+        "master_user_password_rotation_schedule_expression",
+        "password_rotation_lambda_arn",
+        "adminPasswordKey",
+        "existingSecretPasswordKey",
+        "existingSecret",
+        "TOKEN_REFRESH_INTERVAL",
     ],
 )
 def test_not_secret_names(name: str) -> None:
@@ -95,6 +105,23 @@ def test_not_secret_names(name: str) -> None:
         ("Bearer ${TOKEN}", False),
         ("/run/secrets/db_password", False),
         ("vault:secret/data/app#password", False),
+        ("var.db_password", False),
+        ("random_password.db.result", False),
+        ("3h", False),
+        ("1h30m", False),
+        ("15 days", False),
+        ("P30D", False),
+        ("rate(15 days)", False),
+        ("cron(0 3 ? * SUN *)", False),
+        ("0 3 * * 1", False),
+        ("postgres-password", False),
+        ("redis-api-key", False),
+        ("s3cr3t-passw0rd", True),
+        ("12345", True),
+        ("open-sesame-2024", True),
+        ("r00t-pass", True),
+        ("s3cr3t-password", True),
+        ("redis-pass", True),
     ],
 )
 def test_literal_values(value: str, literal: bool) -> None:
@@ -159,6 +186,22 @@ def test_credential_patterns_whatever_the_name(tmp_path: Path) -> None:
     assert "a private key" in findings[3].message
 
 
+def test_password_in_a_url_points_at_the_password(tmp_path: Path) -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "ENV DATABASE_URL=mysql://root:whalehello@db:3306/x\n"
+        'ENV CACHE_URL="redis://:s3cret@cache:6379/0"\n'
+        "ENV QUEUE_URL=amqp://app:${QUEUE_PASSWORD}@queue/\n"
+        "ENV MIRROR=https://mirror.example.com:8443/x\n"
+    )
+    findings = check(tmp_path, text, "SE001")
+    assert [where(f) for f in findings] == [(2, 31, 2, 41), (3, 25, 3, 31)]
+    assert findings[0].message == (
+        "`DATABASE_URL` holds a password in a URL in plain text: move it to a secret store "
+        "and rotate it"
+    )
+
+
 def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
     text = (
         "FROM alpine:3.20\n"
@@ -219,6 +262,27 @@ def test_lockfile_problems(script: str, words: list[str]) -> None:
 def test_pip_problems_only_with_the_option(script: str, found: bool) -> None:
     assert list(problems(script)) == []
     assert bool(list(problems(script, pip_require_hashes=True))) is found
+
+
+@pytest.mark.parametrize(
+    ("image", "lacks"),
+    [
+        ("node:0.10", True),
+        ("node:8.9-alpine", True),
+        ("node:carbon-alpine", True),
+        ("docker.io/library/node:6", True),
+        ("registry.example.com:5000/node:9@sha256:" + "a" * 64, True),
+        ("node:10", False),
+        ("node:22.11.0-slim", False),
+        ("node:lts", False),
+        ("node", False),
+        ("ghcr.io/example/node:8", False),
+        ("mynode:6", False),
+        ("", False),
+    ],
+)
+def test_npm_lacks_ci(image: str, lacks: bool) -> None:
+    assert npm_lacks_ci(image) is lacks
 
 
 def test_npm_install_points_at_install_and_offers_ci(tmp_path: Path) -> None:

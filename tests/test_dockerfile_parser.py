@@ -297,3 +297,68 @@ def test_corpus_dockerfiles_parse_without_op001() -> None:
     assert report.files_checked == len(files)
     assert [(f.span.path, f.span.line, f.message) for f in report.findings] == []
     assert not [note for note in report.notes if "failed" in note]
+
+
+def test_run_scripts_know_the_image_they_run_in() -> None:
+    dockerfile = parse(
+        "FROM node:8 AS build\n"
+        "RUN npm install\n"
+        "FROM build AS test\n"
+        "RUN <<EOF\nnpm test\nEOF\n"
+        "FROM scratch\n"
+        "RUN true\n"
+        "FROM python:3.12-slim\n"
+        "ONBUILD RUN pip install .\n"
+    )
+    assert [(c.text, c.image) for c in dockerfile.shell_commands] == [
+        ("npm install", "node:8"),
+        ("npm test", "node:8"),
+        ("true", ""),
+        ("pip install .", "python:3.12-slim"),
+    ]
+
+
+def test_wasm_and_scratch_stages() -> None:
+    dockerfile = parse(
+        "FROM rust:1.83.0 AS build\n"
+        "FROM scratch AS wasm\n"
+        'ENTRYPOINT ["service.wasm"]\n'
+        "FROM --platform=wasi/wasm alpine:3.20 AS platform\n"
+        "FROM scratch AS binary\n"
+        "COPY --from=build /out/server /server\n"
+        "FROM binary AS tools\n"
+        "COPY --from=busybox:1.37.0 /bin/busybox /bin/busybox\n"
+        "FROM scratch AS everything\n"
+        "COPY --from=build / /\n"
+    )
+    stages = {s.alias: s for s in dockerfile.stages}
+    wasm = [name for name, s in stages.items() if dockerfile.runs_wasm(s)]
+    assert wasm == ["wasm", "platform"]
+    scratch = [name for name, s in stages.items() if dockerfile.from_scratch(s)]
+    assert scratch == ["wasm", "binary", "tools", "everything"]
+    binaries = [name for name, s in stages.items() if dockerfile.shell_less_binary(s)]
+    assert binaries == ["binary"]
+
+
+def test_images_pulled_by_copy_and_mounts() -> None:
+    dockerfile = parse(
+        "FROM golang:1.23.4 AS build\n"
+        "COPY --from=build /a /b\n"
+        "COPY --from=0 /a /b\n"
+        "COPY --from=nginx:1.27.3 /etc/nginx /etc/nginx\n"
+        'COPY --from="gloursdocker/docker" / /\n'
+        "RUN --mount=type=bind,from=busybox:1.37.0,source=/bin,target=/tools \\\n"
+        "    --mount=type=cache,target=/root/.cache --mount=from=BUILD,target=/x true\n"
+        "ONBUILD COPY --from=alpine:3.20 /etc/os-release /\n"
+        "COPY --from=later /a /b\n"
+        "FROM scratch AS later\n"
+    )
+    assert [
+        (i.text, i.origin, i.span.line, i.span.column, i.span.end_column) for i in dockerfile.images
+    ] == [
+        ("golang:1.23.4", "FROM", 1, 6, 19),
+        ("nginx:1.27.3", "COPY --from", 4, 13, 25),
+        ("gloursdocker/docker", "COPY --from", 5, 14, 33),
+        ("busybox:1.37.0", "RUN --mount from", 6, 28, 42),
+        ("alpine:3.20", "ONBUILD COPY --from", 8, 21, 32),
+    ]

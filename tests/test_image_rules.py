@@ -72,3 +72,29 @@ def test_bare_name_is_an_official_docker_hub_image(tmp_path: Path) -> None:
 def test_compose_locations(tmp_path: Path) -> None:
     found = _findings(tmp_path, "compose.yaml", COMPOSE, ["docker.io/library"], "compose")
     assert found == [(3, 13, 20)]
+
+
+def test_moving_tags_point_at_the_tag_and_take_the_pin(tmp_path: Path) -> None:
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "services:\n"
+        "  web:\n"
+        "    image: node:lts\n"
+        "  db:\n"
+        "    image: postgres:alpine\n"
+        "  base:\n"
+        "    image: debian:bookworm-slim\n",
+        encoding="utf-8",
+    )
+    config = Config(root=tmp_path, pins={"node": "node:22.11.0-bookworm-slim"})
+    report = run_engine([path], select=("IM001",), kind="compose", config=config)
+    assert [(f.span.line, f.span.column, f.span.end_column) for f in report.findings] == [
+        (3, 17, 20),
+        (5, 21, 27),
+    ]
+    web, db = report.findings
+    assert web.message == "image `node:lts` uses the moving `lts` tag: pin a version or digest"
+    assert web.fix is not None and web.fix.edits[0].text == "node:22.11.0-bookworm-slim"
+    assert db.message.startswith(
+        "image `postgres:alpine` uses the moving `alpine` tag: pin a version or digest; "
+    )

@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from conftest import run_engine
 
-from opslint import shell, yamledit
+from opslint.edits import yaml as yamledit
 from opslint.indexes.kubernetes import K8sIndex
 from opslint.indexes.terraform import TerraformModule
 from opslint.model.source import SourceFile
 from opslint.parsers.dockerfile import parse_dockerfile
 from opslint.report import Report
+from opslint.ruleapi import shell
 from opslint.rules.dockerfile._run import done_before, run_steps
 from opslint.rules.terraform import s3_encryption
 

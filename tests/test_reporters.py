@@ -141,7 +141,7 @@ def test_sarif_of_a_real_run(project: Path) -> None:
     rule = run["tool"]["driver"]["rules"][ids.index("IM001")]
     assert rule["name"] == "image-tag-pinned"
     assert rule["shortDescription"]["text"] == (
-        "Images carry an explicit tag that is not `latest`, or a digest."
+        "Images carry a tag that names a version, or a digest."
     )
     assert rule["fullDescription"]["text"].startswith("Checks every container image reference")
     assert rule["help"]["markdown"].startswith("# IM001 image-tag-pinned")

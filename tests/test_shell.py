@@ -9,6 +9,7 @@ from opslint.ruleapi.shell import (
     Word,
     basename,
     commands,
+    only_simulates,
     pip_arguments,
     pipes,
     positionals,
@@ -199,3 +200,28 @@ def test_basename_pip_arguments_and_stdin_scripts() -> None:
     assert reads_script(words("sudo sh -s"))
     assert not reads_script(words("bash -ec 'x'"))
     assert not reads_script(words("python3"))
+
+
+@pytest.mark.parametrize(
+    ("manager", "arguments", "simulates"),
+    [
+        ("apt", ["install", "-s", "curl"], True),
+        ("apt", ["-qs", "install", "curl"], True),
+        ("apt", ["install", "--no-act", "curl"], True),
+        ("apt", ["install", "--print-uris", "curl"], True),
+        ("apt", ["-tstable", "install", "curl"], False),
+        ("apt", ["-o", "Dir=/s", "install", "curl"], False),
+        ("apt", ["install", "-d", "curl"], False),
+        ("apk", ["add", "-s", "curl"], True),
+        ("apk", ["add", "-X", "https://s.example", "curl"], False),
+        ("npm", ["install", "--dry-run=true"], True),
+        ("npm", ["install", "--dry-run=false"], False),
+        ("yarn", ["install", "--mode", "update-lockfile"], True),
+        ("yarn", ["install", "--mode", "skip-build"], False),
+        ("pnpm", ["install", "--lockfile-only"], True),
+        ("gem", ["install", "--explain", "rails"], True),
+        ("cargo", ["install", "--dry-run", "ripgrep"], False),
+    ],
+)
+def test_only_simulates(manager: str, arguments: list[str], simulates: bool) -> None:
+    assert only_simulates(manager, arguments) is simulates

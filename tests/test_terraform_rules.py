@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
-from conftest import run_engine
+from conftest import ROOT, run_engine
 
 from opslint.config import Config
 from opslint.model.base import Span
 from opslint.model.source import SourceFile
 from opslint.model.terraform import Resource, Term
 from opslint.parsers.terraform import parse_terraform
+from opslint.rules.terraform._taggable import AWS_TAGGABLE_TYPES
 from opslint.rules.terraform.hardcoded_values import hardcoded_terms, is_catch_all
 from opslint.rules.terraform.module_source_pinned import (
     ModuleSourcePinnedOptions,
@@ -305,3 +308,20 @@ def test_hardcoded_values_arguments_option(tmp_path: Path) -> None:
     config = Config(root=tmp_path, rule_options={"TF106": {"arguments": ["instance_type"]}})
     report = run_engine([path], select=("TF106",), config=config)
     assert [(f.span.line, f.span.column) for f in report.findings] == [(3, 19)]
+
+
+def test_taggable_types_come_from_the_shipped_list() -> None:
+    """TF102's taggable types are the generated list, which names where it comes from."""
+    data = json.loads(
+        (ROOT / "rules" / "terraform" / "aws_taggable_resources.json").read_text(encoding="utf-8")
+    )
+    source = data["source"]
+    assert source["repository"] == "https://github.com/terraform-linters/tflint-ruleset-aws"
+    assert source["path"] == "rules/tags/resources.go"
+    assert re.fullmatch(r"[0-9a-f]{40}", source["commit"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["commit_date"])
+    types = data["resource_types"]
+    assert types == sorted(set(types)) and all(t.startswith("aws_") for t in types)
+    assert frozenset(types) == AWS_TAGGABLE_TYPES
+    assert "aws_secretsmanager_secret" in AWS_TAGGABLE_TYPES
+    assert "aws_secretsmanager_secret_rotation" not in AWS_TAGGABLE_TYPES

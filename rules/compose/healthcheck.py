@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import BuildHealth, ComposeService
+from opslint.model.dockerfile import is_wasm_platform
 from opslint.views import Files
 
 
@@ -30,6 +31,10 @@ def healthcheck(service: ComposeService, files: Files) -> Iterator[Finding]:
     - A build whose Dockerfile cannot be read (a remote Git context, a path built from
       variables) is not reported, since the answer is unknown; a build whose local
       Dockerfile exists without HEALTHCHECK is.
+    - A service with no program to run a check with is skipped, as DF102 skips its
+      Dockerfile: a WebAssembly service (`platform: wasi/wasm`, or a `runtime` shim
+      such as `io.containerd.wasmedge.v1`), and a build whose Dockerfile stage makes a
+      WebAssembly image or a `FROM scratch` image without a shell.
     - One-shot services (those another service waits for with
       `condition: service_completed_successfully`) and services that `extends` another
       are skipped.
@@ -67,8 +72,18 @@ def healthcheck(service: ComposeService, files: Files) -> Iterator[Finding]:
     """
     if service.one_shot or service.extends or service.healthcheck is not None:
         return
+    platform, runtime = service.node.scalar("platform"), service.node.scalar("runtime")
+    if (platform is not None and is_wasm_platform(str(platform.value))) or (
+        runtime is not None and "wasm" in str(runtime.value).lower()
+    ):
+        return  # a WebAssembly runtime runs no health check command
     health = service.build_healthcheck(files.load)
-    if health in (BuildHealth.DECLARED, BuildHealth.DISABLED, BuildHealth.UNKNOWN):
+    if health in (
+        BuildHealth.DECLARED,
+        BuildHealth.DISABLED,
+        BuildHealth.UNKNOWN,
+        BuildHealth.NOTHING_TO_RUN,
+    ):
         return
     if health is BuildHealth.ABSENT:
         where = service.dockerfile_path.name if service.dockerfile_path else "dockerfile_inline"

@@ -45,8 +45,12 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     PRIVATE_KEY, ACCESS_KEY, CREDENTIALS, ...), and any value that matches a well-known
     credential format (AWS access key IDs `AKIA...`, GitHub tokens `ghp_...`, GitLab tokens
     `glpat-...`, Slack tokens `xoxb-...`, PEM private keys), whatever the variable is
-    called. A secret word anywhere in the name counts (`SECRET_BLAH`, as kube-linter's
-    env-var-secret reads it) unless the last word says otherwise (below).
+    called, and the password of a URL (`mysql://root:whalehello@db:3306/app`, reported at
+    the password). A secret word anywhere in the name counts (`SECRET_BLAH`, as
+    kube-linter's env-var-secret reads it) unless the rest of the name says otherwise
+    (below). The value is judged as well as the name, as checkov and detect-secrets pair a
+    keyword with the value's shape: a value that is a setting or a pointer is no secret,
+    whatever its name says.
 
     Policy difference: kube-linter's read-secret-from-env-var also reports a Secret read
     into the environment through `secretKeyRef`; opslint does not, since that is the
@@ -57,8 +61,19 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     `{{ .Values.token }}`, Kubernetes `$(VAR)` and `secretKeyRef`), values that point into
     a secret store (`/run/secrets/db`, `vault:...`), substitution markers a deploy step
     fills in (`<your-token>`, `__TOKEN__`, `GOOGLE_API_KEY_VAL` for `GOOGLE_API_KEY`),
-    and names whose last word says the value is something else: `PASSWORD_FILE`,
-    `TOKEN_URL`, `SECRET_NAME`, `*_PATH`, `*_ENDPOINT`, `TOKEN_TTL`, `API_KEY_ID`.
+    Terraform references (`var.db_password`, `random_password.db.result`), durations
+    (`3h`, `1h30m`, `15 days`, `P30D`), schedule expressions (`rate(15 days)`,
+    `cron(0 3 ? * SUN *)`, `0 3 * * 1`), the key of a Secret (`postgres-password`,
+    `api-token`: lower-case words of letters joined by hyphens, the last a secret word
+    other than `pass`; `r00t-pass` is a password), names whose last word says the value
+    is something else: `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `*_PATH`,
+    `*_ENDPOINT`, `TOKEN_TTL`, `API_KEY_ID`, `*_DURATION`, `*_EXPRESSION`, `*_SCHEDULE`,
+    `*_INTERVAL`, `*_PERIOD`; names of a setting about the
+    secret (`password_rotation_lambda_arn`: ROTATION after the secret word); names of the
+    key of a Secret (`adminPasswordKey`, `tokenKey`: KEY after PASSWORD, TOKEN, ...;
+    `secretKey`, `apiKey` and `privateKey` stay secret); names of an existing object
+    (`existingSecret`). A URL whose password is a reference (`amqp://app:${PW}@queue`)
+    is not reported.
     Placeholders that work as a value, such as `changeme`, are reported: they are the
     password the service really gets when nobody overrides them.
     The finding points at the value and names the variable; it never repeats the value.

@@ -27,15 +27,17 @@ def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
 
     ## What it does
     Checks every container image reference, whichever file holds it: Dockerfile `FROM`,
-    Compose `image`, Kubernetes containers, init and ephemeral containers (also when
-    rendered from a Helm chart), GitHub Actions `container`, `services` and `docker://`
-    steps, GitLab `image` and `services`, CircleCI `docker` images. A reference passes when
-    it ends in a digest (`@sha256:<hex>`; `name:tag@sha256:<hex>` passes too, since the
-    digest wins). A tagged reference is reported at its tag, an untagged one at the whole
-    reference. As for IM001, `FROM scratch` and `FROM <earlier stage>` are not images,
-    Dockerfile `ARG` defaults are substituted first, and a reference that still holds an
-    unresolved variable or template expression is skipped: its value is decided elsewhere.
-    So is a documentation placeholder such as `<your-image>`, which is no reference.
+    `COPY --from=<image>` and `RUN --mount=from=<image>` (a stage's name or index is no
+    image), Compose `image`, Kubernetes containers, init and ephemeral containers (also
+    when rendered from a Helm chart), GitHub Actions `container`, `services` and
+    `docker://` steps, GitLab `image` and `services`, CircleCI `docker` images. A
+    reference passes when it ends in a digest (`@sha256:<hex>`; `name:tag@sha256:<hex>`
+    passes too, since the digest wins). A tagged reference is reported at its tag, an
+    untagged one at the whole reference. As for IM001, `FROM scratch` and
+    `FROM <earlier stage>` are not images, Dockerfile `ARG` defaults are substituted
+    first, and a reference that still holds an unresolved variable or template expression
+    is skipped: its value is decided elsewhere. So is a documentation placeholder such as
+    `<your-image>`, which is no reference.
 
     The rule is off by default: digests make every base-image update an explicit edit,
     which teams without automated update tooling (Renovate, Dependabot) find costly.

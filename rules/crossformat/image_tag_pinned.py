@@ -8,7 +8,7 @@ from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.facets import ImageRef
 from opslint.views import Defaults, SourceText
 
-from ._images import is_image_reference
+from ._images import is_image_reference, moving_tag
 
 _UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
 """Kinds whose images come from elsewhere (Helm values), so a pin is no edit here."""
@@ -37,14 +37,22 @@ _UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
     ),
 )
 def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> Iterator[Finding]:
-    """Images carry an explicit tag that is not `latest`, or a digest.
+    """Images carry a tag that names a version, or a digest.
 
     ## What it does
     Checks every container image reference, whichever file holds it: Dockerfile `FROM`,
-    Compose `image`, Kubernetes containers, init and ephemeral containers, GitHub Actions
-    `container`, `services` and `docker://` steps, GitLab `image` and `services`, CircleCI
-    `docker` images. A reference passes when it has a digest (`@sha256:...`) or a tag other
-    than `latest`. `FROM scratch` and `FROM <earlier stage>` are not images. Dockerfile
+    `COPY --from=<image>` and `RUN --mount=from=<image>` (a stage's name or index is no
+    image), Compose `image`, Kubernetes containers, init and ephemeral containers, GitHub
+    Actions `container`, `services` and `docker://` steps, GitLab `image` and `services`,
+    CircleCI `docker` images. A reference passes when it has a digest (`@sha256:...`) or a tag that
+    names a version. A missing tag, `latest`, and every tag without a digit move to
+    whatever the publisher tags next and are reported at the tag: channels (`node:lts`,
+    `nginx:stable`, `alpine:edge`, `debian:stable-slim`, `:beta`, `:nightly`) and
+    variants with no version (`python:slim`, `redis:alpine`, `docker:cli`, `docker:dind`,
+    `rust:bookworm`, the latest Rust on Debian 12). A Debian, Ubuntu or buildpack-deps
+    code name (`debian:bookworm-slim`, `ubuntu:noble`) names a release of that
+    distribution and passes; its digest is IM002's concern. `FROM scratch` and
+    `FROM <earlier stage>` are not images. Dockerfile
     `ARG` defaults are substituted first (`ARG TAG=1.2` then `FROM app:${TAG}` passes);
     a reference that still holds an unresolved variable or template expression is skipped,
     since its value is decided elsewhere.
@@ -83,8 +91,8 @@ def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> I
     if tag is None:
         message = f"image `{image.text}` has no tag and floats to `latest`: pin a version or digest"
         span = image.span
-    elif tag == "latest":
-        message = f"image `{image.text}` uses the moving `latest` tag: pin a version or digest"
+    elif moving_tag(image.repository, tag):
+        message = f"image `{image.text}` uses the moving `{tag}` tag: pin a version or digest"
         span = image.tag_span() or image.span
     else:
         return
@@ -110,7 +118,7 @@ def _fix(image: ImageRef, text: SourceText, defaults: Defaults) -> tuple[Fix | N
         )
     pinned = pinned.strip()
     target = ImageRef(pinned, span, image.origin)
-    settled = target.digest is not None or target.tag not in (None, "latest")
+    settled = target.digest is not None or not moving_tag(target.repository, target.tag)
     if pinned == image.text or not is_image_reference(pinned) or not settled:
         return None, ""
     return Fix(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from opslint.ruleapi.shell import (
     Word,
     basename,
     commands,
+    only_simulates,
     pip_arguments,
     positionals,
     program,
@@ -37,7 +39,7 @@ def _npm(words: list[Word]) -> Problem | None:
     verb = args[0]
     rest = words[words.index(verb) + 1 :]
     flags = {w.text.split("=", 1)[0] for w in rest if w.text.startswith("-")}
-    if positionals(rest, NPM_VALUE_FLAGS) or flags & {"-g", "--global", "--package-lock-only"}:
+    if positionals(rest, NPM_VALUE_FLAGS) or flags & {"-g", "--global"}:
         return None
     return Problem(
         verb,
@@ -84,6 +86,8 @@ def _pip(words: list[Word]) -> Problem | None:
     if not rest or rest[0].text != "install":
         return None
     texts = [w.text for w in rest]
+    if only_simulates("pip", texts):
+        return None
     requirement = next(
         (
             t
@@ -103,6 +107,30 @@ def _pip(words: list[Word]) -> Problem | None:
     )
 
 
+_NODE_TAG = re.compile(r"(?P<major>\d+)(?:[.\-]|$)|(?P<name>argon|boron|carbon)(?:-|$)")
+"""The Node release a `node` image tag names: its major version, or an LTS code name."""
+_NO_CI = frozenset({"argon", "boron", "carbon"})
+"""LTS code names of Node 4, 6 and 8, whose bundled npm (before 5.7.0) has no `npm ci`."""
+
+
+def npm_lacks_ci(image: str) -> bool:
+    """True when `image` is an official `node` image of a release before Node 10, whose npm
+    predates `npm ci` (npm 5.7.0) and package-lock.json (npm 5): `node:0.10`, `node:8`,
+    `node:carbon-alpine`."""
+    name, _, tag = image.split("@", 1)[0].rpartition(":")
+    if not name or "/" in tag:
+        return False
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry or a mirror of Docker Hub
+    if parts not in (["node"], ["library", "node"]):
+        return False
+    match = _NODE_TAG.match(tag.lower())
+    if match is None:
+        return False
+    return match.group("name") in _NO_CI or int(match.group("major") or 99) < 10
+
+
 @dataclass(frozen=True)
 class LockfileInstallOptions:
     """Options of SH001."""
@@ -119,6 +147,8 @@ def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]
             continue
         name = basename(words[0].text)
         found: Problem | None = None
+        if only_simulates(name, [word.text for word in words[1:]]):
+            continue
         if name == "npm":
             found = _npm(words)
         elif name == "yarn":
@@ -150,8 +180,18 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - `yarn install`, or a bare `yarn`, without `--frozen-lockfile` / `--immutable`;
     - `pnpm install` without `--frozen-lockfile`.
 
+    `npm install` in a Dockerfile stage built on an official `node` image before Node 10
+    (`node:0.10`, `node:8`, `node:carbon`) is not reported: its bundled npm predates
+    `npm ci` (npm 5.7.0, first bundled as Node 10's default) and, before npm 5,
+    package-lock.json. Elsewhere (CI jobs) the Node version is not known and `npm ci` is
+    assumed.
+
     Installing named packages (`npm install -g npm@10`, `yarn add x`) is not a lockfile
-    install and is not reported. The finding points at the `install` word.
+    install and is not reported, nor is a command that installs nothing:
+    `npm install --dry-run` (`npm ci --dry-run`), `--package-lock-only`,
+    `pnpm install --lockfile-only` or `--resolution-only`,
+    `yarn install --mode=update-lockfile` (`--mode update-lockfile`),
+    `pip install --dry-run`. The finding points at the `install` word.
 
     Python: `pip install -r requirements.txt` without `--require-hashes` is only reported
     when the option `pip-require-hashes` is on. The catalog rates it as advice (info),
@@ -193,6 +233,8 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - https://pip.pypa.io/en/stable/topics/secure-installs/
     """
     for problem in problems(command.text, options.pip_require_hashes):
+        if problem.replacement == "ci" and npm_lacks_ci(command.image):
+            continue
         word = problem.word
         span = command.locate(word.start, word.end - word.start)
         fix = None

@@ -102,8 +102,9 @@ def trusted_registry(image: ImageRef, options: TrustedRegistryOptions) -> Iterat
 
     ## What it does
     Checks every container image reference, whichever file holds it (Dockerfile `FROM`,
-    Compose, Kubernetes and Helm containers, GitHub Actions, GitLab CI and CircleCI
-    images), against the `trusted-registries` option. The rule does nothing until that
+    `COPY --from=<image>` and `RUN --mount=from=<image>`, where a stage's name or index
+    is no image; Compose, Kubernetes and Helm containers, GitHub Actions, GitLab CI and
+    CircleCI images), against the `trusted-registries` option. The rule does nothing until that
     list is configured.
 
     References are read the way Docker reads them: without a registry host the image comes

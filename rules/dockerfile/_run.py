@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.ruleapi.shell import Command, Word, commands, pip_arguments, program, verb
+from opslint.ruleapi.shell import (
+    Command,
+    Word,
+    commands,
+    only_simulates,
+    pip_arguments,
+    program,
+    verb,
+)
 
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
@@ -224,14 +232,29 @@ def copy_paths(instruction: Instruction) -> tuple[list[CopyPath], CopyPath | Non
     return [t for t in tokens[:-1] if not t.text.startswith("<<")], tokens[-1]
 
 
+def installs_nothing(command: Command) -> bool:
+    """True when a package manager's install command only simulates or prints what it
+    would do (`apt-get install -s`, `apk add --simulate`, `pip install --dry-run`, ...:
+    `opslint.ruleapi.shell.NO_INSTALL`), or sets `-o APT::Get::Simulate=true`."""
+    name = command.name
+    if name in APT:
+        simulate = apt_option(command, "APT::Get::Simulate") in ("true", "1", "yes")
+        return simulate or only_simulates("apt", command.arguments)
+    pip = pip_words(command)
+    if pip is not None:
+        return only_simulates("pip", [word.text for word in pip])
+    return only_simulates(name, command.arguments)
+
+
 def apt_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Word]]:
-    """Every `apt-get install` (or `apt install`) of the file, with its `install` word."""
+    """Every `apt-get install` (or `apt install`) of the file that installs (not a
+    simulation, `installs_nothing`), with its `install` word."""
     for step in run_steps(dockerfile):
         for command in step.commands():
             if command.name not in ("apt-get", "apt"):
                 continue
             action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
-            if action is not None and action.text == "install":
+            if action is not None and action.text == "install" and not installs_nothing(command):
                 yield step, command, action
 
 
@@ -270,8 +293,14 @@ WHOLE_CONTEXT = frozenset({".", "./", "*", "./*", "/"})
 
 
 def context_copy(instruction: Instruction) -> CopyPath | None:
-    """The source that copies the whole build context (`COPY . .`), if this COPY/ADD has one."""
-    copy = instruction.effective
+    """The source that copies the whole build context (`COPY . .`), if this COPY/ADD has one.
+
+    An ONBUILD trigger has none: it copies the context of the build that uses this image as
+    its base, which is not this Dockerfile's folder and whose files this file cannot know.
+    """
+    if instruction.trigger is not None:
+        return None
+    copy = instruction
     if copy.keyword not in ("COPY", "ADD") or "from" in copy.flags:
         return None
     sources, _ = copy_paths(copy)

@@ -46,6 +46,13 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
     writing `APT::Get::Assume-Yes` into the apt configuration. `DEBIAN_FRONTEND=noninteractive`
     alone does not answer the "Do you want to continue?" prompt and does not count.
 
+    An install that only simulates asks nothing and is not reported: `-s`, `--simulate`,
+    `--just-print`, `--dry-run`, `--recon`, `--no-act` (alone or in a cluster: `-qs`),
+    `--print-uris` and `-o APT::Get::Simulate=true`, as in
+    `if apt-get install -s pkg > /dev/null; then ...`. `-d`/`--download-only` still asks
+    and is reported. dnf, yum, microdnf and zypper are not read (hadolint's DL3030,
+    DL3034 and DL3038 are their counterparts).
+
     ## Why it matters
     A build has no terminal: when apt asks for confirmation it reads end of input and
     aborts, so the build fails, or works only while the package set is small enough that

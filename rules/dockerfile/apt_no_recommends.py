@@ -28,6 +28,9 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     `--no-install-recommends`, at the `install` word. `-o APT::Install-Recommends=false`
     (or `=0`) counts too, and so does an earlier RUN of the file writing
     `APT::Install-Recommends` into the apt configuration (`/etc/apt/apt.conf.d/`).
+    An install that only simulates installs nothing and is not reported: `-s`,
+    `--simulate`, `--just-print`, `--dry-run`, `--recon`, `--no-act`, `--print-uris`,
+    `-o APT::Get::Simulate=true`.
 
     ## Why it matters
     By default apt also installs every "recommended" package: documentation, X11

@@ -89,9 +89,11 @@ def dependency_layer_order(dockerfile: Dockerfile) -> Iterator[Finding]:
     `bundle install`, `composer install`, `go mod download`, `mvn dependency:go-offline`
     (or `dependency:resolve`), `cargo fetch`, `dotnet restore`, `mix deps.get`. Builds
     that need the sources (`pip install .`, `npm run build`, `go build`) are not
-    install steps. ONBUILD triggers are compared only with other triggers, since they run
-    in order in the image that builds on this one. `COPY --from` copies from another
-    stage or image, not the context, and is not considered.
+    install steps. ONBUILD triggers are not judged: an `ONBUILD COPY . /src` copies the
+    context of the build that uses this image as its base, whose manifests this file
+    cannot know (nor whether an install reads them or the output of an earlier trigger).
+    `COPY --from` copies from another stage or image, not the context, and is not
+    considered.
 
     ## Why it matters
     Docker reuses a layer only while everything before it is unchanged. With the whole
@@ -126,29 +128,28 @@ def dependency_layer_order(dockerfile: Dockerfile) -> Iterator[Finding]:
     """
     steps = {step.instruction.span.line: step for step in run_steps(dockerfile)}
     for stage in dockerfile.stages:
-        for onbuild in (False, True):
-            copied = None
-            for instruction in stage.instructions:
-                if (instruction.trigger is not None) != onbuild:
-                    continue
-                if copied is None:
-                    found = context_copy(instruction)
-                    if found is not None:
-                        copied = (instruction, found)
-                    continue
-                step = steps.get(instruction.span.line)
-                install = _install(step) if step is not None else None
-                if install is None:
-                    continue
-                command, what = install
-                copy, source = copied
-                yield Finding(
-                    source.span,
-                    f"`{copy.effective.keyword} {source.text}` copies the whole context before "
-                    f"`{what}` (line {instruction.span.line}), so any source change reinstalls "
-                    "every dependency: copy the manifests and lockfile first, install, then "
-                    "copy the rest",
-                    related=(RelatedLocation(command.word_span(command.words[0]), "the install"),),
-                    logical=stage.logical,
-                )
-                break
+        copied = None
+        for instruction in stage.instructions:
+            if instruction.trigger is not None:
+                continue  # runs in the build of another context (see `context_copy`)
+            if copied is None:
+                found = context_copy(instruction)
+                if found is not None:
+                    copied = (instruction, found)
+                continue
+            step = steps.get(instruction.span.line)
+            install = _install(step) if step is not None else None
+            if install is None:
+                continue
+            command, what = install
+            copy, source = copied
+            yield Finding(
+                source.span,
+                f"`{copy.keyword} {source.text}` copies the whole context before "
+                f"`{what}` (line {instruction.span.line}), so any source change reinstalls "
+                "every dependency: copy the manifests and lockfile first, install, then "
+                "copy the rest",
+                related=(RelatedLocation(command.word_span(command.words[0]), "the install"),),
+                logical=stage.logical,
+            )
+            break

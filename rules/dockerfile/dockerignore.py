@@ -148,7 +148,9 @@ def dockerignore(dockerfile: Dockerfile, files: Files, builds: BuildContexts) ->
 
     The finding points at the first whole-context source (the `.` of `COPY . .`). A
     Dockerfile that only copies named files and folders is not reported: BuildKit sends
-    only what COPY and ADD name, so `.git` never reaches the build.
+    only what COPY and ADD name, so `.git` never reaches the build. Nor is an
+    `ONBUILD COPY . /src`: it copies the context of the build that uses this image as its
+    base, not this Dockerfile's folder, whose ignore file would not apply to it.
 
     ## Why it matters
     Without exclusions `COPY . .` puts the whole Git history (and any secrets ever

@@ -37,6 +37,13 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     batch job, or an orchestrator that probes it). Files without a `FROM` are not images
     and are not checked.
 
+    A HEALTHCHECK runs a program inside the container, so an image with none to run is
+    not reported: a WebAssembly image (a `--platform` such as `wasi/wasm`, or `FROM
+    scratch` with an ENTRYPOINT or CMD running a `.wasm` module), and a `FROM scratch`
+    image without a shell, which holds only what COPY and ADD put there (usually one
+    static binary). A scratch image that copies a shell, busybox, `/bin`, `/usr/bin` or
+    the whole file system in is checked, and so is an empty `FROM scratch` stage.
+
     ## Why it matters
     Without a health check Docker and Compose only know whether the process exists, not
     whether it serves: a deadlocked server stays "running", `depends_on: service_healthy`
@@ -70,6 +77,8 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     final = dockerfile.final_stage
     if final is None or dockerfile.has_healthcheck():
         return
+    if dockerfile.runs_wasm(final) or dockerfile.shell_less_binary(final):
+        return  # no program in the image to run a check with
     message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
     fix = _fix(dockerfile, final, defaults)
     if fix is None:

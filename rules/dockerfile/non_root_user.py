@@ -68,6 +68,11 @@ def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Findin
     stage is not reported when the final stage does not build on it: build stages often
     need root to install packages, and nothing of their user setting ships.
 
+    A WebAssembly image is not reported: its module runs in a wasm runtime that has no
+    users, so USER means nothing there (a final stage whose `--platform`, or that of a
+    stage it builds on, names one, such as `wasi/wasm`, or that starts `FROM scratch`
+    with an ENTRYPOINT or CMD running a `.wasm` module).
+
     ## Why it matters
     A process running as root inside the container is root on the host's kernel: a
     container escape or a writable host mount then hands over the node.
@@ -109,7 +114,7 @@ def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Findin
         return
     user = last_user(dockerfile, final)
     if user is None:
-        if not _nonroot_base(final):
+        if not _nonroot_base(final) and not dockerfile.runs_wasm(final):
             message = "the final stage never sets USER, so the container runs as root"
             fix = _fix(dockerfile, final, None, defaults)
             yield Finding(final.span, _tail(message, fix), fix=fix, logical=final.logical)

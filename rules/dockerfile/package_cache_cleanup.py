@@ -18,6 +18,7 @@ from ._run import (
     RunStep,
     done_before,
     in_image,
+    installs_nothing,
     mount_targets,
     pip_words,
     run_steps,
@@ -142,7 +143,7 @@ def _apt(facts: _Step) -> Iterator[Finding]:
                     "update into the RUN that installs"
                 )
             yield Finding(command.word_span(action), message, fix=fix, logical=step.logical)
-        elif action.text == "install":
+        elif action.text == "install" and not installs_nothing(command):
             if archives_done is None:
                 archives_done = (
                     not facts.docker_clean_removed
@@ -190,7 +191,7 @@ def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> F
 
 def _apk(facts: _Step, command: Command) -> Finding | None:
     action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
-    if action is None or action.text != "add":
+    if action is None or action.text != "add" or installs_nothing(command):
         return None
     if "--no-cache" in command.texts() or facts.apk_cache_handled:
         return None
@@ -247,6 +248,13 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     - `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set (by `ENV`
       in the stage or inline), the RUN mounts a cache at `~/.cache/pip`, deletes it, or runs
       `pip cache purge`.
+
+    An install that only simulates fetches nothing and is not reported: `apt-get install`
+    with `-s`, `--simulate`, `--just-print`, `--dry-run`, `--recon`, `--no-act`,
+    `--print-uris` or `-o APT::Get::Simulate=true`, and `apk add -s`/`--simulate`.
+    `pip install --dry-run` is reported, since pip still downloads what it resolves into
+    its cache. dnf, yum, microdnf and zypper caches are not checked (hadolint's DL3032,
+    DL3036 and DL3040 are their counterparts).
 
     Cache mounts (`RUN --mount=type=cache,...` or `type=tmpfs`) count as handled, since
     their content never lands in a layer. Only layers that ship are checked: the final

@@ -23,6 +23,7 @@ from ._run import (
     APK_VALUE_FLAGS,
     APT_VALUE_FLAGS,
     PIP_VALUE_FLAGS,
+    installs_nothing,
     pip_words,
     run_steps,
 )
@@ -229,7 +230,9 @@ def _apk(command: Command) -> Iterator[Unpinned]:
 
 
 def unpinned(command: Command, os_packages: bool) -> Iterator[Unpinned]:
-    """The packages `command` installs without a version."""
+    """The packages `command` installs without a version (none for a simulation)."""
+    if installs_nothing(command):
+        return
     name = command.name
     if name in ("npm", "yarn", "pnpm"):
         yield from _node(command)
@@ -287,6 +290,14 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
     `pkg=<version>` and `apk add pkg` without `=`, `~`, `<` or `>` are reported too, at
     info level; local `.deb` and `.apk` files pass. Words holding a variable (`$PKG`) are
     not judged.
+
+    A command that installs nothing is not judged: `pip install --dry-run`,
+    `npm install --dry-run` or `--package-lock-only`, `gem install --explain`,
+    `apk add -s`/`--simulate`, and `apt-get install` with `-s`, `--simulate`,
+    `--just-print`, `--dry-run`, `--recon`, `--no-act`, `--print-uris` or
+    `-o APT::Get::Simulate=true` (`--dry-run=false` installs, and is judged). dnf, yum,
+    microdnf and zypper are not read (hadolint's DL3033, DL3037 and DL3041 are their
+    counterparts).
 
     Policy differences from hadolint: `pkg@latest` (and the other floating npm dist-tags)
     is reported, since a tag is not a version; OS-package pinning is opt-in because

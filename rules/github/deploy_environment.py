@@ -41,7 +41,11 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     Reports, at the job's key, a job without `environment:` that deploys: it runs
     `helm upgrade/install`, `kubectl apply/create/set image/rollout restart`,
     `terraform apply`, `docker push`, `aws ecs update-service`, `gcloud run deploy`,
-    `az webapp deploy`, `skaffold run` and similar commands (dry runs excluded), pushes
+    `az webapp deploy`, `skaffold run` and similar commands (dry runs excluded),
+    publishes a package as `docker push` publishes an image (`npm publish`, `yarn` and
+    `pnpm publish`, `twine upload`, `poetry publish`, `flit publish`, `cargo publish`,
+    `gem push`, `nuget push`, `mvn deploy`, `gradle publish`, `helm push`, or the
+    `pypa/gh-action-pypi-publish` and `js-devtools/npm-publish` actions), pushes
     an image with `docker/build-push-action` (`push:` true or an expression), uses a
     deploy action (`azure/webapps-deploy`, `aws-actions/amazon-ecs-deploy-task-definition`,
     `google-github-actions/deploy-*`, `actions/deploy-pages`, ...), or has `deploy` in
@@ -88,7 +92,7 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     for job in workflow.github_jobs:
         if job.uses is not None or "environment" in job.node:
             continue
-        evidence = list(deploy_steps(job.steps))
+        evidence = list(deploy_steps(job.steps, publish=True))
         if evidence and pushes_image_only(evidence) and _feeds_environment(job, workflow):
             continue
         if evidence:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,11 +12,32 @@ from opslint.model.yamltree import YNode
 from opslint.ruleapi.schemas import PathPart, allowed_types, schema_findings, vendor_validator
 from opslint.views import Notes
 
+_WHOLE_EXPRESSION = re.compile(r"\s*\$\{\{.*\}\}\s*", re.DOTALL)
+_EXPRESSION_KEYS = frozenset(
+    {"strategy", "env", "runs-on", "container", "services", "environment", "concurrency"}
+    | {"with", "continue-on-error", "timeout-minutes", "credentials"}
+)
+"""Keys whose whole value, or any value below them, may be one `${{ ... }}` expression:
+those GitHub's workflow parser gives an expression context (the definitions with a
+`context` in actions/languageservices `workflow-parser/src/workflow-v1.0.json`)."""
+
+
+def _below_job_ids(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """`path` without the job id of `jobs.<id>...` (a job may be called `env`)."""
+    return path[2:] if path[:1] == ("jobs",) else path
+
 
 def _tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
     """What GitHub accepts though the schema does not."""
     # `strategy` without `matrix` (just `max-parallel` or `fail-fast`) is a no-op, not an error
     if error.validator == "required" and path[-2:] == ("strategy", "matrix"):
+        return True
+    # `strategy: ${{ fromJSON(needs.plan.outputs.strategy) }}` stands for the whole value
+    if (
+        isinstance(error.instance, str)
+        and _WHOLE_EXPRESSION.fullmatch(error.instance)
+        and _EXPRESSION_KEYS.intersection(p for p in _below_job_ids(path) if isinstance(p, str))
+    ):
         return True
     # an empty value (`cloud-account-id:`) is read as the empty string
     return error.instance is None and "a string" in allowed_types(error)
@@ -60,7 +82,14 @@ def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
     `matrix`, and an empty value where a string is expected (`with: {token: }`, read as
     the empty string), pass. Without the extra, the rule checks nothing and the run notes
     it once. Nothing is fetched from the network. GitHub expressions (`${{ ... }}`) are
-    strings to the schema, which allows them where a number or boolean may be one.
+    strings to the schema, which allows them where a number or boolean may be one. A
+    value that is one whole expression also passes wherever GitHub's own workflow parser
+    evaluates one in place of an object or a list (its definitions that carry an
+    expression context): at or below `strategy` (`strategy: ${{ fromJSON(...) }}`, as the
+    official `python` and `postgres` image repositories generate their matrix), `env`,
+    `runs-on`, `container`, `services`, `environment`, `concurrency`, `with`,
+    `continue-on-error`, `timeout-minutes` and `credentials`. Elsewhere (`steps`,
+    `permissions`, `on`) it is still an error.
 
     ## Why it matters
     GitHub rejects an invalid workflow only when it runs: a push that should have built

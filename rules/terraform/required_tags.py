@@ -9,97 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.indexes.terraform import TerraformModule
 from opslint.model.terraform import Expression, Resource, Term
 
-UNTAGGABLE_TYPES = frozenset(
-    {
-        "aws_autoscaling_attachment",
-        "aws_autoscaling_group",  # tags through `tag` blocks, outside `default_tags`
-        "aws_autoscaling_lifecycle_hook",
-        "aws_autoscaling_notification",
-        "aws_autoscaling_policy",
-        "aws_autoscaling_schedule",
-        "aws_api_gateway_account",
-        "aws_api_gateway_base_path_mapping",
-        "aws_api_gateway_deployment",
-        "aws_api_gateway_integration",
-        "aws_api_gateway_integration_response",
-        "aws_api_gateway_method",
-        "aws_api_gateway_method_response",
-        "aws_api_gateway_method_settings",
-        "aws_api_gateway_resource",
-        "aws_appautoscaling_policy",
-        "aws_appautoscaling_scheduled_action",
-        "aws_cloudwatch_log_stream",
-        "aws_cloudwatch_log_subscription_filter",
-        "aws_cloudwatch_log_metric_filter",
-        "aws_cloudwatch_event_target",
-        "aws_default_vpc_dhcp_options_association",
-        "aws_ecr_lifecycle_policy",
-        "aws_ecr_repository_policy",
-        "aws_eip_association",
-        "aws_iam_access_key",
-        "aws_iam_account_password_policy",
-        "aws_iam_group",
-        "aws_iam_group_membership",
-        "aws_iam_group_policy",
-        "aws_iam_policy_attachment",
-        "aws_iam_role_policy",
-        "aws_iam_role_policy_attachment",
-        "aws_iam_user_group_membership",
-        "aws_iam_user_policy",
-        "aws_iam_user_policy_attachment",
-        "aws_kms_alias",
-        "aws_kms_grant",
-        "aws_lambda_alias",
-        "aws_lambda_event_source_mapping",
-        "aws_lambda_permission",
-        "aws_lb_listener_certificate",
-        "aws_lb_target_group_attachment",
-        "aws_load_balancer_policy",
-        "aws_main_route_table_association",
-        "aws_network_acl_association",
-        "aws_network_acl_rule",
-        "aws_network_interface_attachment",
-        "aws_network_interface_sg_attachment",
-        "aws_proxy_protocol_policy",
-        "aws_route",
-        "aws_route53_record",
-        "aws_route53_zone_association",
-        "aws_route_table_association",
-        "aws_s3_bucket_accelerate_configuration",
-        "aws_s3_bucket_acl",
-        "aws_s3_bucket_cors_configuration",
-        "aws_s3_bucket_lifecycle_configuration",
-        "aws_s3_bucket_logging",
-        "aws_s3_bucket_notification",
-        "aws_s3_bucket_ownership_controls",
-        "aws_s3_bucket_policy",
-        "aws_s3_bucket_public_access_block",
-        "aws_s3_bucket_replication_configuration",
-        "aws_s3_bucket_request_payment_configuration",
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "aws_s3_bucket_versioning",
-        "aws_s3_bucket_website_configuration",
-        "aws_security_group_rule",
-        "aws_sns_topic_policy",
-        "aws_sns_topic_subscription",
-        "aws_sqs_queue_policy",
-        "aws_volume_attachment",
-        "aws_vpc_block_public_access_options",
-        "aws_vpc_dhcp_options_association",
-        "aws_vpc_endpoint_route_table_association",
-        "aws_vpc_endpoint_security_group_association",
-        "aws_vpc_endpoint_subnet_association",
-        "aws_vpc_ipam_pool_cidr",
-        "aws_vpc_ipam_pool_cidr_allocation",
-        "aws_vpc_ipam_preview_next_cidr",
-        "aws_vpc_ipv4_cidr_block_association",
-        "aws_vpc_ipv6_cidr_block_association",
-        "aws_vpn_connection_route",
-        "aws_vpn_gateway_attachment",
-        "aws_vpn_gateway_route_propagation",
-    }
-)
-"""AWS resource types that take no `tags` argument (every other `aws_*` type is checked)."""
+from ._taggable import AWS_TAGGABLE_TYPES
 
 _MAX_DEPTH = 8
 
@@ -169,12 +79,8 @@ def default_tags(module: TerraformModule, resource: Resource) -> _Tags:
 
 
 def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
-    """True for AWS resource types that accept `tags`."""
-    return (
-        resource_type.startswith("aws_")
-        and resource_type not in UNTAGGABLE_TYPES
-        and resource_type not in ignored
-    )
+    """True for AWS resource types that accept `tags` (`AWS_TAGGABLE_TYPES`)."""
+    return resource_type in AWS_TAGGABLE_TYPES and resource_type not in ignored
 
 
 @rule(
@@ -194,7 +100,13 @@ def required_tags(
 
     ## What it does
     Checks AWS resources that accept `tags` for the required keys (by default `team`,
-    `environment`, `service` and `cost-center`). The keys may come from the resource's
+    `environment`, `service` and `cost-center`). Which types accept `tags` comes from the
+    AWS provider's schema: the list tflint-ruleset-aws generates from it
+    (`rules/tags/resources.go`; provider 6.57.1), shipped as
+    `aws_taggable_resources.json` with its commit and date. Types without a `tags`
+    argument (`aws_secretsmanager_secret_rotation`, `aws_db_instance_role_association`,
+    `aws_ec2_tag`, `aws_autoscaling_group`, whose tags are `tag` blocks) are not
+    checked; neither are types newer than the list. The keys may come from the resource's
     `tags` (a literal map, `merge()` of maps, a `local` value) or from the AWS provider's
     `default_tags` in a file of the same folder (the same module); the provider named by
     the resource's `provider` argument is the one that counts. When tags come from an input

@@ -37,7 +37,10 @@ def sensitive_variables(variable: Variable, text: SourceText) -> Iterator[Findin
     ## What it does
     Checks every `variable` block whose name looks secret, by the same test as SE001
     (`db_password`, `api_token`, `client_secret`, `private_key`; not `password_length`,
-    `secret_name` or `kms_key_arn`, whose last word says the value is something else). A
+    `secret_name`, `kms_key_arn`, `master_user_password_rotation_duration` or
+    `..._rotation_schedule_expression`, whose last word says the value is something else,
+    nor `password_rotation_lambda_arn`, a setting about rotating the secret, nor
+    `existing_secret`, the name of one). A
     variable of type `bool` or `number`, or with a bool or number default, is a setting
     about a secret (`create_random_password = true`), not one, and is skipped. Without
     `sensitive` the variable is reported at its `variable` header; `sensitive = false` is

@@ -25,6 +25,9 @@ class BuildHealth(enum.Enum):
     DISABLED = "disabled"
     """`HEALTHCHECK NONE`: deliberately unchecked."""
     DECLARED = "declared"
+    NOTHING_TO_RUN = "nothing to run"
+    """No HEALTHCHECK, and the image has no program to run one: a WebAssembly module, or a
+    `FROM scratch` image without a shell (`Dockerfile.runs_wasm`, `shell_less_binary`)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -120,6 +123,9 @@ class ComposeService:
                 if found:
                     instructions = [found[-1].arguments]
                     break
+            nothing_to_run = document.runs_wasm(stage) or document.shell_less_binary(stage)
+            if not instructions and nothing_to_run:
+                return BuildHealth.NOTHING_TO_RUN
         if not instructions:
             return BuildHealth.ABSENT
         if instructions[-1].strip().upper() == "NONE":

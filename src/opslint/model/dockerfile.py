@@ -9,6 +9,18 @@ from opslint.model.base import Span
 from opslint.model.facets import EnvVar, ImageRef, Segmented, ShellCommand
 from opslint.model.source import Document
 
+WASM_PLATFORM_PARTS = frozenset({"wasi", "wasip1", "wasip2", "wasm", "wasm32"})
+"""Operating system and architecture names of WebAssembly platforms (`wasi/wasm`)."""
+SHELL_NAMES = frozenset({"sh", "bash", "ash", "dash", "zsh", "busybox"})
+"""File names of programs that give a `FROM scratch` image a shell."""
+_BIN_DIRS = frozenset({"", "/bin", "/usr/bin"})
+"""Folders whose copy may bring a shell along (`""`: the whole file system, `/`)."""
+
+
+def is_wasm_platform(platform: str) -> bool:
+    """True for a WebAssembly platform: `wasi/wasm`, `wasip1/wasm`, `wasi/wasm32`."""
+    return any(part.strip().lower() in WASM_PLATFORM_PARTS for part in platform.split("/")[:2])
+
 
 @dataclass(slots=True, eq=False)
 class Heredoc:
@@ -134,6 +146,47 @@ class Dockerfile(Document):
             if stage.alias:
                 index.setdefault(stage.alias.lower(), stage)
         return index
+
+    def from_scratch(self, stage: Stage) -> bool:
+        """True when `stage`, through the stages it builds on, starts `FROM scratch`."""
+        return all(s.base.lower() == "scratch" or self.parent(s) for s in self.lineage(stage))
+
+    def runs_wasm(self, stage: Stage) -> bool:
+        """True when `stage` makes a WebAssembly image: a `--platform` of it or a stage it
+        builds on names one (`wasi/wasm`), or it starts `FROM scratch` and its ENTRYPOINT
+        (else CMD) runs a `.wasm` module."""
+        lineage = list(self.lineage(stage))
+        if any(is_wasm_platform(s.from_instruction.flags.get("platform", "")) for s in lineage):
+            return True
+        if not self.from_scratch(stage):
+            return False
+        for keyword in ("ENTRYPOINT", "CMD"):
+            found = next((s.find(keyword)[-1] for s in lineage if s.find(keyword)), None)
+            if found is not None:
+                words = found.exec_form or found.arguments.split()
+                return bool(words) and words[0].lower().endswith(".wasm")
+        return False
+
+    def shell_less_binary(self, stage: Stage) -> bool:
+        """True when `stage` starts `FROM scratch`, copies files in (COPY or ADD, in it or a
+        stage it builds on), and none of them names a shell or busybox (`/bin/sh`,
+        `busybox`), `/bin`, `/usr/bin` or the whole file system `/`: such an image holds
+        only the program copied into it, with nothing to run a command line. An empty
+        `FROM scratch` stage is no such image (it is a placeholder)."""
+        if not self.from_scratch(stage):
+            return False
+        copies = [
+            instruction
+            for ancestor in self.lineage(stage)
+            for instruction in ancestor.instructions
+            if instruction.keyword in ("COPY", "ADD")
+        ]
+        for instruction in copies:
+            words = instruction.exec_form or instruction.arguments.split()
+            names = {w.rstrip("/").rsplit("/", 1)[-1].lower() for w in words}
+            if names & SHELL_NAMES or any(w.rstrip("/") in _BIN_DIRS for w in words):
+                return False
+        return bool(copies)
 
     def has_healthcheck(self, target: str | None = None) -> bool:
         """True when the image's stage (or a stage it builds on) declares HEALTHCHECK.

@@ -148,6 +148,9 @@ class ShellCommand(Segmented):
     origin: str
     segments: tuple[tuple[int, int, int], ...] = field(default=())
     logical: str = ""
+    image: str = ""
+    """The image the script runs in, where its file says: a Dockerfile RUN's stage base
+    image, through the stages it builds on (`node:8`); empty when unknown."""
 
 
 def map_script_lines(

@@ -49,6 +49,7 @@ _VARIABLE = re.compile(
 )
 _ENV_PAIR = re.compile(r"([^\s=]+)=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
 _FLAGGED = frozenset({"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"})
+_MOUNT_SETTING = re.compile(r"(?:^|(?<=,))(?P<key>[A-Za-z-]+)=(?P<value>[^,]*)")
 _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -92,6 +93,9 @@ class _Parser:
         self.path = source.display
         self.result = Dockerfile(source)
         self.escape = "\\"
+        self.pulls: dict[int, list[tuple[str, str, Span]]] = {}
+        """By instruction id: the `--from` of COPY and the `from=` of each RUN `--mount`, as
+        (construct, value, span of the value), for `collect_pulls`."""
 
     def problem(self, span: Span, message: str) -> None:
         self.result.problems.append(
@@ -110,6 +114,7 @@ class _Parser:
                 continue
             number = self.read_instruction(number)
         self.build_stages()
+        self.collect_pulls()
         self.report_lone_cr()
         return self.result
 
@@ -223,11 +228,33 @@ class _Parser:
             instruction.flag_spans[name] = instruction.locate(
                 match.start(), match.end() - match.start()
             )
+            self.note_pull(instruction, name, match.start(2) if value else -1, value)
             position = match.end()
             while position < len(arguments) and arguments[position].isspace():
                 position += 1
         if position:
             self.shift(instruction, position)
+
+    def note_pull(self, instruction: Instruction, name: str, offset: int, value: str) -> None:
+        """Record where `COPY --from=x` or `RUN --mount=...,from=x` names its source
+        (`offset`: where `value` starts in the arguments)."""
+        if offset < 0 or (instruction.keyword, name) not in (("COPY", "from"), ("RUN", "mount")):
+            return
+        if len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]:
+            value, offset = value[1:-1], offset + 1
+        found: list[tuple[str, str, int]] = []
+        if name == "from":
+            found.append(("COPY --from", value, offset))
+        else:
+            found.extend(
+                ("RUN --mount from", setting.group("value"), offset + setting.start("value"))
+                for setting in _MOUNT_SETTING.finditer(value)
+                if setting.group("key").lower() == "from"
+            )
+        pulls = self.pulls.setdefault(id(instruction), [])
+        for what, text, start in found:
+            if text:
+                pulls.append((what, text, instruction.locate(start, len(text))))
 
     @staticmethod
     def shift(instruction: Instruction, cut: int) -> None:
@@ -368,6 +395,42 @@ class _Parser:
             self.result.images.append(image)
         return Stage(index, instruction, base, alias, image)
 
+    def base_image(self, stage: Stage | None) -> str:
+        """The image `stage` starts from, through the earlier stages it builds on; empty for
+        `scratch` or no stage."""
+        while stage is not None and stage.image is None:
+            base = stage.base.lower()
+            stage = next(
+                (
+                    s
+                    for s in reversed(self.result.stages[: stage.index])
+                    if s.alias and s.alias.lower() == base
+                ),
+                None,
+            )
+        return stage.image.text if stage is not None and stage.image is not None else ""
+
+    def collect_pulls(self) -> None:
+        """Images that `COPY --from` and `RUN --mount=from=` pull: a source that is neither
+        a stage's name (BuildKit finds stages defined later too) nor a stage index."""
+        stages = {s.alias.lower() for s in self.result.stages if s.alias}
+        for instruction in self.result.instructions:
+            prefix = "ONBUILD " if instruction.trigger is not None else ""
+            logical = instruction.stage.logical if instruction.stage else ""
+            for what, text, span in self.pulls.get(id(instruction.effective), ()):
+                if text.lower() in stages or text.isdigit():
+                    continue
+                self.result.images.append(
+                    ImageRef(
+                        text=text,
+                        span=span,
+                        origin=prefix + what,
+                        logical=logical,
+                        written=text,
+                        dynamic="$" in text,
+                    )
+                )
+
     def collect_facets(self, instruction: Instruction, stage: Stage | None) -> None:
         effective = instruction.effective
         prefix = "ONBUILD " if effective is not instruction else ""
@@ -393,6 +456,7 @@ class _Parser:
         if effective.keyword != "RUN":
             return
         origin = prefix + "RUN"
+        image = self.base_image(stage)
         script = effective.arguments
         segments = effective.segments
         if effective.exec_form is not None:
@@ -410,13 +474,13 @@ class _Parser:
                     offsets.append((position, line, column))  # `<<-` strips leading tabs
                     position += len(text) + 1
                 self.result.shell_commands.append(
-                    ShellCommand(heredoc.body, heredoc.span, origin, tuple(offsets), logical)
+                    ShellCommand(heredoc.body, heredoc.span, origin, tuple(offsets), logical, image)
                 )
             script = _HEREDOC.sub("", script)
             if not script.strip(" \t<>&|;"):
                 return
         self.result.shell_commands.append(
-            ShellCommand(script, effective.arguments_span, origin, segments, logical)
+            ShellCommand(script, effective.arguments_span, origin, segments, logical, image)
         )
 
 

@@ -103,9 +103,29 @@ NON_SECRET_SUFFIXES = frozenset(
         "USERNAME",
         "LOGIN",
         "EMAIL",
+        "DURATION",
+        "EXPRESSION",
+        "SCHEDULE",
+        "INTERVAL",
+        "PERIOD",
+        "WINDOW",
+        "DAYS",
+        "HOURS",
+        "MINUTES",
+        "SECONDS",
     }
 )
 """Last words that say a secret-sounding name holds something else (`PASSWORD_FILE`)."""
+
+ABOUT_THE_SECRET = frozenset({"ROTATION", "ROTATE", "ROTATIONS"})
+"""Words that, after a secret word, make the name a setting about the secret
+(`master_user_password_rotation_automatically_after_days`)."""
+
+KEY_OF_SECRET = frozenset(
+    {"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "CREDENTIAL", "CREDENTIALS"}
+)
+"""Secret words that, followed by a last word `KEY`, name the key of a Kubernetes Secret that
+holds the value (`adminPasswordKey: postgres-password`), not the value."""
 
 
 def is_secret_name(name: str) -> bool:
@@ -113,19 +133,27 @@ def is_secret_name(name: str) -> bool:
 
     `DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `apiKey`, `SECRET_KEY_BASE`
     and `SECRET_BLAH` qualify; `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`,
-    `JWT_SECRET_PATH`, `TOKEN_TTL` and `API_KEY_ID` do not, since their last word says the
-    value is something else (a file, an address, a name, a duration, an identifier).
+    `JWT_SECRET_PATH`, `TOKEN_TTL`, `API_KEY_ID`, `password_rotation_duration` and
+    `rotation_schedule_expression` do not, since their last word says the value is
+    something else (a file, an address, a name, a duration, an identifier, an expression).
+    Nor do names of a setting about the secret (`password_rotation_lambda_arn`: ROTATION
+    after the secret word), names of the key of a Secret that holds it
+    (`adminPasswordKey`, `existingSecretPasswordKey`: `KEY` after PASSWORD, TOKEN, ...;
+    `secretKey` and `apiKey` stay secret) and names of an existing object
+    (`existingSecret`).
     """
     parts = name_parts(name)
     if parts in (["PWD"], ["PASS"]):  # the shell's working directory; a bare flag word
         return False
-    if not parts or parts[-1] in NON_SECRET_SUFFIXES:
+    if not parts or parts[-1] in NON_SECRET_SUFFIXES or parts[0] == "EXISTING":
+        return False
+    if len(parts) > 1 and parts[-1] == "KEY" and parts[-2] in KEY_OF_SECRET:
         return False
     for index, word in enumerate(parts):
         if word in SECRET_WORDS or (word == "PWD" and index > 0):
-            return True
+            return not ABOUT_THE_SECRET.intersection(parts[index + 1 :])
         if word == "KEY" and index > 0 and parts[index - 1] in KEY_QUALIFIERS:
-            return True
+            return not ABOUT_THE_SECRET.intersection(parts[index + 1 :])
     return False
 
 
@@ -161,6 +189,31 @@ _REFERENCE = re.compile(
     r"|<%=?.*?%>",  # ERB
     re.DOTALL,
 )
+_HCL_REFERENCE = re.compile(
+    r"(?:(?:var|local|module|data|each|count|path|terraform)"  # var.db_password, local.x
+    r"|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)"  # random_password.db.result
+    r"\.[A-Za-z_][\w-]*(?:\.[\w-]+|\[[^\]]*\])*"
+)
+"""A Terraform reference written without `${}` (`var.x`, `random_password.db.result`)."""
+_DURATION = re.compile(
+    r"(?:\d+(?:\.\d+)?\s*(?:ns|us|µs|ms|s|m|h|d|w|y|secs?|seconds?|mins?|minutes?"
+    r"|hours?|days?|weeks?|months?|years?)\s*)+"  # 30d, 1h30m, 15 days
+    r"|P(?=\d|T\d)(?:\d+[YMWD])*(?:T(?=\d)(?:\d+(?:\.\d+)?[HMS])+)?",  # ISO 8601: P30D
+    re.IGNORECASE,
+)
+_SCHEDULE = re.compile(
+    r"(?:rate|cron|at)\(.*\)"  # AWS schedule expressions: rate(15 days), cron(0 3 * * ? *)
+    r"|@(?:yearly|annually|monthly|weekly|daily|midnight|hourly|every\s.+)"
+    r"|(?:[\d*?/,LW#-]+\s+){4,6}[\w*?/,#-]+",  # a cron line: 0 3 * * 1
+    re.IGNORECASE,
+)
+_KEY_NAME = re.compile(r"[a-z]+(?:-[a-z]+)+")
+"""The shape of the key of a Secret (`postgres-password`): lower-case words of letters joined
+by hyphens; one counts when its last word is a secret word (see `is_key_name`)."""
+_KEY_LAST_WORDS = SECRET_WORDS - {"PASS"}
+"""Last words of a Secret's key (`redis-pass` reads as a password as much as a key)."""
+URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@")
+"""The password of a URL's user information (`mysql://root:whalehello@db:3306/x`)."""
 _FILE_PATH = re.compile(r"(?:/|\./|~/)[\w.@/-]*/[\w.@-]+$")
 _MARKER = re.compile(
     r"<[^<>]+>"  # <your-token>
@@ -195,23 +248,48 @@ def is_substitution_marker(name: str, value: str) -> bool:
     return bool(bare) and re.fullmatch(r"[A-Z0-9_]+", value) is not None and bare in value
 
 
+def is_key_name(value: str) -> bool:
+    """True when `value` is shaped like the key of a Secret that holds the secret: lower-case
+    words of letters joined by hyphens, the last one a secret word other than `pass`
+    (`postgres-password`, `api-token`, `api-key`; not `r00t-pass` or `s3cr3t-password`)."""
+    if _KEY_NAME.fullmatch(value) is None:
+        return False
+    parts = name_parts(value)
+    return parts[-1] in _KEY_LAST_WORDS or (parts[-1] == "KEY" and parts[-2] in KEY_QUALIFIERS)
+
+
 def is_literal_secret(value: str, name: str = "") -> bool:
     """True when a value of a secret-looking name is a real literal.
 
-    Empty values, booleans, values that hold any variable or template reference, file
-    paths, values that point into a secret store (`vault:...`) and substitution markers
-    (`is_substitution_marker`) are not. Placeholders that work as a value, such as
-    `changeme` or `password`, are: whatever the intent, they are the secret the deployed
-    service ends up with.
+    Empty values, booleans, values that hold any variable or template reference
+    (Terraform's `var.x` too), file paths, values that point into a secret store
+    (`vault:...`), substitution markers (`is_substitution_marker`), durations (`30d`,
+    `1h30m`, `P30D`, `15 days`), schedule expressions (`rate(15 days)`, `cron(...)`,
+    `0 3 * * *`) and the key of a Secret (`is_key_name`) are not: a value of those shapes
+    is a setting or a pointer whatever its name says. Placeholders that work as a value,
+    such as `changeme` or `password`, are: whatever the intent, they are the secret the
+    deployed service ends up with.
     """
     text = value.strip()
     if not text or text.lower() in BOOLEANS:
         return False
-    if _REFERENCE.search(text) or _FILE_PATH.match(text):
+    if _REFERENCE.search(text) or _FILE_PATH.match(text) or _HCL_REFERENCE.fullmatch(text):
+        return False
+    if _DURATION.fullmatch(text) or _SCHEDULE.fullmatch(text) or is_key_name(text):
         return False
     if is_substitution_marker(name, text):
         return False
     return not text.lower().startswith(SECRET_STORES)
+
+
+def url_password(value: str) -> re.Match[str] | None:
+    """The literal password of the first URL in `value` that carries one (its `password`
+    group), or None; a reference or a marker in its place (`${DB_PASSWORD}`) is none."""
+    for match in URL_PASSWORD.finditer(value):
+        password = match.group("password")
+        if not (_REFERENCE.search(password) or _MARKER.fullmatch(password)):
+            return match
+    return None
 
 
 def value_span(env: EnvVar, value: str, start: int = 0, length: int | None = None) -> Span:
@@ -230,7 +308,8 @@ def value_span(env: EnvVar, value: str, start: int = 0, length: int | None = Non
 
 def secret_in(env: EnvVar) -> tuple[Span, str] | None:
     """Where `env` holds a secret (SE001's finding), and what it is: a well-known credential
-    format anywhere in the value (its label), or a literal for a secret-looking name ("")."""
+    format anywhere in the value (its label), a literal for a secret-looking name (""), or
+    the literal password of a URL in the value (at the password)."""
     value = env.value
     if value is None or env.reference:
         return None
@@ -240,4 +319,8 @@ def secret_in(env: EnvVar) -> tuple[Span, str] | None:
             return value_span(env, value, match.start(), match.end() - match.start()), label
     if is_secret_name(env.name) and is_literal_secret(value, env.name):
         return value_span(env, value), ""
+    password = url_password(value)
+    if password is not None:
+        start, end = password.span("password")
+        return value_span(env, value, start, end - start), "a password in a URL"
     return None

@@ -481,6 +481,61 @@ PNPM_VALUE_FLAGS = frozenset({"--dir", "-C", "--filter", "-F", "--reporter", "--
 YARN_VALUE_FLAGS = frozenset({"--cwd", "--modules-folder", "--cache-folder", "--network-timeout"})
 """Yarn options that take the next word as their value."""
 
+
+@dataclass(frozen=True, slots=True)
+class _NoInstall:
+    """The options by which a package manager's install command installs nothing."""
+
+    options: frozenset[str]
+    """Whole options (`--simulate`, `--mode=update-lockfile`)."""
+    letters: str = ""
+    """Short options that mean it, alone or in a cluster (`-s`, `-qs`)."""
+    valued: str = ""
+    """Short options that take a value, which ends a cluster (`-o`, `-t`)."""
+
+
+NO_INSTALL: dict[str, _NoInstall] = {
+    "apt": _NoInstall(
+        frozenset(
+            {"--simulate", "--just-print", "--dry-run", "--recon", "--no-act", "--print-uris"}
+        ),
+        "s",
+        "octa",
+    ),
+    "apk": _NoInstall(frozenset({"--simulate"}), "s", "tXp"),
+    "pip": _NoInstall(frozenset({"--dry-run"})),
+    "npm": _NoInstall(frozenset({"--dry-run", "--package-lock-only"})),
+    "pnpm": _NoInstall(frozenset({"--lockfile-only", "--resolution-only"})),
+    "yarn": _NoInstall(frozenset({"--mode=update-lockfile"})),
+    "gem": _NoInstall(frozenset({"--explain"})),
+}
+"""Per manager (`apt` for apt-get, apt and aptitude), the documented options that make an
+install simulate, print what it would fetch or only update the lockfile: apt-get's
+`-s`/`--simulate`/`--just-print`/`--dry-run`/`--recon`/`--no-act` and `--print-uris`,
+`apk add -s`/`--simulate`, `pip install --dry-run`, `npm install --dry-run` and
+`--package-lock-only`, `pnpm install --lockfile-only` and `--resolution-only`,
+`yarn install --mode=update-lockfile` and `gem install --explain`."""
+
+
+def only_simulates(manager: str, arguments: list[str]) -> bool:
+    """True when `arguments` (those after the program name) make `manager`'s install
+    command install nothing (see `NO_INSTALL`); `--dry-run=false` does not."""
+    known = NO_INSTALL.get(manager)
+    if known is None:
+        return False
+    for index, text in enumerate(arguments):
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if text.removesuffix("=true") in known.options or f"{text}={following}" in known.options:
+            return True
+        if text.startswith("-") and not text.startswith("--") and known.letters:
+            for letter in text[1:]:
+                if letter in known.valued:
+                    break
+                if letter in known.letters:
+                    return True
+    return False
+
+
 _PYTHON = re.compile(r"python(?:[0-9.]*)$")
 _PIP = re.compile(r"pip(?:[0-9.]*)$")
 

@@ -28,6 +28,7 @@ from opslint.model.facets import EnvVar
 from opslint.model.source import Document
 from opslint.ruleapi.secrets import (
     CREDENTIAL_PATTERNS,
+    URL_PASSWORD,
     is_literal_secret,
     is_secret_name,
     secret_in,
@@ -54,7 +55,6 @@ _SECRET_HINT = re.compile(r"pass|pwd|secret|token|key|cred")
 exact one."""
 _VARIABLE_LIKE = re.compile(r"[A-Z_.-]")
 """A name written as a variable: a separator or a capital (a lone lower-case word is prose)."""
-_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@")
 
 Ranges = list[tuple[int, int]]
 
@@ -122,7 +122,7 @@ def scanned(text: str, prose: bool = False) -> Ranges:
         if is_secret_name(name) and is_literal_secret(value, name):
             found.append(match.span(group))
     if "://" in text:
-        found.extend(match.span("password") for match in _URL_PASSWORD.finditer(text))
+        found.extend(match.span("password") for match in URL_PASSWORD.finditer(text))
     return found
 
 
