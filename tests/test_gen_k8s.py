@@ -235,6 +235,80 @@ def test_fix_writes_the_budget_and_the_default_deny_and_converges(
     assert (project / "app" / "web-pdb.yaml").read_text(encoding="utf-8") == budget
 
 
+STATEFUL_AND_LEGACY = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: zk
+  namespace: data
+spec:
+  replicas: 3
+  serviceName: zk
+  selector:
+    matchLabels:
+      app: zk
+  template:
+    metadata:
+      labels:
+        app: zk
+        release: stable
+    spec:
+      containers:
+        - name: zk
+          image: zookeeper:3.9.2
+---
+apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: legacy
+spec:
+  replicas: 2
+  selector:
+    app: legacy
+  template:
+    metadata:
+      labels:
+        app: legacy
+        tier: back
+    spec:
+      containers:
+        - name: legacy
+          image: nginx:1.27.3
+"""
+
+
+def test_fix_writes_a_budget_for_each_replicated_kind(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from opslint.generators.k8s import pdb_manifest
+
+    (project / "app").mkdir()
+    (project / "app" / "data.yaml").write_text(STATEFUL_AND_LEGACY, encoding="utf-8")
+    before = run_engine([project / "app"], select=("K8115",), config=Config(root=project))
+    assert [(f.message, f.span.line, f.fix is not None) for f in before.findings] == [
+        (
+            "StatefulSet `zk` runs 3 replicas but no PodDisruptionBudget in namespace `data` "
+            "selects its pods: add one",
+            2,
+            True,
+        ),
+        (
+            "ReplicationController `legacy` runs 2 replicas but no PodDisruptionBudget in "
+            "namespace `default` selects its pods: add one",
+            23,
+            True,
+        ),
+    ]
+    assert main(["fix", "--isolated", "--select", "K8115", "app"]) == 0
+    assert "write app/zk-pdb.yaml" in capsys.readouterr().out
+    # each budget selects what the workload's own selector selects
+    written = (project / "app" / "zk-pdb.yaml").read_text(encoding="utf-8")
+    assert written == pdb_manifest("zk", "data", {"app": "zk"})
+    written = (project / "app" / "legacy-pdb.yaml").read_text(encoding="utf-8")
+    assert written == pdb_manifest("legacy", None, {"app": "legacy"})
+    assert main(["check", "--isolated", "--select", "K8115", "app"]) == 0
+
+
 def test_fix_never_overwrites_an_unrelated_file(project: Path) -> None:
     (project / "app").mkdir()
     (project / "app" / "web.yaml").write_text(DEPLOYMENT, encoding="utf-8")

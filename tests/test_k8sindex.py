@@ -31,7 +31,10 @@ def test_helm_renders_are_grouped_by_values_set() -> None:
     index = index_of(collect(FIXTURES / "K8114" / "bad-chart"))
     assert index.plain == []
     kinds = sorted(sorted(obj.kind for obj in render) for render in index.renders)
-    assert kinds == [["Deployment"], ["Deployment", "HorizontalPodAutoscaler"]]
+    assert kinds == [
+        ["Deployment", "HorizontalPodAutoscaler", "Service"],
+        ["Deployment", "Service"],
+    ]
     for render in index.renders:
         for obj in render:
             assert index.visible(obj) == render
@@ -82,4 +85,4 @@ def test_replicas_and_hpa_locations() -> None:
     assert spans[:3] == [(18, 1, 5), (18, 1, 5), (23, 11, 14)]  # `spec`, `spec`, `wbe`
     report = run_engine([FIXTURES / "K8114" / "bad.k8s.yaml"], select=("K8114",), kind="kubernetes")
     spans = sorted((f.span.line, f.span.column, f.span.end_column) for f in report.findings)
-    assert spans[:2] == [(7, 1, 5), (27, 13, 14)]  # `spec:` key; the `1` of replicas
+    assert spans[:2] == [(7, 1, 5), (37, 13, 14)]  # `spec:` key; the `1` of replicas

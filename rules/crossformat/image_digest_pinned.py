@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.build import BuildPlaceholders
 from opslint.model.facets import ImageRef
 
 from ._images import is_image_reference
@@ -21,8 +22,9 @@ from ._images import is_image_reference
         "checkov CKV_CIRCLECIPIPELINES_2",
         "zizmor unpinned-images (partial)",
     ),
+    yields_to=("IM001",),
 )
-def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
+def image_digest_pinned(image: ImageRef, build: BuildPlaceholders) -> Iterator[Finding]:
     """Images are pinned by digest (`@sha256:...`), not by a tag alone.
 
     ## What it does
@@ -37,7 +39,13 @@ def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
     `FROM <earlier stage>` are not images, Dockerfile `ARG` defaults are substituted
     first, and a reference that still holds an unresolved variable or template expression
     is skipped: its value is decided elsewhere. So is a documentation placeholder such as
-    `<your-image>`, which is no reference.
+    `<your-image>`, which is no reference, and, as for IM001, a placeholder a build tool
+    replaces with what it built (skaffold, Tilt and ko write a digest; a Kustomization only
+    when its `images:` entry sets `digest`).
+
+    Steps back where IM001 reports the same reference (no tag, or a tag that moves): the
+    reference floats, which is IM001's problem, and a pin with a digest answers both.
+    With IM001 not enabled, this rule reports it.
 
     The rule is off by default: digests make every base-image update an explicit edit,
     which teams without automated update tooling (Renovate, Dependabot) find costly.
@@ -71,6 +79,9 @@ def image_digest_pinned(image: ImageRef) -> Iterator[Finding]:
     - https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests
     """
     if image.dynamic or image.digest is not None or not is_image_reference(image.text):
+        return
+    replacement = build.replacement(image)
+    if replacement is not None and replacement.digest:
         return
     tag_span = image.tag_span()
     if image.tag is not None:

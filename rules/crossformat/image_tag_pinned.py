@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
+from opslint.indexes.build import BuildPlaceholders
 from opslint.model.facets import ImageRef
 from opslint.views import Defaults, SourceText
 
@@ -36,7 +37,9 @@ _UNFIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values"})
         "trivy KSV-0013",
     ),
 )
-def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> Iterator[Finding]:
+def image_tag_pinned(
+    image: ImageRef, text: SourceText, defaults: Defaults, build: BuildPlaceholders
+) -> Iterator[Finding]:
     """Images carry a tag that names a version, or a digest.
 
     ## What it does
@@ -55,7 +58,17 @@ def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> I
     `FROM <earlier stage>` are not images. Dockerfile
     `ARG` defaults are substituted first (`ARG TAG=1.2` then `FROM app:${TAG}` passes);
     a reference that still holds an unresolved variable or template expression is skipped,
-    since its value is decided elsewhere.
+    since its value is decided elsewhere. It owns the references it reports: IM002 (no
+    digest) steps back there.
+
+    So is a placeholder a build tool replaces with the image it built before anything
+    pulls it: an image a `skaffold.yaml` (`build.artifacts[].image`) or a `Tiltfile`
+    (`docker_build('name', ...)`, `custom_build`) in the manifest's folder or above
+    builds, in the Kubernetes manifests and Helm templates (and, for Tilt, Compose files)
+    they deploy; a `ko://` reference, which ko builds and pins by digest; and an image a
+    Kustomization that builds the manifest gives a `newTag` (not `latest`) or a `digest`
+    in its `images:`. Names match as the tools match them, on the repository without the
+    tag (see `opslint.indexes.build`).
 
     ## Why it matters
     An untagged image means `latest`, which moves: two builds or two nodes can run
@@ -86,6 +99,9 @@ def image_tag_pinned(image: ImageRef, text: SourceText, defaults: Defaults) -> I
     - https://kubernetes.io/docs/concepts/containers/images/#image-names
     """
     if image.dynamic or image.digest is not None:
+        return
+    replacement = build.replacement(image)
+    if replacement is not None and replacement.tag:
         return
     tag = image.tag
     if tag is None:

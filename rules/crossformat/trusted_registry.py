@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from opslint import Finding, Severity, rule
+from opslint.indexes.build import BuildPlaceholders
 from opslint.model.facets import ImageRef, sub_span
 
 from ._images import is_image_reference
@@ -97,7 +98,9 @@ def is_trusted(repository: str, entries: tuple[str, ...]) -> bool:
     tags=("security", "supply-chain"),
     peers=("hadolint DL3026", "trivy KSV-0125", "trivy KSV-0034 (partial)"),
 )
-def trusted_registry(image: ImageRef, options: TrustedRegistryOptions) -> Iterator[Finding]:
+def trusted_registry(
+    image: ImageRef, options: TrustedRegistryOptions, build: BuildPlaceholders
+) -> Iterator[Finding]:
     """Images come from an allow-listed registry or organisation.
 
     ## What it does
@@ -124,7 +127,10 @@ def trusted_registry(image: ImageRef, options: TrustedRegistryOptions) -> Iterat
     `FROM <earlier stage>` are not images; a reference whose name (before the tag) still
     holds a variable or template expression is skipped, since its registry is decided
     elsewhere, while one with only a variable tag (`ghcr.io/acme/api:${TAG}`) is checked.
-    Documentation placeholders such as `<your-image>` are not references and are skipped.
+    Documentation placeholders such as `<your-image>` are not references and are skipped,
+    and so is, as for IM001, a placeholder a build tool replaces with what it built and
+    pushed (skaffold, Tilt, ko; a Kustomization only when its `images:` entry sets a
+    `newName`): the registry is the tool's to choose.
 
     ## Why it matters
     Anyone can publish to a public registry. An image from an unvetted source runs with
@@ -161,6 +167,9 @@ def trusted_registry(image: ImageRef, options: TrustedRegistryOptions) -> Iterat
         return
     repository = image.repository
     if not repository or _VARIABLE.search(repository) or not is_image_reference(repository):
+        return
+    replacement = build.replacement(image)
+    if replacement is not None and replacement.name:
         return
     if is_trusted(repository, entries):
         return

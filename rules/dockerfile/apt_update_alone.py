@@ -64,7 +64,8 @@ def apt_update_alone(dockerfile: Dockerfile) -> Iterator[Finding]:
     update. A RUN that also runs an install helper (`install_packages`,
     `./install-deps.sh`) or a shell script (`bash setup.sh`) is given the benefit of the
     doubt, since the script may install. Other package managers (`apk update`) are not
-    covered by this rule.
+    covered by this rule. It owns the update it reports: DF106, which also sees the
+    lists that update leaves behind, steps back there.
 
     ## Why it matters
     Docker caches each RUN as a layer. A lone `RUN apt-get update` is cached once and

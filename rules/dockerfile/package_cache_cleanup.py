@@ -231,6 +231,7 @@ def _pip(facts: _Step, command: Command) -> Finding | None:
     fix="safe",
     tags=("dockerfile", "size"),
     peers=("hadolint DL3009", "hadolint DL3019", "hadolint DL3042", "trivy DS-0025 (partial)"),
+    yields_to=("DF123",),
 )
 def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     """Package managers leave no caches or indexes in the image's layers.
@@ -263,6 +264,11 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     copies files out of costs nothing, so it is not reported. A file without `FROM` (a
     snippet) is checked throughout. The finding points at the `update`, `add` or `install`
     word.
+
+    Steps back where DF123 reports the same `apt-get update` (an update in a RUN that
+    installs nothing): moving the update into the RUN that installs, with the cleanup,
+    answers both, and nothing in that RUN needs the lists. With DF123 not enabled, this
+    rule reports the update.
 
     ## Why it matters
     A file deleted in a later RUN still sits in the earlier layer: package lists and

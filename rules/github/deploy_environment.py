@@ -10,8 +10,9 @@ from opslint.model.ci import GithubJob, GithubWorkflow
 from ._workflow import deploy_steps, mentions_deploy, pushes_image_only
 
 
-def _feeds_environment(job: GithubJob, workflow: GithubWorkflow) -> bool:
-    """True when a job that needs `job` (directly or not) declares an environment."""
+def _feeds_deployment(job: GithubJob, workflow: GithubWorkflow) -> bool:
+    """True when a job that needs `job` (directly or not) declares an environment, or
+    deploys itself (more than pushing an image), so that the environment belongs there."""
     downstream = {job.id}
     changed = True
     while changed:
@@ -21,10 +22,18 @@ def _feeds_environment(job: GithubJob, workflow: GithubWorkflow) -> bool:
                 downstream.add(other.id)
                 changed = True
     return any(
-        "environment" in other.node
+        "environment" in other.node or _deploys(other)
         for other in workflow.github_jobs
         if other.id in downstream and other is not job
     )
+
+
+def _deploys(job: GithubJob) -> bool:
+    """True when `job` deploys by more than an image push, or is named as a deployment."""
+    if job.uses is not None:
+        return False
+    evidence = list(deploy_steps(job.steps, publish=True))
+    return (bool(evidence) and not pushes_image_only(evidence)) or mentions_deploy(job)
 
 
 @rule(
@@ -52,8 +61,10 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     its id or name. Jobs that call a reusable workflow (`jobs.<id>.uses`) cannot declare
     an environment themselves and are skipped: the called workflow's jobs are checked.
     A job that only pushes an image (`docker push`, a pushing build action) for a later
-    job that declares an environment is a build stage and is not reported; the later
-    job is where the deployment happens.
+    job that declares an environment, or deploys by more than a push (so that this rule
+    reports it when it declares none), is a build stage and is not reported: the later
+    job is where the deployment happens and where the environment goes, so the pipeline
+    gets one finding, not one per job.
 
     ## Why it matters
     An environment is where GitHub enforces the rules of a deployment: required
@@ -93,7 +104,7 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
         if job.uses is not None or "environment" in job.node:
             continue
         evidence = list(deploy_steps(job.steps, publish=True))
-        if evidence and pushes_image_only(evidence) and _feeds_environment(job, workflow):
+        if evidence and pushes_image_only(evidence) and _feeds_deployment(job, workflow):
             continue
         if evidence:
             why = f"runs {evidence[0].what} (line {evidence[0].span.line})"

@@ -53,6 +53,11 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
       after the triggering CI workflow succeeded. Without that check the job also runs
       after a failed CI run, and is reported.
 
+    A job that needs (directly or not) a job this rule reports is not reported as well:
+    gating that earlier job (a build that pushes the image the deploy job ships) gates
+    every job after it, so a pipeline without tests is one finding, at its first
+    deploying or publishing job.
+
     Workflows callable with `workflow_call` are skipped: the caller gates them with
     `needs`. Publishing a GitHub Pages site with `actions/deploy-pages` is not checked:
     the site's build job is the gate that matters there.
@@ -103,39 +108,46 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
         return
     jobs = workflow.github_jobs
     by_id = {job.id: job for job in jobs}
-    after_run = "workflow_run" in workflow.triggers
+    ungated = {job.id: finding for job in jobs if (finding := _ungated(job, workflow, by_id))}
     for job in jobs:
-        evidence = list(deploy_steps(job.steps, publish=True))
-        pages = [
-            e
-            for e in evidence
-            if e.step.uses is not None and e.step.uses.target.lower().startswith(PAGES_ACTIONS)
-        ]
-        if evidence and len(pages) == len(evidence):
-            continue
-        if not evidence and not mentions_deploy(job):
-            continue
-        ancestors = _ancestors(job, by_id)
-        if any(is_test_job(other) for other in ancestors):
-            continue
-        first = min((e.step.index for e in evidence), default=len(job.steps))
-        if any(step.index < first for step in test_steps(job.steps)):
-            continue
-        what = f"runs {evidence[0].what}" if evidence else "is named as a deployment"
-        if after_run:
-            if _checks_conclusion([job, *ancestors]):
-                continue
-            yield Finding(
-                job.span,
-                f"job `{job.id}` {what} after `workflow_run` whatever the triggering "
-                "run's result: check `github.event.workflow_run.conclusion == 'success'` "
-                "in its `if:`",
-                logical=job.logical,
-            )
-            continue
-        yield Finding(
+        if job.id in ungated and not any(a.id in ungated for a in _ancestors(job, by_id)):
+            yield ungated[job.id]
+
+
+def _ungated(
+    job: GithubJob, workflow: GithubWorkflow, by_id: dict[str, GithubJob]
+) -> Finding | None:
+    """The finding for `job` when it deploys or publishes with no test before it."""
+    evidence = list(deploy_steps(job.steps, publish=True))
+    pages = [
+        e
+        for e in evidence
+        if e.step.uses is not None and e.step.uses.target.lower().startswith(PAGES_ACTIONS)
+    ]
+    if evidence and len(pages) == len(evidence):
+        return None
+    if not evidence and not mentions_deploy(job):
+        return None
+    ancestors = _ancestors(job, by_id)
+    if any(is_test_job(other) for other in ancestors):
+        return None
+    first = min((e.step.index for e in evidence), default=len(job.steps))
+    if any(step.index < first for step in test_steps(job.steps)):
+        return None
+    what = f"runs {evidence[0].what}" if evidence else "is named as a deployment"
+    if "workflow_run" in workflow.triggers:
+        if _checks_conclusion([job, *ancestors]):
+            return None
+        return Finding(
             job.span,
-            f"job `{job.id}` {what} without waiting for tests: add `needs:` on the job "
-            "that tests or lints the code",
+            f"job `{job.id}` {what} after `workflow_run` whatever the triggering "
+            "run's result: check `github.event.workflow_run.conclusion == 'success'` "
+            "in its `if:`",
             logical=job.logical,
         )
+    return Finding(
+        job.span,
+        f"job `{job.id}` {what} without waiting for tests: add `needs:` on the job "
+        "that tests or lints the code",
+        logical=job.logical,
+    )

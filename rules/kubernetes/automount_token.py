@@ -45,6 +45,9 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
     the API, `true` on the pod (or its account) to record that it does. That explicit
     `true` is not reported.
 
+    It owns a pod spec that writes neither key: K8113 (no dedicated service account)
+    steps back where this rule reports the same place, since `false` answers both.
+
     ## Why it matters
     By default every pod gets a token for its service account mounted at
     `/var/run/secrets/kubernetes.io/serviceaccount`. For a pod that never calls the

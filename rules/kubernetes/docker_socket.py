@@ -67,8 +67,8 @@ def docker_socket(pod: PodSpec) -> Iterator[Finding]:
     `/var/run` forms) are reported as well. Other sockets (`/var/run/app.sock`) and
     other directories below `/run` (`/run/udev`) are not.
 
-    K8112 reports the same volume as a hostPath; the two are different concerns and each
-    can be suppressed on its own.
+    It owns the path it reports: K8112 (any hostPath) steps back there, so a socket mount
+    is one finding, and suppressing it here accepts the mount for both rules.
 
     ## Why it matters
     Whoever can talk to the runtime socket can start a privileged container with the

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from opslint import Finding, Severity, rule
 from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.base import Span
+from opslint.model.helm import HelmTemplate
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import text_span
+from opslint.model.source import SourceError
+from opslint.model.yamltree import YScalar, text_span
 
 NAMESPACED_KINDS = frozenset(
     {
@@ -45,6 +48,47 @@ NAMESPACED_KINDS = frozenset(
 """Kinds that live in a namespace (cluster-scoped kinds and custom resources are skipped)."""
 
 
+_RELEASE_NAMESPACE = re.compile(r"\.Release\.Namespace\b")
+_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"")
+_CALLED = re.compile(r"\b(?:include|template)\s+\"([^\"]+)\"")
+
+
+def _chart_prefix(path: str) -> str:
+    """The reported path of the chart a template belongs to (a subchart's parent chart:
+    named templates are shared by a chart and its subcharts)."""
+    return path.split("/templates/", 1)[0].split("/charts/", 1)[0]
+
+
+def _release_helpers(index: K8sIndex) -> dict[str, set[str]]:
+    """By chart, the named templates whose definition reads `.Release.Namespace`."""
+
+    def build() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for path, template in index.templates.items():
+            try:
+                text = template.source.text
+            except SourceError:
+                continue
+            starts = list(_DEFINE.finditer(text))
+            for number, define in enumerate(starts):
+                end = starts[number + 1].start() if number + 1 < len(starts) else len(text)
+                if _RELEASE_NAMESPACE.search(text, define.end(), end):
+                    found.setdefault(_chart_prefix(path), set()).add(define.group(1))
+        return found
+
+    return index.derived("release namespace helpers", build)
+
+
+def _from_release(template: HelmTemplate, written: YScalar, index: K8sIndex) -> bool:
+    """True when the template writes the namespace from `.Release.Namespace`: its line
+    names it, or calls a named template of the chart whose definition does."""
+    text = template.source.line(written.span.line)
+    if _RELEASE_NAMESPACE.search(text):
+        return True
+    helpers = _release_helpers(index).get(_chart_prefix(template.path), set())
+    return any(called in helpers for called in _CALLED.findall(text))
+
+
 def _metadata_anchor(obj: K8sObject) -> Span:
     """The `metadata` key, where a missing namespace belongs (the object's start without)."""
     return obj.node.key_span("metadata") if "metadata" in obj.node else obj.span.start()
@@ -70,12 +114,16 @@ def explicit_namespace(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     CustomResourceDefinition.
 
     Files in a folder with a `kustomization.yaml` are not reported for a missing
-    namespace: the overlay's `namespace` sets it. Objects rendered from a Helm chart
-    are judged in the namespace of the render, like the manifests `helm template`
-    writes: the release namespace (`--helm-namespace`, `default` unless given) fills
-    `{{ .Release.Namespace }}` and every object that names none, so a chart is quiet
-    when rendered for the namespace it is installed in. Off by default: many teams
-    apply namespace-agnostic manifests with `kubectl apply -n` on purpose.
+    namespace: the overlay's `namespace` sets it. A Helm template that writes the
+    namespace from `.Release.Namespace` (`namespace: {{ .Release.Namespace }}`, also
+    through a named template of the chart whose definition reads it, such as
+    `{{ include "common.names.namespace" . }}`) names it explicitly: the object goes
+    where the chart is installed, whatever namespace opslint rendered it for. Other
+    objects rendered from a chart are judged in the namespace of the render, like the
+    manifests `helm template` writes: the release namespace (`--helm-namespace`,
+    `default` unless given) fills every object that names none, and a value that
+    renders `default` is reported at the template line that writes it. Off by default:
+    many teams apply namespace-agnostic manifests with `kubectl apply -n` on purpose.
 
     ## Why it matters
     Objects without a namespace land wherever the current kubectl context points, so the
@@ -113,16 +161,16 @@ def explicit_namespace(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     written = metadata.scalar("namespace") if metadata is not None else None
     if written is None or written.value is None or not written.text.strip():
         written = None
-    charted = index.template_at(obj.span.path) is not None
-    if charted and (obj.namespace or "default") == "default":
-        anchor = text_span(written) if written is not None else _metadata_anchor(obj)
-        yield Finding(
-            anchor,
-            f"`{obj.kind}/{obj.name}` is installed in the `default` namespace by this render: "
-            "render the chart with `--helm-namespace` for its real namespace",
-            logical=obj.logical,
-        )
-    elif charted:
+    template = index.template_at(obj.span.path)
+    if template is not None and written is None:
+        if (obj.namespace or "default") == "default":
+            yield Finding(
+                _metadata_anchor(obj),
+                f"`{obj.kind}/{obj.name}` is installed in the `default` namespace by this "
+                "render: render the chart with `--helm-namespace` for its real namespace",
+                logical=obj.logical,
+            )
+    elif template is not None and written is not None and _from_release(template, written, index):
         return
     elif written is not None:
         if written.text.strip() == "default":

@@ -21,6 +21,7 @@ from ._pods import host_path_volumes
         "polaris hostPathSet",
         "trivy KSV-0023",
     ),
+    yields_to=("K8125",),
 )
 def host_path(pod: PodSpec) -> Iterator[Finding]:
     """Pods do not mount directories of the node.
@@ -32,9 +33,11 @@ def host_path(pod: PodSpec) -> Iterator[Finding]:
     on the node, not on the manifest. A PersistentVolume's `hostPath` is not a pod
     volume and is not reported (it is the cluster administrator's storage choice).
 
-    A runtime socket (`/var/run/docker.sock` and the like) is reported by this rule and
-    by K8125 as well: that one is about handing over the node, this one about coupling
-    the pod to a node's files; suppressing one keeps the other.
+    Steps back where K8125 reports the same path: a runtime socket (`/var/run/docker.sock`
+    and the like), or a directory holding one, is a node path whose specific danger K8125
+    names (root on the node), and removing the mount answers both. A suppression of that
+    K8125 finding accepts the mount for both rules. With K8125 not enabled, this rule
+    reports the socket as any other hostPath.
 
     ## Why it matters
     A hostPath volume ties the pod to whatever the node has at that path: a writable

@@ -24,6 +24,8 @@ from ._fixes import Manifest, context_fix
         "polaris privilegeEscalationAllowed",
         "trivy KSV-0001",
     ),
+    yields_to=("K8110",),
+    yields_within="object",
 )
 def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers forbid privilege escalation.
@@ -33,6 +35,11 @@ def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterato
     `securityContext` does not set `allowPrivilegeEscalation: false`: at the value when it
     is `true`, else at the container's `- name:` line. A privileged container always
     escalates, whatever the setting says, so `privileged: true` is reported at that value.
+
+    Steps back where K8110 reports the same container: privileged is the problem there,
+    the escalation only follows from it, and dropping `privileged: true` is the change
+    that answers both (Kubernetes rejects `allowPrivilegeEscalation: false` beside it).
+    With K8110 not enabled, this rule reports the privileged container itself.
 
     Policy difference: kube-linter's privilege-escalation-container only reports an
     explicit `allowPrivilegeEscalation: true` (or privileged / `SYS_ADMIN`); opslint also

@@ -12,7 +12,19 @@ from opslint.model.kubernetes import K8sObject, KubernetesFile
 from opslint.model.yamltree import YMap
 from opslint.views import Files
 
-from ._cross import autoscalers_of, integer, kind_anchor, label_requirements, matches, min_replicas
+from ._cross import (
+    PLAIN_SELECTOR_KINDS,
+    autoscalers_of,
+    integer,
+    kind_anchor,
+    label_requirements,
+    matches,
+    min_replicas,
+)
+
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+"""The workloads a budget protects whole: those the disruption controller knows the scale
+of, so `maxUnavailable` and percentages work (the kinds Kubernetes' PDB task names)."""
 
 
 def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
@@ -33,7 +45,7 @@ def _selects(budget: K8sObject, labels: dict[str, str]) -> bool:
 
 def _first_label(obj: K8sObject) -> list[tuple[str, str] | None]:
     """For a budget, the first `matchLabels` pair of a selector it can read, which every
-    pod it selects carries; None for any other budget (tried on every Deployment)."""
+    pod it selects carries; None for any other budget (tried on every workload)."""
     if obj.kind != "PodDisruptionBudget":
         return []
     selector = obj.node.path("spec", "selector")
@@ -47,7 +59,7 @@ _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 def _budget_file(obj: K8sObject) -> Path | None:
-    """Where the fix writes the Deployment's budget: `<name>-pdb.yaml` next to its file;
+    """Where the fix writes the workload's budget: `<name>-pdb.yaml` next to its file;
     None for a name that cannot be a file name."""
     if not _DNS_NAME.match(obj.name):
         return None
@@ -83,21 +95,31 @@ def _covered_by_file(
     ),
 )
 def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iterator[Finding]:
-    """Deployments with two or more replicas have a PodDisruptionBudget selecting their pods.
+    """Replicated workloads have a PodDisruptionBudget selecting their pods.
 
     ## What it does
-    Reports a Deployment that runs at least two replicas (`replicas: 2` or more, or an
-    autoscaler in view whose `minReplicas` is 2 or more) when no PodDisruptionBudget of the
-    checked files, in the same namespace, selects its pod template's labels. Selectors are
+    Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that runs at
+    least two replicas (`replicas: 2` or more, or an autoscaler in view whose
+    `minReplicas` is 2 or more) when no PodDisruptionBudget of the checked files, in the
+    same namespace, selects its pod template's labels. Selectors are
     evaluated as Kubernetes does: `matchLabels` and `matchExpressions` with `In`, `NotIn`,
     `Exists` and `DoesNotExist`; a budget without a selector selects nothing, and an empty
     selector selects every pod of the namespace (`policy/v1`). Objects rendered from a Helm
     chart see the plain manifests and the objects of the same values set. The finding is at
-    the Deployment's `kind:` line.
+    the workload's `kind:` line.
+
+    These are the kinds Kubernetes names for budgets: the disruption controller reads
+    their scale, so `maxUnavailable` and percentages work. A StatefulSet that runs two or
+    more members replicates on purpose, and a drain that evicts all of them at once loses
+    its quorum (kube-score checks StatefulSets too, as
+    `statefulset-has-poddisruptionbudget`). DaemonSets are not reported: they run one pod
+    per node, a drain takes exactly the pods of the nodes it drains (`kubectl drain
+    --ignore-daemonsets` leaves them), and a budget could only use an integer
+    `minAvailable` for them. Jobs run to completion and are not disrupted in that sense.
 
     ## Why it matters
     Node drains (upgrades, autoscaler scale-downs, maintenance) evict pods without regard
-    to the service: without a budget every replica of a Deployment can be evicted at once,
+    to the service: without a budget every replica of a workload can be evicted at once,
     and the redundancy that two replicas were meant to give disappears exactly when the
     cluster is busiest.
 
@@ -128,18 +150,19 @@ def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iter
     ```
 
     ## Fix
-    Generated: a PodDisruptionBudget with `maxUnavailable: 1`, the Deployment's namespace
-    (none when the Deployment names none) and its `matchLabels`, written to a new file
-    `<name>-pdb.yaml` next to the Deployment's file (the same manifest `opslint new k8s`
-    writes). No file is ever overwritten: when that file exists but holds no budget for
-    the pods, the finding has no fix. Objects rendered from a Helm chart get no fix: the
-    budget belongs in the chart's templates.
+    Generated: a PodDisruptionBudget with `maxUnavailable: 1`, the workload's namespace
+    (none when the workload names none) and its selector's labels (`matchLabels`, or a
+    ReplicationController's plain map; the pod template's labels when it has none),
+    written to a new file `<name>-pdb.yaml` next to the workload's file (the same
+    manifest `opslint new k8s` writes). No file is ever overwritten: when that file
+    exists but holds no budget for the pods, the finding has no fix. Objects rendered from
+    a Helm chart get no fix: the budget belongs in the chart's templates.
 
     ## References
     - https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
-    - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+    - https://kubernetes.io/docs/tasks/run-application/configure-pdb/#identify-the-application-to-protect
     """
-    if obj.kind != "Deployment" or index.is_patch(obj):
+    if obj.kind not in REPLICATED_KINDS or index.is_patch(obj):
         return
     labels = template_labels(obj)
     if labels is None:
@@ -169,9 +192,11 @@ def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iter
     elif target is not None:
         from opslint.generators.k8s import pdb_manifest
 
-        selector = obj.node.path("spec", "selector", "matchLabels")
+        selector = obj.node.path("spec", "selector")
+        if obj.kind not in PLAIN_SELECTOR_KINDS and isinstance(selector, YMap):
+            selector = selector.map("matchLabels")
         match_labels = string_map(selector) or labels
-        # the namespace as the Deployment gives it: none written stays none written
+        # the namespace as the workload gives it: none written stays none written
         written = obj.namespace or (namespace if obj in index.kustomized else None)
         text = pdb_manifest(obj.name, written, match_labels)
         where = Span(target.as_posix(), 1, 1, 1, 1)
@@ -179,7 +204,7 @@ def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iter
     runs = f"runs at least {count} replicas" if scalers else f"runs {count} replicas"
     yield Finding(
         kind_anchor(obj),
-        f"Deployment `{obj.name}` {runs} but no PodDisruptionBudget in namespace "
+        f"{obj.kind} `{obj.name}` {runs} but no PodDisruptionBudget in namespace "
         f"`{namespace}` selects its pods: add one",
         logical=obj.logical,
         fix=fix,

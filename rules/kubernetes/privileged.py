@@ -29,7 +29,8 @@ def privileged(container: Container) -> Iterator[Finding]:
 
     ## What it does
     Reports `securityContext.privileged: true` on a container, init container or
-    ephemeral container, at the value.
+    ephemeral container, at the value. It owns that value: K8108, which also reads it
+    as privilege escalation, steps back where this rule reports the container.
 
     ## Why it matters
     A privileged container has every capability and every device of the node, and no

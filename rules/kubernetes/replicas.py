@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.indexes.kubernetes import K8sIndex
+from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap, text_span
+from opslint.model.yamltree import YMap, YSeq, text_span
 
-from ._cross import autoscalers_of, integer, spec_anchor
+from ._cross import autoscalers_of, integer, matches, plain_requirements, spec_anchor
 
-_KINDS = frozenset({"Deployment", "StatefulSet"})
+_ROLE_LABELS = ("app.kubernetes.io/component", "component", "role")
+"""Pod labels that name a workload's role in a replicated application."""
+_PRIMARY_ROLES = frozenset({"primary", "master"})
+"""Roles that are one instance by definition: the replicas are another workload."""
 _SINGLE_ATTACH = frozenset(
     {
         "persistentVolumeClaim",
@@ -25,16 +28,51 @@ _SINGLE_ATTACH = frozenset(
 """Volume sources that are usually a disk attached to one node at a time."""
 
 
-def _singleton(obj: K8sObject) -> bool:
-    """True for a workload written to run one pod at a time: a `Recreate` strategy, or a
-    pod that mounts a claim or a disk that a second replica could not attach."""
+_SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
+"""Access modes that let pods on several nodes mount one claim."""
+
+
+def _single_attach(volume: YMap, obj: K8sObject, index: K8sIndex) -> bool:
+    """True for a volume a second replica on another node could not attach: a cloud disk,
+    or a claim unless the claim in view (same namespace) allows several nodes."""
+    if "persistentVolumeClaim" not in volume.entries:
+        return bool(_SINGLE_ATTACH.intersection(volume.entries))
+    claim = volume.map("persistentVolumeClaim")
+    name = claim.string("claimName") if claim is not None else None
+    for other in index.peers(obj, "PersistentVolumeClaim"):
+        if other.name == name:
+            modes = other.node.path("spec", "accessModes")
+            written = {m.text for m in modes.scalars()} if isinstance(modes, YSeq) else set()
+            return not _SHARED_MODES.intersection(written)
+    return True  # a claim the run does not see: most are ReadWriteOnce
+
+
+def _singleton(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
+    """True for a workload written to run one pod at a time: a `Recreate` strategy, a
+    pod that mounts a claim or a disk that a second replica could not attach, or pods
+    labelled as the primary of a replicated store."""
+    if any(labels.get(key, "").lower() in _PRIMARY_ROLES for key in _ROLE_LABELS):
+        return True
     strategy = obj.node.path("spec", "strategy")
     if isinstance(strategy, YMap) and strategy.string("type") == "Recreate":
         return True
     volumes = obj.pod_spec.node.seq("volumes") if obj.pod_spec is not None else None
     return volumes is not None and any(
-        _SINGLE_ATTACH.intersection(volume.entries) for volume in volumes.maps()
+        _single_attach(volume, obj, index) for volume in volumes.maps()
     )
+
+
+def _served(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
+    """True when a Service in view with a cluster IP (not headless) selects the pods."""
+    for service in index.peers(obj, "Service"):
+        spec = service.node.map("spec")
+        selector = spec.map("selector") if spec is not None else None
+        if selector is None or spec is None or spec.string("clusterIP") == "None":
+            continue
+        requirements = plain_requirements(selector)
+        if requirements and matches(requirements, labels):
+            return True
+    return False
 
 
 @rule(
@@ -49,22 +87,44 @@ def _singleton(obj: K8sObject) -> bool:
     ),
 )
 def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
-    """Deployments and StatefulSets run at least two replicas, unless an autoscaler scales them.
+    """Deployments behind a Service run at least two replicas, unless an autoscaler scales them.
 
     ## What it does
-    Reports a Deployment or StatefulSet that runs one replica: `replicas: 1` at its value,
-    and a missing `replicas` (which defaults to 1) at the `spec:` key. A workload that a
+    Reports a Deployment that runs one replica: `replicas: 1` at its value, and a missing
+    `replicas` (which defaults to 1) at the `spec:` key. A workload that a
     HorizontalPodAutoscaler (or a KEDA ScaledObject, which drives one) in the checked files
     scales is not checked: the autoscaler owns the replica count. The autoscaler must be in
     the same namespace and name the workload's kind and name in `scaleTargetRef`; objects
     rendered from a Helm chart only count autoscalers of the same values set.
 
+    What the rule can judge, and why:
+
+    - Deployments only. A Deployment's pods are interchangeable, so a second replica is
+      the same service twice. A StatefulSet's pods each have an identity and storage of
+      their own, and how many members it runs and how they replicate is the
+      application's design (a PostgreSQL primary, a Redis master, a quorum of three), not
+      a count a linter can second-guess; kube-score and Polaris judge Deployments only.
+      DaemonSets run one pod per node and have no replica count.
+    - Only Deployments that a Service of the checked files selects, as kube-score does:
+      the Service's clients are who a single pod fails. A Deployment no Service selects
+      (a load generator, a queue consumer, a controller) is left alone, and so is one
+      selected only by a headless Service (`clusterIP: None`): it publishes each pod's
+      address for discovery (Prometheus scraping, peer lists), and the exporters and
+      controllers behind one are usually single by design (a second kube-state-metrics
+      duplicates every series). The Service must be in the same namespace; objects
+      rendered from a Helm chart see the plain manifests and their own values set.
+    - Not workloads written to run one pod at a time: a Deployment with
+      `strategy.type: Recreate`; pods that mount a `persistentVolumeClaim` or a cloud
+      disk (`gcePersistentDisk`, `awsElasticBlockStore`, `azureDisk`, `vsphereVolume`,
+      `cinder`), which a second replica on another node could not attach (a claim is
+      judged by its `accessModes` when the checked files hold it in the same namespace:
+      `ReadWriteMany` or `ReadOnlyMany` lets replicas share it); and pods
+      labelled as the primary of a replicated store (`app.kubernetes.io/component`,
+      `component` or `role` set to `primary` or `master`), whose replicas are another
+      workload.
+
     `replicas: 0` is not reported: it switches a workload off on purpose (a standby, or
     one scaled out of band). A value that is not a number is left to the schema check.
-    Workloads written to run one pod at a time are not reported either: a Deployment
-    with `strategy.type: Recreate`, and pods that mount a `persistentVolumeClaim` or a
-    cloud disk (`gcePersistentDisk`, `awsElasticBlockStore`, `azureDisk`,
-    `vsphereVolume`, `cinder`), which a second replica on another node could not attach.
 
     ## Why it matters
     A single replica is a single point of failure: every rollout, node drain, eviction or
@@ -76,9 +136,21 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     apiVersion: apps/v1
     kind: Deployment
     metadata:
-      name: web
+      name: checkout
     spec:
       replicas: 1
+      template:
+        metadata:
+          labels:
+            app: checkout
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: checkout
+    spec:
+      selector:
+        app: checkout
     ```
 
     ## Use instead
@@ -86,9 +158,13 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     apiVersion: apps/v1
     kind: Deployment
     metadata:
-      name: web
+      name: checkout
     spec:
       replicas: 3
+      template:
+        metadata:
+          labels:
+            app: checkout
     ```
 
     ## Fix
@@ -98,14 +174,17 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     ## References
     - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#replicas
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+    - https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
+    - https://github.com/zegl/kube-score/blob/master/score/deployment/deployment.go
     """
-    if obj.kind not in _KINDS or index.is_patch(obj):
+    if obj.kind != "Deployment" or index.is_patch(obj):
         return
     spec = obj.node.map("spec")
     value = spec.scalar("replicas") if spec is not None else None
     if value is not None and value.value is not None and integer(value) != 1:
         return
-    if _singleton(obj):
+    labels = template_labels(obj) or {}
+    if _singleton(obj, labels, index) or not _served(obj, labels, index):
         return
     if next(autoscalers_of(obj, index), None) is not None:
         return

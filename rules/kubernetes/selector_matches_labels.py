@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.indexes.kubernetes import K8sIndex, string_map, template_labels
 from opslint.model.kubernetes import K8sObject
+from opslint.model.yamltree import YMap, YNode
 
 from ._cross import (
     matches,
@@ -51,6 +52,16 @@ def selector_matches_labels(obj: K8sObject, index: K8sIndex) -> Iterator[Finding
       something the run does not see (another chart, an operator, the files a pre-commit
       run did not pass) and it is left alone. Objects rendered from a Helm chart look
       among the plain manifests and the objects of the same values set.
+    - Pods an operator creates from a custom resource have no pod template in the
+      files: a Service is left alone when a custom resource in view, in its namespace,
+      accounts for every term of its selector. A custom resource is an object without a
+      pod template whose API group is not Kubernetes' own (`monitoring.coreos.com/v1`
+      `Alertmanager`, not `apps/v1` or `*.k8s.io`). A term is the resource's when a
+      `labels` map under its `spec` gives pods that label (`podMetadata.labels`,
+      `template.metadata.labels`), or when it names the resource as operators label
+      what they create: the kind in lower case as the value
+      (`app.kubernetes.io/name: alertmanager`) or as the key with the resource's name
+      as the value (`alertmanager: main`), or `app.kubernetes.io/instance: <name>`.
 
     ## Why it matters
     The API server rejects a Deployment whose selector does not match its template, so the
@@ -144,6 +155,43 @@ def _pod_name(obj: K8sObject) -> list[str]:
     return [obj.name] if template_labels(obj) is not None else []
 
 
+def _is_custom(obj: K8sObject) -> list[bool]:
+    """[True] for a custom resource: no pod template, and an API group of its own."""
+    group = obj.api_version.rpartition("/")[0]
+    builtin = "." not in group or group.endswith((".k8s.io", ".kubernetes.io"))
+    return [True] if obj.pod_spec is None and not builtin else []
+
+
+def _spec_labels(node: YNode | None, depth: int = 0) -> Iterator[dict[str, str]]:
+    """Every `labels` map under a custom resource's spec (the labels it gives pods)."""
+    if not isinstance(node, YMap) or depth > 8:
+        return
+    for key, value in node.items():
+        if key == "labels":
+            yield string_map(value)
+        else:
+            yield from _spec_labels(value, depth + 1)
+
+
+def _accounts_for(resource: K8sObject, selector: dict[str, str]) -> bool:
+    """True when every term of the selector is a label the custom resource gives its pods
+    or one that names it as operators label what they create."""
+    given = list(_spec_labels(resource.node.get("spec")))
+    kind = resource.kind.lower()
+
+    def names(key: str, value: str) -> bool:
+        return (
+            value == kind
+            or (key == kind and value == resource.name)
+            or (key == "app.kubernetes.io/instance" and value == resource.name)
+        )
+
+    return all(
+        names(key, value) or any(labels.get(key) == value for labels in given)
+        for key, value in selector.items()
+    )
+
+
 def _service(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     spec = obj.node.map("spec")
     if spec is None or spec.string("type") == "ExternalName":
@@ -164,6 +212,10 @@ def _service(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
         index.lookup(obj, "pod label key", template_label_keys, key) for key in selector.entries
     ):
         return  # the pods it is meant for are deployed by something the run does not see
+    wanted = string_map(selector)
+    resources = index.lookup(obj, "custom resource", _is_custom, True)
+    if any(_accounts_for(resource, wanted) for resource in resources):
+        return  # an operator makes them from a custom resource
     terms = ", ".join(term.text for term in requirements)
     yield Finding(
         spec.key_span("selector"),

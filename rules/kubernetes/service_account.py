@@ -18,6 +18,8 @@ from ._pods import account_name, setting
     tags=("security",),
     security_severity=4.0,
     peers=("kube-linter default-service-account",),
+    yields_to=("K8129",),
+    yields_within="start",
 )
 def service_account(pod: PodSpec) -> Iterator[Finding]:
     """Pods run under a service account of their own, not `default`.
@@ -32,6 +34,13 @@ def service_account(pod: PodSpec) -> Iterator[Finding]:
     A pod that sets `automountServiceAccountToken: false` passes either way: it holds no
     API credential, so the shared account grants it nothing. (K8129 is the rule about
     the token itself.)
+
+    Steps back where K8129 reports the same pod spec at the same position: a pod that
+    writes neither key is one problem, and K8129's fix (`automountServiceAccountToken:
+    false`) answers both rules, while a dedicated account still leaves K8129 to report.
+    A pod that names `default` is reported at that value, which is this rule's alone.
+    With K8129 not enabled, or where it does not report (the account writes the
+    setting), this rule reports the pod spec.
 
     ## Why it matters
     Every pod of a namespace that names no account runs as `default`. Any permission

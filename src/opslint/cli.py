@@ -553,6 +553,8 @@ def run_rules(args: argparse.Namespace) -> int:
                 "fix": rule.spec.fix,
                 "tags": list(rule.spec.tags),
                 "peers": list(rule.spec.peers),
+                "yields_to": list(rule.spec.yields_to),
+                "yields_within": rule.spec.yields_within if rule.spec.yields_to else None,
                 "origin": rule.origin,
             }
             for rule in every

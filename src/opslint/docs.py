@@ -34,6 +34,11 @@ def rule_markdown(rule: Rule) -> str:
     ]
     if spec.peers:
         rows.append(f"| Peers | {', '.join(spec.peers)} |")
+    if spec.yields_to:
+        where = {"span": "an overlapping span", "start": "the same position"}.get(
+            spec.yields_within, "the same object"
+        )
+        rows.append(f"| Yields to | {', '.join(spec.yields_to)} (where it reports {where}) |")
     return "\n".join(rows) + "\n\n" + body.strip() + "\n"
 
 

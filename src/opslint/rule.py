@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from opslint.views import View
 
 FixKind = Literal["safe", "unsafe", "gen", "-"]
+YieldScope = Literal["span", "start", "object"]
+"""What a yielding rule's finding shares with its owner's: overlapping text, the same start
+position, or the same object."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 DOC_SECTIONS = (
@@ -52,6 +55,14 @@ class RuleSpec:
     security_severity: float | None = None
     defaults: tuple[tuple[str, str], ...] = ()
     """The `[tool.opslint.defaults]` keys its fix reads, each with what it is for."""
+    yields_to: tuple[str, ...] = ()
+    """The rules that own a problem this rule also sees: where one of them reports the same
+    thing (`yields_within`), this rule's finding is dropped."""
+    yields_within: YieldScope = "span"
+    """"span": the owner's finding overlaps this one's text in the same file; "start": it
+    starts at the same position (the same anchor, whatever each span's extent); "object":
+    it is about the same object (the same `logical` path; overlapping text when either has
+    none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +85,16 @@ def rule(
     peers: Iterable[str] = (),
     security_severity: float | None = None,
     defaults: Mapping[str, str] | None = None,
+    yields_to: Iterable[str] = (),
+    yields_within: YieldScope = "span",
 ) -> Callable[[F], F]:
     """Attach a `RuleSpec` to a rule function; the function itself is returned unchanged.
 
     `defaults` names the `[tool.opslint.defaults]` keys the rule reads, each with what it is for.
+    `yields_to` names the rules that own a problem this one also reports: when one of them is
+    enabled and reports an overlapping span (`yields_within="span"`), a span starting at
+    the same position (`"start"`) or the same object (`"object"`) in the same file, this
+    rule's finding is dropped.
     """
     spec = RuleSpec(
         code,
@@ -89,6 +106,8 @@ def rule(
         tuple(peers),
         security_severity,
         tuple((defaults or {}).items()),
+        tuple(yields_to),
+        yields_within,
     )
 
     def decorate(function: F) -> F:
@@ -219,6 +238,12 @@ def make_rule(
             )
     if subject is None and not views:
         raise RuleDefinitionError(f"{spec.code}: needs a subject parameter or a view")
+    if spec.code in spec.yields_to:
+        raise RuleDefinitionError(f"{spec.code}: a rule cannot yield to itself")
+    if spec.yields_within not in typing.get_args(YieldScope):
+        raise RuleDefinitionError(
+            f"{spec.code}: yields_within is {spec.yields_within!r}, not 'span', 'start' or 'object'"
+        )
     return Rule(
         spec,
         function,

@@ -325,7 +325,7 @@ class Session:
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
         # a chart rendered with several values files yields one finding per render
-        findings = list(dict.fromkeys(self.apply_rules(pre, run)))
+        findings = step_back(list(dict.fromkeys(self.apply_rules(pre, run))), pre)
         for plugin, error in self.plugins.call_each(
             "opslint_adjust_findings", findings=findings, run=run, config=self.config
         ):
@@ -456,6 +456,72 @@ class Session:
             ):
                 continue
             yield finding.stamped(rule.code, rule.spec.name, rule.spec.severity, override)
+
+
+def step_back(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
+    """`findings` less those of a rule that yields to a rule reporting the same problem.
+
+    A rule's `yields_to` names the rules that own a problem it also sees. Its finding is
+    dropped when one of those rules reported, in the same file, a finding whose span
+    overlaps it (`yields_within="span"`), one starting at the same position (`"start"`),
+    or one about the same object (`"object"`: the same `logical` path, or overlapping
+    spans when either finding has none). Only the
+    findings of enabled rules are here, after per-file ignores and before inline
+    suppressions: an owner that is not selected, ignored or ignored for the file reports
+    nothing and the yielding rule's finding stays; an owner's finding silenced by a comment
+    still counts, since the comment accepts the problem both findings name.
+    """
+    yielding = {rule.code: rule.spec for rule in rules if rule.spec.yields_to}
+    if not yielding:
+        return findings
+    owners = {code for spec in yielding.values() for code in spec.yields_to}
+    reported: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.code in owners:
+            reported[(finding.span.path, finding.code)].append(finding)
+
+    def owned(finding: Finding) -> bool:
+        spec = yielding.get(finding.code)
+        if spec is None:
+            return False
+        same = _SAME[spec.yields_within]
+        return any(
+            same(finding, other)
+            for code in spec.yields_to
+            for other in reported.get((finding.span.path, code), ())
+        )
+
+    return [finding for finding in findings if not owned(finding)]
+
+
+def _same_object(finding: Finding, other: Finding) -> bool:
+    """Whether two findings of one file are about one object (by span when one names none)."""
+    if finding.logical and other.logical:
+        return finding.logical == other.logical
+    return _overlap(finding, other)
+
+
+def _overlap(finding: Finding, other: Finding) -> bool:
+    """Whether the spans of two findings of one file share a character or a start."""
+    starts = (finding.span.line, finding.span.column), (other.span.line, other.span.column)
+    ends = (
+        (finding.span.end_line, finding.span.end_column),
+        (other.span.end_line, other.span.end_column),
+    )
+    return max(starts) < min(ends) or starts[0] == starts[1]
+
+
+def _same_start(finding: Finding, other: Finding) -> bool:
+    """Whether two findings of one file start at the same position."""
+    return (finding.span.line, finding.span.column) == (other.span.line, other.span.column)
+
+
+_SAME: dict[str, Callable[[Finding, Finding], bool]] = {
+    "span": _overlap,
+    "start": _same_start,
+    "object": _same_object,
+}
+"""How each `yields_within` scope compares a yielding rule's finding with its owner's."""
 
 
 def _span_of(target: object) -> Span | None:

@@ -1,0 +1,3 @@
+{{- define "web.fullname" -}}
+{{- .Values.namespace -}}
+{{- end -}}
