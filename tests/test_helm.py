@@ -306,8 +306,8 @@ spec:
     spec:
       hostNetwork: true
       containers:
-        - name: db
-          image: {{ .Values.image }}
+        - image: {{ .Values.image }}
+          name: db
 """,
 }
 
@@ -321,7 +321,7 @@ def test_subchart_renders_with_its_parent(in_tmp: Path) -> None:
     (host,) = [f for f in report.findings if f.code == "K8111"]
     assert host.logical == "StatefulSet/default/release-name-db"
     assert found(report, "K8103") == [
-        ("K8103", sub, 11, 11, 11, 19),
+        ("K8103", sub, 12, 11, 12, 19),  # the `name` entry, not the first key (`- image:`)
         ("K8103", "web/templates/deployment.yaml", *CONTAINER),
     ]
     # the subchart is part of its parent: one chart, one HL103

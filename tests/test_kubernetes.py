@@ -109,6 +109,7 @@ def test_pod_specs_and_containers() -> None:
     k8s = parse()
     pod = k8s.manifests[0].pod_spec
     assert pod is not None
+    assert pod.span == Span("k.yaml", 12, 5, 12, 10)  # the template's `spec:`, not `hostNetwork`
     assert pod.host_network is not None and pod.host_network.span == Span("k.yaml", 13, 20, 13, 24)
     assert pod.security_context is not None
     (app,) = pod.containers
@@ -122,8 +123,10 @@ def test_pod_specs_and_containers() -> None:
     assert app.image.span == Span("k.yaml", 21, 19, 21, 48)
     cron = k8s.manifests[1].pod_spec
     assert cron is not None and cron.runs_to_completion
+    assert cron.span == Span("k.yaml", 50, 13, 50, 18)
     (report,) = cron.containers
-    assert report.name == "report" and report.span == Span("k.yaml", 53, 19, 53, 46)
+    # the `name` entry, not the container's first key (`- image:` on line 53)
+    assert report.name == "report" and report.span == Span("k.yaml", 54, 19, 54, 31)
     legacy = k8s.manifests[3].pod_spec
     assert legacy is not None and [c.role for c in legacy.all_containers()] == [
         "ephemeralContainer"
@@ -134,6 +137,17 @@ def test_pod_specs_and_containers() -> None:
         "container",
         "ephemeralContainer",
     ]
+
+
+def test_bare_pod_and_nameless_container_anchors() -> None:
+    k8s = parse(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n"
+        "  containers:\n    - image: a:1\n      command: [x]\n"
+    )
+    pod = k8s.manifests[0].pod_spec
+    assert pod is not None and pod.span == Span("k.yaml", 4, 1, 4, 6)
+    (nameless,) = pod.containers
+    assert nameless.name == "0" and nameless.span == Span("k.yaml", 7, 7, 7, 17)
 
 
 def test_env_values() -> None:

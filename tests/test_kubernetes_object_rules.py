@@ -92,7 +92,7 @@ def test_exact_locations(tmp_path: Path) -> None:
         ("K8125", 25, 20, 40, pod),  # K8112 steps back for the socket K8125 reports
         ("K8119", 33, 18, 19, "ClusterRole/default/operator"),
         ("K8118", 45, 11, 19, "ClusterRoleBinding/default/operator"),
-        ("K8129", 9, 7, 36, pod),
+        ("K8129", 8, 5, 10, pod),  # the template's `spec:`, where the missing key belongs
     }
 
 

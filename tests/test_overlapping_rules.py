@@ -64,11 +64,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: named
-spec:
-  serviceAccountName: default
-  containers:
-    - name: app
-      image: example/app:1.4.2
+spec: {serviceAccountName: default, containers: [{name: app, image: example/app:1.4.2}]}
 """
 
 Spans = list[tuple[str, str, int, int, int, int]]
@@ -142,16 +138,17 @@ def test_floating_image_is_one_finding_of_im001(cli: Cli) -> None:
 
 def test_pod_without_account_or_token_setting_is_one_finding_of_k8129(cli: Cli) -> None:
     cli.write("pods.yaml", ACCOUNTS)
-    # `unnamed` writes neither key: one finding at the pod spec; `named` writes `default`,
-    # K8113's own token inside K8129's span, so "start" keeps it where "span" would not
+    # `unnamed` writes neither key: one finding at its `spec:` key; `named` writes `default`
+    # (flow style), K8113's own token inside K8129's span (`spec:` to the line's end), so
+    # "start" keeps it where "span" would not
     assert check(cli, "--select", "K8113,K8129") == [
-        ("K8129", "pods.yaml", 6, 3, 6, 14),
-        ("K8129", "pods.yaml", 15, 3, 15, 30),
-        ("K8113", "pods.yaml", 15, 23, 15, 30),
+        ("K8129", "pods.yaml", 5, 1, 5, 6),
+        ("K8129", "pods.yaml", 14, 1, 14, 89),
+        ("K8113", "pods.yaml", 14, 28, 14, 35),
     ]
     assert check(cli, "--select", "K8113") == [
-        ("K8113", "pods.yaml", 6, 3, 6, 14),
-        ("K8113", "pods.yaml", 15, 23, 15, 30),
+        ("K8113", "pods.yaml", 5, 1, 5, 6),
+        ("K8113", "pods.yaml", 14, 28, 14, 35),
     ]
 
 

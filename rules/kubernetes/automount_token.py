@@ -33,9 +33,11 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
 
     ## What it does
     Reports a pod spec (a Pod, or the pod template of any workload) that does not write
-    `automountServiceAccountToken`, at the pod spec's first line, unless its
-    ServiceAccount writes it: the account named by `serviceAccountName` (or `default`),
-    found among the scanned manifests and rendered Helm charts, in the pod's namespace.
+    `automountServiceAccountToken`, at the `spec:` key that holds the pod spec (a Pod's
+    `spec:`, the `spec:` under a workload's `template:`), where the missing key belongs,
+    unless its ServiceAccount writes it: the account named by `serviceAccountName` (or
+    `default`), found among the scanned manifests and rendered Helm charts, in the pod's
+    namespace.
 
     Whether a pod talks to the API cannot be seen in a manifest, so every pod that
     leaves the setting to the cluster default (mount) is reported, as advice. Writing

@@ -27,8 +27,9 @@ def service_account(pod: PodSpec) -> Iterator[Finding]:
     ## What it does
     Reports a pod spec (a Pod, or the pod template of any workload, Jobs and CronJobs
     included: their pods get the same token) that names no `serviceAccountName`, at the
-    pod spec's first line, or names `default`, at the value. The deprecated
-    `serviceAccount` alias counts when `serviceAccountName` is not written.
+    `spec:` key that holds the pod spec (a Pod's `spec:`, the `spec:` under a workload's
+    `template:`), where the missing key belongs; or that names `default`, at the value.
+    The deprecated `serviceAccount` alias counts when `serviceAccountName` is not written.
 
     A pod that sets `automountServiceAccountToken: false` passes either way: it holds no
     API credential, so the shared account grants it nothing. (K8129 is the rule about

@@ -48,8 +48,9 @@ class K8sObject:
 class Container:
     """A container, init container or ephemeral container of a pod spec.
 
-    `span` is the first line of the container's mapping (the `- name:` line); `role` is
-    "container", "initContainer" or "ephemeralContainer".
+    `span` runs from the container's `name` key to the end of its line (the `- name:`
+    line, wherever `name` sits among the keys; the first key for a container without a
+    name); `role` is "container", "initContainer" or "ephemeralContainer".
     """
 
     name: str
@@ -74,7 +75,11 @@ class Container:
 
 @dataclass(slots=True, eq=False)
 class PodSpec:
-    """A pod spec: a Pod's `spec`, or the pod template of a workload."""
+    """A pod spec: a Pod's `spec`, or the pod template of a workload.
+
+    `span` runs from the `spec` key that holds the pod spec (a Pod's `spec:`, the `spec:`
+    under a workload's `template:`) to the end of its line.
+    """
 
     owner: K8sObject
     node: YMap

@@ -12,7 +12,8 @@ from opslint.model.yamltree import YMap
 
 @dataclass(slots=True, eq=False)
 class Rule:
-    """What alerting and recording rules share; `span` is the rule mapping's start."""
+    """What alerting and recording rules share; `span` runs from the rule's `alert` (or
+    `record`) key to the end of its line, wherever that key sits among the rule's keys."""
 
     span: Span
     logical: str

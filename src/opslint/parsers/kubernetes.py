@@ -115,27 +115,33 @@ def _collect(node: YMap, source: SourceFile, result: KubernetesFile) -> None:
         labels=_strings(metadata.get("labels") if metadata is not None else None),
     )
     result.manifests.append(obj)
-    spec_node = _pod_spec_node(node, kind)
-    if spec_node is not None:
-        obj.pod_spec = _pod_spec(obj, spec_node, source, result)
+    found = _pod_spec_node(node, kind)
+    if found is not None:
+        obj.pod_spec = _pod_spec(obj, *found, source, result)
 
 
-def _pod_spec_node(node: YMap, kind: str) -> YMap | None:
+def _pod_spec_node(node: YMap, kind: str) -> tuple[YMap, YMap] | None:
+    """The pod spec of an object, with the mapping whose `spec` key holds it (the Pod
+    itself, or the workload's pod template)."""
     if kind == "Pod":
-        return node.map("spec")
-    if kind == "CronJob":
-        found = node.path("spec", "jobTemplate", "spec", "template", "spec")
-        return found if isinstance(found, YMap) else None
-    found = node.path("spec", "template", "spec")
-    if not isinstance(found, YMap):
+        holder: YNode | None = node
+    elif kind == "CronJob":
+        holder = node.path("spec", "jobTemplate", "spec", "template")
+    else:
+        holder = node.path("spec", "template")
+    found = holder.map("spec") if isinstance(holder, YMap) else None
+    if not isinstance(holder, YMap) or found is None:
         return None
-    if kind in _WORKLOADS or _POD_KEYS.intersection(found.entries):
-        return found
+    if kind in ("Pod", "CronJob") or kind in _WORKLOADS or _POD_KEYS.intersection(found.entries):
+        return holder, found
     return None
 
 
-def _pod_spec(owner: K8sObject, node: YMap, source: SourceFile, result: KubernetesFile) -> PodSpec:
-    pod = PodSpec(owner, node, node.span.start().to_line_end(source.lines))
+def _pod_spec(
+    owner: K8sObject, holder: YMap, node: YMap, source: SourceFile, result: KubernetesFile
+) -> PodSpec:
+    anchor = holder.key_span("spec").start().to_line_end(source.lines)
+    pod = PodSpec(owner, node, anchor)
     pod.host_network = node.scalar("hostNetwork")
     pod.host_pid = node.scalar("hostPID")
     pod.host_ipc = node.scalar("hostIPC")
@@ -166,7 +172,7 @@ def _is_template(text: str) -> bool:
 def _container(pod: PodSpec, node: YMap, role: str, index: int, source: SourceFile) -> Container:
     name = node.string("name") or str(index)
     logical = f"{pod.owner.logical}/{role}:{name}"
-    span = node.span.start().to_line_end(source.lines)
+    span = node.key_span("name").start().to_line_end(source.lines)
     container = Container(name, span, node, role, logical, pod)
     image = node.scalar("image")
     if image is not None and image.value is not None:

@@ -55,10 +55,10 @@ def _group(index: int, node: YMap, lines: list[str]) -> RuleGroup:
 
 
 def _rule(node: YMap, group: RuleGroup, lines: list[str]) -> Rule | None:
-    start = node.span.start().to_line_end(lines)
     rule: Rule
     alert = node.scalar("alert")
     record = node.scalar("record")
+    start = node.key_span("alert" if alert is not None else "record").start().to_line_end(lines)
     if alert is not None:
         name = alert.text
         rule = AlertRule(
