@@ -168,7 +168,7 @@ CASES = [
     ),
     (
         "K8129/bad.k8s.yaml",
-        31,
+        30,
         "K8129",
         "`Job/migrate` mounts a token for service account `default`: set "
         "`automountServiceAccountToken: false`",
