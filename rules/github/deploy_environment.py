@@ -53,7 +53,11 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     an environment themselves and are skipped: the called workflow's jobs are checked.
     A job that only pushes an image (`docker push`, a pushing build action) for a later
     job that declares an environment is a build stage and is not reported; the later
-    job is where the deployment happens.
+    job is where the deployment happens. Nor is a job that applies manifests to a
+    throwaway cluster it starts on the runner first (`kind create cluster`,
+    `helm/kind-action`, `minikube start`, `k3d cluster create`, ...): the `kubectl`,
+    `helm`, `oc` and `skaffold` commands after that act on a cluster that lives for the
+    job, which is an end-to-end test, not a deployment.
 
     ## Why it matters
     An environment is where GitHub enforces the rules of a deployment: required
