@@ -18,7 +18,7 @@ from ._scripts import logical, run_scripts, runs
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _COMPUTED = ("$(", "`", "*", "?", "[")
-_RECURSIVE = re.compile(r"-[A-Za-z]*[rR]")
+_RECURSIVE = re.compile(r"-[A-Za-z]*[rR]|--recursive$")
 
 
 @dataclass(frozen=True, slots=True)

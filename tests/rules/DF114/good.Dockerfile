@@ -27,3 +27,4 @@ RUN curl -fsSL https://example.com/src.tgz | tar -xz \
     && cd src && ./configure && make install \
     && cd .. && rm -rf src
 RUN cd /tmp/build && make && cd - && rm -rf /tmp/*
+RUN cd /opt/tool-src && make install && cd / && rm --recursive --force /opt/tool-src
