@@ -401,6 +401,8 @@ def test_action_pinned_trusted_owners(tmp_path: Path) -> None:
 
 
 def test_secrets_of_job_containers_services_and_gitlab_services(tmp_path: Path) -> None:
+    """A job container's registry credentials are reported; the password a service container
+    of the job is set up with is a test fixture, and only a credential format there is."""
     workflow = tmp_path / ".github" / "workflows" / "ci.yml"
     workflow.parent.mkdir(parents=True)
     workflow.write_text(
@@ -419,6 +421,7 @@ def test_secrets_of_job_containers_services_and_gitlab_services(tmp_path: Path) 
         "        env:\n"
         "          POSTGRES_PASSWORD: s3cret-db\n"
         "          POSTGRES_USER: app\n"
+        "          AWS_ACCESS_KEY_ID: AKIA2OGYBAH6STMMNXNN\n"
         "    steps:\n"
         "      - run: make test\n",
         encoding="utf-8",
@@ -430,17 +433,36 @@ def test_secrets_of_job_containers_services_and_gitlab_services(tmp_path: Path) 
         "  services:\n"
         "    - name: mysql:8.4\n"
         "      variables:\n"
-        "        MYSQL_ROOT_PASSWORD: r00t-pass\n",
+        "        MYSQL_ROOT_PASSWORD: r00t-pass\n"
+        "  variables:\n"
+        "    DEPLOY_TOKEN: t0k3n-literal\n",
         encoding="utf-8",
     )
-    report = run_engine([workflow, gitlab], select=("SE001",))
+    circleci = tmp_path / ".circleci" / "config.yml"
+    circleci.parent.mkdir()
+    circleci.write_text(
+        "version: 2.1\n"
+        "jobs:\n"
+        "  test:\n"
+        "    docker:\n"
+        "      - image: cimg/python:3.12\n"
+        "        environment:\n"
+        "          API_TOKEN: t0k3n-primary\n"
+        "      - image: cimg/postgres:16.4\n"
+        "        environment:\n"
+        "          POSTGRES_PASSWORD: s3cret-db\n"
+        "    steps: [checkout]\n",
+        encoding="utf-8",
+    )
+    report = run_engine([workflow, gitlab, circleci], select=("SE001",))
     found = [
         (Path(f.span.path).name, f.span.line, f.span.column, f.logical) for f in report.findings
     ]
     assert sorted(found) == [
-        (".gitlab-ci.yml", 6, 30, "job:test/service:0"),
+        (".gitlab-ci.yml", 8, 19, "job:test"),
         ("ci.yml", 9, 19, "job:test/container"),
-        ("ci.yml", 14, 30, "job:test/service:db"),
+        ("ci.yml", 16, 30, "job:test/service:db"),
+        ("config.yml", 7, 22, "job:test/docker:0"),
     ]
 
 

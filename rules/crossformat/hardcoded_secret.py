@@ -8,6 +8,11 @@ from opslint import Finding, Severity, rule
 from opslint.model.facets import EnvVar
 from opslint.ruleapi.secrets import secret_in
 
+CI_SERVICE_ENV = frozenset(
+    {"github service env", "gitlab service variables", "circleci service environment"}
+)
+"""Origins of the environment of a service container a CI job starts for itself."""
+
 
 @rule(
     "SE001",
@@ -76,6 +81,15 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     is not reported.
     Placeholders that work as a value, such as `changeme`, are reported: they are the
     password the service really gets when nobody overrides them.
+
+    The environment of a service container a CI job starts for itself (GitHub Actions
+    `jobs.<id>.services.<name>.env`, GitLab `services[].variables`, CircleCI `environment`
+    of the images after the first in `docker:`) is only checked for well-known credential
+    formats: such a database or cache lives for one job, on the runner, and the password
+    it is given there is a test fixture, as the services examples of GitHub, GitLab and
+    CircleCI write it. actionlint's `credentials` and zizmor's
+    `hardcoded-container-credentials` likewise check a service's registry `credentials`,
+    which opslint checks too, and not its `env`.
     The finding points at the value and names the variable; it never repeats the value.
 
     ## Why it matters
@@ -109,6 +123,8 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     if found is None:
         return
     span, label = found
+    if not label and env.origin in CI_SERVICE_ENV:
+        return  # the password a throwaway service container of a CI job is set up with
     if label:
         message = (
             f"`{env.name}` holds {label} in plain text: move it to a secret store and rotate it"

@@ -42,7 +42,10 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     scratch` with an ENTRYPOINT or CMD running a `.wasm` module), and a `FROM scratch`
     image without a shell, which holds only what COPY and ADD put there (usually one
     static binary). A scratch image that copies a shell, busybox, `/bin`, `/usr/bin` or
-    the whole file system in is checked, and so is an empty `FROM scratch` stage.
+    the whole file system in is checked, and so is an empty `FROM scratch` stage. Nor is
+    an image with no service to check: one that only starts an interactive shell or
+    interpreter (no ENTRYPOINT, and a CMD that is that program alone: `CMD ["python3"]`,
+    `CMD ["bash"]`), a base or toolbox whose derived images add the program to check.
 
     ## Why it matters
     Without a health check Docker and Compose only know whether the process exists, not
@@ -79,6 +82,8 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
         return
     if dockerfile.runs_wasm(final) or dockerfile.shell_less_binary(final):
         return  # no program in the image to run a check with
+    if dockerfile.starts_interactive(final):
+        return  # no service in the image to check
     message = "the final stage has no HEALTHCHECK: add one, or `HEALTHCHECK NONE` to opt out"
     fix = _fix(dockerfile, final, defaults)
     help = missing("healthcheck") if fix is None else None

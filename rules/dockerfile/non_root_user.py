@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from opslint import Anchor, Applicability, Edit, Finding, Fix, Severity, rule
 from opslint.defaults import missing
+from opslint.indexes.compose import BuildContexts
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
-from opslint.views import Defaults
+from opslint.ruleapi.shell import basename, commands, programs
+from opslint.views import Defaults, Files
 
 from ._fix import BUILD_STEPS, insert_line, keyword_like, written
+from ._run import copy_paths, run_steps
 
 ROOT_USERS = frozenset({"root", "0"})
 
@@ -24,6 +28,71 @@ def _nonroot_base(stage: Stage) -> bool:
     """Distroless `nonroot` images set a non-root USER themselves."""
     image = stage.image
     return image is not None and "nonroot" in (image.tag or "")
+
+
+STEP_DOWN = frozenset({"gosu", "su-exec", "setpriv", "runuser", "chroot"})
+"""Programs an entrypoint script execs to run its command as another user (`chroot`
+only with `--userspec`)."""
+_STEP_DOWN_INSTALLED = frozenset({"gosu", "su-exec"})
+"""Step-down tools whose only documented use is leaving root in the ENTRYPOINT."""
+
+
+def steps_down(dockerfile: Dockerfile, stage: Stage, files: Files, contexts: list[Path]) -> bool:
+    """True when the image's ENTRYPOINT runs a script copied from the build context that
+    leaves root itself: the script (read, never run) execs its command through a step-down
+    tool; or, where no such script can be read, the image installs gosu or su-exec."""
+    scripts = _entrypoint_scripts(dockerfile, stage, contexts)
+    if not scripts:
+        return False
+    texts = [text for path in scripts if (text := files.text(path)) is not None]
+    if texts:
+        return any(_execs_step_down(text) for text in texts)
+    return any(
+        basename(word.text) in _STEP_DOWN_INSTALLED
+        for ancestor in dockerfile.lineage(stage)
+        for step in run_steps(dockerfile)
+        if step.instruction.stage is ancestor
+        for command in step.commands()
+        for word in command.words
+    )
+
+
+def _entrypoint_scripts(dockerfile: Dockerfile, stage: Stage, contexts: list[Path]) -> list[Path]:
+    """The context files that the ENTRYPOINT in force runs, found through the COPY or ADD
+    (from the build context) that put them in the image under the name it runs."""
+    lineage = list(dockerfile.lineage(stage))
+    entrypoint = next((s.find("ENTRYPOINT")[-1] for s in lineage if s.find("ENTRYPOINT")), None)
+    if entrypoint is None:
+        return []
+    words = entrypoint.exec_form or entrypoint.arguments.split()
+    names = {basename(word) for word in words}
+    found: list[Path] = []
+    for ancestor in lineage:
+        for copy in ancestor.instructions:
+            if copy.keyword not in ("COPY", "ADD") or "from" in copy.flags:
+                continue
+            sources, destination = copy_paths(copy)
+            if destination is None:
+                continue
+            single = len(sources) == 1 and not destination.text.endswith("/")
+            for source in sources:
+                name = basename(destination.text if single else source.text)
+                if name in names and "://" not in source.text:
+                    found.extend(context / source.text for context in contexts)
+    return found
+
+
+def _execs_step_down(script: str) -> bool:
+    """True when a shell script `exec`s a command through a step-down tool."""
+    for words in commands(script):
+        names = programs(words)
+        if len(names) < 2 or basename(names[0].text) != "exec":
+            continue
+        tool = basename(names[-1].text)
+        rest = [w.text for w in words[words.index(names[-1]) + 1 :]]
+        if tool in STEP_DOWN and (tool != "chroot" or any("--userspec" in w for w in rest)):
+            return True
+    return False
 
 
 def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
@@ -50,7 +119,9 @@ def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
         "trivy DS-0002",
     ),
 )
-def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]:
+def non_root_user(
+    dockerfile: Dockerfile, defaults: Defaults, files: Files, builds: BuildContexts
+) -> Iterator[Finding]:
     """The final stage runs as a non-root user.
 
     ## What it does
@@ -72,6 +143,20 @@ def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Findin
     users, so USER means nothing there (a final stage whose `--platform`, or that of a
     stage it builds on, names one, such as `wasi/wasm`, or that starts `FROM scratch`
     with an ENTRYPOINT or CMD running a `.wasm` module).
+
+    Two images that start as root on purpose are not reported either:
+    - an image that only starts an interactive shell or interpreter (no ENTRYPOINT, and a
+      CMD that is that program alone: `CMD ["python3"]`, `CMD ["bash"]`): it runs no
+      program of its own, and the images built on it choose the user of the program
+      they add;
+    - an image whose ENTRYPOINT runs a script copied from the build context (the folder
+      of the Dockerfile, or the contexts Compose files build it in) that `exec`s its
+      command through a step-down tool: `gosu`, `su-exec`, `setpriv`, `runuser` or
+      `chroot --userspec` (`exec gosu postgres "$@"`), as the official postgres and
+      redis images do after preparing their data folders as root. The script is read
+      where it lies within the run's boundary, never run. Where it cannot be read, an
+      image that installs gosu or su-exec passes, since stepping down from root in the
+      ENTRYPOINT is those tools' one documented use.
 
     ## Why it matters
     A process running as root inside the container is root on the host's kernel: a
@@ -105,12 +190,17 @@ def non_root_user(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Findin
     ## References
     - https://docs.docker.com/build/building/best-practices/#user
     - https://github.com/hadolint/hadolint/wiki/DL3002
+    - https://github.com/tianon/gosu#why
     """
     final = dockerfile.final_stage
     if final is None:
         users = [i for i in dockerfile.instructions if i.effective.keyword == "USER"]
         if users and is_root(users[-1].effective.arguments):
             yield Finding(users[-1].span, "the last USER is root: switch to a non-root user")
+        return
+    if dockerfile.starts_interactive(final) or steps_down(
+        dockerfile, final, files, builds.of(dockerfile)
+    ):
         return
     user = last_user(dockerfile, final)
     if user is None:

@@ -119,19 +119,28 @@ class _Step:
         return last
 
 
+_DISTCLEAN = frozenset({"distclean", "dist-clean"})
+"""apt's `clean` that also deletes the package lists (apt 2.7.8, Debian 13)."""
+
+
 def _apt(facts: _Step) -> Iterator[Finding]:
     step, targets = facts.step, facts.targets
     lists_done = _removes(step, ("/var/lib/apt/lists", "/var/lib/apt")) or _mounted(
         targets, ("/var/lib/apt/lists",)
     )
+    commands = list(step.commands())
     archives_done: bool | None = None
-    for command in step.commands():
+    for index, command in enumerate(commands):
         if command.name not in APT:
             continue
         action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
         if action is None:
             continue
-        if action.text == "update" and not lists_done:
+        if (
+            action.text == "update"
+            and not lists_done
+            and not any(_apt_action(later) in _DISTCLEAN for later in commands[index + 1 :])
+        ):
             message = (
                 f"`{command.name} update` leaves the package lists in the image: end the same "
                 "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)"
@@ -149,7 +158,7 @@ def _apt(facts: _Step) -> Iterator[Finding]:
                     not facts.docker_clean_removed
                     or _mounted(targets, ("/var/cache/apt/archives",))
                     or _removes(step, ("/var/cache/apt",))
-                    or any(_apt_action(c) == "clean" for c in step.commands())
+                    or any(_apt_action(c) in _DISTCLEAN | {"clean"} for c in commands)
                 )
             if not archives_done:
                 yield Finding(
@@ -193,7 +202,8 @@ def _apk(facts: _Step, command: Command) -> Finding | None:
     action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
     if action is None or action.text != "add" or installs_nothing(command):
         return None
-    if "--no-cache" in command.texts() or facts.apk_cache_handled:
+    texts = command.texts()
+    if "--no-cache" in texts or "--no-network" in texts or facts.apk_cache_handled:
         return None
     return Finding(
         command.word_span(action),
@@ -240,12 +250,14 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     Reads every RUN and `ONBUILD RUN` (command line and here-documents) and reports:
 
     - `apt-get update` (also `apt update`, `aptitude update`) in a RUN that does not also
-      delete the lists (`rm -rf /var/lib/apt/lists/*`) and does not mount a cache or tmpfs
-      at `/var/lib/apt` or `/var/lib/apt/lists`;
+      delete the lists (`rm -rf /var/lib/apt/lists/*`, or a later `apt-get distclean` or
+      `dist-clean`, apt 2.7.8's `clean` that also deletes the lists) and does not mount a
+      cache or tmpfs at `/var/lib/apt` or `/var/lib/apt/lists`;
     - `apt-get install` after Debian's `/etc/apt/apt.conf.d/docker-clean` hook has been
       deleted (the usual first step of apt cache mounts), unless the RUN mounts
-      `/var/cache/apt`, runs `apt-get clean` or deletes `/var/cache/apt`;
-    - `apk add` without `--no-cache`, unless the RUN mounts or deletes `/var/cache/apk`;
+      `/var/cache/apt`, runs `apt-get clean` (or `distclean`) or deletes `/var/cache/apt`;
+    - `apk add` without `--no-cache`, unless the RUN mounts or deletes `/var/cache/apk`
+      or the add runs with `--no-network` (it fetches no index, so none is left);
     - `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set (by `ENV`
       in the stage or inline), the RUN mounts a cache at `~/.cache/pip`, deletes it, or runs
       `pip cache purge`.

@@ -174,18 +174,56 @@ def _pushes(step: Step) -> bool:
     )
 
 
+LOCAL_CLUSTER_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("kind", "create", "cluster"),
+    ("minikube", "start"),
+    ("k3d", "cluster", "create"),
+    ("ctlptl", "create", "cluster"),
+)
+"""Commands that start a throwaway Kubernetes cluster on the runner and point kubectl at it."""
+
+LOCAL_CLUSTER_ACTIONS = (
+    "helm/kind-action",
+    "container-tools/kind-action",
+    "engineerd/setup-kind",
+    "medyagh/setup-minikube",
+    "manusa/actions-setup-minikube",
+    "absaoss/k3d-action",
+    "nolar/setup-k3d-k3s",
+)
+"""Actions that do the same (compared lower-cased, by prefix)."""
+
+CLUSTER_TOOLS = frozenset({"helm", "helmfile", "kubectl", "oc", "skaffold"})
+"""Programs whose deploying commands act on the cluster kubectl points at."""
+
+
 def deploy_steps(steps: list[Step], publish: bool = False) -> Iterator[Evidence]:
-    """The steps that deploy (and, with `publish`, publish packages), with what they run."""
+    """The steps that deploy (and, with `publish`, publish packages), with what they run.
+
+    Once a step starts a throwaway cluster on the runner (`kind create cluster`,
+    `helm/kind-action`, `minikube start`, `k3d cluster create`, ...), the `kubectl`,
+    `helm`, `oc` and `skaffold` commands after it act on that cluster, which lives for the
+    job: they test, and are no deployment. Other deploying commands still count.
+    """
     command_patterns = DEPLOY_COMMANDS + (PUBLISH_COMMANDS if publish else ())
     action_prefixes = DEPLOY_ACTIONS + (PUBLISH_ACTIONS if publish else ())
+    local_cluster = False
     for step in steps:
+        if uses_action(step, LOCAL_CLUSTER_ACTIONS):
+            local_cluster = True
+            continue
         if (step.with_.get("action") or "").strip().lower() == "close":
             continue  # e.g. Azure/static-web-apps-deploy tearing down a preview
         if step.uses is not None and (uses_action(step, action_prefixes) or _pushes(step)):
             yield Evidence(f"`{step.uses.target}`", step.uses.span, step)
         if step.run is not None:
-            for command in matching(step.run, command_patterns):
-                yield Evidence(f"`{command.text}`", command.span, step)
+            for command in located_commands(step.run):
+                if any(command.is_(pattern) for pattern in LOCAL_CLUSTER_COMMANDS):
+                    local_cluster = True
+                elif local_cluster and command.tool in CLUSTER_TOOLS:
+                    continue
+                elif any(command.is_(p) for p in command_patterns) and not command.dry_run():
+                    yield Evidence(f"`{command.text}`", command.span, step)
 
 
 IMAGE_PUSHES = ("docker/build-push-action", "docker/bake-action", "redhat-actions/push-to-registry")

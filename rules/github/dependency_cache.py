@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from opslint import Finding, Severity, rule
-from opslint.model.ci import GithubPipeline, Step
+from opslint.model.ci import GithubPipeline, GithubWorkflow, Step
 from opslint.model.yamltree import YMap
 from opslint.ruleapi.shell import Command, located_commands
+from opslint.views import Files
 
 from ._workflow import action, step_groups, uses_action
 
@@ -79,6 +81,33 @@ _SETUPS = {
 }
 
 
+_LOCKFILES = {
+    "npm": ("package-lock.json", "npm-shrinkwrap.json"),
+    "yarn": ("yarn.lock",),
+    "pnpm": ("pnpm-lock.yaml",),
+}
+"""The lock files setup-node keys its cache on, by package manager."""
+
+
+def _lockless(pipeline: GithubPipeline, steps: list[Step], manager: str, files: Files) -> bool:
+    """True when a workflow of a checkout we can see (`<root>/.github/workflows/`) has no
+    lock file of `manager` in the root nor in a `working-directory` of the job's steps:
+    setup-node's cache then fails the job instead of speeding it up."""
+    names = _LOCKFILES.get(manager)
+    path = Path(pipeline.source.path)
+    if names is None or not isinstance(pipeline, GithubWorkflow):
+        return False
+    if path.parent.name != "workflows" or path.parent.parent.name != ".github":
+        return False
+    root = path.parent.parent.parent
+    folders = [root]
+    for step in steps:
+        where = step.node.string("working-directory") if isinstance(step.node, YMap) else None
+        if where and "${{" not in where:
+            folders.append(root / where)
+    return not any(files.exists(folder / name) for folder in folders for name in names)
+
+
 def _major(step: Step, lines: list[str]) -> int | None:
     """The action's major version, from its ref or from a `# vX.Y` comment after a SHA."""
     use = step.uses
@@ -93,7 +122,7 @@ def _major(step: Step, lines: list[str]) -> int | None:
 
 
 @rule("GH105", "dependency-cache", Severity.INFO, tags=("github", "performance"))
-def dependency_cache(pipeline: GithubPipeline) -> Iterator[Finding]:
+def dependency_cache(pipeline: GithubPipeline, files: Files) -> Iterator[Finding]:
     """Jobs that install dependencies cache them (`cache:` of the setup action, or actions/cache).
 
     ## What it does
@@ -106,7 +135,12 @@ def dependency_cache(pipeline: GithubPipeline) -> Iterator[Finding]:
     pin is read through its `# vX.Y.Z` comment). An explicit `cache: false` (or an empty
     value) is a deliberate choice, for instance in release jobs wary of cache poisoning,
     and is accepted; so are jobs that install no dependencies of the toolchain, since the
-    setup action's cache then has nothing to key on.
+    setup action's cache then has nothing to key on. For the same reason a
+    `setup-node` step is not reported in a workflow of a repository (a file in
+    `<root>/.github/workflows/`) with no lock file of the package manager the job uses
+    (`package-lock.json` or `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`) in its
+    root nor in a `working-directory` of the job's steps: setup-node's cache fails the
+    job without one. A workflow outside such a folder (a template) is checked as before.
 
     ## Why it matters
     Downloading the same dependencies on every run makes each job slower and more
@@ -162,6 +196,8 @@ def dependency_cache(pipeline: GithubPipeline) -> Iterator[Finding]:
                     continue
             kinds = [kind for s in scripts for c in located_commands(s) if (kind := detect(c))]
             if not kinds:
+                continue
+            if setup == "actions/setup-node" and _lockless(pipeline, steps, kinds[0], files):
                 continue
             yield Finding(
                 step.uses.span,

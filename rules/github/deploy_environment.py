@@ -65,6 +65,10 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     reports it when it declares none), is a build stage and is not reported: the later
     job is where the deployment happens and where the environment goes, so the pipeline
     gets one finding, not one per job.
+    Nor is a job that applies manifests to a throwaway cluster it starts on the runner
+    first (`kind create cluster`, `helm/kind-action`, `minikube start`, `k3d cluster
+    create`, ...): the `kubectl`, `helm`, `oc` and `skaffold` commands after that act on a
+    cluster that lives for the job, which is an end-to-end test, not a deployment.
 
     ## Why it matters
     An environment is where GitHub enforces the rules of a deployment: required

@@ -58,6 +58,12 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
     every job after it, so a pipeline without tests is one finding, at its first
     deploying or publishing job.
 
+    A job that starts a throwaway cluster on the runner (`kind create cluster`,
+    `helm/kind-action`, `minikube start`, `k3d cluster create`, ...) and applies
+    manifests to it runs an end-to-end test, not a deployment: its `kubectl`, `helm`,
+    `oc` and `skaffold` commands after the cluster starts do not count (GH103 reads
+    them the same way).
+
     Workflows callable with `workflow_call` are skipped: the caller gates them with
     `needs`. Publishing a GitHub Pages site with `actions/deploy-pages` is not checked:
     the site's build job is the gate that matters there.

@@ -20,6 +20,13 @@ class _Cache:
     span: Span
     logical: str
     owner: str
+    pull: bool = False
+    """True for `policy: pull`: the job reads the cache and never writes it."""
+
+
+def _pulls_only(cache: YMap) -> bool:
+    policy = cache.get("policy")
+    return isinstance(policy, YScalar) and policy.text.strip() == "pull"
 
 
 def _has_key(cache: YMap) -> bool:
@@ -43,14 +50,54 @@ def _unkeyed(
     if isinstance(node, YMap):
         if len(node) == 0 or _has_key(node) or any(_has_key(m) for m in inherited):
             return  # `cache: {}` switches an inherited cache off
-        yield _Cache(holder.key_span("cache"), logical, owner)
+        pull = _pulls_only(node) or any(_pulls_only(m) for m in inherited)
+        yield _Cache(holder.key_span("cache"), logical, owner, pull)
     elif isinstance(node, YSeq):
         for index, item in enumerate(node):
             if isinstance(item, YMap) and len(item) > 0 and not _has_key(item):
                 if is_reference(item, lines):
                     continue
                 span = item.span.start().to_line_end(lines)
-                yield _Cache(span, f"{logical}/cache:{index}", owner)
+                yield _Cache(span, f"{logical}/cache:{index}", owner, _pulls_only(item))
+
+
+def _writes_unknown_key(node: YNode | None, lines: list[str]) -> bool:
+    """True when a `cache:` is written as a `!reference` (or holds one), whose key this
+    file does not show: it may write the `default` cache."""
+    if node is None:
+        return False
+    if is_reference(node, lines):
+        return True
+    return isinstance(node, YSeq) and any(is_reference(item, lines) for item in node)
+
+
+def _default_writers(
+    pipeline: GitlabPipeline,
+    lineages: dict[str, list[GitlabJob]],
+    inheriting: list[GitlabJob],
+    lines: list[str],
+) -> set[str]:
+    """Ids of the jobs that may write the `default` cache key: their cache (their own, a
+    template's, or the global one they inherit) has no key, or is a `!reference` whose
+    key the file does not show, and does not only pull."""
+    found: set[str] = set()
+    for job in pipeline.gitlab_jobs:
+        lineage = lineages[job.id]
+        writer = next((j for j in lineage if "cache" in j.node), None)
+        if writer is None:
+            holders = [h for h in (pipeline.default, pipeline.root) if h is not None]
+            if job not in inheriting:
+                continue
+        else:
+            holders = [writer.node]
+        inherited = [m for j in lineage if (m := j.node.map("cache")) is not None]
+        for holder in holders:
+            node = holder.get("cache")
+            if _writes_unknown_key(node, lines) or any(
+                not cache.pull for cache in _unkeyed(holder, inherited, lines, "", "")
+            ):
+                found.add(job.id)
+    return found
 
 
 def _inherits_default_cache(job: GitlabJob) -> bool:
@@ -87,6 +134,11 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
       `inherit: default:`), or when the file has no jobs at all (a file other files
       include): a default that every job replaces is never used.
     - A cache that several jobs receive through one YAML anchor is reported once.
+    - A pull-only cache without key (`policy: pull`) of a job is not reported when the
+      job `needs` a job whose cache writes the `default` key (it has no key, or is a
+      `!reference` whose key the file does not show): it reads what that job writes,
+      which only works on the same key. The writer is where the key belongs, and is
+      reported there when the file shows its cache.
 
     ## Why it matters
     A cache without key uses the key `default`: every job and every branch of the
@@ -140,6 +192,9 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
         if pipeline.default is not None:
             found.extend(_unkeyed(pipeline.default, [], lines, "default", "the `default` cache"))
     extended = {parent.id for lineage in lineages.values() for parent in lineage[1:]}
+    default_writers = _default_writers(pipeline, lineages, inheriting, lines)
+    reads_default: set[str] = set()
+    """Logical paths of the caches of jobs that need a job writing the `default` key."""
     for job in pipeline.gitlab_jobs:
         if job.hidden and job.id in extended:
             continue  # judged through the jobs that extend it, which may add the key
@@ -153,13 +208,18 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
             if (mapping := parent.node.map("cache")) is not None
         ]
         what = "template" if writer.hidden else "job"
-        found.extend(
+        caches = list(
             _unkeyed(
                 writer.node, inherited, lines, writer.logical, f"the cache of {what} `{writer.id}`"
             )
         )
+        if writer is job and default_writers.intersection(job.needs):
+            reads_default.update(cache.logical for cache in caches)
+        found.extend(caches)
     seen: set[tuple[int, int]] = set()
     for cache in found:
+        if cache.pull and cache.logical in reads_default:
+            continue  # it reads the `default` cache a job it needs writes, on purpose
         if (cache.span.line, cache.span.column) in seen:
             continue
         seen.add((cache.span.line, cache.span.column))

@@ -19,7 +19,7 @@ LOCAL_BACKENDS = frozenset({"local"})
 class RemoteBackendOptions:
     """Which root modules may keep local state."""
 
-    skip_folders: tuple[str, ...] = ("examples", "example", "fixtures")
+    skip_folders: tuple[str, ...] = ("examples", "example", "fixtures", "tests", "test")
     """Modules in a folder of one of these names (`examples/<name>/`) are not checked."""
 
 
@@ -36,9 +36,12 @@ def remote_backend(
     at its `terraform` block, or at its first block when it has none; a `local` backend at
     the backend block. Reusable modules (no provider configuration, no var files) are not
     root modules and are not checked, although they have a `terraform` block for their
-    version constraints. Modules laid out as the registry's examples are, one folder each
-    in `examples/` (or `example/`, `fixtures/`), are demonstrations applied with
-    throwaway state and are skipped (option `skip-folders`).
+    version constraints. Modules laid out as the registry's examples and tests are, one
+    folder each in `examples/` (or `example/`, `fixtures/`, `tests/`, `test/`), are
+    demonstrations and test fixtures that CI applies and destroys with throwaway state,
+    and are skipped (option `skip-folders`). A root module that merely has
+    `*.tftest.hcl` files beside it is still checked: `terraform test` runs with state of
+    its own, which says nothing about how the module is applied for real.
 
     ## Why it matters
     Local state lives on one laptop or one CI runner: it is lost with it, cannot be

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -15,6 +16,12 @@ SHELL_NAMES = frozenset({"sh", "bash", "ash", "dash", "zsh", "busybox"})
 """File names of programs that give a `FROM scratch` image a shell."""
 _BIN_DIRS = frozenset({"", "/bin", "/usr/bin"})
 """Folders whose copy may bring a shell along (`""`: the whole file system, `/`)."""
+_INTERACTIVE = re.compile(
+    r"(?:sh|bash|ash|dash|zsh|ksh|mksh|fish|pwsh|powershell|cmd|python[0-9.]*|pypy[0-9.]*"
+    r"|node|irb|jshell|ghci|iex|erl|julia|r)(?:\.exe)?"
+)
+"""Shells and language interpreters that, started without arguments, read commands
+from the terminal."""
 
 
 def is_wasm_platform(platform: str) -> bool:
@@ -166,6 +173,21 @@ class Dockerfile(Document):
                 words = found.exec_form or found.arguments.split()
                 return bool(words) and words[0].lower().endswith(".wasm")
         return False
+
+    def starts_interactive(self, stage: Stage) -> bool:
+        """True when `stage`'s image only starts an interactive shell or interpreter: no
+        ENTRYPOINT in it or a stage it builds on, and the CMD in force is that program
+        alone (`CMD ["python3"]`, `CMD bash`). Such an image runs no program of its own;
+        it is a base or a toolbox that derived images and users give one."""
+        lineage = list(self.lineage(stage))
+        if any(s.find("ENTRYPOINT") for s in lineage):
+            return False
+        cmd = next((s.find("CMD")[-1] for s in lineage if s.find("CMD")), None)
+        if cmd is None:
+            return False
+        words = cmd.exec_form if cmd.exec_form is not None else cmd.arguments.split()
+        name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if words else ""
+        return len(words) == 1 and _INTERACTIVE.fullmatch(name) is not None
 
     def shell_less_binary(self, stage: Stage) -> bool:
         """True when `stage` starts `FROM scratch`, copies files in (COPY or ADD, in it or a

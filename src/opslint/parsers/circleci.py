@@ -102,11 +102,16 @@ class _Parser(PipelineReader[CircleConfig]):
             if ref is None:
                 continue
             result.append(ref)
-            self.environment(entry.map("environment"), f"{logical}/docker:{index}")
+            origin = "circleci service environment" if index else "circleci environment"
+            self.environment(entry.map("environment"), f"{logical}/docker:{index}", origin)
         return result
 
-    def environment(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        return self.env_vars(mapping, "circleci environment", logical)
+    def environment(
+        self, mapping: YMap | None, logical: str, origin: str = "circleci environment"
+    ) -> list[EnvVar]:
+        """An `environment` mapping; a secondary image's (`origin` says so) is the
+        environment of a service container the job starts."""
+        return self.env_vars(mapping, origin, logical)
 
     def step(self, index: int, node: YNode, logical_prefix: str) -> Step | None:
         logical = f"{logical_prefix}/step:{index}"

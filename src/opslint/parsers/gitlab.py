@@ -116,8 +116,10 @@ class _Parser(PipelineReader[GitlabPipeline]):
                     )
                     break
 
-    def variables(self, mapping: YMap | None, logical: str) -> list[EnvVar]:
-        return self.env_vars(mapping, "gitlab variables", logical, value_key="value")
+    def variables(
+        self, mapping: YMap | None, logical: str, origin: str = "gitlab variables"
+    ) -> list[EnvVar]:
+        return self.env_vars(mapping, origin, logical, value_key="value")
 
     def image(self, node: YNode | None, origin: str, logical: str) -> ImageRef | None:
         if node is not None and self.reference(node):
@@ -136,7 +138,7 @@ class _Parser(PipelineReader[GitlabPipeline]):
             if image is not None:
                 result.append(image)
             if isinstance(item, YMap):
-                self.variables(item.map("variables"), where)
+                self.variables(item.map("variables"), where, "gitlab service variables")
         return result
 
     def scripts(self, node: YNode | None, key: str, logical: str) -> list[ShellCommand]:

@@ -37,3 +37,6 @@ RUN <<-EOT
 	apt-get update
 	apt-get install -y --no-install-recommends tini
 EOT
+# distclean before the update leaves the new lists behind
+# expect: DF106@35
+RUN apt-get dist-clean && apt-get update && apt-get install -y --no-install-recommends curl

@@ -24,3 +24,9 @@ FROM runtime
 ENV PIP_NO_CACHE_DIR=1
 RUN pip install gunicorn==23.0.0
 COPY --from=build /deps /deps
+RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get dist-clean
+RUN apt update; apt install -y --no-install-recommends wget; apt distclean
+RUN rm -f /etc/apt/apt.conf.d/docker-clean
+RUN apt-get install -y --no-install-recommends less && apt-get distclean
+RUN scanelf --needed --nobanner /usr/local/bin/python3 \
+    | xargs -rt apk add --no-network --virtual .python-rundeps

@@ -15,3 +15,11 @@ set -e
 cd /opt
 make
 EOF
+# expect: DF114@30
+RUN mkdir -p /usr/src/app && cd /usr/src/app && make
+RUN tmp="$(mktemp -d)" && cd "$tmp" && make \
+# expect: DF114@8
+    && cd /srv/app && make install
+# expect: DF114@5
+RUN cd /usr/src/tool && make install \
+    && cd / && rm -rf /usr/src/other

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+gosu postgres initdb -D "$PGDATA"
+exec "$@"
