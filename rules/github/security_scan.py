@@ -98,9 +98,9 @@ def security_scan(workflow: GithubWorkflow, folders: WorkflowFolders) -> Iterato
     """A workflow that builds container images also scans them for vulnerabilities.
 
     ## What it does
-    Finds the first step that builds a container image (`docker build`, `docker buildx
-    build`, `podman build`, `nerdctl build`, `buildah bud`, `ko build`, `pack build`,
-    `skaffold build`/`run`, `docker/build-push-action`, `docker/bake-action`,
+    Finds the first step that builds a container image (`docker build`,
+    `docker buildx build`, `podman build`, `nerdctl build`, `buildah bud`, `ko build`,
+    `pack build`, `skaffold build`/`run`, `docker/build-push-action`, `docker/bake-action`,
     `redhat-actions/buildah-build`) and reports it, once per workflow, when no step of the
     workflow, nor of another workflow in the same `.github/workflows` folder, runs an image
     scanner: `trivy`, `grype`, `snyk`, `docker scout`, `wizcli`, `jf scan`, or an action
