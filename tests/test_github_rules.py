@@ -77,3 +77,19 @@ def test_immutable_image_tag_points_at_the_tag(tmp_path: Path) -> None:
 
 def test_deploy_environment_anchors_at_the_job_key(tmp_path: Path) -> None:
     assert findings(tmp_path, "GH103") == [(6, 3, 6, 8, "job:build", Severity.WARNING)]
+
+
+def test_action_pinned_points_at_the_ref_inside_a_block_scalar(tmp_path: Path) -> None:
+    path = tmp_path / "ci.yml"
+    path.write_text(
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: |\n          some-org/action@main\n",
+        encoding="utf-8",
+    )
+    report = run_engine([path], select=("GH101",), kind="github-workflow")
+    assert [
+        (f.span.line, f.span.column, f.span.end_line, f.span.end_column) for f in report.findings
+    ] == [(7, 27, 7, 31)]
+    assert report.findings[0].message.startswith(
+        "action `some-org/action` follows the branch `main`"
+    )

@@ -37,7 +37,8 @@ def orb_pinned(orb: Orb) -> Iterator[Finding]:
     Anything else after `@` is not a published version and is an error. Orbs defined
     inline (a mapping under `orbs:`) live in the config itself, and URL orbs
     (`https://...`) are versioned by the address they name rather than by semantic
-    versions: neither is checked.
+    versions: neither is checked, but the orbs an inline orb imports under its own `orbs:`
+    are, like those of the config.
 
     ## Why it matters
     An orb is code that runs in your jobs with their secrets and contexts. A floating
@@ -61,6 +62,16 @@ def orb_pinned(orb: Orb) -> Iterator[Finding]:
 
     ## Fix
     None: which release to pin is the author's choice.
+
+    ## Variants
+    - `@dev:<label>` development versions (checkov CKV_CIRCLECIPIPELINES_3): covered.
+    - `@volatile` (checkov CKV_CIRCLECIPIPELINES_4, whose pattern is spelled `@volitile`
+      and so never matches the real keyword): covered.
+    - One finding per orb, at its version (checkov reports the whole `orbs:` block once):
+      covered.
+    - No version, and version ranges `@5` or `@5.1`: covered (no peer checks them).
+    - Orbs imported by an inline orb (checkov reads only the top-level `orbs:`): covered.
+    - URL orbs (`https://...`): not covered: their version is the address they name.
 
     ## References
     - https://circleci.com/docs/orbs-faq/

@@ -61,6 +61,16 @@ def schema(config: CircleConfig, notes: Notes) -> Iterator[Finding]:
     ## Fix
     None: the intended key or value is the author's to choose.
 
+    ## Variants
+    No peer validates CircleCI configs (checkov's CircleCI checks judge images, orbs and
+    scripts). The kinds of error:
+    - Unknown keys: covered, with the closest valid key.
+    - Wrong types and values: covered, in the form the value comes closest to.
+    - Missing required keys (a job's `steps`): covered, at the block that lacks it.
+    - Duplicate keys: covered by OP003 (duplicate-key) in every YAML file.
+    - Commands, jobs and executors that orbs provide: not covered: orbs are not
+      fetched, and the schema accepts any orb command by name.
+
     ## References
     - https://circleci.com/docs/configuration-reference/
     - https://www.schemastore.org/circleciconfig.json

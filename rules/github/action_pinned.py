@@ -12,9 +12,9 @@ from opslint.edits.yaml import opening_quote
 from opslint.model.ci import ActionUse
 from opslint.views import Defaults, SourceText
 
-_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
-_SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
-_VERSION_TAG = re.compile(r"^v?\d+(\.\d+)*([-+.][0-9A-Za-z.+-]*)?$")
+_FULL_SHA = re.compile(r"^[0-9a-fA-F]{40}$")
+_SHORT_SHA = re.compile(r"^[0-9a-fA-F]{7,39}$")
+_VERSION_TAG = re.compile(r"^(refs/tags/)?v?\d+(\.\d+)*([-+.][0-9A-Za-z.+-]*)?$")
 _PIN = re.compile(r"^(?P<reference>[^\s#@]+@(?P<sha>[0-9a-f]{40}))(?:\s+#\s*(?P<comment>\S.*))?$")
 """A configured pin: `owner/repo@<40-hex sha>`, optionally followed by `# comment`."""
 
@@ -49,9 +49,10 @@ def action_pinned(
     ## What it does
     Checks every `uses:` of a workflow step, a reusable workflow call (`jobs.<id>.uses`) and
     a composite action step. The reference after `@` must be a full 40-character commit
-    SHA. A branch (`@main`, `@master`, `@release`), an abbreviated SHA or a missing ref
-    is an error; a version tag (`@v4`, `@v1.2.3`) is a warning, since tags can be moved
-    but are at least release points. Local actions
+    SHA, in either case. A branch (`@main`, `@refs/heads/main`), an abbreviated SHA or a
+    missing ref is an error; a version tag (`@v4`, `@v1.2.3`, `@refs/tags/v4`) is a
+    warning, since tags can be moved but are at least release points. The finding sits on
+    the ref, also when the reference is written as a block scalar (`uses: |`). Local actions
     (`./path`) are versioned with the workflow and `docker://` steps are pinned through
     their image (IM001), so neither is checked. Owners listed in `trusted-owners` may
     use version tags.
@@ -96,6 +97,28 @@ def action_pinned(
     ## Options
     - `trusted-owners` (list of strings, default empty): owners such as `actions` or
       repositories such as `actions/checkout` whose version tags are accepted.
+
+    ## Variants
+    - A step's `uses:` in a workflow (zizmor unpinned-uses): covered.
+    - A composite action's step `uses:` (zizmor unpinned-uses): covered.
+    - A reusable workflow call, `jobs.<id>.uses` (zizmor unpinned-uses): covered.
+    - An action in a subfolder, `owner/repo/path@ref` (zizmor unpinned-uses tests): covered.
+    - A version tag, `@v3` (zizmor's default hash-pin policy): covered, as a warning.
+    - A branch, `@main` (zizmor unpinned-uses tests): covered.
+    - A full SHA in upper or mixed case (zizmor reads any hex digit as a SHA): covered.
+    - A ref spelled in full, `@refs/tags/v4` or `@refs/heads/main`: covered, a tag and a
+      branch respectively.
+    - A reference written as a block scalar, `uses: |` (zizmor issue 1543): covered, at the
+      ref on the scalar's line.
+    - Per-owner and per-repository policies (zizmor `unpinned-uses` config `policies`):
+      covered in part: `trusted-owners` accepts version tags for an owner or a repository;
+      a policy accepting any ref is not offered, since a branch is never a pin.
+    - A local action, `./path` (zizmor skips it): not covered: it is versioned with the
+      workflow that uses it.
+    - `docker://image` (zizmor unpinned-images): not covered: IM001 owns image pins.
+    - A SHA that belongs to a fork or does not match its tag comment (zizmor
+      impostor-commit, ref-version-mismatch, stale-action-refs): not covered: it needs
+      GitHub's API, and opslint never reaches the network.
 
     ## References
     - https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions

@@ -127,6 +127,22 @@ def dangerous_trigger(workflow: GithubWorkflow) -> Iterator[Finding]:
     one to steps that never run the pull request's code (e.g. commenting on results
     passed as artifacts).
 
+    ## Variants
+    - `pull_request_target` (zizmor dangerous-triggers): covered, where a job checks out
+      or fetches the pull request's code.
+    - `workflow_run` (zizmor dangerous-triggers): covered, the same way.
+    - Either trigger used at all, whatever its jobs do (zizmor, medium confidence): not
+      covered: the trigger is safe while the pull request's code never runs, and the
+      checkout that runs it is what a fix changes.
+    - A workflow whose only job runs `actions/labeler` (zizmor's one exception): covered,
+      as not reported, like any workflow that checks out no pull request code.
+    - The head named by `ref` (`head.sha`, `head.ref`, `github.head_ref`, `refs/pull/...`,
+      `merge_commit_sha`, `workflow_run.head_sha`/`head_branch`), the fork named by
+      `repository`, `gh pr checkout`, `git checkout`/`switch`/`fetch`/`pull` of the head:
+      covered.
+    - Artifacts of the pull request's run downloaded by a `workflow_run` workflow and then
+      executed: not covered: what the downloaded files hold is not in the workflow.
+
     ## References
     - https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/
     - https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#pull_request_target

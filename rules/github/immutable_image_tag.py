@@ -278,6 +278,9 @@ _PUSH_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("docker", "push"),
     ("docker", "image", "push"),
     ("podman", "push"),
+    ("podman", "image", "push"),
+    ("nerdctl", "push"),
+    ("nerdctl", "image", "push"),
 )
 
 
@@ -297,13 +300,17 @@ def _command_pushes(steps: list[Step], context: Context) -> Iterator[Finding]:
             kind = classify_reference(word.text, context)
             repository, _ = split_reference(word.text)
             span = step.run.locate(word.start, word.end - word.start)
-            by_repository.setdefault(repository, []).append((kind, span, word.text, step.logical))
+            verb = next((i for i, w in enumerate(command.words) if w.text == "push"), None)
+            words_to_verb = command.words[: verb + 1] if verb is not None else []
+            head = " ".join(w.text for w in words_to_verb) or f"{command.tool} push"
+            pushed = f"{head} {word.text}"
+            by_repository.setdefault(repository, []).append((kind, span, pushed, step.logical))
     for repository, pushes in by_repository.items():
         if _judge([kind for kind, _, _, _ in pushes]):
-            _, span, text, logical = pushes[0]
+            _, span, pushed, logical = pushes[0]
             yield Finding(
                 span,
-                f"`docker push {text}` pushes `{repository}` only under a moving tag: also "
+                f"`{pushed}` pushes `{repository}` only under a moving tag: also "
                 "tag and push it with the commit SHA (`${{ github.sha }}`)",
                 logical=logical,
             )
@@ -316,7 +323,8 @@ def immutable_image_tag(pipeline: GithubPipeline) -> Iterator[Finding]:
     ## What it does
     Checks the images a job pushes and reports those whose every tag moves from build to
     build. Pushes are `docker/build-push-action` steps with `push:` true (or an
-    expression) and `docker push` / `podman push` commands. A tag is immutable when it
+    expression) and `docker push`, `podman push` and `nerdctl push` commands (also as
+    `<tool> image push`). A tag is immutable when it
     holds the commit SHA (`${{ github.sha }}`, `$GITHUB_SHA`, `git rev-parse`,
     docker/metadata-action `type=sha`), the run id or number, or a literal version
     (`1.4.2`, `v2`); it moves when it is `latest` (or missing), a fixed word, a branch
@@ -354,6 +362,20 @@ def immutable_image_tag(pipeline: GithubPipeline) -> Iterator[Finding]:
 
     ## Fix
     None: the tag scheme is the team's choice.
+
+    ## Variants
+    No peer checks the tags of pushed images (checkov's CKV_CIRCLECIPIPELINES_1 and
+    zizmor's unpinned-images judge the images a pipeline pulls, which IM001 owns). The
+    forms a push takes:
+    - `docker push` and `docker image push`: covered.
+    - `podman push`, `podman image push`, `nerdctl push` and `nerdctl image push`:
+      covered.
+    - `docker/build-push-action` with `push:` true or an expression: covered.
+    - `docker push --all-tags`: not covered: the tags it pushes were set by earlier
+      commands the rule does not follow.
+    - `buildah push`, `skopeo copy`, `crane push` and `ko` publishing: not covered: their
+      destination is written differently (`docker://...`, a separate argument) and none
+      appears in the corpus.
 
     ## References
     - https://github.com/docker/metadata-action#typesha

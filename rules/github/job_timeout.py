@@ -64,6 +64,13 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
     job. Without the setting, or for a job written as a flow mapping, there is no edit and
     the message names the setting.
 
+    ## Variants
+    No peer (zizmor, actionlint, checkov) checks job timeouts; the forms GitHub accepts:
+    - `timeout-minutes` on the job, as a number or an expression: covered.
+    - `timeout-minutes` on every step instead: covered, as bounded.
+    - A reusable workflow call (`jobs.<id>.uses`), which takes no `timeout-minutes`:
+      covered, as skipped; the called workflow's jobs are judged.
+
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes
     - https://docs.github.com/en/actions/administering-github-actions/usage-limits-billing-and-administration#usage-limits

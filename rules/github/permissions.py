@@ -78,7 +78,10 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
     ## What it does
     Reports each job that has no `permissions:` when the workflow has none either, at the
     job's key, and every `permissions: write-all` (workflow or job), at the value. A
-    workflow-level `permissions:` covers the jobs that do not set their own.
+    workflow-level `permissions:` covers the jobs that do not set their own. A reusable
+    workflow whose only trigger is `workflow_call` runs with the token of the job that
+    calls it, which can only be narrowed there, so its jobs need no `permissions` of their
+    own: the calling job is the one judged.
 
     ## Why it matters
     Without `permissions` the job's `GITHUB_TOKEN` gets the repository's default scopes,
@@ -129,6 +132,21 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
     `write-all` gets no edit: it is the author's explicit choice, and narrowing it to
     guessed scopes can break the workflow; list the scopes it needs by hand.
 
+    ## Variants
+    - A job with no `permissions` in a workflow with none (zizmor excessive-permissions,
+      checkov CKV2_GHA_1 on the workflow): covered, at each job.
+    - `permissions: write-all` on the workflow (checkov CKV2_GHA_1, zizmor): covered.
+    - `permissions: write-all` on a job (zizmor): covered.
+    - A reusable workflow call job (`jobs.<id>.uses`) with no `permissions` (zizmor):
+      covered.
+    - The jobs of a workflow triggered only by `workflow_call` (zizmor reports them only
+      as pedantic): covered, as not reported: the caller's token bounds them.
+    - `permissions: read-all` (zizmor, medium): not covered: it cannot write anything,
+      and which reads a job needs is for its author to judge.
+    - A single scope granted `write` at the workflow level rather than on the jobs that
+      need it (zizmor): not covered: opslint cannot tell which jobs need the scope, and a
+      workflow whose jobs all need it is correct as written.
+
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#permissions
     - https://docs.zizmor.sh/audits/#excessive-permissions
@@ -150,7 +168,7 @@ def permissions(workflow: GithubWorkflow, text: SourceText) -> Iterator[Finding]
                 f"job `{job.id}` grants `write-all` to the token: list the scopes it needs",
                 logical=job.logical,
             )
-        elif own is None and top is None:
+        elif own is None and top is None and workflow.triggers != ["workflow_call"]:
             yield Finding(
                 job.span,
                 f"job `{job.id}` sets no `permissions` and the workflow sets none, so the "

@@ -130,6 +130,23 @@ def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
     ## Fix
     None: the intended key or value is the author's to choose.
 
+    ## Variants
+    - Unknown keys (actionlint syntax-check): covered, with the closest valid key.
+    - Missing required keys (`on`, `runs-on`; actionlint syntax-check): covered,
+      at the block that lacks the key.
+    - Duplicate keys (actionlint syntax-check): covered by OP003 (duplicate-key), which
+      reports them in every YAML file opslint reads.
+    - Empty mappings (`jobs.<id>:` or `steps:` with nothing; actionlint syntax-check):
+      covered where the schema requires a value.
+    - A value of the wrong shape, a list where a mapping goes (actionlint syntax-check):
+      covered.
+    - A step with both `run` and `uses` (actionlint syntax-check): covered, at the step.
+    - Job or step IDs repeated in another letter case (actionlint's id check): not
+      covered: it is not a schema matter; YAML keys that differ in case are distinct.
+    - Expression syntax and types inside `${{ }}`, contexts, runner labels, cron
+      expressions and webhook event types (actionlint's other checks): not covered: they
+      are checks of their own, beyond the schema this rule applies.
+
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions
     - https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions

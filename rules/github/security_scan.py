@@ -17,6 +17,8 @@ _BUILD_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("docker", "buildx", "bake"),
     ("docker", "image", "build"),
     ("podman", "build"),
+    ("podman", "image", "build"),
+    ("nerdctl", "build"),
     ("buildah", "bud"),
     ("buildah", "build"),
     ("ko", "build"),
@@ -97,18 +99,18 @@ def security_scan(workflow: GithubWorkflow, folders: WorkflowFolders) -> Iterato
 
     ## What it does
     Finds the first step that builds a container image (`docker build`,
-    `docker buildx build`, `podman build`, `buildah bud`, `ko build`, `pack build`,
-    `skaffold build`/`run`, `docker/build-push-action`, `docker/bake-action`,
-    `redhat-actions/buildah-build`) and reports it, once per workflow, when no step of
-    the workflow, nor of another workflow in the same `.github/workflows` folder, runs
-    an image scanner: `trivy`, `grype`, `snyk`, `docker scout`, `wizcli`, `jf scan`, or
-    an action such as `aquasecurity/trivy-action`, `anchore/scan-action`,
-    `docker/scout-action`, `snyk/actions/docker`, `sysdiglabs/scan-action`. CodeQL does
-    not count: it analyses the repository's source code and never sees the packages of
-    the base image, which is where most image vulnerabilities come from. SBOM generators
-    (`anchore/sbom-action`) list packages without judging them and count only when they
-    submit the image's packages to GitHub's dependency graph (`dependency-snapshot:
-    true`), which then raises Dependabot alerts for them.
+    `docker buildx build`, `podman build`, `nerdctl build`, `buildah bud`, `ko build`,
+    `pack build`, `skaffold build`/`run`, `docker/build-push-action`, `docker/bake-action`,
+    `redhat-actions/buildah-build`) and reports it, once per workflow, when no step of the
+    workflow, nor of another workflow in the same `.github/workflows` folder, runs an image
+    scanner: `trivy`, `grype`, `snyk`, `docker scout`, `wizcli`, `jf scan`, or an action
+    such as `aquasecurity/trivy-action`, `anchore/scan-action`, `docker/scout-action`,
+    `snyk/actions/docker`, `sysdiglabs/scan-action`. CodeQL does not count: it analyses the
+    repository's source code and never sees the packages of the base image, which is where
+    most image vulnerabilities come from. SBOM generators (`anchore/sbom-action`) list
+    packages without judging them and count only when they submit the image's packages to
+    GitHub's dependency graph (`dependency-snapshot: true`), which then raises Dependabot
+    alerts for them.
 
     ## Why it matters
     An image ships its base image's operating system packages and every library the
@@ -139,6 +141,17 @@ def security_scan(workflow: GithubWorkflow, folders: WorkflowFolders) -> Iterato
 
     ## Fix
     None: the scanner and its failure threshold are the team's choice.
+
+    ## Variants
+    No peer checks for a scan; checkov's CKV_GHA_5 and CKV_GHA_6 (an image build with no
+    `cosign` signature or SBOM attestation) recognise image builds, and their spellings
+    are this rule's too:
+    - `docker build`, `podman build`, `buildah bud` and `buildah build`, `ko build`
+      (checkov): covered.
+    - `podman image build` and `nerdctl build` (checkov): covered.
+    - `docker/build-push-action` and `docker/bake-action` (checkov): covered.
+    - A build anywhere in the workflow, not only in one job (checkov looks across the
+      workflow's jobs too): covered, and a scan in a sibling workflow counts.
 
     ## References
     - https://github.com/aquasecurity/trivy-action

@@ -16,9 +16,9 @@ _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _AUTHOR = r"(author|committer)\.(email|name)"
 _UNTRUSTED = re.compile(
     r"\bgithub\.head_ref\b|\bgithub\.event\.("
-    r"(issue|pull_request|discussion)\.(title|body)"
+    r"(issue|pull_request|discussion|\*)\.(title|body)"
     r"|pull_request\.head\.(ref|label|repo\.default_branch)"
-    r"|(comment|review|review_comment)\.body"
+    r"|(comment|review|review_comment|\*)\.body"
     r"|pages\.[^.\s]+\.page_name"
     rf"|(commits\.[^.\s]+|head_commit)\.(message|{_AUTHOR})"
     r"|workflow_run\.(head_branch|display_title|pull_requests\.[^.\s]+\.head\.ref"
@@ -51,14 +51,25 @@ def untrusted(expression: str) -> str | None:
     return match.group(0)
 
 
+_CODE_INPUTS = {
+    "actions/github-script": ("script",),
+    "amadevus/pwsh-script": ("script",),
+    "jannekem/run-python-script-action": ("script",),
+    "cardinalby/js-eval-action": ("expression",),
+    "addnab/docker-run-action": ("options", "run"),
+}
+"""Actions whose inputs are evaluated as code, and those inputs (zizmor's own sinks)."""
+
+
 def _scripts(step: Step, lines: list[str]) -> Iterator[tuple[ShellCommand, str]]:
     if step.run is not None:
         yield step.run, "run"
-    if action(step) == "actions/github-script" and isinstance(step.node, YMap):
-        with_ = step.node.map("with")
-        script = with_.get("script") if with_ is not None else None
+    inputs = _CODE_INPUTS.get(action(step), ())
+    with_ = step.node.map("with") if inputs and isinstance(step.node, YMap) else None
+    for name in inputs:
+        script = with_.get(name) if with_ is not None else None
         if isinstance(script, YScalar) and script.value is not None:
-            yield script_of(script, lines, "github-script", step.logical), "script"
+            yield script_of(script, lines, action(step), step.logical), f"`{name}` input"
 
 
 @rule(
@@ -77,15 +88,19 @@ def template_injection(pipeline: GithubPipeline) -> Iterator[Finding]:
     """Attacker-controlled event fields are never expanded with `${{ }}` inside scripts.
 
     ## What it does
-    Reports every `${{ ... }}` in a `run:` script (workflows and composite actions) or in
-    the `script:` of `actions/github-script` that expands text anyone can write: issue,
+    Reports every `${{ ... }}` in a `run:` script (workflows and composite actions), in
+    the `script:` of `actions/github-script`, or in an input another action evaluates as
+    code (`amadevus/pwsh-script` and `jannekem/run-python-script-action` `script`,
+    `cardinalby/js-eval-action` `expression`, `addnab/docker-run-action` `run` and
+    `options`) that expands text anyone can write: issue,
     pull request and discussion titles and bodies, comment and review bodies, the pull
     request's head branch (`github.head_ref`, `github.event.pull_request.head.ref` and
     `.label`), commit messages and author or committer names and emails
     (`github.event.head_commit`, `github.event.commits.*`, `workflow_run.head_commit`),
     `workflow_run.head_branch` and `.display_title`, and wiki page names
     (`github.event.pages.*.page_name`). Index spellings (`github.event['issue']['title']`,
-    `commits[0]`) are read as the same field. An expression that only yields a boolean
+    `commits[0]`) are read as the same field, and an object filter
+    (`github.event.*.body`) as every field it can select. An expression that only yields a boolean
     (`contains(github.event.issue.title, 'bug')`, a comparison) is not reported. The
     finding points at the `${{` token itself, also inside multi-line scripts.
 
@@ -120,6 +135,39 @@ def template_injection(pipeline: GithubPipeline) -> Iterator[Finding]:
 
     ## Fix
     None: the variable's name and its quoting in the script are for the author to choose.
+
+    ## Variants
+    - `run:` scripts of workflow and composite action steps (zizmor template-injection,
+      checkov CKV_GHA_2, actionlint): covered.
+    - The `script:` of `actions/github-script` (zizmor, actionlint): covered.
+    - Other actions' inputs that run as code: `amadevus/pwsh-script` and
+      `jannekem/run-python-script-action` `script`, `cardinalby/js-eval-action`
+      `expression`, `addnab/docker-run-action` `run` and `options` (zizmor): covered.
+    - The rest of zizmor's sink list, generated from CodeQL's models of actions at its
+      build time: not covered: opslint ships no copy of those models.
+    - Issue, pull request and discussion titles and bodies; comment, review and review
+      comment bodies; wiki page names; commit messages and author names and emails of
+      `head_commit` and `commits.*`; the pull request's head ref, label and repository
+      default branch; `github.head_ref` (checkov CKV_GHA_2, actionlint, zizmor): covered.
+    - Committer names and emails, `workflow_run`'s head branch, display title, head commit
+      and pull request head refs (zizmor): covered.
+    - Index spellings, `github.event['issue']['title']` and `commits[0]` (actionlint):
+      covered.
+    - Object filters, `github.event.*.body` (actionlint): covered.
+    - An expression around the field (`toJSON(...)`, `a || b`), where checkov's patterns
+      only match `${{ field }}` alone: covered.
+    - Functions that only yield a boolean (`contains`, `startsWith`, `endsWith`) and
+      comparisons (actionlint's safe calls): covered, as not reported.
+    - `inputs.*` of `workflow_dispatch` and `workflow_call` (zizmor, lower confidence): not
+      covered: those who can dispatch a workflow can already change it, and a reusable
+      workflow's inputs come from its caller.
+    - `steps.*.outputs.*`, `needs.*.outputs.*`, `env.*` and `matrix.*` carrying a field
+      (zizmor, pedantic or lower confidence): not covered: it needs the values followed
+      from step to step, which opslint does not do.
+    - The other fields zizmor's context table marks as arbitrary text (labels, milestones,
+      releases, repository descriptions, user profile fields, about 2,500 paths): not
+      covered: most are written by the repository's own members, and the rest would turn
+      the rule into a list opslint cannot keep current.
 
     ## References
     - https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections

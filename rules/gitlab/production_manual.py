@@ -89,7 +89,8 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
 
     ## What it does
     Reports a job whose `environment` (or `environment.name`) is `production` or `prod`
-    (any case, also `production/<region>`) unless it has `when: manual` or a `rules:`
+    (any case, also `production/<region>`), or whose `environment.deployment_tier` is
+    `production` whatever its name, unless it has `when: manual` or a `rules:`
     entry with `when: manual`. `environment`, `when` and `rules` inherited through
     `extends:` from templates in the same file count. Hidden jobs (`.template`) are not
     reported themselves, and jobs that only stop, prepare, verify or access the
@@ -136,6 +137,24 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
     to true for it), so later stages run without waiting for it; add
     `allow_failure: false` where they must wait for the deploy.
 
+    ## Variants
+    No peer (checkov's GitLab checks, trivy) checks production gates. The forms GitLab
+    gives the concept:
+    - `environment: production` and `environment: {name: production}`, any case, and
+      `production/<region>`, `prod`: covered.
+    - `environment.deployment_tier: production` under any name (GitLab's own mark of a
+      production environment): covered.
+    - `when: manual` on the job, or on a `rules:` entry: covered, as gated.
+    - `environment`, `deployment_tier`, `when` and `rules` inherited through `extends`:
+      covered.
+    - `environment.action` of `stop`, `prepare`, `verify` or `access`: covered, as not
+      a deployment.
+    - Other names that may mean production (`live`, `prd`) without `deployment_tier`:
+      not covered: a name read by its parts is a guess (`delivery` holds `live`), and
+      `deployment_tier` is how a project says it.
+    - Protected environments requiring approval, configured in GitLab's settings: not
+      covered: they are not in the repository.
+
     ## References
     - https://docs.gitlab.com/ci/jobs/job_control/#create-a-job-that-must-be-run-manually
     - https://docs.gitlab.com/ci/environments/deployment_safety/
@@ -147,7 +166,9 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
         environment = next((j for j in lineage if j.environment is not None), None)
         if environment is None or environment.environment is None:
             continue
-        if not is_production(environment.environment):
+        tier = next((j.environment_tier for j in lineage if j.environment_tier), None)
+        by_tier = tier is not None and tier.strip().lower() == "production"
+        if not (by_tier or is_production(environment.environment)):
             continue
         action = next((j.environment_action for j in lineage if j.environment_action), None)
         if action is not None and action.lower() in _NOT_DEPLOYING:
@@ -164,8 +185,9 @@ def production_manual(pipeline: GitlabPipeline) -> Iterator[Finding]:
             anchor = job.when_span
         yield Finding(
             anchor,
-            f"job `{job.id}` deploys to `{environment.environment}` without "
-            "`when: manual`: a person should start production deploys",
+            f"job `{job.id}` deploys to `{environment.environment}`"
+            f"{' (deployment tier production)' if by_tier else ''} without `when: manual`: "
+            "a person should start production deploys",
             fix=_fix(job, lineage, pipeline),
             logical=job.logical,
         )

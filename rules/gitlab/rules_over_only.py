@@ -50,6 +50,15 @@ def rules_over_only(pipeline: GitlabPipeline) -> Iterator[Finding]:
     None: `only`/`except` and `rules` differ in subtle ways (merge request pipelines,
     `when` defaults), so the rewrite is left to the author.
 
+    ## Variants
+    No peer reports `only`/`except`; checkov's CKV_GITLABCI_2 judges `rules:` entries
+    that start a branch pipeline and a merge request pipeline for one push, a problem of
+    rules once written, which this rule does not check. The forms GitLab accepts:
+    - `only` and `except` as a list of refs (`except: [tags]`): covered.
+    - Their mapping forms, `refs`, `variables`, `changes` and `kubernetes`: covered.
+    - In a hidden job (`.template`) that jobs extend: covered, once, at the template.
+    - Received through a YAML anchor (`<<: *defaults`): covered, once, where written.
+
     ## References
     - https://docs.gitlab.com/ci/yaml/#only--except
     - https://docs.gitlab.com/ci/jobs/job_rules/

@@ -110,6 +110,16 @@ def schema(pipeline: GitlabPipeline, notes: Notes) -> Iterator[Finding]:
     ## Fix
     None: the intended key or value is the author's to choose.
 
+    ## Variants
+    No peer validates GitLab CI files (checkov's GitLab checks judge scripts and images);
+    GitLab's own pipeline editor applies the same schema. The kinds of error:
+    - Unknown job keywords: covered, with the closest keyword.
+    - Wrong types and values: covered, in the form the value comes closest to.
+    - Missing required keys: covered, at the job's key.
+    - Duplicate keys: covered by OP003 (duplicate-key) in every YAML file.
+    - Errors that appear only once `include:` files are merged: not covered: each file
+      is validated on its own.
+
     ## References
     - https://docs.gitlab.com/ci/yaml/
     - https://gitlab.com/gitlab-org/gitlab/-/blob/master/app/assets/javascripts/editor/schema/ci.json

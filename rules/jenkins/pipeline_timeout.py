@@ -56,6 +56,17 @@ def pipeline_timeout(pipeline: JenkinsPipeline) -> Iterator[Finding]:
     ## Fix
     None: the right limit depends on how long the pipeline normally takes.
 
+    ## Variants
+    No peer checks Jenkinsfiles; the forms Jenkins accepts:
+    - `options { timeout(time: 1, unit: 'HOURS') }` and the positional `timeout(30)` at
+      the pipeline level: covered.
+    - A stage's own `options { timeout(...) }`, or a `timeout(...) { }` step block around
+      its steps, on every stage: covered, as bounded.
+    - Nested `stages`, `parallel` and `matrix` blocks whose stages are all bounded:
+      covered.
+    - Scripted pipelines (`node { }`): not covered: they have no `options` directive,
+      and a `timeout` step can sit anywhere in their Groovy.
+
     ## References
     - https://www.jenkins.io/doc/book/pipeline/syntax/#options
     - https://www.jenkins.io/doc/pipeline/steps/workflow-basic-steps/#timeout-enforce-time-limit

@@ -133,6 +133,18 @@ def production_input(pipeline: JenkinsPipeline) -> Iterator[Finding]:
     ## Fix
     None: who approves (`submitter`) and how is the team's decision.
 
+    ## Variants
+    No peer checks Jenkinsfiles for approval gates. The forms Jenkins gives approval:
+    - A stage's `input { }` directive, or an enclosing stage's: covered.
+    - An `input` step before the first deploy command, also inside a `timeout(...) { }`
+      block: covered.
+    - A separate approval stage earlier in the pipeline: covered.
+    - `input` steps in `post` blocks: covered, as not gating: they run after the deploy.
+    - Scripted pipelines (`node { }`): not covered: their stages are Groovy calls whose
+      order the rule cannot read reliably.
+    - Approval outside the Jenkinsfile (a promotion plugin, a gated job that triggers
+      this one): not covered: it is not in the file.
+
     ## References
     - https://www.jenkins.io/doc/book/pipeline/syntax/#input
     - https://www.jenkins.io/doc/pipeline/steps/pipeline-input-step/

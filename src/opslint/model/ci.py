@@ -159,6 +159,8 @@ class GitlabJob(Job):
     extends: list[str] = field(default_factory=list)
     cache: YNode | None = None
     environment_action: str | None = None
+    environment_tier: str | None = None
+    """`environment.deployment_tier`: production, staging, testing, development or other."""
     trigger: YNode | None = None
 
     rule_kinds = ("gitlab-ci",)

@@ -69,13 +69,15 @@ class _Parser(PipelineReader[CircleConfig]):
                 if isinstance(node, YMap):
                     config.workflows.append(self.workflow(name, node, workflows))
 
-    def orbs(self, orbs: YMap | None) -> None:
+    def orbs(self, orbs: YMap | None, within: str = "") -> None:
+        """Read the orbs of `orbs:`, and those the inline orbs among them import."""
         if orbs is None:
             return
         for name, node in orbs.items():
-            logical = f"orb:{name}"
+            logical = f"{within}orb:{name}"
             if isinstance(node, YMap):
                 self.pipeline.orbs.append(Orb(name, "", orbs.key_span(name), logical, inline=True))
+                self.orbs(node.map("orbs"), f"{logical}/")
                 continue
             text = scalar_text(node)
             if text is None or not isinstance(node, YScalar):

@@ -60,6 +60,13 @@ def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = F
         start = span.column - 1
         if span.line == span.end_line and line[start : start + len(text)] == text:
             use.ref_span = sub_span(span, len(target) + 1, len(ref))
+        else:  # a block scalar (`uses: |`): the reference sits alone on a later line
+            for number in range(span.line + 1, min(span.end_line, len(lines)) + 1):
+                column = lines[number - 1].find(text)
+                if column >= 0 and not lines[number - 1].strip().removeprefix(text):
+                    here = Span(span.path, number, column + 1, number, column + 1 + len(text))
+                    use.ref_span = sub_span(here, len(target) + 1, len(ref))
+                    break
     return use
 
 

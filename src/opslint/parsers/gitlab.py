@@ -178,6 +178,7 @@ class _Parser(PipelineReader[GitlabPipeline]):
         environment = node.get("environment")
         if isinstance(environment, YMap):
             job.environment_action = environment.string("action")
+            job.environment_tier = environment.string("deployment_tier")
             environment = environment.get("name")
         if isinstance(environment, YScalar) and environment.value is not None:
             job.environment = environment.text
