@@ -171,6 +171,21 @@ def dependency_cache(pipeline: GithubPipeline, files: Files) -> Iterator[Finding
     ## Fix
     None: the cache type depends on the package manager and the lock file's location.
 
+    ## Variants
+    - `actions/setup-node` `cache`, `setup-python` `cache`, `setup-java` `cache`,
+      `setup-go` `cache` (on by default from v4) (zizmor cache-poisoning): covered.
+    - `actions/cache` and `gradle/actions/setup-gradle` as caching steps: covered.
+    - `setup-node` in a repository without the package manager's lock file, where
+      `cache:` would fail: covered, as not reported.
+    - `setup-node` v5's `package-manager-cache` (on by default when package.json names
+      `packageManager`) (zizmor): not covered: v5 without `cache:` is still reported.
+    - `actions/setup-dotnet` `cache`, `ruby/setup-ruby` `bundler-cache`,
+      `astral-sh/setup-uv` `enable-cache`, `graalvm/setup-graalvm` `cache`,
+      `oven-sh/setup-bun`, `Swatinem/rust-cache`, `jdx/mise-action` (zizmor): not
+      covered: the rule does not judge these toolchains.
+    - `cache: false` in release jobs (zizmor's cache-poisoning concern, the opposite
+      direction): covered, as accepted.
+
     ## References
     - https://github.com/actions/setup-node#caching-global-packages-data
     - https://github.com/actions/setup-python#caching-packages-dependencies

@@ -99,6 +99,25 @@ def deploy_environment(workflow: GithubWorkflow) -> Iterator[Finding]:
     None: the environment's name (and its protection rules in the repository settings)
     is a decision for the repository's owners.
 
+    ## Variants
+    - A job reading `${{ secrets.* }}` with no `environment` (zizmor secrets-outside-env,
+      auditor persona only): not covered: a test or build job may read a secret without
+      deploying; this rule judges what a job does, not what it reads.
+    - Jobs of a workflow callable with `workflow_call` (zizmor skips them): covered: the
+      calling job (`jobs.<id>.uses`) cannot declare an environment, so the called job is
+      where it goes.
+    - zizmor's per-secret `allow` list: not applicable: no secret names are read.
+    - Deploy commands and deploy actions (`helm upgrade`, `kubectl apply`, `terraform
+      apply`, `azure/webapps-deploy`, ...): covered; after a step that starts a throwaway
+      cluster on the runner, cluster commands are not deployments.
+    - Package publishing (`npm`/`yarn`/`pnpm publish`, `twine upload`, `poetry publish`,
+      `cargo publish`, `gem push`, `nuget push`, `mvn deploy`, `gradle publish`, `helm
+      push`, `pypa/gh-action-pypi-publish`): covered.
+    - `docker push`, `docker image push`, `podman push`, a pushing
+      `docker/build-push-action`: covered.
+    - `podman image push`, `nerdctl push`: not covered yet (GH108 reads them).
+    - `environment:` as a name or as a mapping with `name:`: covered.
+
     ## References
     - https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idenvironment

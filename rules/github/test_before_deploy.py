@@ -106,6 +106,15 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
     ## Fix
     None: which job gates a deploy is the team's decision.
 
+    ## Variants
+    No peer checks test gates. The forms a gate takes:
+    - `needs` on a test, lint or check job, directly or through other jobs: covered.
+    - Test steps before the first deploying step of the same job: covered.
+    - `workflow_run` with `github.event.workflow_run.conclusion` checked in `if:`: covered.
+    - Reusable workflows (`workflow_call`): covered, as skipped; the caller gates them.
+    - Required status checks or environment reviewers configured on GitHub: not covered:
+      they are not in the repository.
+
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idneeds
     - https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#workflow_run

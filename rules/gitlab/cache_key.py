@@ -173,6 +173,17 @@ def cache_key(pipeline: GitlabPipeline) -> Iterator[Finding]:
     None: the right key (a lock file, the job name, the branch) depends on what the
     cache holds.
 
+    ## Variants
+    No peer checks cache keys. The forms GitLab gives a cache:
+    - `cache:` as a mapping in a job, in `default:`, at the top level: covered.
+    - A list of caches, each entry judged: covered.
+    - `key: {files: [...]}` with or without `prefix`: covered, as keyed.
+    - `key:` null or `key: ""`: covered, as no key.
+    - `extends` deep merge, `cache: []`/`{}`/null opt-outs, `inherit: default:`: covered.
+    - A pull-only cache of a job that needs the job writing the default key: covered, as
+      not reported.
+    - `!reference` caches: not covered: they are not followed.
+
     ## References
     - https://docs.gitlab.com/ci/yaml/#cachekey
     - https://docs.gitlab.com/ci/caching/
