@@ -98,6 +98,20 @@ def docker_socket(pod: PodSpec) -> Iterator[Finding]:
     None: the workload has to stop using the runtime's API (rootless builders, the
     kubelet's metrics endpoints instead of the Docker API).
 
+    ## Variants
+    - `/var/run/docker.sock` (checkov CKV_K8S_27, trivy KSV-0006): covered.
+    - Any path ending in `docker.sock` (kube-linter docker-sock): covered.
+    - The sockets of other runtimes (`containerd.sock`, `crio.sock`, `podman.sock`,
+      `cri-dockerd.sock`, `dockershim.sock`) (no peer): covered.
+    - The directories that hold them (`/run`, `/var/run`, `/run/containerd`, ...) (no peer):
+      covered.
+    - Paths with a trailing slash or `.`/`..` parts: covered: compared once normalised.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline

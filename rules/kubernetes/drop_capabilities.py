@@ -76,6 +76,28 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     granted. A flow-style list or mapping (`drop: ["NET_RAW"]`, `capabilities: {}`) gets
     no edit.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - `ALL` in any letter case (`all`, `All`) (checkov accepts `ALL` and `all`, trivy
+      compares in lower case): covered.
+    - A `drop` list without `ALL` (checkov CKV_K8S_37, trivy KSV-0003): covered, at `drop`.
+    - No `drop` at all (trivy KSV-0004): covered, at the container.
+    - Dropping `NET_RAW` alone (checkov CKV_K8S_28 and kube-linter drop-net-raw-capability
+      accept it): not covered as a pass: the rule asks for `ALL`, as checkov CKV_K8S_37 and
+      trivy KSV-0003 do.
+    - Dangerous capabilities added back (`NET_RAW`, `SYS_ADMIN`, with or without the `CAP_`
+      prefix: polaris insecureCapabilities and dangerousCapabilities, kube-linter
+      verify-container-capabilities, trivy KSV-0005 and KSV-0022): not covered: adding back
+      after `drop: [ALL]` is the intended pattern; which additions are dangerous is another
+      concept.
+    - Capabilities in the pod's `securityContext` (no such field): not read.
+    - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
+      covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted

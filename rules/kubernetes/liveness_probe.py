@@ -73,6 +73,27 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     endpoint answers quickly without calling the app's dependencies: a liveness probe
     that fails restarts the container.
 
+    ## Variants
+    - Long-running workloads: Deployments, StatefulSets, DaemonSets, ReplicaSets,
+      ReplicationControllers, DeploymentConfigs, bare Pods and pod templates of custom kinds
+      (checkov, kube-linter, polaris): covered.
+    - Jobs and CronJobs (checkov and polaris skip them; kube-linter reports them): not
+      covered: their pods are meant to finish; bare Pods with `restartPolicy: Never` or
+      `OnFailure` are skipped for the same reason.
+    - Init containers (checkov, kube-linter and polaris skip them too): not covered: they
+      run to completion before the app starts. Sidecar init containers (`restartPolicy:
+      Always`) can have probes but are not checked either: no peer checks them, and a
+      sidecar's health is usually its main container's concern.
+    - Ephemeral containers: not covered: Kubernetes does not allow probes on them.
+    - Any handler (`httpGet`, `tcpSocket`, `exec`, `grpc`) (checkov, kube-linter, polaris):
+      covered: a written probe counts whatever it runs.
+    - A probe written empty (`livenessProbe:`, null), which the API reads as no probe
+      (polaris): not covered: the fix adds a key and cannot yet fill an empty one.
+    - Identical liveness and readiness probes (kube-score pod-probes-identical): not
+      covered: how a probe is designed is another concept than having one.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """

@@ -73,6 +73,26 @@ def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterato
     true` is the author's decision and gets no edit; neither does a privileged container
     (K8110) or a flow-style `securityContext: {}`.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, polaris): covered.
+    - `allowPrivilegeEscalation: true` and the key left out (checkov CKV_K8S_20, polaris,
+      trivy KSV-0001; kube-linter reports only `true`): covered.
+    - `privileged: true`, which always escalates (kube-linter): covered; K8110 owns that
+      value and this rule steps back where it reports.
+    - `CAP_SYS_ADMIN` added (kube-linter): covered: the API refuses
+      `allowPrivilegeEscalation: false` beside it, so such a container is reported for the
+      missing setting.
+    - `SYS_ADMIN` added (the spelling the API does not check) beside
+      `allowPrivilegeEscalation: false` (kube-linter): not covered: the kubelet still sets
+      no_new_privs, so nothing escalates through setuid binaries; the added capability
+      itself (trivy KSV-0005, KSV-0022) is another concept, which no opslint rule owns yet.
+    - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
+      covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted

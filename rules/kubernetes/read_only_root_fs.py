@@ -76,6 +76,19 @@ def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Find
     ones run as root or write to their own filesystem, and the kubelet then refuses or
     crashes them.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, polaris): covered.
+    - Init containers (checkov, kube-linter, kube-score, trivy) and ephemeral containers (no
+      peer): covered.
+    - `readOnlyRootFilesystem: false` at the value, and the key left out at the container
+      (every peer): covered.
+    - The key in the pod's `securityContext` (no such field) or directly under the
+      container: covered: not counted, as no peer counts it.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1

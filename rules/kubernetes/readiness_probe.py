@@ -76,6 +76,16 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     setting, or for a container with no such port, there is no edit and the help line
     says which is missing.
 
+    ## Variants
+    - Only pods that a Service selects (kube-score pod-probes): not covered: the Service can
+      live in another repository, or the pod be reached through a headless Service, an
+      Ingress backend or a mesh; every long-running container is reported, as checkov,
+      kube-linter and polaris do.
+    - Workload kinds, Jobs and CronJobs, init, sidecar and ephemeral containers, probe
+      handlers and probes written empty (checkov CKV_K8S_9, kube-linter no-readiness-probe,
+      polaris readinessProbeMissing): as for K8103, whose Variants list each with the same
+      peers and the same answers.
+
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """

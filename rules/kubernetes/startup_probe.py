@@ -80,6 +80,19 @@ def startup_probe(container: Container, options: StartupProbeOptions) -> Iterato
       from which a container counts as a slow starter. Shorter delays (10 or 30
     seconds) are common boilerplate rather than a sign of a slow start.
 
+    ## Variants
+    - No peer (checkov, kube-linter, kube-score, polaris, trivy) has this check; the
+      variants are the rule's own.
+    - Any liveness handler (`httpGet`, `tcpSocket`, `exec`, `grpc`): covered: only
+      `initialDelaySeconds` is read.
+    - `initialDelaySeconds` written as a string (`"90"`): covered, read as the number.
+    - Long-running workloads of every kind with a pod spec, Helm renders included: covered;
+      Jobs, CronJobs, completing bare Pods, init and ephemeral containers are skipped, as
+      for K8103.
+    - A long `failureThreshold` times `periodSeconds` instead of a delay: not covered: a
+      generous threshold is also how steady-state flakiness is tolerated, so it does not
+      mark a slow starter.
+
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#startup-probe
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-startup-probes
