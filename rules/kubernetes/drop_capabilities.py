@@ -9,6 +9,7 @@ from opslint.model.kubernetes import Container
 
 from ._containers import container_finding
 from ._fixes import Manifest, drop_all_fix
+from ._pods import runs_on_windows
 
 
 @rule(
@@ -40,6 +41,10 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     Adding back what the process needs (`add: ["NET_BIND_SERVICE"]`) after dropping `ALL`
     is the intended pattern and passes. A privileged container has every capability
     whatever it drops; K8110 reports that.
+
+    Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
+    are not checked: `capabilities` is a Linux setting, and the API refuses it beside
+    `os.name: windows`.
 
     ## Why it matters
     Container runtimes grant a default set of capabilities (`NET_RAW`, `CHOWN`,
@@ -95,6 +100,9 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     - Capabilities in the pod's `securityContext` (no such field): not read.
     - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
       covered.
+    - Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`;
+      the Pod Security Standards waive Linux-only controls for them, no peer does): covered:
+      not reported, since `capabilities` does not apply there.
     - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
     - Helm chart templates, through their render: covered.
 
@@ -102,6 +110,8 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
     """
+    if runs_on_windows(container.pod):
+        return
     context = container.security_context
     capabilities = context.map("capabilities") if context is not None else None
     drop = capabilities.seq("drop") if capabilities is not None else None

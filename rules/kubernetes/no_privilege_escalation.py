@@ -9,6 +9,7 @@ from opslint.model.kubernetes import Container
 
 from ._containers import container_finding, flag_findings, privileged_value
 from ._fixes import Manifest, context_fix
+from ._pods import runs_on_windows
 
 
 @rule(
@@ -44,6 +45,10 @@ def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterato
     Policy difference: kube-linter's privilege-escalation-container only reports an
     explicit `allowPrivilegeEscalation: true` (or privileged / `SYS_ADMIN`); opslint also
     reports the setting left out, because the Kubernetes default is to allow escalation.
+
+    Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
+    are not checked: `allowPrivilegeEscalation` is a Linux setting, and the API refuses it beside
+    `os.name: windows`.
 
     ## Why it matters
     With escalation allowed, a process can gain more privileges than its parent through
@@ -90,6 +95,9 @@ def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterato
       itself (trivy KSV-0005, KSV-0022) is another concept, which no opslint rule owns yet.
     - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
       covered.
+    - Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`;
+      the Pod Security Standards waive Linux-only controls for them, no peer does): covered:
+      not reported, since `allowPrivilegeEscalation` does not apply there.
     - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
     - Helm chart templates, through their render: covered.
 
@@ -97,6 +105,8 @@ def no_privilege_escalation(container: Container, manifest: Manifest) -> Iterato
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
     """
+    if runs_on_windows(container.pod):
+        return
     privileged = privileged_value(container)
     if privileged is not None:
         yield container_finding(
