@@ -74,12 +74,19 @@ def long_running(container: Container) -> bool:
     return container.role == "container" and not container.pod.runs_to_completion
 
 
+def has_probe(container: Container, probe: str) -> bool:
+    """True when the container writes `probe` with a value: a key left empty (null) is
+    no probe to the API."""
+    node = container.probes.get(probe)
+    return node is not None and not (isinstance(node, YScalar) and node.value is None)
+
+
 def missing_probe(
     container: Container, manifest: Manifest, probe: str, path_keys: tuple[str, ...]
 ) -> Iterator[Finding]:
     """A finding at a long-running container that has no `probe`, with the fix that adds
     it at the first of the `path_keys` defaults that is set."""
-    if long_running(container) and probe not in container.probes:
+    if long_running(container) and not has_probe(container, probe):
         fix, help = probe_fix(container, manifest, probe, path_keys)
         yield container_finding(container, f"has no {probe}", fix=fix, help=help)
 

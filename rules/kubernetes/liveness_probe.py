@@ -37,6 +37,8 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     `restartPolicy: Never` or `OnFailure`. Init containers run to completion before the
     app starts and ephemeral containers cannot have probes, so neither is checked.
 
+    A `livenessProbe:` key left empty (null) is no probe to the API and is reported as missing.
+
     ## Why it matters
     Without a liveness probe the kubelet restarts a container only when its process
     exits. A deadlocked or wedged server keeps running, keeps its endpoints, and keeps
@@ -88,7 +90,7 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     - Any handler (`httpGet`, `tcpSocket`, `exec`, `grpc`) (checkov, kube-linter, polaris):
       covered: a written probe counts whatever it runs.
     - A probe written empty (`livenessProbe:`, null), which the API reads as no probe
-      (polaris): not covered: the fix adds a key and cannot yet fill an empty one.
+      (polaris): covered: reported, without a fix (the key is there to fill by hand).
     - Identical liveness and readiness probes (kube-score pod-probes-identical): not
       covered: how a probe is designed is another concept than having one.
     - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.

@@ -40,6 +40,8 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     `restartPolicy: Never` or `OnFailure`. Init containers run to completion before the
     app starts and ephemeral containers cannot have probes, so neither is checked.
 
+    A `readinessProbe:` key left empty (null) is no probe to the API and is reported as missing.
+
     ## Why it matters
     Without a readiness probe a pod receives traffic as soon as its process starts: during
     every rollout and every restart, requests reach a server still loading its
