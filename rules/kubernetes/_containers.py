@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 
 from opslint import Finding, Fix, Span
 from opslint.model.kubernetes import Container
-from opslint.model.yamltree import YScalar, has_value
+from opslint.model.yamltree import YScalar
 
-from ._fixes import Manifest, probe_fix, resources_fix
+from ._fixes import Manifest, probe_fix, resources_fix, written_quantity
 from ._pods import setting
 
 
@@ -61,13 +61,11 @@ def privileged_value(container: Container) -> YScalar | None:
 
 def missing_resources(container: Container, section: str, names: tuple[str, ...]) -> list[str]:
     """The resources among `names` that `resources.<section>` (`requests`, `limits`)
-    gives no value; none for an ephemeral container, which Kubernetes does not let set
-    resources."""
+    gives no value, or a zero one; none for an ephemeral container, which Kubernetes
+    does not let set resources."""
     if container.role == "ephemeralContainer":
         return []
-    resources = container.resources
-    values = resources.map(section) if resources is not None else None
-    return [name for name in names if not has_value(values, name)]
+    return [name for name in names if written_quantity(container, section, name) is None]
 
 
 def long_running(container: Container) -> bool:
@@ -76,12 +74,19 @@ def long_running(container: Container) -> bool:
     return container.role == "container" and not container.pod.runs_to_completion
 
 
+def has_probe(container: Container, probe: str) -> bool:
+    """True when the container writes `probe` with a value: a key left empty (null) is
+    no probe to the API."""
+    node = container.probes.get(probe)
+    return node is not None and not (isinstance(node, YScalar) and node.value is None)
+
+
 def missing_probe(
     container: Container, manifest: Manifest, probe: str, path_keys: tuple[str, ...]
 ) -> Iterator[Finding]:
     """A finding at a long-running container that has no `probe`, with the fix that adds
     it at the first of the `path_keys` defaults that is set."""
-    if long_running(container) and probe not in container.probes:
+    if long_running(container) and not has_probe(container, probe):
         fix, help = probe_fix(container, manifest, probe, path_keys)
         yield container_finding(container, f"has no {probe}", fix=fix, help=help)
 

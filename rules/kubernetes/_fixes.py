@@ -131,13 +131,14 @@ def parse_quantity(value: object) -> Fraction | None:
     return number * _SUFFIXES.get(match.group(2), Fraction(1))
 
 
-def _written(container: Container, section: str, name: str) -> YScalar | None:
-    """The value written for `resources.<section>.<name>`, unless absent or blank."""
+def written_quantity(container: Container, section: str, name: str) -> YScalar | None:
+    """The value written for `resources.<section>.<name>`, unless absent, blank or zero
+    (`0`, `"0m"`, `0Mi`): Kubernetes reads a zero request or limit as none."""
     values = container.resources.map(section) if container.resources is not None else None
     value = values.scalar(name) if values is not None else None
     if value is None or value.value is None or not value.text.strip():
         return None
-    return value
+    return None if parse_quantity(value.value) == 0 else value
 
 
 def resources_fix(
@@ -155,12 +156,12 @@ def resources_fix(
     chosen: dict[str, Quantity] = {}
     unset: list[str] = []
     for name, key in wanted.items():
-        limit = _written(container, "limits", name) if section == "requests" else None
+        limit = written_quantity(container, "limits", name) if section == "requests" else None
         value = limit.value if limit is not None else quantity(manifest.defaults, key)
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             unset.append(key)
             continue
-        request = _written(container, "requests", name) if section == "limits" else None
+        request = written_quantity(container, "requests", name) if section == "limits" else None
         below = parse_quantity(value), parse_quantity(request.value if request else None)
         if below[0] is not None and below[1] is not None and below[0] < below[1]:
             return None, (

@@ -69,3 +69,15 @@ def account_name(pod: PodSpec) -> YScalar | None:
         if value is not None and value.text.strip():
             return value
     return None
+
+
+def runs_on_windows(pod: PodSpec) -> bool:
+    """True for a pod meant for Windows nodes: `os.name: windows`, or a `nodeSelector`
+    on `kubernetes.io/os: windows`. The Linux-only container settings (capabilities,
+    `allowPrivilegeEscalation`, `readOnlyRootFilesystem`) mean nothing there, and the API
+    refuses them beside `os.name: windows`."""
+    system = pod.node.map("os")
+    selector = pod.node.map("nodeSelector")
+    named = (system.string("name") if system is not None else None) or ""
+    selected = (selector.string("kubernetes.io/os") if selector is not None else None) or ""
+    return "windows" in (named.strip().lower(), selected.strip().lower())

@@ -79,6 +79,20 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
     (and write `true` for them instead). A key written with no value, and a flow-style
     spec, get no edit.
 
+    ## Variants
+    - `automountServiceAccountToken` on the pod spec (checkov CKV_K8S_38, polaris): covered.
+    - On the pod's ServiceAccount (checkov CKV_K8S_41, polaris): covered: an account in view
+      that writes it settles the pod.
+    - An explicit `automountServiceAccountToken: true` (trivy KSV-0036): not covered: it
+      records that the pod calls the API (see above). Trivy's other case, the setting left
+      out while a container mounts the token path, is covered: every pod that leaves the
+      setting out is reported.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, polaris): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
     - https://kubernetes.io/docs/concepts/security/service-accounts/

@@ -31,8 +31,9 @@ def cpu_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
 
     ## What it does
     Reports a container or init container without `resources.limits.cpu`, at the
-    container's `- name:` line. Ephemeral (debug) containers are skipped: Kubernetes
-    does not allow resources on them.
+    container's `- name:` line. A zero limit (`cpu: 0`) sets no CPU quota and counts as
+    missing. Ephemeral (debug) containers are skipped: Kubernetes does not allow
+    resources on them.
 
     Off by default because the advice is contested: a CPU limit throttles the container
     even when the node has idle CPU, which adds latency, and many teams set only CPU
@@ -74,6 +75,19 @@ def cpu_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
     numbers: without the setting there is no edit, and the help line names it. Neither is
     there one when the configured limit is below the cpu request the container writes
     (Kubernetes would refuse the pod), nor for a flow-style `resources: {}`.
+
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, trivy): covered.
+    - Init containers (checkov, kube-score, trivy; polaris skips them): covered.
+    - Ephemeral containers: not covered: Kubernetes does not allow resources on them.
+    - Blank values (`cpu: ""`, `cpu:`) (polaris): covered: reported as missing.
+    - A zero limit (`cpu: 0`, `"0m"`, `0Mi`), which Kubernetes treats as none (kube-score
+      container-resources reads it as unset): covered: reported as missing, and the fix
+      replaces the zero.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/

@@ -150,6 +150,18 @@ def default_deny_network_policy(obj: K8sObject, index: K8sIndex, files: Files) -
     finding has no fix. Workloads rendered from a Helm chart get no fix: the policy
     belongs in the chart's templates.
 
+    ## Variants
+    - A default-deny ingress policy per namespace (checkov CKV2_K8S_6, per pod): covered,
+      per namespace.
+    - Every pod selected by some NetworkPolicy (kube-linter non-isolated-pod, polaris
+      missingNetworkPolicy, kube-score pod-networkpolicy): not covered: a default deny
+      isolates every pod of the namespace at once, which is the stronger and simpler
+      statement.
+    - Egress isolation (kube-score pod-networkpolicy): not covered: denying egress breaks
+      DNS and API calls unless each is allowed, a design choice rather than a gap.
+    - Namespaces set by a Kustomization: covered.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic
     """

@@ -38,6 +38,9 @@ SOCKET_DIRECTORIES = frozenset(
     }
 )
 """Directories whose mount hands over a runtime socket they hold."""
+WINDOWS_PIPES = frozenset({"docker_engine", "containerd-containerd"})
+"""Named pipes through which the Windows container runtimes serve their API."""
+_PIPE_PREFIX = "\\\\.\\pipe\\"
 
 
 def _normal(path: str) -> str:
@@ -45,6 +48,13 @@ def _normal(path: str) -> str:
     if not text.startswith("/"):
         return text
     return posixpath.normpath("/" + text.lstrip("/"))
+
+
+def _pipe(path: str) -> str | None:
+    """The name of the Windows named pipe a path points at (`\\\\.\\pipe\\docker_engine`,
+    also written with forward slashes), in lower case; None for other paths."""
+    text = path.strip().replace("/", "\\").lower()
+    return text[len(_PIPE_PREFIX) :] if text.startswith(_PIPE_PREFIX) else None
 
 
 @rule(
@@ -66,6 +76,10 @@ def docker_socket(pod: PodSpec) -> Iterator[Finding]:
     (`/run/docker`, `/run/containerd`, `/run/crio`, `/run/podman`, `/run/k3s/containerd`, and their
     `/var/run` forms) are reported as well. Other sockets (`/var/run/app.sock`) and
     other directories below `/run` (`/run/udev`) are not.
+
+    On Windows nodes the runtimes serve their API on named pipes: a `hostPath` of
+    `\\\\.\\pipe\\docker_engine` or `\\\\.\\pipe\\containerd-containerd` (also written with forward
+    slashes) is reported the same way; other pipes are not.
 
     It owns the path it reports: K8112 (any hostPath) steps back there, so a socket mount
     is one finding, and suppressing it here accepts the mount for both rules.
@@ -98,6 +112,22 @@ def docker_socket(pod: PodSpec) -> Iterator[Finding]:
     None: the workload has to stop using the runtime's API (rootless builders, the
     kubelet's metrics endpoints instead of the Docker API).
 
+    ## Variants
+    - `/var/run/docker.sock` (checkov CKV_K8S_27, trivy KSV-0006): covered.
+    - Any path ending in `docker.sock` (kube-linter docker-sock): covered.
+    - The sockets of other runtimes (`containerd.sock`, `crio.sock`, `podman.sock`,
+      `cri-dockerd.sock`, `dockershim.sock`) (no peer): covered.
+    - The directories that hold them (`/run`, `/var/run`, `/run/containerd`, ...) (no peer):
+      covered.
+    - The Windows runtimes' named pipes (`\\\\.\\pipe\\docker_engine`,
+      `\\\\.\\pipe\\containerd-containerd`) (no peer): covered.
+    - Paths with a trailing slash or `.`/`..` parts: covered: compared once normalised.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
@@ -105,7 +135,7 @@ def docker_socket(pod: PodSpec) -> Iterator[Finding]:
     """
     for volume in host_path_volumes(pod):
         path = _normal(volume.path)
-        if posixpath.basename(path) in SOCKET_NAMES:
+        if posixpath.basename(path) in SOCKET_NAMES or _pipe(volume.path) in WINDOWS_PIPES:
             what = f"the container runtime socket `{volume.path}`"
         elif path in SOCKET_DIRECTORIES:
             what = f"`{volume.path}`, which holds the container runtime socket"

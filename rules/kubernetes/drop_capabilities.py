@@ -9,6 +9,7 @@ from opslint.model.kubernetes import Container
 
 from ._containers import container_finding
 from ._fixes import Manifest, drop_all_fix
+from ._pods import runs_on_windows
 
 
 @rule(
@@ -40,6 +41,10 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     Adding back what the process needs (`add: ["NET_BIND_SERVICE"]`) after dropping `ALL`
     is the intended pattern and passes. A privileged container has every capability
     whatever it drops; K8110 reports that.
+
+    Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
+    are not checked: `capabilities` is a Linux setting, and the API refuses it beside
+    `os.name: windows`.
 
     ## Why it matters
     Container runtimes grant a default set of capabilities (`NET_RAW`, `CHOWN`,
@@ -76,10 +81,37 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     granted. A flow-style list or mapping (`drop: ["NET_RAW"]`, `capabilities: {}`) gets
     no edit.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - `ALL` in any letter case (`all`, `All`) (checkov accepts `ALL` and `all`, trivy
+      compares in lower case): covered.
+    - A `drop` list without `ALL` (checkov CKV_K8S_37, trivy KSV-0003): covered, at `drop`.
+    - No `drop` at all (trivy KSV-0004): covered, at the container.
+    - Dropping `NET_RAW` alone (checkov CKV_K8S_28 and kube-linter drop-net-raw-capability
+      accept it): not covered as a pass: the rule asks for `ALL`, as checkov CKV_K8S_37 and
+      trivy KSV-0003 do.
+    - Dangerous capabilities added back (`NET_RAW`, `SYS_ADMIN`, with or without the `CAP_`
+      prefix: polaris insecureCapabilities and dangerousCapabilities, kube-linter
+      verify-container-capabilities, trivy KSV-0005 and KSV-0022): not covered: adding back
+      after `drop: [ALL]` is the intended pattern; which additions are dangerous is another
+      concept.
+    - Capabilities in the pod's `securityContext` (no such field): not read.
+    - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
+      covered.
+    - Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`;
+      the Pod Security Standards waive Linux-only controls for them, no peer does): covered:
+      not reported, since `capabilities` does not apply there.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
     """
+    if runs_on_windows(container.pod):
+        return
     context = container.security_context
     capabilities = context.map("capabilities") if context is not None else None
     drop = capabilities.seq("drop") if capabilities is not None else None

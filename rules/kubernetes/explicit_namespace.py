@@ -151,6 +151,17 @@ def explicit_namespace(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     ## Fix
     None: which namespace the application belongs in is the author's decision.
 
+    ## Variants
+    - `metadata.namespace: default` (checkov CKV_K8S_21, kube-linter use-namespace, trivy
+      KSV-0110): covered.
+    - No namespace written (checkov, kube-linter): covered, unless a Kustomization or the
+      chart's `.Release.Namespace` sets it.
+    - `Default` in another letter case (kube-linter compares without case): not covered:
+      namespace names are lower case, so the API rejects it.
+    - Kinds beyond workloads and Services (kube-linter use-namespace judges those only):
+      covered: every namespaced built-in kind; custom resources are not, see above.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
     - https://kubernetes.io/docs/concepts/security/multi-tenancy/#namespaces

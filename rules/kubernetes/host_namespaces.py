@@ -71,6 +71,18 @@ def host_namespaces(pod: PodSpec) -> Iterator[Finding]:
     None: node agents (CNI plugins, monitoring daemons) need these, and should be
     suppressed with the `opslint.io/ignore` annotation and a reason.
 
+    ## Variants
+    - `hostNetwork`, `hostPID` and `hostIPC` (checkov CKV_K8S_17 to 19, kube-linter,
+      polaris, trivy KSV-0008 to 0010): covered, each at its value.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, polaris): covered.
+    - `shareProcessNamespace: true` (no peer): not covered: it shares processes among the
+      pod's own containers, not with the node.
+    - Windows `hostProcess: true` (polaris hostProcess): not covered: another concept.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
     """

@@ -67,6 +67,20 @@ def host_path(pod: PodSpec) -> Iterator[Finding]:
     None: node agents (log shippers, CSI and CNI plugins, monitoring daemons) need
     these, and should be suppressed with the `opslint.io/ignore` annotation and a reason.
 
+    ## Variants
+    - Every `hostPath` volume (polaris hostPathSet, trivy KSV-0023): covered.
+    - The sensitive directories `/`, `/boot`, `/dev`, `/etc`, `/lib`, `/proc`, `/sys`,
+      `/usr` (kube-linter sensitive-host-mounts): covered: every path is reported.
+    - Writable mounts only (kube-linter writable-host-mount): covered: read-only mounts are
+      reported too, as polaris and trivy do.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (kube-linter, trivy, polaris): covered.
+    - A PersistentVolume's `hostPath` (no peer): not covered: it is the cluster
+      administrator's storage choice, not a pod's mount.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline

@@ -58,6 +58,19 @@ def host_port(container: Container) -> Iterator[Finding]:
     ## Fix
     None: exposing the workload through a Service is a design change.
 
+    ## Variants
+    - Non-zero `hostPort` (polaris hostPortSet, trivy KSV-0024): covered.
+    - `hostPort: 0` (checkov reports any written `hostPort`): not covered: 0 is the API's
+      "not set".
+    - Init containers (checkov, trivy): covered; ephemeral containers cannot have ports.
+    - Ports written as strings (`"8080"`): covered.
+    - Pods with `hostNetwork: true`: not covered here: K8111 reports them.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, polaris, trivy): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/configuration/overview/#services
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline

@@ -95,6 +95,19 @@ def hpa_target(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     ## Fix
     None: the target, the floor and the window are decisions about the service.
 
+    ## Variants
+    - `scaleTargetRef` naming a workload in view (kube-linter
+      dangling-horizontalpodautoscaler, kube-score horizontalpodautoscaler-has-target):
+      covered.
+    - `minReplicas` of at least 2 (kube-score horizontalpodautoscaler-replicas, polaris
+      hpaMinAvailability): covered; kube-linter's hpa-minimum-three-replicas asks for 3: not
+      covered, as for K8114.
+    - `maxReplicas` greater than `minReplicas` (polaris hpaMaxAvailability): not covered: an
+      autoscaler pinned to one count is a deliberate, if odd, choice.
+    - `autoscaling/v1`, `v2beta2` and `v2` objects: covered; v1 has no `behavior`, and the
+      message says so.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior

@@ -88,6 +88,15 @@ def ingress_tls(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     ## Fix
     None: covering a host needs a certificate for it, which is for the author to arrange.
 
+    ## Variants
+    - An Ingress without any `tls` (polaris tlsSettingsMissing): covered, per host.
+    - Hosts that no `tls.hosts` entry covers, with wildcards (no peer): covered.
+    - TLS terminated by the load balancer through annotations (no peer): covered: not
+      reported.
+    - Gateway API listeners (`Gateway` with `protocol: HTTP`): not covered: another kind
+      with its own TLS model; no peer checks it.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/services-networking/ingress/#tls
     - https://cert-manager.io/docs/usage/ingress/

@@ -37,6 +37,8 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     `restartPolicy: Never` or `OnFailure`. Init containers run to completion before the
     app starts and ephemeral containers cannot have probes, so neither is checked.
 
+    A `livenessProbe:` key left empty (null) is no probe to the API and is reported as missing.
+
     ## Why it matters
     Without a liveness probe the kubelet restarts a container only when its process
     exits. A deadlocked or wedged server keeps running, keeps its endpoints, and keeps
@@ -72,6 +74,27 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     such port, there is no edit and the help line says which is missing. Check that the
     endpoint answers quickly without calling the app's dependencies: a liveness probe
     that fails restarts the container.
+
+    ## Variants
+    - Long-running workloads: Deployments, StatefulSets, DaemonSets, ReplicaSets,
+      ReplicationControllers, DeploymentConfigs, bare Pods and pod templates of custom kinds
+      (checkov, kube-linter, polaris): covered.
+    - Jobs and CronJobs (checkov and polaris skip them; kube-linter reports them): not
+      covered: their pods are meant to finish; bare Pods with `restartPolicy: Never` or
+      `OnFailure` are skipped for the same reason.
+    - Init containers (checkov, kube-linter and polaris skip them too): not covered: they
+      run to completion before the app starts. Sidecar init containers (`restartPolicy:
+      Always`) can have probes but are not checked either: no peer checks them, and a
+      sidecar's health is usually its main container's concern.
+    - Ephemeral containers: not covered: Kubernetes does not allow probes on them.
+    - Any handler (`httpGet`, `tcpSocket`, `exec`, `grpc`) (checkov, kube-linter, polaris):
+      covered: a written probe counts whatever it runs.
+    - A probe written empty (`livenessProbe:`, null), which the API reads as no probe
+      (polaris): covered: reported, without a fix (the key is there to fill by hand).
+    - Identical liveness and readiness probes (kube-score pod-probes-identical): not
+      covered: how a probe is designed is another concept than having one.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/

@@ -31,8 +31,9 @@ def memory_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
 
     ## What it does
     Reports a container or init container without `resources.limits.memory`, at the
-    container's `- name:` line. Ephemeral (debug) containers are skipped: Kubernetes does
-    not allow resources on them. CPU limits are a separate, contested rule (K8130).
+    container's `- name:` line. A zero limit (`memory: 0`) sets no limit and counts as
+    missing. Ephemeral (debug) containers are skipped: Kubernetes does not allow
+    resources on them. CPU limits are a separate, contested rule (K8130).
 
     ## Why it matters
     Memory is not compressible: a leaking container without a limit grows until the node
@@ -69,6 +70,25 @@ def memory_limit(container: Container, manifest: Manifest) -> Iterator[Finding]:
     without the setting there is no edit, and the help line names it. Neither is there one
     when the configured limit is below the memory request the container writes (Kubernetes
     would refuse the pod), nor for a flow-style `resources: {}`.
+
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - Init containers (checkov, kube-linter, kube-score, trivy; polaris skips them):
+      covered.
+    - Ephemeral containers: not covered: Kubernetes does not allow resources on them.
+    - Blank values (`memory: ""`, `memory:`) (polaris): covered: reported as missing.
+    - A zero limit (`memory: 0`, `"0m"`, `0Mi`), which Kubernetes treats as none
+      (kube-linter unset-memory-requirements, kube-score container-resources): covered:
+      reported as missing, and the fix replaces the zero.
+    - A limit equal to the request (kube-score container-resources): not covered: kube-score
+      asks for it to get the Guaranteed class, which is a capacity policy, not a missing
+      limit.
+    - Bounds on the limit (kube-linter's `lowerBoundMB`/`upperBoundMB` parameters): not
+      covered: the right size depends on the workload.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/

@@ -59,6 +59,20 @@ def no_ssh_port(container: Container) -> Iterator[Finding]:
     ## Fix
     None: removing the SSH server is a change to the image.
 
+    ## Variants
+    - `containerPort: 22` over TCP, the default protocol (kube-linter ssh-port): covered.
+    - UDP and SCTP ports 22 (kube-linter skips them too): not covered.
+    - Init containers (kube-linter): covered; ephemeral containers cannot have ports.
+    - `"22"` written as a string: covered.
+    - SSH on another port, or a port named `ssh`: not covered: see above.
+    - A Service's `port: 22` or `targetPort: 22` (no peer): not covered: the container that
+      listens is what this rule judges.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (kube-linter): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/
     - https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#ephemeral-container

@@ -62,6 +62,19 @@ def non_root_group(pod: PodSpec) -> Iterator[Finding]:
     ## Fix
     None: the group the application's files belong to is the author's choice.
 
+    ## Variants
+    - `runAsGroup: 0` on the pod or a container (kube-linter run-as-non-root, kube-score
+      container-security-context-user-group-id, trivy KSV-0116): covered.
+    - `fsGroup: 0` and a `0` in `supplementalGroups` (trivy KSV-0116): covered.
+    - A group id up to 10000 (trivy KSV-0021, kube-score): not covered: a policy against
+      collisions with host groups, not about root.
+    - A group left unwritten (kube-linter asks for one): not covered: see above.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (kube-linter, trivy): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context

@@ -158,6 +158,21 @@ def pod_disruption_budget(obj: K8sObject, index: K8sIndex, files: Files) -> Iter
     exists but holds no budget for the pods, the finding has no fix. Objects rendered from
     a Helm chart get no fix: the budget belongs in the chart's templates.
 
+    ## Variants
+    - Deployments (kube-score deployment-has-poddisruptionbudget, polaris
+      missingPodDisruptionBudget) and StatefulSets (kube-score
+      statefulset-has-poddisruptionbudget): covered; ReplicaSets and ReplicationControllers
+      too (no peer).
+    - DaemonSets and Jobs: not covered: see above.
+    - DeploymentConfigs and Argo Rollouts: not covered: custom kinds whose scale the
+      disruption controller reads only through their scale subresource, which the manifest
+      does not show.
+    - Budgets with `matchLabels` and `matchExpressions` (kube-score): covered.
+    - One replica (polaris reports every Deployment): not covered: a budget cannot protect a
+      single pod without blocking every drain; K8114 asks for the second replica.
+    - Autoscaled workloads by `minReplicas` (kube-score reads the HPA too): covered.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
     - https://kubernetes.io/docs/tasks/run-application/configure-pdb/#identify-the-application-to-protect

@@ -59,6 +59,21 @@ def privileged(container: Container) -> Iterator[Finding]:
     ## Fix
     None: which capabilities the workload really needs is the author's call.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, kube-score, polaris): covered.
+    - Init containers (checkov, kube-linter, kube-score, trivy) and ephemeral containers (no
+      peer): covered.
+    - `privileged` in the pod's `securityContext` (polaris reads it): not covered: the pod
+      security context has no such field; K8123 reports it as unknown.
+    - `privileged: "true"` as a string: not covered: the API rejects it; K8123 reports the
+      wrong type.
+    - Windows `hostProcess: true` (polaris hostProcess): not covered: another concept (a
+      Windows host process), not a privileged Linux container.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
     """

@@ -105,6 +105,19 @@ def probe_port(container: Container, index: K8sIndex) -> Iterator[Finding]:
     ## Fix
     None: whether the probe or the port list is wrong is for the author to decide.
 
+    ## Variants
+    - `httpGet`, `tcpSocket` and `grpc` probes (kube-linter liveness-port, readiness-port,
+      startup-port): covered; `exec` probes have no port (kube-linter skips them too).
+    - Named ports (`port: http`) (kube-linter): covered.
+    - Numeric ports written as strings (`"8080"`): covered.
+    - A container that declares no ports (kube-linter reports its probe): not covered: see
+      above.
+    - Only TCP ports counting (kube-linter ignores ports of another `protocol`): not
+      covered: the kubelet resolves a named port whatever its protocol.
+    - Probes with a `host`: not covered: they reach another machine.
+    - Init containers (kube-linter skips them): covered where a sidecar has probes.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe

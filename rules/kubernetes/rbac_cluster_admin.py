@@ -108,6 +108,20 @@ def rbac_cluster_admin(binding: K8sObject) -> Iterator[Finding]:
     ## Fix
     None: which permissions the account needs is for its owner to work out.
 
+    ## Variants
+    - ClusterRoleBindings to `cluster-admin` (kube-linter cluster-admin-role-binding,
+      polaris clusterrolebindingClusterAdmin, trivy KSV-0111): covered for workload
+      identities and every-client groups.
+    - RoleBindings to the ClusterRole `cluster-admin` (polaris
+      rolebindingClusterAdminClusterRole): covered.
+    - Human users and groups as subjects (kube-linter, polaris and trivy report every
+      subject): not covered: see above.
+    - Bindings to `admin` and `edit` (trivy KSV-0111): not covered: they are the
+      namespace-scoped roles Kubernetes ships for granting in a namespace.
+    - A namespaced Role that is named `cluster-admin` (polaris rolebindingClusterAdminRole):
+      not covered: such a Role grants what it lists, which K8119 judges.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/

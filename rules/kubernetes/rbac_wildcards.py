@@ -80,6 +80,17 @@ def rbac_wildcards(role: K8sObject) -> Iterator[Finding]:
     ## Fix
     None: which verbs and resources the workload uses is for its owner to list.
 
+    ## Variants
+    - `*` in `verbs` and in `resources` (checkov CKV_K8S_49, kube-linter wildcard-in-rules,
+      trivy KSV-0044 and KSV-0046): covered, each at its item.
+    - Every rule of the role (checkov reads only the first): covered.
+    - Wildcard subresources (`pods/*`, `*/scale`) (no peer): covered.
+    - `*` in `apiGroups` (checkov): not covered: see above.
+    - `nonResourceURLs` patterns (no peer): not covered: see above.
+    - Roles and ClusterRoles (checkov, kube-linter, trivy): covered; aggregated ClusterRoles
+      have no rules written and pass.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#role-and-clusterrole
     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#minimize-permissions

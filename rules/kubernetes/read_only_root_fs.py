@@ -9,6 +9,7 @@ from opslint.model.kubernetes import Container
 
 from ._containers import flag_findings
 from ._fixes import Manifest, context_fix
+from ._pods import runs_on_windows
 
 
 @rule(
@@ -35,6 +36,10 @@ def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Find
     is `false`, else at the container's `- name:` line. The setting exists only on
     containers; a pod-level `securityContext` cannot give it, so a key written there (or
     directly under the container) does not count.
+
+    Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
+    are not checked: `readOnlyRootFilesystem` is a Linux setting, and the API refuses it beside
+    `os.name: windows`.
 
     ## Why it matters
     A writable root filesystem lets an intruder drop tools, rewrite the application's
@@ -76,10 +81,28 @@ def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Find
     ones run as root or write to their own filesystem, and the kubelet then refuses or
     crashes them.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, polaris): covered.
+    - Init containers (checkov, kube-linter, kube-score, trivy) and ephemeral containers (no
+      peer): covered.
+    - `readOnlyRootFilesystem: false` at the value, and the key left out at the container
+      (every peer): covered.
+    - The key in the pod's `securityContext` (no such field) or directly under the
+      container: covered: not counted, as no peer counts it.
+    - Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`;
+      the API refuses the field for them, no peer exempts them): covered:
+      not reported, since `readOnlyRootFilesystem` does not apply there.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
     """
+    if runs_on_windows(container.pod):
+        return
     yield from flag_findings(
         container,
         "readOnlyRootFilesystem",

@@ -40,6 +40,8 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     `restartPolicy: Never` or `OnFailure`. Init containers run to completion before the
     app starts and ephemeral containers cannot have probes, so neither is checked.
 
+    A `readinessProbe:` key left empty (null) is no probe to the API and is reported as missing.
+
     ## Why it matters
     Without a readiness probe a pod receives traffic as soon as its process starts: during
     every rollout and every restart, requests reach a server still loading its
@@ -75,6 +77,16 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     or numbered 443 or 8443. opslint never invents an endpoint: without either path
     setting, or for a container with no such port, there is no edit and the help line
     says which is missing.
+
+    ## Variants
+    - Only pods that a Service selects (kube-score pod-probes): not covered: the Service can
+      live in another repository, or the pod be reached through a headless Service, an
+      Ingress backend or a mesh; every long-running container is reported, as checkov,
+      kube-linter and polaris do.
+    - Workload kinds, Jobs and CronJobs, init, sidecar and ephemeral containers, probe
+      handlers and probes written empty (checkov CKV_K8S_9, kube-linter no-readiness-probe,
+      polaris readinessProbeMissing): as for K8103, whose Variants list each with the same
+      peers and the same answers.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/

@@ -171,6 +171,19 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     None: the replica count is a capacity decision; singletons that cannot run twice
     (leader-less schedulers, `ReadWriteOnce` volumes) should be suppressed with a reason.
 
+    ## Variants
+    - Deployments (kube-score deployment-replicas, polaris deploymentMissingReplicas,
+      kube-linter minimum-three-replicas): covered.
+    - StatefulSets, ReplicaSets, ReplicationControllers and DeploymentConfigs (kube-linter):
+      not covered: a StatefulSet's member count is the application's design, and the others
+      are rarely written by hand; see above.
+    - At least three replicas (kube-linter's default `minReplicas: 3`): not covered: two is
+      what survives the loss of one pod; three is a quorum question.
+    - Workloads an autoscaler scales (kube-score skips them): covered: a
+      HorizontalPodAutoscaler or KEDA ScaledObject in view exempts the Deployment.
+    - Only Deployments a Service selects (kube-score): covered.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#replicas
     - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/

@@ -37,7 +37,8 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
 
     ## What it does
     Reports a container or init container whose `resources.requests` lacks `cpu` or
-    `memory`, at the container's `- name:` line. Ephemeral (debug) containers are
+    `memory`, at the container's `- name:` line. A zero request (`cpu: 0`, `memory: 0Mi`)
+    is none to the scheduler and counts as missing. Ephemeral (debug) containers are
     skipped: Kubernetes does not allow resources on them.
 
     ## Why it matters
@@ -73,6 +74,31 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     an empty value (`cpu: ""`) is filled in. opslint never invents numbers: where a needed
     setting is absent there is no edit, and the help line names it. A flow-style
     `resources: {}` gets no edit.
+
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy): covered.
+    - `cpu` and `memory` requests, each named in the message (checkov CKV_K8S_10 and
+      CKV_K8S_12, polaris cpuRequestsMissing and memoryRequestsMissing, trivy KSV-0015 and
+      KSV-0016): covered.
+    - Init containers (checkov, kube-linter, kube-score, trivy; polaris skips them):
+      covered: the scheduler sizes a pod by its largest init container request too.
+    - Ephemeral containers: not covered: Kubernetes does not allow resources on them.
+    - Blank values (`cpu: ""`, `cpu:`) (polaris): covered: reported as missing.
+    - A zero request (`cpu: 0`, `"0m"`, `0Mi`), which Kubernetes treats as none (kube-linter
+      unset-cpu-requirements and unset-memory-requirements, kube-score container-resources):
+      covered: reported as missing, and the fix replaces the zero.
+    - A request left to the limit, which Kubernetes copies into it (checkov, polaris and
+      trivy report it): covered: reported, and the fix writes the limit's value, which
+      changes nothing at run time.
+    - Bounds on the requested amount (kube-linter's `lowerBoundMillis`/`upperBoundMillis`
+      parameters): not covered: the right size depends on the workload.
+    - `ephemeral-storage` requests (kube-score
+      container-ephemeral-storage-request-and-limit): not covered: local scratch space is
+      optional for most workloads and the scheduler does not need it to place a pod.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
 
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/

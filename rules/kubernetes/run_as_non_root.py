@@ -80,6 +80,27 @@ def run_as_non_root(container: Container, manifest: Manifest) -> Iterator[Findin
     the official nginx, redis and mysql ones run as root or write to their own filesystem,
     and the kubelet then refuses or crashes them.
 
+    ## Variants
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (checkov, kube-linter, trivy, polaris): covered.
+    - The pod's `securityContext` inherited by every container, a container's own value
+      overriding it (checkov, kube-linter, polaris, trivy): covered.
+    - A non-zero `runAsUser` as the alternative to `runAsNonRoot: true` (checkov CKV_K8S_23,
+      kube-linter): covered.
+    - `runAsUser: 0`, beside `runAsNonRoot: true` as well (trivy KSV-0105): covered, at the
+      value.
+    - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
+      covered.
+    - A user id above 10000 (checkov CKV_K8S_40, trivy KSV-0020, kube-score
+      container-security-context-user-group-id): not covered: a policy against collisions
+      with host users, not about root.
+    - A non-zero `runAsGroup` (kube-linter run-as-non-root): covered by K8128.
+    - Windows pods (`spec.os.name: windows`, `windowsOptions.runAsUserName`): not covered:
+      reported like Linux pods; no peer exempts them and none is in the corpus.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted

@@ -159,6 +159,14 @@ def schema(
       one it has not after it; one older than all it ships makes the rule note that and
       check nothing.
 
+    ## Variants
+    - Strict validation of built-in kinds (kube-linter schema-validation, through
+      kubeconform): covered.
+    - Custom resources validated against their CRD schemas (kube-linter with schema
+      locations): not covered: their schemas live in the cluster.
+    - Objects of removed API versions: not covered: see above.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/reference/kubernetes-api/
     - https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation

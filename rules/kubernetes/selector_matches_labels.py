@@ -120,6 +120,19 @@ def selector_matches_labels(obj: K8sObject, index: K8sIndex) -> Iterator[Finding
     ## Fix
     None: which side holds the right label is for the author to decide.
 
+    ## Variants
+    - A workload's selector against its pod template's labels (kube-linter
+      mismatching-selector; kube-score for Deployments and StatefulSets): covered for every
+      kind with a pod template, `matchLabels` and `matchExpressions` alike.
+    - A Service's selector against the pods in view (kube-linter dangling-service,
+      kube-score service-targets-pod): covered, with the limits above.
+    - Services selecting pods an operator creates from a custom resource (no peer): covered
+      as above.
+    - NetworkPolicy and PodDisruptionBudget selectors that match nothing (kube-linter
+      dangling-networkpolicy): not covered: another concept; the budget's selector is read
+      by K8115.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector
     - https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors

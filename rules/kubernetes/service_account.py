@@ -74,6 +74,20 @@ def service_account(pod: PodSpec) -> Iterator[Finding]:
     None: the account has to exist (a ServiceAccount object, with its RBAC bindings)
     before pods can use it.
 
+    ## Variants
+    - No `serviceAccountName`, an empty one, or `default` (kube-linter
+      default-service-account, whose pattern is `^(|default)$`): covered.
+    - The deprecated `serviceAccount` alias: covered: it names the account when
+      `serviceAccountName` is not written. Reporting the alias itself (kube-linter
+      deprecated-service-account) is not covered: a deprecation, not this rule's concept.
+    - A pod with `automountServiceAccountToken: false` (kube-linter reports it): not
+      covered: it holds no API credential, so the shared account grants it nothing.
+    - Pods and every workload with a pod template (Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, custom kinds such
+      as Argo Rollout) (kube-linter): covered.
+    - `PodTemplate` objects (checkov): not covered: the model reads no pod spec from them.
+    - Helm chart templates, through their render: covered.
+
     ## References
     - https://kubernetes.io/docs/concepts/security/service-accounts/
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/

@@ -9,7 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import Container
 from opslint.model.yamltree import YMap
 
-from ._containers import container_finding, long_running
+from ._containers import container_finding, has_probe, long_running
 from ._pods import integer
 
 
@@ -39,6 +39,7 @@ def startup_probe(container: Container, options: StartupProbeOptions) -> Iterato
     one a manifest shows; containers without a liveness probe are not reported (nothing
     kills them while they start). Jobs, CronJobs, bare Pods with `restartPolicy: Never`
     or `OnFailure`, init and ephemeral containers are skipped, as for K8103.
+    A `startupProbe:` key left empty (null) is no probe to the API.
 
     Off by default: whether a container starts slowly depends on the application.
 
@@ -80,11 +81,26 @@ def startup_probe(container: Container, options: StartupProbeOptions) -> Iterato
       from which a container counts as a slow starter. Shorter delays (10 or 30
     seconds) are common boilerplate rather than a sign of a slow start.
 
+    ## Variants
+    - No peer (checkov, kube-linter, kube-score, polaris, trivy) has this check; the
+      variants are the rule's own.
+    - Any liveness handler (`httpGet`, `tcpSocket`, `exec`, `grpc`): covered: only
+      `initialDelaySeconds` is read.
+    - A `startupProbe:` left empty (null), which the API reads as no probe: covered:
+      reported like a missing one.
+    - `initialDelaySeconds` written as a string (`"90"`): covered, read as the number.
+    - Long-running workloads of every kind with a pod spec, Helm renders included: covered;
+      Jobs, CronJobs, completing bare Pods, init and ephemeral containers are skipped, as
+      for K8103.
+    - A long `failureThreshold` times `periodSeconds` instead of a delay: not covered: a
+      generous threshold is also how steady-state flakiness is tolerated, so it does not
+      mark a slow starter.
+
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#startup-probe
     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-startup-probes
     """
-    if not long_running(container) or "startupProbe" in container.probes:
+    if not long_running(container) or has_probe(container, "startupProbe"):
         return
     liveness = container.probes.get("livenessProbe")
     delay = liveness.scalar("initialDelaySeconds") if isinstance(liveness, YMap) else None
