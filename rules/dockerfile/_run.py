@@ -39,6 +39,18 @@ PIP_VALUE_FLAGS = frozenset(
     | {"--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action"}
     | {"--cert", "--client-cert", "--global-option", "--config-settings", "-C", "--report"}
 )
+RPM_INSTALL_VERBS: dict[str, frozenset[str]] = {
+    "yum": frozenset({"install", "groupinstall", "localinstall"}),
+    "dnf": frozenset({"install", "groupinstall", "localinstall"}),
+    "zypper": frozenset({"install", "in", "source-install", "si"}),
+}
+"""The install verbs of the package managers of RPM distributions that ask before they
+install (microdnf is left out: its `-y` long did nothing, as it never asked)."""
+RPM_VALUE_FLAGS = frozenset(
+    {"-c", "--config", "--installroot", "--releasever", "--repo", "--enablerepo"}
+    | {"--disablerepo", "-x", "--exclude", "--setopt", "-d", "--debuglevel", "-e"}
+    | {"--errorlevel", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"}
+)
 _MOUNT = re.compile(r"--mount=(\S+)")
 
 
@@ -256,6 +268,20 @@ def apt_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Wor
             action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
             if action is not None and action.text == "install" and not installs_nothing(command):
                 yield step, command, action
+
+
+def rpm_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Word]]:
+    """Every yum, dnf or zypper install of the file (`RPM_INSTALL_VERBS`), with its verb;
+    `--assumeno` (answer no: a dry run) installs nothing and is left out."""
+    for step in run_steps(dockerfile):
+        for command in step.commands():
+            verbs = RPM_INSTALL_VERBS.get(command.name)
+            if verbs is None:
+                continue
+            action, _ = verb(command.words[1:], RPM_VALUE_FLAGS)
+            if action is None or action.text not in verbs or "--assumeno" in command.texts():
+                continue
+            yield step, command, action
 
 
 def apt_option(command: Command, name: str) -> str | None:
