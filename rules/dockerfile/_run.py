@@ -194,6 +194,29 @@ def mounts(dockerfile: Dockerfile, run: Instruction) -> list[dict[str, str]]:
     return found
 
 
+_MOUNT_FROM = re.compile(r"--mount=[\"']?(?:[^\s,]*,)*?from=([^\s,\"']+)")
+
+
+def mount_sources(dockerfile: Dockerfile, run: Instruction) -> list[tuple[str, Span]]:
+    """The `from=` value of each `--mount` of a RUN, with where it stands (each written
+    on the line of its `--mount`)."""
+    lines = dockerfile.source.lines
+    start = run.keyword_span
+    if run.segments:  # the flags end where the script starts
+        _, end_line, end_column = run.segments[0]
+    else:
+        end_line, end_column = run.span.end_line, run.span.end_column
+    found: list[tuple[str, Span]] = []
+    for number in range(start.line, min(end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        low = start.end_column - 1 if number == start.line else 0
+        high = end_column - 1 if number == end_line else len(text)
+        for match in _MOUNT_FROM.finditer(text, low, high):
+            span = Span(run.span.path, number, match.start(1) + 1, number, match.end(1) + 1)
+            found.append((match.group(1), span))
+    return found
+
+
 def mount_targets(dockerfile: Dockerfile, run: Instruction) -> set[str]:
     """Targets of the cache and tmpfs mounts of a RUN, without a trailing slash."""
     targets: set[str] = set()
