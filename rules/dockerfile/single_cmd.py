@@ -47,6 +47,13 @@ def single_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: which of the instructions is the intended one is for the author to decide.
 
+    ## Variants
+    - A second CMD in a stage (hadolint DL4003, trivy DS-0016): covered.
+    - A second ENTRYPOINT in a stage (hadolint DL4004, trivy DS-0007): covered.
+    - One CMD per stage in several stages (hadolint DL4003 tests): covered, as not
+      reported.
+    - `ONBUILD CMD` and `ONBUILD ENTRYPOINT`: covered, as not counted.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#cmd
     - https://docs.docker.com/reference/dockerfile/#entrypoint
