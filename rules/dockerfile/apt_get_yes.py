@@ -64,13 +64,7 @@ def _rpm_configured(step: RunStep) -> bool:
     Severity.WARNING,
     fix="safe",
     tags=("dockerfile", "reliability"),
-    peers=(
-        "hadolint DL3014",
-        "hadolint DL3030",
-        "hadolint DL3034",
-        "hadolint DL3038",
-        "trivy DS-0021",
-    ),
+    peers=("hadolint DL3014", "trivy DS-0021"),
 )
 def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
     """`apt-get install` in RUN answers its prompt with `-y`.

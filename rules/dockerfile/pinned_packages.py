@@ -295,9 +295,6 @@ def unpinned(command: Command, os_packages: bool) -> Iterator[Unpinned]:
         "hadolint DL3013",
         "hadolint DL3016",
         "hadolint DL3028",
-        "hadolint DL3033",
-        "hadolint DL3037",
-        "hadolint DL3041",
     ),
 )
 def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> Iterator[Finding]:
