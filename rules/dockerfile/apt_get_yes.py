@@ -112,14 +112,15 @@ def apt_get_yes(dockerfile: Dockerfile) -> Iterator[Finding]:
     here-documents too), when that word is written plainly (not quoted).
 
     ## Variants
-    - `apt` as well as `apt-get` (trivy DS-0021): covered. `aptitude` is DF122's.
+    - `apt install` as well as `apt-get install`: covered (hadolint DL3014 and trivy
+      DS-0021 read `apt-get` only).
     - `-y`, `--yes`, `--assume-yes` (hadolint DL3014, trivy DS-0021): covered.
     - Quiet level 2 as `-qq`, `-q -q`, `--quiet --quiet`, `-q=2`, `--quiet=2` (hadolint
       DL3014): covered.
     - Short options combined (`-qy`, `-yq`) (hadolint DL3014): covered.
     - `-o APT::Get::Assume-Yes=true`, and the setting written to apt configuration by an
       earlier RUN: covered (no peer reads them; without them the rule would be wrong).
-    - Simulating installs (`-s` and its spellings): covered as not reported (issue 12).
+    - Simulating installs (`-s` and its spellings): covered, as not reported.
     - `ONBUILD RUN` (hadolint DL3014): covered.
     - `yum install`, `groupinstall`, `localinstall` with `-y`/`--assumeyes` (hadolint
       DL3030): covered.
