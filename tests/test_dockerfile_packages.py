@@ -20,9 +20,20 @@ RUN pip install --no-cache-dir flask
 """
 
 
-def _findings(tmp_path: Path, os_packages: bool) -> list[tuple[int, int, int, Severity]]:
+RPM_DOCKERFILE = """\
+FROM fedora:40
+RUN dnf install -y tomcat-9.0.1 openssl-1:3.0.7-1.fc40 rpm-sign gcc-c++ ./local.rpm @development
+RUN microdnf install -y java-17-openjdk-headless python3-pip && yum install -y /usr/bin/ps
+RUN zypper in -y git-core=2.43.0 "curl>=8" tar
+RUN dnf module install -y nodejs:20 && dnf install -y "$EXTRA"
+"""
+
+
+def _findings(
+    tmp_path: Path, os_packages: bool, text: str = DOCKERFILE
+) -> list[tuple[int, int, int, Severity]]:
     path = tmp_path / "Dockerfile"
-    path.write_text(DOCKERFILE, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     options = {"DF105": {"os-packages": True}} if os_packages else {}
     config = Config(root=tmp_path, rule_options=options)
     report = run_engine([path], select=("DF105",), config=config)
@@ -43,6 +54,16 @@ def test_os_packages_reported_at_info(tmp_path: Path) -> None:
         (5, 67, 71, Severity.INFO),
         (6, 32, 36, Severity.INFO),
         (7, 32, 37, Severity.WARNING),
+    ]
+
+
+def test_os_packages_of_rpm_distributions(tmp_path: Path) -> None:
+    assert _findings(tmp_path, False, RPM_DOCKERFILE) == []
+    assert _findings(tmp_path, True, RPM_DOCKERFILE) == [
+        (2, 56, 64, Severity.INFO),
+        (2, 65, 72, Severity.INFO),
+        (3, 50, 61, Severity.INFO),
+        (4, 44, 47, Severity.INFO),
     ]
 
 

@@ -39,6 +39,18 @@ PIP_VALUE_FLAGS = frozenset(
     | {"--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action"}
     | {"--cert", "--client-cert", "--global-option", "--config-settings", "-C", "--report"}
 )
+RPM_INSTALL_VERBS: dict[str, frozenset[str]] = {
+    "yum": frozenset({"install", "groupinstall", "localinstall"}),
+    "dnf": frozenset({"install", "groupinstall", "localinstall"}),
+    "zypper": frozenset({"install", "in", "source-install", "si"}),
+}
+"""The install verbs of the package managers of RPM distributions that ask before they
+install (microdnf is left out: its `-y` long did nothing, as it never asked)."""
+RPM_VALUE_FLAGS = frozenset(
+    {"-c", "--config", "--installroot", "--releasever", "--repo", "--enablerepo"}
+    | {"--disablerepo", "-x", "--exclude", "--setopt", "-d", "--debuglevel", "-e"}
+    | {"--errorlevel", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"}
+)
 _MOUNT = re.compile(r"--mount=(\S+)")
 
 
@@ -182,6 +194,29 @@ def mounts(dockerfile: Dockerfile, run: Instruction) -> list[dict[str, str]]:
     return found
 
 
+_MOUNT_FROM = re.compile(r"--mount=[\"']?(?:[^\s,]*,)*?from=([^\s,\"']+)")
+
+
+def mount_sources(dockerfile: Dockerfile, run: Instruction) -> list[tuple[str, Span]]:
+    """The `from=` value of each `--mount` of a RUN, with where it stands (each written
+    on the line of its `--mount`)."""
+    lines = dockerfile.source.lines
+    start = run.keyword_span
+    if run.segments:  # the flags end where the script starts
+        _, end_line, end_column = run.segments[0]
+    else:
+        end_line, end_column = run.span.end_line, run.span.end_column
+    found: list[tuple[str, Span]] = []
+    for number in range(start.line, min(end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        low = start.end_column - 1 if number == start.line else 0
+        high = end_column - 1 if number == end_line else len(text)
+        for match in _MOUNT_FROM.finditer(text, low, high):
+            span = Span(run.span.path, number, match.start(1) + 1, number, match.end(1) + 1)
+            found.append((match.group(1), span))
+    return found
+
+
 def mount_targets(dockerfile: Dockerfile, run: Instruction) -> set[str]:
     """Targets of the cache and tmpfs mounts of a RUN, without a trailing slash."""
     targets: set[str] = set()
@@ -256,6 +291,20 @@ def apt_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Wor
             action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
             if action is not None and action.text == "install" and not installs_nothing(command):
                 yield step, command, action
+
+
+def rpm_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Word]]:
+    """Every yum, dnf or zypper install of the file (`RPM_INSTALL_VERBS`), with its verb;
+    `--assumeno` (answer no: a dry run) installs nothing and is left out."""
+    for step in run_steps(dockerfile):
+        for command in step.commands():
+            verbs = RPM_INSTALL_VERBS.get(command.name)
+            if verbs is None:
+                continue
+            action, _ = verb(command.words[1:], RPM_VALUE_FLAGS)
+            if action is None or action.text not in verbs or "--assumeno" in command.texts():
+                continue
+            yield step, command, action
 
 
 def apt_option(command: Command, name: str) -> str | None:

@@ -59,6 +59,16 @@ def absolute_workdir(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: the intended absolute path depends on the WORKDIR in force before it.
 
+    ## Variants
+    - `/...` paths, quoted or not (hadolint DL3000, checkov CKV_DOCKER_10, trivy
+      DS-0009): covered.
+    - Paths starting with a variable, `$DIR` or `${DIR}` (hadolint DL3000, checkov
+      CKV_DOCKER_10): covered, as not reported.
+    - Windows drive paths `C:\\app` and `C:/app` (hadolint DL3000; checkov CKV_DOCKER_10
+      reads only the backslash form): covered, and UNC paths.
+    - `~/app`: covered, as reported (Docker does not expand `~`).
+    - `ONBUILD WORKDIR`: covered.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#workdir
     - https://docs.docker.com/build/building/best-practices/#workdir

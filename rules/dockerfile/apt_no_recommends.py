@@ -56,6 +56,21 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     ONBUILD and in here-documents too), when that word is written plainly (not quoted).
     Review that the program does not rely on a recommended package at run time.
 
+    ## Variants
+    - `apt-get install` (hadolint DL3015, trivy DS-0029): covered; `apt install` too.
+    - `--no-install-recommends` anywhere in the command (hadolint DL3015, trivy DS-0029):
+      covered.
+    - `-o APT::Install-Recommends=false` (hadolint DL3015): covered, and `=0`, `=no`,
+      `--option=...`, `-oAPT::...`.
+    - `APT::Install-Recommends` written to the apt configuration by an earlier RUN:
+      covered (no peer reads it); a configuration file copied in by COPY or ADD is not:
+      its content is not in the Dockerfile.
+    - `ONBUILD RUN` (hadolint DL3015): covered.
+    - Simulating installs (`-s` and its spellings): covered, as not reported.
+    - `dnf`/`yum --setopt=install_weak_deps=False` and `zypper --no-recommends`: not
+      covered: no peer checks them, and base images often turn weak dependencies off in
+      their own configuration, which the Dockerfile does not show.
+
     ## References
     - https://manpages.debian.org/bookworm/apt/apt-get.8.en.html
     - https://docs.docker.com/build/building/best-practices/#apt-get

@@ -9,7 +9,7 @@ from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import POSIX_SHELLS, basename, commands, programs
 
-from ._apt import AptCommand, apt_command
+from ._apt import AptCommand, apk_command, apt_command
 from ._scripts import logical, run_scripts, runs
 
 CONSUMING_VERBS = frozenset(
@@ -26,6 +26,8 @@ CONSUMING_VERBS = frozenset(
     }
 )
 """apt verbs that read the package lists an update fetched."""
+APK_CONSUMING_VERBS = frozenset({"add", "upgrade", "fix", "fetch"})
+"""apk verbs that read the indexes `apk update` fetched."""
 
 
 def _may_install(name: str, words: list[str]) -> bool:
@@ -34,6 +36,10 @@ def _may_install(name: str, words: list[str]) -> bool:
     if "install" in name or name.endswith(".sh"):
         return True
     return name in POSIX_SHELLS and len(words) > 1
+
+
+def _family(update: AptCommand) -> str:
+    return "apk" if update.name == "apk" else "apt"
 
 
 def _span(update: AptCommand) -> Span:
@@ -63,9 +69,9 @@ def apt_update_alone(dockerfile: Dockerfile) -> Iterator[Finding]:
     `install`, `upgrade`, `dist-upgrade`, `build-dep`, ... The finding points at the
     update. A RUN that also runs an install helper (`install_packages`,
     `./install-deps.sh`) or a shell script (`bash setup.sh`) is given the benefit of the
-    doubt, since the script may install. Other package managers (`apk update`) are not
-    covered by this rule. It owns the update it reports: DF106, which also sees the
-    lists that update leaves behind, steps back there.
+    doubt, since the script may install. `apk update` is judged the same way: it needs an
+    `apk add`, `upgrade`, `fix` or `fetch` in its RUN. It owns the update it reports:
+    DF106, which also sees the lists that update leaves behind, steps back there.
 
     ## Why it matters
     Docker caches each RUN as a layer. A lone `RUN apt-get update` is cached once and
@@ -90,29 +96,49 @@ def apt_update_alone(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: merging RUN instructions is left to the author.
 
+    ## Variants
+    - `apt-get update` and `apt update` with no install in the same RUN (checkov
+      CKV_DOCKER_5, trivy DS-0017): covered.
+    - `apk update` with no `apk add` in the same RUN (checkov CKV_DOCKER_5, trivy
+      DS-0017): covered; `apk --update add` and `apk add --update` update and install in
+      one, as not reported.
+    - `install`, `upgrade`, `dist-upgrade`, `source`, `build-dep` and the other verbs
+      that read the lists (trivy DS-0017: `install`, `upgrade`, `reinstall`): covered.
+    - The update in one RUN and the install in another (checkov CKV_DOCKER_5 counts
+      updates against installs across the whole file): covered, as reported.
+    - `yum update`, `dnf update`, `zypper update`/`up` (checkov CKV_DOCKER_5, trivy
+      DS-0017): not covered: those commands upgrade the installed packages rather than
+      fetch lists for a later install, so nothing goes stale.
+    - `ONBUILD RUN`: covered.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#apt-get
     - https://docs.docker.com/build/cache/
     """
     for instruction in runs(dockerfile):
         updates: list[AptCommand] = []
-        consumed = False
+        consumed: set[str] = set()  # "apt", "apk", or "any" for a script that may install
         for script in run_scripts(dockerfile, instruction):
             for words in commands(script.command.text):
                 apt = apt_command(script.command, words)
-                if apt is not None and apt.verb is not None:
-                    if apt.verb.text == "update" and apt.name != "aptitude":
-                        updates.append(apt)
-                    elif apt.verb.text in CONSUMING_VERBS:
-                        consumed = True
+                apk = apk_command(script.command, words) if apt is None else None
+                manager = apt or apk
+                if manager is not None and manager.verb is not None:
+                    family = "apk" if apk is not None else "apt"
+                    verbs = APK_CONSUMING_VERBS if apk is not None else CONSUMING_VERBS
+                    if manager.verb.text == "update" and manager.name != "aptitude":
+                        updates.append(manager)
+                    elif manager.verb.text in verbs:
+                        consumed.add(family)
                     continue
                 names = programs(words)
                 if names and _may_install(
                     basename(names[-1].text), [w.text for w in words[words.index(names[-1]) :]]
                 ):
-                    consumed = True
-        if updates and not consumed:
-            update = updates[0]
+                    consumed.add("any")
+        alone = [u for u in updates if not consumed & {"any", _family(u)}]
+        if alone:
+            update = alone[0]
             yield Finding(
                 _span(update),
                 f"`{update.name} update` runs without an install in the same RUN, so its "

@@ -20,6 +20,7 @@ ARCHIVES = (
     ".tar.bz2",
     ".tbz2",
     ".tbz",
+    ".tb2",
     ".tar.xz",
     ".txz",
     ".tar.zst",
@@ -85,6 +86,24 @@ def copy_over_add(dockerfile: Dockerfile) -> Iterator[Finding]:
     `ADD` becomes `COPY` (`add` becomes `copy`), under ONBUILD too, and nothing else
     changes. When local files are mixed with URLs, archives or variables in one ADD, no
     edit is offered (split the instruction by hand).
+
+    ## Variants
+    - A local file or folder (hadolint DL3020, trivy DS-0005): covered; quoted sources and
+      exec form (`ADD ["a", "/b/"]`) too.
+    - `http://` and `https://` URLs (hadolint DL3020, trivy DS-0005): covered, as not
+      reported; nor are other schemes (`ftp://`): they name no local file (ADD cannot
+      fetch them, and the build fails on its own).
+    - Git sources, `git@...` (trivy DS-0005) and `https://...git`: covered, as not reported.
+    - Archives ADD unpacks, `.tar`, `.tgz`, `.gz`, `.bz2`, `.xz`, `.tbz`, `.tbz2`, `.tb2`,
+      `.txz`, `.zst` (hadolint DL3020, trivy DS-0005): covered, as not reported. hadolint's
+      `.Z`, `.tZ`, `.tpz`, `.lz`, `.tlz` and `.lzma` are reported: Docker decompresses only
+      gzip, bzip2, xz and zstd, so ADD copies such a file as it is.
+    - `.zip` (hadolint DL3020 tests): covered, as reported (ADD does not unpack it).
+    - Every ADD whatever its source (checkov CKV_DOCKER_4): not covered: fetching a URL
+      with `--checksum` or unpacking a tar is what ADD is for.
+    - `ONBUILD ADD`: covered.
+    - `ADD <<EOF` here-documents: not covered: they create a file as COPY would, and
+      nothing is fetched or unpacked.
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#add

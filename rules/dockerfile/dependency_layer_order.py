@@ -122,6 +122,16 @@ def dependency_layer_order(dockerfile: Dockerfile) -> Iterator[Finding]:
     None: which files the install step needs (manifests, lockfiles, workspace members,
     patches) only the author knows.
 
+    ## Variants
+    No peer checks this (hadolint, checkov and trivy have no layer-order rule); the
+    spellings the rule reads:
+    - Whole-context copies `.`, `./`, `*`, `./*` by COPY or ADD, whatever the destination:
+      covered.
+    - Manifest-only installs of npm, yarn, pnpm, pip (`-r`), poetry, pipenv, uv, bundler,
+      composer, Go modules, Maven, Cargo, .NET and Mix: covered.
+    - `ONBUILD COPY . /src`: not covered: it copies the child build's context.
+    - `COPY --from`: not covered, as it copies no context.
+
     ## References
     - https://docs.docker.com/build/cache/optimize/#order-your-layers
     - https://docs.docker.com/build/building/best-practices/#leverage-build-cache

@@ -186,6 +186,17 @@ def dockerignore(dockerfile: Dockerfile, files: Files, builds: BuildContexts) ->
     file that exists is never replaced: the missing entries are appended to it when the
     run checks that file, else the finding offers no edit.
 
+    ## Variants
+    No peer checks this (hadolint, checkov and trivy read no ignore file); the spellings
+    the rule reads:
+    - `.dockerignore` at the context root and `<Dockerfile name>.dockerignore` beside the
+      Dockerfile: covered.
+    - `.git`, `/.git`, `**/.git`, `*` with `!` re-includes: covered.
+    - Contexts named by Compose `build.context`: covered; contexts given on a `docker
+      build` command line or in a Bake file: not covered: they are outside the files this
+      rule reads.
+    - `ONBUILD COPY . /src`: not covered: it copies the child build's context.
+
     ## References
     - https://docs.docker.com/build/concepts/context/#dockerignore-files
     - https://docs.docker.com/build/building/best-practices/#exclude-with-dockerignore

@@ -75,6 +75,15 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     the CMD to it) and a CMD in shell form below an ENTRYPOINT (which would receive the
     words instead of `/bin/sh -c "..."`).
 
+    ## Variants
+    - Shell-form `CMD` and `ENTRYPOINT` (hadolint DL3025): covered; `ONBUILD CMD` and
+      `ONBUILD ENTRYPOINT` too.
+    - Single-quoted pseudo-JSON (`CMD ['app']`) and unterminated JSON: covered (Docker
+      reads both as shell form).
+    - Shell form that starts with `exec`: covered, as not reported.
+    - Shell-form `HEALTHCHECK CMD` (hadolint DL3025): not covered: Docker runs the check
+      command itself, so no signal is lost, and `CMD-SHELL` is a documented form.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
     - https://docs.docker.com/build/building/best-practices/#cmd

@@ -55,6 +55,11 @@ def maintainer_deprecated(dockerfile: Dockerfile) -> Iterator[Finding]:
     one line. No edit is offered in a file whose escape character is the backtick when
     the text holds one of those characters.
 
+    ## Variants
+    - MAINTAINER in any stage and before the first FROM (hadolint DL4000, checkov
+      CKV_DOCKER_6, trivy DS-0022): covered.
+    - `ONBUILD MAINTAINER`: covered.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#maintainer-deprecated
     - https://github.com/opencontainers/image-spec/blob/main/annotations.md

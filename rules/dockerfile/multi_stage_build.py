@@ -23,6 +23,8 @@ _REMOVERS = {
     "apk": ("del",),
     "yum": ("remove", "erase", "autoremove"),
     "dnf": ("remove", "erase", "autoremove"),
+    "microdnf": ("remove",),
+    "zypper": ("remove", "rm"),
 }
 
 
@@ -73,7 +75,8 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
     `mvn package|install|verify|compile`, `gradle build|assemble|bootJar|...`,
     `dotnet build|publish`, or a compiler (`gcc`, `g++`, `clang`, `javac`, `make`). It
     reports once per file, at the first build command. A RUN that also removes packages
-    (`apt-get purge|remove|autoremove`, `apk del`, `yum`/`dnf remove`) is taken to clean
+    (`apt-get purge|remove|autoremove`, `apk del`, `yum`/`dnf remove`, `microdnf remove`,
+    `zypper remove|rm`) is taken to clean
     up its toolchain and is not counted: that is how official images compile from source
     in one layer.
 
@@ -107,6 +110,17 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: what the runtime stage needs (artifacts, runtime libraries, base image) is a
     design decision.
+
+    ## Variants
+    No peer checks this (hadolint, checkov and trivy have no multi-stage rule); the
+    spellings the rule reads:
+    - `npm run build`, `yarn build`, `pnpm build` (also `build:*` scripts), `go build`,
+      `cargo build`, `mvn`/`mvnw` package goals, `gradle`/`gradlew` build tasks, `dotnet
+      build|publish`, `gcc`, `g++`, `cc`, `clang`, `javac`, `rustc`, `make`: covered.
+    - `ONBUILD RUN` builds: covered.
+    - The toolchain removed in the same RUN by apt, apk, yum, dnf, microdnf or zypper:
+      covered, as not reported.
+    - Builds run by a script (`./build.sh`): not covered: the script is not in the file.
 
     ## References
     - https://docs.docker.com/build/building/multi-stage/

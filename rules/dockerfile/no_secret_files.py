@@ -36,6 +36,13 @@ SECRET_SUFFIXES = {
     ".p12": "a PKCS#12 key store",
     ".pfx": "a PKCS#12 key store",
 }
+CREDENTIAL_FILE_VARIABLES = {
+    "GOOGLE_APPLICATION_CREDENTIALS": "the Google credentials file",
+    "AWS_SHARED_CREDENTIALS_FILE": "the AWS credentials file",
+    "HF_TOKEN_PATH": "the Hugging Face token file",
+}
+"""Environment variables that name a file holding a credential, as tools read them."""
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
 _ENV_TEMPLATES = re.compile(r"\.env\.(example|sample|template|dist|defaults?|tpl)$", re.IGNORECASE)
 _PUBLIC = re.compile(r"(cert|chain|bundle|(^|[._-])ca([._-]|$)|pub|root|gpg|signing|trust)", re.I)
 
@@ -83,7 +90,10 @@ def no_secret_files(instruction: Instruction) -> Iterator[Finding]:
       pass, since certificates and public keys are meant to ship;
     - credential stores: `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`,
       `credentials`, `credentials.json`, `.htpasswd`, `.aws/credentials`,
-      `.docker/config.json`, `.kube/config`, and a `.ssh` folder.
+      `.docker/config.json`, `.kube/config`, and a `.ssh` folder;
+    - whatever is copied to the file a credential variable names, whatever its own name:
+      `COPY sa.json $GOOGLE_APPLICATION_CREDENTIALS` (also `AWS_SHARED_CREDENTIALS_FILE`,
+      `HF_TOKEN_PATH`; `${NAME}` too).
 
     Globs are judged by their pattern (`COPY *.pem /certs/`).
 
@@ -110,6 +120,21 @@ def no_secret_files(instruction: Instruction) -> Iterator[Finding]:
     None: the secret has to move to a build secret (`RUN --mount=type=secret`) or to
     runtime configuration, which only the author can arrange.
 
+    ## Variants
+    - A COPY to `$GOOGLE_APPLICATION_CREDENTIALS` or `$HF_TOKEN_PATH` (trivy DS-0031):
+      covered, and `$AWS_SHARED_CREDENTIALS_FILE`. trivy's `$AWS_CONFIG_FILE` is not: that
+      file holds profiles and regions; the credentials live in the shared credentials file.
+    - A credential variable set by ENV to a path under a COPY's destination (trivy
+      DS-0031): not covered: a folder copied there may or may not hold the file, which
+      the Dockerfile does not show.
+    - Secret-named ENV and ARG values (trivy DS-0031): SE001's, which reads every
+      Dockerfile ENV and ARG default.
+    - RUN commands that write credentials (`aws configure set ...` without a secret mount)
+      (trivy DS-0031): not covered: this rule judges the files COPY and ADD put in place.
+    - Stages before the final one (trivy DS-0031 reads only the final stage): covered: a
+      secret in a build stage sits in its layers and the build cache, and reaches the
+      image through `COPY --from`.
+
     ## References
     - https://docs.docker.com/build/building/secrets/
     - https://docs.docker.com/build/concepts/context/#dockerignore-files
@@ -117,12 +142,14 @@ def no_secret_files(instruction: Instruction) -> Iterator[Finding]:
     copy = instruction.effective
     if copy.keyword not in ("COPY", "ADD"):
         return
-    sources, _ = copy_paths(copy)
+    sources, destination = copy_paths(copy)
     stage = instruction.stage
+    named = _VARIABLE.match(destination.text.rstrip("/")) if destination else None
+    to_credentials = CREDENTIAL_FILE_VARIABLES.get(named.group(1)) if named else None
     for source in sources:
         if "://" in source.text:
             continue
-        what = secret_kind(source.text)
+        what = secret_kind(source.text) or to_credentials
         if what is not None:
             yield Finding(
                 source.span,

@@ -50,6 +50,15 @@ def no_ssh_port(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: removing the port means removing the SSH server it serves.
 
+    ## Variants
+    - `22` and `22/tcp` (checkov CKV_DOCKER_1, trivy DS-0004): covered, and `22/TCP`,
+      quoted `"22"`.
+    - `22/udp` (trivy DS-0004): not covered: SSH runs over TCP; UDP port 22 is another
+      service.
+    - A range holding 22 (`20-25`): covered (no peer reads ranges).
+    - `ONBUILD EXPOSE`: covered.
+    - `$SSH_PORT`: not covered: its value is known only at build time.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#expose
     - https://docs.docker.com/reference/cli/docker/container/exec/

@@ -54,6 +54,16 @@ def no_sudo(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: the USER switches around the step depend on the Dockerfile.
 
+    ## Variants
+    - `sudo` as a command (hadolint DL3004), at the start of an `&&` part (trivy DS-0010)
+      or anywhere as a word (checkov CKV2_DOCKER_1): covered as a command in any position:
+      after `;`, `|`, `||`, inside `if`, behind `env` or `xargs`, in here-documents.
+    - `sudo` as an argument (`apt-get install sudo`, `echo sudo`): covered, as not
+      reported (checkov's word match reports it).
+    - `ONBUILD RUN` (hadolint DL3004): covered.
+    - `su -c`, `doas`: not covered: no peer reads them, and `su` in a RUN is commonly a
+      deliberate drop of privileges to another user.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#user
     - https://github.com/hadolint/hadolint/wiki/DL3004

@@ -23,6 +23,7 @@ from ._run import (
     APK_VALUE_FLAGS,
     APT_VALUE_FLAGS,
     PIP_VALUE_FLAGS,
+    RPM_VALUE_FLAGS,
     installs_nothing,
     pip_words,
     run_steps,
@@ -41,6 +42,8 @@ CARGO_VALUE_FLAGS = frozenset(
 GO_VALUE_FLAGS = frozenset({"-o", "-p", "-tags", "-ldflags", "-gcflags", "-mod", "-modfile"})
 _PIP_SPECIFIER = re.compile(r"(===|==|~=|>=|<=|!=|<|>)")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
+_RPM_VERSION_PART = re.compile(r"[0-9][A-Za-z0-9.~^_:+]*$")
+_RPM_PART = re.compile(r"[A-Za-z0-9.~^_:+]+$")
 _FLOATING = frozenset({"", "latest", "next", "*", "x", "main", "master", "head"})
 
 
@@ -170,7 +173,7 @@ def _node(command: Command) -> Iterator[Unpinned]:
 
 def _gem(command: Command) -> Iterator[Unpinned]:
     action, rest = verb(command.words[1:], GEM_VALUE_FLAGS)
-    if action is None or action.text != "install":
+    if action is None or action.text not in ("install", "i"):
         return
     texts = [w.text for w in rest]
     if any(t in ("-v", "--version", "-g", "--file") or t.startswith("--version=") for t in texts):
@@ -229,6 +232,32 @@ def _apk(command: Command) -> Iterator[Unpinned]:
             yield Unpinned(word, "apk", f"`{text}=<version>`", os_package=True)
 
 
+def _rpm_pinned(text: str) -> bool:
+    """`name-<version>[-<release>]`: every part after the name's first hyphen is made of
+    version characters and one of them starts with a digit (`openssl-1:3.0.7`)."""
+    parts = text.split("-")[1:]
+    return (
+        bool(parts)
+        and all(_RPM_PART.match(part) for part in parts)
+        and any(_RPM_VERSION_PART.match(part) for part in parts)
+    )
+
+
+def _rpm(command: Command) -> Iterator[Unpinned]:
+    action, rest = verb(command.words[1:], RPM_VALUE_FLAGS)
+    zypper = command.name == "zypper"
+    if action is None or action.text not in (("install", "in") if zypper else ("install",)):
+        return
+    for word in positionals(rest, RPM_VALUE_FLAGS):
+        text = word.text
+        if _dynamic(text) or _local(text) or text.endswith(".rpm") or text.startswith("@"):
+            continue
+        if zypper and not any(c in text for c in "=<>"):
+            yield Unpinned(word, "zypper", f"`{text}=<version>`", os_package=True)
+        elif not zypper and not _rpm_pinned(text):
+            yield Unpinned(word, command.name, f"`{text}-<version>`", os_package=True)
+
+
 def unpinned(command: Command, os_packages: bool) -> Iterator[Unpinned]:
     """The packages `command` installs without a version (none for a simulation)."""
     if installs_nothing(command):
@@ -248,6 +277,9 @@ def unpinned(command: Command, os_packages: bool) -> Iterator[Unpinned]:
     elif name == "apk":
         if os_packages:
             yield from _apk(command)
+    elif name in ("yum", "dnf", "microdnf", "zypper"):
+        if os_packages:
+            yield from _rpm(command)
     else:
         yield from _pip(command)
 
@@ -280,7 +312,7 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
       `pkg` without `@<version>`, or with the floating `@latest`, `@next` or `@*`;
       local folders, tarballs and git URLs with a `#ref` pass. `npm install` or `npm ci`
       without packages installs from package.json and its lockfile (see SH001);
-    - `gem install pkg` without `pkg:<version>` or `-v`;
+    - `gem install pkg` (or `gem i pkg`) without `pkg:<version>` or `-v`;
     - `go install module@latest` (or `@main`, `@master`); `go install` without `@`
       builds the local module;
     - `cargo install crate` without `--version` or `crate@<version>`, and
@@ -288,16 +320,18 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
 
     With the option `os-packages`, `apt-get install pkg` (also `apt install`) without
     `pkg=<version>` and `apk add pkg` without `=`, `~`, `<` or `>` are reported too, at
-    info level; local `.deb` and `.apk` files pass. Words holding a variable (`$PKG`) are
+    info level; local `.deb` and `.apk` files pass. So are `yum`, `dnf` and `microdnf`
+    installs of a package without `name-<version>` (every part after the first hyphen
+    made of version characters, one starting with a digit: `openssl-1:3.0.7`,
+    `tomcat-9.0.1-1.el9`) and `zypper install|in` of one without `=`, `<` or `>`;
+    `.rpm` files, paths and `@group` names pass. Words holding a variable (`$PKG`) are
     not judged.
 
     A command that installs nothing is not judged: `pip install --dry-run`,
     `npm install --dry-run` or `--package-lock-only`, `gem install --explain`,
     `apk add -s`/`--simulate`, and `apt-get install` with `-s`, `--simulate`,
     `--just-print`, `--dry-run`, `--recon`, `--no-act`, `--print-uris` or
-    `-o APT::Get::Simulate=true` (`--dry-run=false` installs, and is judged). dnf, yum,
-    microdnf and zypper are not read (hadolint's DL3033, DL3037 and DL3041 are their
-    counterparts).
+    `-o APT::Get::Simulate=true` (`--dry-run=false` installs, and is judged).
 
     Policy differences from hadolint: `pkg@latest` (and the other floating npm dist-tags)
     is reported, since a tag is not a version; OS-package pinning is opt-in because
@@ -328,8 +362,30 @@ def pinned_packages(dockerfile: Dockerfile, options: PinnedPackagesOptions) -> I
     None: the right version is the author's choice; opslint never invents one.
 
     ## Options
-    - `os-packages` (bool, default false): also report `apt-get install` and `apk add`
-      packages without a version, at info level.
+    - `os-packages` (bool, default false): also report `apt-get install`, `apk add`,
+      `yum`/`dnf`/`microdnf install` and `zypper install` packages without a version, at
+      info level.
+
+    ## Variants
+    - pip, `pip3`, `python -m pip`; `==`, `~=`, `>=`, `<`, `!=`, `===` specifiers; `-r` and
+      `-c` files; local paths, `.whl` and `.tar.gz` archives; git URLs with `@ref` (hadolint
+      DL3013): covered. pipx: covered (no peer reads it).
+    - `npm install` and its abbreviations, `pkg@version`, scoped `@scope/pkg@version`, git
+      URLs with `#ref`, tarballs and folders (hadolint DL3016): covered; `yarn add`,
+      `yarn global add` and `pnpm add`: covered (no peer reads them).
+    - `gem install|i pkg:version`, `-v`/`--version` (hadolint DL3028): covered.
+    - `apt-get install pkg=version`, `-t`/`--target-release` values skipped, `.deb` files
+      (hadolint DL3008): covered under `os-packages`; hadolint's pass for any word holding
+      `/` (a release, `pkg/bookworm`) is not followed: a release is not a version.
+    - `apk add pkg=version`, `~`, `<`, `>`, `.apk` files, `-t`/`--virtual`/`-X` values
+      skipped (hadolint DL3018): covered under `os-packages`.
+    - `yum install` (hadolint DL3033) and `dnf`/`microdnf install` (hadolint DL3041) with
+      `name-<version>`, `.rpm` files: covered under `os-packages`; `yum|dnf module install
+      name:stream` modules are not (a stream is not a version and hadolint's own test
+      accepts it as one); variables defined by ENV/ARG are not judged at all, as elsewhere.
+    - `zypper install|in pkg=version`, `>=`, `<`, `.rpm` files (hadolint DL3037): covered
+      under `os-packages`.
+    - `go install module@latest` and `cargo install`: covered (no peer reads them).
 
     ## References
     - https://docs.docker.com/build/building/best-practices/#apt-get

@@ -112,6 +112,19 @@ def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
     None: whether the base image has bash decides between a SHELL line and `set -o
     pipefail`.
 
+    ## Variants
+    - A pipe in RUN without `-o pipefail` on the SHELL in force (hadolint DL4006): covered;
+      the SHELL resets at each `FROM <image>` and carries through `FROM <stage>`.
+    - `bash`, `zsh` and `ash` SHELLs with `-o pipefail`, also at non-standard paths
+      (`/usr/local/bin/bash`) (hadolint DL4006): covered; a `sh` SHELL with `-o pipefail`
+      is accepted (policy difference, above).
+    - Non-POSIX SHELLs `pwsh`, `powershell`, `cmd` (hadolint DL4006): covered, as not
+      reported.
+    - `set -o pipefail` in the script, and `bash -o pipefail -c "..."`: covered (no peer
+      reads them).
+    - Exec-form RUN: covered, as not reported (no shell runs it).
+    - `ONBUILD RUN`: covered.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#using-pipes
     - https://docs.docker.com/reference/dockerfile/#shell

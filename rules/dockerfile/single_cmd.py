@@ -17,17 +17,18 @@ from opslint.model.dockerfile import Dockerfile, Instruction, Stage
     peers=("hadolint DL4003", "hadolint DL4004", "trivy DS-0016", "trivy DS-0007"),
 )
 def single_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
-    """A stage has at most one CMD and at most one ENTRYPOINT.
+    """A stage has at most one CMD, one ENTRYPOINT and one HEALTHCHECK.
 
     ## What it does
     Within each stage (and among instructions before the first `FROM`), reports every
-    CMD after the first, and every ENTRYPOINT after the first, at the later instruction's
-    keyword, naming the line of the one it overrides. Stages are counted separately: a
-    CMD in each of several stages is normal. `ONBUILD CMD` and `ONBUILD ENTRYPOINT` are
+    CMD after the first, every ENTRYPOINT after the first and every HEALTHCHECK after the
+    first (`HEALTHCHECK NONE` included), at the later instruction's keyword, naming the
+    line of the one it overrides. Stages are counted separately: a CMD in each of several
+    stages is normal. `ONBUILD CMD`, `ONBUILD ENTRYPOINT` and `ONBUILD HEALTHCHECK` are
     not counted, since they apply to the images built on this one, not to this stage.
 
     ## Why it matters
-    Only the last CMD and the last ENTRYPOINT of a stage take effect; the earlier ones
+    Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; the earlier ones
     are dead code that misleads readers about how the container starts, and usually
     betray a merge or copy-paste mistake.
 
@@ -47,9 +48,19 @@ def single_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: which of the instructions is the intended one is for the author to decide.
 
+    ## Variants
+    - A second CMD in a stage (hadolint DL4003, trivy DS-0016): covered.
+    - A second ENTRYPOINT in a stage (hadolint DL4004, trivy DS-0007): covered.
+    - One CMD per stage in several stages (hadolint DL4003 tests): covered, as not
+      reported.
+    - A second HEALTHCHECK in a stage (trivy DS-0023): covered.
+    - `ONBUILD CMD`, `ONBUILD ENTRYPOINT` and `ONBUILD HEALTHCHECK`: covered, as not
+      counted.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#cmd
     - https://docs.docker.com/reference/dockerfile/#entrypoint
+    - https://docs.docker.com/reference/dockerfile/#healthcheck
     - https://github.com/hadolint/hadolint/wiki/DL4003
     - https://github.com/hadolint/hadolint/wiki/DL4004
     """
@@ -59,7 +70,7 @@ def single_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     groups.extend((stage, stage.instructions) for stage in dockerfile.stages)
     for stage, instructions in groups:
         where = stage.logical if stage is not None else ""
-        for keyword in ("CMD", "ENTRYPOINT"):
+        for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             found = [i for i in instructions if i.keyword == keyword]
             for earlier, later in pairwise(found):
                 yield Finding(

@@ -59,6 +59,12 @@ def unique_stage_names(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: renaming a stage means updating the references to it, which is for the author.
 
+    ## Variants
+    - A repeated `FROM ... AS name` (hadolint DL3024, checkov CKV_DOCKER_11, trivy DS-0012):
+      covered.
+    - Names differing in case only (trivy DS-0012 lowercases; hadolint and checkov compare
+      as written): covered, as Docker compares them case-insensitively.
+
     ## References
     - https://docs.docker.com/build/building/multi-stage/#name-your-build-stages
     - https://docs.docker.com/reference/dockerfile/#from

@@ -70,6 +70,16 @@ def use_apt_get(dockerfile: Dockerfile) -> Iterator[Finding]:
     (`list`, `edit-sources`, `full-upgrade`, `reinstall`, ...) and an `apt` without a verb
     get no edit.
 
+    ## Variants
+    - `apt` as a command (hadolint DL3027, checkov CKV_DOCKER_9): covered, behind `sudo`,
+      `env` and the like too, and in here-documents.
+    - `apt` in a command that also removes files (checkov CKV_DOCKER_9 skips any `&&` part
+      holding `rm`): covered, as reported: `rm` says nothing about the `apt` call.
+    - `apt-get`, `apt-cache`, `apt-key` and words that mention `apt`: covered, as not
+      reported.
+    - `ONBUILD RUN` (hadolint DL3027): covered.
+    - `aptitude`: not covered: no peer reports it, and it is scriptable with `-y`.
+
     ## References
     - https://manpages.debian.org/stable/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS
     - https://github.com/hadolint/hadolint/wiki/DL3027

@@ -72,6 +72,16 @@ def valid_expose(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: the intended port is for the author to say.
 
+    ## Variants
+    - A port above 65535 (hadolint DL3011, trivy DS-0008): covered.
+    - A range with an end above 65535 (hadolint DL3011): covered; a range whose end is
+      below its start too.
+    - `/tcp`, `/udp`, `/sctp` suffixes, in any case (hadolint DL3011, trivy DS-0008):
+      covered; another protocol is reported.
+    - Variables (`${PORT}`, `40000-${END}`) (hadolint DL3011): covered, as not checked.
+    - Host mappings (`8080:80`): covered, as a warning (no peer reads them).
+    - `ONBUILD EXPOSE`: covered.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#expose
     - https://docs.docker.com/reference/build-checks/expose-invalid-format/

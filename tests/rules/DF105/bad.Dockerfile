@@ -15,6 +15,8 @@ RUN npm install -g npm@latest
 RUN yarn global add @angular/cli
 # expect: DF105@17
 RUN gem install bundler --no-document
+# expect: DF105@11-15
+RUN gem i rake
 # expect: DF105@16
 RUN go install golang.org/x/tools/gopls@latest
 # expect: DF105@19

@@ -14,6 +14,7 @@ RUN npm install git+https://github.com/npm/cli.git#v10.8.0
 RUN npm run build -- install
 RUN yarn add react@18.3.1
 RUN gem install bundler:2.5.16 && gem install rake -v 13.2.1
+RUN gem i rake:13.2.1
 RUN go install golang.org/x/tools/gopls@v0.16.1 && go install ./cmd/server
 RUN cargo install ripgrep@14.1.0 && cargo install --path . && cargo install --git https://github.com/x/y --rev 1a2b3c4
 ONBUILD RUN pip install --no-cache-dir black==24.8.0

@@ -9,3 +9,4 @@ ADD https://github.com/moby/buildkit.git#v0.14.1 /src/buildkit
 ADD $ARTIFACT_URL /opt/
 COPY site/ /usr/share/nginx/html/
 ONBUILD ADD app.tgz /app/
+ADD vendor.tb2 /opt/vendor/

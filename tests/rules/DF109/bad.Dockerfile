@@ -17,3 +17,7 @@ COPY .aws/credentials /root/.aws/credentials
 COPY --from=builder /root/.ssh /root/.ssh
 # expect: DF109@14
 ONBUILD COPY credentials.json /app/
+# expect: DF109@6-17
+COPY gcp-sa.json $GOOGLE_APPLICATION_CREDENTIALS
+# expect: DF109@5-10
+ADD creds ${AWS_SHARED_CREDENTIALS_FILE}

@@ -8,3 +8,5 @@ COPY nodesource-repo.gpg.key /usr/share/keyrings/
 COPY src/environment.ts src/keys.ts /app/src/
 COPY --from=builder /app/dist /app/dist
 ONBUILD COPY . /app
+COPY config $AWS_CONFIG_FILE
+COPY app.json $APP_CONFIG

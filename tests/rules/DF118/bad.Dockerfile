@@ -10,3 +10,6 @@ ENTRYPOINT ["/docker-entrypoint.sh"]
 CMD ["third"]
 FROM debian:12-slim AS distro2
 CMD ["only-one-here"]
+HEALTHCHECK CMD ["/bin/check"]
+# expect: DF118@1-12
+HEALTHCHECK NONE

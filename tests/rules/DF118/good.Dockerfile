@@ -5,3 +5,7 @@ ONBUILD CMD ["child-default"]
 FROM debian:12-slim AS distro2
 ENTRYPOINT ["/entrypoint.sh"]
 CMD ["another"]
+HEALTHCHECK CMD ["/bin/check"]
+ONBUILD HEALTHCHECK NONE
+FROM distro2
+HEALTHCHECK --interval=1m CMD ["/bin/check"]

@@ -16,3 +16,8 @@ apt-get install -y --no-install-recommends curl
 EOF
 ONBUILD RUN apt-get update && apt-get install -y --no-install-recommends make
 RUN echo apt-get update
+FROM alpine:3.20
+RUN apk update && apk add --no-cache curl
+RUN apk update && apk upgrade --no-cache
+RUN apk --update add git
+RUN apk update && ./install.sh
