@@ -73,6 +73,17 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     right above it), or at the end of the stage. A value that already starts with `CMD`,
     `NONE` or an option (`--interval=30s CMD ...`) is written after `HEALTHCHECK` as it is.
 
+    ## Variants
+    - A final stage with no HEALTHCHECK (hadolint DL3057, checkov CKV_DOCKER_2, trivy
+      DS-0026): covered. checkov and trivy accept a HEALTHCHECK anywhere in the file; this
+      rule, like hadolint, follows the final stage's chain of stages.
+    - `HEALTHCHECK NONE` (hadolint DL3057): covered, as deliberate.
+    - A HEALTHCHECK inherited from an earlier stage (hadolint DL3057): covered.
+    - `ONBUILD HEALTHCHECK`: covered, as not counting for this image.
+    - A HEALTHCHECK set by the base image: not covered: not visible in the file.
+    - WebAssembly images, shell-less scratch images and images that only start a shell or
+      interpreter: covered, as not reported.
+
     ## References
     - https://docs.docker.com/reference/dockerfile/#healthcheck
     - https://github.com/hadolint/hadolint/wiki/DL3057

@@ -170,6 +170,15 @@ def no_cd_in_run(dockerfile: Dockerfile) -> Iterator[Finding]:
     ## Fix
     None: whether a WORKDIR can replace the `cd` depends on the rest of the script.
 
+    ## Variants
+    - `cd` as a command (hadolint DL3003), or at the start of an `&&` part (trivy
+      DS-0013): covered in any command position and in here-documents.
+    - `cd` into a computed directory (`$(...)`, globs), into a directory that only lives
+      during the RUN (from `mktemp`, or removed by a later `rm -r`), and the `cd` that
+      leaves it: not reported, since WORKDIR cannot name them; hadolint reports them.
+    - `pushd`/`popd`: not covered; no peer reads them.
+    - `make -C`: not a `cd`, not reported.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#workdir
     - https://github.com/hadolint/hadolint/wiki/DL3003

@@ -187,6 +187,21 @@ def non_root_user(
     above it), or at the end of the stage. Build steps after the new USER would run as
     that user, which is why none are left below it.
 
+    ## Variants
+    - Last `USER root`, `0`, `root:<group>`, `0:<gid>` (hadolint DL3002, checkov
+      CKV_DOCKER_8, trivy DS-0002): covered.
+    - No USER at all (checkov CKV_DOCKER_3, trivy DS-0002): covered.
+    - Root carried through `FROM <stage>` (hadolint DL3002): covered.
+    - A root USER in a stage that does not ship (hadolint DL3002 reports it): not covered:
+      those layers are not the image that runs.
+    - `USER $VAR`: not covered: its value is known only at build time.
+    - A base image that sets a non-root user, other than `nonroot` tags: not covered: not
+      visible in the file.
+    - An ENTRYPOINT script that steps down with gosu, su-exec, setpriv, runuser or
+      `chroot --userspec`, and images that only start a shell or interpreter: covered, as
+      not reported.
+    - WebAssembly images: covered, as not reported.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#user
     - https://github.com/hadolint/hadolint/wiki/DL3002

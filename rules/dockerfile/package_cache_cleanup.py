@@ -314,6 +314,19 @@ def package_cache_cleanup(dockerfile: Dockerfile) -> Iterator[Finding]:
     docker-clean hook gets no edit for its `.deb` archives (choose a cache mount or
     `apt-get clean` by hand).
 
+    ## Variants
+    - apt lists left behind (hadolint DL3009): covered; cache or tmpfs mounts at
+      `/var/lib/apt(/lists)` and `apt-get distclean` are covered as cleaning.
+    - `apk add` without `--no-cache`, and `/var/cache/apk` mounts (hadolint DL3019, trivy
+      missing_apk_no_cache): covered; `apk add --no-network` fetches no index.
+    - pip: `--no-cache-dir`, `PIP_NO_CACHE_DIR` (ENV, inline or `export`), `~/.cache/pip`
+      mounts (hadolint DL3042): covered.
+    - A stage that does not ship (hadolint DL3009): covered, as not reported.
+    - `yum clean all` after `yum install` (hadolint DL3032), `dnf`/`microdnf clean all`
+      (hadolint DL3040, trivy missing_dnf_clean_all, missing_microdnf_clean_all),
+      `zypper clean` (hadolint DL3036, trivy missing_zypper_clean), `yarn cache clean`
+      (hadolint DL3060): not covered yet.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#apt-get
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
