@@ -229,6 +229,10 @@ def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
         ("yarn install --check-files", ["install"]),
         ("pnpm i", ["i"]),
         ("pnpm install --frozen-lockfile=false", ["install"]),
+        ("pnpm install --no-frozen-lockfile", ["install"]),
+        ("bun install", ["install"]),
+        ("bun i --production", ["i"]),
+        ("bun --cwd app install", ["install"]),
         ("npm ci", []),
         ("npm install express", []),
         ("npm i -D typescript@5", []),
@@ -239,12 +243,32 @@ def test_no_secret_for_empty_or_reference_values(tmp_path: Path) -> None:
         ("yarn install --immutable", []),
         ("pnpm install --frozen-lockfile", []),
         ("pnpm add react", []),
+        ("bun install --frozen-lockfile", []),
+        ("bun install --lockfile-only", []),
+        ("bun add zod", []),
+        ("bun install -g typescript", []),
         ("echo npm install", []),
         ("pip install -r requirements.txt", []),
     ],
 )
 def test_lockfile_problems(script: str, words: list[str]) -> None:
     assert [p.word.text for p in problems(script)] == words
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        ("pnpm install", []),
+        ("pnpm i --prod", []),
+        ("pnpm install --no-frozen-lockfile", ["install"]),
+        ("pnpm install --frozen-lockfile=false", ["install"]),
+        ("yarn install", ["install"]),
+        ("bun install", ["install"]),
+    ],
+)
+def test_lockfile_problems_in_ci(script: str, words: list[str]) -> None:
+    """In a CI job pnpm freezes the lockfile unless told not to; Yarn 1 and Bun do not."""
+    assert [p.word.text for p in problems(script, in_ci=True)] == words
 
 
 @pytest.mark.parametrize(

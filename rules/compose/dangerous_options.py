@@ -12,7 +12,12 @@ from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 
 from ._shared import names
 
-_HOST_NAMESPACES = ("network_mode", "pid", "ipc")
+_HOST_NAMESPACES = {
+    "network_mode": "network",
+    "pid": "process",
+    "ipc": "IPC",
+    "userns_mode": "user",
+}
 _ROOT_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN"})
 
 
@@ -81,10 +86,9 @@ def _findings(service: ComposeService) -> Iterator[tuple[Span, str]]:
             "runs privileged, as powerful as root on the host: grant only the "
             "capability or device it needs",
         )
-    for key in _HOST_NAMESPACES:
+    for key, what in _HOST_NAMESPACES.items():
         value = node.get(key)
         if isinstance(value, YScalar) and _text(value) == "host":
-            what = {"network_mode": "network", "pid": "process", "ipc": "IPC"}[key]
             yield (
                 text_span(value),
                 f"shares the host's {what} namespace (`{key}: host`): "
@@ -115,8 +119,9 @@ def dangerous_options(compose: ComposeFile) -> Iterator[Finding]:
     ## What it does
     Reports, at the offending value:
     - `privileged: true`;
-    - `network_mode: host`, `pid: host` and `ipc: host` (sharing the host's network,
-      process or IPC namespace);
+    - `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (sharing
+      the host's network, process, IPC or user namespace; the last one undoes the
+      daemon's `userns-remap`, so that root in the container is root on the host);
     - a bind mount of the Docker daemon socket, in the short syntax
       (`/var/run/docker.sock:/var/run/docker.sock`, read-only included) or the long one
       (`type: bind`, `source: /run/docker.sock`): any source named `docker.sock`,
@@ -165,9 +170,36 @@ def dangerous_options(compose: ComposeFile) -> Iterator[Finding]:
     None: what the service really needs (a capability, a device, a port) is the
     author's call.
 
+    ## Variants
+    - `privileged: true`, also quoted (KICS privileged_containers_enabled): covered.
+    - `pid: host` (KICS host_namespace_is_shared), `ipc: host` (KICS
+      shared_host_ipc_namespace, ipc_set_to_host), `network_mode: host` (KICS
+      shared_host_network_namespace, network_mode_host_exists), `userns_mode: host`
+      (KICS shared_host_user_namespace, userns_set_to_host): covered.
+    - a service without `pid` (KICS reports the missing key): not covered: the default
+      is a private namespace.
+    - the Docker socket mounted (KICS docker_socket_mounted_in_container): covered, in
+      short and long syntax, read-only, rootless and Windows pipe forms.
+    - `cap_add` of `ALL` or `SYS_ADMIN`: covered; any `cap_add`, or no `cap_drop` (KICS
+      container_capabilities_unrestricted, check_cap_add_cap_drop): not covered: a narrow
+      capability such as `NET_BIND_SERVICE` keeps the wall, and dropping capabilities is
+      hardening, not the absence of a wall.
+    - `security_opt` with `seccomp:unconfined`, `apparmor:unconfined` or no
+      `no-new-privileges` (KICS default_seccomp_profile_disabled, seccomp_disabled,
+      security_opt_not_set, no_new_privileges_not_set): not covered: each weakens a
+      layer of defence but leaves the namespaces and capabilities in place; they belong
+      to a hardening rule.
+    - `cgroup_parent` set (KICS cgroup_not_default): not covered: it places the
+      container's cgroup, it shares nothing with the host.
+    - host directories such as `/etc` or `/proc` bind-mounted (KICS
+      volume_has_sensitive_host_directory): not covered: configuration mounts such as
+      `/etc/pihole` are how such services are meant to run, and telling them from an
+      escape needs the path and the mode together.
+
     ## References
     - https://docs.docker.com/reference/compose-file/services/#privileged
     - https://docs.docker.com/reference/compose-file/services/#network_mode
+    - https://docs.docker.com/engine/security/userns-remap/
     - https://docs.docker.com/engine/security/#docker-daemon-attack-surface
     - https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities
     """

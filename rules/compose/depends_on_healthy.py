@@ -167,6 +167,16 @@ def depends_on_healthy(compose: ComposeFile, text: SourceText, files: Files) -> 
     (`depends_on: [db]`). A long-form entry written in flow style
     (`db: {restart: true}`) or without a value gets no edit either.
 
+    ## Variants
+    No linter among opslint's peers checks `depends_on` conditions; the variants are the
+    Compose Specification's forms.
+    - the short list form (`depends_on: [db]`), a long-form entry without `condition`,
+      and `condition: service_started`: covered.
+    - a dependency whose health check comes from its Dockerfile's `HEALTHCHECK`: covered.
+    - `service_completed_successfully`: covered, it passes.
+    - a dependency defined in another Compose file (`include`, `extends`, several `-f`
+      files): not covered: its health check is not in view.
+
     ## References
     - https://docs.docker.com/reference/compose-file/services/#depends_on
     - https://docs.docker.com/compose/how-tos/startup-order/

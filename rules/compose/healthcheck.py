@@ -66,6 +66,13 @@ def healthcheck(service: ComposeService, files: Files) -> Iterator[Finding]:
     ## Fix
     None: the right probe command depends on the service.
 
+    ## Variants
+    - a service without `healthcheck` (KICS healthcheck_not_set): covered, except where
+      the image built by the service declares `HEALTHCHECK`, which KICS does not read.
+    - `healthcheck: {disable: true}` and `test: ["NONE"]` (KICS reports both as
+      disabled): not covered: writing them is the explicit choice this rule asks for,
+      as `HEALTHCHECK NONE` is in a Dockerfile.
+
     ## References
     - https://docs.docker.com/reference/compose-file/services/#healthcheck
     - https://docs.docker.com/reference/dockerfile/#healthcheck

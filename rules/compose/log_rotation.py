@@ -163,6 +163,16 @@ def log_rotation(compose: ComposeFile, text: SourceText, defaults: Defaults) -> 
     flow-style block (`logging: {driver: json-file}`) or a `logging:` without a value
     gets no edit.
 
+    ## Variants
+    No linter among opslint's peers checks Compose log rotation; the variants are the
+    logging drivers'.
+    - `json-file` named or implied (no `logging` block, or no `driver`): covered.
+    - `local`, which rotates by default, and drivers that keep no file (`journald`,
+      `syslog`, `fluentd`, `awslogs`, `gelf`, `none`): covered, they pass.
+    - options given through an alias or an `x-` merge: covered, once where written.
+    - a daemon-wide default in `/etc/docker/daemon.json`: not covered: it is outside
+      the repository.
+
     ## References
     - https://docs.docker.com/engine/logging/drivers/json-file/
     - https://docs.docker.com/engine/logging/drivers/local/

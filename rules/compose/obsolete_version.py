@@ -78,6 +78,12 @@ def obsolete_version(compose: ComposeFile) -> Iterator[Finding]:
     not start with a blank line; comments above `version` stay. No edit for a root
     written in flow style or a `version` that shares its line with another key.
 
+    ## Variants
+    - a top-level `version` of any value (dclint no-version-field): covered.
+    - removal by the fix (dclint deletes the first line starting `version:`): covered,
+      only the top-level key's line, so a `version:` nested in a service's `labels` or
+      an `x-` block is never touched.
+
     ## References
     - https://docs.docker.com/reference/compose-file/version-and-name/
     """

@@ -16,6 +16,8 @@ from ._shared import written_in
 _SETTINGS = {"cpus": "compose-cpus", "memory": "compose-memory"}
 _LEGACY = {"cpus": "cpus", "memory": "mem_limit"}
 """The service-level key that holds each limit in the legacy (pre-`deploy`) syntax."""
+_LEGACY_ALTERNATES = {"cpus": ("cpus", "cpu_quota"), "memory": ("mem_limit",)}
+"""Every service-level key that sets each limit: `cpu_quota` caps CPU time per period."""
 
 
 def _fix(
@@ -43,7 +45,12 @@ def _fix(
     style = text.style
     node = service.node
     limits = node.path("deploy", "resources", "limits")
-    legacy = any(_LEGACY[key] in node for key in _SETTINGS if key not in keys)
+    legacy = any(
+        alternate in node
+        for key in _SETTINGS
+        if key not in keys
+        for alternate in _LEGACY_ALTERNATES[key]
+    )
     if legacy and limits is None:
         entries = {_LEGACY[key]: value for key, value in values.items()}
         if any(key in node for key in entries):
@@ -85,9 +92,10 @@ def resource_limits(
     ## What it does
     Reports a service without both a CPU and a memory limit. The Compose Specification
     form is `deploy.resources.limits` with `cpus` and `memory`; the legacy service keys
-    `cpus` and `mem_limit` are accepted for either half. The finding sits on the `limits`
-    key when that block exists but lacks a value, else on the service's key. Services that
-    `extends` another are skipped, since the limits may be inherited.
+    `cpus` or `cpu_quota`, and `mem_limit`, are accepted for either half. The finding
+    sits on the `limits` key when that block exists but lacks a value, else on the
+    service's key. Services that `extends` another are skipped, since the limits may be
+    inherited.
 
     ## Why it matters
     Without limits one runaway service (a memory leak, a hot loop) starves every other
@@ -133,6 +141,21 @@ def resource_limits(
     `deploy` block comes from a merged anchor (other services share it), or is written
     in flow style.
 
+    ## Variants
+    - `deploy.resources.limits.memory` and `.cpus` (KICS memory_not_limited,
+      cpus_not_limited): covered; KICS reads them only when the file's `version` is 3
+      or more, opslint whatever the version.
+    - the legacy `mem_limit` (KICS, for `version` 2 files): covered.
+    - the legacy `cpus` and `cpu_quota` (CPU time per `cpu_period`): covered; `cpu_shares`
+      is a relative weight, not a limit, and does not count.
+    - `cpuset` (pinning to cores) and the Windows-only `cpu_count` and `cpu_percent`: not
+      covered as limits: the first bounds where the service runs, not how much of it,
+      and the others apply to Windows containers only.
+    - `pids_limit` (KICS pids_limit_not_set): not covered: a fork bomb guard is a
+      hardening setting of its own, not the CPU and memory budget this rule asks for.
+    - `deploy.resources.reservations` alone: not covered as a limit: a reservation
+      guarantees resources, it caps nothing.
+
     ## References
     - https://docs.docker.com/reference/compose-file/deploy/#resources
     - https://docs.docker.com/reference/compose-file/services/#mem_limit
@@ -141,11 +164,11 @@ def resource_limits(
         return
     resources = service.resources
     limits = resources.map("limits") if resources is not None else None
-    absent = []
-    if not (has_value(limits, "cpus") or has_value(service.node, "cpus")):
-        absent.append("cpus")
-    if not (has_value(limits, "memory") or has_value(service.node, "mem_limit")):
-        absent.append("memory")
+    absent = [
+        key
+        for key, legacy in _LEGACY_ALTERNATES.items()
+        if not has_value(limits, key) and not any(has_value(service.node, name) for name in legacy)
+    ]
     if not absent:
         return
     span = service.span

@@ -60,6 +60,13 @@ def restart_policy(
     `unless-stopped` when that is unset. One-shot and `extends` services are not reported,
     so never edited; a service written in flow style (`web: {image: nginx}`) gets no edit.
 
+    ## Variants
+    - `restart: on-failure` or `deploy.restart_policy.condition: on-failure` with a
+      retry count other than 5 (KICS restart_policy_on_failure_not_set_to_5): not
+      covered: the number of retries is the service's to choose; this rule asks only
+      that a policy is written.
+    - `restart` and `deploy.restart_policy` both accepted: covered.
+
     ## References
     - https://docs.docker.com/reference/compose-file/services/#restart
     - https://docs.docker.com/reference/compose-file/deploy/#restart_policy

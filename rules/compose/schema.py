@@ -71,6 +71,14 @@ def schema(compose: ComposeFile, notes: Notes) -> Iterator[Finding]:
     ## Fix
     None: the intended key or value is the author's to choose.
 
+    ## Variants
+    - every schema error of the file (dclint invalid-schema reports the first one only):
+      covered, each at its own node.
+    - the Compose Specification schema as published (dclint vendors its own copy, updated
+      by hand): covered, from `check-jsonschema`'s vendored copy.
+    - values with `${VAR}` interpolation checked as written, before substitution (as
+      dclint does): covered.
+
     ## References
     - https://docs.docker.com/reference/compose-file/
     - https://github.com/compose-spec/compose-spec/blob/main/schema/compose-spec.json

@@ -113,6 +113,31 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     ## Fix
     None: the secret must move to a secret store, and a leaked value must be rotated.
 
+    ## Variants
+    - Names holding PASSWORD, SECRET, TOKEN anywhere (kube-linter env-var-secret, Polaris
+      sensitiveContainerEnvVar): covered, with the value judged as well as the name.
+    - `BEARER` in a name, `AZURE_*KEY` and `OCI_CLI_KEY_CONTENT` (Polaris): not covered
+      yet: not in the name grammar.
+    - `GOOGLE_APPLICATION_CREDENTIALS` (Polaris reports any value): not covered: its value
+      is a file path, a pointer to the secret.
+    - PEM private keys (Polaris, checkov CKV_SECRET_13, trivy private-key), AWS access keys
+      (checkov CKV_SECRET_2, trivy aws-access-key-id), GitHub and GitLab tokens (trivy
+      github-pat, gitlab-pat), Slack tokens (checkov CKV_SECRET_14): covered.
+    - JWTs (checkov CKV_SECRET_9), npm tokens (CKV_SECRET_12), Stripe keys
+      (CKV_SECRET_17), Azure storage `AccountKey=` (CKV_SECRET_3): not covered yet: no
+      format recognised.
+    - A password inside a URL: covered, at the password. A `Password=` inside a connection
+      string: not covered yet.
+    - High-entropy strings under any name (checkov CKV_SECRET_6, CKV_SECRET_19): not
+      covered: entropy alone is imprecise.
+    - `secretKeyRef` (kube-linter read-secret-from-env-var): not covered, by design: a
+      reference is how a secret should arrive.
+    - Literal `credentials.password` of GitHub job containers and services (zizmor
+      hardcoded-container-credentials, actionlint credentials): covered. The environment
+      of a CI job's own service containers: checked for credential formats only.
+    - Dockerfile `ENV`/`ARG` secrets (trivy DS-0031, hadolint): covered. Provider
+      `access_key`/`secret_key` literals (checkov CKV_AWS_41): covered.
+
     ## References
     - https://docs.docker.com/build/building/secrets/
     - https://docs.docker.com/compose/how-tos/use-secrets/

@@ -73,6 +73,21 @@ def image_digest_pinned(image: ImageRef, build: BuildPlaceholders) -> Iterator[F
     ## Fix
     None: the digest has to come from the registry, which opslint does not contact.
 
+    ## Variants
+    - Kubernetes containers without `@` in `image` (checkov CKV_K8S_43): covered, for
+      init and ephemeral containers too; a container without `image` is not reported
+      (checkov fails it): the API server rejects such a pod, and a template may leave it
+      to a tool.
+    - CircleCI `docker` images without a digest (checkov CKV_CIRCLECIPIPELINES_2):
+      covered; a `latest` image, which checkov leaves to CKV_CIRCLECIPIPELINES_1, steps
+      back to IM001 here.
+    - GitHub Actions `container`, `services` and `docker://` images pinned by tag only
+      (zizmor unpinned-images, pedantic persona): covered; zizmor's expansion of
+      `${{ matrix.image }}` through the matrix is not: expressions are skipped.
+    - `name:tag@sha256:...` (checkov, zizmor: the digest wins): covered, it passes.
+    - Dockerfile and Compose images: covered; the peers check digests only in
+      Kubernetes, CircleCI and GitHub Actions.
+
     ## References
     - https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier
     - https://kubernetes.io/docs/concepts/containers/images/#image-names

@@ -94,6 +94,35 @@ def image_tag_pinned(
     variable (`FROM node:${VERSION}`) or spread over lines gets no edit, nor does an
     image a Helm chart renders from its values.
 
+    ## Variants
+    - `FROM` without a tag (hadolint DL3006, checkov CKV_DOCKER_7, trivy DS-0001) and
+      with `latest` (hadolint DL3007, checkov CKV_DOCKER_7, trivy DS-0001): covered;
+      `scratch`, earlier stages and `--platform` flags are handled as those peers do.
+    - `ARG` defaults substituted into `FROM`, global and per stage (trivy DS-0001):
+      covered; a reference with an unresolved variable is skipped, as in trivy.
+    - a registry with a port and no tag (`localhost:5000/app`; kube-linter's
+      `(.*/[^:]+)$`, trivy): covered: the port is not a tag.
+    - images in `COPY --from=<image>` and `RUN --mount=from=<image>`, bind or cache
+      mounts, also under `ONBUILD` (hadolint reads them for DL3026): covered.
+    - Kubernetes containers and init containers of every workload kind (checkov
+      CKV_K8S_14, kube-linter latest-tag, kube-score container-image-tag, polaris
+      tagNotSpecified, trivy KSV-0013): covered, with ephemeral containers too.
+    - a container without `image` (checkov CKV_K8S_14 fails it): not covered: a pod
+      template may leave it to the controller or a tool that fills it in, and the API
+      server rejects a pod without one.
+    - moving tags other than `latest`: dclint's default list (`stable`, `edge`, `test`,
+      `nightly`, `dev`, `beta`, `canary`, `lts`) and kube-linter's configurable block
+      list: covered: every tag without a digit counts as moving; kube-linter's
+      allow-list regexes are not offered.
+    - Compose `image` (dclint service-image-require-explicit-tag): covered; with
+      `build`, `image` names what the build produces and is skipped.
+    - GitHub Actions `container` and `services` images (zizmor unpinned-images), and
+      `docker://` steps: covered; zizmor also expands `${{ matrix.image }}` through the
+      job's matrix, which is not covered: an expression is skipped.
+    - CircleCI `docker` images ending in `:latest` (checkov CKV_CIRCLECIPIPELINES_1):
+      covered, with untagged and other moving tags too.
+    - a tag of different case (`LATEST`): covered: any tag without a digit moves.
+
     ## References
     - https://docs.docker.com/build/building/best-practices/#pin-base-image-versions
     - https://kubernetes.io/docs/concepts/containers/images/#image-names

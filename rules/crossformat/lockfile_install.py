@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from opslint import Anchor, Edit, Finding, Fix, Severity, rule
 from opslint.model.facets import ShellCommand
 from opslint.ruleapi.shell import (
+    BUN_VALUE_FLAGS,
     NPM_INSTALL,
     NPM_VALUE_FLAGS,
     PNPM_VALUE_FLAGS,
@@ -21,6 +22,7 @@ from opslint.ruleapi.shell import (
     positionals,
     program,
 )
+from opslint.views import SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +67,36 @@ def _yarn(words: list[Word]) -> Problem | None:
     )
 
 
-def _pnpm(words: list[Word]) -> Problem | None:
+def _pnpm(words: list[Word], in_ci: bool) -> Problem | None:
     args = positionals(words[1:], PNPM_VALUE_FLAGS)
     if not args or args[0].text not in ("install", "i") or len(args) > 1:
         return None
-    frozen = [w.text for w in words[1:] if w.text.split("=", 1)[0] == "--frozen-lockfile"]
-    if frozen and frozen[-1] != "--frozen-lockfile=false":
+    frozen = [
+        w.text
+        for w in words[1:]
+        if w.text.split("=", 1)[0] in ("--frozen-lockfile", "--no-frozen-lockfile")
+    ]
+    if frozen and frozen[-1] not in ("--frozen-lockfile=false", "--no-frozen-lockfile"):
         return None
+    if in_ci and not frozen:
+        return None  # a CI job freezes the lockfile by default
     return Problem(
         args[0],
         f"`pnpm {args[0].text}` may update pnpm-lock.yaml instead of failing on a mismatch: "
+        "add `--frozen-lockfile`",
+    )
+
+
+def _bun(words: list[Word]) -> Problem | None:
+    args = positionals(words[1:], BUN_VALUE_FLAGS)
+    if not args or args[0].text not in ("install", "i") or len(args) > 1:
+        return None
+    flags = {w.text.split("=", 1)[0] for w in words[1:] if w.text.startswith("-")}
+    if flags & {"--frozen-lockfile", "-g", "--global"}:
+        return None
+    return Problem(
+        args[0],
+        f"`bun {args[0].text}` may update bun.lock instead of failing on a mismatch: "
         "add `--frozen-lockfile`",
     )
 
@@ -105,6 +127,11 @@ def _pip(words: list[Word]) -> Problem | None:
         "`pip install -r` without `--require-hashes` installs whatever the index serves for "
         "each version: pin hashes (`pip-compile --generate-hashes`) and pass `--require-hashes`",
     )
+
+
+CI_KINDS = frozenset({"github-workflow", "github-action", "gitlab-ci", "circleci", "jenkinsfile"})
+"""Kinds whose scripts run in a CI job, where pnpm installs with `--frozen-lockfile` unless
+told otherwise (it detects GitHub Actions, GitLab CI, CircleCI and Jenkins)."""
 
 
 _NODE_TAG = re.compile(r"(?P<major>\d+)(?:[.\-]|$)|(?P<name>argon|boron|carbon)(?:-|$)")
@@ -139,8 +166,11 @@ class LockfileInstallOptions:
     """Also report `pip install -r <file>` without `--require-hashes`."""
 
 
-def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]:
-    """Every install in `script` that does not follow a lockfile."""
+def problems(
+    script: str, pip_require_hashes: bool = False, in_ci: bool = False
+) -> Iterator[Problem]:
+    """Every install in `script` that does not follow a lockfile (`in_ci`: the script runs
+    in a CI job, where pnpm freezes the lockfile by default)."""
     for command in commands(script):
         words = program(command)
         if not words:
@@ -154,7 +184,9 @@ def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]
         elif name == "yarn":
             found = _yarn(words)
         elif name == "pnpm":
-            found = _pnpm(words)
+            found = _pnpm(words, in_ci)
+        elif name == "bun":
+            found = _bun(words)
         elif pip_require_hashes:
             found = _pip(words)
         if found is not None:
@@ -168,7 +200,9 @@ def problems(script: str, pip_require_hashes: bool = False) -> Iterator[Problem]
     fix="safe",
     tags=("reproducibility", "supply-chain"),
 )
-def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> Iterator[Finding]:
+def lockfile_install(
+    command: ShellCommand, options: LockfileInstallOptions, text: SourceText
+) -> Iterator[Finding]:
     """Dependencies are installed from the lockfile (`npm ci`, frozen lockfiles).
 
     ## What it does
@@ -178,7 +212,10 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
 
     - `npm install` (or `npm i`) with no package names, only options: use `npm ci`;
     - `yarn install`, or a bare `yarn`, without `--frozen-lockfile` / `--immutable`;
-    - `pnpm install` without `--frozen-lockfile`.
+    - `pnpm install` without `--frozen-lockfile`, in a Dockerfile; in a CI job (GitHub
+      Actions, GitLab CI, CircleCI, Jenkins) pnpm freezes the lockfile by default, so
+      only `--no-frozen-lockfile` or `--frozen-lockfile=false` is reported there;
+    - `bun install` (or `bun i`) without `--frozen-lockfile`.
 
     `npm install` in a Dockerfile stage built on an official `node` image before Node 10
     (`node:0.10`, `node:8`, `node:carbon`) is not reported: its bundled npm predates
@@ -191,7 +228,8 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     `npm install --dry-run` (`npm ci --dry-run`), `--package-lock-only`,
     `pnpm install --lockfile-only` or `--resolution-only`,
     `yarn install --mode=update-lockfile` (`--mode update-lockfile`),
-    `pip install --dry-run`. The finding points at the `install` word.
+    `bun install --dry-run` or `--lockfile-only`, `pip install --dry-run`. The finding
+    points at the `install` word.
 
     Python: `pip install -r requirements.txt` without `--require-hashes` is only reported
     when the option `pip-require-hashes` is on. The catalog rates it as advice (info),
@@ -226,13 +264,35 @@ def lockfile_install(command: ShellCommand, options: LockfileInstallOptions) -> 
     - `pip-require-hashes` (bool, default false): also report `pip install -r <file>`
       without `--require-hashes`.
 
+    ## Variants
+    No peer checks lockfile installs (hadolint DL3016 and DL3013 ask for versions on
+    named packages, another concept); the variants are the package managers' own.
+    - npm: `install` and its abbreviations (`i`, `in`, `isnt`, ...) without packages:
+      covered; `npm ci` and named or global installs pass.
+    - Yarn: `--frozen-lockfile` (Yarn 1) and `--immutable` (Yarn 2+): covered; Yarn 2+
+      is immutable by default in CI, Yarn 1 is not, and the version is not in the
+      script, so a CI `yarn install` stays reported.
+    - pnpm: `--frozen-lockfile`, `--frozen-lockfile=false` and `--no-frozen-lockfile`,
+      and the frozen default in a CI job: covered.
+    - Bun: `bun install` without `--frozen-lockfile`: covered.
+    - pip: `--require-hashes`: covered by the `pip-require-hashes` option.
+    - `poetry install` and `composer install`: covered: both install what their lockfile
+      records and never rewrite it (poetry fails, composer warns, when it is out of
+      date), so they pass.
+    - `uv sync` without `--locked`, `pipenv install` without `--deploy`, `bundle install`
+      without `--frozen`, `cargo build` without `--locked`: not covered: each may also be
+      frozen by an environment variable or a config file (`UV_LOCKED`, `BUNDLE_FROZEN`,
+      `.cargo/config.toml`) that the script does not show.
+
     ## References
     - https://docs.npmjs.com/cli/commands/npm-ci
     - https://classic.yarnpkg.com/en/docs/cli/install#toc-yarn-install-frozen-lockfile
     - https://pnpm.io/cli/install#--frozen-lockfile
     - https://pip.pypa.io/en/stable/topics/secure-installs/
     """
-    for problem in problems(command.text, options.pip_require_hashes):
+    source = text.source
+    in_ci = source is not None and source.kind in CI_KINDS
+    for problem in problems(command.text, options.pip_require_hashes, in_ci):
         if problem.replacement == "ci" and npm_lacks_ci(command.image):
             continue
         word = problem.word

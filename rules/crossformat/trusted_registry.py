@@ -16,6 +16,8 @@ from ._images import is_image_reference
 DOCKER_HUB = "docker.io"
 DOCKER_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 """Host names that all mean Docker Hub."""
+DOCKER_HUB_WEBSITE = "hub.docker.com"
+"""Docker Hub's website, which allow-lists written for hadolint name for Docker Hub."""
 
 _VARIABLE = re.compile(r"\$|\{\{")
 
@@ -70,7 +72,7 @@ def canonical_entry(entry: str) -> tuple[str, tuple[str, ...]]:
         path = tuple(parts[1:])
     else:
         host, path = DOCKER_HUB, tuple(parts)
-    if host in DOCKER_HUB_ALIASES:
+    if host in DOCKER_HUB_ALIASES or host == DOCKER_HUB_WEBSITE:
         host = DOCKER_HUB
     return host, path
 
@@ -118,9 +120,10 @@ def trusted_registry(
     host, `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-fork/api`,
     `docker.io/library` allows the official images, and an entry without a host such as
     `bitnami` names a Docker Hub organisation. `*` matches within one component, as in
-    `*.dkr.ecr.eu-west-1.amazonaws.com`. Host names compare case-insensitively, and an
-    entry without a port allows its host on any port (`registry.acme.example` allows
-    `registry.acme.example:5000/app`).
+    `*.dkr.ecr.eu-west-1.amazonaws.com`, and `*` alone allows every image. An entry
+    `hub.docker.com` (Docker Hub's website, as hadolint reads it) means Docker Hub. Host
+    names compare case-insensitively, and an entry without a port allows its host on any
+    port (`registry.acme.example` allows `registry.acme.example:5000/app`).
 
     A reference with an explicit registry is reported at the registry host; one that
     relies on Docker Hub implicitly is reported as a whole. `FROM scratch` and
@@ -156,6 +159,27 @@ def trusted_registry(
     - `trusted-registries`: allowed registries, registry paths or Docker Hub
       organisations (for example `["registry.acme.example", "ghcr.io/acme",
       "docker.io/library"]`). Empty by default, which turns the rule off.
+
+    ## Variants
+    - images in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>` with any
+      mount type, bind or cache (hadolint DL3026): covered; earlier stages and `scratch`
+      pass, as in hadolint.
+    - Docker Hub written as `docker.io`, `index.docker.io`, `registry-1.docker.io`, or
+      implied by a name without a host (hadolint "allows all forms of docker.io"):
+      covered; an entry `hub.docker.com` means Docker Hub, as in hadolint.
+    - wildcards: `*` alone, a leading `*.acme.example` and a trailing `registry.*`
+      (hadolint): covered, within one component.
+    - trusting `docker.io` does not trust other registries, and a Docker Hub entry does
+      not trust `ghcr.io` (hadolint "distrust all forms of docker.io"): covered.
+    - Kubernetes containers, init and ephemeral containers against an allowed list
+      (trivy KSV-0125): covered, with Compose, Helm and CI images as well.
+    - trivy KSV-0125's default list (Azure, ECR and GCR hosts) when none is configured:
+      not covered: anyone can push to their own account on those hosts, so trusting
+      them by default proves nothing; the rule stays off until the list is written.
+    - trivy KSV-0034 (`docker.io`, `ghcr.io` and host-less names are public): covered in
+      part: an allow-list without those hosts reports the same images.
+    - an image an `ONBUILD` instruction names (`ONBUILD COPY --from=<image>`): covered,
+      at the line that names it.
 
     ## References
     - https://docs.docker.com/reference/cli/docker/image/tag/#description

@@ -51,6 +51,20 @@ def chart_metadata(chart: HelmChart) -> Iterator[Finding]:
     ## Fix
     None: the versions are the chart owner's to choose.
 
+    ## Variants
+    - `apiVersion` missing (`helm lint`): covered; `v1`, which `helm lint` accepts, is
+      reported by design: it is the Helm 2 format.
+    - `name` missing (`helm lint`): covered.
+    - `version` missing or not SemVer (`helm lint`): covered; Helm's own parser also
+      takes a shortened `1.2`, which is reported here, since the chart documentation
+      asks for SemVer 2.
+    - `appVersion`: covered; `helm lint` does not ask for it.
+    - maintainers without a name or with an invalid email or URL, `sources` and `icon`
+      that are not URLs, a missing `icon` (`helm lint`): not covered: they describe the
+      chart in a repository's index and change nothing that is deployed.
+    - `dependencies` or `type` in a `v1` chart (`helm lint`): covered through the `v1`
+      finding.
+
     ## References
     - https://helm.sh/docs/topics/charts/#the-chartyaml-file
     - https://semver.org/

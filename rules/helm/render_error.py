@@ -49,6 +49,18 @@ def render_error(document: Document) -> Iterator[Finding]:
     ## Fix
     None: the template or the values need the author's decision.
 
+    ## Variants
+    - `helm lint` renders each chart with its `values.yaml` and reports template errors:
+      covered, for `values.yaml`, each `values-*.yaml` and the `--helm-values` given.
+    - `helm lint --strict` (a missing value is an error): not covered: charts use
+      `default` and `if` on optional values by design, and `required` already fails
+      where a value is needed.
+    - values that fail the chart's `values.schema.json` (`helm lint`): covered: the
+      render fails with Helm's schema message.
+    - rendered YAML that does not parse (`helm lint`): covered, at the template line.
+    - deprecated Kubernetes APIs in the rendered output (`helm lint`): not covered
+      here: it is a question about the manifests, not the render.
+
     ## References
     - https://helm.sh/docs/helm/helm_template/
     - https://helm.sh/docs/chart_template_guide/debugging/

@@ -14,7 +14,10 @@ def values_schema(chart: HelmChart) -> Iterator[Finding]:
 
     ## What it does
     Reports a chart without `values.schema.json` beside its `Chart.yaml`, at the first
-    line of `Chart.yaml`. Subcharts in `charts/` are not checked: their owners ship them.
+    line of `Chart.yaml`; an empty schema file counts as none, since Helm skips it.
+    Subcharts in `charts/` are not checked: their owners ship them. Library charts
+    (`type: library`) are never installed, so no values of theirs are validated, and
+    they are not checked either.
 
     ## Why it matters
     Helm validates the values of every install, upgrade, lint and template against the
@@ -41,11 +44,21 @@ def values_schema(chart: HelmChart) -> Iterator[Finding]:
     ## Fix
     None: the schema describes the chart's own values.
 
+    ## Variants
+    - `helm lint` validates `values.yaml` against the schema when there is one, and
+      treats an empty `values.schema.json` as none: covered, the empty file is reported.
+    - a schema that does not validate the chart's own values (`helm lint`): not covered
+      here: HL102 renders with the values, and Helm's schema check fails that render.
+    - library charts (`type: library`), which `helm install` refuses: covered, they are
+      skipped.
+
     ## References
     - https://helm.sh/docs/topics/charts/#schema-files
     """
     if chart.metadata is None or chart.has_schema:
         return
+    if chart.metadata.string("type") == "library":
+        return  # a library chart is never installed: its values are its users' to check
     yield Finding(
         chart.span,
         f"chart `{chart.name}` ships no values.schema.json: its values are never validated",

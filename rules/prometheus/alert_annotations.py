@@ -55,6 +55,19 @@ def alert_annotations(alert: AlertRule) -> Iterator[Finding]:
     ## Fix
     None: the text and the runbook have to be written by someone who knows the alert.
 
+    ## Variants
+    - a required annotation missing or empty (pint alerts/annotation with `required =
+      true`): covered, for `summary` and the runbook.
+    - the runbook under either name, `runbook_url` (kube-prometheus, the Prometheus
+      Operator's mixins) or `runbook`: covered.
+    - an annotation value checked against a regex or a list (pint alerts/annotation
+      `value`, `values`): not covered: a summary is prose, and a runbook link's form is
+      the team's.
+    - a runbook link that answers (pint rule/link sends a request): not covered:
+      opslint does not reach the network.
+    - templates in annotations that refer to labels the query drops (pint
+      alerts/template): not covered: it needs the PromQL query's output labels.
+
     ## References
     - https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#templating
     - https://prometheus.io/docs/practices/alerting/

@@ -30,7 +30,9 @@ def alert_severity(alert: AlertRule, options: AlertSeverityOptions) -> Iterator[
     configured set (default `critical`, `warning`, `info`) at the value. Values are
     compared exactly, case included, as Alertmanager matchers compare them. A value that
     is a template (`{{ $labels.severity }}`) is set at evaluation time and is not
-    checked. Recording rules carry no severity and are not checked.
+    checked. Recording rules carry no severity and are not checked. A rule without its own
+    `severity` takes the one its group's `labels:` set (Prometheus 3): a value in the set
+    passes, another is reported at the `- alert:` line.
 
     ## Why it matters
     Alertmanager routes on labels: which receiver is paged, which alerts are inhibited
@@ -69,6 +71,18 @@ def alert_severity(alert: AlertRule, options: AlertSeverityOptions) -> Iterator[
     - `severities` (list of strings, default `["critical", "warning", "info"]`): the
       values the `severity` label may take.
 
+    ## Variants
+    - a required label missing or empty (pint rule/label with `required = true`):
+      covered, for `severity`.
+    - a value outside an allowed list (pint rule/label `values`): covered, by
+      `severities`; pint's `value` regex and `token` splitting are not offered: a
+      severity is one word that routes match exactly.
+    - a label set by the group's `labels:` (pint rule/label, "group label"): covered.
+    - a templated value (pint rule/label, "templated label value"): not judged, since
+      it is set at evaluation time; pint renders it to check.
+    - recording rules (pint rule/label checks them when configured): not covered: a
+      recording rule routes nowhere.
+
     ## References
     - https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
     - https://prometheus.io/docs/alerting/latest/configuration/#route
@@ -76,7 +90,15 @@ def alert_severity(alert: AlertRule, options: AlertSeverityOptions) -> Iterator[
     allowed = ", ".join(f"`{value}`" for value in options.severities)
     labels = alert.node.map("labels")
     if labels is None or "severity" not in labels:
-        yield alert_finding(alert, f"has no `severity` label: set one of {allowed}")
+        inherited = alert.group_labels.get("severity", "").strip()
+        if not inherited:
+            yield alert_finding(alert, f"has no `severity` label: set one of {allowed}")
+        elif "{{" not in inherited and inherited not in options.severities:
+            yield alert_finding(
+                alert,
+                f"takes `severity: {inherited}` from its group's labels, which no route "
+                f"expects: use one of {allowed}",
+            )
         return
     value = labels.get("severity")
     if not isinstance(value, YScalar) or value.value is None or not value.text.strip():

@@ -84,6 +84,19 @@ def backend_locking_encryption(backend: Backend) -> Iterator[Finding]:
     ## Fix
     None: turning on locking may need a lock table that does not exist yet.
 
+    ## Variants
+    No linter among opslint's peers checks backend settings; the variants are the
+    backends' own.
+    - `s3` locking by `use_lockfile` (Terraform 1.10+) or by `dynamodb_table`, which
+      Terraform 1.11 deprecates but still honours: covered, either passes.
+    - `s3` encryption by `encrypt = true`: covered. A `kms_key_id` or a
+      `sse_customer_key` without `encrypt` is not read as encryption: the rule asks for
+      `encrypt = true` itself and does not judge the key arguments.
+    - `oss`, `cos`, `consul` and `http` locking and encryption settings: covered.
+    - settings given at `terraform init -backend-config=...`: covered for a backend block
+      with no settings, which is skipped; not covered for a block that writes some
+      settings and passes the rest at init: opslint cannot see them.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/backend/s3
     - https://developer.hashicorp.com/terraform/language/state/locking

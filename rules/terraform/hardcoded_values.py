@@ -183,6 +183,17 @@ def hardcoded_values(resource: Resource, options: HardcodedValuesOptions) -> Ite
     - `arguments`: the argument names checked (replaces the built-in list), for example
       `["ami", "instance_type"]` to leave network ranges alone.
 
+    ## Variants
+    No linter among opslint's peers checks hard-coded sizes and ranges; the variants are
+    the providers' argument names.
+    - AWS `ami`, `image_id`, `instance_type`, `instance_class`, `node_type`; Google
+      `machine_type`; Azure `vm_size` and `size` on virtual machines: covered.
+    - network ranges `cidr_block(s)`, `ipv6_cidr_block(s)`, `cidr_ipv4`, `cidr_ipv6`,
+      `ip_cidr_range`, `address_space`, `address_prefixes`: covered; the catch-all
+      `0.0.0.0/0` and `::/0` are TF112's.
+    - the same arguments in nested blocks, in `ingress = [{...}]` attribute syntax and in
+      `.tf.json`: covered.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/values/variables
     - https://developer.hashicorp.com/terraform/language/values/locals

@@ -184,6 +184,29 @@ def module_source_pinned(module: Module, options: ModuleSourcePinnedOptions) -> 
       list).
     - `strict`: accept only commit SHAs and version-numbered tags as git refs.
 
+    ## Variants
+    - git sources without `?ref=`: `git::https://`, `git::ssh://`, `github.com/...`,
+      `git@github.com:...`, `bitbucket.org/...`, with or without a `//subdir` (tflint
+      terraform_module_pinned_source): covered.
+    - a ref naming a default branch (`main`, `master`, `develop`, `default`) (tflint
+      "flexible" style): covered, with `dev`, `development`, `trunk`, `HEAD` as well;
+      further names through `moving-refs` (tflint `default_branches`).
+    - Mercurial sources (`hg::...`) without `?rev=` or on `default`/`tip` (tflint):
+      covered.
+    - a ref that is not a version (tflint "semver" style, checkov CKV_TF_2) or not a
+      commit hash (checkov CKV_TF_1): covered by the `strict` option, which accepts
+      either.
+    - registry modules without `version`, also on a custom registry host (tflint
+      terraform_module_version, checkov CKV_TF_2): covered.
+    - tflint's `exact` option (only `version = "1.2.3"`): not covered: a range such as
+      `~> 20.8` is a reviewed pin, and a lock on one release is a team choice.
+    - `version = null` or a `source` from a variable (tflint evaluates known variables):
+      not covered: opslint judges what is written, and a module `source` cannot be a
+      variable in Terraform.
+    - a commit hash asked of registry modules (checkov CKV_TF_1): not covered: a registry
+      source takes no ref.
+    - a source URL that is not valid (tflint): not covered: `terraform init` rejects it.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/modules/sources
     - https://developer.hashicorp.com/terraform/language/modules/syntax#version

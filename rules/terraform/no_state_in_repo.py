@@ -52,6 +52,15 @@ def no_state_in_repo(state: TerraformStateFile) -> Iterator[Finding]:
     None: move the state to a remote backend (`terraform init -migrate-state`), delete the
     file from the repository and its history, and rotate the secrets it held.
 
+    ## Variants
+    No linter among opslint's peers checks for state files; the variants are
+    Terraform's own file names.
+    - `terraform.tfstate`, `terraform.tfstate.backup` and any other `*.tfstate` name
+      (`errored.tfstate`, workspace states under `terraform.tfstate.d/`): covered.
+    - `.terraform/terraform.tfstate`, the backend settings `terraform init` caches:
+      covered when it is among the checked files; a `.gitignore` that leaves `.terraform/`
+      out keeps it out of the run, as it keeps it out of the repository.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/state/sensitive-data
     - https://developer.hashicorp.com/terraform/language/backend

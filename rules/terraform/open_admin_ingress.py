@@ -319,6 +319,34 @@ def open_admin_ingress(resource: Resource, options: OpenAdminIngressOptions) -> 
     - `ports`: the ports checked (replaces `[22, 3389]`), for example to add WinRM
       (5985, 5986).
 
+    ## Variants
+    - AWS `aws_security_group` `ingress` blocks, `aws_security_group_rule` of type
+      `ingress`, `aws_vpc_security_group_ingress_rule` (checkov CKV_AWS_24/25, trivy
+      AWS-0107): covered, with `aws_default_security_group` and `ingress = [{...}]`
+      written as an attribute.
+    - protocol `-1` or `all` as every port (checkov, trivy): covered.
+    - IPv6 `::/0` and its long spelling `0000:...:0000/0` (checkov, trivy): covered: any
+      network of prefix length 0 counts.
+    - UDP rules (trivy AWS-0107 and AZU-0048/0050 count UDP and anything but ICMP): not
+      covered: SSH runs over TCP only, and RDP's UDP transport starts from a TCP
+      connection, so a UDP rule alone opens no session.
+    - checkov's AWS reading of `from_port = 0, to_port = 0` as every port with protocol
+      `tcp`: not covered: for TCP that is port 0; `-1` is what opens every port.
+    - an AWS rule with no source at all (checkov reports it): not covered: AWS rejects a
+      rule without a source.
+    - `prefix_list_ids`, `self` and security-group sources (checkov passes the rule):
+      covered in spirit: only literal open CIDRs are reported, alongside whatever else
+      the rule names.
+    - Google `google_compute_firewall` with `ports` ranges (`"20-30"`) and `source_ranges`
+      (checkov CKV_GCP_2/3, trivy GCP-0070/0071): covered; an `allow` without `ports`,
+      which opens every port, is covered too, where checkov lets it pass; `disabled =
+      true` rules pass, as trivy's `enforced` does.
+    - Azure `azurerm_network_security_rule` and `security_rule` blocks, port `*`, ranges
+      and `destination_port_ranges`, sources `*`, `Internet`, `Any` (checkov CKV_AZURE_9/
+      10, trivy AZU-0048/0050): covered.
+    - Azure sources `0.0.0.0`, `/0` and `<nw>/0` (checkov): not covered: `0.0.0.0` is one
+      address and the others are not valid prefixes, so they open nothing.
+
     ## References
     - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
     - https://cloud.google.com/firewall/docs/firewalls

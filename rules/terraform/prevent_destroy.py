@@ -146,6 +146,21 @@ def prevent_destroy(
     - `stateful-types`: the resource types checked (replaces the built-in list).
     - `extra-stateful-types`: resource types checked in addition to that list.
 
+    ## Variants
+    - `google_kms_crypto_key` without `prevent_destroy` (checkov CKV_GCP_82): covered,
+      with `google_kms_key_ring` and the stateful types of AWS, Google Cloud and Azure
+      listed above.
+    - `prevent_destroy = false`, also written as the string `"false"`: covered, at the
+      value.
+    - the providers' own deletion protection (`deletion_protection = true` on
+      `aws_db_instance` and `aws_rds_cluster`, checkov CKV_AWS_293 and CKV_AWS_139;
+      `google_bigquery_table`, `google_spanner_database`, `google_bigtable_instance`,
+      checkov CKV_GCP_121, CKV_GCP_119, CKV_GCP_122): not covered, and not taken in
+      place of `prevent_destroy`: the provider's flag stops a delete from any client once
+      applied, while `prevent_destroy` stops the plan that would replace or destroy the
+      resource (a renamed resource, a `ForceNew` argument) before anything runs; each is
+      worth its own check.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy
     """

@@ -78,6 +78,24 @@ def default_tags(module: TerraformModule, resource: Resource) -> _Tags:
     return _Tags(set())
 
 
+AUTOSCALING_GROUP = "aws_autoscaling_group"
+"""Tagged by `tag { key = ... }` blocks, not a `tags` map; `default_tags` do not reach it."""
+
+
+def tag_block_keys(resource: Resource) -> _Tags:
+    """The keys of an autoscaling group's `tag` blocks (open when one is computed)."""
+    if any(b.labels[:1] == ("tag",) for b in resource.blocks_of("dynamic")):
+        return _Tags(set(), open=True)
+    found = _Tags(set())
+    for block in resource.blocks_of("tag"):
+        key = block.attribute("key")
+        if key is not None and isinstance(key.value, str):
+            found.keys.add(key.value)
+        else:
+            found.open = True
+    return found
+
+
 def taggable(resource_type: str, ignored: tuple[str, ...]) -> bool:
     """True for AWS resource types that accept `tags` (`AWS_TAGGABLE_TYPES`)."""
     return resource_type in AWS_TAGGABLE_TYPES and resource_type not in ignored
@@ -105,14 +123,17 @@ def required_tags(
     (`rules/tags/resources.go`; provider 6.57.1), shipped as
     `aws_taggable_resources.json` with its commit and date. Types without a `tags`
     argument (`aws_secretsmanager_secret_rotation`, `aws_db_instance_role_association`,
-    `aws_ec2_tag`, `aws_autoscaling_group`, whose tags are `tag` blocks) are not
-    checked; neither are types newer than the list. The keys may come from the resource's
-    `tags` (a literal map, `merge()` of maps, a `local` value) or from the AWS provider's
-    `default_tags` in a file of the same folder (the same module); the provider named by
-    the resource's `provider` argument is the one that counts. When tags come from an input
-    variable, its default's keys count and the rest is left to the caller, so nothing is
-    reported. A resource with no `tags` is reported at its header; one whose tags miss keys
-    is reported at its `tags` attribute, naming the missing keys.
+    `aws_ec2_tag`) are not checked; neither are types newer than the list. An
+    `aws_autoscaling_group` carries its tags as `tag { key = ... }` blocks, which the
+    provider's `default_tags` do not reach: one that lacks a block for a required key is
+    reported at its header, unless a `dynamic "tag"` block or a computed `key` may add it.
+    The keys may come from the resource's `tags` (a literal map, `merge()` of maps, a
+    `local` value) or from the AWS provider's `default_tags` in a file of the same folder
+    (the same module); the provider named by the resource's `provider` argument is the one
+    that counts. When tags come from an input variable, its default's keys count and the
+    rest is left to the caller, so nothing is reported. A resource with no `tags` is
+    reported at its header; one whose tags miss keys is reported at its `tags` attribute,
+    naming the missing keys.
 
     ## Why it matters
     Tags are how cost reports, ownership lookups, incident routing and clean-up scripts
@@ -148,13 +169,36 @@ def required_tags(
     - `required`: the tag keys every taggable resource must carry.
     - `ignore-types`: resource types not to check.
 
+    ## Variants
+    - every type whose schema has `tags`, from tflint-ruleset-aws's generated list (tflint
+      aws_resource_missing_tags): covered, from the same list.
+    - keys from the resource's `tags`, the provider's `default_tags`, and the provider a
+      resource picks with `provider = aws.alias` (tflint, "Default tags multiple
+      providers", "provider aliases"): covered.
+    - keys compared case-sensitively (tflint "Wanted tags: Bar,Foo, found: bar,foo"):
+      covered.
+    - tags from a variable whose value is unknown (tflint skips them): covered: the
+      caller may add the keys, so nothing is reported.
+    - `aws_autoscaling_group` `tag` blocks (tflint): covered.
+    - `aws_autoscaling_group` with a `tags` list of objects (tflint): not covered: the
+      AWS provider removed that argument in version 5.
+    - an autoscaling group with both `tag` blocks and a `tags` list (tflint reports the
+      mix): not covered: the provider rejects it, for the same reason.
+    - `default_tags` missing on the provider (tflint aws_provider_missing_default_tags):
+      covered in part: keys the provider's `default_tags` sets count, but a provider
+      without them is not reported by itself; the resources are.
+    - `exclude` of resource types (tflint): covered by `ignore-types`.
+
     ## References
     - https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/resource-tagging
     """
-    if not options.required or not taggable(resource.resource_type, options.ignore_types):
+    if not options.required or resource.resource_type in options.ignore_types:
         return
-    if module is None:
+    if resource.resource_type == AUTOSCALING_GROUP:
+        yield from _autoscaling_group(resource, options.required)
+        return
+    if module is None or not taggable(resource.resource_type, options.ignore_types):
         return
     found = default_tags(module, resource)
     attribute = resource.attribute("tags")
@@ -174,5 +218,18 @@ def required_tags(
         yield Finding(
             attribute.span,
             f"the tags of `{resource.address}` miss {names}",
+            logical=resource.logical,
+        )
+
+
+def _autoscaling_group(resource: Resource, required: tuple[str, ...]) -> Iterator[Finding]:
+    """An autoscaling group missing required `tag` blocks, reported at its header."""
+    found = tag_block_keys(resource)
+    missing = [key for key in required if key not in found.keys]
+    if missing and not found.open:
+        names = ", ".join(f"`{key}`" for key in missing)
+        yield Finding(
+            resource.span,
+            f"`{resource.address}` has no `tag` block for {names}",
             logical=resource.logical,
         )

@@ -127,6 +127,58 @@ def _configured_in(module: TerraformModule, bucket: Resource) -> bool:
     return bucket.name in found.linked or (own is not None and own in found.buckets)
 
 
+LOG_DELIVERY_ACL = "log-delivery-write"
+_LOG_WRITERS = {
+    "aws_s3_bucket_logging": ("target_bucket",),
+    "aws_s3_bucket": ("logging", "target_bucket"),
+    "aws_lb": ("access_logs", "bucket"),
+    "aws_alb": ("access_logs", "bucket"),
+    "aws_elb": ("access_logs", "bucket"),
+}
+"""Where a resource names the bucket AWS writes its access logs to: an argument, or a
+nested block and its argument."""
+
+
+def _linked_names(attribute: Attribute | None) -> set[str]:
+    """The bucket resource names an argument refers to (`aws_s3_bucket.logs.id`)."""
+    text = _text(attribute)
+    return {match.group(1) for match in _LINK.finditer(text)} if text else set()
+
+
+def _log_targets(module: TerraformModule) -> set[str]:
+    """The bucket resources of `module` that receive S3 server access logs or load
+    balancer access logs, or carry the `log-delivery-write` ACL."""
+    found: set[str] = set()
+    for resource in module.resources:
+        path = _LOG_WRITERS.get(resource.resource_type)
+        if path is not None:
+            *blocks, name = path
+            for holder in _nested(resource, *blocks):
+                found.update(_linked_names(holder.attribute(name)))
+        if resource.resource_type in (BUCKET, "aws_s3_bucket_acl"):
+            acl = resource.attribute("acl")
+            if acl is not None and acl.value == LOG_DELIVERY_ACL:
+                found.update(
+                    _linked_names(resource.attribute("bucket"))
+                    if resource.resource_type != BUCKET
+                    else {resource.name}
+                )
+    return found
+
+
+def _receives_logs(module: TerraformModule | None, resource: Resource) -> bool:
+    """True when `resource` (a bucket, or an encryption configuration) is or configures a
+    bucket that receives access logs, which accept S3-managed keys only."""
+    if module is None:
+        return False
+    targets = module.derived("s3 log targets", lambda: _log_targets(module))
+    if resource.resource_type == BUCKET:
+        return resource.name in targets
+    return bool(
+        targets & set().union(*(_linked_names(resource.attribute(n)) for n in _LINK_ATTRIBUTES))
+    )
+
+
 @rule(
     "TF111",
     "s3-encryption",
@@ -150,8 +202,13 @@ def s3_encryption(resource: Resource, module: TerraformModule | None) -> Iterato
 
     Algorithms given as expressions and rules built by `dynamic` blocks are not judged.
     `module` calls (such as the registry's `s3-bucket` module) are not resources and are
-    not checked. The rule is informational: since January 2023 S3 encrypts every new
-    object with S3-managed keys (SSE-S3) anyway; what it asks for is a KMS key.
+    not checked. A bucket that receives access logs (the `target_bucket` of an
+    `aws_s3_bucket_logging` or of a bucket's `logging` block, the `access_logs` bucket of
+    an `aws_lb`, `aws_alb` or `aws_elb`, or a bucket with the `log-delivery-write` ACL),
+    and the encryption configuration of such a bucket, are not reported: AWS delivers
+    those logs only to buckets encrypted with S3-managed keys. The rule is informational:
+    since January 2023 S3 encrypts every new object with S3-managed keys (SSE-S3) anyway;
+    what it asks for is a KMS key.
 
     ## Why it matters
     With SSE-S3 anyone allowed to read the objects reads them in clear: the key is not a
@@ -192,11 +249,32 @@ def s3_encryption(resource: Resource, module: TerraformModule | None) -> Iterato
     ## Fix
     None: the KMS key, its policy and its cost are the team's to decide.
 
+    ## Variants
+    - inline `server_side_encryption_configuration` on `aws_s3_bucket` (checkov
+      CKV_AWS_145): covered.
+    - a separate `aws_s3_bucket_server_side_encryption_configuration` linked to the
+      bucket (checkov CKV_AWS_145, through its graph connection): covered, by reference,
+      `for_each` or the same `bucket` name.
+    - `aws:kms:dsse` as a KMS algorithm: covered (it passes); neither peer names it.
+    - log buckets: the `log-delivery-write` ACL, a LogDelivery grant or a bucket policy
+      for `logging.s3.amazonaws.com` (trivy AWS-0132 skips them): covered for the ACL,
+      written on the bucket or in an `aws_s3_bucket_acl`, and for buckets named as log
+      targets (`aws_s3_bucket_logging`, `logging` blocks, load balancer `access_logs`);
+      not covered for grants and policies: a grant list or a policy document is rarely
+      literal, and the log target reference says the same more plainly.
+    - a customer managed key (`kms_master_key_id`) required (trivy AWS-0132): not
+      covered: `aws:kms` without a key uses the AWS managed `aws/s3` key, which meets
+      the rule's point (keys in KMS, access logged in CloudTrail); asking for a key of
+      one's own is a policy choice.
+
     ## References
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_server_side_encryption_configuration
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     """
+    if _receives_logs(module, resource):
+        return
     if resource.resource_type == ENCRYPTION:
         yield from _weak_findings(resource, algorithms(resource) or [])
         return

@@ -50,6 +50,16 @@ def typed_documented_variables(variable: Variable) -> Iterator[Finding]:
     ## Fix
     None: the type and the wording are the author's to choose.
 
+    ## Variants
+    - a variable without `type` (tflint terraform_typed_variables): covered.
+    - `type = any` and complex types (`map(object({...}))`) (tflint): covered: both pass.
+    - a variable without `description` (tflint terraform_documented_variables): covered.
+    - an empty description `""` (tflint): covered; a description of only whitespace too,
+      which tflint lets pass.
+    - `.tf.json` variables (tflint "json with type", "json no type"): covered.
+    - variables of child modules (tflint checks only the root module): covered: every
+      module's variables are read by the people who call it.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/values/variables#type-constraints
     - https://developer.hashicorp.com/terraform/language/values/variables#input-variable-documentation

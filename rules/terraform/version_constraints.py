@@ -48,6 +48,9 @@ def version_constraints(document: TerraformFile, module: TerraformModule) -> Ite
     is reported at its `terraform` block (at its first block when it has none); an
     undeclared provider at the first block that uses it; a declaration without `version`
     at the declaration. Terraform's built-in `terraform` provider needs no declaration.
+    A declaration in the legacy string form (`aws = "~> 5.0"`) is a version constraint
+    and passes. A `version` argument in a `provider` block, which Terraform deprecated
+    in favour of `required_providers`, is reported at the argument.
 
     ## Why it matters
     Without constraints `terraform init` takes the newest Terraform and provider
@@ -82,6 +85,27 @@ def version_constraints(document: TerraformFile, module: TerraformModule) -> Ite
     ## Fix
     None: the versions to allow are the team's to choose.
 
+    ## Variants
+    - `required_version` in any `terraform` block of the module (tflint
+      terraform_required_version): covered, in every module, where tflint checks only the
+      root module.
+    - providers used through `provider` blocks, resource and data source prefixes, and
+      `provider = aws.west` (also the old quoted `"aws.west"`) arguments (tflint
+      terraform_required_providers): covered.
+    - the built-in `terraform` provider, and a `source` under `terraform.io/builtin/`
+      (tflint): covered: the `terraform` local name needs no declaration.
+    - `configuration_aliases` beside `version` (tflint): covered: the declaration has its
+      `version`.
+    - the legacy string form `aws = "~> 5.0"` (tflint reports it as legacy): covered: it
+      passes, since it is a version constraint; its older syntax is a style matter.
+    - `version` inside a `provider` block (tflint terraform_required_providers): covered.
+    - a declaration without `source` (tflint, `source` option): not covered: Terraform
+      infers `hashicorp/<name>`, and the version is what this rule pins.
+    - `.tf.json` files (tflint "JSON syntax"): covered.
+    - provider-defined functions (`provider::aws::arn_parse(...)`) as a provider use
+      (tflint): not covered: opslint does not read function calls inside expressions; a
+      module calling one uses that provider's resources in practice.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/terraform#terraform-required_version
     - https://developer.hashicorp.com/terraform/language/providers/requirements
@@ -98,6 +122,16 @@ def version_constraints(document: TerraformFile, module: TerraformModule) -> Ite
     declared: dict[str, Attribute] = {}
     for setting in settings:
         declared.update(setting.required_providers)
+    for block in module.blocks():
+        if isinstance(block, Provider) and block.span.path == document.path:
+            pinned = block.attribute("version")
+            if pinned is not None:
+                yield Finding(
+                    pinned.span,
+                    f"provider `{block.name}` sets `version` in its `provider` block, which "
+                    "Terraform deprecated: move the constraint to `required_providers`",
+                    logical=block.logical,
+                )
     for name, block in _provider_uses(module).items():
         entry = declared.get(name)
         if entry is None:
@@ -107,7 +141,11 @@ def version_constraints(document: TerraformFile, module: TerraformModule) -> Ite
                     f"provider `{name}` is used but not declared in `required_providers`",
                     logical=block.logical,
                 )
-        elif entry.span.path == document.path and "version" not in entry.term.entries:
+        elif (
+            entry.span.path == document.path
+            and entry.term.is_object
+            and "version" not in entry.term.entries
+        ):
             yield Finding(
                 entry.span,
                 f"provider `{name}` has no `version` constraint in `required_providers`",

@@ -107,6 +107,8 @@ class HelmChart(Document):
     renderer: str | None = None
     """`sdk` or `binary` when the chart was rendered; None when it was linted statically."""
     has_schema: bool = False
+    """True when a non-empty `values.schema.json` sits beside `Chart.yaml` (Helm ignores
+    an empty one)."""
 
     @property
     def name(self) -> str:

@@ -25,6 +25,8 @@ class Rule:
     label_spans: dict[str, Span] = field(default_factory=dict)
     labels_span: Span | None = None
     """The `labels:` key, when present."""
+    group_labels: dict[str, str] = field(default_factory=dict)
+    """The group's `labels:` (Prometheus 3), which the rule's own labels override."""
 
     rule_kinds = ("prometheus",)
 

@@ -102,7 +102,9 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
         return chart
     roots = [d.root for d in loaded.documents if isinstance(d.root, YMap)]
     chart.metadata = roots[0] if roots else None
-    chart.has_schema = (root / "values.schema.json").is_file()
+    schema_file = root / "values.schema.json"
+    # Helm skips an empty schema file, so it validates nothing
+    chart.has_schema = schema_file.is_file() and schema_file.stat().st_size > 0
     own_values = [root / "values.yaml", *sorted(root.glob("values-*.yaml"))]
     for path in own_values:
         if path.is_file():

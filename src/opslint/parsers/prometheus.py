@@ -47,9 +47,11 @@ def _group(index: int, node: YMap, lines: list[str]) -> RuleGroup:
     rules = node.seq("rules")
     if rules is None:
         return group
+    group_labels, _ = _strings(node.map("labels"))
     for rule_node in rules.maps():
         rule = _rule(rule_node, group, lines)
         if rule is not None:
+            rule.group_labels = group_labels
             group.rules.append(rule)
     return group
 

@@ -480,6 +480,11 @@ PNPM_VALUE_FLAGS = frozenset({"--dir", "-C", "--filter", "-F", "--reporter", "--
 """pnpm options that take the next word as their value."""
 YARN_VALUE_FLAGS = frozenset({"--cwd", "--modules-folder", "--cache-folder", "--network-timeout"})
 """Yarn options that take the next word as their value."""
+BUN_VALUE_FLAGS = frozenset(
+    {"--cwd", "-c", "--config", "--registry", "--cache-dir", "--backend", "--omit"}
+    | {"--filter", "-F", "--linker", "--network-concurrency", "--concurrent-scripts"}
+)
+"""Bun options that take the next word as their value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,6 +512,7 @@ NO_INSTALL: dict[str, _NoInstall] = {
     "npm": _NoInstall(frozenset({"--dry-run", "--package-lock-only"})),
     "pnpm": _NoInstall(frozenset({"--lockfile-only", "--resolution-only"})),
     "yarn": _NoInstall(frozenset({"--mode=update-lockfile"})),
+    "bun": _NoInstall(frozenset({"--dry-run", "--lockfile-only"})),
     "gem": _NoInstall(frozenset({"--explain"})),
 }
 """Per manager (`apt` for apt-get, apt and aptitude), the documented options that make an
@@ -514,7 +520,8 @@ install simulate, print what it would fetch or only update the lockfile: apt-get
 `-s`/`--simulate`/`--just-print`/`--dry-run`/`--recon`/`--no-act` and `--print-uris`,
 `apk add -s`/`--simulate`, `pip install --dry-run`, `npm install --dry-run` and
 `--package-lock-only`, `pnpm install --lockfile-only` and `--resolution-only`,
-`yarn install --mode=update-lockfile` and `gem install --explain`."""
+`yarn install --mode=update-lockfile`, `bun install --dry-run` and `--lockfile-only`,
+and `gem install --explain`."""
 
 
 def only_simulates(manager: str, arguments: list[str]) -> bool:
