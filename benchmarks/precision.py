@@ -2,17 +2,21 @@
 
 Usage:
     python benchmarks/precision.py sample [--corpus DIR] [--size 320] [--seed 12] [--sheet FILE]
-    python benchmarks/precision.py record [--sheet FILE]
-    python benchmarks/precision.py score [--corpus DIR]
+                                          [--default-rules]
+    python benchmarks/precision.py record [--corpus DIR] [--sheet FILE]
+    python benchmarks/precision.py score [--corpus DIR] [--default-rules]
     python benchmarks/precision.py close [--corpus DIR]
 
-`sample` runs `opslint check --select ALL` over the corpus (default ../shared/corpus), draws
-a stratified sample (every rule, every top-level folder, a fixed seed) and writes a Markdown
-review sheet: each finding with its code, message, place and source excerpt, and a
-`verdict:` line, filled in where the verdict file already judges that finding. Edit the
-verdict lines (`verdict: right|wrong|debatable - one-line reason`), then `record` adds them
-to the verdict file (tests/data/precision/verdicts.jsonl; a new verdict for a finding
+`sample` runs `opslint check --select ALL` (with `--default-rules`: the rules enabled by
+default, what a user sees) over the corpus (default ../shared/corpus), draws a stratified
+sample (every rule, every top-level folder, a fixed seed) and writes a Markdown review
+sheet: each finding with its code, message, place and source excerpt, and a `verdict:`
+line, filled in where the verdict file already judges that finding. Edit the verdict
+lines (`verdict: right|wrong|debatable - one-line reason`), then `record` adds them to
+the verdict file (tests/data/precision/verdicts.jsonl; a new verdict for a finding
 replaces its old one; a wrong one is recorded `open`: still reported, not yet fixed).
+Both match verdicts to findings over a whole run, so that a verdict about a finding
+left out of the sample never claims a twin on an identical line nearby.
 `close` clears `open` from the wrong verdicts whose finding a fresh run no longer
 reports, so that tests/test_precision_verdicts.py fails if one comes back. `score`
 matches the verdict file against a fresh run and prints, per rule and overall, precision
@@ -37,6 +41,7 @@ from precision_review import (
     VERDICTS,
     corpus_findings,
     gone_open,
+    judged_in,
     match,
     parse_sheet,
     read_verdicts,
@@ -49,14 +54,16 @@ DEFAULT_SHEET = Path("precision-sheet.md")
 
 
 def sample_command(args: argparse.Namespace) -> int:
-    located = corpus_findings(args.corpus)
+    located = corpus_findings(args.corpus, every_rule=not args.default_rules)
     sample = stratified_sample(located, args.size, args.seed)
     verdicts = read_verdicts(args.verdicts)
-    judged = {key: v for v, key in match(verdicts, [i.key for i in sample]).items()}
+    judged = judged_in(verdicts, [i.key for i in located], [i.key for i in sample])
     rules = len({i.key.code for i in located})
     header = (
         f"# Precision review: {len(sample)} of {len(located)} findings, seed {args.seed}\n\n"
-        f"Corpus `{args.corpus}`, {rules} rules. For each finding write\n"
+        f"Corpus `{args.corpus}`, {rules} rules "
+        f"({'enabled by default' if args.default_rules else 'every rule, --select ALL'}). "
+        "For each finding write\n"
         "`verdict: right|wrong|debatable - one-line reason` as the file's careful owner\n"
         "would judge it (`opslint rule CODE` gives the rule's doc), then run\n"
         f"`python benchmarks/precision.py record --sheet {args.sheet}`.\n"
@@ -73,7 +80,8 @@ def record_command(args: argparse.Namespace) -> int:
     if problems:
         return 1
     old = read_verdicts(args.verdicts)
-    replaced = match(old, [v.key for v in verdicts])
+    run = [i.key for i in corpus_findings(args.corpus)]
+    replaced = set(judged_in(old, run, [v.key for v in verdicts]).values())
     kept = [v for v in old if v not in replaced] + verdicts
     write_verdicts(args.verdicts, kept)
     print(f"{args.verdicts}: {len(verdicts)} verdicts recorded, {len(kept)} in all")
@@ -95,7 +103,7 @@ def ratio(part: int, whole: int) -> str:
 
 
 def score_command(args: argparse.Namespace) -> int:
-    located = corpus_findings(args.corpus)
+    located = corpus_findings(args.corpus, every_rule=not args.default_rules)
     verdicts = read_verdicts(args.verdicts)
     matched = match(verdicts, [i.key for i in located])
     per_rule: dict[str, Counter[str]] = {}
@@ -148,8 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     record = commands.add_parser("record", help="add the verdicts of an edited sheet")
     score = commands.add_parser("score", help="precision of the verdicts against a fresh run")
     close = commands.add_parser("close", help="mark wrong findings no longer reported as fixed")
-    for command in (sample, score, close):
+    for command in (sample, record, score, close):
         command.add_argument("--corpus", type=Path, default=CORPUS)
+    for command in (sample, score):
+        command.add_argument(
+            "--default-rules",
+            action="store_true",
+            help="run the rules enabled by default (what a user sees), not --select ALL",
+        )
     for command in (sample, record):
         command.add_argument("--sheet", type=Path, default=DEFAULT_SHEET)
     args = parser.parse_args(argv)

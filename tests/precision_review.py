@@ -101,11 +101,18 @@ def line_hash(text: str) -> str:
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:8]
 
 
-def corpus_findings(corpus: Path, folders: Iterable[str] | None = None) -> list[Located]:
-    """Every finding of `opslint check --select ALL` over the corpus (or some of its folders)."""
+def corpus_findings(
+    corpus: Path, folders: Iterable[str] | None = None, *, every_rule: bool = True
+) -> list[Located]:
+    """Every finding over the corpus (or some of its folders).
+
+    `every_rule` runs `--select ALL`; without it, the rules enabled by default run, as a
+    user who selects nothing sees them.
+    """
     corpus = corpus.resolve()
     paths = [corpus / name for name in sorted(set(folders))] if folders is not None else [corpus]
-    report = run_engine(paths, select=("ALL",), config=Config(root=corpus))
+    select = ("ALL",) if every_rule else None
+    report = run_engine(paths, select=select, config=Config(root=corpus))
     files: dict[Path, list[str]] = {}
     located = []
     for finding in report.findings:
@@ -165,6 +172,25 @@ def match(verdicts: Sequence[Verdict], keys: Sequence[FindingKey]) -> dict[Verdi
                 matched[verdict] = best
                 taken.add(best)
     return matched
+
+
+def judged_in(
+    verdicts: Sequence[Verdict], keys: Sequence[FindingKey], chosen: Iterable[FindingKey]
+) -> dict[FindingKey, Verdict]:
+    """The verdict about each of the `chosen` findings, matched over a whole run's `keys`.
+
+    Matching over the whole run, not over the chosen findings alone, keeps a verdict about
+    a finding left out of the choice from claiming a twin on an identical line nearby.
+    A verdict whose finding is no longer reported still judges a chosen finding of
+    exactly its key.
+    """
+    chosen = set(chosen)
+    matched = match(verdicts, keys)
+    judged = {key: v for v, key in matched.items() if key in chosen}
+    for verdict in verdicts:
+        if verdict not in matched and verdict.key in chosen:
+            judged.setdefault(verdict.key, verdict)
+    return judged
 
 
 def returning_wrong(

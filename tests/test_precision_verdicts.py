@@ -20,6 +20,7 @@ from precision_review import (
     Verdict,
     corpus_findings,
     gone_open,
+    judged_in,
     line_hash,
     match,
     parse_sheet,
@@ -97,6 +98,18 @@ def test_twins_on_identical_lines_each_match_their_own_finding() -> None:
     assert match([first, second], [key(21), key(10)]) == {first: key(10), second: key(21)}
 
 
+def test_a_verdict_about_a_finding_left_out_never_judges_its_twin() -> None:
+    left_out, moved = Verdict(key(15), "right", "a"), Verdict(key(60), "wrong", "b", True)
+    run = [key(15), key(41), key(62)]
+    assert judged_in([left_out, moved], run, [key(41), key(62)]) == {key(62): moved}
+    assert match([left_out], [key(41)]) == {left_out: key(41)}
+
+
+def test_a_verdict_whose_finding_is_gone_still_judges_its_own_key() -> None:
+    closed = Verdict(key(10), "wrong", "placeholder")
+    assert judged_in([closed], [key(12, text="image: other")], [key(10)]) == {key(10): closed}
+
+
 def test_an_open_verdict_whose_finding_is_gone_is_reported_for_closing() -> None:
     still, fixed = Verdict(key(10), "wrong", "a", open=True), Verdict(key(20), "wrong", "b", True)
     assert gone_open([still, fixed], [key(10)]) == [fixed]
@@ -147,3 +160,15 @@ def test_a_review_sheet_shows_each_finding_and_reads_back_its_verdicts() -> None
         [f"line {broken.splitlines().index('verdict: wrongly') + 1}: "
          "want `verdict: right|wrong|debatable - reason`"],
     )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_sample_of_the_default_rules_draws_no_rule_that_is_off_by_default() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} (the shared corpus) is not next to this checkout")
+    every = Counter(item.key.code for item in corpus_findings(CORPUS, ["postgres"]))
+    default = Counter(
+        item.key.code for item in corpus_findings(CORPUS, ["postgres"], every_rule=False)
+    )
+    assert every["IM002"] > 0
+    assert default == {code: n for code, n in every.items() if code != "IM002"}
