@@ -95,6 +95,10 @@ def test_moving_tags_point_at_the_tag_and_take_the_pin(tmp_path: Path) -> None:
     web, db = report.findings
     assert web.message == "image `node:lts` uses the moving `lts` tag: pin a version or digest"
     assert web.fix is not None and web.fix.edits[0].text == "node:22.11.0-bookworm-slim"
-    assert db.message.startswith(
-        "image `postgres:alpine` uses the moving `alpine` tag: pin a version or digest; "
+    assert (
+        db.message
+        == "image `postgres:alpine` uses the moving `alpine` tag: pin a version or digest"
+    )
+    assert db.help == (
+        "map `postgres` to a pinned reference in [tool.opslint.pins] to let `opslint fix` write it"
     )

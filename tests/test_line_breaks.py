@@ -418,9 +418,10 @@ def test_a_lone_cr_dockerfile_is_one_line_to_docker_and_says_so(
     assert out[:-1] == [
         "Dockerfile",
         "Dockerfile:1:1 DF101 non-root-user the final stage never sets USER, so the container "
-        "runs as root; set `user` in [tool.opslint.defaults] to let `opslint fix` add it",
+        "runs as root: switch to a non-root user",
         f"1 | {shown}",
         "  | " + "^" * len(shown),
+        "  = help: set `user` in [tool.opslint.defaults] to let `opslint fix` add it",
         "Dockerfile:1:18 OP001 parse-error lone carriage return (CR without LF; 3 in the file): "
         "Docker breaks lines only at LF, so what follows it continues line 1; save the file "
         "with LF (or CRLF) line endings",

@@ -141,31 +141,31 @@ def image_tag_pinned(
         span = image.tag_span() or image.span
     else:
         return
-    fix, hint = _fix(image, text, defaults)
-    yield Finding(span, message + hint, fix=fix, logical=image.logical)
+    fix, help_line = _fix(image, text, defaults)
+    yield Finding(span, message, fix=fix, logical=image.logical, help=help_line)
 
 
-def _fix(image: ImageRef, text: SourceText, defaults: Defaults) -> tuple[Fix | None, str]:
-    """The edit writing the configured pin, or None and the message tail saying why not."""
+def _fix(image: ImageRef, text: SourceText, defaults: Defaults) -> tuple[Fix | None, str | None]:
+    """The edit writing the configured pin, or None and the help line saying why not."""
     source = text.source
     if source is not None and source.kind in _UNFIXABLE_KINDS:
-        return None, ""
+        return None, None
     written = image.written or image.text
     span = image.span
     verbatim = written == image.text and span.line == span.end_line
     if not verbatim or span.end_column - span.column != len(written):
-        return None, ""
+        return None, None
     pinned = defaults.pin(image.text, image.repository)
     if pinned is None:
         return None, (
-            f"; map `{image.repository}` to a pinned reference in [tool.opslint.pins] "
+            f"map `{image.repository}` to a pinned reference in [tool.opslint.pins] "
             "to let `opslint fix` write it"
         )
     pinned = pinned.strip()
     target = ImageRef(pinned, span, image.origin)
     settled = target.digest is not None or not moving_tag(target.repository, target.tag)
     if pinned == image.text or not is_image_reference(pinned) or not settled:
-        return None, ""
+        return None, None
     return Fix(
         f"pin `{image.text}` to `{pinned}`", (Edit(span, pinned, Anchor(span, written)),)
-    ), ""
+    ), None

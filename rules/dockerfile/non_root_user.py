@@ -220,17 +220,20 @@ def non_root_user(
     user = last_user(dockerfile, final)
     if user is None:
         if not _nonroot_base(final) and not dockerfile.runs_wasm(final):
-            message = "the final stage never sets USER, so the container runs as root"
+            message = (
+                "the final stage never sets USER, so the container runs as root: switch to a "
+                "non-root user"
+            )
             fix = _fix(dockerfile, final, None, defaults)
-            yield Finding(final.span, _tail(message, fix), fix=fix, logical=final.logical)
+            yield Finding(final.span, message, fix=fix, logical=final.logical, help=_help(fix))
     elif is_root(user.arguments):
         message = f"the final stage runs as `{user.arguments.strip()}`: switch to a non-root user"
         fix = _fix(dockerfile, final, user, defaults)
-        yield Finding(user.arguments_span, _tail(message, fix), fix=fix, logical=final.logical)
+        yield Finding(user.arguments_span, message, fix=fix, logical=final.logical, help=_help(fix))
 
 
-def _tail(message: str, fix: Fix | None) -> str:
-    return message if fix is not None else f"{message}; {missing('user')}"
+def _help(fix: Fix | None) -> str | None:
+    return None if fix is not None else missing("user")
 
 
 def _fix(

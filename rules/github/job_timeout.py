@@ -62,7 +62,7 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
     job's mapping right after its `runs-on:` entry (as the job's last key when it has no
     `runs-on:`), in the job's indentation. Choose a generous bound the team then tunes per
     job. Without the setting, or for a job written as a flow mapping, there is no edit and
-    the message names the setting.
+    the help line names the setting.
 
     ## Variants
     No peer (zizmor, actionlint, checkov) checks job timeouts; the forms GitHub accepts:
@@ -83,12 +83,13 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
         return
     minutes = _minutes(defaults.get(_KEY))
     message = (
-        f"job `{job.id}` sets no `timeout-minutes`: a hung step holds the runner for up to "
-        "6 hours; bound it"
+        f"job `{job.id}` sets no `timeout-minutes`, so a hung step holds the runner for up "
+        "to 6 hours: set one"
     )
     fix = None
+    help_line = None
     if minutes is None:
-        message += f"; {missing(_KEY)}"
+        help_line = missing(_KEY)
     else:
         lines = text.lines
         edit = (
@@ -103,7 +104,7 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
             else None
         )
         fix = Fix(f"add `timeout-minutes: {minutes}`", (edit,)) if edit else None
-    yield Finding(job.span, message, fix=fix, logical=job.logical)
+    yield Finding(job.span, message, fix=fix, logical=job.logical, help=help_line)
 
 
 def _minutes(value: object) -> int | None:
