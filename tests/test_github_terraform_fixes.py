@@ -174,7 +174,7 @@ def test_gh104_without_the_setting_names_it(tmp_path: Path) -> None:
     text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"
     (finding,) = check(tmp_path, WORKFLOW, text, "GH104").findings
     assert finding.fix is None
-    assert finding.message.endswith(missing("job-timeout-minutes"))
+    assert finding.help == missing("job-timeout-minutes")
     bad = {"job-timeout-minutes": "soon"}
     (finding,) = check(tmp_path, WORKFLOW, text, "GH104", defaults=bad).findings
     assert finding.fix is None

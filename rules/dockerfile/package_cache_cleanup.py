@@ -143,15 +143,18 @@ def _apt(facts: _Step) -> Iterator[Finding]:
         ):
             message = (
                 f"`{command.name} update` leaves the package lists in the image: end the same "
-                "RUN with `rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt)"
+                "RUN with `rm -rf /var/lib/apt/lists/*`"
             )
             fix = _remove_lists(facts, command)
+            help_line = "a cache mount at /var/lib/apt keeps them out of the image too"
             if fix is None and _lone_update(facts, command):
-                message += (
-                    "; no automatic fix: nothing in this RUN uses the lists, so move the "
-                    "update into the RUN that installs"
+                help_line = (
+                    "no automatic fix: nothing in this RUN uses the lists, so move the update "
+                    "into the RUN that installs"
                 )
-            yield Finding(command.word_span(action), message, fix=fix, logical=step.logical)
+            yield Finding(
+                command.word_span(action), message, fix=fix, logical=step.logical, help=help_line
+            )
         elif action.text == "install" and not installs_nothing(command):
             if archives_done is None:
                 archives_done = (
