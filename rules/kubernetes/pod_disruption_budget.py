@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
-from opslint.indexes.kubernetes import K8sIndex, string_map, template_labels
+from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject, KubernetesFile
-from opslint.model.yamltree import YMap
+from opslint.model.yamltree import YMap, string_map
 from opslint.views import Files
 
 from ._cross import (

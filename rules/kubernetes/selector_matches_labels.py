@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.indexes.kubernetes import K8sIndex, string_map, template_labels
+from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap, YNode
+from opslint.model.yamltree import YMap, YNode, string_map
 
 from ._cross import (
     matches,

@@ -31,7 +31,7 @@ from pathlib import Path
 from opslint.model.base import Derived
 from opslint.model.helm import HelmChart, HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile
-from opslint.model.yamltree import YMap, YNode, YScalar
+from opslint.model.yamltree import YNode, YScalar, string_map
 from opslint.run import Run
 
 DEFAULT_NAMESPACE = "default"
@@ -165,17 +165,6 @@ def template_labels(obj: K8sObject) -> dict[str, str] | None:
     else:
         found = obj.node.path("spec", "template", "metadata", "labels")
     return string_map(found)
-
-
-def string_map(node: YNode | None) -> dict[str, str]:
-    """A mapping of scalars as text (null values and nested nodes left out)."""
-    if not isinstance(node, YMap):
-        return {}
-    return {
-        key: value.text
-        for key, value in node.items()
-        if isinstance(value, YScalar) and value.value is not None
-    }
 
 
 def index_of(run: Run) -> K8sIndex:

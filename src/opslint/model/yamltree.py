@@ -144,3 +144,14 @@ def has_value(mapping: YMap | None, key: str) -> bool:
     """True when `mapping` gives `key` a scalar that is neither null nor blank."""
     value = mapping.get(key) if mapping is not None else None
     return isinstance(value, YScalar) and value.value is not None and value.text.strip() != ""
+
+
+def string_map(node: YNode | None) -> dict[str, str]:
+    """A mapping of scalars as text (null values and nested nodes left out)."""
+    if not isinstance(node, YMap):
+        return {}
+    return {
+        key: value.text
+        for key, value in node.items()
+        if isinstance(value, YScalar) and value.value is not None
+    }

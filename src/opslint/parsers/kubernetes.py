@@ -16,7 +16,7 @@ from opslint.model.base import Span
 from opslint.model.facets import EnvVar
 from opslint.model.kubernetes import Container, K8sObject, KubernetesFile, PodSpec
 from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YNode, YScalar, text_span
+from opslint.model.yamltree import YMap, YNode, string_map, text_span
 from opslint.parsers.yamldoc import duplicate_problems, image_ref
 from opslint.parsers.yamlload import yaml_of
 
@@ -79,16 +79,6 @@ def _lines(span: Span, source: SourceFile) -> tuple[int, int]:
     return span.line, last
 
 
-def _strings(node: YNode | None) -> dict[str, str]:
-    if not isinstance(node, YMap):
-        return {}
-    return {
-        key: value.text
-        for key, value in node.items()
-        if isinstance(value, YScalar) and value.value is not None
-    }
-
-
 def _collect(node: YMap, source: SourceFile, result: KubernetesFile) -> None:
     if not _is_object(node):
         return
@@ -111,8 +101,8 @@ def _collect(node: YMap, source: SourceFile, result: KubernetesFile) -> None:
         span=node.span,
         first_line=first,
         last_line=last,
-        annotations=_strings(metadata.get("annotations") if metadata is not None else None),
-        labels=_strings(metadata.get("labels") if metadata is not None else None),
+        annotations=string_map(metadata.get("annotations") if metadata is not None else None),
+        labels=string_map(metadata.get("labels") if metadata is not None else None),
     )
     result.manifests.append(obj)
     found = _pod_spec_node(node, kind)
