@@ -165,6 +165,7 @@ def test_limits_from_the_config_table(scene: Path, capsys: pytest.CaptureFixture
         "the chart did not render with values.yaml: it ran out of time after 1.5 s (helm timeout)"
     ]
     write(scene / "bad", HUGE_LIST)
+    write(scene, {".opslint.toml": "[helm]\ntimeout = 60\nmemory = 600\n"})
     status, places, messages = run(capsys)
     assert (status, places) == (1, sorted([("HL102", "bad/Chart.yaml", 1, 1), *NEIGHBOURS]))
     assert messages == [
