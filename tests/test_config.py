@@ -133,25 +133,25 @@ def test_explicit_config_and_isolated(cli: Cli) -> None:
     cli.write("Dockerfile", NO_HEALTHCHECK)
     assert found(cli, ".") == set()
     assert found(cli, "--config", "other.toml", ".") == {("DF102", "Dockerfile", 1)}
-    assert ("DF102", "Dockerfile", 1) in found(cli, "--isolated", "--select", "DF", ".")
+    assert ("DF102", "Dockerfile", 1) in found(cli, "--isolated", "--select", "DF,DF102", ".")
     cli.write("pyproject.toml", "[project]\nname = 'x'\n")
     assert cli("check", "--config", "pyproject.toml", ".") == 2
     assert "pyproject.toml has no [tool.opslint] table" in cli.err
 
 
 def test_select_ignore_extend_select_and_prefixes(cli: Cli) -> None:
-    cli.write("Dockerfile", "FROM alpine\nUSER root\n")
+    cli.write("Dockerfile", "FROM alpine\nUSER root\nRUN cd /tmp && ls\n")
     everything = {
         ("DF101", "Dockerfile", 2),
-        ("DF102", "Dockerfile", 1),
+        ("DF114", "Dockerfile", 3),
         ("IM001", "Dockerfile", 1),
     }
     assert everything <= found(cli, "--isolated", ".")
     assert found(cli, "--isolated", "--select", "DF", ".") == {
         ("DF101", "Dockerfile", 2),
-        ("DF102", "Dockerfile", 1),
+        ("DF114", "Dockerfile", 3),
     }
-    assert found(cli, "--isolated", "--select", "DF", "--ignore", "DF102", ".") == {
+    assert found(cli, "--isolated", "--select", "DF", "--ignore", "DF114", ".") == {
         ("DF101", "Dockerfile", 2)
     }
     assert found(cli, "--isolated", "--select", "non-root-user", ".") == {
@@ -162,9 +162,9 @@ def test_select_ignore_extend_select_and_prefixes(cli: Cli) -> None:
         ("IM001", "Dockerfile", 1),
     }
     cli.write(".opslint.toml", "select = ['DF']\nignore = ['DF101']\nextend-select = ['IM001']\n")
-    assert found(cli, ".") == {("DF102", "Dockerfile", 1), ("IM001", "Dockerfile", 1)}
+    assert found(cli, ".") == {("DF114", "Dockerfile", 3), ("IM001", "Dockerfile", 1)}
     # flags add to the file's ignore and extend-select; --select replaces it
-    assert found(cli, "--ignore", "IM001", ".") == {("DF102", "Dockerfile", 1)}
+    assert found(cli, "--ignore", "IM001", ".") == {("DF114", "Dockerfile", 3)}
     assert found(cli, "--select", "IM001", ".") == {("IM001", "Dockerfile", 1)}
 
 

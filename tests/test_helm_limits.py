@@ -44,7 +44,7 @@ ENDLESS_RANGE = {
 DOCKERFILE = "FROM nginx:1.27\nUSER nginx\n"
 """Valid, with one finding: no HEALTHCHECK."""
 
-SELECTED = ",".join(("HL102", "DF", *CONTAINER_RULES))
+SELECTED = ",".join(("HL102", "DF", "DF102", *CONTAINER_RULES))
 NEIGHBOURS = [
     ("DF102", "app/Dockerfile", 1, 1),
     *((code, "web/templates/deployment.yaml", *CONTAINER[:2]) for code in CONTAINER_RULES),

@@ -19,6 +19,7 @@ _BEFORE = frozenset({"CMD", "ENTRYPOINT"})
     "healthcheck",
     Severity.WARNING,
     fix="safe",
+    default_enabled=False,
     defaults={"healthcheck": 'Dockerfile HEALTHCHECK command, e.g. "curl -fsS localhost/healthz"'},
     tags=("reliability",),
     peers=(
@@ -47,6 +48,11 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     interpreter (no ENTRYPOINT, and a CMD that is that program alone: `CMD ["python3"]`,
     `CMD ["bash"]`), a base or toolbox whose derived images add the program to check.
 
+    The rule is off by default, as hadolint's DL3057 is: Kubernetes ignores a Dockerfile
+    HEALTHCHECK (its probes are K8103 and K8104), and base images leave the check to the
+    images that add a service's configuration (the official images' policy). Turn it on
+    where images run under Docker or Compose.
+
     ## Why it matters
     Without a health check Docker and Compose only know whether the process exists, not
     whether it serves: a deadlocked server stays "running", `depends_on: service_healthy`
@@ -74,9 +80,10 @@ def healthcheck(dockerfile: Dockerfile, defaults: Defaults) -> Iterator[Finding]
     `NONE` or an option (`--interval=30s CMD ...`) is written after `HEALTHCHECK` as it is.
 
     ## Variants
-    - A final stage with no HEALTHCHECK (hadolint DL3057, checkov CKV_DOCKER_2, trivy
-      DS-0026): covered. checkov and trivy accept a HEALTHCHECK anywhere in the file; this
-      rule, like hadolint, follows the final stage's chain of stages.
+    - A final stage with no HEALTHCHECK (hadolint DL3057, off by default there too;
+      checkov CKV_DOCKER_2, trivy DS-0026): covered. checkov and trivy accept a
+      HEALTHCHECK anywhere in the file; this rule, like hadolint, follows the final
+      stage's chain of stages.
     - `HEALTHCHECK NONE` (hadolint DL3057): covered, as deliberate.
     - A HEALTHCHECK inherited from an earlier stage (hadolint DL3057): covered.
     - `ONBUILD HEALTHCHECK`: covered, as not counting for this image.
