@@ -6,12 +6,16 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.facets import EnvVar
-from opslint.ruleapi.secrets import secret_in
+from opslint.ruleapi.secrets import LOOPBACK_HOSTS, secret_in, url_password
 
 CI_SERVICE_ENV = frozenset(
     {"github service env", "gitlab service variables", "circleci service environment"}
 )
 """Origins of the environment of a service container a CI job starts for itself."""
+CI_JOB_ENV = frozenset(
+    {"github env", "gitlab variables", "circleci environment", "jenkins environment"}
+)
+"""Origins of the environment of a CI job and its steps."""
 
 
 @rule(
@@ -89,7 +93,11 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     it is given there is a test fixture, as the services examples of GitHub, GitLab and
     CircleCI write it. actionlint's `credentials` and zizmor's
     `hardcoded-container-credentials` likewise check a service's registry `credentials`,
-    which opslint checks too, and not its `env`.
+    which opslint checks too, and not its `env`. For the same reason a URL in a CI job's
+    own environment (GitHub Actions `env`, GitLab `variables`, CircleCI `environment`,
+    Jenkins `environment`) whose host is the runner itself (`localhost`, `127.0.0.1`,
+    `[::1]`) is not reported for its password: it reaches such a service
+    (`postgres://rails:password@localhost:5432/rails_test`). Its other secrets are.
     The finding points at the value and names the variable; it never repeats the value.
 
     ## Why it matters
@@ -126,8 +134,9 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     - JWTs (checkov CKV_SECRET_9), npm tokens (CKV_SECRET_12), Stripe keys
       (CKV_SECRET_17), Azure storage `AccountKey=` (CKV_SECRET_3): not covered yet: no
       format recognised.
-    - A password inside a URL: covered, at the password. A `Password=` inside a connection
-      string: not covered yet.
+    - A password inside a URL: covered, at the password; in a CI job's environment, not
+      for a URL to the runner itself (its service containers). A `Password=` inside a
+      connection string: not covered yet.
     - High-entropy strings under any name (checkov CKV_SECRET_6, CKV_SECRET_19): not
       covered: entropy alone is imprecise.
     - `secretKeyRef` (kube-linter read-secret-from-env-var): not covered, by design: a
@@ -150,6 +159,8 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     span, label = found
     if not label and env.origin in CI_SERVICE_ENV:
         return  # the password a throwaway service container of a CI job is set up with
+    if label == "a password in a URL" and env.origin in CI_JOB_ENV and _to_loopback(env):
+        return  # the job's own service container, reached on the runner
     if label:
         message = (
             f"`{env.name}` holds {label} in plain text: move it to a secret store and rotate it"
@@ -160,3 +171,9 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
             "environment instead"
         )
     yield Finding(span, message, logical=env.logical)
+
+
+def _to_loopback(env: EnvVar) -> bool:
+    """True when the URL password `secret_in` found is for a host on the machine itself."""
+    match = url_password(env.value or "")
+    return match is not None and match.group("host").lower() in LOOPBACK_HOSTS

@@ -17,6 +17,8 @@ _GRADLE = frozenset({"gradle", "gradlew"})
 _GRADLE_TASKS = frozenset(
     {"build", "assemble", "bootJar", "jar", "installDist", "shadowJar", "war", "bootWar"}
 )
+_INSTALL_GOALS = frozenset({"install", "altinstall"})
+_INSTALLERS = frozenset({"install", "add", "in"})
 _REMOVERS = {
     "apt-get": ("purge", "remove", "autoremove"),
     "apt": ("purge", "remove", "autoremove"),
@@ -50,14 +52,31 @@ def build_tool(command: Command) -> str | None:
     return None
 
 
+def _package_action(command: Command) -> str | None:
+    """What a package manager command does (`install`, `del`, ...), or None."""
+    if command.name not in _REMOVERS:
+        return None
+    action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+    return action.text if action is not None else None
+
+
 def _removes_toolchain(step: RunStep) -> bool:
+    return any(_package_action(c) in _REMOVERS.get(c.name, ()) for c in step.commands())
+
+
+def _installs_from_source(step: RunStep) -> bool:
+    """True for a RUN that installs a build into the system (`make install`) and deletes
+    what it built from (`rm -r`), bringing in no packages of its own."""
+    installs = removes = False
     for command in step.commands():
-        actions = _REMOVERS.get(command.name)
-        if actions:
-            action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
-            if action is not None and action.text in actions:
-                return True
-    return False
+        words = [w.text for w in command.words[1:]]
+        if _package_action(command) in _INSTALLERS:
+            return False
+        if command.name == "make" and _INSTALL_GOALS.intersection(words):
+            installs = True
+        elif command.name == "rm" and any(w.startswith("-") and "r" in w.lower() for w in words):
+            removes = True
+    return installs and removes
 
 
 @rule(
@@ -78,7 +97,11 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
     (`apt-get purge|remove|autoremove`, `apk del`, `yum`/`dnf remove`, `microdnf remove`,
     `zypper remove|rm`) is taken to clean
     up its toolchain and is not counted: that is how official images compile from source
-    in one layer.
+    in one layer. Nor is a RUN that installs what it builds into the system (`make
+    install`, `make altinstall`) and deletes its source tree (`rm -r`) without installing
+    packages itself: the image is that software (a language runtime built from source, as
+    the official `python` images do), and its toolchain is the base image's, chosen so
+    that derived images can compile too (`buildpack-deps`).
 
     ## Why it matters
     The compilers, SDKs, dev headers and source code needed to build stay in the shipped
@@ -120,6 +143,8 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
     - `ONBUILD RUN` builds: covered.
     - The toolchain removed in the same RUN by apt, apk, yum, dnf, microdnf or zypper:
       covered, as not reported.
+    - A RUN that builds, `make install`s and deletes its sources with the base image's
+      toolchain: covered, as not reported.
     - Builds run by a script (`./build.sh`): not covered: the script is not in the file.
 
     ## References
@@ -129,7 +154,7 @@ def multi_stage_build(dockerfile: Dockerfile) -> Iterator[Finding]:
     if len(dockerfile.stages) != 1:
         return
     for step in run_steps(dockerfile):
-        if _removes_toolchain(step):
+        if _removes_toolchain(step) or _installs_from_source(step):
             continue
         for command in step.commands():
             tool = build_tool(command)

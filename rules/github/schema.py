@@ -17,6 +17,9 @@ _EXPRESSION_KEYS = frozenset(
     {"strategy", "env", "runs-on", "container", "services", "environment", "concurrency"}
     | {"with", "continue-on-error", "timeout-minutes", "credentials"}
 )
+_TEMPLATE_PLACEHOLDER = re.compile(r"\$[a-z]+(?:-[a-z]+)+")
+"""A placeholder a workflow template's user has replaced (`$default-branch`,
+`$codeql-languages-matrix`) by the time the workflow runs."""
 """Keys whose whole value, or any value below them, may be one `${{ ... }}` expression:
 those GitHub's workflow parser gives an expression context (the definitions with a
 `context` in actions/languageservices `workflow-parser/src/workflow-v1.0.json`)."""
@@ -38,6 +41,9 @@ def _tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
         and _WHOLE_EXPRESSION.fullmatch(error.instance)
         and _EXPRESSION_KEYS.intersection(p for p in _below_job_ids(path) if isinstance(p, str))
     ):
+        return True
+    # `matrix: $codeql-languages-matrix` in a workflow template is filled in on use
+    if isinstance(error.instance, str) and _TEMPLATE_PLACEHOLDER.fullmatch(error.instance):
         return True
     # an empty value (`cloud-account-id:`) is read as the empty string
     return error.instance is None and "a string" in allowed_types(error)
@@ -89,7 +95,10 @@ def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
     official `python` and `postgres` image repositories generate their matrix), `env`,
     `runs-on`, `container`, `services`, `environment`, `concurrency`, `with`,
     `continue-on-error`, `timeout-minutes` and `credentials`. Elsewhere (`steps`,
-    `permissions`, `on`) it is still an error.
+    `permissions`, `on`) it is still an error. A value that is one placeholder of a
+    workflow template (`matrix: $codeql-languages-matrix`: a `$` and lower-case words
+    joined by hyphens, like the documented `$default-branch`) passes too: GitHub replaces
+    it when someone adds the workflow from the template.
 
     ## Why it matters
     GitHub rejects an invalid workflow only when it runs: a push that should have built
@@ -132,6 +141,8 @@ def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
 
     ## Variants
     - Unknown keys (actionlint syntax-check): covered, with the closest valid key.
+    - Workflow template placeholders (`$default-branch`) standing for a whole value: covered,
+      as passing.
     - Missing required keys (`on`, `runs-on`; actionlint syntax-check): covered,
       at the block that lacks the key.
     - Duplicate keys (actionlint syntax-check): covered by OP003 (duplicate-key), which

@@ -212,8 +212,12 @@ _KEY_NAME = re.compile(r"[a-z]+(?:-[a-z]+)+")
 by hyphens; one counts when its last word is a secret word (see `is_key_name`)."""
 _KEY_LAST_WORDS = SECRET_WORDS - {"PASS"}
 """Last words of a Secret's key (`redis-pass` reads as a password as much as a key)."""
-URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@")
-"""The password of a URL's user information (`mysql://root:whalehello@db:3306/x`)."""
+URL_PASSWORD = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@(?P<host>\[[^]/\s]*\]|[^:/\s?#]*)"
+)
+"""The password and host of a URL's user information (`mysql://root:whalehello@db:3306/x`)."""
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "0.0.0.0"})
+"""Hosts of a URL that name the machine it is used on."""
 _FILE_PATH = re.compile(r"(?:/|\./|~/)[\w.@/-]*/[\w.@-]+$")
 _MARKER = re.compile(
     r"<[^<>]+>"  # <your-token>
