@@ -90,8 +90,8 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
       unset-cpu-requirements and unset-memory-requirements, kube-score container-resources):
       covered: reported as missing, and the fix replaces the zero.
     - A request left to the limit, which Kubernetes copies into it (checkov, polaris and
-      trivy report it): covered: reported, and the fix writes the limit's value, which
-      changes nothing at run time.
+      trivy report it): covered: reported, with a message that says the whole limit is
+      requested, and the fix writes the limit's value, which changes nothing at run time.
     - Bounds on the requested amount (kube-linter's `lowerBoundMillis`/`upperBoundMillis`
       parameters): not covered: the right size depends on the workload.
     - `ephemeral-storage` requests (kube-score
@@ -107,6 +107,17 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     if missing:
         keys = {name: f"{name}-request" for name in missing}
         fix, help = resources_fix(container, manifest, "requests", keys)
-        yield container_finding(
-            container, f"requests no {' or '.join(missing)}", fix=fix, help=help
-        )
+        yield container_finding(container, _missing_text(container, missing), fix=fix, help=help)
+
+
+def _missing_text(container: Container, missing: list[str]) -> str:
+    """What the container does not request; a limit written in a request's place is
+    the request Kubernetes uses."""
+    unlimited = missing_resources(container, "limits", tuple(missing))
+    limited = [name for name in missing if name not in unlimited]
+    absent = f"requests no {' or '.join(unlimited)}" if unlimited else ""
+    if not limited:
+        return absent
+    limits = f"{' and '.join(limited)} limit{'s' if len(limited) > 1 else ''}"
+    copied = f"sets no {' or '.join(limited)} request, so Kubernetes requests its whole {limits}"
+    return f"{absent} and {copied}" if absent else copied
