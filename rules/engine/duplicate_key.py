@@ -39,6 +39,16 @@ def duplicate_key(document: Document) -> Iterator[Finding]:
     ## Fix
     None: which value was meant is the author's call.
 
+    ## Variants
+    - Keys repeated in a block mapping (yamllint key-duplicates, actionlint's YAML
+      check): covered, in every YAML file opslint reads.
+    - Keys repeated in a flow mapping (`{a: 1, a: 2}`), and a quoted spelling of the same
+      key (`web:` then `"web":`): covered.
+    - A key that overrides one brought in by a merge key (`<<: *base`): not reported: that
+      is what merge keys are for.
+    - An attribute repeated in an HCL block: not covered yet (Terraform rejects it with
+      "Attribute redefined" before any plan).
+
     ## References
     - https://yaml.org/spec/1.2.2/#mapping
     """

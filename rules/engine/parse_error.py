@@ -47,6 +47,13 @@ def parse_error(document: Document) -> Iterator[Finding]:
     ## Fix
     None: the author must repair the file.
 
+    ## Variants
+    - YAML syntax errors (yamllint syntax, actionlint's YAML check, kube-linter's parse
+      failures): covered, at the parser's location; the run goes on.
+    - Dockerfile parse errors (hadolint stops at them): covered, per file.
+    - HCL syntax errors (tflint and Terraform stop at them): covered, per file.
+    - Files a peer skips silently when they do not parse (checkov): covered, as a finding.
+
     ## References
     - https://yaml.org/spec/1.2.2/
     - https://docs.docker.com/reference/dockerfile/

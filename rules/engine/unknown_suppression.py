@@ -41,6 +41,14 @@ def unknown_suppression(
     ## Fix
     None: remove the suppression or correct the code.
 
+    ## Variants
+    - A code that names no rule (ruff's unknown `noqa` codes): covered, also for rule
+      names.
+    - A code that suppressed nothing (ruff RUF100 unused-noqa): covered for rules that ran.
+    - Peers' comments (`# hadolint ignore=DL3008`, `#checkov:skip=CKV_...`): honoured for
+      the codes opslint maps to its own; codes it does not map are not reported, since
+      they belong to the peer.
+
     ## References
     - https://docs.astral.sh/ruff/rules/unused-noqa/
     """

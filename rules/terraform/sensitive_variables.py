@@ -81,6 +81,20 @@ def sensitive_variables(variable: Variable, text: SourceText) -> Iterator[Findin
     get no edit. Only what Terraform prints changes; outputs that expose the value then
     need `sensitive = true` too, which Terraform reports at plan time.
 
+    ## Variants
+    No peer checks this (tflint, checkov and trivy have no rule for a variable's
+    `sensitive` flag); the spellings the rule reads:
+    - Secret-looking names, read with SE001's name grammar (`db_password`, `api_token`;
+      not `password_rotation_days`, `secret_name`, `token_ttl`): covered.
+    - `sensitive = false` written out: covered, at its value.
+    - `type = bool` or `number`, or a boolean or numeric default: covered, as not
+      reported.
+    - `ephemeral = true` (Terraform 1.10) without `sensitive`: covered: reported, since it
+      keeps the value out of state but does not redact it.
+    - Secret attributes inside an object type (`object({ password = string })`): not
+      covered: Terraform marks only whole variables sensitive.
+    - Outputs: not covered: Terraform refuses an unmarked output of a sensitive value.
+
     ## References
     - https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
     - https://developer.hashicorp.com/terraform/tutorials/configuration-language/sensitive-variables
