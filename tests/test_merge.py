@@ -9,11 +9,13 @@ shards are disjoint sets of paths that keep each relation whole, as `--shard K/N
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_cli import Cli
+from test_gen_pipeline import _actionlint, _validate_schema, _zizmor
 from test_reporters import validate_sarif
 
 TREE = {
@@ -310,3 +312,33 @@ def test_reports_of_other_versions_or_settings_are_refused(cli: Cli) -> None:
         "differently: they were made with different settings (severity, options) or opslint "
         "versions; run every shard with the same command line and config\n"
     )
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "sharding"
+GITHUB_EXAMPLE = EXAMPLES / "github-workflow.yml"
+GITLAB_EXAMPLE = EXAMPLES / "shards.gitlab-ci.yml"
+
+
+def test_sharding_doc_shows_the_example_files() -> None:
+    doc = (EXAMPLES.parent.parent / "sharding.md").read_text("utf-8")
+    for example in (GITHUB_EXAMPLE, GITLAB_EXAMPLE):
+        assert f"```yaml\n{example.read_text('utf-8')}```\n" in doc
+
+
+def test_ci_examples_pass_opslint(cli: Cli) -> None:
+    assert cli("check", "--isolated", "-f", "sarif", str(EXAMPLES)) == 0
+    run = json.loads(cli.out)["runs"][0]
+    assert run["results"] == []
+    families = {rule["id"][:2] for rule in run["tool"]["driver"]["rules"]}
+    assert {"GH", "GL"} <= families  # read as a workflow and a GitLab pipeline
+    assert re.fullmatch(r"0 findings in 2 files \[\d+\.\d\ds\]\n", cli.err), cli.err
+
+
+def test_github_example_passes_actionlint_zizmor_and_the_schema() -> None:
+    _actionlint(GITHUB_EXAMPLE)
+    assert _zizmor(GITHUB_EXAMPLE) == []
+    _validate_schema("github-actions", GITHUB_EXAMPLE.read_text("utf-8"))
+
+
+def test_gitlab_example_passes_the_gitlab_schema() -> None:
+    _validate_schema("gitlab-ci", GITLAB_EXAMPLE.read_text("utf-8"))
