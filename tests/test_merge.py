@@ -8,15 +8,23 @@ shards are disjoint sets of paths that keep each relation whole, as `--shard K/N
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_engine
 from test_cli import Cli
 from test_gen_pipeline import _actionlint, _validate_schema, _zizmor
 from test_reporters import validate_sarif
+
+from opslint.config import Config
+from opslint.model.base import Finding, Span
+from opslint.report.merge import MergeError, merge
+from opslint.report.sarif import write_sarif
 
 TREE = {
     "api/Dockerfile": """\
@@ -190,6 +198,33 @@ def test_merged_sarif_joins_rules_results_and_notifications(cli: Cli) -> None:
     ]
 
 
+def test_descriptors_of_codes_no_rule_has_follow_in_order_of_their_first_result(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's finding whose code no rule of the run has gets a descriptor after the
+    rules, in the order its first result comes in the sorted results."""
+    monkeypatch.chdir(cli.folder)
+    plugin = {
+        "compose.yaml": Finding(Span("compose.yaml", 1, 1, 1, 9), "p", code="ZZ001", name="z"),
+        "web app": Finding(Span("web app/Dockerfile", 1, 1, 1, 5), "q", code="AA001", name="a"),
+    }
+
+    def sarif(name: str, paths: tuple[str, ...]) -> Path:
+        report = run_engine([Path(p) for p in paths], config=Config(root=cli.folder))
+        extra = [finding for path, finding in plugin.items() if path in paths]
+        report.findings = sorted([*report.findings, *extra], key=Finding.sort_key)
+        output = cli.folder.parent / "out" / f"{name}.sarif"
+        with output.open("w", encoding="utf-8") as stream:
+            write_sarif(report, stream)
+        return output
+
+    whole = sarif("whole", tuple(path for shard in SHARDS for path in shard))
+    merged = merge([sarif(f"shard-{n}", paths) for n, paths in enumerate(SHARDS)][::-1])
+    assert merged.text() == whole.read_text("utf-8")
+    rules = merged.data["runs"][0]["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules[-3:]] == ["TF112", "ZZ001", "AA001"]
+
+
 def test_merged_json_recomputes_the_summary(cli: Cli) -> None:
     shards = _shards(cli, "json")
     assert cli("merge", "-q", *map(str, shards)) == 1
@@ -275,6 +310,49 @@ def test_corrupt_and_foreign_inputs_are_refused_with_their_path(cli: Cli) -> Non
     )
     assert cli("merge") == 2  # argparse: a report is required
     assert "the following arguments are required: REPORT" in cli.err
+
+
+def _damaged(data: Any) -> Iterator[Any]:
+    """`data` with one node removed, or set to null, or to a string, for every node."""
+    nodes: list[tuple[Any, ...]] = []
+
+    def walk(item: Any, path: tuple[Any, ...]) -> None:
+        if path:
+            nodes.append(path)
+        if isinstance(item, dict | list):
+            for key, child in item.items() if isinstance(item, dict) else enumerate(item):
+                walk(child, (*path, key))
+
+    walk(data, ())
+    for path in nodes:
+        for replacement in (..., None, "x"):
+            damaged = copy.deepcopy(data)
+            parent = damaged
+            for key in path[:-1]:
+                parent = parent[key]
+            if replacement is ...:
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = replacement
+            yield damaged
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_damaged_reports_are_refused_naming_their_file(cli: Cli, format: str) -> None:
+    """Every node of a small report removed or changed in turn: the merge succeeds, or
+    refuses with a message naming the damaged file; nothing else."""
+    good = _check(cli, format, "good", "--select", "DF101,IM001", "web app")
+    other = _check(cli, format, "other", "--select", "DF101,IM001", "api")
+    damaged = cli.folder.parent / "out" / f"damaged.{format}"
+    refused = 0
+    for data in _damaged(json.loads(good.read_text("utf-8"))):
+        damaged.write_text(json.dumps(data), encoding="utf-8")
+        try:
+            merge([damaged, other])
+        except MergeError as error:
+            assert damaged.as_posix() in str(error)
+            refused += 1
+    assert refused > 0
 
 
 def test_a_report_given_twice_is_refused(cli: Cli) -> None:

@@ -45,6 +45,7 @@ FORMATS = ("sarif", "json", "gitlab")
 SARIF_RUN_KEYS = ("tool", "automationDetails", "columnKind", "invocations", "results")
 """The properties of the run opslint writes; a run with any other is not merged."""
 
+_SEVERITY_BY_NAME = {str(severity): severity for severity in Severity}
 _SEVERITY_OF_LEVEL = {level: severity for severity, level in LEVELS.items()}
 _SEVERITY_OF_GITLAB = {name: severity for severity, name in GITLAB_SEVERITIES.items()}
 
@@ -157,15 +158,20 @@ def merge(paths: Sequence[Path], format: str | None = None) -> Merged:
 # --- shared steps ---------------------------------------------------------------------
 
 
-def _field(shard: Shard, item: Any, *keys: str | int) -> Any:
-    """`item[keys[0]][keys[1]]...`, or a MergeError naming the shard."""
+def _field(
+    shard: Shard, item: Any, *keys: str | int, kind: type | tuple[type, ...] = object
+) -> Any:
+    """`item[keys[0]][keys[1]]...`, which must be of type `kind`, or a MergeError naming
+    the shard."""
     value = item
+    path = "/".join(str(key) for key in keys)
     for key in keys:
         try:
             value = value[key]
         except (KeyError, IndexError, TypeError):
-            path = "/".join(str(k) for k in keys)
             raise MergeError(f"{shard.name} is not an opslint report: no {path}") from None
+    if not isinstance(value, kind):
+        raise MergeError(f"{shard.name} is not an opslint report: {path} is {value!r}")
     return value
 
 
@@ -229,10 +235,10 @@ def _severity(shard: Shard, table: dict[str, Severity], name: Any) -> Severity:
 
 def _run(shard: Shard) -> dict[str, Any]:
     """The one run of an opslint SARIF log."""
-    runs = _field(shard, shard.data, "runs")
+    runs = _field(shard, shard.data, "runs", kind=list)
     if not isinstance(runs, list) or len(runs) != 1:
         raise MergeError(f"{shard.name} holds {len(runs)} runs; opslint writes one")
-    run: dict[str, Any] = runs[0]
+    run: dict[str, Any] = _field(shard, shard.data, "runs", 0, kind=dict)
     unknown = [key for key in run if key not in SARIF_RUN_KEYS]
     if unknown:
         raise MergeError(
@@ -243,26 +249,28 @@ def _run(shard: Shard) -> dict[str, Any]:
 
 
 def _driver(shard: Shard) -> dict[str, Any]:
-    driver: dict[str, Any] = _field(shard, _run(shard), "tool", "driver")
+    driver: dict[str, Any] = _field(shard, _run(shard), "tool", "driver", kind=dict)
     return driver
 
 
 def _is_rule(descriptor: dict[str, Any]) -> bool:
     """True for the descriptor of a rule the run used; false for one made up for a
     finding whose rule did not run (`sarif._bare_descriptor`, which states no precision)."""
-    return "precision" in descriptor.get("properties", {})
+    properties = descriptor.get("properties")
+    return isinstance(properties, dict) and "precision" in properties
 
 
 def _sarif_key(shard: Shard, result: dict[str, Any]) -> tuple[str, int, int, str]:
     """The order of one run (`Finding.sort_key`): file, line, column, code."""
-    physical = _field(shard, result, "locations", 0, "physicalLocation")
-    uri = _field(shard, physical, "artifactLocation", "uri")
+    physical = _field(shard, result, "locations", 0, "physicalLocation", kind=dict)
+    uri = _field(shard, physical, "artifactLocation", "uri", kind=str)
     if physical["artifactLocation"].get("uriBaseId") == SOURCE_ROOT:
         path = unquote(uri)
     else:
         path = url2pathname(urlparse(uri).path)
-    region = _field(shard, physical, "region")
-    return (path, region.get("startLine", 1), region.get("startColumn", 1), result["ruleId"])
+    line = _field(shard, physical, "region", "startLine", kind=int)
+    column = _field(shard, physical, "region", "startColumn", kind=int)
+    return (path, line, column, result["ruleId"])
 
 
 def merge_sarif(shards: Sequence[Shard]) -> Merged:
@@ -275,9 +283,9 @@ def merge_sarif(shards: Sequence[Shard]) -> Merged:
     owners: dict[str, Shard] = {}
     keyed: list[tuple[tuple[str, int, int, str], dict[str, Any]]] = []
     for shard in shards:
-        descriptors = _field(shard, _driver(shard), "rules")
+        descriptors = _field(shard, _driver(shard), "rules", kind=list)
         for descriptor in descriptors:
-            code = _field(shard, descriptor, "id")
+            code = _field(shard, descriptor, "id", kind=str)
             known = (rules if _is_rule(descriptor) else others).setdefault(code, descriptor)
             if known != descriptor:
                 raise MergeError(
@@ -286,11 +294,12 @@ def merge_sarif(shards: Sequence[Shard]) -> Merged:
                     "opslint versions; run every shard with the same command line and config"
                 )
             owners.setdefault(code, shard)
-        for result in _field(shard, _run(shard), "results"):
-            index = _field(shard, result, "ruleIndex")
+        for result in _field(shard, _run(shard), "results", kind=list):
+            index = _field(shard, result, "ruleIndex", kind=int)
             named = descriptors[index] if 0 <= index < len(descriptors) else {}
-            if named.get("id") != _field(shard, result, "ruleId"):
+            if named.get("id") != _field(shard, result, "ruleId", kind=str):
                 raise MergeError(f"{shard.name}: a result's ruleIndex does not name its rule")
+            _severity(shard, _SEVERITY_OF_LEVEL, result.get("level"))
             keyed.append((_sarif_key(shard, result), result))
     _refuse_shared(shards, lambda s: _run(s)["results"], ignore="ruleIndex")
     keyed.sort(key=lambda item: item[0])  # stable: ties keep their shard's order
@@ -310,21 +319,22 @@ def merge_sarif(shards: Sequence[Shard]) -> Merged:
     run["results"] = results
     log["runs"] = [run]
     severities = [
-        _severity(shards[0], _SEVERITY_OF_LEVEL, result.get("level"))
-        for result in results
-        if not result.get("suppressions")
+        _SEVERITY_OF_LEVEL[result["level"]] for result in results if not result.get("suppressions")
     ]
     return Merged("sarif", log, severities)
 
 
 def _invocation(shards: Sequence[Shard]) -> dict[str, Any]:
     """The shards' invocations as one: successful when all were, each notification once."""
-    invocations = [_field(shard, _run(shard), "invocations", 0) for shard in shards]
+    invocations = [_field(shard, _run(shard), "invocations", 0, kind=dict) for shard in shards]
     merged = dict(invocations[0])
     merged["executionSuccessful"] = all(item.get("executionSuccessful") for item in invocations)
     merged.pop("toolExecutionNotifications", None)
     notifications = _distinct(
-        note for item in invocations for note in item.get("toolExecutionNotifications", [])
+        note
+        for shard, item in zip(shards, invocations, strict=True)
+        if "toolExecutionNotifications" in item
+        for note in _field(shard, item, "toolExecutionNotifications", kind=list)
     )
     if notifications:
         merged["toolExecutionNotifications"] = notifications
@@ -342,9 +352,10 @@ def _finding_key(finding: dict[str, Any]) -> tuple[str, int, int, str]:
 def _sorted_findings(shards: Sequence[Shard], key: str) -> list[dict[str, Any]]:
     """The findings (`key`: or the suppressed ones) of every shard, as one run sorts them."""
     for shard in shards:
-        for finding in _field(shard, shard.data, key):
-            for name in ("path", "line", "column", "code", "severity"):
-                _field(shard, finding, name)
+        for finding in _field(shard, shard.data, key, kind=list):
+            for name, kind in (("path", str), ("line", int), ("column", int), ("code", str)):
+                _field(shard, finding, name, kind=kind)
+            _severity(shard, _SEVERITY_BY_NAME, finding.get("severity"))
     _refuse_shared(shards, lambda s: s.data[key])
     findings = [finding for shard in shards for finding in shard.data[key]]
     findings.sort(key=_finding_key)  # stable: ties keep their shard's order
@@ -357,21 +368,20 @@ def merge_json(shards: Sequence[Shard]) -> Merged:
     _same(shards, "tool", lambda s: s.data["tool"])
     findings = _sorted_findings(shards, "findings")
     suppressed = _sorted_findings(shards, "suppressed")
-    severities = [_severity(shards[0], _SEVERITY_BY_NAME, f["severity"]) for f in findings]
+    severities = [_SEVERITY_BY_NAME[finding["severity"]] for finding in findings]
     report = dict(shards[0].data)
     report["findings"] = findings
     report["suppressed"] = suppressed
-    report["notes"] = _distinct(note for s in shards for note in _field(s, s.data, "notes"))
+    report["notes"] = _distinct(
+        note for s in shards for note in _field(s, s.data, "notes", kind=list)
+    )
     report["summary"] = summary_json(
-        files=sum(_field(s, s.data, "summary", "files") for s in shards),
+        files=sum(_field(s, s.data, "summary", "files", kind=int) for s in shards),
         counts=Counter(severities),
         suppressed=len(suppressed),
         failed=any(_field(s, s.data, "summary", "failed") for s in shards),
     )
     return Merged("json", report, severities)
-
-
-_SEVERITY_BY_NAME = {str(severity): severity for severity in Severity}
 
 
 # --- GitLab Code Quality --------------------------------------------------------------
@@ -382,13 +392,13 @@ def merge_gitlab(shards: Sequence[Shard]) -> Merged:
     and line order, which is all an entry records of its place."""
     for shard in shards:
         for entry in shard.data:
-            _field(shard, entry, "location", "path")
-            _field(shard, entry, "location", "lines", "begin")
-            _field(shard, entry, "severity")
+            _field(shard, entry, "location", "path", kind=str)
+            _field(shard, entry, "location", "lines", "begin", kind=int)
+            _severity(shard, _SEVERITY_OF_GITLAB, entry.get("severity"))
     _refuse_shared(shards, lambda s: s.data)
     entries = [entry for shard in shards for entry in shard.data]
     entries.sort(key=lambda e: (e["location"]["path"], e["location"]["lines"]["begin"]))
-    severities = [_severity(shards[0], _SEVERITY_OF_GITLAB, e["severity"]) for e in entries]
+    severities = [_SEVERITY_OF_GITLAB[entry["severity"]] for entry in entries]
     return Merged("gitlab", entries, severities)
 
 
