@@ -258,6 +258,12 @@ def test_exit_status_follows_fail_on(cli: Cli) -> None:
     assert cli("merge", "-q", "--exit-zero", str(report)) == 0
     cli.write("pyproject.toml", '[tool.opslint]\nfail-on = "error"\n')
     assert cli("merge", "-q", str(report)) == 0  # the config found here, as check reads it
+    assert cli("merge", "--help") == 0
+    assert (
+        "Exit status: 0, or 1 when the merged report has a finding at the fail-on threshold "
+        "(--fail-on, else the config found from the current folder: as opslint check), 2 on a "
+        "usage error or an input that is not a report."
+    ) in " ".join(cli.out.split())
 
 
 def test_output_replaces_a_file_in_one_step(cli: Cli) -> None:

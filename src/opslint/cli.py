@@ -527,12 +527,22 @@ def _add_merge_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "threshold (--fail-on, else the config found from the current folder: as opslint "
         "check), 2 on a usage error or an input that is not a report.",
     )
-    merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
+    merge.add_argument(
+        "reports",
+        nargs="+",
+        type=Path,
+        metavar="REPORT",
+        help="a report of opslint check -f sarif, json or gitlab (one per shard)",
+    )
     merge.add_argument(
         "--format", "-f", choices=("sarif", "json", "gitlab"), help="the reports' format"
     )
     merge.add_argument(
-        "--output", "-o", type=Path, help="write the merged report to this file (default: stdout)"
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the merged report to this file in one step (default: stdout)",
     )
     merge.add_argument(
         "--fail-on",

@@ -236,7 +236,7 @@ def _severity(shard: Shard, table: dict[str, Severity], name: Any) -> Severity:
 def _run(shard: Shard) -> dict[str, Any]:
     """The one run of an opslint SARIF log."""
     runs = _field(shard, shard.data, "runs", kind=list)
-    if not isinstance(runs, list) or len(runs) != 1:
+    if len(runs) != 1:
         raise MergeError(f"{shard.name} holds {len(runs)} runs; opslint writes one")
     run: dict[str, Any] = _field(shard, shard.data, "runs", 0, kind=dict)
     unknown = [key for key in run if key not in SARIF_RUN_KEYS]
@@ -275,9 +275,17 @@ def _sarif_key(shard: Shard, result: dict[str, Any]) -> tuple[str, int, int, str
 
 def merge_sarif(shards: Sequence[Shard]) -> Merged:
     """One SARIF log from the logs of shards."""
-    _same(shards, "SARIF version and schema", lambda s: (s.data.get("version"), list(s.data)))
+    _same(
+        shards,
+        "SARIF version and schema",
+        lambda s: [(k, v) for k, v in s.data.items() if k != "runs"],
+    )
     _same(shards, "tool", lambda s: {k: v for k, v in _driver(s).items() if k != "rules"})
-    _same(shards, "run settings", lambda s: [_run(s).get(k) for k in SARIF_RUN_KEYS[1:3]])
+    _same(
+        shards,
+        "run settings",
+        lambda s: [_run(s).get(k) for k in ("automationDetails", "columnKind")],
+    )
     rules: dict[str, dict[str, Any]] = {}
     others: dict[str, dict[str, Any]] = {}
     owners: dict[str, Shard] = {}
@@ -379,7 +387,7 @@ def merge_json(shards: Sequence[Shard]) -> Merged:
         files=sum(_field(s, s.data, "summary", "files", kind=int) for s in shards),
         counts=Counter(severities),
         suppressed=len(suppressed),
-        failed=any(_field(s, s.data, "summary", "failed") for s in shards),
+        failed=any(_field(s, s.data, "summary", "failed", kind=bool) for s in shards),
     )
     return Merged("json", report, severities)
 
