@@ -1,4 +1,4 @@
-"""The command line: `opslint check`, `rules`, `rule`, `fix`, `new`, `trust`.
+"""The command line: `opslint check`, `rules`, `rule`, `fix`, `new`, `trust`, `merge`.
 
 Exit status: 0 when nothing reached the `fail-on` threshold, 1 when something did, 2 on a
 usage or configuration error (never a traceback).
@@ -219,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show_secrets(fix)
     _add_render_options(fix)
     _add_selection(fix)
+    _add_merge_command(commands)
     return parser
 
 
@@ -513,6 +514,62 @@ def run_trust(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _add_merge_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    merge = commands.add_parser(
+        "merge",
+        help="combine the reports of shards (check --shard K/N) into one",
+        description="Combine reports of `opslint check` over disjoint files (the shards of "
+        "`--shard K/N`) into the report one run over all of them writes.",
+        epilog="Formats: sarif, json and gitlab (GitLab Code Quality), told apart by their "
+        "content; text and github output do not merge. Reports of different formats, "
+        "opslint versions or settings (SARIF records them), or holding the same finding, are "
+        "refused. Exit status: 0, or 1 when the merged report has a finding at the fail-on "
+        "threshold (--fail-on, else the config found from the current folder: as opslint "
+        "check), 2 on a usage error or an input that is not a report.",
+    )
+    merge.add_argument(
+        "reports",
+        nargs="+",
+        type=Path,
+        metavar="REPORT",
+        help="a report of opslint check -f sarif, json or gitlab (one per shard)",
+    )
+    merge.add_argument(
+        "--format", "-f", choices=("sarif", "json", "gitlab"), help="the reports' format"
+    )
+    merge.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the merged report to this file in one step (default: stdout)",
+    )
+    merge.add_argument(
+        "--fail-on",
+        type=Severity.parse,
+        help="lowest severity that fails: info, warning, error",
+    )
+    merge.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    merge.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+
+
+def run_merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """`opslint merge`: shard reports combined into the report of one run."""
+    from opslint.report.merge import merge
+
+    fail_on = args.fail_on or discover(Path.cwd()).fail_on
+    merged = merge(args.reports, args.format)
+    if args.output is None:
+        stdout.write(merged.text())
+    else:
+        merged.write(args.output)
+    if not args.quiet:
+        stderr.write(f"opslint: {merged.summary(len(args.reports))}\n")
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if merged.failed(fail_on) else EXIT_CLEAN
+
+
 def _config_to_trust(path: Path) -> tuple[Path, Config, str]:
     """The config file `opslint trust PATH` means, what it says, and its content's digest."""
     if path.is_dir():
@@ -709,6 +766,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rule(args)
         if args.command == "trust":
             return run_trust(args, sys.stdout)
+        if args.command == "merge":
+            return run_merge(args, sys.stdout, sys.stderr)
         return run_fix(args, sys.stdout, sys.stderr)
     except ConfigError as error:
         sys.stderr.write(f"opslint: error: {error}\n")

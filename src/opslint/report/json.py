@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import IO, Any
 
 from opslint import __version__
 from opslint.model.base import Finding, Span
 from opslint.report import Report, dump_json, format_hooks
+from opslint.severity import Severity
 
 SCHEMA_VERSION = 1
 
@@ -50,22 +52,34 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return result
 
 
+def summary_json(
+    *, files: int, counts: Counter[Severity], suppressed: int, failed: bool
+) -> dict[str, Any]:
+    """The report's `summary`: files checked, findings (`counts`: by severity), suppressed
+    findings, and whether the run failed."""
+    return {
+        "files": files,
+        "findings": sum(counts.values()),
+        "by_severity": {str(level): count for level, count in sorted(counts.items())},
+        "suppressed": suppressed,
+        "failed": failed,
+    }
+
+
 def report_json(report: Report) -> dict[str, Any]:
     """The whole report as a JSON-ready mapping."""
-    counts = report.counts()
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "opslint", "version": __version__},
         "findings": [finding_json(finding) for finding in report.findings],
         "suppressed": [finding_json(finding) for finding in report.suppressed],
         "notes": report.notes,
-        "summary": {
-            "files": report.files_checked,
-            "findings": len(report.findings),
-            "by_severity": {str(level): count for level, count in sorted(counts.items())},
-            "suppressed": len(report.suppressed),
-            "failed": report.failed(),
-        },
+        "summary": summary_json(
+            files=report.files_checked,
+            counts=report.counts(),
+            suppressed=len(report.suppressed),
+            failed=report.failed(),
+        ),
     }
 
 
