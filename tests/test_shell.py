@@ -133,6 +133,14 @@ def test_pipes_after_groups_and_in_substitutions() -> None:
     ]
 
 
+def test_pipe_feeders_are_commands_from_the_program_on() -> None:
+    script = 'A="$(env LC_ALL=C dpkg --print-architecture | cut -d- -f2)"; (uname -m; nproc) | x'
+    assert [p.feeders for p in pipes(script)] == [
+        (("dpkg", "--print-architecture"),),
+        (("uname", "-m"), ("nproc",)),
+    ]
+
+
 def test_heredoc_bodies_are_data() -> None:
     script = "cat <<EOF | kubectl apply -f -\nkind: Namespace\nrm -rf /\nEOF\necho done"
     result = read(script)

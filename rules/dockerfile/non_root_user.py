@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +31,18 @@ def _nonroot_base(stage: Stage) -> bool:
     return image is not None and "nonroot" in (image.tag or "")
 
 
-STEP_DOWN = frozenset({"gosu", "su-exec", "setpriv", "runuser", "chroot"})
-"""Programs an entrypoint script execs to run its command as another user (`chroot`
-only with `--userspec`)."""
+STEP_DOWN = frozenset({"gosu", "su-exec", "setpriv", "runuser", "chroot", "su"})
+"""Programs an entrypoint script runs its command through to run it as another user
+(`chroot` only with `--userspec`, `su` only as `su <user> -c <command>`)."""
+_CLOSING_WORDS = frozenset({"fi", "done", "esac"})
+"""Words that end a compound command: not the script's last command."""
+_SU_VALUE_FLAGS = frozenset(
+    {"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--whitelist-environment"}
+)
+"""`su` options that take a value (util-linux, shadow and busybox `su`)."""
+_SU_COMMAND_FLAGS = frozenset({"-c", "--command", "--session-command"})
+_SU_SHORT_COMMAND = re.compile(r"-[lmpfP]*c")
+"""`-c` with flags that take no value before it (`-lc`, `-mc`)."""
 _STEP_DOWN_INSTALLED = frozenset({"gosu", "su-exec"})
 """Step-down tools whose only documented use is leaving root in the ENTRYPOINT."""
 
@@ -41,7 +51,7 @@ def steps_down(dockerfile: Dockerfile, stage: Stage, files: Files, contexts: lis
     """True when the image's ENTRYPOINT runs a script copied from the build context that
     leaves root itself: the script (read, never run) execs its command through a step-down
     tool; or, where no such script can be read, the image installs gosu or su-exec."""
-    scripts = _entrypoint_scripts(dockerfile, stage, contexts)
+    scripts = _entrypoint_scripts(dockerfile, stage, files, contexts)
     if not scripts:
         return False
     texts = [text for path in scripts if (text := files.text(path)) is not None]
@@ -57,14 +67,24 @@ def steps_down(dockerfile: Dockerfile, stage: Stage, files: Files, contexts: lis
     )
 
 
-def _entrypoint_scripts(dockerfile: Dockerfile, stage: Stage, contexts: list[Path]) -> list[Path]:
-    """The context files that the ENTRYPOINT in force runs, found through the COPY or ADD
-    (from the build context) that put them in the image under the name it runs."""
+def _entry_words(lineage: list[Stage]) -> list[str]:
+    """The words of the ENTRYPOINT in force, or of the CMD in force when no stage of the
+    lineage sets an ENTRYPOINT."""
+    for keyword in ("ENTRYPOINT", "CMD"):
+        found = next((s.find(keyword)[-1] for s in lineage if s.find(keyword)), None)
+        if found is not None:
+            return found.exec_form or found.arguments.split()
+    return []
+
+
+def _entrypoint_scripts(
+    dockerfile: Dockerfile, stage: Stage, files: Files, contexts: list[Path]
+) -> list[Path]:
+    """The context files that the ENTRYPOINT (or CMD) in force runs: those a COPY or ADD
+    from the build context put in the image under the name it runs, and those that exist
+    in a folder it copies to where the absolute path it runs points."""
     lineage = list(dockerfile.lineage(stage))
-    entrypoint = next((s.find("ENTRYPOINT")[-1] for s in lineage if s.find("ENTRYPOINT")), None)
-    if entrypoint is None:
-        return []
-    words = entrypoint.exec_form or entrypoint.arguments.split()
+    words = _entry_words(lineage)
     names = {basename(word) for word in words}
     found: list[Path] = []
     for ancestor in lineage:
@@ -75,24 +95,66 @@ def _entrypoint_scripts(dockerfile: Dockerfile, stage: Stage, contexts: list[Pat
             if destination is None:
                 continue
             single = len(sources) == 1 and not destination.text.endswith("/")
+            folder = destination.text.rstrip("/") + "/"
+            inside = [w[len(folder) :] for w in words if w.startswith(folder) and w != folder]
             for source in sources:
-                name = basename(destination.text if single else source.text)
-                if name in names and "://" not in source.text:
+                if "://" in source.text:
+                    continue
+                if basename(destination.text if single else source.text) in names:
                     found.extend(context / source.text for context in contexts)
+                if folder.startswith("/") and not any(c in source.text for c in "*?["):
+                    found.extend(
+                        path
+                        for context in contexts
+                        for relative in inside
+                        if files.exists(path := context / source.text.lstrip("/") / relative)
+                    )
     return found
 
 
 def _execs_step_down(script: str) -> bool:
-    """True when a shell script `exec`s a command through a step-down tool."""
-    for words in commands(script):
-        names = programs(words)
-        if len(names) < 2 or basename(names[0].text) != "exec":
+    """True when a shell script runs a command through a step-down tool: `exec`ed, or
+    as its last command."""
+    found = [
+        (words, names)
+        for words in commands(script)
+        if (names := programs(words)) and names[-1].text not in _CLOSING_WORDS
+    ]
+    for position, (words, names) in enumerate(found):
+        execs = len(names) >= 2 and basename(names[0].text) == "exec"
+        if not (execs or position == len(found) - 1):
             continue
         tool = basename(names[-1].text)
         rest = [w.text for w in words[words.index(names[-1]) + 1 :]]
-        if tool in STEP_DOWN and (tool != "chroot" or any("--userspec" in w for w in rest)):
+        if tool == "chroot":
+            if any("--userspec" in w for w in rest):
+                return True
+        elif tool == "su":
+            if _su_steps_down(rest):
+                return True
+        elif tool in STEP_DOWN:
             return True
     return False
+
+
+def _su_steps_down(arguments: list[str]) -> bool:
+    """True for `su` arguments that run a command as a non-root user (`su app -c cmd`,
+    `su -s /bin/sh app -c cmd`, `su - app -c cmd`)."""
+    users: list[str] = []
+    command = False
+    skip = False
+    for word in arguments:
+        if skip:
+            skip = False
+        elif word in _SU_COMMAND_FLAGS or _SU_SHORT_COMMAND.fullmatch(word):
+            command = skip = True
+        elif word.startswith(("--command=", "--session-command=")):
+            command = True
+        elif word in _SU_VALUE_FLAGS:
+            skip = True
+        elif not word.startswith("-"):
+            users.append(word)
+    return command and bool(users) and not is_root(users[0])
 
 
 def last_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
@@ -149,14 +211,20 @@ def non_root_user(
       CMD that is that program alone: `CMD ["python3"]`, `CMD ["bash"]`): it runs no
       program of its own, and the images built on it choose the user of the program
       they add;
-    - an image whose ENTRYPOINT runs a script copied from the build context (the folder
-      of the Dockerfile, or the contexts Compose files build it in) that `exec`s its
-      command through a step-down tool: `gosu`, `su-exec`, `setpriv`, `runuser` or
-      `chroot --userspec` (`exec gosu postgres "$@"`), as the official postgres and
-      redis images do after preparing their data folders as root. The script is read
-      where it lies within the run's boundary, never run. Where it cannot be read, an
-      image that installs gosu or su-exec passes, since stepping down from root in the
-      ENTRYPOINT is those tools' one documented use.
+    - an image whose ENTRYPOINT (or CMD, when no ENTRYPOINT is set) runs a script
+      copied from the build context (the folder of the Dockerfile, or the contexts
+      Compose files build it in) that runs its command through a step-down tool, with
+      `exec` or as the script's last command: `gosu`, `su-exec`, `setpriv`, `runuser`,
+      `chroot --userspec`, or `su <user> -c <command>` for a user other than root
+      (`exec gosu postgres "$@"`, `su - app -c ...`, `su -s /bin/sh app -c ...`), as
+      the official postgres and redis images do after preparing their data folders as
+      root. The script is found through the COPY or ADD that puts it in the image
+      under the name the ENTRYPOINT runs, or through a folder copy that holds it at the
+      absolute path the ENTRYPOINT runs (`ADD files /` puts `files/run.sh` at
+      `/run.sh`). It is read where it lies within the run's boundary, never run. Where
+      a COPY or ADD names it but it cannot be read, an image that installs gosu or
+      su-exec passes, since stepping down from root in the ENTRYPOINT is those tools'
+      one documented use; a folder copy counts only when the script is in the folder.
 
     ## Why it matters
     A process running as root inside the container is root on the host's kernel: a
@@ -197,9 +265,9 @@ def non_root_user(
     - `USER $VAR`: not covered: its value is known only at build time.
     - A base image that sets a non-root user, other than `nonroot` tags: not covered: not
       visible in the file.
-    - An ENTRYPOINT script that steps down with gosu, su-exec, setpriv, runuser or
-      `chroot --userspec`, and images that only start a shell or interpreter: covered, as
-      not reported.
+    - An ENTRYPOINT (or CMD) script that steps down with gosu, su-exec, setpriv,
+      runuser, `chroot --userspec` or `su <user> -c`, copied by name or in a folder, and
+      images that only start a shell or interpreter: covered, as not reported.
     - WebAssembly images: covered, as not reported.
 
     ## References

@@ -22,6 +22,30 @@ HARMLESS_LEFT = frozenset({"echo", "printf", "yes"})
 """Programs whose failure on the left of a pipe is not worth pipefail (`yes` even dies of
 SIGPIPE by design, which pipefail would turn into a failed build)."""
 
+FACT_QUERIES: tuple[tuple[str, ...], ...] = (
+    ("uname",),
+    ("nproc",),
+    ("arch",),
+    ("dpkg", "--print-architecture"),
+    ("apk", "--print-arch"),
+    ("rpm", "--eval"),
+    ("rpm", "-E"),
+)
+"""Read-only queries of the system that print a fact and cannot fail on an image that
+can run them: a command whose program and first arguments are one of these. `uname`,
+`nproc` and `arch` come with coreutils and busybox alike; `dpkg`, `apk` and `rpm` are the
+package managers of the images that call them, and these options only print their
+architecture or expand a macro. `dpkg-architecture` is not one: it comes with
+`dpkg-dev`, which an image may lack."""
+
+
+def _harmless(words: tuple[str, ...]) -> bool:
+    """True when a command feeding a pipe cannot fail in a way pipefail would catch."""
+    called = (basename(words[0]), *words[1:])
+    return called[0] in HARMLESS_LEFT or any(
+        called[: len(query)] == query for query in FACT_QUERIES
+    )
+
 
 def _finding(dockerfile: Dockerfile, instruction: Instruction, state: ShellState) -> Finding | None:
     """The first unguarded pipe of a RUN, if any."""
@@ -34,7 +58,7 @@ def _finding(dockerfile: Dockerfile, instruction: Instruction, state: ShellState
         elif not state.posix or state.pipefail:
             continue
         text = script.command.text
-        found = [p for p in pipes(text) if not p.left or not set(p.left) <= HARMLESS_LEFT]
+        found = [p for p in pipes(text) if not p.feeders or not all(map(_harmless, p.feeders))]
         if not found:
             continue
         first = found[0]
@@ -48,7 +72,7 @@ def _finding(dockerfile: Dockerfile, instruction: Instruction, state: ShellState
         )
         if guarded:
             continue
-        risky = [name for name in first.left if name not in HARMLESS_LEFT]
+        risky = [basename(words[0]) for words in first.feeders if not _harmless(words)]
         left = f"`{risky[0]}`" if risky else "the command before `|`"
         return Finding(
             script.command.locate(first.offset, first.length),
@@ -83,12 +107,21 @@ def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
     `powershell`, `cmd`) or on a Windows base image; here-documents that only feed a file
     or program, or whose `#!` line names another interpreter; and pipes whose left side
     (a command, or every command of a `{ ...; }` or `( ... )` group) is only `echo`,
-    `printf` or `yes`, which do not fail in a way pipefail would catch (and
-    `yes` ends by SIGPIPE, so pipefail would break the build).
+    `printf` or `yes`, or a read-only query of the system, which do not fail in a way
+    pipefail would catch (and `yes` ends by SIGPIPE, so pipefail would break the build).
+    The queries are `uname`, `nproc` and `arch` (any arguments), `dpkg
+    --print-architecture`, `apk --print-arch` and `rpm --eval`/`rpm -E`: each only
+    prints a fact of the kernel, the CPU or the image's own package manager, so on an
+    image that can run it there is nothing to fail
+    (`dpkgArch="$(dpkg --print-architecture | awk -F- '{ print $NF }')"` is not
+    reported). Other queries are reported: `dpkg-architecture` comes with `dpkg-dev`,
+    which the image may lack, and `dpkg -l`, `rpm -q` or `apk info` fail on a missing
+    package.
 
     Policy difference: hadolint's DL4006 ignores `-o pipefail` on a `sh` SHELL and does
     not count `set -o pipefail` in the script. opslint accepts both: a shell that lacks
     the option fails the very first RUN, so the setting never silently misleads.
+    DL4006 also reports every pipe whatever feeds it, the harmless ones above included.
 
     ## Why it matters
     A pipeline's status is the status of its last command: `curl -fsSL $URL | tar xz`
@@ -123,6 +156,9 @@ def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
     - `set -o pipefail` in the script, and `bash -o pipefail -c "..."`: covered (no peer
       reads them).
     - Exec-form RUN: covered, as not reported (no shell runs it).
+    - Pipes fed only by `echo`, `printf`, `yes` or a read-only system query (`uname -m`,
+      `dpkg --print-architecture`, ...), which hadolint DL4006 reports: covered, as not
+      reported.
     - `ONBUILD RUN`: covered.
 
     ## References

@@ -328,9 +328,15 @@ TEST_WORDS = frozenset(
 tests or linters."""
 
 
+_CHECK_FLAGS = frozenset({"-check", "--check", "-check=true", "--check=true"})
+"""The flags that turn `terraform fmt` from a rewrite into a format lint that fails."""
+
+
 def _test_command(command: Command) -> bool:
     if any(command.is_(pattern) for pattern in TEST_COMMANDS):
         return True
+    if command.is_(("terraform", "fmt")):
+        return bool(_CHECK_FLAGS.intersection(command.arguments))
     if command.tool in _SCRIPT_RUNNERS:
         positionals = command.positionals
         if len(positionals) >= 2 and positionals[0] == "run":

@@ -7,11 +7,26 @@ from collections.abc import Iterator
 from opslint import Finding, Fix, Severity, rule
 from opslint.defaults import missing
 from opslint.edits.yaml import add_after
-from opslint.model.ci import GithubJob
+from opslint.model.ci import GithubJob, Step
 from opslint.model.yamltree import YMap
 from opslint.views import Defaults, SourceText
 
+from ._workflow import action
+
 _KEY = "job-timeout-minutes"
+
+SELF_BOUNDED_ACTIONS = frozenset({"actions/deploy-pages"})
+"""Actions that end themselves after a bounded time whatever their inputs say:
+`actions/deploy-pages` cancels its deployment and fails once its `timeout` input
+(default and ceiling 600000 ms, 10 minutes: `MAX_TIMEOUT` in its src/internal/deployment.js)
+has passed."""
+
+
+def _bounded(step: Step) -> bool:
+    """True when a step cannot hang: it sets `timeout-minutes` or uses a self-bounded action."""
+    if isinstance(step.node, YMap) and "timeout-minutes" in step.node:
+        return True
+    return action(step) in SELF_BOUNDED_ACTIONS
 
 
 @rule(
@@ -27,7 +42,10 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
 
     ## What it does
     Reports, at the job's key, a job without `timeout-minutes:`. A job whose every step
-    sets its own `timeout-minutes` is bounded already and is not reported. Jobs that call
+    sets its own `timeout-minutes`, or uses an action that bounds its own run time, is
+    bounded already and is not reported. The one such action known is
+    `actions/deploy-pages`, which cancels the deployment and fails after its `timeout`
+    input (10 minutes by default, and at most: larger values are capped). Jobs that call
     a reusable workflow (`jobs.<id>.uses`) cannot set a timeout and are skipped: the
     called workflow's jobs are checked.
 
@@ -68,18 +86,20 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
     No peer (zizmor, actionlint, checkov) checks job timeouts; the forms GitHub accepts:
     - `timeout-minutes` on the job, as a number or an expression: covered.
     - `timeout-minutes` on every step instead: covered, as bounded.
+    - Steps that use an action bounding itself (`actions/deploy-pages`, 10 minutes at
+      most): covered, as bounded; other actions: not covered, as a `timeout` input an
+      action merely offers bounds nothing until it is set, and its inputs are not read.
     - A reusable workflow call (`jobs.<id>.uses`), which takes no `timeout-minutes`:
       covered, as skipped; the called workflow's jobs are judged.
 
     ## References
     - https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes
     - https://docs.github.com/en/actions/administering-github-actions/usage-limits-billing-and-administration#usage-limits
+    - https://github.com/actions/deploy-pages/blob/main/action.yml
     """
     if job.uses is not None or "timeout-minutes" in job.node:
         return
-    if job.steps and all(
-        isinstance(step.node, YMap) and "timeout-minutes" in step.node for step in job.steps
-    ):
+    if job.steps and all(_bounded(step) for step in job.steps):
         return
     minutes = _minutes(defaults.get(_KEY))
     message = (

@@ -46,7 +46,8 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
     - it `needs` (directly or through other jobs) a job whose id or name says it tests,
       lints, checks, verifies or validates, or whose steps run tests or linters
       (`npm test`, `pytest`, `go test`, `mvn verify`/`package`, `gradle build`/`check`,
-      `golangci-lint`, `helm lint`, a lint or test action, ...);
+      `golangci-lint`, `helm lint`, `terraform validate`, `terraform fmt -check`,
+      `tflint`, a lint or test action, ...);
     - or the job itself runs such a step before its first deploying step;
     - or the workflow is triggered by `workflow_run` and the job (or a job it needs)
       checks `github.event.workflow_run.conclusion` in its `if:`, so that it runs only
@@ -63,6 +64,11 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
     manifests to it runs an end-to-end test, not a deployment: its `kubectl`, `helm`,
     `oc` and `skaffold` commands after the cluster starts do not count (GH103 reads
     them the same way).
+
+    `terraform plan` is not a check: it previews the change and fails on nothing that
+    `terraform apply` would not fail on itself, so a job that only plans before it applies
+    is reported (add `terraform validate`, `terraform fmt -check` or `tflint`, or a test
+    job it needs).
 
     Workflows callable with `workflow_call` are skipped: the caller gates them with
     `needs`. Publishing a GitHub Pages site with `actions/deploy-pages` is not checked:
@@ -109,7 +115,9 @@ def test_before_deploy(workflow: GithubWorkflow) -> Iterator[Finding]:
     ## Variants
     No peer checks test gates. The forms a gate takes:
     - `needs` on a test, lint or check job, directly or through other jobs: covered.
-    - Test steps before the first deploying step of the same job: covered.
+    - Test steps before the first deploying step of the same job: covered, Terraform's
+      own checks (`terraform validate`, `terraform fmt -check`, `tflint`) included;
+      `terraform plan` alone: reported, as it tests nothing `apply` does not.
     - `workflow_run` with `github.event.workflow_run.conclusion` checked in `if:`: covered.
     - Reusable workflows (`workflow_call`): covered, as skipped; the caller gates them.
     - Required status checks or environment reviewers configured on GitHub: not covered:

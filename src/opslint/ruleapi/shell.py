@@ -67,15 +67,21 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Pipe:
-    """A `|` (or `|&`) operator and the programs that feed it.
+    """A `|` (or `|&`) operator and the commands that feed it.
 
-    `left` holds the program on its left, or every program of a `{ ...; }` or `( ... )`
-    group on its left; it is empty when they cannot be told.
+    `feeders` holds the command on its left, or every command of a `{ ...; }` or
+    `( ... )` group on its left, each as its words from the program's name on (wrappers
+    such as `sudo` left out); it is empty when they cannot be told.
     """
 
     offset: int
     length: int
-    left: tuple[str, ...]
+    feeders: tuple[tuple[str, ...], ...]
+
+    @property
+    def left(self) -> tuple[str, ...]:
+        """The programs of `feeders`, by their `basename()`."""
+        return tuple(basename(words[0]) for words in self.feeders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,14 +315,11 @@ class _Lexer:
             return position + 2
         length = 2 if self.text.startswith("|&", position) else 1
         if not self.pattern:
-            names = programs(self.current)
-            group = self.commands[slice(*self.closed)] if self.closed else []
-            if names:
-                left: tuple[str, ...] = (basename(names[-1].text),)
-            else:
-                fed = [programs(words) for words in group]
-                left = tuple(basename(n[-1].text) for n in fed if n)
-            self.result.pipes.append(Pipe(position, length, left))
+            fed = [program(self.current)]
+            if not fed[0] and self.closed:
+                fed = [program(words) for words in self.commands[slice(*self.closed)]]
+            feeders = tuple(tuple(word.text for word in words) for words in fed if words)
+            self.result.pipes.append(Pipe(position, length, feeders))
             self.end_command()
         self.closed = None
         return position + length

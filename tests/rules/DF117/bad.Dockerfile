@@ -9,8 +9,14 @@ RUN apt-get update \
 # expect: DF117@53
 RUN VERSION=$(curl -fsSL https://example.com/latest | jq -r .tag) && echo "$VERSION"
 # and so does one inside double quotes
-# expect: DF117@39
-RUN ARCH="$(dpkg --print-architecture | cut -d- -f2)" && echo "$ARCH"
+# expect: DF117@57
+RUN MULTIARCH="$(dpkg-architecture -qDEB_HOST_MULTIARCH | cut -d- -f1)" && echo "$MULTIARCH"
+# package queries fail on a missing package
+# expect: DF117@30
+RUN VERSION="$(dpkg -s libc6 | awk '/^Version/ { print $2 }')" && echo "$VERSION"
+# a query beside a command that can fail in a group
+# expect: DF117@37
+RUN { uname -m; cat /etc/missing; } | tee /tmp/facts
 # `set -o pipefail` after the pipe is too late
 # expect: DF117@37
 RUN wget -qO- https://example.com/x | wc -l > /n; set -o pipefail

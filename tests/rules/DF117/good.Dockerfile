@@ -7,6 +7,9 @@ RUN grep -E 'a|b' /etc/hosts && echo "x | y"
 RUN echo "deb http://deb.debian.org/debian bookworm main" | tee /etc/apt/sources.list
 RUN yes | apt-get install -y --no-install-recommends tzdata
 RUN printf '%s\n' a b | sort
+RUN dpkgArch="$(dpkg --print-architecture | awk -F- '{ print $NF }')" && echo "$dpkgArch"
+RUN echo "$(uname -m | sed 's/x86_64/amd64/')" "$(nproc --all | tr -d ' ')" "$(arch | tr a-z A-Z)"
+RUN make -j"$(nproc | awk '{ print $1 + 1 }')" && { uname -s; uname -r; } | tr '\n' ' '
 RUN case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; esac
 RUN ["sh", "-c", "curl -fsSL https://example.com | tar -xz"]
 RUN cat <<EOF > /etc/app.conf
@@ -32,6 +35,13 @@ ONBUILD RUN curl -fsSL https://example.com/b | tar -xz
 # a stage built on another inherits its SHELL
 FROM piped AS child
 RUN curl -fsSL https://example.com/c | tar -xz
+
+FROM alpine:3.20 AS apk
+RUN arch="$(apk --print-arch | sed 's/x86_64/amd64/')" && echo "$arch"
+
+FROM rockylinux:9 AS rpm
+RUN dist="$(rpm --eval '%{?dist}' | tr -d .)" && echo "$dist"
+RUN rpm -E %rhel | grep -q 9
 
 FROM alpine:3.20 AS ash
 SHELL ["/bin/ash", "-o", "pipefail", "-c"]

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec su - root -c "server --foreground"

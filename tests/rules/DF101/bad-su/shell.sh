@@ -1,0 +1,3 @@
+#!/bin/sh
+su app
+exec server

@@ -1,0 +1,3 @@
+#!/bin/sh
+su app -c "server --migrate"
+exec server --foreground
