@@ -3,9 +3,14 @@
 Usage: python benchmarks/bench_iac.py [--runs N] [--terraform DIR]... [--chart DIR]...
                                       [--checkov PATH]
 
-Terraform: every `*.tf` file of each module tree is parsed in-process (only the parse is
-timed; the text is read beforehand), then `opslint check --select TF,SE001` and
-`checkov --framework terraform` run on the whole tree as subprocesses. Helm: each chart is
+Terraform: every `*.tf` file of the whole corpus and of each module tree is parsed
+in-process, into the same model, by the runtime parser (tree-sitter) and by python-hcl2
+(the previous one, kept as the reference): only the parse is timed, the text is read
+beforehand. Each row's note adds the rate in CPU time of this process, which other work
+on a shared machine does not inflate, and the tree-sitter row's its speed-up by both
+clocks. Then, for each module tree,
+`opslint check --select TF,SE001` and `checkov --framework terraform` run on the whole
+tree as subprocesses. Helm: each chart is
 rendered in-process by the Helm SDK alone, parsed in-process by opslint (render included),
 checked by `opslint check` as a subprocess and, when `helm` is on PATH, rendered by
 `helm template`. The default trees and chart come from ../shared/corpus next to this
@@ -30,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpus"
+CORPUS = (HERE.parent.parent / "shared" / "corpus").resolve()
 DEFAULT_TREES = (CORPUS / "terraform-aws-vpc", CORPUS / "microservices-demo" / "terraform")
+PARSERS = ("tree-sitter", "python-hcl2")
+"""The runtime parser, then the previous one (the reference for HCL semantics)."""
 DEFAULT_CHARTS = (CORPUS / "microservices-demo" / "helm-chart",)
 RELEASE, NAMESPACE = "release-name", "default"
 TIMEOUT = 900
@@ -72,6 +79,8 @@ class Report:
 
 def label(path: Path) -> str:
     """The path relative to the shared corpus when it lies there, else as given."""
+    if path == CORPUS:
+        return "corpus (every .tf)"
     try:
         return path.relative_to(CORPUS).as_posix()
     except ValueError:
@@ -144,69 +153,102 @@ def tf_files(tree: Path) -> list[Path]:
     )
 
 
+def parse_with(parser: str) -> Callable[[Any], Any]:
+    """A function from a source to its Terraform model, by `parser` (one of `PARSERS`)."""
+    from opslint.model.terraform import TerraformFile
+    from opslint.parsers.terraform import env_vars_of, parse_terraform
+    from opslint.parsers.terraform_hcl2 import hcl2_top_level
+
+    if parser == "tree-sitter":
+        return parse_terraform
+
+    def hcl2(source: Any) -> Any:
+        document = TerraformFile(source)
+        document.blocks = hcl2_top_level(source.display, source.text)[0]
+        document.env_vars = env_vars_of(document.blocks)
+        return document
+
+    return hcl2
+
+
 def parse_throughput(tree: Path, runs: int, report: Report) -> None:
-    from opslint.model.source import SourceError, SourceFile
-    from opslint.parsers.terraform import parse_terraform
+    """One row per parser (`PARSERS`) over the `.tf` files of `tree`, and its slowest files."""
+    from opslint.model.source import SourceError, SourceFile, decode
 
     texts: list[tuple[Path, str, str]] = []
     unreadable = 0
     for path in tf_files(tree):
         display = path.relative_to(tree).as_posix()
         try:
-            texts.append((path, display, SourceFile(path, display).text))
-        except SourceError:
+            texts.append((path, display, decode(path.read_bytes())))
+        except (OSError, SourceError):
             unreadable += 1
     sizes = [len(text.encode("utf-8")) / 1024 for _, _, text in texts]
-    per_file: list[list[float]] = [[] for _ in texts]
-    totals: list[float] = []
-    problems = 0
-    failures: list[str] = []
-    for run in range(runs + 1):  # run 0 is the cold one: imports, grammar construction
-        total = 0.0
-        for index, (path, display, text) in enumerate(texts):
-            source = SourceFile(path, display, text=text)
-            gc.collect()  # so a collection the previous files caused does not land here
-            started = time.perf_counter()
-            try:
-                document = parse_terraform(source)
-            except Exception as error:  # a benchmark reports a crash, it does not stop
-                elapsed = time.perf_counter() - started
-                if run == 0:
-                    failures.append(f"{display}: {type(error).__name__}")
-            else:
-                elapsed = time.perf_counter() - started
-                if run == 0:
-                    problems += sum(1 for p in document.problems if p.code == "OP001")
-            total += elapsed
-            if run:
-                per_file[index].append(elapsed)
-        totals.append(total)
     kib = sum(sizes)
-    median = statistics.median(totals[1:]) if texts else 0.0
-    notes = [f"{problems} OP001"]
-    if unreadable:
-        notes.append(f"{unreadable} unreadable")
-    if failures:
-        notes.append(f"raised in {len(failures)}: {', '.join(failures[:3])}")
-    report.rows.append(
-        Row(
-            "tf parse, in-process",
-            label(tree),
-            len(texts),
-            kib,
-            totals[0],
-            median,
-            kib / median if median > 0 else None,
-            note=", ".join(notes),
+    rates: dict[str, tuple[float, float]] = {}  # by parser: KiB/s wall, KiB/s CPU
+    for parser in PARSERS:
+        parse = parse_with(parser)
+        per_file: list[list[float]] = [[] for _ in texts]
+        totals: list[float] = []
+        cpu_totals: list[float] = []
+        problems = 0
+        failures: list[str] = []
+        for run in range(runs + 1):  # run 0 is the cold one: imports, grammar construction
+            total = cpu_total = 0.0
+            for index, (path, display, text) in enumerate(texts):
+                source = SourceFile(path, display, text=text)
+                gc.collect()  # so a collection the previous files caused does not land here
+                started, cpu_started = time.perf_counter(), time.process_time()
+                try:
+                    document = parse(source)
+                except Exception as error:  # a benchmark reports a crash, it does not stop
+                    if run == 0:
+                        failures.append(f"{display}: {type(error).__name__}")
+                else:
+                    if run == 0:
+                        problems += sum(1 for p in document.problems if p.code == "OP001")
+                elapsed = time.perf_counter() - started
+                total += elapsed
+                cpu_total += time.process_time() - cpu_started
+                if run:
+                    per_file[index].append(elapsed)
+            totals.append(total)
+            cpu_totals.append(cpu_total)
+        median = statistics.median(totals[1:]) if texts else 0.0
+        cpu_median = statistics.median(cpu_totals[1:]) if texts else 0.0
+        rate = kib / median if median > 0 else None
+        notes = [f"{problems} OP001"]
+        if rate is not None and cpu_median > 0:
+            rates[parser] = (rate, kib / cpu_median)
+            notes.append(f"CPU {kib / cpu_median:.0f} KiB/s")
+        if unreadable:
+            notes.append(f"{unreadable} unreadable")
+        if failures:
+            notes.append(f"raised in {len(failures)}: {', '.join(failures[:3])}")
+        report.rows.append(
+            Row(
+                f"tf parse, {parser}",
+                label(tree),
+                len(texts),
+                kib,
+                totals[0],
+                median,
+                rate,
+                note=", ".join(notes),
+            )
         )
-    )
-    timings = [
-        FileTime(display, size, statistics.median(times))
-        for (_, display, _), size, times in zip(texts, sizes, per_file, strict=True)
-    ]
-    ranked = [item for item in timings if item.kib >= RANKED_KIB] or timings
-    ranked.sort(key=lambda item: item.rate)
-    report.slowest.append((label(tree), ranked[:SLOWEST]))
+        if parser == PARSERS[0]:
+            timings = [
+                FileTime(display, size, statistics.median(times))
+                for (_, display, _), size, times in zip(texts, sizes, per_file, strict=True)
+            ]
+            ranked = [item for item in timings if item.kib >= RANKED_KIB] or timings
+            ranked.sort(key=lambda item: item.rate)
+            report.slowest.append((label(tree), ranked[:SLOWEST]))
+    if len(rates) == len(PARSERS):  # the runtime parser's row gives its speed-up
+        (wall, cpu), (old_wall, old_cpu) = rates[PARSERS[0]], rates[PARSERS[-1]]
+        first = report.rows[-len(PARSERS)]
+        first.note += f", {wall / old_wall:.1f}x {PARSERS[-1]} ({cpu / old_cpu:.1f}x by CPU)"
 
 
 def opslint_check(measure: str, target: str, runs: int, *arguments: str) -> Row:
@@ -261,9 +303,16 @@ def checkov_row(tool: str | None, tree: Path, runs: int) -> Row:
 
 
 def terraform(trees: list[Path], checkov: str | None, runs: int, report: Report) -> None:
+    """Parse rates over the whole corpus, then parse rates and whole runs per module tree."""
+    if CORPUS.is_dir():
+        parse_throughput(CORPUS, runs, report)
+    else:
+        for parser in PARSERS:
+            report.rows.append(Row(f"tf parse, {parser}", label(CORPUS), note="absent"))
     for tree in trees:
         if not tree.is_dir():
-            for measure in ("tf parse, in-process", "opslint check TF,SE001", "checkov terraform"):
+            measures = [f"tf parse, {parser}" for parser in PARSERS]
+            for measure in (*measures, "opslint check TF,SE001", "checkov terraform"):
                 report.rows.append(Row(measure, label(tree), note="absent"))
             continue
         parse_throughput(tree, runs, report)

@@ -322,7 +322,8 @@ def test_the_package_reaches_its_optional_packages_lazily() -> None:
     seen = {(found.module, found.name, found.when) for found in PACKAGE_IMPORTS}
     assert {
         ("opslint.parsers.yamlload", "yaml", "top"),
-        ("opslint.parsers.terraform", "lark", "lazy"),
+        ("opslint.parsers.terraform", "tree_sitter_hcl", "lazy"),
+        ("opslint.parsers.terraform_hcl2", "lark", "top"),
         ("opslint.report.sarif", "attr", "lazy"),
         ("opslint.ruleapi.schemas", "jsonschema", "lazy"),
         ("opslint.ruleapi.schemas", "kubernetes_validate", "lazy"),

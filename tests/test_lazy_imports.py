@@ -18,6 +18,7 @@ HEAVY = (
     "ruamel",
     "helm_python",
     "tree_sitter",
+    "tree_sitter_hcl",
 )
 DOCKERFILE = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n"
 

@@ -1,20 +1,22 @@
 """A Terraform parser that keeps every location.
 
-`.tf` files go through the HCL grammar of python-hcl2, whose lark parser records the
-position of every token and rule; this module walks that raw parse tree itself, so each
-block header, attribute name, value and object key gets its exact span. `.tf.json` files
-are read with the located YAML loader (JSON is YAML) and mapped onto the same model.
-State files are never read.
+`.tf` and `.tfvars` files go through the tree-sitter HCL grammar, whose tree records the
+position of every node; this module walks that tree, so each block header, attribute name,
+value and object key gets its exact span. A file the grammar cannot read whole is one
+OP001 problem at the first place it could not read. `.tf.json` files are read with the
+located YAML loader (JSON is YAML) and mapped onto the same model. State files are never
+read.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, TypeGuard
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from opslint.model.base import Finding, Span
 from opslint.model.facets import EnvVar
-from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import SourceFile
 from opslint.model.terraform import (
     Attribute,
@@ -35,21 +37,14 @@ from opslint.model.terraform import (
     Variable,
 )
 from opslint.parsers.bulk import collector_paused
-from opslint.parsers.errors import construct
 from opslint.severity import Severity
 
 if TYPE_CHECKING:
-    from lark import Token, Tree
+    from tree_sitter import Node, Parser
 
     from opslint.model.yamltree import YMap, YNode
 
-    Node = Tree[Token] | Token
-    """A node of the raw parse tree: a rule's subtree, or a token (a `str`)."""
-
-if TYPE_CHECKING:
-    from opslint.model.yamltree import YMap, YNode
-
-_BLOCK_TYPES: dict[str, type[Block]] = {
+BLOCK_TYPES: dict[str, type[Block]] = {
     "resource": Resource,
     "data": DataSource,
     "module": Module,
@@ -59,9 +54,14 @@ _BLOCK_TYPES: dict[str, type[Block]] = {
     "provider": Provider,
     "terraform": TerraformSettings,
 }
-_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPED_TEMPLATE = re.compile(r"\$\$\{[^}]*\}|%%\{[^}]*\}")
+"""`$${...}` and `%%{...}`: a literal `${...}` or `%{...}` in a string."""
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+"""An HCL number (the grammar also reads forms such as `0x1f`)."""
+_WRAPPERS = frozenset({"expression", "literal_value", "collection_value", "template_expr"})
 
 
 def parse_terraform_state(source: SourceFile) -> TerraformStateFile:
@@ -85,21 +85,29 @@ def parse_terraform(source: SourceFile) -> TerraformFile:
 
 def _parse_hcl(source: SourceFile) -> TerraformFile:
     document = TerraformFile(source)
-    text = source.text
     try:
-        tree = _parse_tree(text)
-    except _ParseError as error:
-        span = Span(source.display, error.line, error.column, error.line, error.column)
-        document.problems.append(
-            Finding(span, error.message, code="OP001", name="parse-error", severity=Severity.ERROR)
-        )
+        document.blocks = _top_level(source)[0]
+    except ParseError as error:
+        document.problems.append(_op001(source, error.message, error.line, error.column))
         return document
-    walker = _Walker(source.display, text)
-    body = next((c for c in tree.children if _is_tree(c, "body")), None)
-    if body is not None:
-        document.blocks = walker.body_blocks(body, "")
     document.env_vars = list(env_vars_of(document.blocks))
     return document
+
+
+def _top_level(source: SourceFile) -> tuple[list[Block], list[Attribute]]:
+    """The top-level blocks and attributes of a `.tf` or `.tfvars` file, read by
+    tree-sitter; where it finds a syntax error, or reads a form HCL does not have (`0x1`),
+    python-hcl2 (the reference for HCL semantics) reads the file or raises `ParseError` at
+    its first error."""
+    builder = _Builder(source.display, source.text)
+    if not builder.root.has_error:
+        try:
+            return builder.top_level()
+        except _NotHcl:
+            pass
+    from opslint.parsers.terraform_hcl2 import hcl2_top_level
+
+    return hcl2_top_level(source.display, source.text)
 
 
 def parse_terraform_vars(source: SourceFile) -> TerraformVarsFile:
@@ -124,17 +132,13 @@ def _parse_vars(source: SourceFile) -> TerraformVarsFile:
             document.values[name] = _json_attribute(roots[0], name, node, f"var.{name}")
     else:
         try:
-            tree = _parse_tree(source.text)
-        except _ParseError as error:
+            attributes = _top_level(source)[1]
+        except ParseError as error:
             document.problems.append(_op001(source, error.message, error.line, error.column))
             return document
-        walker = _Walker(source.display, source.text)
-        body = next((c for c in tree.children if _is_tree(c, "body")), None)
-        for child in body.children if body is not None else ():
-            if _is_tree(child, "attribute"):
-                attribute = walker.attribute(child, "")
-                attribute.logical = f"var.{attribute.name}"
-                document.values.setdefault(attribute.name, attribute)
+        for attribute in attributes:
+            attribute.logical = f"var.{attribute.name}"
+            document.values.setdefault(attribute.name, attribute)
     document.env_vars = [
         EnvVar(
             name,
@@ -155,7 +159,9 @@ def _op001(source: SourceFile, message: str, line: int, column: int) -> Finding:
     return Finding(span, message, code="OP001", name="parse-error", severity=Severity.ERROR)
 
 
-class _ParseError(Exception):
+class ParseError(Exception):
+    """HCL that cannot be read, at a 1-based line and column."""
+
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
         self.message = message
@@ -163,51 +169,16 @@ class _ParseError(Exception):
         self.column = column
 
 
-def _parse_tree(text: str) -> Tree[Token]:
-    """The raw lark tree for `text`; raise `_ParseError` with the parser's location."""
-    import hcl2
-    from lark.exceptions import (
-        LarkError,
-        UnexpectedCharacters,
-        UnexpectedEOF,
-        UnexpectedInput,
-        UnexpectedToken,
-    )
-
-    try:
-        return hcl2.parses_to_tree(text)
-    except UnexpectedCharacters as error:
-        position = error.pos_in_stream or 0
-        character = text[position] if 0 <= position < len(text) else ""
-        raise _ParseError(
-            f"HCL syntax error: unexpected character {character!r}", error.line, error.column
-        ) from None
-    except UnexpectedToken as error:
-        token = error.token
-        if token.type == "$END":
-            line = text.count("\n") + 1
-            raise _ParseError("HCL syntax error: unexpected end of file", line, 1) from None
-        text = str(token).strip()
-        shown = f"`{construct(text)}`" if construct(text) else "token" if text else "newline"
-        message = f"HCL syntax error: unexpected {shown}"
-        raise _ParseError(message, error.line, error.column) from None
-    except UnexpectedEOF:
-        line = text.count("\n") + 1
-        raise _ParseError("HCL syntax error: unexpected end of file", line, 1) from None
-    except UnexpectedInput as error:
-        raise _ParseError("HCL syntax error", max(1, error.line), max(1, error.column)) from None
-    except LarkError as error:
-        raise _ParseError(f"HCL parser failed: {type(error).__name__}", 1, 1) from None
+class _NotHcl(Exception):
+    """A form the tree-sitter grammar reads and HCL does not have (`0x1`)."""
 
 
-def _is_tree(node: Node, name: str | None = None) -> TypeGuard[Tree[Token]]:
-    """True for a subtree (of rule `name`, when given)."""
-    return not isinstance(node, str) and (name is None or node.data == name)
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    import tree_sitter
+    import tree_sitter_hcl
 
-
-def _is_token(node: Node, type_: str | None = None) -> TypeGuard[Token]:
-    """True for a token (of type `type_`, when given)."""
-    return isinstance(node, str) and (type_ is None or node.type == type_)
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
 
 
 def decode_string(text: str) -> str:
@@ -227,264 +198,292 @@ def decode_string(text: str) -> str:
     return _ESCAPE.sub(replace, text)
 
 
-class _Walker:
-    """Turns the raw parse tree into model blocks, computing spans from offsets."""
+def string_value(literal: str) -> str:
+    """The value of a string's characters: escapes applied, `$${` and `%%{` kept as
+    `${` and `%{` with what they enclose taken as written."""
+    if "$${" not in literal and "%%{" not in literal:
+        return decode_string(literal)
+    parts: list[str] = []
+    position = 0
+    for match in _ESCAPED_TEMPLATE.finditer(literal):
+        parts.append(decode_string(literal[position : match.start()]))
+        parts.append(match.group(0)[1:])
+        position = match.end()
+    parts.append(decode_string(literal[position:]))
+    return "".join(parts)
+
+
+def heredoc_value(raw: str, trim: bool) -> str | None:
+    """The value of a heredoc written as `raw` (`<<EOT` to the closing marker), or None
+    when its body holds an interpolation or a directive."""
+    _, _, rest = raw.partition("\n")
+    body_lines = rest.rstrip("\n").split("\n")[:-1]
+    if any(("${" in line or "%{" in line) for line in body_lines):
+        return None
+    if trim:
+        indents = [len(x) - len(x.lstrip()) for x in body_lines if x.strip()]
+        cut = min(indents, default=0)
+        body_lines = [x[cut:] for x in body_lines]
+    body = "\n".join(line.rstrip("\r") for line in body_lines)
+    return body + "\n" if body_lines else ""
+
+
+class _Builder:
+    """Builds model blocks from the tree-sitter HCL tree of one file.
+
+    Spans are 1-based lines and character columns; tree-sitter counts bytes, so a line
+    that holds a non-ASCII character has its columns counted again in characters.
+    """
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.text = text
-        self.index = LineIndex(text, LineBreaks.LF)
+        self.data = text.encode()
+        self.ascii = len(self.data) == len(text)
+        self.root: Node = _parser().parse(self.data).root_node
 
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset (HCL's lines end at LF)."""
-        return self.index.position(offset)
+    # positions -------------------------------------------------------------------------
 
-    def span(self, start: int, end: int) -> Span:
-        """The span of text[start:end], trailing whitespace trimmed."""
-        while end > start and self.text[end - 1 : end] in (" ", "\t", "\r", "\n"):
-            end -= 1
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(self.path, line, column, end_line, end_column)
+    def span(self, node: Node) -> Span:
+        return self.join(node, node)
 
-    @staticmethod
-    def bounds(node: Node) -> tuple[int, int]:
-        if isinstance(node, str):  # a token
-            return node.start_pos or 0, node.end_pos or 0
-        meta = node.meta
-        if getattr(meta, "empty", True):
-            return 0, 0
-        return int(meta.start_pos), int(meta.end_pos)
+    def join(self, first: Node, last: Node) -> Span:
+        """From the start of `first` to the end of `last`."""
+        row, column = first.start_point
+        end_row, end_column = last.end_point
+        if not self.ascii:
+            column = self.characters(first.start_byte, column)
+            end_column = self.characters(last.end_byte, end_column)
+        return Span(self.path, row + 1, column + 1, end_row + 1, end_column + 1)
 
-    def node_span(self, node: Node) -> Span:
-        start, end = self.bounds(node)
-        return self.span(start, end)
+    def characters(self, offset: int, column: int) -> int:
+        """How many characters the `column` bytes of a line before byte `offset` are."""
+        return len(self.data[offset - column : offset].decode())
 
     def source_text(self, node: Node) -> str:
-        start, end = self.bounds(node)
-        return self.text[start:end].strip()
+        return self.data[node.start_byte : node.end_byte].decode()
 
     # blocks and attributes -------------------------------------------------------------
 
-    def body_blocks(self, body: Tree[Token], owner: str) -> list[Block]:
-        return [self.block(child, owner) for child in body.children if _is_tree(child, "block")]
-
-    def block(self, node: Tree[Token], owner: str) -> Block:
-        names: list[Tree[Token]] = []
-        brace: Token | None = None
-        body: Tree[Token] | None = None
-        end_brace: Token | None = None
-        for child in node.children:
-            if _is_token(child, "LBRACE"):
-                brace = child
-            elif _is_token(child, "RBRACE"):
-                end_brace = child
-            elif _is_tree(child, "body"):
-                body = child
-            elif brace is None and _is_tree(child) and child.data != "new_line_or_comment":
-                names.append(child)
-        type_name = self.name_of(names[0]) if names else ""
-        labels = tuple(self.label_of(n) for n in names[1:])
-        label_spans = tuple(self.node_span(n) for n in names[1:])
-        start, _ = self.bounds(node)
-        header_end = self.bounds(brace)[1] if brace is not None else self.bounds(node)[1]
-        body_end = self.bounds(end_brace)[1] if end_brace is not None else self.bounds(node)[1]
-        cls: type[Block] = Block
-        if not owner and type_name in _BLOCK_TYPES:
-            wanted = _LABELS.get(type_name, 0)
-            if len(labels) >= wanted:
-                cls = _BLOCK_TYPES[type_name]
-        block = cls(
-            type=type_name,
-            labels=labels,
-            span=self.span(start, header_end),
-            body_span=self.span(start, body_end),
-            label_spans=label_spans,
-        )
-        block.logical = logical_of(block, owner)
-        if body is not None:
+    def top_level(self) -> tuple[list[Block], list[Attribute]]:
+        """The blocks and the attributes of the file's body, each in order."""
+        blocks: list[Block] = []
+        attributes: list[Attribute] = []
+        for body in self.root.children:
+            if body.type != "body":
+                continue
             for child in body.children:
-                if _is_tree(child, "attribute"):
-                    attribute = self.attribute(child, block.logical)
-                    block.attributes.setdefault(attribute.name, attribute)
-                elif _is_tree(child, "block"):
-                    block.blocks.append(self.block(child, block.logical))
+                if child.type == "block":
+                    blocks.append(self.block(child, ""))
+                elif child.type == "attribute":
+                    attributes.append(self.attribute(child, ""))
+        return blocks, attributes
+
+    def block(self, node: Node, owner: str) -> Block:
+        names: list[Node] = []
+        brace = body = node
+        for child in node.children:
+            kind = child.type
+            if kind == "identifier" or kind == "string_lit":
+                names.append(child)
+            elif kind == "block_start":
+                brace = child
+            elif kind == "body":
+                body = child
+        type_name = self.source_text(names[0])
+        labels = tuple(self.label_of(n) for n in names[1:])
+        label_spans = tuple(self.span(n) for n in names[1:])
+        header, whole = self.join(node, brace), self.span(node)
+        block = new_block(type_name, labels, header, whole, label_spans, owner)
+        for child in body.children if body is not node else ():
+            kind = child.type
+            if kind == "attribute":
+                attribute = self.attribute(child, block.logical)
+                block.attributes.setdefault(attribute.name, attribute)
+            elif kind == "block":
+                block.blocks.append(self.block(child, block.logical))
         if isinstance(block, Provider) and block.alias:
             block.logical = f"{block.logical}.{block.alias}"
         return block
 
-    def name_of(self, node: Node) -> str:
-        """An identifier, keyword or literal keyword used as a name."""
-        if isinstance(node, str):  # a token
-            return str(node)
-        if _is_tree(node, "string"):
-            return self.label_of(node)
-        tokens = [c for c in node.children if _is_token(c)]
-        return str(tokens[0]) if tokens else self.source_text(node)
+    def label_of(self, node: Node) -> str:
+        if node.type == "string_lit":
+            return self.string(node)
+        return self.source_text(node)
 
-    def label_of(self, node: Tree[Token]) -> str:
-        if _is_tree(node, "string"):
-            value = self.string(node)
-            return value if isinstance(value, str) else self.source_text(node)
-        return self.name_of(node)
-
-    def attribute(self, node: Tree[Token], owner: str) -> Attribute:
-        name_node = node.children[0]
-        value_node = node.children[-1]
-        name = self.name_of(name_node)
-        term = self.term(value_node)
-        name_span = self.node_span(name_node)
-        span = Span(
-            self.path, name_span.line, name_span.column, term.span.end_line, term.span.end_column
+    def attribute(self, node: Node, owner: str) -> Attribute:
+        children = node.children
+        name_node, value_node = children[0], children[-1]
+        if value_node.type != "expression":  # a comment inside the attribute
+            value_node = next(c for c in reversed(children) if c.type == "expression")
+        return attribute_of(
+            self.source_text(name_node), self.term(value_node), self.span(name_node), owner
         )
-        return Attribute(name, term, span, name_span, f"{owner}/{name}" if owner else name)
 
     # expressions -----------------------------------------------------------------------
 
     def expression(
-        self, node: Node, function: str | None = None, arguments: tuple[Term, ...] = ()
+        self, node: Node, span: Span, function: str | None = None, arguments: tuple[Term, ...] = ()
     ) -> Expression:
-        return Expression(self.source_text(node), self.node_span(node), function, arguments)
+        return Expression(self.source_text(node), span, function, arguments)
+
+    @staticmethod
+    def inner(node: Node) -> Node:
+        """What an `expression`, `literal_value`, `collection_value` or `template_expr`
+        node wraps, when it wraps one thing; `node` itself otherwise."""
+        while node.child_count == 1 and node.type in _WRAPPERS:
+            node = node.child(0) or node
+        return node
 
     def term(self, node: Node) -> Term:
-        span = self.node_span(node)
-        if _is_tree(node, "expr_term"):
-            inner = [c for c in node.children if not _is_tree(c, "new_line_or_comment")]
-            if len(inner) == 1 and _is_tree(inner[0]):
-                return self.term(inner[0])
-            return Term(self.expression(node), span)
-        if isinstance(node, str):  # a token
-            return Term(self.expression(node), span)
-        data = node.data
-        if data == "string":
-            value = self.string(node)
-            if value is None:
-                return Term(self.expression(node), span)
-            return Term(value, span)
-        if data == "int_lit":
-            return Term(int(str(node.children[0])), span)
-        if data == "float_lit":
-            return Term(float(str(node.children[0])), span)
-        if data == "literal_value":
-            word = str(node.children[0])
-            return Term({"true": True, "false": False}.get(word), span)
-        if data == "unary_op":
-            return self.unary(node, span)
-        if data == "tuple":
-            return self.tuple(node, span)
-        if data == "object":
-            return self.object(node, span)
-        if data == "function_call":
-            return self.call(node, span)
-        if data in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(node, span, data.endswith("trim"))
-        return Term(self.expression(node), span)
+        span = self.span(node)
+        inner = self.inner(node)
+        kind = inner.type
+        if kind == "string_lit":
+            return Term(self.string(inner), span)
+        if kind == "numeric_lit":
+            return Term(self.number(inner), span)
+        if kind == "bool_lit":
+            return Term(self.source_text(inner) == "true", span)
+        if kind == "null_lit":
+            return Term(None, span)
+        if kind == "operation":
+            return self.unary(node, inner.children[0], span)
+        if kind == "tuple":
+            return self.tuple(node, inner, span)
+        if kind == "object":
+            return self.object(node, inner, span)
+        if kind == "function_call":
+            return self.call(node, inner, span)
+        if kind == "heredoc_template":
+            start = inner.children[0]
+            value = heredoc_value(self.source_text(inner), self.source_text(start) == "<<-")
+            return Term(self.expression(node, span) if value is None else value, span)
+        return Term(self.expression(node, span), span)
 
-    def unary(self, node: Tree[Token], span: Span) -> Term:
-        operator = str(node.children[0])
-        operand = self.term(node.children[-1])
-        value = operand.value
-        if operator == "-" and isinstance(value, int | float) and not isinstance(value, bool):
-            return Term(-value, span)
-        return Term(self.expression(node), span)
+    def number(self, node: Node) -> int | float:
+        text = self.source_text(node)
+        if text.isdigit():
+            return int(text)
+        if _NUMBER.fullmatch(text) is None:
+            raise _NotHcl(text)
+        return float(text)
 
-    def tuple(self, node: Tree[Token], span: Span) -> Term:
-        items = [
-            self.term(child)
-            for child in node.children
-            if _is_tree(child) and child.data != "new_line_or_comment"
-        ]
-        if all(item.is_literal for item in items):
-            values: list[Literal] = [item.value for item in items]  # type: ignore[misc]
-            return Term(values, span, items=items, is_tuple=True)
-        return Term(self.expression(node), span, items=items, is_tuple=True)
+    def unary(self, node: Node, operation: Node, span: Span) -> Term:
+        if operation.type == "unary_operation":
+            operator, operand = operation.children[0], operation.children[-1]
+            operand = self.inner(operand)
+            if operator.type == "-" and operand.type == "numeric_lit":
+                return Term(-self.number(operand), span)
+        return Term(self.expression(node, span), span)
 
-    def object(self, node: Tree[Token], span: Span) -> Term:
+    def tuple(self, node: Node, inner: Node, span: Span) -> Term:
+        items = [self.term(child) for child in inner.children if child.type == "expression"]
+        return tuple_term(items, span, lambda: self.expression(node, span))
+
+    def object(self, node: Node, inner: Node, span: Span) -> Term:
         entries: dict[str, Term] = {}
         key_spans: dict[str, Span] = {}
         static = True
-        for element in node.children:
-            if not _is_tree(element, "object_elem"):
+        for element in inner.children:
+            if element.type != "object_elem":
                 continue
-            key_node = element.children[0]
-            value = self.term(element.children[-1])
+            key_node, value_node = (c for c in element.children if c.type == "expression")
+            value = self.term(value_node)
             key = self.object_key(key_node)
             if key is None:
                 static = False
                 continue
             entries.setdefault(key, value)
-            key_spans.setdefault(key, self.node_span(key_node))
-        literal = static and all(term.is_literal for term in entries.values())
-        if literal:
-            values: dict[str, Literal] = {k: t.value for k, t in entries.items()}  # type: ignore[misc]
-            return Term(values, span, entries=entries, key_spans=key_spans, is_object=True)
-        return Term(
-            self.expression(node),
-            span,
-            entries=entries,
-            key_spans=key_spans,
-            is_object=True,
-            dynamic_keys=not static,
-        )
+            key_spans.setdefault(key, self.span(key_node))
+        return object_term(entries, key_spans, static, span, lambda: self.expression(node, span))
 
     def object_key(self, node: Node) -> str | None:
-        """A static key: a bare identifier or keyword, or a literal string."""
-        inner = node.children[0] if _is_tree(node, "object_elem_key") else node
-        while _is_tree(inner, "expr_term") and len(inner.children) == 1:
-            inner = inner.children[0]
-        if _is_tree(inner, "identifier") or _is_tree(inner, "keyword"):
-            return self.name_of(inner)
-        if _is_tree(inner, "string"):
+        """A static key: a bare identifier or keyword, a literal string, an integer,
+        `true`, `false` or `null`."""
+        inner = self.inner(node)
+        kind = inner.type
+        if kind == "variable_expr":
+            return self.source_text(inner)
+        if kind == "string_lit":
             return self.string(inner)
-        if _is_tree(inner, "int_lit") or _is_tree(inner, "literal_value"):
-            return str(inner.children[0])
+        if kind in ("bool_lit", "null_lit"):
+            return self.source_text(inner)
+        if kind == "numeric_lit":
+            text = self.source_text(inner)
+            return text if text.isdigit() else None
         return None
 
-    def call(self, node: Tree[Token], span: Span) -> Term:
-        name = self.name_of(node.children[0])
-        names = [c for c in node.children if _is_tree(c, "identifier")]
-        if len(names) == 3:  # provider::namespace::function
-            name = "::".join(self.name_of(n) for n in names)
-        arguments: list[Term] = []
-        for child in node.children:
-            if _is_tree(child, "arguments"):
-                arguments = [
-                    self.term(a)
-                    for a in child.children
-                    if _is_tree(a) and a.data != "new_line_or_comment"
-                ]
-        return Term(self.expression(node, function=name, arguments=tuple(arguments)), span)
+    def call(self, node: Node, inner: Node, span: Span) -> Term:
+        children = inner.children
+        name = "".join(self.source_text(children[0]).split())
+        arguments: tuple[Term, ...] = ()
+        for child in children:
+            if child.type == "function_arguments":
+                arguments = tuple(self.term(a) for a in child.children if a.type == "expression")
+        return Term(self.expression(node, span, function=name, arguments=arguments), span)
 
-    def string(self, node: Tree[Token]) -> str | None:
-        """The value of a quoted string, or None when it holds interpolations or directives."""
-        parts: list[str] = []
-        for child in node.children:
-            if not _is_tree(child, "string_part"):
-                continue
-            for piece in child.children:
-                if _is_token(piece, "STRING_CHARS"):
-                    parts.append(decode_string(str(piece)))
-                elif _is_token(piece, "ESCAPED_INTERPOLATION") or _is_token(
-                    piece, "ESCAPED_DIRECTIVE"
-                ):
-                    parts.append(str(piece)[1:])
-                else:
-                    return None
-        return "".join(parts)
+    def string(self, node: Node) -> str:
+        """The value of a quoted string without interpolations or directives."""
+        children = node.children
+        start, end = children[0].end_byte, children[-1].start_byte
+        return string_value(self.data[start:end].decode("utf-8", "surrogatepass"))
 
-    def heredoc(self, node: Tree[Token], span: Span, trim: bool) -> Term:
-        raw = str(node.children[0])
-        _, _, rest = raw.partition("\n")
-        lines = rest.rstrip("\n").split("\n")
-        body_lines = lines[:-1]
-        if any(("${" in line or "%{" in line) for line in body_lines):
-            return Term(self.expression(node), span)
-        if trim:
-            indents = [len(x) - len(x.lstrip()) for x in body_lines if x.strip()]
-            cut = min(indents, default=0)
-            body_lines = [x[cut:] for x in body_lines]
-        body = "\n".join(line.rstrip("\r") for line in body_lines)
-        return Term(body + "\n" if body_lines else "", span)
+
+def new_block(
+    type_name: str,
+    labels: tuple[str, ...],
+    header: Span,
+    whole: Span,
+    label_spans: tuple[Span, ...],
+    owner: str,
+) -> Block:
+    """A block without its body, of the model class its type and labels make it (a
+    top-level one only), with its logical path under `owner`."""
+    cls: type[Block] = Block
+    if not owner and type_name in BLOCK_TYPES and len(labels) >= LABELS.get(type_name, 0):
+        cls = BLOCK_TYPES[type_name]
+    block = cls(type_name, labels, header, whole, label_spans)
+    block.logical = logical_of(block, owner)
+    return block
+
+
+def tuple_term(items: list[Term], span: Span, expression: Callable[[], Expression]) -> Term:
+    """A tuple constructor of `items`: a list when they are all literals, else `expression()`."""
+    if all(item.is_literal for item in items):
+        values: list[Literal] = [item.value for item in items]  # type: ignore[misc]
+        return Term(values, span, items=items, is_tuple=True)
+    return Term(expression(), span, items=items, is_tuple=True)
+
+
+def object_term(
+    entries: dict[str, Term],
+    key_spans: dict[str, Span],
+    static: bool,
+    span: Span,
+    expression: Callable[[], Expression],
+) -> Term:
+    """An object constructor: a dict when its keys are `static` and its values literals,
+    else `expression()`."""
+    if static and all(term.is_literal for term in entries.values()):
+        values: dict[str, Literal] = {k: t.value for k, t in entries.items()}  # type: ignore[misc]
+        return Term(values, span, entries=entries, key_spans=key_spans, is_object=True)
+    return Term(
+        expression(),
+        span,
+        entries=entries,
+        key_spans=key_spans,
+        is_object=True,
+        dynamic_keys=not static,
+    )
+
+
+def attribute_of(name: str, term: Term, name_span: Span, owner: str) -> Attribute:
+    """`name = term` in a block of logical path `owner`: from the name to the end of the
+    value."""
+    span = Span(
+        name_span.path, name_span.line, name_span.column, term.span.end_line, term.span.end_column
+    )
+    return Attribute(name, term, span, name_span, f"{owner}/{name}" if owner else name)
 
 
 def logical_of(block: Block, owner: str) -> str:
@@ -610,9 +609,9 @@ def _json_top(root: YMap) -> list[Block]:
 
     blocks: list[Block] = []
     for type_name, value in root.items():
-        if type_name not in _BLOCK_TYPES:
+        if type_name not in BLOCK_TYPES:
             continue
-        wanted = _LABELS.get(type_name, 0)
+        wanted = LABELS.get(type_name, 0)
         for body in _json_bodies(value):
             if wanted == 0:
                 blocks.append(_json_block(type_name, (), root.key_span(type_name), body, ""))
@@ -637,7 +636,7 @@ def _json_top(root: YMap) -> list[Block]:
 def _json_block(
     type_name: str, labels: tuple[str, ...], header: Span, body: YMap, owner: str
 ) -> Block:
-    cls: type[Block] = _BLOCK_TYPES[type_name] if not owner else Block
+    cls: type[Block] = BLOCK_TYPES[type_name] if not owner else Block
     block = cls(type=type_name, labels=labels, span=header, body_span=body.span)
     block.logical = logical_of(block, owner)
     for key, value in body.items():
