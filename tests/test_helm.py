@@ -63,6 +63,8 @@ spec:
       containers:
         - name: app
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          ports:
+            - containerPort: 80
 """
 
 CONTAINER_RULES = ("K8101", "K8102", "K8103", "K8104", "K8106", "K8108")

@@ -51,7 +51,7 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     GitLab `variables` (also of services), CircleCI `environment`, Jenkins `environment`,
     Terraform variable defaults, arguments and `.tfvars`. It reports a literal value for a
     secret-looking name (a name ending in PASSWORD, PASSWD, PASS, SECRET, TOKEN, API_KEY,
-    PRIVATE_KEY, ACCESS_KEY, CREDENTIALS, ...), and any value that matches a well-known
+    PRIVATE_KEY, SECRET_KEY, CREDENTIALS, ...), and any value that matches a well-known
     credential format (AWS access key IDs `AKIA...`, GitHub tokens `ghp_...`, GitLab tokens
     `glpat-...`, Slack tokens `xoxb-...`, PEM private keys), whatever the variable is
     called, and the password of a URL (`mysql://root:whalehello@db:3306/app`, reported at
@@ -81,8 +81,14 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     secret (`password_rotation_lambda_arn`: ROTATION after the secret word); names of the
     key of a Secret (`adminPasswordKey`, `tokenKey`: KEY after PASSWORD, TOKEN, ...;
     `secretKey`, `apiKey` and `privateKey` stay secret); names of an existing object
-    (`existingSecret`). A URL whose password is a reference (`amqp://app:${PW}@queue`)
-    is not reported.
+    (`existingSecret`); access keys (`MINIO_ACCESS_KEY`, `AWS_ACCESS_KEY_ID`, a
+    provider's `access_key`), the public half of a key pair (an identifier or user name)
+    whose secret half has a name of its own that is reported (`MINIO_SECRET_KEY`,
+    `AWS_SECRET_ACCESS_KEY`, `secret_key`); an AWS access key ID (`AKIA...`) is still
+    reported under any name, by its format. Azure's shared keys stand alone and stay
+    secret: `AZURE`, `ARM`, `PRIMARY` or `SECONDARY` before `ACCESS_KEY`
+    (`ARM_ACCESS_KEY`, `primary_access_key`). A URL whose password is a reference
+    (`amqp://app:${PW}@queue`) is not reported.
     Placeholders that work as a value, such as `changeme`, are reported: they are the
     password the service really gets when nobody overrides them.
 
@@ -144,8 +150,15 @@ def hardcoded_secret(env: EnvVar) -> Iterator[Finding]:
     - Literal `credentials.password` of GitHub job containers and services (zizmor
       hardcoded-container-credentials, actionlint credentials): covered. The environment
       of a CI job's own service containers: checked for credential formats only.
-    - Dockerfile `ENV`/`ARG` secrets (trivy DS-0031, hadolint): covered. Provider
-      `access_key`/`secret_key` literals (checkov CKV_AWS_41): covered.
+    - Dockerfile `ENV`/`ARG` secrets (trivy DS-0031, hadolint): covered.
+    - Provider `access_key`/`secret_key` literals (checkov CKV_AWS_41): covered, the
+      `secret_key` by its name and the `access_key` when its value is an AWS access key
+      ID (`AKIA...`); checkov reports any 20-character upper-case `access_key`.
+    - Access keys by name (`MINIO_ACCESS_KEY`, `S3_ACCESS_KEY`): not covered: it names the
+      public half of a pair whose secret half is reported under its own name; Azure's
+      shared keys (`ARM_ACCESS_KEY`, `primary_access_key`) are covered. A service whose
+      only credential is called an access key (Sysdig's agent `ACCESS_KEY`) is missed
+      unless it has a known format.
 
     ## References
     - https://docs.docker.com/build/building/secrets/

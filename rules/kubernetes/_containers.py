@@ -3,6 +3,7 @@ resources and probes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from opslint import Finding, Fix, Span
@@ -74,6 +75,21 @@ def long_running(container: Container) -> bool:
     return container.role == "container" and not container.pod.runs_to_completion
 
 
+_PAUSE_IMAGE = re.compile(r"pause(?:-(?:amd64|arm|arm64|ppc64le|s390x))?")
+"""The last path component of a pause image (`registry.k8s.io/pause`, `kubernetes/pause`,
+`gcr.io/google_containers/pause-amd64`)."""
+
+
+def is_pause(container: Container) -> bool:
+    """True for a pause container: it only holds a volume or a namespace for the pod and
+    serves nothing, so it has nothing to probe."""
+    image = container.image
+    if image is None or image.dynamic:
+        return False
+    name = image.repository.rpartition("/")[2].lower()
+    return _PAUSE_IMAGE.fullmatch(name) is not None
+
+
 def has_probe(container: Container, probe: str) -> bool:
     """True when the container writes `probe` with a value: a key left empty (null) is
     no probe to the API."""
@@ -84,9 +100,9 @@ def has_probe(container: Container, probe: str) -> bool:
 def missing_probe(
     container: Container, manifest: Manifest, probe: str, path_keys: tuple[str, ...]
 ) -> Iterator[Finding]:
-    """A finding at a long-running container that has no `probe`, with the fix that adds
-    it at the first of the `path_keys` defaults that is set."""
-    if long_running(container) and not has_probe(container, probe):
+    """A finding at a long-running container other than a pause container that has no
+    `probe`, with the fix that adds it at the first of the `path_keys` defaults that is set."""
+    if long_running(container) and not is_pause(container) and not has_probe(container, probe):
         fix, help = probe_fix(container, manifest, probe, path_keys)
         yield container_finding(container, f"has no {probe}", fix=fix, help=help)
 

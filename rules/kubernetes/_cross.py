@@ -142,6 +142,17 @@ def _scaled(obj: K8sObject) -> list[tuple[str, str]]:
     return [(target.kind, target.name)] if target is not None else []
 
 
+def selecting_services(obj: K8sObject, index: K8sIndex) -> Iterator[K8sObject]:
+    """The Services in view, in the namespace of `obj`, whose selector matches the pods
+    `obj` runs (a Service without a selector selects none)."""
+    labels = template_labels(obj) or {}
+    for service in index.peers(obj, "Service"):
+        selector = service.node.path("spec", "selector")
+        requirements = plain_requirements(selector) if isinstance(selector, YMap) else []
+        if requirements and matches(requirements, labels):
+            yield service
+
+
 def template_label_pairs(obj: K8sObject) -> list[tuple[str, str]]:
     """The (key, value) labels of the pods `obj` runs (none for an object without pods)."""
     return list((template_labels(obj) or {}).items())

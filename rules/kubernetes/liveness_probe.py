@@ -39,6 +39,11 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
 
     A `livenessProbe:` key left empty (null) is no probe to the API and is reported as missing.
 
+    Pause containers are not checked: an image whose last path component is `pause` (or
+    `pause-<arch>`, as `gcr.io/google_containers/pause-amd64`), from any registry
+    (`registry.k8s.io/pause`, `k8s.gcr.io/pause`, `kubernetes/pause`). Such a container
+    only holds a volume or a namespace for the pod: it serves nothing and cannot wedge.
+
     ## Why it matters
     Without a liveness probe the kubelet restarts a container only when its process
     exits. A deadlocked or wedged server keeps running, keeps its endpoints, and keeps
@@ -87,6 +92,9 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
       Always`) can have probes but are not checked either: no peer checks them, and a
       sidecar's health is usually its main container's concern.
     - Ephemeral containers: not covered: Kubernetes does not allow probes on them.
+    - Pause containers (`registry.k8s.io/pause`, `kubernetes/pause`, `pause-amd64`): not
+      covered, while checkov, kube-linter and polaris report them: they only hold a volume
+      or a namespace and serve nothing.
     - Any handler (`httpGet`, `tcpSocket`, `exec`, `grpc`) (checkov, kube-linter, polaris):
       covered: a written probe counts whatever it runs.
     - A probe written empty (`livenessProbe:`, null), which the API reads as no probe

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
-from opslint.model.kubernetes import Container
+from opslint.indexes.kubernetes import K8sIndex
+from opslint.model.kubernetes import Container, K8sObject
 
 from ._containers import missing_probe
+from ._cross import selecting_services
 from ._fixes import Manifest
 
 
@@ -28,7 +30,7 @@ from ._fixes import Manifest
         "polaris readinessProbeMissing",
     ),
 )
-def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Finding]:
+def readiness_probe(container: Container, manifest: Manifest, index: K8sIndex) -> Iterator[Finding]:
     """Containers of long-running workloads have a readiness probe.
 
     ## What it does
@@ -41,6 +43,19 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     app starts and ephemeral containers cannot have probes, so neither is checked.
 
     A `readinessProbe:` key left empty (null) is no probe to the API and is reported as missing.
+
+    Not checked either: a container nothing routes traffic to, since what readiness
+    decides is whether a pod receives a Service's traffic. That is a container that
+    declares no `ports` in a pod that no Service of the checked files selects (a Service
+    in the same namespace whose `selector` matches the pod template labels, headless ones
+    included: their DNS lists only ready pods), such as a load generator or a queue
+    worker, when the checked files hold at least one Service in that namespace. Without
+    any, the application's Services are not in view and the container is reported, as
+    kube-linter does. A container that declares a port is checked even when no Service
+    selects it, since the Service can live in another repository, and so is every
+    container of a pod a Service selects. Pause containers (`registry.k8s.io/pause`,
+    `kubernetes/pause`, ...), which only hold a volume or a namespace for the pod, are
+    not checked (see K8103).
 
     ## Why it matters
     Without a readiness probe a pod receives traffic as soon as its process starts: during
@@ -79,10 +94,14 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     says which is missing.
 
     ## Variants
-    - Only pods that a Service selects (kube-score pod-probes): not covered: the Service can
-      live in another repository, or the pod be reached through a headless Service, an
-      Ingress backend or a mesh; every long-running container is reported, as checkov,
-      kube-linter and polaris do.
+    - Only pods that a Service selects (kube-score pod-probes): partly covered: a
+      container is skipped when it declares no `ports` and none of the Services the
+      checked files hold in its namespace selects its pod (nothing can route to it). A
+      container with a port, or any container when the checked files hold no Service in
+      its namespace, is reported, as checkov, kube-linter and polaris do: the Service can
+      live in another repository, or the pod be reached through an Ingress backend or a
+      mesh.
+    - Pause containers: not covered, as for K8103.
     - Workload kinds, Jobs and CronJobs, init, sidecar and ephemeral containers, probe
       handlers and probes written empty (checkov CKV_K8S_9, kube-linter no-readiness-probe,
       polaris readinessProbeMissing): as for K8103, whose Variants list each with the same
@@ -91,5 +110,15 @@ def readiness_probe(container: Container, manifest: Manifest) -> Iterator[Findin
     ## References
     - https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
     """
+    if not container.ports and _unrouted(container.owner, index):
+        return  # nothing routes traffic to it: readiness decides nothing
     keys = ("readiness-path", "probe-path")
     yield from missing_probe(container, manifest, "readinessProbe", keys)
+
+
+def _unrouted(obj: K8sObject, index: K8sIndex) -> bool:
+    """True when the checked files hold Services in the namespace of `obj` and none of
+    them selects its pods: the application's Services are in view, and none routes to it."""
+    if next(index.peers(obj, "Service"), None) is None:
+        return False
+    return next(selecting_services(obj, index), None) is None

@@ -9,7 +9,7 @@ from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YSeq, text_span
 
-from ._cross import autoscalers_of, integer, matches, plain_requirements, spec_anchor
+from ._cross import autoscalers_of, integer, selecting_services, spec_anchor
 
 _ROLE_LABELS = ("app.kubernetes.io/component", "component", "role")
 """Pod labels that name a workload's role in a replicated application."""
@@ -26,6 +26,24 @@ _SINGLE_ATTACH = frozenset(
     }
 )
 """Volume sources that are usually a disk attached to one node at a time."""
+
+
+_DATASTORE_IMAGES = frozenset(
+    {
+        "redis",
+        "valkey",
+        "memcached",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "mongodb",
+        "etcd",
+    }
+)
+"""Last path components of images of datastores that one process serves: replicas of a
+plain Deployment of one are independent stores, not copies of one."""
 
 
 _SHARED_MODES = frozenset({"ReadWriteMany", "ReadOnlyMany"})
@@ -47,11 +65,22 @@ def _single_attach(volume: YMap, obj: K8sObject, index: K8sIndex) -> bool:
     return True  # a claim the run does not see: most are ReadWriteOnce
 
 
+def _runs_datastore(obj: K8sObject) -> bool:
+    """True when the pod's first container (its main one) runs a datastore image."""
+    containers = obj.pod_spec.containers if obj.pod_spec is not None else []
+    image = containers[0].image if containers else None
+    if image is None or image.dynamic:
+        return False
+    return image.repository.rpartition("/")[2].lower() in _DATASTORE_IMAGES
+
+
 def _singleton(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
     """True for a workload written to run one pod at a time: a `Recreate` strategy, a
-    pod that mounts a claim or a disk that a second replica could not attach, or pods
-    labelled as the primary of a replicated store."""
+    pod that mounts a claim or a disk that a second replica could not attach, pods
+    labelled as the primary of a replicated store, or pods that run a datastore."""
     if any(labels.get(key, "").lower() in _PRIMARY_ROLES for key in _ROLE_LABELS):
+        return True
+    if _runs_datastore(obj):
         return True
     strategy = obj.node.path("spec", "strategy")
     if isinstance(strategy, YMap) and strategy.string("type") == "Recreate":
@@ -62,17 +91,15 @@ def _singleton(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
     )
 
 
-def _served(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
+def _served(obj: K8sObject, index: K8sIndex) -> bool:
     """True when a Service in view with a cluster IP (not headless) selects the pods."""
-    for service in index.peers(obj, "Service"):
-        spec = service.node.map("spec")
-        selector = spec.map("selector") if spec is not None else None
-        if selector is None or spec is None or spec.string("clusterIP") == "None":
-            continue
-        requirements = plain_requirements(selector)
-        if requirements and matches(requirements, labels):
-            return True
-    return False
+    return any(not _headless(service) for service in selecting_services(obj, index))
+
+
+def _headless(service: K8sObject) -> bool:
+    """True for a Service without a cluster IP (`clusterIP: None`)."""
+    spec = service.node.map("spec")
+    return spec is not None and spec.string("clusterIP") == "None"
 
 
 @rule(
@@ -122,6 +149,16 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
       labelled as the primary of a replicated store (`app.kubernetes.io/component`,
       `component` or `role` set to `primary` or `master`), whose replicas are another
       workload.
+    - Not Deployments that run a datastore one process serves: the pod's first container
+      runs an image whose last path component is `redis`, `valkey`, `memcached`,
+      `postgres`, `postgresql`, `mysql`, `mariadb`, `mongo`, `mongodb` or `etcd` (any
+      registry and tag: `redis:7`, `bitnami/postgresql`, `quay.io/coreos/etcd`). Two
+      replicas of a plain Deployment of one are two independent stores behind one Service
+      (a cart written to one is missing from the other; an invalidation reaches one
+      cache only), not a copy of one; replicating them is the StatefulSet or operator's
+      design (a Redis with replicas, a PostgreSQL standby). Clustered images
+      (`bitnami/redis-cluster`) and exporters (`redis_exporter`) do not match, nor a
+      datastore run as a sidecar after the app container.
 
     `replicas: 0` is not reported: it switches a workload off on purpose (a standby, or
     one scaled out of band). A value that is not a number is left to the schema check.
@@ -182,6 +219,12 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     - Workloads an autoscaler scales (kube-score skips them): covered: a
       HorizontalPodAutoscaler or KEDA ScaledObject in view exempts the Deployment.
     - Only Deployments a Service selects (kube-score): covered.
+    - Deployments of a single-process datastore (redis, postgres, mysql, mongo, memcached,
+      etcd images): not covered, while the peers report them: more replicas
+      would be independent stores. Other stateful apps that keep their data on an
+      `emptyDir` (Grafana's SQLite in `/var/lib/grafana`) are reported: where such an app
+      keeps its state is its configuration (Grafana can use a shared database and then
+      runs replicated), which the Deployment does not show.
     - Helm chart templates, through their render: covered.
 
     ## References
@@ -197,7 +240,7 @@ def replicas(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     if value is not None and value.value is not None and integer(value) != 1:
         return
     labels = template_labels(obj) or {}
-    if _singleton(obj, labels, index) or not _served(obj, labels, index):
+    if _singleton(obj, labels, index) or not _served(obj, index):
         return
     if next(autoscalers_of(obj, index), None) is not None:
         return

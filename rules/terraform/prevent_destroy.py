@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.edits.hcl import add_attribute, add_block, editable
 from opslint.model.base import Anchor, Edit, Fix
-from opslint.model.terraform import Resource
+from opslint.model.terraform import Block, Expression, Resource
 from opslint.views import SourceText
 
 STATEFUL_TYPES = (
@@ -69,6 +69,42 @@ STATEFUL_TYPES = (
 )
 
 
+def _set(block: Block | None, name: str, off: str | bool | int) -> bool:
+    """True when `block` sets `name` to something other than `off` (compared as written,
+    case aside): a literal, or an expression whose value the file does not show."""
+    attribute = block.attribute(name) if block is not None else None
+    if attribute is None or attribute.value is None:
+        return False
+    value = attribute.value
+    return isinstance(value, Expression) or str(value).strip().lower() != str(off).lower()
+
+
+def _google_redis_persists(resource: Resource) -> bool:
+    """Memorystore for Redis with RDB persistence (`persistence_mode` other than DISABLED)."""
+    return _set(resource.block("persistence_config"), "persistence_mode", "DISABLED")
+
+
+def _azure_redis_persists(resource: Resource) -> bool:
+    """Azure Cache for Redis with RDB or AOF backups."""
+    config = resource.block("redis_configuration")
+    return _set(config, "rdb_backup_enabled", False) or _set(config, "aof_backup_enabled", False)
+
+
+def _elasticache_keeps_snapshots(resource: Resource) -> bool:
+    """An ElastiCache replication group that keeps automatic snapshots."""
+    return _set(resource, "snapshot_retention_limit", 0)
+
+
+CACHES: dict[str, Callable[[Resource], bool]] = {
+    "google_redis_instance": _google_redis_persists,
+    "azurerm_redis_cache": _azure_redis_persists,
+    "aws_elasticache_replication_group": _elasticache_keeps_snapshots,
+}
+"""Redis caches of the built-in list, with the test that says one keeps its data: RDB or
+AOF persistence, or automatic snapshots. One that does not is reported only when
+`extra-stateful-types` names its type."""
+
+
 @dataclass(frozen=True)
 class PreventDestroyOptions:
     """Which resource types hold state."""
@@ -104,9 +140,20 @@ def prevent_destroy(
 
     ## What it does
     Checks resources that hold data (databases, buckets, tables, file systems, disks, KMS
-    keys, caches, secrets, on AWS, Google Cloud and Azure). A resource without
+    keys, secrets, on AWS, Google Cloud and Azure). A resource without
     `prevent_destroy` is reported at its `resource` header; `prevent_destroy = false` is
     reported at the value.
+
+    A cache is state only when it keeps its data: losing a plain cache costs a warm-up.
+    The Redis caches of the list are checked only when they persist or back up what they
+    hold: `google_redis_instance` with a `persistence_config` whose `persistence_mode`
+    is not `DISABLED`, `azurerm_redis_cache` with `rdb_backup_enabled` or
+    `aof_backup_enabled` in `redis_configuration`, and
+    `aws_elasticache_replication_group` with a `snapshot_retention_limit` above 0. A
+    value the file does not show (`var.persistence`) counts as set. Memcached
+    (`aws_elasticache_cluster`, `google_memcache_instance`), which never persists, is not
+    in the list. Naming a cache type in `extra-stateful-types` checks it whatever its
+    settings.
 
     ## Why it matters
     A rename, a changed argument that forces replacement, or a stray `terraform destroy`
@@ -144,7 +191,8 @@ def prevent_destroy(
 
     ## Options
     - `stateful-types`: the resource types checked (replaces the built-in list).
-    - `extra-stateful-types`: resource types checked in addition to that list.
+    - `extra-stateful-types`: resource types checked in addition to that list; a Redis
+      cache named here is checked even without persistence.
 
     ## Variants
     - `google_kms_crypto_key` without `prevent_destroy` (checkov CKV_GCP_82): covered,
@@ -152,6 +200,12 @@ def prevent_destroy(
       listed above.
     - `prevent_destroy = false`, also written as the string `"false"`: covered, at the
       value.
+    - Caches: Redis (`google_redis_instance`, `azurerm_redis_cache`,
+      `aws_elasticache_replication_group`) covered only with persistence or snapshots
+      (RDB/AOF, `snapshot_retention_limit`); a Memorystore `tier = "STANDARD_HA"` is
+      availability, not durability, and does not count. Memcached: not covered: it holds
+      nothing a restart does not lose anyway. `aws_memorydb_cluster`, a durable
+      database, is always covered.
     - the providers' own deletion protection (`deletion_protection = true` on
       `aws_db_instance` and `aws_rds_cluster`, checkov CKV_AWS_293 and CKV_AWS_139;
       `google_bigquery_table`, `google_spanner_database`, `google_bigtable_instance`,
@@ -167,6 +221,9 @@ def prevent_destroy(
     kind = resource.resource_type
     if kind not in options.stateful_types and kind not in options.extra_stateful_types:
         return
+    persists = CACHES.get(kind)
+    if persists and kind not in options.extra_stateful_types and not persists(resource):
+        return  # a cache: losing it costs a warm-up, not data
     setting = resource.prevent_destroy
     if setting is None:
         lines = text.lines

@@ -40,7 +40,8 @@ def sensitive_variables(variable: Variable, text: SourceText) -> Iterator[Findin
     `secret_name`, `kms_key_arn`, `master_user_password_rotation_duration` or
     `..._rotation_schedule_expression`, whose last word says the value is something else,
     nor `password_rotation_lambda_arn`, a setting about rotating the secret, nor
-    `existing_secret`, the name of one). A
+    `existing_secret`, the name of one, nor `access_key` or `aws_access_key_id`, the public
+    half of a key pair whose `secret_key` is checked). A
     variable of type `bool` or `number`, or with a bool or number default, is a setting
     about a secret (`create_random_password = true`), not one, and is skipped. Without
     `sensitive` the variable is reported at its `variable` header; `sensitive = false` is
@@ -86,6 +87,9 @@ def sensitive_variables(variable: Variable, text: SourceText) -> Iterator[Findin
     `sensitive` flag); the spellings the rule reads:
     - Secret-looking names, read with SE001's name grammar (`db_password`, `api_token`;
       not `password_rotation_days`, `secret_name`, `token_ttl`): covered.
+    - Access key IDs (`access_key`, `aws_access_key_id`): not covered: the public half of
+      a key pair, read as SE001 reads it; the `secret_key` and Azure's shared keys
+      (`arm_access_key`, `primary_access_key`) are covered.
     - `sensitive = false` written out: covered, at its value.
     - `type = bool` or `number`, or a boolean or numeric default: covered, as not
       reported.

@@ -26,16 +26,19 @@ SECRET_WORDS = frozenset(
         "CREDS",
         "PRIVATEKEY",
         "SECRETKEY",
-        "ACCESSKEY",
         "AUTHTOKEN",
     }
 )
 """Name parts that mark a secret on their own."""
 
-KEY_QUALIFIERS = frozenset(
-    {"API", "PRIVATE", "ACCESS", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "AUTH"}
-)
+KEY_QUALIFIERS = frozenset({"API", "PRIVATE", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "AUTH"})
 """Name parts that make a following `KEY` a secret (`API_KEY`, `PRIVATE_KEY`, ...)."""
+
+SHARED_ACCESS_KEY = frozenset({"AZURE", "ARM", "PRIMARY", "SECONDARY"})
+"""Name parts that make a following `ACCESS_KEY` Azure's shared key, a secret on its own
+(`ARM_ACCESS_KEY`, `primary_access_key`); elsewhere an access key is the public half of a
+pair whose secret is named apart (`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`,
+`MINIO_ACCESS_KEY` and `MINIO_SECRET_KEY`)."""
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
@@ -131,16 +134,19 @@ holds the value (`adminPasswordKey: postgres-password`), not the value."""
 def is_secret_name(name: str) -> bool:
     """True when a secret word appears in the name and its last word does not say otherwise.
 
-    `DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `apiKey`, `SECRET_KEY_BASE`
-    and `SECRET_BLAH` qualify; `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`,
+    `DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `apiKey`, `SECRET_KEY_BASE`,
+    `ARM_ACCESS_KEY` and `SECRET_BLAH` qualify; `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`,
     `JWT_SECRET_PATH`, `TOKEN_TTL`, `API_KEY_ID`, `password_rotation_duration` and
     `rotation_schedule_expression` do not, since their last word says the value is
     something else (a file, an address, a name, a duration, an identifier, an expression).
     Nor do names of a setting about the secret (`password_rotation_lambda_arn`: ROTATION
     after the secret word), names of the key of a Secret that holds it
     (`adminPasswordKey`, `existingSecretPasswordKey`: `KEY` after PASSWORD, TOKEN, ...;
-    `secretKey` and `apiKey` stay secret) and names of an existing object
-    (`existingSecret`).
+    `secretKey` and `apiKey` stay secret), names of an existing object
+    (`existingSecret`), and access keys (`AWS_ACCESS_KEY_ID`, `MINIO_ACCESS_KEY`,
+    `access_key`): the public half of a key pair whose secret has a name of its own
+    (`AWS_SECRET_ACCESS_KEY`, `MINIO_SECRET_KEY`, `secret_key`), except Azure's shared
+    keys (`AZURE`, `ARM`, `PRIMARY` or `SECONDARY` before `ACCESS_KEY`), which stand alone.
     """
     parts = name_parts(name)
     if parts in (["PWD"], ["PASS"]):  # the shell's working directory; a bare flag word
@@ -152,9 +158,17 @@ def is_secret_name(name: str) -> bool:
     for index, word in enumerate(parts):
         if word in SECRET_WORDS or (word == "PWD" and index > 0):
             return not ABOUT_THE_SECRET.intersection(parts[index + 1 :])
-        if word == "KEY" and index > 0 and parts[index - 1] in KEY_QUALIFIERS:
+        if word == "KEY" and index > 0 and _secret_key_word(parts[:index]):
             return not ABOUT_THE_SECRET.intersection(parts[index + 1 :])
     return False
+
+
+def _secret_key_word(before: list[str]) -> bool:
+    """True when the words `before` a `KEY` make it a secret: a qualifier (`API_KEY`), or
+    `ACCESS` after a word of Azure's shared keys (`ARM_ACCESS_KEY`)."""
+    if before[-1] in KEY_QUALIFIERS:
+        return True
+    return before[-1] == "ACCESS" and bool(SHARED_ACCESS_KEY.intersection(before[:-1]))
 
 
 BOOLEANS = frozenset(
@@ -212,6 +226,8 @@ _KEY_NAME = re.compile(r"[a-z]+(?:-[a-z]+)+")
 by hyphens; one counts when its last word is a secret word (see `is_key_name`)."""
 _KEY_LAST_WORDS = SECRET_WORDS - {"PASS"}
 """Last words of a Secret's key (`redis-pass` reads as a password as much as a key)."""
+_KEY_KINDS = KEY_QUALIFIERS | {"ACCESS"}
+"""Words before a last word `KEY` of a Secret's key (`api-key`, `access-key`)."""
 URL_PASSWORD = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@(?P<host>\[[^]/\s]*\]|[^:/\s?#]*)"
 )
@@ -255,11 +271,12 @@ def is_substitution_marker(name: str, value: str) -> bool:
 def is_key_name(value: str) -> bool:
     """True when `value` is shaped like the key of a Secret that holds the secret: lower-case
     words of letters joined by hyphens, the last one a secret word other than `pass`
-    (`postgres-password`, `api-token`, `api-key`; not `r00t-pass` or `s3cr3t-password`)."""
+    (`postgres-password`, `api-token`, `api-key`, `access-key`; not `r00t-pass` or
+    `s3cr3t-password`)."""
     if _KEY_NAME.fullmatch(value) is None:
         return False
     parts = name_parts(value)
-    return parts[-1] in _KEY_LAST_WORDS or (parts[-1] == "KEY" and parts[-2] in KEY_QUALIFIERS)
+    return parts[-1] in _KEY_LAST_WORDS or (parts[-1] == "KEY" and parts[-2] in _KEY_KINDS)
 
 
 def is_literal_secret(value: str, name: str = "") -> bool:
