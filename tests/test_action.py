@@ -193,30 +193,31 @@ def flawed_workspace(root: Path) -> Path:
     return workspace
 
 
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Wheels of opslint's dependencies and build backend, so that the action's pip
-    install runs offline."""
-    folder = tmp_path_factory.mktemp("wheelhouse")
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(folder), *wanted],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        pytest.skip(f"cannot build the wheelhouse (no package index?): {done.stderr[-400:]}")
-    return folder
+def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """pip's settings to install opslint from a path with no package index: a wheelhouse
+    of its dependencies and build backend, built once per test session."""
+    folder = tmp_path_factory.getbasetemp() / "wheelhouse"
+    if not (folder / "complete").exists():
+        project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+        wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "-q", "--wheel-dir", str(folder), *wanted],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            pytest.skip(f"cannot build the wheelhouse (no package index?): {done.stderr[-400:]}")
+        (folder / "complete").touch()
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(folder)}
 
 
 @pytest.fixture(scope="module")
-def flawed_run(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> tuple[Run, Path]:
+def flawed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     """The action run on the flawed example with its defaults (installing opslint)."""
+    offline = offline_pip(tmp_path_factory)
     root = tmp_path_factory.mktemp("action")
     workspace = flawed_workspace(root)
-    offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse)}
     return run_action(root, workspace, {}, environment=offline), root
 
 
