@@ -1,7 +1,9 @@
-"""`opslint check --statistics`: one line per rule, as `ruff check --statistics` prints."""
+"""Summaries of a run (`--statistics`, as `ruff check --statistics` prints, and the
+`github-summary` format) and more reports of one run (`--report FORMAT=FILE`)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -96,3 +98,113 @@ def test_statistics_to_a_file(project: Path, capsys: pytest.CaptureFixture[str])
     status, out, _ = statistics(capsys, "--select", "IM001", "--output", "stats.txt")
     assert (status, out) == (1, "")
     assert (project / "stats.txt").read_text(encoding="utf-8") == "2\tIM001\timage-tag-pinned\n"
+
+
+SUMMARY = """\
+## opslint
+
+8 findings (3 error, 2 warning, 3 info) in 2 files [{seconds}]: the check fails at \
+`fail-on = info`.
+
+| Severity | Findings |
+| --- | ---: |
+| error | 3 |
+| warning | 2 |
+| info | 3 |
+
+| Rule | Name | Severity | Findings | Fixable |
+| --- | --- | --- | ---: | ---: |
+| [`DF106`]({docs}/DF106.md) | package-cache-cleanup | info | 2 | 2 |
+| [`DF101`]({docs}/DF101.md) | non-root-user | error | 1 | 0 |
+| [`DF105`]({docs}/DF105.md) | pinned-packages | warning | 1 | 0 |
+| [`DF110`]({docs}/DF110.md) | exec-form-cmd | warning | 1 | 1 |
+| [`DF111`]({docs}/DF111.md) | apt-no-recommends | info | 1 | 1 |
+| [`K8106`]({docs}/K8106.md) | run-as-non-root | error | 1 | 0 |
+| [`K8110`]({docs}/K8110.md) | privileged | error | 1 | 0 |
+
+### Files with the most findings
+
+| File | Findings | Most severe |
+| --- | ---: | --- |
+| `Dockerfile` | 6 | error |
+| `k8s/deployment.yaml` | 2 | error |
+"""
+
+
+def summary(capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[str, str]:
+    """The `github-summary` report and the seconds its summary line shows."""
+    main(["check", "--isolated", "-q", "-f", "github-summary", *flags, "."])
+    out = capsys.readouterr().out
+    seconds = re.search(r"\[(\d+\.\d\ds)\]", out)
+    assert seconds is not None
+    return out, seconds.group(1)
+
+
+def test_github_summary(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, seconds = summary(capsys, "--select", "DF,K8106,K8110")
+    docs = "https://github.com/opslint/opslint/blob/main/docs/rules"
+    assert out == SUMMARY.format(seconds=seconds, docs=docs)
+
+
+def test_github_summary_without_findings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, seconds = summary(capsys, "--select", "OP003")
+    assert out == (
+        f"## opslint\n\n0 findings in 2 files [{seconds}]: the check passes at "
+        "`fail-on = info`.\n\nNo findings.\n"
+    )
+
+
+def test_github_summary_lists_ten_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twelve files with findings: the ten with the most, then by path; a `|` in a path
+    is escaped so the table holds."""
+    for number in range(12):
+        folder = tmp_path / f"svc|{number:02}"
+        folder.mkdir()
+        lines = ["FROM python:latest"] + ["FROM python:latest"] * (number % 3)
+        (folder / "Dockerfile").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out, _ = summary(capsys, "--select", "IM001")
+    table = out.split("### Files with the most findings (the 10 worst of 12)\n\n")[1]
+    assert table.splitlines()[2:] == [
+        f"| `svc\\|{number:02}/Dockerfile` | {count} | error |"
+        for number, count in (
+            *((2, 3), (5, 3), (8, 3), (11, 3)),
+            *((1, 2), (4, 2), (7, 2), (10, 2)),
+            *((0, 1), (3, 1)),
+        )
+    ]
+
+
+def test_report_writes_more_formats_of_one_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["check", "--isolated", "-q", "-f", "json", "--select", "IM001,DF110"]
+    reports = ["--report", "sarif=out/a.sarif", "--report", "junit=out/b.xml"]
+    (project / "out").mkdir()
+    assert main([*arguments, *reports, "."]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [
+        ("IM001", 1),
+        ("DF110", 4),
+        ("IM001", 19),
+    ]
+    sarif = json.loads((project / "out" / "a.sarif").read_text(encoding="utf-8"))
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in sarif["runs"][0]["results"]
+    ] == [("IM001", 1), ("DF110", 4), ("IM001", 19)]
+    junit = (project / "out" / "b.xml").read_text(encoding="utf-8")
+    assert '<testsuites name="opslint" time="' in junit
+    assert '" tests="3" failures="3" errors="0">' in junit
+
+
+def test_report_format_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--isolated", "--report", "nope=x.txt", "."]) == 2
+    assert "opslint: error: unknown format 'nope' (known: " in capsys.readouterr().err
+    assert not (project / "x.txt").exists()
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--isolated", "--report", "sarif", "."])
+    assert stopped.value.code == 2
+    assert "argument --report: expected FORMAT=FILE, not 'sarif'" in capsys.readouterr().err

@@ -113,8 +113,8 @@ def github_summary(report: Report) -> str:
 
 def _worst_files_title(report: Report) -> str:
     files = len({finding.span.path for finding in report.findings})
-    shown = min(files, WORST_FILES)
-    return f"### The {shown} files with the most findings (of {files})"
+    shown = f" (the {WORST_FILES} worst of {files})" if files > WORST_FILES else ""
+    return f"### Files with the most findings{shown}"
 
 
 def worst_files(findings: list[Finding]) -> list[tuple[str, int, Severity]]:
