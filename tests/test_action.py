@@ -428,3 +428,24 @@ def test_action_steps_pass_actionlint(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "passed lint checks" in done.stdout
+
+
+def test_documented_workflow(tmp_path: Path) -> None:
+    """The workflow docs/ci.md shows passes actionlint and gives only inputs that exist."""
+    if not ACTIONLINT.is_file():
+        pytest.skip("actionlint is not installed (see .ci/run)")
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    example = text.split("## GitHub Actions\n\n```yaml\n", 1)[1].split("```\n", 1)[0]
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    workflow = yaml.safe_load(example.replace("<full commit SHA>", sha))
+    job = workflow["jobs"]["opslint"]
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    [step] = [step for step in job["steps"] if step["uses"].startswith("opslint/opslint@")]
+    assert set(step["with"]) <= set(action()["inputs"])
+    target = tmp_path / ".github" / "workflows" / "opslint.yml"
+    target.parent.mkdir(parents=True)
+    target.write_text(example.replace("<full commit SHA>", sha), encoding="utf-8")
+    done = subprocess.run(
+        [str(ACTIONLINT), str(target)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
