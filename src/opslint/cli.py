@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from opslint.engine.fixer import FixResult
     from opslint.engine.runner import Session
     from opslint.generate import Generator
+    from opslint.report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -144,9 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         default=os.environ.get("OPSLINT_FORMAT", "text"),
-        help="text (default), json, sarif, github, gitlab",
+        help="text (default), json, sarif, github, github-summary, gitlab, junit",
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    _add_report_options(check)
     check.add_argument(
         "--fail-on",
         type=Severity.parse,
@@ -221,6 +223,51 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(fix)
     _add_merge_command(commands)
     return parser
+
+
+def _format_file(text: str) -> tuple[str, Path]:
+    format_, equals, path = text.partition("=")
+    if not equals or not format_ or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE, not {text!r}")
+    return format_, Path(path)
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    """`--report` and `--statistics`: more reports of the same run, or a count per rule."""
+    parser.add_argument(
+        "--report",
+        type=_format_file,
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        help="also write the report in this format to this file (repeatable)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print one line per rule (count, fixable, name) in place of the findings",
+    )
+
+
+def _check_formats(args: argparse.Namespace, session: Session) -> None:
+    known = session.plugins.report_formats()
+    for format_ in (args.format, *(format_ for format_, _ in args.report)):
+        if format_ not in known:
+            raise ConfigError(f"unknown format {format_!r} (known: {', '.join(known)})")
+
+
+def _write_reports(args: argparse.Namespace, session: Session, report: Report) -> None:
+    """The report in `--format` (or the statistics) to `--output`, then each `--report`."""
+    with _open_output(args.output) as stream:
+        if args.statistics:
+            from opslint.report.summary import write_statistics
+
+            write_statistics(report, stream, unsafe=args.unsafe_fixes)
+        else:
+            session.plugins.hook.opslint_report(report=report, format=args.format, stream=stream)
+    for format_, path in args.report:
+        with _open_output(path) as stream:
+            session.plugins.hook.opslint_report(report=report, format=format_, stream=stream)
 
 
 def _add_file_options(parser: argparse.ArgumentParser, quiet: str) -> None:
@@ -372,9 +419,7 @@ def _file_session(args: argparse.Namespace) -> tuple[list[Path], Config, Session
 def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     """`opslint check`."""
     paths, config, session = _file_session(args)
-    if args.format not in session.plugins.report_formats():
-        known = ", ".join(session.plugins.report_formats())
-        raise ConfigError(f"unknown format {args.format!r} (known: {known})")
+    _check_formats(args, session)
     if args.fix:
         fixed = apply_fixes(
             session, paths, unsafe=args.unsafe_fixes, show_secrets=args.show_secrets
@@ -400,14 +445,12 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
         from opslint.engine.baseline import apply_baseline
 
         report.findings, report.baselined = apply_baseline(report.findings, args.baseline)
-    with _open_output(args.output) as stream:
-        session.plugins.hook.opslint_report(report=report, format=args.format, stream=stream)
+    _write_reports(args, session, report)
     if not args.quiet:
         for note in report.notes:
             stderr.write(f"opslint: note: {note}\n")
-        summary_stream: IO[str] = (
-            sys.stdout if args.format == "text" and args.output is None else stderr
-        )
+        on_stdout = args.format == "text" and args.output is None and not args.statistics
+        summary_stream: IO[str] = sys.stdout if on_stdout else stderr
         summary_stream.write(report.summary() + "\n")
     if args.exit_zero:
         return EXIT_CLEAN

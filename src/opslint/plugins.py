@@ -24,6 +24,8 @@ BUILTIN_PLUGINS = (
     "opslint.report.json",
     "opslint.report.sarif",
     "opslint.report.annotations",
+    "opslint.report.junit",
+    "opslint.report.summary",
     "opslint.rules",
     "opslint.generators",
 )
