@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         default=os.environ.get("OPSLINT_FORMAT", "text"),
-        help="text (default), json, sarif, github, gitlab",
+        help="text (default), json, sarif, github, gitlab, html",
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
     check.add_argument(

@@ -24,6 +24,7 @@ BUILTIN_PLUGINS = (
     "opslint.report.json",
     "opslint.report.sarif",
     "opslint.report.annotations",
+    "opslint.report.html",
     "opslint.rules",
     "opslint.generators",
 )
