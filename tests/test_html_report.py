@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_engine
 
 from opslint.cli import main
-from opslint.report.html import decode_data
+from opslint.engine.fixer import FileChange, apply_edits
+from opslint.report.html import Fixable, decode_data
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -153,6 +154,50 @@ def test_fix_count_matches_opslint_fix_diff(
     assert changed > 0
     page = examples[0].read_text(encoding="utf-8")
     assert f"would change <strong>{changed} files</strong>" in page
+
+
+def patched(pieces: list[str], diff: str) -> list[str]:
+    """`pieces` (lines with their breaks) with a unified diff's hunks applied; each
+    context and removed line must be the file's."""
+    result: list[str] = []
+    position = 0
+    for line in diff.splitlines(keepends=True)[2:]:
+        hunk = re.match(r"@@ -(\d+)(?:,(\d+))? ", line)
+        if hunk:
+            start = int(hunk[1]) - (0 if hunk[2] == "0" else 1)
+            result += pieces[position:start]
+            position = start
+        elif line[0] == "+":
+            result.append(line[1:])
+        else:
+            assert line[1:] == pieces[position], (line, pieces[position])
+            if line[0] == " ":
+                result.append(line[1:])
+            position += 1
+    return result + pieces[position:]
+
+
+def test_a_fix_diff_applies_as_the_fixer_applies_it(tmp_path: Path) -> None:
+    """Each fix's diff, computed on the lines around its edits, turns the file into what
+    the fixer makes of it, with the file's line numbers."""
+    report = run_engine([large_tree(tmp_path / "tree"), ROOT / "examples"])
+    fixable = Fixable(report)
+    fixed = [f for f in report.findings if f.fix is not None and f.fix.edits]
+    assert len(fixed) > 500
+    moved = 0
+    for finding in fixed:
+        assert finding.fix is not None
+        for path in {edit.span.path for edit in finding.fix.edits}:
+            edits = [edit for edit in finding.fix.edits if edit.span.path == path]
+            text, breaks, _ = fixable.file(path)
+            after, applied = apply_edits(text, [(finding, tuple(edits))], breaks)
+            assert applied == [finding]
+            change = FileChange(Path(path), path, text, after, breaks=breaks)
+            diff = fixable.file_diff(path, finding, edits)
+            assert diff.startswith(f"--- a/{path}\n+++ b/{path}\n@@ -")
+            assert patched(change.pieces(text), diff) == change.pieces(after)
+            moved += min(edit.span.line for edit in edits) > 4
+    assert moved > 100
 
 
 def test_secret_values_stay_masked_in_excerpts_and_diffs(tmp_path: Path) -> None:

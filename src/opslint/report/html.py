@@ -20,23 +20,27 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from collections import Counter
+from dataclasses import replace
 from html import escape
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from opslint import __version__
-from opslint.model.base import Applicability, Edit, Finding
+from opslint.model.base import Applicability, Edit, Finding, Span
 from opslint.report import Report, format_hooks
 from opslint.safety.redact import MASK, moved
 from opslint.severity import Severity
 
 if TYPE_CHECKING:
-    from opslint.engine.fixer import FileChange
+    from opslint.model.lines import LineBreaks
 
 CONTEXT_LINES = 2
 """Lines shown above and below a finding's span."""
+DIFF_CONTEXT = 3
+"""Lines of context of a unified diff (`difflib.unified_diff`'s, which the fixer's diffs use)."""
 SPAN_LINES = 8
 """Lines of a longer span shown (its first ones)."""
 CHART_ROWS = 12
@@ -240,22 +244,22 @@ class Fixable:
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self._files: dict[str, tuple[str, LineBreaks, list[int]]] = {}
 
-    def changed(self, path: str, edits: list[tuple[Finding, tuple[Edit, ...]]]) -> FileChange:
-        """The change to `path` of applying `edits` as `opslint fix` does."""
-        from opslint.engine.fixer import FileChange, apply_edits
-        from opslint.model.lines import breaks_for
+    def file(self, path: str) -> tuple[str, LineBreaks, list[int]]:
+        """The text of `path` (empty when it was not read, or cannot be any more), how its
+        lines break, and where each line starts."""
+        if path not in self._files:
+            from opslint.model.lines import LineIndex, breaks_for
 
-        source = self.report.sources.get(path)
-        breaks = breaks_for(source.kind if source is not None else None)
-        before = ""
-        if source is not None:
+            source = self.report.sources.get(path)
+            breaks = breaks_for(source.kind if source is not None else None)
             try:
-                before = source.text
+                text = source.text if source is not None else ""
             except Exception:  # the file vanished or became unreadable after parsing
-                before = ""
-        after, _ = apply_edits(before, edits, breaks)
-        return FileChange(Path(path), path, before, after, breaks=breaks)
+                text = ""
+            self._files[path] = (text, breaks, LineIndex(text, breaks).starts)
+        return self._files[path]
 
     def diff(self, finding: Finding) -> str:
         """A unified diff of applying `finding`'s fix alone (secret values masked in a
@@ -265,19 +269,39 @@ class Fixable:
         by_path: dict[str, list[Edit]] = {}
         for edit in finding.fix.edits:
             by_path.setdefault(edit.span.path, []).append(edit)
-        secrets = self.report.secrets if self.report.redacted else None
-        diffs = [
-            self.changed(path, [(finding, tuple(edits))]).diff(secrets)
-            for path, edits in sorted(by_path.items())
-        ]
+        diffs = [self.file_diff(path, finding, edits) for path, edits in sorted(by_path.items())]
         if list(by_path) == [finding.span.path] and diffs[0]:
             return diffs[0].split("\n", 2)[2]  # the card names the file: no `---`/`+++` lines
         return "".join(diffs)
 
+    def file_diff(self, path: str, finding: Finding, edits: list[Edit]) -> str:
+        """The diff of `edits` to `path`, as `opslint fix --diff` would show it alone.
+
+        It is computed on the lines the edits and their anchors span and `DIFF_CONTEXT`
+        lines around them, with the hunks' line numbers moved back to the file's, at a
+        cost that does not grow with the file (one of thousands of fixable findings).
+        Where a change could be aligned in more than one way (an inserted blank line
+        beside another), its hunk may differ from the whole file's diff, never in effect."""
+        from opslint.engine.fixer import FileChange, apply_edits
+
+        text, breaks, starts = self.file(path)
+        spans = [edit.span for edit in edits] + [e.anchor.span for e in edits if e.anchor]
+        first = max(1, min(span.line for span in spans) - DIFF_CONTEXT)
+        last = max(span.end_line for span in spans) + DIFF_CONTEXT
+        begin = starts[first - 1] if first <= len(starts) else len(text)
+        window = text[begin : starts[last] if last < len(starts) else len(text)]
+        shifted = tuple(_shifted(edit, 1 - first) for edit in edits)
+        after, _ = apply_edits(window, [(finding, shifted)], breaks)
+        if after == window:
+            return ""
+        secrets = self.report.secrets if self.report.redacted else None
+        diff = FileChange(Path(path), path, window, after, breaks=breaks).diff(secrets)
+        return _HUNK.sub(lambda hunk: _hunk_moved(hunk, first - 1), diff) if first > 1 else diff
+
     def summary(self) -> tuple[int, int, int]:
         """How many files `opslint fix` would change with the safe fixes of one pass, how
         many findings have a safe fix, and how many an unsafe one only."""
-        from opslint.engine.fixer import _NOT_FIXABLE_KINDS
+        from opslint.engine.fixer import _NOT_FIXABLE_KINDS, apply_edits
 
         safe: dict[str, list[tuple[Finding, tuple[Edit, ...]]]] = {}
         safe_count = unsafe_count = 0
@@ -293,17 +317,35 @@ class Fixable:
             source = self.report.sources.get(next(iter(targets)))
             if len(targets) == 1 and (source is None or source.kind not in _NOT_FIXABLE_KINDS):
                 safe.setdefault(targets.pop(), []).append((finding, fix.edits))
-        files = sum(
-            1 for path, edits in safe.items() if self.changed(path, edits).text != self._text(path)
-        )
+        files = 0
+        for path, edits in safe.items():
+            text, breaks, _ = self.file(path)
+            if apply_edits(text, edits, breaks)[0] != text:
+                files += 1
         return files, safe_count, unsafe_count
 
-    def _text(self, path: str) -> str:
-        source = self.report.sources.get(path)
-        try:
-            return source.text if source is not None else ""
-        except Exception:  # the file vanished or became unreadable after parsing
-            return ""
+
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@", flags=re.MULTILINE)
+
+
+def _hunk_moved(hunk: re.Match[str], lines: int) -> str:
+    """A unified diff's hunk header with its line numbers `lines` further down."""
+    old, old_count, new, new_count = hunk.groups()
+    return f"@@ -{int(old) + lines}{old_count or ''} +{int(new) + lines}{new_count or ''} @@"
+
+
+def _shifted(edit: Edit, lines: int) -> Edit:
+    """`edit`, and its anchor, moved `lines` lines down (up when negative)."""
+
+    def moved(span: Span) -> Span:
+        return replace(span, line=span.line + lines, end_line=span.end_line + lines)
+
+    anchor = edit.anchor
+    return replace(
+        edit,
+        span=moved(edit.span),
+        anchor=replace(anchor, span=moved(anchor.span)) if anchor is not None else None,
+    )
 
 
 # --- the markup written here -------------------------------------------------------------
