@@ -13,6 +13,8 @@ The rendered text of the example tree's report (every file section open) is a sn
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -70,7 +72,11 @@ def reports(cwd: Path, target: str, folder: Path) -> tuple[Path, dict[str, Any]]
 
 def large_tree(root: Path) -> Path:
     """A tree of Kubernetes, Compose and Dockerfile files with over 2,000 findings, some
-    suppressed (annotations, a file-wide comment)."""
+    suppressed (annotations, a file-wide comment), in more than a hundred files (the page
+    lists a hundred at a time)."""
+    for number in range(40):
+        (root / "extra" / f"e{number:02}").mkdir(parents=True)
+        (root / "extra" / f"e{number:02}" / "Dockerfile").write_text("FROM alpine\n")
     for number in range(24):
         documents = []
         for item in range(8):
@@ -120,6 +126,15 @@ def test_the_page_is_self_contained(examples: tuple[Path, dict[str, Any]]) -> No
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page and "url(" not in page
     assert page.count("<script") == 2 and page.count("<style>") == 1
+    # no network, and no script but the page's own: not even an inline event handler
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert policy
+    digest = re.fullmatch(
+        r"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-([^']+)'", policy[1]
+    )
+    assert digest
+    script = page[page.rindex("<script>") + len("<script>") : page.rindex("</script>")]
+    assert base64.b64decode(digest[1]) == hashlib.sha256(script.encode()).digest()
 
 
 def test_the_data_holds_every_finding_with_its_rule_page(
@@ -434,7 +449,12 @@ def test_two_thousand_findings_and_the_suppressed_toggle(
     assert number(page, "#total-findings") == len(findings)
     assert number(page, "#total-suppressed") == len(suppressed)
     files = {f["path"] for f in findings}
+    assert len(files) > 100
     assert shown(page) == (len(findings), len(findings), len(files))
+    more = page.locator("#files > button.more")
+    assert more.inner_text() == f"Show {len(files) - 100} more files ({len(files) - 100} not shown)"
+    more.click()
+    assert page.locator("section.file").count() == len(files) and more.count() == 0
     page.select_option("#filter-kind", "kubernetes")
     k8s = [f for f in findings if f["path"].startswith("k8s/")]
     assert shown(page) == (len(k8s), len(findings), 24)

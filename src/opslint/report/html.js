@@ -23,8 +23,7 @@
     return node;
   }
 
-  const plural = (count, word) =>
-    `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;
+  const plural = (count, word) => `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;
 
   async function loadData() {
     const text = byId("report-data").textContent.trim();
@@ -36,12 +35,25 @@
   let data;
   let groups = [];
   let fileLimit = FILE_PAGE;
-  const state = { sev: new Set(SEVERITIES), kind: "", rule: "", text: "", sup: false, all: false, open: new Set() };
+  const state = {
+    sev: new Set(SEVERITIES),
+    kind: "",
+    rule: "",
+    text: "",
+    sup: false,
+    all: false,
+    open: new Set(),
+  };
 
   function readFragment() {
     const params = new URLSearchParams(location.hash.slice(1));
     state.sev = params.has("sev")
-      ? new Set(params.get("sev").split(",").filter((s) => SEVERITIES.includes(s)))
+      ? new Set(
+          params
+            .get("sev")
+            .split(",")
+            .filter((s) => SEVERITIES.includes(s)),
+        )
       : new Set(SEVERITIES);
     state.kind = params.get("kind") || "";
     state.rule = params.get("rule") || "";
@@ -95,7 +107,9 @@
     select.replaceChildren(el("option", { value: "" }, "all"));
     const keys = Object.keys(counts).sort();
     for (const key of keys) {
-      select.append(el("option", { value: key }, `${label(key)} (${counts[key].toLocaleString("en")})`));
+      select.append(
+        el("option", { value: key }, `${label(key)} (${counts[key].toLocaleString("en")})`),
+      );
     }
     select.value = chosen;
   }
@@ -115,7 +129,9 @@
       rules[finding.r] = rules[finding.r] || 0;
     }
     fillSelect(byId("filter-kind"), kinds, (kind) => kind);
-    fillSelect(byId("filter-rule"), rules, (code) => `${code} ${(data.rules[code] || {}).name || ""}`.trim());
+    fillSelect(byId("filter-rule"), rules, (code) =>
+      `${code} ${(data.rules[code] || {}).name || ""}`.trim(),
+    );
     for (const button of document.querySelectorAll("[data-severity]")) {
       button.addEventListener("click", () => {
         const level = button.dataset.severity;
@@ -155,7 +171,13 @@
       changed();
     });
     byId("reset").addEventListener("click", () => {
-      Object.assign(state, { sev: new Set(SEVERITIES), kind: "", rule: "", text: "", sup: data.suppressedShown });
+      Object.assign(state, {
+        sev: new Set(SEVERITIES),
+        kind: "",
+        rule: "",
+        text: "",
+        sup: data.suppressedShown,
+      });
       changed();
     });
   }
@@ -214,21 +236,34 @@
     const list = byId("files");
     list.replaceChildren();
     if (!shown.length) {
-      list.append(el("p", { class: "empty" }, data.findings.length ? "No finding matches the filters." : "No findings."));
+      list.append(
+        el(
+          "p",
+          { class: "empty" },
+          data.findings.length ? "No finding matches the filters." : "No findings.",
+        ),
+      );
       return;
     }
     groups.slice(0, fileLimit).forEach((entry) => list.append(fileSection(entry)));
     if (groups.length > fileLimit) {
-      const more = Math.min(FILE_PAGE, groups.length - fileLimit);
+      const hidden = groups.length - fileLimit;
+      const label =
+        `Show ${plural(Math.min(FILE_PAGE, hidden), "more file")} ` +
+        `(${hidden.toLocaleString("en")} not shown)`;
       list.append(
-        el("button", {
-          type: "button",
-          class: "more",
-          onclick: () => {
-            fileLimit += FILE_PAGE;
-            render();
+        el(
+          "button",
+          {
+            type: "button",
+            class: "more",
+            onclick: () => {
+              fileLimit += FILE_PAGE;
+              render();
+            },
           },
-        }, `Show ${plural(more, "more file")} (${(groups.length - fileLimit).toLocaleString("en")} not shown)`),
+          label,
+        ),
       );
     }
   }
@@ -240,7 +275,11 @@
       "span",
       { class: "badges" },
       ...SEVERITIES.filter((level) => counts[level]).map((level) =>
-        el("span", { class: `badge sev-${level}`, title: plural(counts[level], level) }, `${counts[level]} ${level}`),
+        el(
+          "span",
+          { class: `badge sev-${level}`, title: plural(counts[level], level) },
+          `${counts[level]} ${level}`,
+        ),
       ),
     );
   }
@@ -251,7 +290,12 @@
     const body = el("div", { class: "file-body", id: bodyId, hidden: !open });
     const button = el(
       "button",
-      { type: "button", class: "file-toggle", "aria-expanded": String(open), "aria-controls": bodyId },
+      {
+        type: "button",
+        class: "file-toggle",
+        "aria-expanded": String(open),
+        "aria-controls": bodyId,
+      },
       el("span", { class: "chevron", "aria-hidden": "true" }),
       el("span", { class: "path" }, entry.path),
       el("span", { class: "kind" }, data.kinds[entry.file]),
@@ -280,8 +324,15 @@
     if (entry.items.length > limit) {
       const more = Math.min(FINDING_PAGE, entry.items.length - limit);
       body.append(
-        el("button", { type: "button", class: "more", onclick: () => fillBody(body, entry, limit + FINDING_PAGE) },
-          `Show ${plural(more, "more finding")} in this file`),
+        el(
+          "button",
+          {
+            type: "button",
+            class: "more",
+            onclick: () => fillBody(body, entry, limit + FINDING_PAGE),
+          },
+          `Show ${plural(more, "more finding")} in this file`,
+        ),
       );
     }
   }
@@ -313,7 +364,11 @@
       finding.o && el("p", { class: "object" }, `object: ${finding.o}`),
       finding.h && el("p", { class: "help" }, `help: ${finding.h}`),
       finding.sup &&
-        el("p", { class: "suppressed-by" }, `suppressed by ${finding.sup[1] || "a suppression"}: ${finding.sup[0]}`),
+        el(
+          "p",
+          { class: "suppressed-by" },
+          `suppressed by ${finding.sup[1] || "a suppression"}: ${finding.sup[0]}`,
+        ),
       excerpt(finding),
       related(finding),
       fixDiff(finding),
@@ -340,7 +395,11 @@
   /** One numbered source line (a block: no line break of its own); characters `from` to
    * `to` highlighted (none when from < 0). */
   function sourceLine(number, text, from, to, primary) {
-    const line = el("span", { class: primary ? "line primary" : "line" }, el("span", { class: "gutter" }, String(number)));
+    const line = el(
+      "span",
+      { class: primary ? "line primary" : "line" },
+      el("span", { class: "gutter" }, String(number)),
+    );
     if (from < 0) {
       line.append(text);
     } else {
@@ -364,7 +423,8 @@
           {},
           el("span", { class: "where" }, `${data.files[file]}:${line}:${column}`),
           ` ${message}`,
-          text !== undefined && el("pre", { class: "excerpt" }, sourceLine(line, text, -1, -1, false)),
+          text !== undefined &&
+            el("pre", { class: "excerpt" }, sourceLine(line, text, -1, -1, false)),
         );
       }),
     );
@@ -375,14 +435,35 @@
     const { t: title, a: applicability, d: diff } = finding.fix;
     const summary = el("summary", {}, `Fix (${applicability}): ${title}`);
     if (!diff) {
-      return el("details", { class: "fix" }, summary, el("p", {}, "This fix does not apply to the file's current text."));
+      return el(
+        "details",
+        { class: "fix" },
+        summary,
+        el("p", {}, "This fix does not apply to the file's current text."),
+      );
     }
-    const lines = diff.replace(/\n$/, "").split("\n").map((text) => {
-      const kind = text.startsWith("+++ b/") || text.startsWith("--- a/") ? "meta"
-        : text.startsWith("@@") ? "hunk" : text.startsWith("+") ? "add" : text.startsWith("-") ? "del" : "same";
-      return el("span", { class: `diff-${kind}` }, text);
-    });
-    return el("details", { class: "fix", open: true }, summary, el("pre", { class: "diff" }, ...lines));
+    const lines = diff
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((text) => {
+        const kind =
+          text.startsWith("+++ b/") || text.startsWith("--- a/")
+            ? "meta"
+            : text.startsWith("@@")
+              ? "hunk"
+              : text.startsWith("+")
+                ? "add"
+                : text.startsWith("-")
+                  ? "del"
+                  : "same";
+        return el("span", { class: `diff-${kind}` }, text);
+      });
+    return el(
+      "details",
+      { class: "fix", open: true },
+      summary,
+      el("pre", { class: "diff" }, ...lines),
+    );
   }
 
   /** The rule's one-line doc and a link to its page. */
@@ -393,7 +474,8 @@
       "p",
       { class: "doc" },
       rule.summary && `${code}: ${rule.summary} `,
-      url && el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, `${code} rule page`),
+      url &&
+        el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, `${code} rule page`),
     );
   }
 
@@ -416,14 +498,18 @@
     readFragment();
     const target = [...state.open][0];
     if (target) {
-      const position = group(data.findings.filter(matches)).findIndex((entry) => entry.path === target);
+      const position = group(data.findings.filter(matches)).findIndex(
+        (entry) => entry.path === target,
+      );
       fileLimit = Math.max(FILE_PAGE, Math.ceil((position + 1) / FILE_PAGE) * FILE_PAGE);
     } else {
       fileLimit = FILE_PAGE;
     }
     render();
     if (target) {
-      const section = [...document.querySelectorAll("section.file")].find((node) => node.dataset.path === target);
+      const section = [...document.querySelectorAll("section.file")].find(
+        (node) => node.dataset.path === target,
+      );
       if (section) {
         section.scrollIntoView({ block: "start" });
         section.querySelector(".file-toggle").focus({ preventScroll: true });
