@@ -398,12 +398,11 @@ def _summary(report: Report, data: PageData) -> str:
     by_rule = Counter(finding.code for finding in report.findings)
     names = {finding.code: finding.name for finding in report.findings}
     severity_rows = [
-        (str(level), str(level), counts[level], f"sev={level}", f"sev-{level}")
-        for level in SEVERITIES
+        (str(level), counts[level], f"sev={level}", f"sev-{level}") for level in SEVERITIES
     ]
-    kind_rows = [(kind, kind, n, f"kind={kind}", "bar") for kind, n in _ranked(by_kind)]
+    kind_rows = [(kind, n, f"kind={kind}", "bar") for kind, n in _ranked(by_kind)]
     rule_rows = [
-        (code, f"{code} {names[code]}", n, f"rule={code}", "bar") for code, n in _ranked(by_rule)
+        (f"{code} {names[code]}", n, f"rule={code}", "bar") for code, n in _ranked(by_rule)
     ]
     charts = "".join(
         _chart(title, ident, rows)
@@ -428,8 +427,8 @@ def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-Row = tuple[str, str, int, str, str]
-"""A chart's bar: key, label, count, the fragment it links to (empty: none), CSS class."""
+Row = tuple[str, int, str, str]
+"""A chart's bar: label, count, the fragment it links to (empty: none), CSS class."""
 
 
 def _folded(rows: list[Row], noun: str) -> list[Row]:
@@ -438,18 +437,18 @@ def _folded(rows: list[Row], noun: str) -> list[Row]:
         return rows
     rest = rows[CHART_ROWS - 1 :]
     label = f"{len(rest)} other {noun}"
-    return [*rows[: CHART_ROWS - 1], ("", label, sum(row[2] for row in rest), "", "")]
+    return [*rows[: CHART_ROWS - 1], (label, sum(row[1] for row in rest), "", "")]
 
 
 def _chart(title: str, ident: str, rows: list[Row]) -> str:
     """A horizontal bar chart in inline SVG; each bar links to its filter."""
     heading = f'<figure class="chart" id="{ident}"><figcaption>{escape(title)}</figcaption>'
-    if not any(count for _, _, count, _, _ in rows):
+    if not any(count for _, count, _, _ in rows):
         return f'{heading}<p class="empty">No findings.</p></figure>'
     row_height, label_width, bar_width, width = 22, 175, 130, 360
-    top = max(count for _, _, count, fragment, _ in rows if fragment)
+    top = max(count for _, count, fragment, _ in rows if fragment)
     parts = []
-    for position, (_, label, count, fragment, css) in enumerate(rows):
+    for position, (label, count, fragment, css) in enumerate(rows):
         y = position * row_height
         length = 0 if count == 0 or not fragment else max(2, round(bar_width * count / top))
         shown = label if len(label) <= 28 else label[:27] + "…"
