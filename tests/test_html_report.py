@@ -231,6 +231,17 @@ def test_secret_values_stay_masked_in_excerpts_and_diffs(tmp_path: Path) -> None
     assert any(f["code"] == "SE001" for f in report["findings"])
 
 
+def test_the_corpus_report_stays_under_200_kib(shared: Path, tmp_path: Path) -> None:
+    """The report of the real-world corpus with the default rules, every excerpt and diff
+    included, is small enough for a CI artifact."""
+    page, report = reports(ROOT, str(shared / "corpus"), tmp_path)
+    assert len(report["findings"]) > 2500
+    assert page.stat().st_size < 200 * 1024
+    assert len(decode_data(page.read_text(encoding="utf-8"))["findings"]["r"]) == len(
+        report["findings"]
+    )
+
+
 def test_html_to_stdout_and_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
