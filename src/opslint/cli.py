@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         default=os.environ.get("OPSLINT_FORMAT", "text"),
-        help="text (default), json, sarif, github, github-summary, gitlab, junit",
+        help="text (default), json, sarif, github, github-summary, gitlab, junit, html",
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
     _add_report_options(check)

@@ -26,6 +26,7 @@ BUILTIN_PLUGINS = (
     "opslint.report.annotations",
     "opslint.report.junit",
     "opslint.report.summary",
+    "opslint.report.html",
     "opslint.rules",
     "opslint.generators",
 )
