@@ -99,6 +99,18 @@ def test_privileged_container_is_one_finding_of_k8110(cli: Cli) -> None:
     assert check(cli, "--select", "K8108,K8110", "--ignore", "K8110") == both
 
 
+def test_privileged_container_has_no_capability_finding_beside_k8110(cli: Cli) -> None:
+    cli.write("pod.yaml", POD)
+    assert check(cli, "--select", "K8109,K8110") == [
+        ("K8110", "pod.yaml", 11, 21, 11, 25),
+        ("K8109", "pod.yaml", 12, 7, 12, 17),
+    ]
+    assert check(cli, "--select", "K8109") == [
+        ("K8109", "pod.yaml", 8, 7, 8, 16),
+        ("K8109", "pod.yaml", 12, 7, 12, 17),
+    ]
+
+
 def test_socket_mount_is_one_finding_of_k8125(cli: Cli) -> None:
     cli.write("pod.yaml", POD)
     assert check(cli, "--select", "K8112,K8125") == [

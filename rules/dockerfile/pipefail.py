@@ -26,6 +26,7 @@ FACT_QUERIES: tuple[tuple[str, ...], ...] = (
     ("uname",),
     ("nproc",),
     ("arch",),
+    ("locale",),
     ("dpkg", "--print-architecture"),
     ("apk", "--print-arch"),
     ("rpm", "--eval"),
@@ -33,7 +34,8 @@ FACT_QUERIES: tuple[tuple[str, ...], ...] = (
 )
 """Read-only queries of the system that print a fact and cannot fail on an image that
 can run them: a command whose program and first arguments are one of these. `uname`,
-`nproc` and `arch` come with coreutils and busybox alike; `dpkg`, `apk` and `rpm` are the
+`nproc` and `arch` come with coreutils and busybox alike, `locale` with the C library;
+`dpkg`, `apk` and `rpm` are the
 package managers of the images that call them, and these options only print their
 architecture or expand a macro. `dpkg-architecture` is not one: it comes with
 `dpkg-dev`, which an image may lack."""
@@ -109,9 +111,10 @@ def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
     (a command, or every command of a `{ ...; }` or `( ... )` group) is only `echo`,
     `printf` or `yes`, or a read-only query of the system, which do not fail in a way
     pipefail would catch (and `yes` ends by SIGPIPE, so pipefail would break the build).
-    The queries are `uname`, `nproc` and `arch` (any arguments), `dpkg
+    The queries are `uname`, `nproc`, `arch` and `locale` (any arguments), `dpkg
     --print-architecture`, `apk --print-arch` and `rpm --eval`/`rpm -E`: each only
-    prints a fact of the kernel, the CPU or the image's own package manager, so on an
+    prints a fact of the kernel, the CPU, the C library or the image's own package
+    manager (`locale -a | grep 'en_US.utf8'` is a check of the locale), so on an
     image that can run it there is nothing to fail
     (`dpkgArch="$(dpkg --print-architecture | awk -F- '{ print $NF }')"` is not
     reported). Other queries are reported: `dpkg-architecture` comes with `dpkg-dev`,

@@ -9,6 +9,7 @@ from opslint.defaults import missing
 from opslint.edits.yaml import add_after
 from opslint.model.ci import GithubJob, Step
 from opslint.model.yamltree import YMap
+from opslint.ruleapi.shell import commands, programs
 from opslint.views import Defaults, SourceText
 
 from ._workflow import action
@@ -22,10 +23,18 @@ SELF_BOUNDED_ACTIONS = frozenset({"actions/deploy-pages"})
 has passed."""
 
 
+INSTANT_BUILTINS = frozenset({"exit", "echo", "printf", "true", "false", ":"})
+"""Shell builtins that return at once: a script of nothing else cannot hang."""
+
+
 def _bounded(step: Step) -> bool:
-    """True when a step cannot hang: it sets `timeout-minutes` or uses a self-bounded action."""
+    """True when a step cannot hang: it sets `timeout-minutes`, uses a self-bounded
+    action, or runs only builtins that return at once (`exit 1`)."""
     if isinstance(step.node, YMap) and "timeout-minutes" in step.node:
         return True
+    if step.uses is None and step.run is not None:
+        ran = [programs(words) for words in commands(step.run.text)]
+        return all(names and names[-1].text in INSTANT_BUILTINS for names in ran)
     return action(step) in SELF_BOUNDED_ACTIONS
 
 
@@ -45,7 +54,9 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
     sets its own `timeout-minutes`, or uses an action that bounds its own run time, is
     bounded already and is not reported. The one such action known is
     `actions/deploy-pages`, which cancels the deployment and fails after its `timeout`
-    input (10 minutes by default, and at most: larger values are capped). Jobs that call
+    input (10 minutes by default, and at most: larger values are capped). So is a job
+    whose steps only run shell builtins that return at once (`exit 1`, `echo`, `true`),
+    such as the summary job a branch protection rule waits for. Jobs that call
     a reusable workflow (`jobs.<id>.uses`) cannot set a timeout and are skipped: the
     called workflow's jobs are checked.
 
@@ -89,6 +100,8 @@ def job_timeout(job: GithubJob, text: SourceText, defaults: Defaults) -> Iterato
     - Steps that use an action bounding itself (`actions/deploy-pages`, 10 minutes at
       most): covered, as bounded; other actions: not covered, as a `timeout` input an
       action merely offers bounds nothing until it is set, and its inputs are not read.
+    - Steps that run only `exit`, `echo`, `printf`, `true`, `false` or `:`: covered, as
+      bounded.
     - A reusable workflow call (`jobs.<id>.uses`), which takes no `timeout-minutes`:
       covered, as skipped; the called workflow's jobs are judged.
 

@@ -27,6 +27,8 @@ from ._pods import runs_on_windows
         "trivy KSV-0003",
         "trivy KSV-0004 (partial)",
     ),
+    yields_to=("K8110",),
+    yields_within="object",
 )
 def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers drop all Linux capabilities.
@@ -39,8 +41,12 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
     Capabilities exist only on containers: the pod's `securityContext` cannot give them.
 
     Adding back what the process needs (`add: ["NET_BIND_SERVICE"]`) after dropping `ALL`
-    is the intended pattern and passes. A privileged container has every capability
-    whatever it drops; K8110 reports that.
+    is the intended pattern and passes.
+
+    Steps back where K8110 reports the same container: a privileged container has every
+    capability whatever it drops (the runtime applies no `drop` list beside
+    `privileged: true`), so removing `privileged` is the change that matters. With K8110
+    not enabled, this rule reports the container.
 
     Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
     are not checked: `capabilities` is a Linux setting, and the API refuses it beside
@@ -97,6 +103,8 @@ def drop_capabilities(container: Container, manifest: Manifest) -> Iterator[Find
       verify-container-capabilities, trivy KSV-0005 and KSV-0022): not covered: adding back
       after `drop: [ALL]` is the intended pattern; which additions are dangerous is another
       concept.
+    - A privileged container (checkov, trivy and polaris report it for both concepts):
+      reported by K8110, and this rule steps back there; reported here when K8110 is off.
     - Capabilities in the pod's `securityContext` (no such field): not read.
     - Init containers (checkov, kube-linter, trivy) and ephemeral containers (no peer):
       covered.

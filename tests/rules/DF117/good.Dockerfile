@@ -10,6 +10,7 @@ RUN printf '%s\n' a b | sort
 RUN dpkgArch="$(dpkg --print-architecture | awk -F- '{ print $NF }')" && echo "$dpkgArch"
 RUN echo "$(uname -m | sed 's/x86_64/amd64/')" "$(nproc --all | tr -d ' ')" "$(arch | tr a-z A-Z)"
 RUN make -j"$(nproc | awk '{ print $1 + 1 }')" && { uname -s; uname -r; } | tr '\n' ' '
+RUN locale -a | grep 'en_US.utf8'
 RUN case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; esac
 RUN ["sh", "-c", "curl -fsSL https://example.com | tar -xz"]
 RUN cat <<EOF > /etc/app.conf
