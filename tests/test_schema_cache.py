@@ -69,27 +69,29 @@ def refuse() -> dict[str, Json]:
     raise AssertionError("the whole definitions file was read")
 
 
-def test_a_cut_is_cached_then_read_without_the_whole_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A release's kind schema whose cut is cached once, and the cache entry."""
     cache = tmp_path / "cache"
     monkeypatch.setenv(CACHE_ENV, str(cache))
     kind = write_release(tmp_path / "v1.0.0-local-strict")
-    first = definitions_for(kind, KIND, lambda: whole(kind.parent))
-    assert defs(first) == ["Meta", "Owner", "Spec"]
+    assert defs(definitions_for(kind, KIND, lambda: whole(kind.parent))) == [
+        "Meta",
+        "Owner",
+        "Spec",
+    ]
     [entry] = (cache / "kubernetes").iterdir()
+    return kind, entry
+
+
+def test_a_cut_is_cached_then_read_without_the_whole_file(cached: tuple[Path, Path]) -> None:
+    kind, entry = cached
     assert entry.name.endswith("-v1.0.0-local-strict-thing-v1.json")
-    assert definitions_for(kind, KIND, refuse) == first
+    assert defs(definitions_for(kind, KIND, refuse)) == ["Meta", "Owner", "Spec"]
 
 
-def test_a_stale_or_broken_entry_is_worked_out_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = tmp_path / "cache"
-    monkeypatch.setenv(CACHE_ENV, str(cache))
-    kind = write_release(tmp_path / "release")
-    definitions_for(kind, KIND, lambda: whole(kind.parent))
-    [entry] = (cache / "kubernetes").iterdir()
+def test_a_stale_or_broken_entry_is_worked_out_again(cached: tuple[Path, Path]) -> None:
+    kind, entry = cached
     # a new release of the package: the definitions file changes, its stamp with it
     changed = json.loads(json.dumps(DEFINITIONS))
     changed["$defs"]["Spec"]["properties"]["n"] = {"type": "string"}
