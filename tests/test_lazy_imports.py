@@ -38,6 +38,14 @@ spec:
         - name: web
           image: nginx:1.27
 """
+OTHER_MODELS = (
+    "opslint.model.kubernetes",
+    "opslint.model.helm",
+    "opslint.model.ci",
+    "opslint.model.terraform",
+    "opslint.parsers.yamlload",
+)
+"""Models and parsers of other kinds, which a Dockerfile run never builds."""
 NOT_FOR_KUBERNETES = ("hcl2", "lark", "tree_sitter", "sarif_om", "helm_python", "ruamel")
 """A manifest needs YAML and, for the schema rule K8123 (on by default), jsonschema."""
 
@@ -79,14 +87,16 @@ def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
         f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
         "print(code, heavy)\n"
         "print(sorted({m.split('.')[2] for m in sys.modules if m.startswith('opslint.rules.')}))\n"
+        f"print(sorted(m for m in {OTHER_MODELS!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    heavy, families = done.stdout.strip().splitlines()[-2:]
+    heavy, families, models = done.stdout.strip().splitlines()[-3:]
     assert heavy.endswith(" []"), done.stdout
     assert families == "['_index', 'crossformat', 'dockerfile', 'engine']", done.stdout
+    assert models == "[]", done.stdout
 
 
 def test_kubernetes_run_stays_light(tmp_path: Path) -> None:
