@@ -140,9 +140,8 @@ def main() -> int:
     extra = [*check_flags(), *args.extra]
     workdir = Path(tempfile.mkdtemp(prefix="opslint-monorepo-", dir=args.workdir))
     print(f"corpus {args.corpus}: {len(files)} files; opslint check {' '.join(extra)}")
-    print(
-        f"{'files':>8} {'checked':>8} {'findings':>9} {'seconds':>9} {'peak MB':>8} {'ms/file':>8}"
-    )
+    header = ("files", "checked", "findings", "seconds", "CPU s", "peak MB", "ms/file")
+    print(" ".join(f"{name:>9}" for name in header))
     results: list[Measure] = []
     try:
         for size in sizes:
