@@ -117,7 +117,10 @@ CASES = {
         "one Dockerfile", {"Dockerfile": DOCKERFILE}, 0.10, (*YAML, *HCL, "jsonschema", *OTHERS)
     ),
     "kubernetes": Case(
-        "one Kubernetes manifest", {"deploy.yaml": MANIFEST.format(n=1)}, 0.15, (*HCL, *OTHERS)
+        "one Kubernetes manifest",
+        {"deploy.yaml": MANIFEST.format(n=1)},
+        0.15,
+        (*HCL, "ruamel", *OTHERS),
     ),
     "batch": Case("pre-commit batch of 20 files", batch(), 0.40, ()),
 }
