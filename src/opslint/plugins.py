@@ -34,6 +34,8 @@ BUILTIN_PLUGINS = (
 """Builtin plugins, registered by module name exactly like third-party ones."""
 
 ENTRY_POINT_GROUP = "opslint"
+_GROUP_HEADER = f"[{ENTRY_POINT_GROUP}]".encode()
+"""What an `entry_points.txt` declaring the group holds (a section header)."""
 
 
 class PluginManager(pluggy.PluginManager):
@@ -170,9 +172,6 @@ def plugin_entry_points(
                 yield from _declared(_distributions(entry, name))
 
 
-_GROUP_HEADER = f"[{ENTRY_POINT_GROUP}]".encode()
-
-
 def _distributions(entry: str, name: str = "") -> list[Distribution]:
     """The distributions of one `sys.path` entry (a zip archive), or the one in its
     metadata folder `name`."""
@@ -186,6 +185,7 @@ def _distributions(entry: str, name: str = "") -> list[Distribution]:
 def _declared(
     distributions: Iterable[Distribution],
 ) -> Iterator[tuple[Distribution, EntryPoint]]:
+    """The entry points of the ``opslint`` group of `distributions`, with their own."""
     for distribution in distributions:
         for entry_point in distribution.entry_points:
             if entry_point.group == ENTRY_POINT_GROUP:
