@@ -1,10 +1,20 @@
-"""Start-up cost of a one-file run: wall time of `opslint check Dockerfile`, and its imports.
+"""Start-up cost of small runs: one Dockerfile, one Kubernetes manifest, a pre-commit batch.
 
-Usage: python benchmarks/bench_startup.py [--runs N]
+Usage: python benchmarks/bench_startup.py [--runs N] [--cases dockerfile,kubernetes,batch]
 
-Prints the median, minimum and maximum wall time of N runs of `opslint check Dockerfile`
-in a fresh process, then the modules `python -X importtime` shows such a run importing,
-and fails (exit 1) if any of the heavy libraries a Dockerfile never needs was imported.
+Each case writes its files to a temporary folder and times N runs of `opslint check` on
+them, each in a fresh process with a warm bytecode cache (as after an install):
+
+- `dockerfile`: one Dockerfile (target: 0.10 s);
+- `kubernetes`: one Deployment manifest (target: 0.15 s);
+- `batch`: 20 files as pre-commit passes them: 5 Dockerfiles, 4 Compose files, 5
+  Kubernetes manifests, 3 GitHub workflows and 3 `.tf` files (target: 0.4 s).
+
+Printed per case: the median, minimum and maximum wall time, then the slowest top-level
+imports that `python -X importtime` shows for one run. `python -c pass` is timed too, for
+scale, and the Dockerfile case once more without bytecode (every module compiled). The
+exit status is 1 when a case imported a library it never needs: YAML, HCL, tree-sitter,
+jsonschema or SARIF for the Dockerfile; HCL, tree-sitter or SARIF for the manifest.
 """
 
 from __future__ import annotations
@@ -16,10 +26,104 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-HEAVY = ("yaml", "_yaml", "hcl2", "lark", "jsonschema", "sarif_om", "ruamel")
 DOCKERFILE = "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 10001\n"
+MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web{n}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: web{n}}}
+  template:
+    metadata:
+      labels: {{app: web{n}}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.{n}
+          ports:
+            - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web{n}
+spec:
+  selector: {{app: web{n}}}
+  ports:
+    - port: 80
+"""
+COMPOSE = """\
+services:
+  app:
+    build: .
+    ports:
+      - "80{n}0:8000"
+  cache:
+    image: redis:7.{n}
+"""
+WORKFLOW = """\
+name: ci{n}
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+"""
+TERRAFORM = {
+    "main.tf": 'resource "aws_s3_bucket" "logs" {\n  bucket = var.bucket\n}\n',
+    "variables.tf": 'variable "bucket" {\n  type = string\n}\n',
+    "outputs.tf": 'output "arn" {\n  value = aws_s3_bucket.logs.arn\n}\n',
+}
+
+YAML = ("yaml", "_yaml", "ruamel")
+HCL = ("hcl2", "lark")
+OTHERS = ("tree_sitter", "sarif_om", "helm_python")
+
+
+@dataclass(frozen=True)
+class Case:
+    """Files to check and the libraries their run must not import."""
+
+    name: str
+    files: dict[str, str]
+    target: float
+    never: tuple[str, ...]
+
+
+def batch() -> dict[str, str]:
+    """Twenty files of five kinds, as a pre-commit hook passes them."""
+    files: dict[str, str] = {}
+    for n in range(1, 6):
+        files[f"svc{n}/Dockerfile"] = DOCKERFILE.replace("flask==3.0.3", f"flask==3.0.{n}")
+        files[f"k8s/web{n}.yaml"] = MANIFEST.format(n=n)
+    for n in range(1, 5):
+        files[f"svc{n}/compose.yaml"] = COMPOSE.format(n=n)
+    for n in range(1, 4):
+        files[f".github/workflows/ci{n}.yml"] = WORKFLOW.format(n=n)
+    files.update({f"infra/{name}": text for name, text in TERRAFORM.items()})
+    return files
+
+
+CASES = {
+    "dockerfile": Case(
+        "one Dockerfile", {"Dockerfile": DOCKERFILE}, 0.10, (*YAML, *HCL, "jsonschema", *OTHERS)
+    ),
+    "kubernetes": Case(
+        "one Kubernetes manifest",
+        {"deploy.yaml": MANIFEST.format(n=1)},
+        0.15,
+        (*HCL, "ruamel", *OTHERS),
+    ),
+    "batch": Case("pre-commit batch of 20 files", batch(), 0.40, ()),
+}
 
 
 def environment(bytecode_cache: Path | None) -> dict[str, str]:
@@ -34,36 +138,43 @@ def environment(bytecode_cache: Path | None) -> dict[str, str]:
     return env
 
 
-def timed_runs(folder: Path, runs: int, env: dict[str, str]) -> list[float]:
-    """Wall times of `runs` fresh `opslint check Dockerfile` processes."""
+def command(case: Case, *interpreter_options: str) -> list[str]:
+    """`opslint check` on the case's files, as a hook would call it."""
+    return [sys.executable, *interpreter_options, "-m", "opslint", "check", "-q", *case.files]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall and CPU (user + system) seconds of one process."""
+
+    wall: float
+    cpu: float
+
+
+def timed(argv: list[str], folder: Path, runs: int, env: dict[str, str]) -> list[Timing]:
+    """Wall and CPU times of `runs` fresh processes of `argv` (the CPU time says more than
+    the wall time on a busy machine)."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "opslint", "check", "--quiet", "Dockerfile"],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            check=False,
+        child = subprocess.Popen(
+            argv, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        times.append(time.perf_counter() - started)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0
+        times.append(Timing(time.perf_counter() - started, usage.ru_utime + usage.ru_stime))
     return times
 
 
-def interpreter_floor(runs: int) -> float:
-    """The median time of a bare `python -c pass`, for comparison."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def medians(times: list[Timing]) -> tuple[float, float]:
+    """The median wall and the median CPU time."""
+    return statistics.median(t.wall for t in times), statistics.median(t.cpu for t in times)
 
 
-def import_profile(folder: Path, env: dict[str, str]) -> list[tuple[int, str]]:
+def import_profile(case: Case, folder: Path, env: dict[str, str]) -> list[tuple[int, str]]:
     """(cumulative microseconds, module) of every import of one run."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "opslint", "check", "--quiet", "Dockerfile"],
+        command(case, "-X", "importtime"),
         cwd=folder,
         env=env,
         capture_output=True,
@@ -80,37 +191,66 @@ def import_profile(folder: Path, env: dict[str, str]) -> list[tuple[int, str]]:
     return rows
 
 
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def run_case(key: str, runs: int, env: dict[str, str]) -> bool:
+    """Time one case and print its figures; False when it imported what it never needs."""
+    case = CASES[key]
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        write(folder, case.files)
+        timed(command(case), folder, 2, env)  # fill the bytecode cache
+        times = timed(command(case), folder, runs, env)
+        rows = import_profile(case, folder, env)
+    wall, cpu = medians(times)
+    walls = [t.wall for t in times]
+    verdict = "met" if wall <= case.target else "NOT met"
+    print(f"{case.name} ({len(case.files)} files, {runs} runs, target {case.target:.2f} s):")
+    print(f"  wall median {ms(wall)}  min {ms(min(walls))}  max {ms(max(walls))}  ({verdict})")
+    print(f"  CPU  median {ms(cpu)}")
+    print(f"  {len(rows)} modules imported; slowest top-level imports:")
+    for cumulative, module in sorted((r for r in rows if "." not in r[1]), reverse=True)[:6]:
+        print(f"    {ms(cumulative / 1e6)}  {module}")
+    heavy = sorted({module.split(".", 1)[0] for _, module in rows} & set(case.never))
+    if heavy:
+        print(f"  FAIL: imported {', '.join(heavy)}")
+        return False
+    if case.never:
+        print(f"  OK: none of {', '.join(case.never)} imported")
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--cases", default=",".join(CASES), help=f"of {', '.join(CASES)}")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder_name, tempfile.TemporaryDirectory() as cache:
-        folder = Path(folder_name)
-        (folder / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
-        warm_env = environment(Path(cache))
-        timed_runs(folder, 2, warm_env)  # fill the bytecode cache and the file cache
-        warm = timed_runs(folder, args.runs, warm_env)
-        cold = timed_runs(folder, max(3, args.runs // 3), environment(None))
-        floor = interpreter_floor(args.runs)
-        rows = import_profile(folder, warm_env)
-    print(f"opslint check Dockerfile ({args.runs} runs, bytecode cached, as after an install):")
-    print(f"  median {statistics.median(warm) * 1000:7.1f} ms")
-    print(f"  min    {min(warm) * 1000:7.1f} ms")
-    print(f"  max    {max(warm) * 1000:7.1f} ms")
-    print(
-        f"without bytecode (every module compiled): median {statistics.median(cold) * 1000:.1f} ms"
-    )
-    print(f"python -c pass: median {floor * 1000:.1f} ms")
-    top = {name.split(".", 1)[0] for _, name in rows}
-    print(f"modules imported: {len(rows)}; slowest top-level imports:")
-    for cumulative, module in sorted((r for r in rows if "." not in r[1]), reverse=True)[:8]:
-        print(f"  {cumulative / 1000:7.1f} ms  {module}")
-    heavy = sorted(top & set(HEAVY))
-    if heavy:
-        print(f"FAIL: a Dockerfile-only run imported {', '.join(heavy)}")
-        return 1
-    print(f"OK: none of {', '.join(HEAVY)} imported")
-    return 0
+    keys = [key.strip() for key in args.cases.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in CASES]
+    if unknown:
+        parser.error(f"unknown case {', '.join(unknown)} (known: {', '.join(CASES)})")
+    with tempfile.TemporaryDirectory() as cache:
+        env = environment(Path(cache))
+        wall, cpu = medians(timed([sys.executable, "-c", "pass"], Path(), args.runs, env))
+        print(f"python -c pass: wall median {ms(wall)}, CPU median {ms(cpu)}")
+        clean = [run_case(key, args.runs, env) for key in keys]
+    if "dockerfile" in keys:
+        case = CASES["dockerfile"]
+        with tempfile.TemporaryDirectory() as name:
+            write(Path(name), case.files)
+            cold = timed(command(case), Path(name), max(3, args.runs // 3), environment(None))
+        wall, cpu = medians(cold)
+        print(f"one Dockerfile without bytecode (every module compiled): {ms(wall)}, CPU {ms(cpu)}")
+    return 0 if all(clean) else 1
 
 
 if __name__ == "__main__":

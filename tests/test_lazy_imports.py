@@ -1,4 +1,5 @@
-"""A Dockerfile-only run never imports the YAML, HCL, schema or SARIF machinery."""
+"""A run imports only what its files' kinds need: a Dockerfile never the YAML, HCL,
+tree-sitter, schema or SARIF machinery, a Kubernetes manifest never HCL or tree-sitter."""
 
 from __future__ import annotations
 
@@ -21,10 +22,38 @@ HEAVY = (
     "tree_sitter_hcl",
 )
 DOCKERFILE = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n"
+MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+OTHER_MODELS = (
+    "opslint.model.kubernetes",
+    "opslint.model.helm",
+    "opslint.model.ci",
+    "opslint.model.terraform",
+    "opslint.parsers.yamlload",
+)
+"""Models and parsers of other kinds, which a Dockerfile run never builds."""
+NOT_FOR_KUBERNETES = ("hcl2", "lark", "tree_sitter", "sarif_om", "helm_python", "ruamel")
+"""A manifest needs YAML and, for the schema rule K8123 (on by default), jsonschema."""
 
 
-def imported_modules(cwd: Path, *args: str) -> set[str]:
-    """Top-level names of every module `opslint *args` imports, from `-X importtime`."""
+def imported_modules(cwd: Path, *args: str, top_level: bool = True) -> set[str]:
+    """Names of every module `opslint *args` imports (top-level names only, unless
+    `top_level` is false), from `-X importtime`."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "opslint", *args],
         cwd=cwd,
@@ -37,7 +66,7 @@ def imported_modules(cwd: Path, *args: str) -> set[str]:
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
             module = line.rsplit("|", 1)[1].strip()
-            names.add(module.split(".", 1)[0])
+            names.add(module.split(".", 1)[0] if top_level else module)
     assert "opslint" in names
     return names
 
@@ -59,14 +88,35 @@ def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
         f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
         "print(code, heavy)\n"
         "print(sorted({m.split('.')[2] for m in sys.modules if m.startswith('opslint.rules.')}))\n"
+        f"print(sorted(m for m in {OTHER_MODELS!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    heavy, families = done.stdout.strip().splitlines()[-2:]
+    heavy, families, models = done.stdout.strip().splitlines()[-3:]
     assert heavy.endswith(" []"), done.stdout
     assert families == "['_index', 'crossformat', 'dockerfile', 'engine']", done.stdout
+    assert models == "[]", done.stdout
+
+
+def test_kubernetes_run_stays_light(tmp_path: Path) -> None:
+    (tmp_path / "deploy.yaml").write_text(MANIFEST, encoding="utf-8")
+    modules = imported_modules(tmp_path, "check", "deploy.yaml", top_level=False)
+    names = {module.split(".", 1)[0] for module in modules}
+    assert not names & set(NOT_FOR_KUBERNETES), sorted(names & set(NOT_FOR_KUBERNETES))
+    assert {"yaml", "jsonschema"} <= names  # the probe sees what the run does need
+    # kind detection asks whether a YAML file belongs to a Helm chart without the renderer
+    assert "opslint.parsers.helm_layout" in modules
+    assert not {"opslint.parsers.helm", "opslint.parsers.helm_render"} & modules
+
+
+def test_kubernetes_run_without_schema_rule_skips_jsonschema(tmp_path: Path) -> None:
+    """jsonschema is loaded for the schema rule only: ignoring it leaves it out."""
+    (tmp_path / "deploy.yaml").write_text(MANIFEST, encoding="utf-8")
+    names = imported_modules(tmp_path, "check", "--ignore", "K8123", "deploy.yaml")
+    assert "jsonschema" not in names
+    assert "referencing" not in names
 
 
 def test_a_yaml_run_does_load_yaml(tmp_path: Path) -> None:

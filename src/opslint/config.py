@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import shlex
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -260,6 +257,8 @@ def _terraform(table: dict[str, object], root: Path) -> tuple[Path, ...]:
 def load_file(path: Path) -> tuple[Config | None, str]:
     """The config in `path` (None for a pyproject.toml without ``[tool.opslint]``) and the
     SHA-256 of the bytes it was read from."""
+    import tomllib  # only a run that finds a config file pays for the TOML parser
+
     try:
         content = path.read_bytes()
         document = tomllib.loads(content.decode("utf-8"))
@@ -283,6 +282,8 @@ def load_file(path: Path) -> tuple[Config | None, str]:
 
 def sha256(content: bytes) -> str:
     """The SHA-256 of a config file's content, in hex: what trust is granted to."""
+    import hashlib  # loads OpenSSL: only when a config file is read
+
     return hashlib.sha256(content).hexdigest()
 
 
@@ -325,6 +326,8 @@ def discover(start: Path) -> Config:
     confined, left_out = confine(config)
     if not left_out:
         return config
+    import shlex
+
     from opslint.safety.trust import TrustState, location, state
 
     trust = state(path, config, content_digest)

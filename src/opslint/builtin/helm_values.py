@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 from opslint.model.base import Finding
@@ -12,6 +13,8 @@ from opslint.run import Run
 @hookimpl(tryfirst=True)
 def opslint_adjust_findings(findings: list[Finding], run: Run) -> None:
     """Add the values.yaml lines a finding's template line reads as related locations."""
+    if "opslint.model.helm" not in sys.modules:
+        return  # no chart was parsed, so no template to read values from
     from opslint.model.helm import HelmTemplate
 
     templates = {

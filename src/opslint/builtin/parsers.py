@@ -154,7 +154,7 @@ def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
     """Name first; then, for YAML files, content."""
     path = PurePosixPath(source.display)
     if path.name.endswith(_CHART_SUFFIXES):
-        from opslint.parsers.helm import is_chart_member
+        from opslint.parsers.helm_layout import is_chart_member
 
         if is_chart_member(source.path) is not None:
             return HELM_CHART
@@ -175,7 +175,7 @@ def opslint_document_source(source: SourceFile, kind: str) -> SourceFile | None:
     """A Helm chart's files all stand for its `Chart.yaml`: the chart is one document."""
     if kind != HELM_CHART:
         return None
-    from opslint.parsers.helm import chart_source, is_chart_member
+    from opslint.parsers.helm_layout import chart_source, is_chart_member
 
     root = is_chart_member(source.path)
     return chart_source(source, root) if root is not None else None

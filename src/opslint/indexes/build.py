@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opslint.model.facets import ImageRef
-from opslint.model.kubernetes import KubernetesFile
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YSeq
 from opslint.run import Run
@@ -202,6 +201,8 @@ class BuildPlaceholders:
     def _overrides(self, path: Path) -> list[_Override]:
         """The `images:` overrides of the Kustomizations that build the file at `path`."""
         if self._kustomized is None:
+            from opslint.model.kubernetes import KubernetesFile  # not for a Dockerfile run
+
             self._kustomized = {}
             roots = [
                 (document.source.path, obj.node)

@@ -14,6 +14,7 @@ class BuildContexts:
 
     def __init__(self, composes: list[ComposeFile]) -> None:
         self._composes = composes
+        self._contexts: dict[Path, list[Path]] | None = None
 
     @classmethod
     def for_subject(cls, run: Run, subject: object) -> BuildContexts:
@@ -23,13 +24,20 @@ class BuildContexts:
     def of(self, dockerfile: Dockerfile) -> list[Path]:
         """The build contexts of `dockerfile`: those Compose files name, else its folder."""
         path = dockerfile.source.path.resolve()
-        found: list[Path] = []
-        for compose in self._composes:
-            for service in compose.services:
-                target = service.dockerfile_path
-                if target is None or service.build is None or target.resolve() != path:
-                    continue
-                context = (compose.source.path.parent / (service.build.context or ".")).resolve()
-                if context not in found:
-                    found.append(context)
-        return found or [path.parent]
+        return list(self._by_dockerfile().get(path, ())) or [path.parent]
+
+    def _by_dockerfile(self) -> dict[Path, list[Path]]:
+        """Each Dockerfile the Compose files build, resolved, to its contexts in the order
+        the files and services name them; worked out once, not once per Dockerfile."""
+        if self._contexts is None:
+            self._contexts = {}
+            for compose in self._composes:
+                for service in compose.services:
+                    target = service.dockerfile_path
+                    if target is None or service.build is None:
+                        continue
+                    folder = compose.source.path.parent / (service.build.context or ".")
+                    found = self._contexts.setdefault(target.resolve(), [])
+                    if (context := folder.resolve()) not in found:
+                        found.append(context)
+        return self._contexts

@@ -27,6 +27,7 @@ from opslint.model.lines import LineBreaks, LineIndex
 from opslint.model.source import Reader, SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.errors import parse_failure
+from opslint.parsers.helm_layout import CHART_FILE, TEMPLATE_SUFFIXES
 from opslint.parsers.helm_render import (
     RenderError,
     RenderFailure,
@@ -37,50 +38,10 @@ from opslint.parsers.helm_render import (
 from opslint.parsers.helm_schema import outside_reference
 from opslint.severity import Severity
 
-CHART_FILE = "Chart.yaml"
 NO_RENDERER_NOTE = (
     "Helm charts were checked statically (Chart.yaml and values.yaml only): no renderer "
     "found; install `opslint[helm]` or put `helm` on PATH to check rendered templates"
 )
-_TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".json")
-
-
-def chart_root(folder: Path) -> Path | None:
-    """The outermost chart holding `folder` (a subchart in `charts/` belongs to its parent)."""
-    found: Path | None = None
-    for candidate in (folder, *folder.parents):
-        if (candidate / CHART_FILE).is_file():
-            found = candidate
-            parent = candidate.parent
-            if not (parent.name == "charts" and (parent.parent / CHART_FILE).is_file()):
-                break
-        elif found is not None and not (candidate.name == "charts" and candidate == found.parent):
-            break
-    return found
-
-
-def is_chart_member(path: Path) -> Path | None:
-    """The chart root when `path` is a file Helm reads: Chart.yaml, values, templates."""
-    absolute = path.absolute()
-    root = chart_root(absolute.parent)
-    if root is None:
-        return None
-    relative = absolute.relative_to(root)
-    parts = relative.parts
-    if len(parts) == 1:
-        name = parts[0]
-        is_values = name.startswith("values") and name.endswith((".yaml", ".yml"))
-        return root if name == CHART_FILE or is_values else None
-    if parts[0] in ("templates", "charts") and absolute.name.endswith(_TEMPLATE_SUFFIXES):
-        return root
-    return None
-
-
-def chart_source(source: SourceFile, root: Path) -> SourceFile:
-    """The `Chart.yaml` source standing for a member file of the chart at `root`."""
-    relative = source.path.absolute().relative_to(root).as_posix()
-    prefix = source.display[: -len(relative)] if source.display.endswith(relative) else ""
-    return SourceFile(root / CHART_FILE, f"{prefix}{CHART_FILE}", read=source.read)
 
 
 def parse_chart(source: SourceFile, config: Config) -> HelmChart:
@@ -179,7 +140,7 @@ def _template_files(root: Path) -> list[Path]:
             found.extend(
                 path
                 for path in sorted(folder.rglob("*"))
-                if path.is_file() and path.name.endswith(_TEMPLATE_SUFFIXES)
+                if path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES)
             )
     return found
 

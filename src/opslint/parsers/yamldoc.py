@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from opslint.model.base import Finding, Span
-from opslint.model.ci import Pipeline
 from opslint.model.facets import EnvVar, ImageRef, ShellCommand, map_script_lines
 from opslint.model.source import SourceFile
 from opslint.model.yamltree import YMap, YNode, YScalar, YSeq, text_span
 from opslint.parsers.yamlload import LoadedYaml, yaml_of
 from opslint.severity import Severity
+
+if TYPE_CHECKING:  # the CI model is for the CI parsers: a manifest run never loads it
+    from opslint.model.ci import Pipeline
 
 Item = TypeVar("Item")
 
@@ -135,7 +137,7 @@ def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
     return text[span.column - 1 :].startswith(tag)
 
 
-PipelineT = TypeVar("PipelineT", bound=Pipeline)
+PipelineT = TypeVar("PipelineT", bound="Pipeline")
 
 
 class PipelineReader(Generic[PipelineT]):

@@ -7,6 +7,7 @@ expands merge keys and refuses alias bombs.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -76,11 +77,6 @@ class LoadedYaml:
     duplicates: list[DuplicateKey] = field(default_factory=list)
 
 
-def _span(path: str, node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 class _Converter:
     def __init__(self, path: str, span_map: Callable[[Span], Span] | None) -> None:
         self.path = path
@@ -88,9 +84,23 @@ class _Converter:
         self.memo: dict[int, YNode] = {}
         self.sizes: dict[int, int] = {}
         self.duplicates: list[DuplicateKey] = []
+        self.numbers: dict[int, int] = {}
+        """One int object per line or column number above Python's small-int cache, shared
+        by every span of the tree (each would be an object of its own: 32 bytes)."""
+
+    def number(self, value: int) -> int:
+        return self.numbers.setdefault(value, value) if value > 256 else value
 
     def span(self, node: yaml.Node) -> Span:
-        span = _span(self.path, node)
+        start, end = node.start_mark, node.end_mark
+        number = self.number
+        span = Span(
+            self.path,
+            number(start.line + 1),
+            number(start.column + 1),
+            number(end.line + 1),
+            number(end.column + 1),
+        )
         return span if self.span_map is None else self.span_map(span)
 
     def size(self, node: yaml.Node) -> int:
@@ -139,8 +149,9 @@ class _Converter:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 continue  # complex keys carry nothing our formats use
-            # keys keep their text: `on:` is the GitHub trigger key, not the boolean true
-            name = str(key_node.value)
+            # keys keep their text: `on:` is the GitHub trigger key, not the boolean true;
+            # one string object per key name (`name`, `image`...) serves every mapping
+            name = sys.intern(str(key_node.value))
             key = YScalar(self.span(key_node), name, key_node.style or "")
             if name in mapping.keys:
                 self.duplicates.append(DuplicateKey(name, key.span, mapping.keys[name].span))
@@ -158,8 +169,8 @@ def _scalar_value(node: yaml.ScalarNode) -> Scalar:
     """The value of a scalar: quoted, block and text that does not fit its tag
     (`!!int abc`, `!!bool maybe`, `!!float` alone) stay the text as written."""
     typed = None if node.style else _TYPED_SCALARS.get(node.tag)
-    if typed is None:
-        return str(node.value)
+    if typed is None:  # one object per repeated text (`default`, `app`, an image name)
+        return sys.intern(str(node.value))
     try:
         return typed(node)
     except (ValueError, LookupError):  # int('abc'), bool_values['maybe'], ''[0]

@@ -276,7 +276,11 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Validator
         for gvk in served
     ):
         return None
-    return _validator(schema, [_kubernetes_definitions(version)])
+    from opslint.ruleapi.schema_cache import definitions_for
+
+    return _validator(
+        schema, [definitions_for(path, schema, lambda: _kubernetes_definitions(version))]
+    )
 
 
 # --------------------------------------------------------------------------- values and nodes
