@@ -245,6 +245,23 @@ def test_exclude_and_extend_exclude(cli: Cli) -> None:
     assert found(cli, "--force-exclude", "vendor/Dockerfile") == set()
 
 
+def test_test_input_folders_are_excluded_by_default(cli: Cli) -> None:
+    for folder in ("keep", "testdata", "a/fixtures", "tests/test-cases/x", "__fixtures__"):
+        cli.write(f"{folder}/Dockerfile", ROOT_USER)
+    cli.write("fixtures.Dockerfile", ROOT_USER)  # a file so named is not a folder of inputs
+    assert found(cli, "--isolated", "--select", "DF101", ".") == {
+        ("DF101", "keep/Dockerfile", 2),
+        ("DF101", "fixtures.Dockerfile", 2),
+    }
+    assert found(cli, "--isolated", "--select", "DF101", "testdata/Dockerfile") == {
+        ("DF101", "testdata/Dockerfile", 2)
+    }
+    cli.write(".opslint.toml", "select = ['DF101']\nexclude = []\n")
+    assert len(found(cli, ".")) == 6
+    cli.write(".opslint.toml", "select = ['DF101']\nextend-exclude = ['keep/']\n")
+    assert found(cli, ".") == {("DF101", "fixtures.Dockerfile", 2)}
+
+
 def test_gitignore_is_honoured(cli: Cli) -> None:
     (cli.folder / ".git").mkdir()
     cli.write(".gitignore", "generated/\n*.tmp.Dockerfile\n")

@@ -27,6 +27,19 @@ PEER_TOOLS = ("hadolint", "checkov", "kube-linter", "tflint", "zizmor")
 """Linters whose suppression comments and annotations are honoured."""
 
 
+DEFAULT_EXCLUDE = (
+    "testdata/",
+    "fixtures/",
+    "__fixtures__/",
+    "test-cases/",
+    "test_cases/",
+    "testcases/",
+)
+"""Folders of test inputs: configs written to exercise a tool (deliberately broken or
+minimal), not ones a project deploys. Go's `testdata` convention, and the usual names of
+fixture trees."""
+
+
 @dataclass(frozen=True)
 class HelmSettings:
     """How Helm charts are rendered."""
@@ -58,7 +71,8 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.INFO
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Folders and files never walked into; a config's `exclude` replaces these."""
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     rule_paths: tuple[Path, ...] = ()
