@@ -111,6 +111,18 @@ def test_privileged_container_has_no_capability_finding_beside_k8110(cli: Cli) -
     ]
 
 
+def test_privileged_container_has_no_read_only_finding_beside_k8110(cli: Cli) -> None:
+    cli.write("pod.yaml", POD)
+    assert check(cli, "--select", "K8107,K8110") == [
+        ("K8110", "pod.yaml", 11, 21, 11, 25),
+        ("K8107", "pod.yaml", 12, 7, 12, 17),
+    ]
+    assert [span[:3] for span in check(cli, "--select", "K8107")] == [
+        ("K8107", "pod.yaml", 8),
+        ("K8107", "pod.yaml", 12),
+    ]
+
+
 def test_socket_mount_is_one_finding_of_k8125(cli: Cli) -> None:
     cli.write("pod.yaml", POD)
     assert check(cli, "--select", "K8112,K8125") == [

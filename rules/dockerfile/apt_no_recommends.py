@@ -9,7 +9,7 @@ from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import Command, Word
 
 from ._fix import after_word
-from ._run import apt_installs, apt_option, configured_before
+from ._run import apt_installs, apt_option, configured_before, in_image
 
 
 @rule(
@@ -30,7 +30,9 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     `APT::Install-Recommends` into the apt configuration (`/etc/apt/apt.conf.d/`).
     An install that only simulates installs nothing and is not reported: `-s`,
     `--simulate`, `--just-print`, `--dry-run`, `--recon`, `--no-act`, `--print-uris`,
-    `-o APT::Get::Simulate=true`.
+    `-o APT::Get::Simulate=true`. Only the stages that ship are checked: the final stage,
+    the stages it builds on (`FROM base`) and `ONBUILD` triggers; what a build stage
+    installs stays out of the image.
 
     ## Why it matters
     By default apt also installs every "recommended" package: documentation, X11
@@ -67,6 +69,8 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
       its content is not in the Dockerfile.
     - `ONBUILD RUN` (hadolint DL3015): covered.
     - Simulating installs (`-s` and its spellings): covered, as not reported.
+    - Build stages the final image does not build on (hadolint DL3015 reports every stage):
+      covered, as not reported.
     - `dnf`/`yum --setopt=install_weak_deps=False` and `zypper --no-recommends`: not
       covered: no peer checks them, and base images often turn weak dependencies off in
       their own configuration, which the Dockerfile does not show.
@@ -77,6 +81,8 @@ def apt_no_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://github.com/hadolint/hadolint/wiki/DL3015
     """
     for step, command, install in apt_installs(dockerfile):
+        if not in_image(dockerfile, step):
+            continue  # a build stage the shipped image does not build on
         if "--no-install-recommends" in command.texts():
             continue
         if apt_option(command, "APT::Install-Recommends") in ("false", "0", "no"):

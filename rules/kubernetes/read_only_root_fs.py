@@ -26,6 +26,8 @@ from ._pods import runs_on_windows
         "polaris notReadOnlyRootFilesystem",
         "trivy KSV-0014",
     ),
+    yields_to=("K8110",),
+    yields_within="object",
 )
 def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Finding]:
     """Containers run with a read-only root filesystem.
@@ -36,6 +38,10 @@ def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Find
     is `false`, else at the container's `- name:` line. The setting exists only on
     containers; a pod-level `securityContext` cannot give it, so a key written there (or
     directly under the container) does not count.
+
+    Steps back where K8110 reports the same container: a privileged container can remount
+    its root filesystem read-write, so removing `privileged` is the change that matters.
+    With K8110 not enabled, this rule reports the container.
 
     Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`)
     are not checked: `readOnlyRootFilesystem` is a Linux setting, and the API refuses it beside
@@ -89,6 +95,8 @@ def read_only_root_fs(container: Container, manifest: Manifest) -> Iterator[Find
       peer): covered.
     - `readOnlyRootFilesystem: false` at the value, and the key left out at the container
       (every peer): covered.
+    - A privileged container (every peer reports it here too): reported by K8110, and this
+      rule steps back there; reported here when K8110 is off.
     - The key in the pod's `securityContext` (no such field) or directly under the
       container: covered: not counted, as no peer counts it.
     - Windows pods (`os.name: windows`, or a `nodeSelector` on `kubernetes.io/os: windows`;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YNode, YSeq
 from opslint.ruleapi.schemas import (
     KUBERNETES_PACKAGE,
+    PathPart,
+    SchemaError,
     kubernetes_validator,
     kubernetes_version,
     package_dir,
@@ -95,7 +98,8 @@ def schema(
     schema lives in the cluster's CRDs), and built-in kinds under an `apiVersion` the
     release no longer serves (removed beta APIs are another check's concern). A
     strategic-merge patch (a kustomize patch with `$patch: delete` and the like) is a
-    partial object and is skipped too. Without
+    partial object and is skipped too. A value that is one fill-in placeholder
+    (`lun: <ADD LUN ID Here>`) is the reader's to replace and is not reported. Without
     the extra, the rule checks nothing and the run notes it once; nothing is fetched
     from the network.
 
@@ -162,6 +166,8 @@ def schema(
     ## Variants
     - Strict validation of built-in kinds (kube-linter schema-validation, through
       kubeconform): covered.
+    - Fill-in placeholders (`<ADD LUN ID Here>`), which kubeconform reports as a wrong
+      type: covered, as not reported.
     - Custom resources validated against their CRD schemas (kube-linter with schema
       locations): not covered: their schemas live in the cluster.
     - Objects of removed API versions: not covered: see above.
@@ -187,4 +193,15 @@ def schema(
         logical=lambda _: obj.logical,
         package=KUBERNETES_PACKAGE,
         installed=installed.present,
+        tolerate=_fill_in,
     )
+
+
+_FILL_IN = re.compile(r"<[^<>]+>")
+"""A value the reader must replace before applying (`lun: <ADD LUN ID Here>`)."""
+
+
+def _fill_in(path: tuple[PathPart, ...], error: SchemaError, node: YNode) -> bool:
+    """True for an error about a value that is one fill-in placeholder."""
+    instance = error.instance
+    return isinstance(instance, str) and _FILL_IN.fullmatch(instance.strip()) is not None
