@@ -317,7 +317,7 @@ def test_step_summary(flawed_run: tuple[Run, Path]) -> None:
     assert "### Files with the most findings" in lines
     worst = lines[lines.index("| File | Findings | Most severe |") + 2 :]
     assert len(worst) == 10
-    assert worst[0] == "| `k8s/deployment.yaml` | 13 | error |"
+    assert worst[0] == "| `compose.yaml` | 11 | error |"
 
 
 @pytest.mark.slow
