@@ -104,9 +104,8 @@ class Cache:
     def _prepare(self) -> bool:
         """Create the folder and its `.gitignore`; False when it cannot be used safely."""
         try:
-            if self.folder.is_symlink() or (
-                self.folder.exists() and Path(os.path.realpath(self.folder)) != self.folder
-            ):
+            inside = Path(os.path.realpath(self.folder.parent)) / self.folder.name
+            if self.folder.is_symlink() or Path(os.path.realpath(self.folder)) != inside:
                 return False
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
