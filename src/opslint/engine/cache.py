@@ -31,6 +31,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -60,9 +61,19 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+LARGEST_READ = 64 * 1024 * 1024
+"""Files larger than this are keyed by size and time of change, not read."""
+
+
 def file_digest(path: Path) -> str | None:
-    """The digest of the file at `path`; None when it is no readable file."""
+    """The digest of the regular file at `path`; None when it is none or cannot be read (a
+    FIFO or a device is never opened)."""
     try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if status.st_size > LARGEST_READ:
+            return f"large:{status.st_size}:{status.st_mtime_ns}"
         with path.open("rb") as handle:
             return digest(handle.read())
     except OSError:

@@ -17,6 +17,7 @@ than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in pro
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import sys
@@ -47,7 +48,7 @@ from opslint.report import Report
 from opslint.rule import Rule
 from opslint.run import Run
 from opslint.safety.boundary import Boundary
-from opslint.safety.budget import time_budget
+from opslint.safety.budget import BudgetExceeded, time_budget
 from opslint.safety.redact import Secrets
 
 if TYPE_CHECKING:
@@ -176,23 +177,14 @@ def detect(
             try:
                 with time_budget(session.config.file_time_budget):
                     resolved = session.resolve(session.source(path, display))
-            except Exception:  # the unit detects it again and reports why
+                    seconds = time.perf_counter() - started
+                    builds = _builds(session, *resolved) if resolved is not None else ()
+            except (Exception, BudgetExceeded):  # the unit detects it again and reports why
                 found.append(Target(order, path, display, None))
                 continue
-            if resolved is None:
-                continue
-            source, kind = resolved
-            seconds = time.perf_counter() - started
-            found.append(
-                Target(
-                    order,
-                    source.path,
-                    source.display,
-                    kind,
-                    seconds,
-                    _builds(session, source, kind),
-                )
-            )
+            if resolved is not None:
+                source, kind = resolved
+                found.append(Target(order, source.path, source.display, kind, seconds, builds))
     assert session.tagged is not None
     return found, session.tagged
 
@@ -262,7 +254,7 @@ class Executor:
     def __init__(self, session: Session, jobs: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
         global _SESSION
-        _SESSION = session
+        _SESSION = copy.copy(session)  # units say their notes apart from the run's
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.pool = ProcessPoolExecutor(
                 jobs,
@@ -361,7 +353,9 @@ def _check(
         return session.checked_files(files, started)
     results = _results(session, executor, options, units, predicted, covered, cache, base, boundary)
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
-    if _codes(session.all_rules(actual)) != _codes(session.all_rules(predicted)):
+    if actual != predicted and _codes(_rules(session, actual)[0]) != _codes(
+        _rules(session, predicted)[0]
+    ):
         _, rules = session.rules(actual)
         results = _results(
             session, executor, options, units, actual, covered, cache, base, boundary
@@ -479,7 +473,7 @@ def _results(
     boundary: Boundary,
 ) -> list[UnitResult]:
     """The result of every unit, from the cache or checked (largest units first)."""
-    rules_key = base_key(base, _codes(session.all_rules(kinds)), sorted(kinds))
+    rules_key = base_key(base, _codes(_rules(session, kinds)[0]), sorted(kinds))
     keys = [
         key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
         for unit in units
