@@ -473,7 +473,9 @@ def _results(
     boundary: Boundary,
 ) -> list[UnitResult]:
     """The result of every unit, from the cache or checked (largest units first)."""
-    rules_key = base_key(base, _codes(_rules(session, kinds)[0]), sorted(kinds))
+    rules_key = base_key(
+        base, _codes(_rules(session, kinds)[0]), sorted(kinds), _helm_renderer(session, kinds)
+    )
     keys = [
         key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
         for unit in units
@@ -498,6 +500,15 @@ def _results(
             cache.put("unit", keys[position], result.data())
     progress.close()
     return [result for result in results if result is not None]
+
+
+def _helm_renderer(session: Session, kinds: frozenset[str]) -> str | None:
+    """What renders the run's charts (installing Helm changes what a chart finds)."""
+    if "helm-chart" not in kinds:
+        return None
+    from opslint.parsers.helm import _renderer
+
+    return _renderer(session.config.helm)
 
 
 def _cached(cache: Cache | None, key: str) -> UnitResult | None:
