@@ -141,7 +141,7 @@ def main() -> int:
     assert isinstance(summary, dict)
     rows.append(Row("opslint", "Dockerfiles", summary["files"], summary["findings"], seconds))
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    for scope, extra in (("cold, --jobs 1", ["--jobs", "1"]), ("cold, --jobs default", jobs)):
+    for scope, extra in (("cold -j 1", ["--jobs", "1"]), ("cold -j cores", jobs)):
         seconds, data = opslint_json([str(corpus)], args.runs, "--no-cache", *extra)
         summary = data["summary"]
         assert isinstance(summary, dict)
