@@ -18,12 +18,10 @@ than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in pro
 from __future__ import annotations
 
 import copy
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -52,6 +50,8 @@ from opslint.safety.budget import BudgetExceeded, time_budget
 from opslint.safety.redact import Secrets
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from opslint.engine.runner import Session
 
 MIN_PARALLEL_FILES = 48
@@ -255,7 +255,12 @@ class Executor:
         self.pool: ProcessPoolExecutor | None = None
         global _SESSION
         _SESSION = copy.copy(session)  # units say their notes apart from the run's
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs <= 1:
+            return
+        import multiprocessing  # a run in process does without
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" in multiprocessing.get_all_start_methods():
             self.pool = ProcessPoolExecutor(
                 jobs,
                 mp_context=multiprocessing.get_context("fork"),
@@ -270,6 +275,8 @@ class Executor:
             for position, task in enumerate(tasks):
                 yield position, function(*task)
             return
+        from concurrent.futures import as_completed
+
         futures: dict[Future[R], int] = {
             self.pool.submit(function, *task): position for position, task in enumerate(tasks)
         }
