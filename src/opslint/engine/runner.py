@@ -30,6 +30,13 @@ from opslint.safety.redact import Secrets
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
+    from opslint.engine.parallel import Options
+
+Position = tuple[int, ...]
+"""Where in a run something was said: (phase, walk order of the document, part), so that
+what units checked apart can be put back in the order one run says it (see `parallel`)."""
+COLLECT, PRE, ADJUST, POST = range(4)
+
 
 def load_rule_paths(paths: Iterable[Path]) -> list[tuple[str, Callable[..., Any]]]:
     """Import the project's own rule modules (``*.py`` below each path), like pytest test files.
@@ -125,6 +132,17 @@ class Session:
     spent: dict[str, float] = field(default_factory=dict)
     """Seconds each file (by reported path) took to detect and parse, out of its budget."""
 
+    parallel: Options | None = None
+    """How `opslint check` spreads the run over processes, caches and shards it (None: in
+    process, as one unit)."""
+    where: Position = ()
+    """The position of what the run is doing now (kept only while `tagged` is on)."""
+    tagged: list[tuple[Position, str]] | None = None
+    """Notes with their positions, when a unit of a parallel run is checked."""
+    tagged_run_notes: list[tuple[Position, str]] = field(default_factory=list)
+    positions: dict[str, Position] = field(default_factory=dict)
+    """The walk position of each document of a unit, by reported path."""
+
     def __post_init__(self) -> None:
         for note in self.config.notes:
             self.note(note)
@@ -133,6 +151,14 @@ class Session:
         """Add a message for the run's summary, once however often it is said."""
         if text not in self.notes:
             self.notes.append(text)
+            if self.tagged is not None:
+                self.tagged.append((self.where, text))
+
+    def drain(self, run: Run) -> None:
+        """Tag the notes rules left on `run` since the last call with the current position."""
+        if self.tagged is not None:
+            done = len(self.tagged_run_notes)
+            self.tagged_run_notes.extend((self.where, text) for text in run.notes[done:])
 
     def source(self, path: Path, display: str) -> SourceFile:
         """The file at `path`, or its overlaid text."""
@@ -236,16 +262,22 @@ class Session:
             return covering, kind
         return source, kind
 
-    def read(self, source: SourceFile, seen: set[Path]) -> Document | None:
+    def read(
+        self,
+        source: SourceFile,
+        seen: set[Path],
+        detected: tuple[tuple[SourceFile, str], float] | None = None,
+    ) -> Document | None:
         """Detect and parse one file of the walk within its time budget; None when it has no
         kind or its document was read already. A failure or an exhausted budget becomes
-        the file's OP001."""
+        the file's OP001. `detected`: its covering file and kind, found already in the
+        seconds given (a parallel run detects first)."""
         budget = self.config.file_time_budget
-        started = time.perf_counter()
+        started = time.perf_counter() - (detected[1] if detected else 0.0)
         target = source
         try:
             with time_budget(budget):
-                resolved = self.resolve(source)
+                resolved = detected[0] if detected else self.resolve(source)
                 if resolved is None:
                     return None
                 target, kind = resolved
@@ -262,9 +294,9 @@ class Session:
         self.spent[document.path] = time.perf_counter() - started
         return document
 
-    def collect(self, paths: list[Path], run: Run, boundary: Boundary | None = None) -> None:
-        """Walk, detect and parse; every document lands in `run`; the walk leaves out
-        links out of `boundary` (by default, the paths')."""
+    def walk(self, paths: list[Path], boundary: Boundary | None = None) -> discovery.Walk:
+        """The files below `paths` to check; the walk leaves out links out of `boundary`
+        (by default, the paths'), and its notes become the run's."""
         walk = discovery.walk(
             paths,
             self.config.root,
@@ -275,15 +307,28 @@ class Session:
         )
         self.notes.extend(walk.notes)
         self.leftovers.extend(p for p in walk.leftovers if p not in self.leftovers)
+        return walk
+
+    def collect(self, paths: list[Path], run: Run, boundary: Boundary | None = None) -> None:
+        """Walk, detect and parse; every document lands in `run`."""
+        walk = self.walk(paths, boundary)
+        self.collect_files(discovery.iter_relative(walk.files, Path.cwd()), run)
+
+    def collect_files(self, files: Iterable[tuple[Path, str]], run: Run) -> None:
+        """Detect and parse `files` (path, reported path) into `run`."""
         seen: set[Path] = set()
-        for path, display in discovery.iter_relative(walk.files, Path.cwd()):
+        for order, (path, display) in enumerate(files):
             document = self.read(self.source(path, display), seen)
-            if document is None:
-                continue
-            for member in (document, *self.companions(document)):
-                run.add(member)
-                for text in member.notes:
-                    self.note(text)
+            if document is not None:
+                self.add_document(run, document, order)
+
+    def add_document(self, run: Run, document: Document, order: int) -> None:
+        """Add `document` of the walk's file `order` and those parsed with it to `run`."""
+        for part, member in enumerate((document, *self.companions(document))):
+            run.add(member)
+            self.positions[member.path] = (order, part)
+            for text in member.notes:
+                self.note(text)
 
     def companions(self, document: Document) -> list[Document]:
         """The documents parsed along with `document`; none when listing them fails."""
@@ -307,16 +352,31 @@ class Session:
     def checked(self, paths: list[Path], boundary: Boundary) -> Report:
         """`run`'s work, with `boundary` applied."""
         started = time.perf_counter()
+        if self.parallel is not None:
+            from opslint.engine.parallel import check
+
+            return check(self, paths, boundary, started)
+        return self.checked_files(
+            discovery.iter_relative(self.walk(paths, boundary).files, Path.cwd()), started
+        )
+
+    def checked_files(self, files: Iterable[tuple[Path, str]], started: float) -> Report:
+        """Check the walked `files` (path, reported path) in this process, as one unit."""
         run = Run(self.config, self.load)
         run.overlay = self.overlay
-        self.collect(paths, run, boundary)
-        kinds = frozenset(
-            kind
-            for document in run.documents
-            for kind in (document.kind, document.source.kind)
-            if kind is not None
-        )
-        every, rules = self.rules(kinds)
+        self.collect_files(files, run)
+        every, rules = self.rules(kinds_of(run.documents))
+        findings = [finding for _, finding in self.evaluate(run, every, rules)]
+        for text in run.notes:
+            self.note(text)
+        secrets = Secrets.of(run.documents)
+        return self.report(findings, rules, run.sources, len(run.documents), secrets, started)
+
+    def evaluate(
+        self, run: Run, every: list[Rule], rules: list[Rule]
+    ) -> list[tuple[Position, Finding]]:
+        """Run `rules` (of the installed `every`) over the documents of `run`; the findings,
+        suppressions marked, each with the position it was found at."""
         index = self.plugins.rule_index()
         run.known_codes = {c for r in every for c in (r.code, r.spec.name)}
         run.known_codes.update(index, index.values())
@@ -325,30 +385,50 @@ class Session:
         pre = [rule for rule in rules if rule.subject is not Suppression]
         post = [rule for rule in rules if rule.subject is Suppression]
         # a chart rendered with several values files yields one finding per render
-        findings = step_back(list(dict.fromkeys(self.apply_rules(pre, run))), pre)
+        first: dict[Finding, Position] = {}
+        for finding in self.apply_rules(pre, run, PRE):
+            first.setdefault(finding, self.where)
+        findings = step_back(list(first), pre)
+        found_at = [first[finding] for finding in findings]
+        first_document = run.documents[0].path if run.documents else ""
+        self.where = (ADJUST, *self.positions.get(first_document, ()))
         for plugin, error in self.plugins.call_each(
             "opslint_adjust_findings", findings=findings, run=run, config=self.config
         ):
             self.note(f"plugin {plugin} failed adjusting findings: {describe(error)}")
-        findings.extend(self.apply_rules(post, run))
-        for text in run.notes:
-            self.note(text)
+        self.drain(run)
+        for finding in self.apply_rules(post, run, POST):
+            findings.append(finding)
+            found_at.append(self.where)
+        return list(zip(found_at, findings, strict=True))
+
+    def report(
+        self,
+        findings: Iterable[Finding],
+        rules: list[Rule],
+        sources: dict[str, SourceFile],
+        files_checked: int,
+        secrets: Secrets,
+        started: float,
+    ) -> Report:
+        """The report of a run that found `findings` (suppressed ones included)."""
         kept = [f for f in findings if not f.suppressed]
         suppressed = [f for f in findings if f.suppressed]
         return Report(
             findings=sorted(kept, key=Finding.sort_key),
             rules=rules,
             config=self.config,
-            sources=run.sources,
+            sources=sources,
             suppressed=sorted(suppressed, key=Finding.sort_key),
             notes=self.notes,
-            files_checked=len(run.documents),
-            secrets=Secrets.of(run.documents),
+            files_checked=files_checked,
+            secrets=secrets,
             seconds=time.perf_counter() - started,
         )
 
-    def apply_rules(self, rules: list[Rule], run: Run) -> Iterator[Finding]:
-        """Run `rules` over every object of `run`, stamping and filtering the findings."""
+    def apply_rules(self, rules: list[Rule], run: Run, phase: int = PRE) -> Iterator[Finding]:
+        """Run `rules` over every object of `run`, stamping and filtering the findings; the
+        run's position is the document's (of `phase`) while its findings are yielded."""
         options = {rule.code: self.options_for(rule) for rule in rules}
         ignores = self.per_file_ignores()
         by_subject: dict[type, list[Rule]] = defaultdict(list)
@@ -357,6 +437,7 @@ class Session:
                 by_subject[rule.subject].append(rule)
         stopped = next((rule for rule in rules if rule.code == "OP001"), None)
         for document in run.documents:
+            self.where = (phase, *self.positions.get(document.path, ()))
             found: list[Finding] = []
             budget = self.remaining_budget(document)
             try:
@@ -375,7 +456,9 @@ class Session:
                     found.extend(self.finish(stopped, [Finding(span, message)], ignores))
             except Exception as error:  # the model's walk over its own objects
                 self.note(f"{document.path}:1:1: listing its objects failed: {describe(error)}")
+            self.drain(run)
             yield from found  # outside the budget: the consumer's work is not this file's
+        self.where = (phase, sys.maxsize)  # whole-run rules speak after every document
         for rule in rules:
             if rule.subject is None:
                 yield from self.finish(
@@ -456,6 +539,16 @@ class Session:
             ):
                 continue
             yield finding.stamped(rule.code, rule.spec.name, rule.spec.severity, override)
+
+
+def kinds_of(documents: Iterable[Document]) -> frozenset[str]:
+    """The kinds of `documents`: what each was detected as and what it was parsed into."""
+    return frozenset(
+        kind
+        for document in documents
+        for kind in (document.kind, document.source.kind)
+        if kind is not None
+    )
 
 
 def step_back(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:

@@ -1,0 +1,561 @@
+"""`opslint check` over units, in worker processes, cached and sharded.
+
+The parent walks the tree; kind detection (and the build links of Compose files) runs in
+the workers; the parent then splits the documents into units (`opslint.engine.units`),
+picks the rules from the kinds of the whole run, and each unit is checked on its own, in
+a worker, or taken from the cache. Each unit hands back only its findings, notes, the
+kinds and reported paths of its documents and the secrets they hold: the documents
+themselves are dropped there. Every note and finding carries the position one run would
+have said it at (phase, walk order of its document), so the parent puts them back in
+that order: the report is the one `--jobs 1` gives, byte for byte.
+
+Workers are forked from the parent once it has loaded the rules; each starts without the
+parent's Helm render process (it starts its own when a chart needs one) and applies the
+run's boundary itself. A small run is checked in process: starting workers costs more
+than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in process.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+
+from opslint.engine import discovery
+from opslint.engine.cache import (
+    Cache,
+    base_key,
+    file_digest,
+    finding_data,
+    finding_of,
+    key_of,
+    secrets_data,
+    secrets_of,
+)
+from opslint.engine.runner import COLLECT, Position, kinds_of
+from opslint.engine.units import COMPOSE, Target, Unit, partition, shard
+from opslint.model.base import Finding
+from opslint.report import Report
+from opslint.rule import Rule
+from opslint.run import Run
+from opslint.safety.boundary import Boundary
+from opslint.safety.budget import BudgetExceeded, time_budget
+from opslint.safety.redact import Secrets
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from opslint.engine.runner import Session
+
+MIN_PARALLEL_FILES = 48
+"""Below this many files a run stays in process (see `benchmarks/bench_corpus.py`)."""
+DETECT_BATCH = 64
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a check runs: processes, cache, shard, progress display."""
+
+    jobs: int = 1
+    cache: Path | None = None
+    shard: tuple[int, int] | None = None
+    """(K, N): check the K-th of N shards (1-based)."""
+    progress: TextIO | None = None
+
+
+@dataclass
+class UnitResult:
+    """What checking one unit leaves: all the report needs of it, no document."""
+
+    findings: list[tuple[Position, Finding]] = field(default_factory=list)
+    notes: list[tuple[Position, str]] = field(default_factory=list)
+    run_notes: list[tuple[Position, str]] = field(default_factory=list)
+    kinds: frozenset[str] = frozenset()
+    sources: list[tuple[Position, str, str, str | None]] = field(default_factory=list)
+    """(position, reported path, path, kind) of each document."""
+    documents: int = 0
+    secrets: Secrets = field(default_factory=Secrets)
+    reads: dict[str, str | None] = field(default_factory=dict)
+    """Files read beside the unit's own, with their digests (None: absent)."""
+
+    def data(self) -> dict[str, object]:
+        """As JSON data, for the cache."""
+        return {
+            "findings": [[list(p), finding_data(f)] for p, f in self.findings],
+            "notes": [[list(p), text] for p, text in self.notes],
+            "run_notes": [[list(p), text] for p, text in self.run_notes],
+            "kinds": sorted(self.kinds),
+            "sources": [[list(p), d, path, kind] for p, d, path, kind in self.sources],
+            "documents": self.documents,
+            "secrets": secrets_data(self.secrets),
+            "reads": self.reads,
+        }
+
+    @classmethod
+    def of(cls, data: Any) -> UnitResult:
+        """What `data` stored (raises on malformed data)."""
+        return cls(
+            [(tuple(p), finding_of(f)) for p, f in data["findings"]],
+            [(tuple(p), str(text)) for p, text in data["notes"]],
+            [(tuple(p), str(text)) for p, text in data["run_notes"]],
+            frozenset(str(kind) for kind in data["kinds"]),
+            [(tuple(p), str(d), str(path), kind) for p, d, path, kind in data["sources"]],
+            int(data["documents"]),
+            secrets_of(data["secrets"]),
+            {str(path): value for path, value in data["reads"].items()},
+        )
+
+
+class TracedRun(Run):
+    """A run that records the files its rules read beside the checked ones."""
+
+    def __init__(self, *arguments: Any) -> None:
+        super().__init__(*arguments)
+        self.read_paths: set[Path] = set()
+
+    def exists(self, path: Path) -> bool:
+        self.read_paths.add(path.absolute())
+        return super().exists(path)
+
+    def text(self, path: Path) -> str | None:
+        self.read_paths.add(path.absolute())
+        return super().text(path)
+
+
+_SESSION: Session | None = None
+"""The session workers inherit from the parent."""
+
+
+def _forget_helm_worker() -> None:
+    """A forked worker starts without the parent's Helm render process."""
+    module = sys.modules.get("opslint.parsers.helm_render")
+    if module is not None:
+        module._worker = None  # type: ignore[attr-defined]
+
+
+def _session() -> Session:
+    assert _SESSION is not None
+    return _SESSION
+
+
+def _tagging(session: Session) -> None:
+    session.notes = []
+    session.tagged = []
+    session.tagged_run_notes = []
+    session.positions = {}
+    session.spent = {}
+
+
+def detect(
+    boundary: Boundary, files: list[tuple[int, Path, str]]
+) -> tuple[list[Target], list[tuple[Position, str]]]:
+    """The documents of `files` (walk order, path, reported path) and the notes detection left."""
+    session = _session()
+    _tagging(session)
+    found: list[Target] = []
+    with boundary.applied():
+        for order, path, display in files:
+            session.where = (COLLECT, order)
+            started = time.perf_counter()
+            try:
+                with time_budget(session.config.file_time_budget):
+                    resolved = session.resolve(session.source(path, display))
+                    seconds = time.perf_counter() - started
+                    builds = _builds(session, *resolved) if resolved is not None else ()
+            except (Exception, BudgetExceeded):  # the unit detects it again and reports why
+                found.append(Target(order, path, display, None))
+                continue
+            if resolved is not None:
+                source, kind = resolved
+                found.append(Target(order, source.path, source.display, kind, seconds, builds))
+    assert session.tagged is not None
+    return found, session.tagged
+
+
+def _builds(session: Session, source: Any, kind: str) -> tuple[str, ...]:
+    """The Dockerfiles a Compose file's services build (resolved paths)."""
+    if kind != COMPOSE:
+        return ()
+    from opslint.model.compose import ComposeFile
+
+    try:
+        document = session.parse(source, kind)
+        if not isinstance(document, ComposeFile):
+            return ()
+        paths = (s.dockerfile_path for s in document.services if s.build is not None)
+        return tuple(sorted({path.resolve().as_posix() for path in paths if path is not None}))
+    except Exception:  # the unit parses it again and reports it
+        return ()
+
+
+def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitResult:
+    """Check one unit, as one run over it with the rules of `kinds` would."""
+    session = _session()
+    _tagging(session)
+    with boundary.applied():
+        run = TracedRun(session.config, session.load)
+        seen: set[Path] = set()
+        for target in unit.targets:
+            session.where = (COLLECT, target.order)
+            source = session.source(target.path, target.display)
+            detected = ((source, target.kind), target.seconds) if target.kind else None
+            document = session.read(source, seen, detected)
+            if document is not None:
+                session.add_document(run, document, target.order)
+        every, rules = _rules(session, kinds)
+        findings = session.evaluate(run, every, rules)
+        assert session.tagged is not None
+        checked = {Path(source.path).absolute() for source in run.sources.values()}
+        return UnitResult(
+            findings,
+            session.tagged,
+            session.tagged_run_notes,
+            kinds_of(run.documents),
+            [
+                (session.positions.get(display, ()), display, source.path.as_posix(), source.kind)
+                for display, source in run.sources.items()
+            ],
+            len(run.documents),
+            Secrets.of(run.documents),
+            {path.as_posix(): file_digest(path) for path in sorted(run.read_paths - checked)},
+        )
+
+
+_RULES: dict[frozenset[str], tuple[list[Rule], list[Rule]]] = {}
+"""The rules of each set of kinds, chosen once per process."""
+
+
+def _rules(session: Session, kinds: frozenset[str]) -> tuple[list[Rule], list[Rule]]:
+    if kinds not in _RULES:
+        _RULES[kinds] = session.rules(kinds)
+    return _RULES[kinds]
+
+
+class Executor:
+    """Runs tasks in worker processes, or in this one."""
+
+    def __init__(self, session: Session, jobs: int) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        global _SESSION
+        _SESSION = copy.copy(session)  # units say their notes apart from the run's
+        if jobs <= 1:
+            return
+        import multiprocessing  # a run in process does without
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(
+                jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_forget_helm_worker,
+            )
+
+    def map(
+        self, function: Callable[..., R], tasks: list[tuple[Any, ...]]
+    ) -> Iterator[tuple[int, R]]:
+        """(task position, result) as each task finishes."""
+        if self.pool is None:
+            for position, task in enumerate(tasks):
+                yield position, function(*task)
+            return
+        from concurrent.futures import as_completed
+
+        futures: dict[Future[R], int] = {
+            self.pool.submit(function, *task): position for position, task in enumerate(tasks)
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+    def close(self) -> None:
+        global _SESSION
+        _SESSION = None
+        _RULES.clear()
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+class Progress:
+    """Units done of all, files, elapsed time, on one line of a terminal."""
+
+    def __init__(self, stream: TextIO | None, units: int, files: int) -> None:
+        self.stream = stream
+        self.units, self.files = units, files
+        self.done_units = self.done_files = 0
+        self.started = time.perf_counter()
+
+    def advance(self, files: int) -> None:
+        self.done_units += 1
+        self.done_files += files
+        if self.stream is not None:
+            elapsed = time.perf_counter() - self.started
+            self.stream.write(
+                f"\ropslint: {self.done_units}/{self.units} units, "
+                f"{self.done_files}/{self.files} files, {elapsed:.1f}s"
+            )
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.done_units:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def check(session: Session, paths: list[Path], boundary: Boundary, started: float) -> Report:
+    """The report of `session` over `paths` (see the module)."""
+    options = session.parallel
+    assert options is not None
+    walk = session.walk(paths, boundary)
+    files = list(discovery.iter_relative(walk.files, Path.cwd()))
+    in_process = len(files) < MIN_PARALLEL_FILES or options.jobs <= 1
+    if (options.cache is None and options.shard is None and in_process) or session.overlay:
+        return session.checked_files(files, started)
+    executor = Executor(session, 1 if in_process else options.jobs)
+    try:
+        return _check(session, executor, options, files, boundary, started)
+    finally:
+        executor.close()
+
+
+def _check(
+    session: Session,
+    executor: Executor,
+    options: Options,
+    files: list[tuple[Path, str]],
+    boundary: Boundary,
+    started: float,
+) -> Report:
+    cache = Cache(options.cache) if options.cache is not None else None
+    if cache is not None and not cache.usable:
+        session.note(f"{options.cache}: cannot be used as the cache folder; results not cached")
+        cache = None
+    contents = [file_digest(path) for path, _ in files]
+    base = base_key(
+        session.config, session.forced_kind, session.force_exclude, _plugin_set(session)
+    )
+    targets, detection_notes = _detect(executor, boundary, files, contents, cache, base)
+    covered = _covered(files, contents, targets)
+    units = partition(targets)
+    if options.shard is not None:
+        units = shard(units, *options.shard)
+    predicted = frozenset(t.kind for t in targets if t.kind is not None)
+    _, rules = _rules(session, predicted)
+    if any(rule.subject is None for rule in rules):  # a rule of the whole run: one unit
+        return session.checked_files(files, started)
+    results = _results(session, executor, options, units, predicted, covered, cache, base, boundary)
+    actual = frozenset(chain.from_iterable(result.kinds for result in results))
+    if actual != predicted and _codes(_rules(session, actual)[0]) != _codes(
+        _rules(session, predicted)[0]
+    ):
+        _, rules = session.rules(actual)
+        results = _results(
+            session, executor, options, units, actual, covered, cache, base, boundary
+        )
+    return _merge(session, rules, detection_notes, results, started)
+
+
+def _codes(rules: list[Rule]) -> list[str]:
+    return [rule.code for rule in rules]
+
+
+def _plugin_set(session: Session) -> list[tuple[str, str]]:
+    """The registered plugins with their versions, and the project's rule files."""
+    found = sorted(
+        (str(name), str(getattr(dist, "version", "")))
+        for plugin, dist in session.plugins.list_plugin_distinfo()
+        for name in (session.plugins.get_name(plugin),)
+    )
+    found.extend((name, "") for name, _ in session.plugins.list_name_plugin())
+    from opslint.config import rule_files
+
+    for base in session.config.rule_paths:
+        for path in rule_files(base) if base.exists() else ():
+            found.append((path.as_posix(), file_digest(path) or ""))
+    return sorted(set(found))
+
+
+def _detect(
+    executor: Executor,
+    boundary: Boundary,
+    files: list[tuple[Path, str]],
+    contents: list[str | None],
+    cache: Cache | None,
+    base: str,
+) -> tuple[list[Target], list[tuple[Position, str]]]:
+    """The documents of the walk and the notes their detection left (cached by tree)."""
+    key = key_of(
+        base, ((display, content) for (_, display), content in zip(files, contents, strict=True))
+    )
+    stored = cache.get("detect", key) if cache is not None else None
+    if stored is not None:
+        try:
+            return (
+                [
+                    Target(int(o), Path(p), str(d), k, float(s), tuple(b))
+                    for o, p, d, k, s, b in stored["targets"]
+                ],
+                [(tuple(position), str(text)) for position, text in stored["notes"]],
+            )
+        except (KeyError, TypeError, ValueError):
+            pass
+    numbered = [(order, path, display) for order, (path, display) in enumerate(files)]
+    batches = [numbered[i : i + DETECT_BATCH] for i in range(0, len(numbered), DETECT_BATCH)]
+    parts = sorted(
+        executor.map(detect, [(boundary, batch) for batch in batches]), key=itemgetter(0)
+    )
+    found = [target for _, (targets, _) in parts for target in targets]
+    notes = [note for _, (_, notes) in parts for note in notes]
+    targets: list[Target] = []
+    seen: set[Path] = set()
+    for target in found:
+        where = target.path.absolute()
+        if target.kind is not None and where in seen:
+            continue
+        seen.add(where)
+        targets.append(target)
+    if cache is not None:
+        cache.put(
+            "detect",
+            key,
+            {
+                "targets": [
+                    [t.order, t.path.as_posix(), t.display, t.kind, t.seconds, list(t.builds)]
+                    for t in targets
+                ],
+                "notes": [[list(position), text] for position, text in notes],
+            },
+        )
+    return targets, notes
+
+
+def _covered(
+    files: list[tuple[Path, str]], contents: list[str | None], targets: list[Target]
+) -> dict[int, list[tuple[str, str | None]]]:
+    """For each target (by order), the walked files it stands for, with their digests:
+    itself, and for a Helm chart every file of the walk below the chart."""
+    covered: dict[int, list[tuple[str, str | None]]] = {}
+    folders = {
+        target.path.absolute().parent: target.order
+        for target in targets
+        if target.kind == "helm-chart"
+    }
+    by_path = {target.path.absolute(): target.order for target in targets}
+    for (path, display), content in zip(files, contents, strict=True):
+        absolute = path.absolute()
+        order = by_path.get(absolute)
+        if order is None:
+            order = next(
+                (folders[folder] for folder in absolute.parents if folder in folders), None
+            )
+        if order is not None:
+            covered.setdefault(order, []).append((display, content))
+    return covered
+
+
+def _results(
+    session: Session,
+    executor: Executor,
+    options: Options,
+    units: list[Unit],
+    kinds: frozenset[str],
+    covered: dict[int, list[tuple[str, str | None]]],
+    cache: Cache | None,
+    base: str,
+    boundary: Boundary,
+) -> list[UnitResult]:
+    """The result of every unit, from the cache or checked (largest units first)."""
+    rules_key = base_key(
+        base, _codes(_rules(session, kinds)[0]), sorted(kinds), _helm_renderer(session, kinds)
+    )
+    keys = [
+        key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
+        for unit in units
+    ]
+    results: list[UnitResult | None] = [None] * len(units)
+    progress = Progress(options.progress, len(units), sum(unit.size for unit in units))
+    for position, unit in enumerate(units):
+        stored = _cached(cache, keys[position])
+        if stored is not None:
+            results[position] = stored
+            progress.advance(unit.size)
+    pending = sorted(
+        (position for position, result in enumerate(results) if result is None),
+        key=lambda position: (-units[position].size, position),
+    )
+    tasks = [(boundary, units[position], kinds) for position in pending]
+    for index, result in executor.map(check_unit, tasks):
+        position = pending[index]
+        results[position] = result
+        progress.advance(units[position].size)
+        if cache is not None:
+            cache.put("unit", keys[position], result.data())
+    progress.close()
+    return [result for result in results if result is not None]
+
+
+def _helm_renderer(session: Session, kinds: frozenset[str]) -> str | None:
+    """What renders the run's charts (installing Helm changes what a chart finds)."""
+    if "helm-chart" not in kinds:
+        return None
+    from opslint.parsers.helm import _renderer
+
+    return _renderer(session.config.helm)
+
+
+def _cached(cache: Cache | None, key: str) -> UnitResult | None:
+    """The stored result of a unit, if the files it read beside are unchanged."""
+    stored = cache.get("unit", key) if cache is not None else None
+    if stored is None:
+        return None
+    try:
+        result = UnitResult.of(stored)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    if any(file_digest(Path(path)) != value for path, value in result.reads.items()):
+        return None
+    return result
+
+
+def _merge(
+    session: Session,
+    rules: list[Rule],
+    detection_notes: list[tuple[Position, str]],
+    results: list[UnitResult],
+    started: float,
+) -> Report:
+    """One report from the units' results, in the order one run gives."""
+    first = itemgetter(0)
+    for _, text in sorted(chain(detection_notes, *(r.notes for r in results)), key=first):
+        session.note(text)
+    for _, text in sorted(chain.from_iterable(r.run_notes for r in results), key=first):
+        session.note(text)
+    ordered = sorted(chain.from_iterable(r.findings for r in results), key=first)
+    findings = list(dict.fromkeys(finding for _, finding in ordered))
+    sources = {}
+    for _, display, path, kind in sorted(
+        chain.from_iterable(r.sources for r in results), key=first
+    ):
+        source = session.source(Path(path), display)
+        source.kind = kind
+        sources[display] = source
+    secrets = Secrets()
+    for result in results:
+        secrets.update(result.secrets)
+    files = sum(result.documents for result in results)
+    return session.report(findings, rules, sources, files, secrets, started)

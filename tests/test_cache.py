@@ -1,0 +1,116 @@
+"""The results cache: keyed by content, signed, rewritten when corrupt, safe at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from engine_tree import make_tree
+
+from opslint.cli import main
+
+
+def findings(tree: Path, out: Path, *flags: str) -> list[tuple[str, str, int, int]]:
+    """(code, path, line, column) of every finding of a JSON check of `tree`."""
+    main(["check", str(tree), "-q", "-f", "json", "-o", str(out), *flags])
+    data = json.loads(out.read_text())
+    return [(f["code"], f["path"], f["line"], f["column"]) for f in data["findings"]]
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test tree as the working directory, with a user key of its own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(make_tree(tmp_path / "tree"))
+    return tmp_path / "tree"
+
+
+def entries(tree: Path) -> list[Path]:
+    return sorted((tree / ".opslint_cache").glob("unit-*.json"))
+
+
+def test_warm_run_reads_the_cache(tree: Path, tmp_path: Path) -> None:
+    cold = (tmp_path / "cold.json", tmp_path / "warm.json")
+    first = findings(Path(), cold[0])
+    assert (tree / ".opslint_cache" / ".gitignore").read_text() == "# written by opslint\n*\n"
+    assert len(entries(tree)) == 63
+    stamps = {path: path.stat().st_mtime_ns for path in entries(tree)}
+    assert findings(Path(), cold[1]) == first
+    assert cold[0].read_bytes() == cold[1].read_bytes()
+    assert {path: path.stat().st_mtime_ns for path in entries(tree)} == stamps
+
+
+def test_no_cache_writes_nothing(tree: Path, tmp_path: Path) -> None:
+    findings(Path(), tmp_path / "out.json", "--no-cache")
+    assert not (tree / ".opslint_cache").exists()
+
+
+def test_editing_a_module_file_changes_the_module_findings(tree: Path, tmp_path: Path) -> None:
+    before = findings(Path(), tmp_path / "a.json")
+    (tree / "infra/variables.tf").write_text(
+        'variable "name" {\n  type = string\n}\n\nvariable "unused" {}\n'
+    )
+    after = findings(Path(), tmp_path / "b.json")
+    fresh = findings(Path(), tmp_path / "c.json", "--no-cache")
+    assert after == fresh
+    assert after != before
+    changed = sorted(set(after) ^ set(before))
+    assert changed and all(path.startswith("infra/") for _, path, _, _ in changed)
+
+
+def test_corrupt_and_forged_entries_are_rewritten(tree: Path, tmp_path: Path) -> None:
+    expected = findings(Path(), tmp_path / "a.json")
+    paths = entries(tree)
+    paths[0].write_bytes(b"\x00garbage")
+    body = json.dumps(
+        {
+            "findings": [],
+            "notes": [],
+            "run_notes": [],
+            "kinds": [],
+            "sources": [],
+            "documents": 0,
+            "secrets": [],
+            "reads": {},
+        }
+    )
+    for path in paths[1:]:
+        path.write_text("0" * 64 + "\n" + body)  # a planted entry with no valid signature
+    assert findings(Path(), tmp_path / "b.json") == expected
+    for path in entries(tree):
+        signature, _, data = path.read_bytes().partition(b"\n")
+        assert len(signature) == 64 and json.loads(data)["documents"] >= 1
+
+
+def test_two_runs_at_once(tree: Path, tmp_path: Path) -> None:
+    expected = findings(Path(), tmp_path / "expected.json", "--no-cache")
+    command = [sys.executable, "-m", "opslint", "check", ".", "-q", "-f", "json", "-o"]
+    runs = [
+        subprocess.Popen([*command, str(tmp_path / f"run{n}.json")], env=os.environ.copy())
+        for n in range(2)
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [1, 1]
+    for n in range(2):
+        assert (tmp_path / f"run{n}.json").read_bytes() == (tmp_path / "expected.json").read_bytes()
+    assert findings(Path(), tmp_path / "after.json") == expected
+    assert not list((tree / ".opslint_cache").glob(".tmp-*"))
+
+
+def test_a_scanned_config_cannot_send_the_cache_outside(tree: Path, tmp_path: Path) -> None:
+    (tree / ".opslint.toml").write_text('cache-dir = "../elsewhere"\n')
+    main(["check", ".", "-f", "json", "-o", str(tmp_path / "out.json")])
+    assert not (tmp_path / "elsewhere").exists()
+    assert (tree / ".opslint_cache").is_dir()
+    notes = json.loads((tmp_path / "out.json").read_text())["notes"]
+    assert any("left out cache-dir ../elsewhere" in note for note in notes)
+
+
+def test_a_linked_cache_folder_is_not_used(tree: Path, tmp_path: Path) -> None:
+    (tmp_path / "target").mkdir()
+    (tree / ".opslint_cache").symlink_to(tmp_path / "target")
+    findings(Path(), tmp_path / "out.json")
+    assert list((tmp_path / "target").iterdir()) == []

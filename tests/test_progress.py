@@ -1,0 +1,47 @@
+"""The progress display: on a terminal's stderr only, never with `-q`."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from engine_tree import make_tree
+
+
+def stderr_of(tree: Path, terminal: bool, *flags: str) -> bytes:
+    """What `opslint check` writes to stderr, a pty or a pipe."""
+    command = [sys.executable, "-m", "opslint", "check", str(tree), "--no-cache", "-o", os.devnull]
+    if not terminal:
+        return subprocess.run([*command, *flags], capture_output=True, check=False).stderr
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([*command, *flags], stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        written += chunk
+    process.wait(timeout=300)
+    os.close(leader)
+    return written
+
+
+def test_progress_on_a_terminal(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "tree")
+    shown = stderr_of(tree, True, "-j", "2")
+    assert b"\ropslint: 1/63 units, " in shown
+    assert b"\ropslint: 63/63 units, 66/66 files, " in shown
+    assert b"\r\x1b[K" in shown
+
+
+def test_no_progress_on_a_pipe_or_with_quiet(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "tree")
+    assert b"units" not in stderr_of(tree, False, "-j", "2")
+    assert stderr_of(tree, True, "-j", "2", "-q") == b""
