@@ -256,6 +256,10 @@ def test_test_input_folders_are_excluded_by_default(cli: Cli) -> None:
     assert found(cli, "--isolated", "--select", "DF101", "testdata/Dockerfile") == {
         ("DF101", "testdata/Dockerfile", 2)
     }
+    # run from another folder, so that the tree lies out of the root: still excluded
+    project = Cli(cli.folder.parent / f"{cli.folder.name}-project", cli.monkeypatch, cli.capsys)
+    project.folder.mkdir()
+    assert len(found(project, "--isolated", "--select", "DF101", str(cli.folder))) == 2
     cli.write(".opslint.toml", "select = ['DF101']\nexclude = []\n")
     assert len(found(cli, ".")) == 6
     cli.write(".opslint.toml", "select = ['DF101']\nextend-exclude = ['keep/']\n")

@@ -61,6 +61,8 @@ class Walker:
         self.force_exclude = force_exclude
         self.result = Walk()
         self.seen_dirs: set[str] = set()
+        self.base = root
+        """The folder given on the command line that the walk is in."""
 
     @cached_property
     def exclude(self) -> pathspec.GitIgnoreSpec | None:
@@ -70,7 +72,9 @@ class Walker:
     def excluded(self, path: Path, is_dir: bool) -> bool:
         if self.exclude is None:
             return False
-        relative = _relative(path.absolute(), self.root)
+        absolute = path.absolute()
+        # out of the root, patterns match from the folder given: `testdata/` still does
+        relative = _relative(absolute, self.root) or _relative(absolute, self.base)
         if relative is None:
             return False
         return bool(self.exclude.match_file(relative + ("/" if is_dir else "")))
@@ -89,6 +93,7 @@ class Walker:
             elif path.is_symlink() and self.leaves(path):
                 continue
             elif path.is_dir():
+                self.base = path.absolute()
                 self.walk_dir(path, self.gitignores_above(path))
             elif path.exists():
                 if not (self.force_exclude and self.excluded(path, False)):
