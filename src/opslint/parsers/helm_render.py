@@ -173,8 +173,20 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self._kill()
             status = self.process.wait()
-        text = os.pread(self.errors.fileno(), 65536, self.errors_read).decode("utf-8", "replace")
-        return RenderFailure(crash_reason(text, status, self.memory))
+        return RenderFailure(crash_reason(self._last_errors(), status, self.memory))
+
+    def _last_errors(self, window: int = 65536) -> str:
+        """What the worker wrote to stderr since its last answer: all of it, or its first
+        and last `window` bytes (a Go crash may print a long dump of every thread around
+        the line that says why)."""
+        descriptor = self.errors.fileno()
+        size = os.fstat(descriptor).st_size - self.errors_read
+        if size <= 2 * window:
+            raw = os.pread(descriptor, size, self.errors_read)
+        else:
+            head = os.pread(descriptor, window, self.errors_read)
+            raw = head + b"\n" + os.pread(descriptor, window, self.errors_read + size - window)
+        return raw.decode("utf-8", "replace")
 
     def _kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
