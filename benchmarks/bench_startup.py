@@ -139,8 +139,10 @@ def environment(bytecode_cache: Path | None) -> dict[str, str]:
 
 
 def command(case: Case, *interpreter_options: str) -> list[str]:
-    """`opslint check` on the case's files, as a hook would call it."""
-    return [sys.executable, *interpreter_options, "-m", "opslint", "check", "-q", *case.files]
+    """`opslint check` on the case's files, as a hook would call it on files that changed:
+    `--no-cache`, so that every run parses and checks them."""
+    opslint = [sys.executable, *interpreter_options, "-m", "opslint"]
+    return [*opslint, "check", "-q", "--no-cache", *case.files]
 
 
 @dataclass(frozen=True)
