@@ -165,13 +165,13 @@ def test_without_configured_values_there_is_no_edit_and_the_help_line_says_why(
     ]
 
 
-def test_a_request_takes_the_written_limit_and_a_limit_never_undercuts_the_request(
+def test_a_limit_stands_for_its_request_and_never_undercuts_the_request(
     tmp_path: Path,
 ) -> None:
     source = BARE + "        resources:\n          limits:\n            cpu: 250m\n"
     text, _ = fix(tmp_path, source, ("K8101",), {"cpu-request": "1", "memory-request": "64Mi"})
     assert text == BARE + (
-        "        resources:\n          requests:\n            cpu: 250m\n            memory: 64Mi\n"
+        "        resources:\n          requests:\n            memory: 64Mi\n"
         "          limits:\n            cpu: 250m\n"
     )
     heavy = BARE + "        resources:\n          requests:\n            memory: 1Gi\n"

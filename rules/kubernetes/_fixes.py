@@ -147,17 +147,14 @@ def resources_fix(
     """The fix giving `resources.<section>` the resources of `wanted` (resource name to
     its `[tool.opslint.defaults]` key), or the help line saying why there is none.
 
-    A request takes the value of the limit written for the same resource, which is what
-    Kubernetes uses when the request is left out (so the fix changes nothing); else the
-    configured default. A configured limit below the written request is not written:
-    Kubernetes would refuse the pod."""
+    Values come from the configured defaults. A configured limit below the written
+    request is not written: Kubernetes would refuse the pod."""
     if not manifest.editable:
         return None, None
     chosen: dict[str, Quantity] = {}
     unset: list[str] = []
     for name, key in wanted.items():
-        limit = written_quantity(container, "limits", name) if section == "requests" else None
-        value = limit.value if limit is not None else quantity(manifest.defaults, key)
+        value = quantity(manifest.defaults, key)
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             unset.append(key)
             continue

@@ -38,8 +38,10 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     ## What it does
     Reports a container or init container whose `resources.requests` lacks `cpu` or
     `memory`, at the container's `- name:` line. A zero request (`cpu: 0`, `memory: 0Mi`)
-    is none to the scheduler and counts as missing. Ephemeral (debug) containers are
-    skipped: Kubernetes does not allow resources on them.
+    is none to the scheduler and counts as missing. A resource whose limit is written is
+    not reported: Kubernetes copies the limit into the missing request, so the pod is
+    scheduled by it. Ephemeral (debug) containers are skipped: Kubernetes does not allow
+    resources on them.
 
     ## Why it matters
     The scheduler places pods by their requests. A container without them is scheduled
@@ -65,10 +67,8 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     ```
 
     ## Fix
-    Safe: writes the missing `cpu` and `memory` under the container's `resources.requests`.
-    A resource whose limit is written gets that limit as its request, which is the
-    request Kubernetes already uses when none is written, so nothing changes; the others
-    get `cpu-request` and `memory-request` from `[tool.opslint.defaults]`. Only the missing
+    Safe: writes the missing `cpu` and `memory` under the container's `resources.requests`,
+    from `cpu-request` and `memory-request` in `[tool.opslint.defaults]`. Only the missing
     levels are created (`resources:` at the end of the container, `requests:` as the first
     key of an existing `resources`, or the keys at the end of an existing `requests`), and
     an empty value (`cpu: ""`) is filled in. opslint never invents numbers: where a needed
@@ -90,8 +90,8 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
       unset-cpu-requirements and unset-memory-requirements, kube-score container-resources):
       covered: reported as missing, and the fix replaces the zero.
     - A request left to the limit, which Kubernetes copies into it (checkov, polaris and
-      trivy report it): covered: reported, with a message that says the whole limit is
-      requested, and the fix writes the limit's value, which changes nothing at run time.
+      trivy report it): not reported, by design: the pod is scheduled by the limit, and
+      writing the same value as the request would change nothing at run time.
     - Bounds on the requested amount (kube-linter's `lowerBoundMillis`/`upperBoundMillis`
       parameters): not covered: the right size depends on the workload.
     - `ephemeral-storage` requests (kube-score
@@ -103,21 +103,12 @@ def resource_requests(container: Container, manifest: Manifest) -> Iterator[Find
     ## References
     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     """
-    missing = missing_resources(container, "requests", ("cpu", "memory"))
+    unrequested = missing_resources(container, "requests", ("cpu", "memory"))
+    # a resource whose limit is written is requested at that limit (Kubernetes copies it)
+    missing = missing_resources(container, "limits", tuple(unrequested))
     if missing:
         keys = {name: f"{name}-request" for name in missing}
         fix, help = resources_fix(container, manifest, "requests", keys)
-        yield container_finding(container, _missing_text(container, missing), fix=fix, help=help)
-
-
-def _missing_text(container: Container, missing: list[str]) -> str:
-    """What the container does not request; a limit written in a request's place is
-    the request Kubernetes uses."""
-    unlimited = missing_resources(container, "limits", tuple(missing))
-    limited = [name for name in missing if name not in unlimited]
-    absent = f"requests no {' or '.join(unlimited)}" if unlimited else ""
-    if not limited:
-        return absent
-    limits = f"{' and '.join(limited)} limit{'s' if len(limited) > 1 else ''}"
-    copied = f"sets no {' or '.join(limited)} request, so Kubernetes requests its whole {limits}"
-    return f"{absent} and {copied}" if absent else copied
+        yield container_finding(
+            container, f"requests no {' or '.join(missing)}", fix=fix, help=help
+        )
