@@ -513,9 +513,9 @@ def _helm_renderer(session: Session, kinds: frozenset[str]) -> str | None:
     """What renders the run's charts (installing Helm changes what a chart finds)."""
     if "helm-chart" not in kinds:
         return None
-    from opslint.parsers.helm import _renderer
+    from opslint.parsers.helm import chosen_renderer
 
-    return _renderer(session.config.helm)
+    return chosen_renderer(session.config.helm)
 
 
 def _cached(cache: Cache | None, key: str) -> UnitResult | None:

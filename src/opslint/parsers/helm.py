@@ -51,7 +51,7 @@ def parse_chart(source: SourceFile, config: Config) -> HelmChart:
     root = source.path.absolute().parent
     prefix = source.display[: -len(CHART_FILE)]
     chart = HelmChart(source, root=root)
-    renderer = _renderer(config.helm)
+    renderer = chosen_renderer(config.helm)
     if renderer is not None:
         with contextlib.suppress(RenderFailure):  # rendering reports it
             start_worker(config.helm.memory)  # it starts up while the chart is read
@@ -226,7 +226,7 @@ def _value_images(values: HelmValuesFile) -> list[ImageRef]:
     return found
 
 
-def _renderer(settings: HelmSettings) -> str | None:
+def chosen_renderer(settings: HelmSettings) -> str | None:
     """`sdk`, or the path of a `helm` binary, or None when there is nothing to render with."""
     wanted = settings.renderer
     if wanted == "none":
