@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,6 +163,34 @@ def test_output_file(cli: Cli) -> None:
     assert json.loads((cli.folder / "out.json").read_text(encoding="utf-8"))["findings"]
     assert cli("check", "-o", "missing/dir/out.txt", ".") == 2
     assert "cannot write" in cli.err
+
+
+def test_output_file_is_replaced_in_one_step(cli: Cli) -> None:
+    """A reader never sees half a report: the new report takes the old one's name by a
+    rename (a new inode), and the old file's mode is kept."""
+    cli.write("Dockerfile", ROOT_USER)
+    report = cli.folder / "report.json"
+    report.write_text("old report\n", encoding="utf-8")
+    report.chmod(0o600)
+    old_inode = report.stat().st_ino
+    assert cli("check", "--select", "DF101", "-f", "json", "-o", "report.json", ".") == 1
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+    assert report.stat().st_ino != old_inode
+    assert report.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in cli.folder.iterdir() if path.name.endswith(".opslint")] == []
+
+
+def test_output_to_a_pipe_is_written_as_it_is(cli: Cli) -> None:
+    cli.write("Dockerfile", ROOT_USER)
+    fifo = cli.folder / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    assert cli("check", "--select", "DF101", "-o", str(fifo), ".") == 1
+    reader.join(timeout=30)
+    assert "Dockerfile:2:6 DF101 non-root-user" in received[0]
+    assert fifo.is_fifo()
 
 
 def test_quiet(cli: Cli) -> None:

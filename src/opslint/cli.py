@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -395,15 +396,28 @@ def make_session(config: Config, kind: str | None = None, force_exclude: bool = 
 
 @contextlib.contextmanager
 def _open_output(path: Path | None) -> Iterator[IO[str]]:
+    """Standard output, or a buffer whose text replaces the file at `path` in one step
+    once the report is whole, so that a reader never sees half a report. A device or
+    pipe (`/dev/stderr`, a FIFO) is written as it is."""
     if path is None:
         yield sys.stdout
         return
+    if path.exists() and not path.is_file():
+        try:
+            handle = path.open("w", encoding="utf-8", newline="\n")
+        except OSError as error:
+            raise ConfigError(f"cannot write {path}: {error.strerror}") from None
+        with handle:
+            yield handle
+        return
+    buffer = io.StringIO(newline="\n")
+    yield buffer
+    from opslint.edits.atomicwrite import write_atomically
+
     try:
-        handle = path.open("w", encoding="utf-8", newline="\n")
+        write_atomically(path, buffer.getvalue(), mode=None if path.exists() else 0o644)
     except OSError as error:
         raise ConfigError(f"cannot write {path}: {error.strerror}") from None
-    with handle:
-        yield handle
 
 
 def _file_session(args: argparse.Namespace) -> tuple[list[Path], Config, Session]:

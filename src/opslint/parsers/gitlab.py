@@ -41,7 +41,9 @@ KEYWORDS = frozenset(
 """Top-level keys that configure the pipeline rather than name a job."""
 
 SCRIPT_KEYS = ("before_script", "script", "after_script")
-_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = re.compile(
+    r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*|\[\[\s*inputs\.[^\]]*\]\])"
+)
 _REFERENCE = "!reference"
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -57,7 +59,8 @@ def parse_gitlab(source: SourceFile) -> GitlabPipeline:
 
 
 def has_variable(text: str) -> bool:
-    """True when `text` refers to a CI/CD variable (`$VAR` or `${VAR}`)."""
+    """True when `text` refers to a CI/CD variable (`$VAR`, `${VAR}`) or a component's
+    input (`$[[ inputs.x ]]`), whose value the including pipeline decides."""
     return bool(_VARIABLE.search(text))
 
 
