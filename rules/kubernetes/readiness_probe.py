@@ -68,6 +68,9 @@ def readiness_probe(container: Container, manifest: Manifest, index: K8sIndex) -
     containers:
       - name: app
         image: example/app:1.4.2
+        ports:
+          - name: http
+            containerPort: 8080
     ```
 
     ## Use instead
@@ -75,10 +78,13 @@ def readiness_probe(container: Container, manifest: Manifest, index: K8sIndex) -
     containers:
       - name: app
         image: example/app:1.4.2
+        ports:
+          - name: http
+            containerPort: 8080
         readinessProbe:
           httpGet:
             path: /ready
-            port: 8080
+            port: http
     ```
 
     ## Fix
