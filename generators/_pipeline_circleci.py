@@ -55,8 +55,7 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
             _run(plan, "Install dependencies", stack.install),
             {"save_cache": {"key": key, "paths": list(stack.cache_paths)}},
         ]
-    for job_id, command in plan.checks.items():
-        title = "Lint" if job_id == "lint" else "Test"
+    for job_id, title, command in plan.check_jobs():
         jobs[job_id] = _job(plan, image, [*setup, _run(plan, title, command)], env)
     jobs["opslint"] = _job(
         plan,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from opslint import __version__
@@ -82,6 +82,11 @@ class Plan:
     repository: str
     """The image repository to push to, as the platform's shell spells it."""
     notes: list[str] = field(default_factory=list)
+
+    def check_jobs(self) -> Iterator[tuple[str, str, str]]:
+        """Each check job's id, display name (`Lint`, `Test`) and command, in order."""
+        for job_id, command in self.checks.items():
+            yield job_id, job_id.capitalize(), command
 
     def image_ref(self, reference: str) -> str:
         """A container image as written: its configured pin, else the tagged reference."""

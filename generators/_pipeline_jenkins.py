@@ -81,8 +81,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     out.open("stages")
     out.open("stage('Checks')")
     out.open("parallel")
-    for job_id, command in plan.checks.items():
-        title = "Lint" if job_id == "lint" else "Test"
+    for _, title, command in plan.check_jobs():
         out.open(f"stage('{title}')")
         if stack is not None:
             out.docker_agent(plan.image_ref(stack.image))
