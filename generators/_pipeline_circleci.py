@@ -7,6 +7,7 @@ from ._pipeline_common import (
     KUBE_IMAGE,
     OPSLINT_IMAGE,
     OPSLINT_INSTALL,
+    TRIVY_GATE,
     TRIVY_IMAGE,
     Block,
     Plan,
@@ -74,25 +75,19 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
     )
     gates = list(jobs)
     if not plan.image:
-        if stack is None or stack.language == "java":
+        audited = plan.audited_stack()
+        if audited is None:
             jobs["audit"] = _job(
                 plan,
                 TRIVY_IMAGE,
-                [
-                    "checkout",
-                    _run(
-                        plan,
-                        "Scan the dependencies",
-                        "trivy fs --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed .",
-                    ),
-                ],
+                ["checkout", _run(plan, "Scan the dependencies", f"trivy fs {TRIVY_GATE} .")],
             )
             jobs["audit"]["docker"] = [
                 {"image": plan.image_ref(TRIVY_IMAGE), "entrypoint": ["/bin/sh"]}
             ]
         else:
             jobs["audit"] = _job(
-                plan, image, [*setup, _run(plan, "Audit the dependencies", stack.audit)], env
+                plan, image, [*setup, _run(plan, "Audit the dependencies", audited.audit)], env
             )
         gates.append("audit")
     reference = f'"$IMAGE_REPOSITORY:{_SHA}"'
@@ -116,8 +111,7 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
                     "Scan the image",
                     'docker run --rm -e TRIVY_USERNAME="$REGISTRY_USER" '
                     '-e TRIVY_PASSWORD="$REGISTRY_PASSWORD" '
-                    f"{plan.image_ref(TRIVY_IMAGE)} image --exit-code 1 "
-                    f"--severity CRITICAL,HIGH --ignore-unfixed {reference}",
+                    f"{plan.image_ref(TRIVY_IMAGE)} image {TRIVY_GATE} {reference}",
                 ),
             ],
         )

@@ -184,8 +184,8 @@ class _Workflow:
         return jobs
 
     def audit_steps(self) -> list[Step]:
-        stack = self.plan.stack
-        if stack is None or stack.language == "java":
+        stack = self.plan.audited_stack()
+        if stack is None:
             return [
                 self.checkout(),
                 {
