@@ -26,7 +26,7 @@ from opslint.ruleapi.shell import (
     verb,
 )
 
-from ._scripts import logical, runs
+from ._scripts import instructions, logical
 
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
@@ -95,18 +95,18 @@ def run_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
 
 
 def _read_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
-    instructions = list(runs(dockerfile))
-    starts = [i.span.line for i in instructions]
-    scripts: list[list[ShellCommand]] = [[] for _ in instructions]
+    run_instructions = list(instructions(dockerfile, "RUN"))
+    starts = [i.span.line for i in run_instructions]
+    scripts: list[list[ShellCommand]] = [[] for _ in run_instructions]
     for script in dockerfile.shell_commands:  # each lies within the lines of one RUN
         index = bisect_right(starts, script.span.line) - 1
         if index < 0:
             continue
-        span = instructions[index].span
+        span = run_instructions[index].span
         if script.span.path == span.path and script.span.line <= span.end_line:
             scripts[index].append(script)
     steps = []
-    for instruction, own in zip(instructions, scripts, strict=True):
+    for instruction, own in zip(run_instructions, scripts, strict=True):
         found = tuple(own)
         where = logical(instruction)
         steps.append(
