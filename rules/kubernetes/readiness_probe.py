@@ -68,9 +68,6 @@ def readiness_probe(container: Container, manifest: Manifest, index: K8sIndex) -
     containers:
       - name: app
         image: example/app:1.4.2
-        ports:
-          - name: http
-            containerPort: 8080
     ```
 
     ## Use instead
@@ -78,13 +75,10 @@ def readiness_probe(container: Container, manifest: Manifest, index: K8sIndex) -
     containers:
       - name: app
         image: example/app:1.4.2
-        ports:
-          - name: http
-            containerPort: 8080
         readinessProbe:
           httpGet:
             path: /ready
-            port: http
+            port: 8080
     ```
 
     ## Fix
