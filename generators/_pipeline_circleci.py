@@ -7,6 +7,7 @@ from ._pipeline_common import (
     KUBE_IMAGE,
     OPSLINT_IMAGE,
     OPSLINT_INSTALL,
+    TRIVY_GATE,
     TRIVY_IMAGE,
     Block,
     Plan,
@@ -55,8 +56,7 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
             _run(plan, "Install dependencies", stack.install),
             {"save_cache": {"key": key, "paths": list(stack.cache_paths)}},
         ]
-    for job_id, command in plan.checks.items():
-        title = "Lint" if job_id == "lint" else "Test"
+    for job_id, title, command in plan.check_jobs():
         jobs[job_id] = _job(plan, image, [*setup, _run(plan, title, command)], env)
     jobs["opslint"] = _job(
         plan,
@@ -75,25 +75,19 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
     )
     gates = list(jobs)
     if not plan.image:
-        if stack is None or stack.language == "java":
+        audited = plan.audited_stack()
+        if audited is None:
             jobs["audit"] = _job(
                 plan,
                 TRIVY_IMAGE,
-                [
-                    "checkout",
-                    _run(
-                        plan,
-                        "Scan the dependencies",
-                        "trivy fs --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed .",
-                    ),
-                ],
+                ["checkout", _run(plan, "Scan the dependencies", f"trivy fs {TRIVY_GATE} .")],
             )
             jobs["audit"]["docker"] = [
                 {"image": plan.image_ref(TRIVY_IMAGE), "entrypoint": ["/bin/sh"]}
             ]
         else:
             jobs["audit"] = _job(
-                plan, image, [*setup, _run(plan, "Audit the dependencies", stack.audit)], env
+                plan, image, [*setup, _run(plan, "Audit the dependencies", audited.audit)], env
             )
         gates.append("audit")
     reference = f'"$IMAGE_REPOSITORY:{_SHA}"'
@@ -117,8 +111,7 @@ def circleci_config(plan: Plan) -> tuple[str, str]:
                     "Scan the image",
                     'docker run --rm -e TRIVY_USERNAME="$REGISTRY_USER" '
                     '-e TRIVY_PASSWORD="$REGISTRY_PASSWORD" '
-                    f"{plan.image_ref(TRIVY_IMAGE)} image --exit-code 1 "
-                    f"--severity CRITICAL,HIGH --ignore-unfixed {reference}",
+                    f"{plan.image_ref(TRIVY_IMAGE)} image {TRIVY_GATE} {reference}",
                 ),
             ],
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from opslint import __version__
@@ -30,6 +30,8 @@ DEPLOYS = ("helm", "kubectl", "none")
 HELM_VERSION = "v3.16.3"
 KUBECTL_VERSION = "v1.31.3"
 TRIVY_IMAGE = "aquasec/trivy:0.58.1"
+TRIVY_GATE = "--exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed"
+"""The Trivy options that fail a job on a fixable critical or high vulnerability."""
 KUBE_IMAGE = "alpine/k8s:1.31.3"
 """kubectl and helm in one image (GitLab jobs)."""
 DOCKER_IMAGE = "docker:27.3.1"
@@ -82,6 +84,17 @@ class Plan:
     repository: str
     """The image repository to push to, as the platform's shell spells it."""
     notes: list[str] = field(default_factory=list)
+
+    def check_jobs(self) -> Iterator[tuple[str, str, str]]:
+        """Each check job's id, display name (`Lint`, `Test`) and command, in order."""
+        for job_id, command in self.checks.items():
+            yield job_id, job_id.capitalize(), command
+
+    def audited_stack(self) -> Stack | None:
+        """The stack whose own audit command checks the dependencies; None where a Trivy
+        scan of the checkout does: no known language, or Java, whose audit is that scan."""
+        stack = self.stack
+        return stack if stack is not None and stack.language != "java" else None
 
     def image_ref(self, reference: str) -> str:
         """A container image as written: its configured pin, else the tagged reference."""
@@ -218,7 +231,7 @@ def _stack(project: ProjectInfo, wanted: str | None) -> Stack | None:
             (".m2/repository",),
             (("MAVEN_OPTS", "-Dmaven.repo.local=$PROJECT/.m2/repository"),),
             files,
-            f"trivy fs --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed {files[0]}",
+            f"trivy fs {TRIVY_GATE} {files[0]}",
             "",
             manager,
         )
@@ -231,7 +244,7 @@ def _stack(project: ProjectInfo, wanted: str | None) -> Stack | None:
             (".gradle",),
             (("GRADLE_USER_HOME", "$PROJECT/.gradle"),),
             files,
-            "trivy fs --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed .",
+            f"trivy fs {TRIVY_GATE} .",
             "",
             manager,
         )

@@ -149,8 +149,7 @@ class _Workflow:
         plan = self.plan
         jobs: dict[str, dict[str, object]] = {}
         read = {"contents": "read"}
-        for job_id, command in plan.checks.items():
-            title = "Lint" if job_id == "lint" else "Test"
+        for job_id, title, command in plan.check_jobs():
             steps: list[Step] = [
                 self.checkout(),
                 *self.setup(plan.stack),
@@ -185,8 +184,8 @@ class _Workflow:
         return jobs
 
     def audit_steps(self) -> list[Step]:
-        stack = self.plan.stack
-        if stack is None or stack.language == "java":
+        stack = self.plan.audited_stack()
+        if stack is None:
             return [
                 self.checkout(),
                 {

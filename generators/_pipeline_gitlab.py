@@ -8,6 +8,7 @@ from ._pipeline_common import (
     KUBE_IMAGE,
     OPSLINT_IMAGE,
     OPSLINT_INSTALL,
+    TRIVY_GATE,
     TRIVY_IMAGE,
     Plan,
     header,
@@ -66,21 +67,22 @@ def gitlab_ci(plan: Plan) -> tuple[str, str]:
     }
     trivy_cache = {"key": "trivy", "paths": [".trivycache/"]}
     if not plan.image:
-        if stack is None or stack.language == "java":
+        audited = plan.audited_stack()
+        if audited is None:
             jobs["audit"] = {
                 "stage": "check",
                 "image": _entrypoint(plan.image_ref(TRIVY_IMAGE)),
                 "timeout": timeout,
                 "variables": {"TRIVY_CACHE_DIR": ".trivycache/"},
                 "cache": trivy_cache,
-                "script": ["trivy fs --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed ."],
+                "script": [f"trivy fs {TRIVY_GATE} ."],
             }
         else:
             jobs["audit"] = {
                 "stage": "check",
                 "extends": ".dependencies",
                 "timeout": timeout,
-                "script": [stack.audit],
+                "script": [audited.audit],
             }
     stages = ["check"]
     if plan.image:
@@ -115,10 +117,7 @@ def gitlab_ci(plan: Plan) -> tuple[str, str]:
             },
             "timeout": timeout,
             "cache": trivy_cache,
-            "script": [
-                "trivy image --exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed"
-                f' "$IMAGE_REPOSITORY:{_SHA}"'
-            ],
+            "script": [f'trivy image {TRIVY_GATE} "$IMAGE_REPOSITORY:{_SHA}"'],
         }
     if plan.deploy != "none":
         stages += ["staging", "production"]

@@ -6,7 +6,7 @@ image, the image is built with the agent's Docker.
 
 from __future__ import annotations
 
-from ._pipeline_common import OPSLINT_IMAGE, OPSLINT_INSTALL, TRIVY_IMAGE, Plan
+from ._pipeline_common import OPSLINT_IMAGE, OPSLINT_INSTALL, TRIVY_GATE, TRIVY_IMAGE, Plan
 
 _SHA = "$GIT_COMMIT"
 
@@ -81,8 +81,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     out.open("stages")
     out.open("stage('Checks')")
     out.open("parallel")
-    for job_id, command in plan.checks.items():
-        title = "Lint" if job_id == "lint" else "Test"
+    for _, title, command in plan.check_jobs():
         out.open(f"stage('{title}')")
         if stack is not None:
             out.docker_agent(plan.image_ref(stack.image))
@@ -106,16 +105,16 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
     out.close()
     if not plan.image:
         out.open("stage('Audit')")
-        if stack is not None and stack.language != "java":
-            out.docker_agent(plan.image_ref(stack.image))
+        audited = plan.audited_stack()
+        if audited is not None:
+            out.docker_agent(plan.image_ref(audited.image))
             out.open("steps")
-            out.sh(stack.audit)
+            out.sh(audited.audit)
         else:
             out.open("steps")
             out.sh(
                 'docker run --rm -v "$WORKSPACE:/src:ro" '
-                f"{plan.image_ref(TRIVY_IMAGE)} fs --exit-code 1 --severity CRITICAL,HIGH "
-                "--ignore-unfixed /src"
+                f"{plan.image_ref(TRIVY_IMAGE)} fs {TRIVY_GATE} /src"
             )
         out.close()
         out.close()
@@ -144,8 +143,7 @@ def jenkinsfile(plan: Plan) -> tuple[str, str]:
         out.open("steps")
         out.sh(
             "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock "
-            f"{plan.image_ref(TRIVY_IMAGE)} image --exit-code 1 --severity CRITICAL,HIGH "
-            f"--ignore-unfixed {reference}"
+            f"{plan.image_ref(TRIVY_IMAGE)} image {TRIVY_GATE} {reference}"
         )
         out.close()
         out.close()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.ci import CircleConfig
-from opslint.ruleapi.schemas import schema_findings, section_logical, vendor_validator
+from opslint.ruleapi.schemas import section_logical, vendored_schema_findings
 from opslint.views import Notes
 
 _SECTIONS = {"jobs": "job", "workflows": "workflow", "executors": "executor", "orbs": "orb"}
@@ -76,11 +76,6 @@ def schema(config: CircleConfig, notes: Notes) -> Iterator[Finding]:
     - https://www.schemastore.org/circleciconfig.json
     - https://github.com/python-jsonschema/check-jsonschema
     """
-    yield from schema_findings(
-        config.root,
-        lambda: vendor_validator("circle-ci"),
-        rule=("CC102", "schema"),
-        notes=notes.messages,
-        lines=config.source.lines,
-        logical=_LOGICAL,
+    yield from vendored_schema_findings(
+        config.root, config.source.lines, "circle-ci", ("CC102", "schema"), notes.messages, _LOGICAL
     )

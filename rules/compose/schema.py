@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opslint import Finding, Severity, rule
 from opslint.model.compose import ComposeFile
-from opslint.ruleapi.schemas import schema_findings, section_logical, vendor_validator
+from opslint.ruleapi.schemas import section_logical, vendored_schema_findings
 from opslint.views import Notes
 
 _SECTIONS = {"services": "service", "networks": "network", "volumes": "volume"}
@@ -84,11 +84,11 @@ def schema(compose: ComposeFile, notes: Notes) -> Iterator[Finding]:
     - https://github.com/compose-spec/compose-spec/blob/main/schema/compose-spec.json
     - https://github.com/python-jsonschema/check-jsonschema
     """
-    yield from schema_findings(
+    yield from vendored_schema_findings(
         compose.root,
-        lambda: vendor_validator("compose-spec"),
-        rule=("DC108", "schema"),
-        notes=notes.messages,
-        lines=compose.source.lines,
-        logical=_LOGICAL,
+        compose.source.lines,
+        "compose-spec",
+        ("DC108", "schema"),
+        notes.messages,
+        _LOGICAL,
     )

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction
 
+from ._scripts import instructions
+
 _SPEC = re.compile(r"(?P<low>\d+)(?:-(?P<high>\d+))?(?:/(?P<protocol>[^/]*))?")
 PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
 
@@ -40,10 +42,8 @@ class ExposedPort:
 
 def exposed_ports(dockerfile: Dockerfile) -> Iterator[ExposedPort]:
     """Every word of every EXPOSE and `ONBUILD EXPOSE`, quotes removed."""
-    for instruction in dockerfile.instructions:
+    for instruction in instructions(dockerfile, "EXPOSE"):
         expose = instruction.effective
-        if expose.keyword != "EXPOSE":
-            continue
         for match in re.finditer(r"\S+", expose.arguments):
             written = match.group(0)
             span = expose.locate(match.start(), len(written))

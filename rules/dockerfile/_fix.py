@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from opslint.model.base import Anchor, Edit, Span
+from opslint.model.base import Anchor, Edit, Fix, Span
 from opslint.model.dockerfile import Dockerfile, Instruction, Stage
 from opslint.model.facets import ShellCommand
-from opslint.ruleapi.shell import Word
+from opslint.ruleapi.shell import Command, Word
 
 BUILD_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 """Instructions whose work at build time depends on the USER in force."""
@@ -39,6 +39,12 @@ def after_word(dockerfile: Dockerfile, script: ShellCommand, word: Word, text: s
         return None
     end = Span(span.path, span.end_line, span.end_column, span.end_line, span.end_column)
     return Edit(end, text, Anchor(span, script.text[word.start : word.end]))
+
+
+def flag_fix(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> Fix | None:
+    """The fix that writes the option `flag` right after `word` of `command`."""
+    edit = after_word(dockerfile, command.script, word, f" {flag}")
+    return Fix(f"add `{flag}`", (edit,)) if edit is not None else None
 
 
 def keyword_like(written_keyword: str, keyword: str) -> str:

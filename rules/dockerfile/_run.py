@@ -26,6 +26,8 @@ from opslint.ruleapi.shell import (
     verb,
 )
 
+from ._scripts import instructions, logical
+
 APT = frozenset({"apt-get", "apt", "aptitude"})
 APT_VALUE_FLAGS = frozenset({"-o", "-c", "-t", "--target-release", "--option", "--config-file"})
 APK_VALUE_FLAGS = frozenset(
@@ -93,23 +95,22 @@ def run_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
 
 
 def _read_steps(dockerfile: Dockerfile) -> tuple[RunStep, ...]:
-    runs = [i for i in dockerfile.instructions if i.effective.keyword == "RUN"]
-    starts = [i.span.line for i in runs]
-    scripts: list[list[ShellCommand]] = [[] for _ in runs]
+    run_instructions = list(instructions(dockerfile, "RUN"))
+    starts = [i.span.line for i in run_instructions]
+    scripts: list[list[ShellCommand]] = [[] for _ in run_instructions]
     for script in dockerfile.shell_commands:  # each lies within the lines of one RUN
         index = bisect_right(starts, script.span.line) - 1
         if index < 0:
             continue
-        span = runs[index].span
+        span = run_instructions[index].span
         if script.span.path == span.path and script.span.line <= span.end_line:
             scripts[index].append(script)
     steps = []
-    for instruction, own in zip(runs, scripts, strict=True):
-        stage = instruction.stage
+    for instruction, own in zip(run_instructions, scripts, strict=True):
         found = tuple(own)
-        logical = stage.logical if stage else ""
+        where = logical(instruction)
         steps.append(
-            RunStep(instruction, instruction.effective, found, logical, _read_commands(found))
+            RunStep(instruction, instruction.effective, found, where, _read_commands(found))
         )
     return tuple(steps)
 

@@ -35,10 +35,11 @@ class RunScript:
     """The `#!` line of a here-document script, when it has one."""
 
 
-def runs(dockerfile: Dockerfile) -> Iterator[Instruction]:
-    """Every RUN and `ONBUILD RUN` of the file, in order."""
+def instructions(dockerfile: Dockerfile, *keywords: str) -> Iterator[Instruction]:
+    """Every instruction of the file that is one of `keywords`, or an ONBUILD whose trigger
+    is, in order (`instructions(dockerfile, "RUN")`: every RUN and `ONBUILD RUN`)."""
     for instruction in dockerfile.instructions:
-        if instruction.effective.keyword == "RUN":
+        if instruction.effective.keyword in keywords:
             yield instruction
 
 
@@ -53,7 +54,7 @@ def program_findings(
 ) -> Iterator[Finding]:
     """One finding per RUN, at the first program word that `pick` chooses among the
     programs of a simple command (given its script's text), saying `message`."""
-    for instruction in runs(dockerfile):
+    for instruction in instructions(dockerfile, "RUN"):
         found = next(
             (
                 (script.command, word)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 
-from ._scripts import logical
+from ._scripts import instructions, logical
 
 _WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:([\\/]|$)")
 
@@ -74,10 +74,8 @@ def absolute_workdir(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/build/building/best-practices/#workdir
     - https://github.com/hadolint/hadolint/wiki/DL3000
     """
-    for instruction in dockerfile.instructions:
+    for instruction in instructions(dockerfile, "WORKDIR"):
         workdir = instruction.effective
-        if workdir.keyword != "WORKDIR":
-            continue
         written = workdir.arguments.strip()
         path = written.strip("\"'")
         if not path or is_absolute(path):

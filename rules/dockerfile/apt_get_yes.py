@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslint import Finding, Fix, Severity, rule
+from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import Command, Word
 
-from ._fix import after_word
+from ._fix import flag_fix
 from ._run import (
     RunStep,
     apt_installs,
@@ -164,11 +164,6 @@ def _finding(dockerfile: Dockerfile, step: RunStep, command: Command, install: W
         command.word_span(install),
         f"`{command.name} {install.text}` without `-y` stops at the confirmation prompt and "
         "fails the build: add `-y`",
-        fix=_fix(dockerfile, command, install),
+        fix=flag_fix(dockerfile, command, install, "-y"),
         logical=step.logical,
     )
-
-
-def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
-    edit = after_word(dockerfile, command.script, install, " -y")
-    return Fix("add `-y`", (edit,)) if edit is not None else None

@@ -8,7 +8,7 @@ from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import Command, Word
 
-from ._fix import after_word
+from ._fix import flag_fix
 from ._run import apt_installs, apt_option, configured_before, in_image
 
 
@@ -108,5 +108,4 @@ def _fix(dockerfile: Dockerfile, command: Command, install: Word) -> Fix | None:
         if word.text not in _LEADING:
             break
         after = word
-    edit = after_word(dockerfile, command.script, after, " --no-install-recommends")
-    return Fix("add `--no-install-recommends`", (edit,)) if edit is not None else None
+    return flag_fix(dockerfile, command, after, "--no-install-recommends")

@@ -10,7 +10,7 @@ from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import POSIX_SHELLS, basename, commands, programs
 
 from ._apt import AptCommand, apk_command, apt_command
-from ._scripts import logical, run_scripts, runs
+from ._scripts import instructions, logical, run_scripts
 
 CONSUMING_VERBS = frozenset(
     {
@@ -115,7 +115,7 @@ def apt_update_alone(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/build/building/best-practices/#apt-get
     - https://docs.docker.com/build/cache/
     """
-    for instruction in runs(dockerfile):
+    for instruction in instructions(dockerfile, "RUN"):
         updates: list[AptCommand] = []
         consumed: set[str] = set()  # "apt", "apk", or "any" for a script that may install
         for script in run_scripts(dockerfile, instruction):

@@ -9,6 +9,7 @@ from opslint.model.dockerfile import Dockerfile, Instruction
 from opslint.model.facets import sub_span
 
 from ._run import mount_sources
+from ._scripts import logical
 
 _FLAG = "--from="
 
@@ -134,7 +135,7 @@ def copy_from_known_stage(dockerfile: Dockerfile) -> Iterator[Finding]:
         flag = instruction.flag_spans["from"]
         width = flag.end_column - flag.column
         span = sub_span(flag, len(_FLAG), width - len(_FLAG)) if width > len(_FLAG) else flag
-        yield Finding(span, message, logical=stage.logical if stage is not None else "")
+        yield Finding(span, message, logical=logical(instruction))
 
 
 def _mounts(dockerfile: Dockerfile, run: Instruction) -> Iterator[Finding]:
@@ -145,4 +146,4 @@ def _mounts(dockerfile: Dockerfile, run: Instruction) -> Iterator[Finding]:
             continue
         message = _problem(dockerfile, source, stage.index if stage is not None else -1, "from=")
         if message is not None:
-            yield Finding(span, message, logical=stage.logical if stage is not None else "")
+            yield Finding(span, message, logical=logical(run))

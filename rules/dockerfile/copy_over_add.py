@@ -9,6 +9,7 @@ from opslint.model.dockerfile import Dockerfile, Instruction
 
 from ._fix import keyword_like, written
 from ._run import copy_paths
+from ._scripts import logical
 
 COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude", "parents"})
 """Flags ADD shares with COPY; an ADD with any other flag keeps its keyword."""
@@ -125,7 +126,6 @@ def _check(dockerfile: Dockerfile, instruction: Instruction) -> Finding | None:
     if not local:
         return None
     names = ", ".join(f"`{s.text}`" for s in local)
-    stage = instruction.stage
     fix = None
     keyword = written(dockerfile, add.keyword_span) or ""
     if len(local) == len(sources) and set(add.flags) <= COPY_FLAGS and keyword.upper() == "ADD":
@@ -137,5 +137,5 @@ def _check(dockerfile: Dockerfile, instruction: Instruction) -> Finding | None:
         f"ADD of local {names}: use COPY, which only copies "
         "(ADD also downloads URLs and unpacks archives)",
         fix=fix,
-        logical=stage.logical if stage else "",
+        logical=logical(instruction),
     )

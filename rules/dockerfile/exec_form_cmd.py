@@ -11,7 +11,7 @@ from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction
 
 from ._fix import keyword_anchor
-from ._scripts import windows_base
+from ._scripts import instructions, logical, windows_base
 
 _EXEC = re.compile(r"^\s*exec\s")
 _SHELL_SYNTAX = re.compile(r"[$`*?\[\]{}~|&;<>()'\"\\#!]")
@@ -89,13 +89,12 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/build/building/best-practices/#cmd
     - https://github.com/hadolint/hadolint/wiki/DL3025
     """
-    for instruction in dockerfile.instructions:
+    for instruction in instructions(dockerfile, "CMD", "ENTRYPOINT"):
         command = instruction.effective
-        if command.keyword not in ("CMD", "ENTRYPOINT") or command.exec_form is not None:
+        if command.exec_form is not None:
             continue
         if not command.arguments.strip() or _EXEC.match(command.arguments):
             continue
-        stage = instruction.stage
         message = (
             f"{command.keyword} in shell form runs under `/bin/sh -c`, which does not pass "
             f'signals on: write it in exec form (`{command.keyword} ["program", "arg"]`)'
@@ -113,7 +112,7 @@ def exec_form_cmd(dockerfile: Dockerfile) -> Iterator[Finding]:
             command.arguments_span,
             message,
             fix=fix,
-            logical=stage.logical if stage else "",
+            logical=logical(instruction),
             help=help,
         )
 

@@ -9,7 +9,7 @@ from opslint.model.base import Span
 from opslint.model.dockerfile import Dockerfile, Instruction
 
 from ._fix import keyword_anchor, keyword_like, written
-from ._scripts import logical
+from ._scripts import instructions, logical
 
 LABEL = "org.opencontainers.image.authors"
 """The OCI annotation that records an image's authors."""
@@ -65,10 +65,8 @@ def maintainer_deprecated(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://github.com/opencontainers/image-spec/blob/main/annotations.md
     - https://github.com/hadolint/hadolint/wiki/DL4000
     """
-    for instruction in dockerfile.instructions:
+    for instruction in instructions(dockerfile, "MAINTAINER"):
         maintainer = instruction.effective
-        if maintainer.keyword != "MAINTAINER":
-            continue
         yield Finding(
             maintainer.keyword_span,
             f'MAINTAINER is deprecated: record the author with `LABEL {LABEL}="..."` instead',

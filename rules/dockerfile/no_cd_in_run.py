@@ -13,7 +13,7 @@ from opslint.model.dockerfile import Dockerfile
 from opslint.model.facets import ShellCommand
 from opslint.ruleapi.shell import Word, basename, commands, positionals, program
 
-from ._scripts import logical, run_scripts, runs
+from ._scripts import instructions, logical, run_scripts
 
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -184,7 +184,7 @@ def no_cd_in_run(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://github.com/hadolint/hadolint/wiki/DL3003
     """
     message = "`cd` in RUN only lasts for this RUN: set the directory with WORKDIR instead"
-    for instruction in runs(dockerfile):
+    for instruction in instructions(dockerfile, "RUN"):
         scripts = [script.command for script in run_scripts(dockerfile, instruction)]
         cd = _first_replaceable(scripts)
         if cd is not None:

@@ -9,6 +9,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Instruction
 
 from ._run import copy_paths
+from ._scripts import logical
 
 SECRET_NAMES = {
     ".env": "an environment file",
@@ -143,7 +144,6 @@ def no_secret_files(instruction: Instruction) -> Iterator[Finding]:
     if copy.keyword not in ("COPY", "ADD"):
         return
     sources, destination = copy_paths(copy)
-    stage = instruction.stage
     named = _VARIABLE.match(destination.text.rstrip("/")) if destination else None
     to_credentials = CREDENTIAL_FILE_VARIABLES.get(named.group(1)) if named else None
     for source in sources:
@@ -155,5 +155,5 @@ def no_secret_files(instruction: Instruction) -> Iterator[Finding]:
                 source.span,
                 f"{copy.keyword} puts `{source.text}` ({what}) into the image: pass it as a "
                 "build secret (`RUN --mount=type=secret`) or at run time instead",
-                logical=stage.logical if stage else "",
+                logical=logical(instruction),
             )

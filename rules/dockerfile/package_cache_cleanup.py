@@ -7,9 +7,9 @@ from functools import cached_property
 
 from opslint import Finding, Fix, Severity, rule
 from opslint.model.dockerfile import Dockerfile
-from opslint.ruleapi.shell import Command, Word, verb
+from opslint.ruleapi.shell import Command, verb
 
-from ._fix import after_word
+from ._fix import after_word, flag_fix
 from ._run import (
     APK_VALUE_FLAGS,
     APT,
@@ -196,11 +196,6 @@ def _lone_update(facts: _Step, update: Command) -> bool:
     return last is not None and _apt_action(last) == "update"
 
 
-def _after(dockerfile: Dockerfile, command: Command, word: Word, flag: str) -> Fix | None:
-    edit = after_word(dockerfile, command.script, word, f" {flag}")
-    return Fix(f"add `{flag}`", (edit,)) if edit is not None else None
-
-
 def _apk(facts: _Step, command: Command) -> Finding | None:
     action, _ = verb(command.words[1:], APK_VALUE_FLAGS)
     if action is None or action.text != "add" or installs_nothing(command):
@@ -211,7 +206,7 @@ def _apk(facts: _Step, command: Command) -> Finding | None:
     return Finding(
         command.word_span(action),
         "`apk add` keeps the package index in the image: use `apk add --no-cache`",
-        fix=_after(facts.dockerfile, command, action, "--no-cache"),
+        fix=flag_fix(facts.dockerfile, command, action, "--no-cache"),
         logical=facts.step.logical,
     )
 
@@ -232,7 +227,7 @@ def _pip(facts: _Step, command: Command) -> Finding | None:
         command.word_span(action),
         "`pip install` keeps its download cache in the image: add `--no-cache-dir` "
         "(or set `ENV PIP_NO_CACHE_DIR=1`)",
-        fix=_after(facts.dockerfile, command, action, "--no-cache-dir"),
+        fix=flag_fix(facts.dockerfile, command, action, "--no-cache-dir"),
         logical=facts.step.logical,
     )
 

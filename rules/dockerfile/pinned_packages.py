@@ -93,6 +93,13 @@ def _pip_pinned(text: str) -> bool:
     return bool(_PIP_SPECIFIER.search(text)) or "@" in text
 
 
+def _subcommand(words: list[Word], flags: frozenset[str], *verbs: str) -> list[Word] | None:
+    """The words after the subcommand when it is one of `verbs` (options before it and
+    their values skipped), else None."""
+    action, rest = verb(words, flags)
+    return rest if action is not None and action.text in verbs else None
+
+
 def _pip(command: Command) -> Iterator[Unpinned]:
     if command.name == "pipx":
         words, flags, manager = command.words[1:], PIPX_VALUE_FLAGS, "pipx"
@@ -101,8 +108,8 @@ def _pip(command: Command) -> Iterator[Unpinned]:
         if found is None:
             return
         words, flags, manager = found, PIP_VALUE_FLAGS, "pip"
-    action, rest = verb(words, flags)
-    if action is None or action.text != "install":
+    rest = _subcommand(words, flags, "install")
+    if rest is None:
         return
     for word in rest:
         text = word.text
@@ -172,8 +179,8 @@ def _node(command: Command) -> Iterator[Unpinned]:
 
 
 def _gem(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], GEM_VALUE_FLAGS)
-    if action is None or action.text not in ("install", "i"):
+    rest = _subcommand(command.words[1:], GEM_VALUE_FLAGS, "install", "i")
+    if rest is None:
         return
     texts = [w.text for w in rest]
     if any(t in ("-v", "--version", "-g", "--file") or t.startswith("--version=") for t in texts):
@@ -185,10 +192,8 @@ def _gem(command: Command) -> Iterator[Unpinned]:
 
 
 def _go(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], GO_VALUE_FLAGS)
-    if action is None or action.text != "install":
-        return
-    for word in positionals(rest, GO_VALUE_FLAGS):
+    rest = _subcommand(command.words[1:], GO_VALUE_FLAGS, "install")
+    for word in positionals(rest or [], GO_VALUE_FLAGS):
         text = word.text
         if "@" in text and not _dynamic(text):
             module, _, version = text.rpartition("@")
@@ -197,8 +202,8 @@ def _go(command: Command) -> Iterator[Unpinned]:
 
 
 def _cargo(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], CARGO_VALUE_FLAGS)
-    if action is None or action.text != "install":
+    rest = _subcommand(command.words[1:], CARGO_VALUE_FLAGS, "install")
+    if rest is None:
         return
     texts = [w.text.split("=", 1)[0] for w in rest]
     if any(t in ("--version", "--vers", "--path", "--rev", "--tag") for t in texts):
@@ -213,20 +218,16 @@ def _cargo(command: Command) -> Iterator[Unpinned]:
 
 
 def _apt(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], APT_VALUE_FLAGS)
-    if action is None or action.text != "install":
-        return
-    for word in positionals(rest, APT_VALUE_FLAGS):
+    rest = _subcommand(command.words[1:], APT_VALUE_FLAGS, "install")
+    for word in positionals(rest or [], APT_VALUE_FLAGS):
         text = word.text
         if not (_dynamic(text) or "=" in text or _local(text) or text.endswith(".deb")):
             yield Unpinned(word, command.name, f"`{text}=<version>`", os_package=True)
 
 
 def _apk(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], APK_VALUE_FLAGS)
-    if action is None or action.text != "add":
-        return
-    for word in positionals(rest, APK_VALUE_FLAGS):
+    rest = _subcommand(command.words[1:], APK_VALUE_FLAGS, "add")
+    for word in positionals(rest or [], APK_VALUE_FLAGS):
         text = word.text
         if not (_dynamic(text) or any(c in text for c in "=~<>") or text.endswith(".apk")):
             yield Unpinned(word, "apk", f"`{text}=<version>`", os_package=True)
@@ -244,11 +245,10 @@ def _rpm_pinned(text: str) -> bool:
 
 
 def _rpm(command: Command) -> Iterator[Unpinned]:
-    action, rest = verb(command.words[1:], RPM_VALUE_FLAGS)
     zypper = command.name == "zypper"
-    if action is None or action.text not in (("install", "in") if zypper else ("install",)):
-        return
-    for word in positionals(rest, RPM_VALUE_FLAGS):
+    verbs = ("install", "in") if zypper else ("install",)
+    rest = _subcommand(command.words[1:], RPM_VALUE_FLAGS, *verbs)
+    for word in positionals(rest or [], RPM_VALUE_FLAGS):
         text = word.text
         if _dynamic(text) or _local(text) or text.endswith(".rpm") or text.startswith("@"):
             continue

@@ -11,6 +11,7 @@ from opslint.ruleapi.shell import basename, commands, pipes, programs
 
 from ._scripts import (
     ShellState,
+    instructions,
     logical,
     run_scripts,
     sets_pipefail,
@@ -170,8 +171,8 @@ def pipefail(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://github.com/hadolint/hadolint/wiki/DL4006
     """
     default = ShellState()
-    for instruction in dockerfile.instructions:
-        if instruction.stage is None and instruction.effective.keyword == "RUN":
+    for instruction in instructions(dockerfile, "RUN"):
+        if instruction.stage is None:
             found = _finding(dockerfile, instruction, default)
             if found is not None:
                 yield found

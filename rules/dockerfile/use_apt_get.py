@@ -10,7 +10,7 @@ from opslint.ruleapi.shell import commands
 
 from ._apt import AptCommand, apt_command
 from ._fix import after_word
-from ._scripts import logical, run_scripts, runs
+from ._scripts import instructions, logical, run_scripts
 
 APT_CACHE_VERBS = frozenset(
     {"search", "show", "showsrc", "policy", "depends", "rdepends", "madison", "pkgnames"}
@@ -84,7 +84,7 @@ def use_apt_get(dockerfile: Dockerfile) -> Iterator[Finding]:
     - https://manpages.debian.org/stable/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS
     - https://github.com/hadolint/hadolint/wiki/DL3027
     """
-    for instruction in runs(dockerfile):
+    for instruction in instructions(dockerfile, "RUN"):
         for script in run_scripts(dockerfile, instruction):
             for words in commands(script.command.text):
                 apt = apt_command(script.command, words)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from opslint.model.base import Span
 from opslint.model.ci import GithubAction, GithubJob, GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import ShellCommand, map_script_lines
-from opslint.model.yamltree import YScalar, text_span
+from opslint.model.yamltree import YMap, YNode, YScalar, text_span
 from opslint.ruleapi.shell import Command, located_commands
 
 
@@ -31,6 +31,12 @@ def action(step: Step) -> str:
     if step.uses is None or step.uses.docker or step.uses.local:
         return ""
     return step.uses.target.lower()
+
+
+def step_input(step: Step, name: str) -> YNode | None:
+    """The node of the step's `with:` input `name` as written (null included), if any."""
+    inputs = step.node.map("with") if isinstance(step.node, YMap) else None
+    return inputs.get(name) if inputs is not None else None
 
 
 def uses_action(step: Step, prefixes: Iterable[str]) -> bool:

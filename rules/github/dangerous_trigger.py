@@ -11,7 +11,7 @@ from opslint.model.ci import GithubJob, GithubWorkflow, Step
 from opslint.model.yamltree import YMap, YScalar, text_span
 from opslint.ruleapi.shell import located_commands
 
-from ._workflow import action
+from ._workflow import action, step_input
 
 _PRIVILEGED = ("pull_request_target", "workflow_run")
 _HEAD = re.compile(
@@ -34,8 +34,7 @@ _GIT_CHECKOUTS = (("git", "checkout"), ("git", "switch"), ("git", "fetch"), ("gi
 
 
 def _scalar(step: Step, key: str) -> YScalar | None:
-    with_ = step.node.map("with") if isinstance(step.node, YMap) else None
-    node = with_.get(key) if with_ is not None else None
+    node = step_input(step, key)
     return node if isinstance(node, YScalar) and node.value is not None else None
 
 

@@ -12,7 +12,7 @@ from opslint.model.yamltree import YMap
 from opslint.ruleapi.shell import Command, located_commands
 from opslint.views import Files
 
-from ._workflow import action, step_groups, uses_action
+from ._workflow import action, step_groups, step_input, uses_action
 
 _CACHE_ACTIONS = ("actions/cache", "gradle/actions/setup-gradle", "gradle/gradle-build-action")
 _VERSION = re.compile(r"^v?(\d+)")
@@ -225,8 +225,7 @@ def dependency_cache(pipeline: GithubPipeline, files: Files) -> Iterator[Finding
 
 def _cache_key_present(step: Step) -> bool:
     """True when `with:` has a `cache` key whatever its value (null included)."""
-    with_ = step.node.map("with") if isinstance(step.node, YMap) else None
-    return "cache" in step.with_ or (with_ is not None and "cache" in with_)
+    return "cache" in step.with_ or step_input(step, "cache") is not None
 
 
 def _cache_value(setup: str, kind: str) -> str:

@@ -13,7 +13,7 @@ from opslint.model.ci import GithubPipeline, GithubWorkflow, Job, Step
 from opslint.model.facets import split_image
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 
-from ._workflow import action, expression_true, matching, step_groups
+from ._workflow import action, expression_true, matching, step_groups, step_input
 
 
 class Kind(enum.Enum):
@@ -211,8 +211,7 @@ def _lines(node: YScalar, lines: list[str], commas: bool) -> Iterator[tuple[str,
 
 
 def _tag_entries(step: Step, lines: list[str]) -> Iterator[tuple[str, Span]]:
-    with_ = step.node.map("with") if isinstance(step.node, YMap) else None
-    tags = with_.get("tags") if with_ is not None else None
+    tags = step_input(step, "tags")
     if isinstance(tags, YScalar) and tags.value is not None:
         yield from _lines(tags, lines, action(step) != "docker/metadata-action")
     elif isinstance(tags, YSeq):

@@ -9,7 +9,7 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubAction, GithubWorkflow, Pipeline
 from opslint.model.yamltree import YNode
-from opslint.ruleapi.schemas import PathPart, allowed_types, schema_findings, vendor_validator
+from opslint.ruleapi.schemas import PathPart, allowed_types, vendored_schema_findings
 from opslint.views import Notes
 
 _WHOLE_EXPRESSION = re.compile(r"\s*\$\{\{.*\}\}\s*", re.DOTALL)
@@ -170,12 +170,12 @@ def schema(pipeline: Pipeline, notes: Notes) -> Iterator[Finding]:
         name, action = "github-actions", True
     else:
         return
-    yield from schema_findings(
+    yield from vendored_schema_findings(
         pipeline.root,
-        lambda: vendor_validator(name),
-        rule=("GH111", "schema"),
-        notes=notes.messages,
-        lines=pipeline.source.lines,
-        logical=lambda path: _logical(path, action),
-        tolerate=_tolerated,
+        pipeline.source.lines,
+        name,
+        ("GH111", "schema"),
+        notes.messages,
+        lambda path: _logical(path, action),
+        _tolerated,
     )

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubPipeline, Step
 from opslint.model.facets import ShellCommand
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.yamltree import YScalar
 
-from ._workflow import action, script_of, step_groups
+from ._workflow import action, script_of, step_groups, step_input
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _AUTHOR = r"(author|committer)\.(email|name)"
@@ -64,10 +64,8 @@ _CODE_INPUTS = {
 def _scripts(step: Step, lines: list[str]) -> Iterator[tuple[ShellCommand, str]]:
     if step.run is not None:
         yield step.run, "run"
-    inputs = _CODE_INPUTS.get(action(step), ())
-    with_ = step.node.map("with") if inputs and isinstance(step.node, YMap) else None
-    for name in inputs:
-        script = with_.get(name) if with_ is not None else None
+    for name in _CODE_INPUTS.get(action(step), ()):
+        script = step_input(step, name)
         if isinstance(script, YScalar) and script.value is not None:
             yield script_of(script, lines, action(step), step.logical), f"`{name}` input"
 

@@ -8,7 +8,7 @@ from typing import Any
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GitlabPipeline
 from opslint.model.yamltree import YMap, YNode, YSeq
-from opslint.ruleapi.schemas import PathPart, schema_findings, vendor_validator
+from opslint.ruleapi.schemas import PathPart, vendored_schema_findings
 from opslint.views import Notes
 
 from ._jobs import is_reference
@@ -127,12 +127,7 @@ def schema(pipeline: GitlabPipeline, notes: Notes) -> Iterator[Finding]:
     """
     lines = pipeline.source.lines
     root = pipeline.root
-    yield from schema_findings(
-        root,
-        lambda: vendor_validator("gitlab-ci"),
-        rule=("GL104", "schema"),
-        notes=notes.messages,
-        lines=lines,
-        logical=_logical,
-        tolerate=None if root is None else _tolerance(root, lines),
+    tolerate = None if root is None else _tolerance(root, lines)
+    yield from vendored_schema_findings(
+        root, lines, "gitlab-ci", ("GL104", "schema"), notes.messages, _logical, tolerate
     )

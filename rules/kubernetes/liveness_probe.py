@@ -54,6 +54,9 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     containers:
       - name: app
         image: example/app:1.4.2
+        ports:
+          - name: http
+            containerPort: 8080
     ```
 
     ## Use instead
@@ -61,10 +64,13 @@ def liveness_probe(container: Container, manifest: Manifest) -> Iterator[Finding
     containers:
       - name: app
         image: example/app:1.4.2
+        ports:
+          - name: http
+            containerPort: 8080
         livenessProbe:
           httpGet:
             path: /healthz
-            port: 8080
+            port: http
     ```
 
     ## Fix

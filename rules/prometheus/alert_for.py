@@ -35,20 +35,20 @@ def alert_for(alert: AlertRule) -> Iterator[Finding]:
     ## Example
     ```yaml
     groups:
-      - name: api
+      - name: availability
         rules:
-          - alert: HighErrorRate
-            expr: rate(http_errors_total[5m]) > 1
+          - alert: InstanceDown
+            expr: up == 0
     ```
 
     ## Use instead
     ```yaml
     groups:
-      - name: api
+      - name: availability
         rules:
-          - alert: HighErrorRate
-            expr: rate(http_errors_total[5m]) > 1
-            for: 10m
+          - alert: InstanceDown
+            expr: up == 0
+            for: 5m
     ```
 
     ## Fix

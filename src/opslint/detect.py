@@ -122,6 +122,11 @@ def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _manifests(manifest: str, lockfile: str | None) -> list[str]:
+    """The files to copy before the source: `manifest`, then its lockfile when there is one."""
+    return [manifest, *([lockfile] if lockfile else [])]
+
+
 def _node(root: Path, info: ProjectInfo) -> bool:
     package = root / "package.json"
     if not package.is_file():
@@ -141,7 +146,7 @@ def _node(root: Path, info: ProjectInfo) -> bool:
             break
     else:
         info.package_manager = "npm"
-    info.manifests = ["package.json", *([info.lockfile] if info.lockfile else [])]
+    info.manifests = _manifests("package.json", info.lockfile)
     scripts = _mapping(data, "scripts")
     run = {"npm": "npm run", "yarn": "yarn", "pnpm": "pnpm run"}[info.package_manager]
     for name in ("test", "lint", "build", "start"):
@@ -197,7 +202,7 @@ def _go(root: Path, info: ProjectInfo) -> bool:
     if module:
         info.name = dns_name(module.group(1))
     info.lockfile = "go.sum" if (root / "go.sum").is_file() else None
-    info.manifests = ["go.mod", *([info.lockfile] if info.lockfile else [])]
+    info.manifests = _manifests("go.mod", info.lockfile)
     version = _GO_VERSION.search(text)
     info.runtime_version = version.group(1) if version else None
     info.commands.update(test="go test ./...", lint="go vet ./...", build="go build ./...")
@@ -235,7 +240,7 @@ def _rust(root: Path, info: ProjectInfo) -> bool:
     if isinstance(package.get("name"), str):
         info.name = dns_name(package["name"])
     info.lockfile = "Cargo.lock" if (root / "Cargo.lock").is_file() else None
-    info.manifests = ["Cargo.toml", *([info.lockfile] if info.lockfile else [])]
+    info.manifests = _manifests("Cargo.toml", info.lockfile)
     info.commands.update(test="cargo test --locked", lint="cargo clippy -- -D warnings")
     return True
 

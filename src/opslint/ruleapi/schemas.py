@@ -700,6 +700,27 @@ def schema_findings(
         yield Finding(problem.span, problem.message, logical=logical(problem.path))
 
 
+def vendored_schema_findings(
+    root: YNode | None,
+    lines: list[str],
+    schema: str,
+    rule: tuple[str, str],
+    notes: list[str],
+    logical: Logical,
+    tolerate: Tolerate | None = None,
+) -> Iterator[Finding]:
+    """`schema_findings` against the schema `check-jsonschema` vendors as `schema`."""
+    return schema_findings(
+        root,
+        lambda: vendor_validator(schema),
+        rule=rule,
+        notes=notes,
+        lines=lines,
+        logical=logical,
+        tolerate=tolerate,
+    )
+
+
 def section_logical(sections: dict[str, str], top: str) -> Logical:
     """The logical paths of a document whose top-level sections hold named entries:
     `services.web...` is `service:web` for `sections={"services": "service"}`; another
