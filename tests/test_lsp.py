@@ -478,6 +478,14 @@ async def test_each_folder_uses_its_own_config_and_reloads_it(client: Client) ->
     )
     assert codes(await diagnostics(client, one, 1, since)) == ["DF116", "DF111", "DF110"]
 
+    # saved in the editor
+    (WORKSPACE / "one/.opslint.toml").write_text('ignore = ["DF111"]\n', encoding="utf-8")
+    since = len(client.published)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri("one/.opslint.toml")))
+    )
+    assert codes(await diagnostics(client, one, 1, since)) == ["DF116", "DF106", "DF110"]
+
     # a workspace setting names one config for every document
     since = len(client.published)
     client.workspace_did_change_configuration(
@@ -486,7 +494,27 @@ async def test_each_folder_uses_its_own_config_and_reloads_it(client: Client) ->
     assert codes(await diagnostics(client, one, 1, since)) == ["DF116", "DF106", "DF111"]
     since = len(client.published)
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams({}))
-    assert codes(await diagnostics(client, one, 1, since)) == ["DF116", "DF111", "DF110"]
+    assert codes(await diagnostics(client, one, 1, since)) == ["DF116", "DF106", "DF110"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_new_files_are_checked_before_they_are_saved_and_tagged(client: Client) -> None:
+    compose = open_document(
+        client,
+        "fresh/compose.yaml",
+        'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n',
+    )
+    [obsolete] = [d for d in await diagnostics(client, compose, 1) if d.code == "DC106"]
+    assert summary([obsolete]) == [("DC106", 0, 0, 0, 7, INFO)]
+    assert list(obsolete.tags or ()) == [types.DiagnosticTag.Deprecated]
+
+    text = DOCKERFILE.replace("USER app\n", "# opslint: ignore[DF110]\nUSER app\n")
+    dockerfile = open_document(client, "fresh/Dockerfile", text, "dockerfile")
+    [unused] = [d for d in await diagnostics(client, dockerfile, 1) if d.code == "OP002"]
+    assert unused.message == "suppression of DF110 suppressed nothing"
+    assert (unused.range.start.line, unused.range.start.character) == (3, 0)
+    assert list(unused.tags or ()) == [types.DiagnosticTag.Unnecessary]
+    assert not (WORKSPACE / "fresh").exists()
 
 
 @pytest.mark.asyncio(loop_scope="module")

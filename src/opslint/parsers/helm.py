@@ -331,8 +331,8 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
 
 
 def _unsaved_texts(chart: HelmChart) -> tuple[tuple[str, str], ...]:
-    """The texts an editor overlays on files of the chart (`Overlaid`), by path relative
-    to the chart: the render uses them instead of the files on disk."""
+    """The texts an editor overlays on files of the chart (`Overlaid`) that differ from
+    the files on disk, by path relative to the chart: the render uses them instead."""
     read = chart.source.read
     if not isinstance(read, Overlaid):
         return ()
@@ -340,8 +340,16 @@ def _unsaved_texts(chart: HelmChart) -> tuple[tuple[str, str], ...]:
     return tuple(
         (path.relative_to(root).as_posix(), text)
         for path, text in sorted(read.texts.items())
-        if path.is_relative_to(root)
+        if path.is_relative_to(root) and text != _disk_text(path)
     )
+
+
+def _disk_text(path: Path) -> str | None:
+    """The text of a file of the chart as saved, or None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _shown(path: Path) -> str:

@@ -21,6 +21,7 @@ from opslint.builtin.suppressions import split_codes
 from opslint.cli import make_session
 from opslint.config import Config, ConfigError, discover, guarded, load_file
 from opslint.edits.yaml import add_nested, replace_scalar
+from opslint.engine.discovery import iter_relative
 from opslint.engine.fixer import Fixer
 from opslint.engine.runner import Session
 from opslint.model.base import Edit, Finding, Span
@@ -157,7 +158,11 @@ def _run(projects: Projects, path: Path, texts: Mapping[Path, str], kind: str | 
     session.forced_kind = kind
     boundary = projects.boundary(session, path)
     with boundary.applied():
-        return session.checked([path], boundary)
+        if path.is_file():
+            return session.checked([path], boundary)
+        # a new file, not saved yet: no walk finds it
+        files = iter_relative([path], Path.cwd())
+        return session.checked_files(files, time.perf_counter())
 
 
 def _in(span: Span, path: Path, displays: dict[str, Path]) -> bool:

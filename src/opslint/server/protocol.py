@@ -92,6 +92,9 @@ class OpslintServer(LanguageServer):
         """The last check published for each open document, with the version checked."""
         self.said: set[str] = set()
         """Notes and errors shown to the user already (each once)."""
+        self.fixed: dict[str, tuple[int | None, str | None]] = {}
+        """Each document's text with every safe fix applied, with the version it is of
+        (editors ask for code actions whenever the cursor moves)."""
 
     # documents
 
@@ -150,10 +153,10 @@ class OpslintServer(LanguageServer):
 
     def say(self, checked: Checked) -> None:
         """Show a config error or note once (the editor has no run summary)."""
-        for text, kind in (
-            *((checked.error, types.MessageType.Error) for _ in [0] if checked.error),
-            *((f"opslint: {note}", types.MessageType.Warning) for note in checked.notes),
-        ):
+        said = [(f"opslint: {note}", types.MessageType.Warning) for note in checked.notes]
+        if checked.error is not None:
+            said.insert(0, (checked.error, types.MessageType.Error))
+        for text, kind in said:
             if text not in self.said:
                 self.said.add(text)
                 self.window_show_message(types.ShowMessageParams(kind, text))
@@ -246,7 +249,7 @@ class OpslintServer(LanguageServer):
                     continue
                 found.extend(self.finding_actions(uri, finding, diagnostic, checked, lines))
         if only is None or any(FIX_ALL.startswith(kind) for kind in only):
-            text = fixed_text(self.projects, checked.path, self.texts())
+            text = self.fixed_text(uri, checked)
             if text is not None:
                 found.append(
                     types.CodeAction(
@@ -256,6 +259,17 @@ class OpslintServer(LanguageServer):
                     )
                 )
         return found
+
+    def fixed_text(self, uri: str, checked: Checked) -> str | None:
+        """The document with every safe fix applied (None: no fix changes it), computed
+        once per version; runs on the checking thread."""
+        version = self.versions.get(uri)
+        known = self.fixed.get(uri)
+        if known is not None and known[0] == version:
+            return known[1]
+        text = fixed_text(self.projects, checked.path, self.texts())
+        self.fixed[uri] = (version, text)
+        return text
 
     def finding_actions(
         self,
@@ -345,16 +359,18 @@ class OpslintServer(LanguageServer):
             self.projects.forget()
 
         self.checker.submit(apply)
-        self.said.clear()
         self.recheck_all()
 
     def reload(self) -> None:
         """A config file changed: read configs again and check every open document."""
         self.checker.submit(self.projects.forget)
-        self.said.clear()
         self.recheck_all()
 
     def recheck_all(self) -> None:
+        """Check every open document again (with configs read again): notes are said
+        again, fixes computed again."""
+        self.said.clear()
+        self.fixed.clear()
         for uri in list(self.versions):
             self.schedule(uri, 0)
 
@@ -452,6 +468,7 @@ def make_server() -> OpslintServer:
             waiting.cancel()
         ls.versions.pop(uri, None)
         ls.checks.pop(uri, None)
+        ls.fixed.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
         ls.schedule_readers(uri, 0)  # they read the file from disk now
 
@@ -487,9 +504,7 @@ def make_server() -> OpslintServer:
         if checked is None:
             return False
         loop = asyncio.get_running_loop()
-        text = await loop.run_in_executor(
-            ls.checker, fixed_text, ls.projects, checked.path, ls.texts()
-        )
+        text = await loop.run_in_executor(ls.checker, ls.fixed_text, uri, checked)
         if text is None:
             return False
         result = await ls.workspace_apply_edit_async(
