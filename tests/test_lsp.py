@@ -23,6 +23,10 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from pytest_lsp.protocol import LanguageClientProtocol
 
 from opslint.docs import REPOSITORY_DOCS
+from opslint.engine.fixer import apply_edits
+from opslint.model.lines import breaks_for
+from opslint.model.source import SourceFile
+from opslint.server.checks import Projects, check, inside_text, suppression
 
 PUBLISH = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 WAIT = 60.0
@@ -581,3 +585,76 @@ def test_the_server_needs_its_extra() -> None:
     )
     assert done.returncode == 2
     assert done.stderr == "opslint: error: `opslint server` needs pygls: install opslint[lsp]\n"
+
+
+def suppression_of(name: str, text: str, code: str, line: int) -> str | None:
+    """`text` (saved as `name` in a fresh folder) with the suppression the server offers
+    for a finding of `code` on `line`, or None when it offers none."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, name).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        projects = Projects()
+        checked = check(projects, path, {path: text})
+        finding = next(
+            (f for f in checked.findings if f.code == code and f.span.line == line), None
+        )
+        assert finding is not None, [(f.code, f.span.line) for f in checked.findings]
+        edit = suppression(projects, checked, finding)
+    if edit is None:
+        return None
+    fixed, _ = apply_edits(text, [(finding, (edit,))], breaks_for(checked.kind))
+    return fixed
+
+
+def test_suppressions_join_a_comment_already_there() -> None:
+    text = "FROM python:3.12-slim\n# opslint: ignore[DF110]\nMAINTAINER Zoë\n"
+    assert suppression_of("Dockerfile", text, "DF116", 3) == (
+        "FROM python:3.12-slim\n# opslint: ignore[DF110, DF116]\nMAINTAINER Zoë\n"
+    )
+    compose = 'version: "3.8"  # opslint: ignore[DC101]\nservices:\n  web:\n    image: nginx:1.27\n'
+    assert suppression_of("compose.yaml", compose, "DC106", 1) == compose.replace(
+        "[DC101]", "[DC101, DC106]"
+    )
+
+
+WORKFLOW = """\
+on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          echo "${{ github.event.head_commit.message }}"
+"""
+
+
+def test_no_suppression_is_offered_inside_a_script_or_heredoc() -> None:
+    assert suppression_of(".github/workflows/ci.yml", WORKFLOW, "GH110", 10) is None
+    assert suppression_of(".github/workflows/ci.yml", WORKFLOW, "GH101", 8) == WORKFLOW.replace(
+        "checkout@v4\n", "checkout@v4  # opslint: ignore[GH101]\n"
+    )
+    dockerfile = (
+        "FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\nUSER app\n"
+    )
+    assert suppression_of("Dockerfile", dockerfile, "DF111", 4) is None
+
+
+def inside(name: str, kind: str, text: str) -> list[int]:
+    """The lines of `text` where a suppression comment would be text."""
+    source = SourceFile(Path(name), name, text=text)
+    source.kind = kind
+    return [n for n in range(1, len(source.lines) + 1) if inside_text(source, n)]
+
+
+def test_heredocs_and_groovy_strings_take_no_comment() -> None:
+    hcl = 'locals {\n  script = <<-EOT\n    echo hi\n  EOT\n  name = "x"\n}\n'
+    assert inside("main.tf", "terraform", hcl) == [2, 3, 4]
+    dockerfile = "FROM debian:12\nRUN <<EOF\napt-get update\nEOF\nUSER app\n"
+    assert inside("Dockerfile", "dockerfile", dockerfile) == [3, 4]
+    groovy = "pipeline {\n  sh '''\n    make\n  '''\n  echo 'done'\n}\n"
+    assert inside("Jenkinsfile", "jenkinsfile", groovy) == [2, 3]
+    assert inside("ci.yml", "github-workflow", WORKFLOW) == [10]

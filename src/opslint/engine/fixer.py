@@ -36,7 +36,7 @@ from opslint.safety.budget import BudgetExceeded, time_budget
 from opslint.safety.redact import Secrets
 
 MAX_PASSES = 16
-_NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
+NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
 """Kinds whose findings are never edited in place (rendered Helm objects, state files)."""
 
 
@@ -238,7 +238,7 @@ class Fixer:
                     continue
                 assert finding.fix is not None
                 targets = {edit.span.path for edit in finding.fix.edits}
-                if len(targets) != 1 or any(kinds.get(t) in _NOT_FIXABLE_KINDS for t in targets):
+                if len(targets) != 1 or any(kinds.get(t) in NOT_FIXABLE_KINDS for t in targets):
                     continue
                 by_file[targets.pop()].append((finding, finding.fix.edits))
             changed = False

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opslint.builtin.parsers import JENKINSFILE, KUBERNETES
-from opslint.builtin.suppressions import split_codes
+from opslint.builtin.parsers import DOCKERFILE, JENKINSFILE, KUBERNETES, TERRAFORM
+from opslint.builtin.suppressions import COMMENT, split_codes
 from opslint.cli import make_session
 from opslint.config import Config, ConfigError, discover, guarded, load_file
 from opslint.edits.yaml import add_nested, replace_scalar
@@ -26,17 +26,18 @@ from opslint.engine.fixer import Fixer
 from opslint.engine.runner import Session
 from opslint.model.base import Edit, Finding, Span
 from opslint.model.kubernetes import IGNORE_ANNOTATION, KubernetesFile
-from opslint.model.source import SourceFile
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.source import SourceError, SourceFile
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
+from opslint.parsers.yamlload import YamlError, yaml_of
 from opslint.plugins import PluginManager
 from opslint.report import Report
 from opslint.rule import Rule
 from opslint.safety.boundary import Boundary
 
-SUPPRESSION_COMMENT = re.compile(r"(?:#|//)\s*opslint:\s*ignore\s*\[(?P<codes>[^\]]*)\]")
-"""A line suppression comment that names its codes, which a new code can join."""
 COMMENT_TOKENS = {JENKINSFILE: "//"}
 """The comment token of each kind whose comments do not start with `#`."""
+HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<word>[A-Za-z_][\w-]*)[\"']?")
+"""The start of a heredoc (HCL, Dockerfile), whose body ends at a line holding the word."""
 
 
 @dataclass
@@ -54,7 +55,6 @@ class Checked:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     """Why the document could not be checked (a config error)."""
-    seconds: float = 0.0
 
 
 def absolute(display: str) -> Path:
@@ -130,7 +130,6 @@ def check(
     (a Kubernetes manifest) is not detected while it does not parse; it is checked as
     that kind then, so that the syntax error shows (OP001) where the editor is.
     """
-    started = time.perf_counter()
     checked = Checked(path, texts.get(path, ""), None)
     try:
         report = _run(projects, path, texts, None)
@@ -148,7 +147,6 @@ def check(
     checked.findings = [f for f in report.findings if _in(f.span, path, displays)]
     checked.rules = {rule.code: rule for rule in report.rules}
     checked.notes = list(report.notes)
-    checked.seconds = time.perf_counter() - started
     return checked
 
 
@@ -200,22 +198,76 @@ def suppression(projects: Projects, checked: Checked, finding: Finding) -> Edit 
         edit = _annotation(projects, checked, source, finding)
         if edit is not None:
             return edit
-    text = lines[line - 1]
-    existing = SUPPRESSION_COMMENT.search(text)
-    if existing is not None:
+    own_line = checked.kind == DOCKERFILE
+    for number in (line - 1, line) if own_line and line > 1 else (line,):
+        existing = COMMENT.search(lines[number - 1])
+        if existing is None or existing.group("verb") != "ignore" or not existing["codes"]:
+            continue
         codes = split_codes(existing.group("codes"))
         if code in codes:
             return None
-        end = existing.end("codes") + 1
+        start, end = existing.start("codes") + 1, existing.end("codes") + 1
         joined = ", ".join((*codes, code))
-        return Edit(Span(finding.span.path, line, existing.start("codes") + 1, line, end), joined)
-    token = COMMENT_TOKENS.get(checked.kind or "", "#")
-    comment = f"{token} opslint: ignore[{code}]"
-    if checked.kind == "dockerfile":
+        return Edit(Span(finding.span.path, number, start, number, end), joined)
+    if inside_text(source, line):
+        return None  # a comment there would be part of a string or script
+    text = lines[line - 1]
+    comment = f"{COMMENT_TOKENS.get(checked.kind or '', '#')} opslint: ignore[{code}]"
+    if own_line:
         indent = text[: len(text) - len(text.lstrip())]
         return Edit(Span(finding.span.path, line, 1, line, 1), f"{indent}{comment}\n")
     end = len(text) + 1
     return Edit(Span(finding.span.path, line, end, line, end), f"  {comment}")
+
+
+def inside_text(source: SourceFile, line: int) -> bool:
+    """True when a comment at the end of `line` (or, in a Dockerfile, on a line above
+    it) would be text or break the syntax: the line starts (in HCL) or is inside a
+    heredoc, is inside a multi-line YAML scalar (after a block scalar's `|` line), or
+    ends inside a multi-line Groovy string."""
+    lines = source.lines
+    if source.kind in (TERRAFORM, DOCKERFILE):
+        word = None
+        for number, text in enumerate(lines[:line], start=1):
+            if word is not None:
+                if number == line:
+                    return True  # its body, or the line that ends it
+                if text.strip() == word:
+                    word = None
+                continue
+            heredoc = HEREDOC.search(text)
+            if heredoc is not None and number == line:
+                return source.kind == TERRAFORM  # nothing may follow `<<EOT` in HCL
+            word = heredoc["word"] if heredoc is not None else None
+        return False
+    if source.kind == JENKINSFILE:
+        through = "\n".join(lines[:line])
+        return (through.count('"""') + through.count("'''")) % 2 == 1
+    try:
+        loaded = yaml_of(source)
+    except (YamlError, SourceError):
+        return False
+    for document in loaded.documents:
+        for scalar in _scalars(document.root):
+            span = scalar.span
+            last = span.end_line - 1 if span.end_column == 1 else span.end_line
+            if span.line < line <= last:
+                return True
+            if span.line == line < last and scalar.style not in ("|", ">"):
+                return True  # the first line of a quoted or plain scalar that goes on
+    return False
+
+
+def _scalars(node: YNode | None) -> Iterator[YScalar]:
+    """Every scalar value below `node`."""
+    if isinstance(node, YScalar):
+        yield node
+    elif isinstance(node, YMap):
+        for _, value in node.items():
+            yield from _scalars(value)
+    elif isinstance(node, YSeq):
+        for item in node:
+            yield from _scalars(item)
 
 
 def _annotation(

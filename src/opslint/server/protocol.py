@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from opslint import __version__
 from opslint.config import CONFIG_FILES
 from opslint.docs import help_uri
-from opslint.engine.fixer import misplaced
+from opslint.engine.fixer import NOT_FIXABLE_KINDS, misplaced
 from opslint.model.base import Applicability, Edit, Finding, Span
 from opslint.model.lines import LineIndex, breaks_for
 from opslint.server.checks import Checked, Projects, absolute, check, fixed_text, suppression
@@ -53,7 +54,7 @@ class Lines:
     in the code units the client and server agreed on (UTF-16 unless both chose
     otherwise)."""
 
-    def __init__(self, text: str, kind: str | None, units: Any) -> None:
+    def __init__(self, text: str, kind: str | None, units: Callable[[str], int]) -> None:
         self.text = text
         self.index = LineIndex(text, breaks_for(kind))
         self.starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
@@ -66,7 +67,7 @@ class Lines:
         offset = self.index.offset(line, column)
         row = bisect.bisect_right(self.starts, offset) - 1
         start = self.starts[row]
-        return types.Position(row, int(self.units(self.text[start:offset])))
+        return types.Position(row, self.units(self.text[start:offset]))
 
     def range(self, span: Span) -> types.Range:
         return types.Range(
@@ -75,7 +76,17 @@ class Lines:
 
     def end(self) -> types.Position:
         row = len(self.starts) - 1
-        return types.Position(row, int(self.units(self.text[self.starts[row] :])))
+        return types.Position(row, self.units(self.text[self.starts[row] :]))
+
+
+@dataclass(frozen=True)
+class Published:
+    """A check of one version of a document, and the diagnostics sent for it (one per
+    finding, in order)."""
+
+    version: int | None
+    checked: Checked
+    diagnostics: list[types.Diagnostic]
 
 
 class OpslintServer(LanguageServer):
@@ -88,8 +99,8 @@ class OpslintServer(LanguageServer):
         self.versions: dict[str, int | None] = {}
         """The newest version of each open document."""
         self.pending: dict[str, asyncio.Task[None]] = {}
-        self.checks: dict[str, tuple[int | None, Checked]] = {}
-        """The last check published for each open document, with the version checked."""
+        self.checks: dict[str, Published] = {}
+        """The last check published for each open document."""
         self.said: set[str] = set()
         """Notes and errors shown to the user already (each once)."""
         self.fixed: dict[str, tuple[int | None, str | None]] = {}
@@ -101,9 +112,9 @@ class OpslintServer(LanguageServer):
     def texts(self) -> dict[Path, str]:
         """The text of every open file, by resolved path."""
         return {
-            Path(path).resolve(): document.source
-            for uri, document in self.workspace.text_documents.items()
-            if (path := to_fs_path(uri)) is not None
+            path: document.source
+            for uri, document in list(self.workspace.text_documents.items())
+            if (path := _path(uri)) is not None
         }
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -119,7 +130,8 @@ class OpslintServer(LanguageServer):
         path = _path(uri)
         if path is None:
             return
-        for other, (_, checked) in list(self.checks.items()):
+        for other, published in list(self.checks.items()):
+            checked = published.checked
             if other != uri and (path in checked.read or checked.path.parent == path.parent):
                 self.schedule(other, delay)
 
@@ -132,11 +144,11 @@ class OpslintServer(LanguageServer):
         version = self.versions[uri]
         texts = self.texts()
         last = self.checks.get(uri)
-        kind = last[1].kind if last is not None else None
+        kind = last.checked.kind if last is not None else None
 
         def job() -> Checked | None:
-            if self.versions.get(uri, version) != version:
-                return None  # a newer version is on its way
+            if self.versions.get(uri) != version:
+                return None  # closed, or a newer version is on its way
             return check(self.projects, path, texts, kind)
 
         loop = asyncio.get_running_loop()
@@ -145,10 +157,11 @@ class OpslintServer(LanguageServer):
             return
         if self.pending.get(uri) is asyncio.current_task():
             del self.pending[uri]
-        self.checks[uri] = (version, checked)
+        diagnostics = self.diagnostics(checked)
+        self.checks[uri] = Published(version, checked, diagnostics)
         self.say(checked)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri, self.diagnostics(checked), version)
+            types.PublishDiagnosticsParams(uri, diagnostics, version)
         )
 
     def say(self, checked: Checked) -> None:
@@ -224,32 +237,39 @@ class OpslintServer(LanguageServer):
             cache[path] = Lines(text, None, self.workspace.position_codec.client_num_units)
         return cache[path]
 
-    def current(self, uri: str) -> Checked | None:
+    def current(self, uri: str) -> Published | None:
         """The last check of `uri` when it is of the document's newest version."""
         found = self.checks.get(uri)
-        if found is None or found[0] != self.versions.get(uri):
+        if found is None or found.version != self.versions.get(uri):
             return None
-        return found[1]
+        return found
 
     # code actions and hover
 
-    def actions(self, uri: str, wanted: types.Range, only: Sequence[str] | None) -> list[Any]:
-        checked = self.current(uri)
-        if checked is None or checked.error is not None:
+    def actions(
+        self,
+        uri: str,
+        wanted: types.Range,
+        only: Sequence[str] | None,
+        texts: Mapping[Path, str],
+    ) -> list[Any]:
+        """The code actions for `wanted` of `uri` (runs on the checking thread; `texts`:
+        the open buffers, read on the loop)."""
+        published = self.current(uri)
+        if published is None or published.checked.error is not None:
             return []
+        checked = published.checked
         lines = self.lines(checked)
         found: list[types.CodeAction] = []
         quick = only is None or any(
             types.CodeActionKind.QuickFix.value.startswith(kind) for kind in only
         )
         if quick:
-            for finding in checked.findings:
-                diagnostic = self.diagnostic(finding, checked, lines, {})
-                if not _overlaps(diagnostic.range, wanted):
-                    continue
-                found.extend(self.finding_actions(uri, finding, diagnostic, checked, lines))
+            for finding, diagnostic in zip(checked.findings, published.diagnostics, strict=True):
+                if _overlaps(diagnostic.range, wanted):
+                    found.extend(self.finding_actions(uri, finding, diagnostic, checked, lines))
         if only is None or any(FIX_ALL.startswith(kind) for kind in only):
-            text = self.fixed_text(uri, checked)
+            text = self.fixed_text(uri, checked, texts)
             if text is not None:
                 found.append(
                     types.CodeAction(
@@ -260,14 +280,14 @@ class OpslintServer(LanguageServer):
                 )
         return found
 
-    def fixed_text(self, uri: str, checked: Checked) -> str | None:
+    def fixed_text(self, uri: str, checked: Checked, texts: Mapping[Path, str]) -> str | None:
         """The document with every safe fix applied (None: no fix changes it), computed
         once per version; runs on the checking thread."""
         version = self.versions.get(uri)
         known = self.fixed.get(uri)
         if known is not None and known[0] == version:
             return known[1]
-        text = fixed_text(self.projects, checked.path, self.texts())
+        text = fixed_text(self.projects, checked.path, texts)
         self.fixed[uri] = (version, text)
         return text
 
@@ -282,7 +302,8 @@ class OpslintServer(LanguageServer):
         """The quick fixes of one finding: its own fix, and the suppression."""
         found: list[types.CodeAction] = []
         fix = finding.fix
-        if fix is not None and fix.edits and self.applies(fix.edits, checked):
+        fixable = checked.kind not in NOT_FIXABLE_KINDS
+        if fix is not None and fix.edits and fixable and self.applies(fix.edits, checked):
             safe = fix.applicability is Applicability.SAFE
             title = f"{finding.code}: {fix.title}" + ("" if safe else " (unsafe)")
             found.append(
@@ -325,15 +346,15 @@ class OpslintServer(LanguageServer):
         return types.WorkspaceEdit(changes={uri: [types.TextEdit(whole, text)]})
 
     def hover(self, uri: str, position: types.Position) -> types.Hover | None:
-        checked = self.current(uri)
-        if checked is None:
+        """The docs of the rules whose diagnostics hold `position`."""
+        published = self.current(uri)
+        if published is None:
             return None
-        lines = self.lines(checked)
+        checked = published.checked
         shown: list[str] = []
-        for finding in checked.findings:
-            where = lines.range(finding.span)
+        for finding, diagnostic in zip(checked.findings, published.diagnostics, strict=True):
             rule = checked.rules.get(finding.code)
-            if rule is None or not _contains(where, position):
+            if rule is None or not _contains(diagnostic.range, position):
                 continue
             text = rule_hover(rule)
             if text not in shown:
@@ -491,7 +512,7 @@ def make_server() -> OpslintServer:
         kinds = [str(kind) for kind in only] if only else None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            ls.checker, ls.actions, params.text_document.uri, params.range, kinds
+            ls.checker, ls.actions, params.text_document.uri, params.range, kinds, ls.texts()
         )
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -500,11 +521,12 @@ def make_server() -> OpslintServer:
 
     @server.command(FIX_ALL_COMMAND)
     async def fix_all(ls: OpslintServer, uri: str) -> bool:
-        checked = ls.current(uri)
-        if checked is None:
+        published = ls.current(uri)
+        if published is None:
             return False
+        checked = published.checked
         loop = asyncio.get_running_loop()
-        text = await loop.run_in_executor(ls.checker, ls.fixed_text, uri, checked)
+        text = await loop.run_in_executor(ls.checker, ls.fixed_text, uri, checked, ls.texts())
         if text is None:
             return False
         result = await ls.workspace_apply_edit_async(
