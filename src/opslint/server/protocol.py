@@ -152,7 +152,12 @@ class OpslintServer(LanguageServer):
             return check(self.projects, path, texts, kind)
 
         loop = asyncio.get_running_loop()
-        checked = await loop.run_in_executor(self.checker, job)
+        try:
+            checked = await loop.run_in_executor(self.checker, job)
+        except Exception as error:  # the server goes on; the editor keeps the last ones
+            message = f"opslint: checking {path} failed: {type(error).__name__}: {error}"
+            self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
+            return
         if checked is None or uri not in self.versions or self.versions[uri] != version:
             return
         if self.pending.get(uri) is asyncio.current_task():
