@@ -34,11 +34,18 @@ PROJECT = PYPROJECT["project"]["name"]
 EXTRA_MODULES = {
     "helm": frozenset({"opslint.parsers.helm_render", "opslint.parsers.helm"}),
     "schemas": frozenset({"opslint.ruleapi.schemas"}),
+    "lsp": frozenset({"opslint.server.protocol"}),
 }
-"""The only modules that reach an extra's distributions, each inside functions: Helm's SDK
+"""The only modules that reach an extra's distributions, inside functions (unless they serve
+it alone, `SERVES_AN_EXTRA`): Helm's SDK
 renders charts (`helm_render`; `parsers.helm` asks whether it is installed); jsonschema,
 referencing and regress validate against the schemas that check-jsonschema and
-kubernetes-validate ship (`schemas`)."""
+kubernetes-validate ship (`schemas`); pygls and lsprotocol speak LSP (`lsp`)."""
+
+SERVES_AN_EXTRA = frozenset({"opslint.server.protocol"})
+"""Modules that exist for their extra alone and import it at the top: the command line
+imports them inside a function (`opslint server`), and `opslint check` never does
+(`test_lazy_imports`)."""
 
 When = Literal["top", "lazy", "typing"]
 
@@ -243,7 +250,7 @@ def undeclared(
             problems.append(f"{found}: {dist} is declared nowhere")
         elif not guarded:
             problems.append(f"{found}: {dist} is in {owners} but this module is not theirs")
-        elif found.when == "top":
+        elif found.when == "top" and found.module not in SERVES_AN_EXTRA:
             problems.append(f"{found}: {dist} of {guarded} must be imported inside a function")
     return problems
 

@@ -14,10 +14,12 @@ from test_reporters import validate_sarif
 
 from opslint.cli import main
 from opslint.config import Config, HelmSettings
+from opslint.engine.runner import Session
 from opslint.model.base import Finding, Span
 from opslint.parsers.helm import NO_RENDERER_NOTE
 from opslint.parsers.helm_render import split_rendered_stream
 from opslint.parsers.helmmap import LineKind, SpanMapper, classify
+from opslint.plugins import PluginManager
 from opslint.report import Report
 
 pytest.importorskip("helm_python")
@@ -355,6 +357,30 @@ def test_extra_values_file_adds_a_render(in_tmp: Path) -> None:
     ]
     # each container finding is reported once although the chart rendered twice
     assert len(found(report, "K8103")) == 1
+
+
+def test_unsaved_texts_of_a_chart_are_rendered_in_place_of_its_files(in_tmp: Path) -> None:
+    """An editor's buffers (a session's overlay) stand in for the chart's files: the
+    template and the values files are read and rendered as given, the disk is untouched."""
+    make_chart(in_tmp / "web")
+    values = (in_tmp / "web/values.yaml").resolve()
+    template = (in_tmp / "web/templates/deployment.yaml").resolve()
+    plugins = PluginManager()
+    plugins.load()
+    session = Session(Config(root=Path.cwd(), select=CHECKED_RULES), plugins)
+    session.overlay = {
+        values: VALUES.replace('tag: "1.27"', "tag: latest"),
+        template: DEPLOYMENT.replace("- name: app", "- name: api"),
+    }
+    report = session.run([Path("web/templates/deployment.yaml")])
+    assert found(report, "IM001") == [("IM001", "web/templates/deployment.yaml", *IMAGE)]
+    (image,) = [f for f in report.findings if f.code == "IM001"]
+    assert image.message.startswith("image `nginx:latest` uses the moving `latest` tag")
+    assert {f.message for f in report.findings if f.code == "K8103"} == {
+        "container `api` has no livenessProbe"
+    }
+    assert values.read_text(encoding="utf-8") == VALUES
+    assert template.read_text(encoding="utf-8") == DEPLOYMENT
 
 
 def test_helm_set_and_namespace(in_tmp: Path) -> None:

@@ -76,7 +76,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "opslint.builtin.suppressions",
         ),
     ),
-    ("command line", ("opslint.cli", "opslint.__main__")),
+    ("command line", ("opslint.cli", "opslint.__main__", "opslint.server", "opslint.server.*")),
 ]
 
 MODEL_IMPORTS = ("opslint.model.*", "opslint.severity")

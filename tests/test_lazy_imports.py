@@ -20,6 +20,8 @@ HEAVY = (
     "helm_python",
     "tree_sitter",
     "tree_sitter_hcl",
+    "pygls",
+    "lsprotocol",
 )
 DOCKERFILE = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n"
 MANIFEST = """\

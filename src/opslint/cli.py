@@ -1,4 +1,5 @@
-"""The command line: `opslint check`, `rules`, `rule`, `fix`, `new`, `trust`, `merge`.
+"""The command line: `opslint check`, `rules`, `rule`, `fix`, `new`, `trust`, `merge`,
+`server`.
 
 Exit status: 0 when nothing reached the `fail-on` threshold, 1 when something did, 2 on a
 usage or configuration error (never a traceback).
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render_options(fix)
     _add_selection(fix)
     _add_merge_command(commands)
+    commands.add_parser("server", help="speak the Language Server Protocol on stdio (editors)")
     return parser
 
 
@@ -674,6 +676,17 @@ def run_merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if merged.failed(fail_on) else EXIT_CLEAN
 
 
+def run_server(stderr: TextIO) -> int:
+    """`opslint server`: the language server, when the `lsp` extra is installed."""
+    try:
+        from opslint.server.protocol import serve
+    except ImportError:
+        stderr.write("opslint: error: `opslint server` needs pygls: install opslint[lsp]\n")
+        return EXIT_ERROR
+    serve()
+    return EXIT_CLEAN
+
+
 def _config_to_trust(path: Path) -> tuple[Path, Config, str]:
     """The config file `opslint trust PATH` means, what it says, and its content's digest."""
     if path.is_dir():
@@ -872,6 +885,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_trust(args, sys.stdout)
         if args.command == "merge":
             return run_merge(args, sys.stdout, sys.stderr)
+        if args.command == "server":
+            return run_server(sys.stderr)
         return run_fix(args, sys.stdout, sys.stderr)
     except ConfigError as error:
         sys.stderr.write(f"opslint: error: {error}\n")

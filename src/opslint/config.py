@@ -353,7 +353,12 @@ def discover(start: Path) -> Config:
     found = find(start)
     if found is None:
         return Config(root=Path.cwd().resolve())
-    path, config, content_digest = found
+    return guarded(*found)
+
+
+def guarded(path: Path, config: Config, content_digest: str) -> Config:
+    """`config`, read from `path` with content `content_digest`, as a config the user did
+    not name: confined (`confine`) unless the user trusted it, with a note saying how to."""
     confined, left_out = confine(config)
     if not left_out:
         return config

@@ -37,9 +37,10 @@ from opslint.parsers.errors import describe
 from opslint.plugins import hookimpl
 from opslint.run import Run
 
-_COMMENT = re.compile(
+COMMENT = re.compile(
     r"(?:#|//)\s*opslint:\s*(?P<verb>ignore-file|ignore)\s*(?:\[(?P<codes>[^\]]*)\])?\s*(?P<reason>.*)$"
 )
+"""An opslint suppression comment: its verb, the codes it names and its reason."""
 
 
 def split_codes(text: str) -> tuple[str, ...]:
@@ -61,7 +62,7 @@ def comment_suppressions(document: Document) -> list[Suppression]:
     for index, text in enumerate(lines):
         if "opslint:" not in text:
             continue
-        match = _COMMENT.search(text)
+        match = COMMENT.search(text)
         if not match:
             continue
         number = index + 1

@@ -36,7 +36,7 @@ from opslint.safety.budget import BudgetExceeded, time_budget
 from opslint.safety.redact import Secrets
 
 MAX_PASSES = 16
-_NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
+NOT_FIXABLE_KINDS = frozenset({"helm-template", "helm-chart", "helm-values", "terraform-state"})
 """Kinds whose findings are never edited in place (rendered Helm objects, state files)."""
 
 
@@ -206,7 +206,7 @@ class Fixer:
         self.session = session
         self.unsafe = unsafe
         self._parse_errors: dict[Path, set[str]] = {}
-        """The parse errors each file had on disk, read once per run."""
+        """The parse errors each file had before this run fixed it, read once per run."""
 
     def allowed(self, finding: Finding) -> bool:
         """True for a finding whose fix this run may apply."""
@@ -238,7 +238,7 @@ class Fixer:
                     continue
                 assert finding.fix is not None
                 targets = {edit.span.path for edit in finding.fix.edits}
-                if len(targets) != 1 or any(kinds.get(t) in _NOT_FIXABLE_KINDS for t in targets):
+                if len(targets) != 1 or any(kinds.get(t) in NOT_FIXABLE_KINDS for t in targets):
                     continue
                 by_file[targets.pop()].append((finding, finding.fix.edits))
             changed = False
@@ -304,17 +304,13 @@ class Fixer:
         """Why `text` may not replace the file (a parse error it introduces), or None."""
         if kind is None:
             return None
-        from opslint.engine.discovery import reader
         from opslint.model.source import SourceFile
-        from opslint.safety.boundary import active
 
         old = self._parse_errors.get(path)
         try:
             with time_budget(self.session.config.file_time_budget):
-                if old is None:
-                    before = self.session.parse(
-                        SourceFile(path, display, read=reader(active())), kind
-                    )
+                if old is None:  # the first pass: the text on disk, or the text given
+                    before = self.session.parse(self.session.source(path, display), kind)
                     old = self._parse_errors[path] = {
                         p.message for p in before.problems if p.code == "OP001"
                     }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from opslint.config import Config, ConfigError, rule_files
 from opslint.engine import discovery
 from opslint.model.base import Finding, Span
-from opslint.model.source import Document, SourceError, SourceFile
+from opslint.model.source import Document, Overlaid, Reader, SourceError, SourceFile
 from opslint.model.suppression import Suppression
 from opslint.parsers.errors import describe, parse_failure
 from opslint.plugins import PluginManager
@@ -161,9 +161,12 @@ class Session:
             self.tagged_run_notes.extend((self.where, text) for text in run.notes[done:])
 
     def source(self, path: Path, display: str) -> SourceFile:
-        """The file at `path`, or its overlaid text."""
+        """The file at `path`, or its overlaid text; the files read along with it (a
+        chart's) are overlaid too."""
         text = self.overlay.get(path.resolve()) if self.overlay else None
-        read = discovery.reader(active(), self.config.max_file_size)
+        read: Reader = discovery.reader(active(), self.config.max_file_size)
+        if self.overlay:
+            read = Overlaid(read, self.overlay)
         return SourceFile(path, display, text=text, read=read)
 
     def all_rules(self, kinds: frozenset[str] | None = None) -> list[Rule]:

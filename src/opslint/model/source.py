@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,23 @@ def decode(data: bytes) -> str:
 Reader = Callable[[Path], str]
 """Reads the text of a file under the run's policy (its boundary, its size limit); raises
 `SourceError` when the file may not or cannot be read as text."""
+
+
+class Overlaid:
+    """A reader that gives the texts of some files (an editor's unsaved buffers) in place
+    of what is on disk, and reads every other file with `read`."""
+
+    def __init__(self, read: Reader, texts: Mapping[Path, str]) -> None:
+        self.read = read
+        self.texts = texts
+        """Texts by resolved path."""
+
+    def __call__(self, path: Path) -> str:
+        try:
+            text = self.texts.get(path.resolve())
+        except OSError:  # a name too long for the file system: `read` says why
+            text = None
+        return self.read(path) if text is None else text
 
 
 def unread(path: Path) -> str:

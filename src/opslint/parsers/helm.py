@@ -24,7 +24,7 @@ from opslint.model.facets import EnvVar, ImageRef
 from opslint.model.helm import HelmChart, HelmTemplate, HelmValuesFile
 from opslint.model.kubernetes import KubernetesFile
 from opslint.model.lines import LineBreaks, LineIndex
-from opslint.model.source import Reader, SourceError, SourceFile
+from opslint.model.source import Overlaid, Reader, SourceError, SourceFile
 from opslint.model.yamltree import YMap, YScalar, YSeq, text_span
 from opslint.parsers.errors import parse_failure
 from opslint.parsers.helm_layout import CHART_FILE, TEMPLATE_SUFFIXES
@@ -299,6 +299,7 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
     by_path = {template.source.path.absolute(): template for template in chart.templates}
     for template in chart.templates:
         template.values_files = lookups
+    unsaved = _unsaved_texts(chart)
     for variant in variants:
         try:
             manifests = render(
@@ -311,6 +312,7 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
                     renderer=renderer,
                     timeout=config.helm.timeout,
                     memory=config.helm.memory,
+                    texts=unsaved,
                 )
             )
         except RenderError as error:
@@ -326,6 +328,28 @@ def _render_all(chart: HelmChart, config: Config, renderer: str) -> None:
             if target is None or not text.strip() or not target.path.endswith((".yaml", ".yml")):
                 continue
             _add_rendering(target, text, variant.label(chart.root), config.helm.namespace)
+
+
+def _unsaved_texts(chart: HelmChart) -> tuple[tuple[str, str], ...]:
+    """The texts an editor overlays on files of the chart (`Overlaid`) that differ from
+    the files on disk, by path relative to the chart: the render uses them instead."""
+    read = chart.source.read
+    if not isinstance(read, Overlaid):
+        return ()
+    root = chart.root.resolve()
+    return tuple(
+        (path.relative_to(root).as_posix(), text)
+        for path, text in sorted(read.texts.items())
+        if path.is_relative_to(root) and text != _disk_text(path)
+    )
+
+
+def _disk_text(path: Path) -> str | None:
+    """The text of a file of the chart as saved, or None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _shown(path: Path) -> str:

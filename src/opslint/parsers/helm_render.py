@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,6 +55,9 @@ class RenderRequest:
     """Seconds the render may take."""
     memory: int
     """Megabytes the renderer may use."""
+    texts: tuple[tuple[str, str], ...] = ()
+    """Texts that stand for files of the chart (an editor's unsaved buffers), by path
+    relative to `root`: the chart is rendered from a copy holding them."""
 
 
 class RenderError(Exception):
@@ -303,7 +306,12 @@ def _limit_cpu(timeout: float) -> None:
 
 def _answer(fields: dict[str, Any]) -> dict[str, Any]:
     request = RenderRequest(
-        **{**fields, "files": tuple(fields["files"]), "set": tuple(fields["set"])}
+        **{
+            **fields,
+            "files": tuple(fields["files"]),
+            "set": tuple(fields["set"]),
+            "texts": tuple((str(name), str(text)) for name, text in fields.get("texts", ())),
+        }
     )
     _limit_cpu(request.timeout)
     try:
@@ -317,9 +325,31 @@ def _answer(fields: dict[str, Any]) -> dict[str, Any]:
 
 def render_here(request: RenderRequest) -> dict[str, str]:
     """Render in this process (the worker): the text per template, keyed by its path."""
+    if request.texts:
+        return _render_copy(request)
     if request.renderer == "sdk":
         return _render_sdk(request)
     return _render_binary(request)
+
+
+def _render_copy(request: RenderRequest) -> dict[str, str]:
+    """Render a copy of the chart in which `request.texts` replace the files they name
+    (values files of the chart given in `files` are read from the copy too)."""
+    root = Path(request.root)
+    with tempfile.TemporaryDirectory(prefix="opslint-chart-") as folder:
+        copy = Path(folder) / root.name
+        shutil.copytree(root, copy, symlinks=True)
+        for name, text in request.texts:
+            target = copy / name
+            if ".." in Path(name).parts or Path(name).is_absolute():
+                continue  # only files of the chart are replaced
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        files = tuple(
+            str(copy / Path(path).relative_to(root)) if Path(path).is_relative_to(root) else path
+            for path in request.files
+        )
+        return render_here(replace(request, root=str(copy), files=files, texts=()))
 
 
 def _render_sdk(request: RenderRequest) -> dict[str, str]:

@@ -304,7 +304,7 @@ class Fixable:
     def summary(self) -> tuple[int, int, int]:
         """How many files `opslint fix` would change with the safe fixes of one pass, how
         many findings have a safe fix, and how many an unsafe one only."""
-        from opslint.engine.fixer import _NOT_FIXABLE_KINDS, apply_edits
+        from opslint.engine.fixer import NOT_FIXABLE_KINDS, apply_edits
 
         safe: dict[str, list[tuple[Finding, tuple[Edit, ...]]]] = {}
         safe_count = unsafe_count = 0
@@ -318,7 +318,7 @@ class Fixable:
             safe_count += 1
             targets = {edit.span.path for edit in fix.edits}
             source = self.report.sources.get(next(iter(targets)))
-            if len(targets) == 1 and (source is None or source.kind not in _NOT_FIXABLE_KINDS):
+            if len(targets) == 1 and (source is None or source.kind not in NOT_FIXABLE_KINDS):
                 safe.setdefault(targets.pop(), []).append((finding, fix.edits))
         files = 0
         for path, edits in safe.items():
