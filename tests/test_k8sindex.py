@@ -9,6 +9,7 @@ from conftest import ROOT, run_engine
 from opslint.config import Config
 from opslint.engine.runner import Session
 from opslint.indexes.kubernetes import index_of
+from opslint.model.kubernetes import K8sObject
 from opslint.plugins import PluginManager
 from opslint.run import Run
 from opslint.severity import Severity
@@ -38,6 +39,63 @@ def test_helm_renders_are_grouped_by_values_set() -> None:
     for render in index.renders:
         for obj in render:
             assert index.visible(obj) == render
+
+
+PLAIN_OBJECTS = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: plain
+spec:
+  selector:
+    app: release-name
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: elsewhere
+  namespace: other
+spec:
+  selector:
+    app: release-name
+"""
+
+
+def test_lookups_see_the_plain_objects_and_their_own_render(tmp_path: Path) -> None:
+    (tmp_path / "plain.yaml").write_text(PLAIN_OBJECTS, encoding="utf-8")
+    index = index_of(collect(FIXTURES / "K8114" / "bad-chart", tmp_path / "plain.yaml"))
+    plain_service = next(obj for obj in index.plain if obj.name == "plain")
+    every_service = [plain_service, *(o for r in index.renders for o in r if o.kind == "Service")]
+    assert len(every_service) == 3
+    # a plain object sees every render; a rendered one the plain objects and its own render
+    assert list(index.peers(plain_service, "Service")) == every_service[1:]
+    for render in index.renders:
+        deployment = next(obj for obj in render if obj.kind == "Deployment")
+        own = [obj for obj in render if obj.kind == "Service"]
+        assert list(index.peers(deployment, "Service")) == [plain_service, *own]
+        found = index.lookup(deployment, "kind", lambda obj: [obj.kind], "Service")
+        assert len(found) == 2 and bool(found) and found[1] is own[0]
+        kinds = [obj.kind for obj in index.peers(deployment, "Service", "HorizontalPodAutoscaler")]
+        assert kinds == ["Service", *(obj.kind for obj in render if obj.kind != "Deployment")]
+
+
+def test_scopes_test_each_object_once(tmp_path: Path) -> None:
+    (tmp_path / "plain.yaml").write_text(PLAIN_OBJECTS, encoding="utf-8")
+    index = index_of(collect(FIXTURES / "K8114" / "bad-chart", tmp_path / "plain.yaml"))
+    tested: list[str] = []
+
+    def autoscaler(obj: K8sObject) -> bool:
+        tested.append(obj.name)
+        return obj.kind == "HorizontalPodAutoscaler"
+
+    scopes = list(index.scopes(autoscaler))
+    assert len(tested) == len(list(index.all()))
+    assert scopes[0] == (index.plain, {"default"})  # the plain objects see every render
+    with_autoscaler = ["HorizontalPodAutoscaler" in {o.kind for o in r} for r in index.renders]
+    assert [covered for _, covered in scopes[1:]] == [
+        {"default"} if has else set() for has in with_autoscaler
+    ]
+    assert sorted(with_autoscaler) == [False, True]
 
 
 def test_kustomization_namespace_and_patches(tmp_path: Path) -> None:

@@ -25,6 +25,8 @@ from opslint.parsers.dockerfile import parse_dockerfile
 from opslint.report import Report
 from opslint.ruleapi import shell
 from opslint.rules.dockerfile._run import done_before, run_steps
+from opslint.rules.kubernetes import _cross as cross
+from opslint.rules.kubernetes import automount_token
 from opslint.rules.terraform import s3_encryption
 
 
@@ -167,6 +169,70 @@ def test_kubernetes_cross_object_rules_do_linear_work(tmp_path: Path) -> None:
         expected = [("K8115", 2 + 37 * i) for i in range(n)]
         expected += [("K8120", 35 + 37 * i) for i in range(n)]
         assert found == sorted(expected)
+    assert linear(counts)
+
+
+def copied_app(headless_first: str) -> str:
+    """One copy of an application: the same names, labels and namespace in every copy."""
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: shop}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+---
+{headless_first}apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: shop}}
+spec:
+  selector: {{app: web}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: web, namespace: shop}}
+"""
+
+
+HEADLESS = """apiVersion: v1
+kind: Service
+metadata: {name: web-peers, namespace: shop}
+spec: {clusterIP: None, selector: {app: web}}
+---
+"""
+
+
+def test_copies_of_an_application_in_one_namespace_cost_linear_work(tmp_path: Path) -> None:
+    """Many copies of one application in one namespace (a monorepo of copied services):
+    each workload finds the Service that selects it and its ServiceAccount without
+    trying those of every copy."""
+    counts = []
+    for n in (10, 20, 40):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        for i in range(n):
+            (folder / f"copy-{i:02d}.yaml").write_text(copied_app(HEADLESS), encoding="utf-8")
+        with (
+            counting(cross, "plain_requirements") as selectors,
+            counting(automount_token, "setting") as settings,
+        ):
+            report = run_engine(sorted(folder.glob("*.yaml")), select=("K8114", "K8104", "K8129"))
+        counts.append(selectors[0] + settings[0])
+        found = [
+            (Path(f.span.path).name, f.code, f.span.line, f.span.column) for f in report.findings
+        ]
+        # `replicas: 1` (line 5), the pod spec's `spec:` (line 9), the container (line 12)
+        assert found == [
+            (f"copy-{i:02d}.yaml", code, line, column)
+            for i in range(n)
+            for code, line, column in (("K8114", 5, 13), ("K8129", 9, 5), ("K8104", 12, 11))
+        ]
     assert linear(counts)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap, YScalar
+from opslint.model.yamltree import YMap, YScalar, string_map
 
 AUTOSCALER_KINDS = ("HorizontalPodAutoscaler", "ScaledObject")
 """Objects that set a workload's replica count: HPAs, and KEDA ScaledObjects (which run one)."""
@@ -142,15 +142,56 @@ def _scaled(obj: K8sObject) -> list[tuple[str, str]]:
     return [(target.kind, target.name)] if target is not None else []
 
 
-def selecting_services(obj: K8sObject, index: K8sIndex) -> Iterator[K8sObject]:
+def selecting_services(
+    obj: K8sObject, index: K8sIndex, headless: bool = True
+) -> Iterator[K8sObject]:
     """The Services in view, in the namespace of `obj`, whose selector matches the pods
-    `obj` runs (a Service without a selector selects none)."""
+    `obj` runs (a Service without a selector selects none); without the headless ones
+    (`clusterIP: None`) when `headless` is False.
+
+    A Service that selects the pods carries one of their labels as its selector's first
+    term, so only the Services filed under one of their labels are tried: the lookup
+    costs what it finds, not what the namespace holds. They come by pod label, each
+    label's in the order of `K8sIndex.visible`."""
     labels = template_labels(obj) or {}
-    for service in index.peers(obj, "Service"):
-        selector = service.node.path("spec", "selector")
-        requirements = plain_requirements(selector) if isinstance(selector, YMap) else []
-        if requirements and matches(requirements, labels):
-            yield service
+    table, keys_of = ("service selector", _first_term) if headless else _CLUSTER_IP
+    for pair in labels.items():
+        for service in index.lookup(obj, table, keys_of, pair):
+            if matches(_service_requirements(service), labels):
+                yield service
+
+
+def headless_service(service: K8sObject) -> bool:
+    """True for a Service without a cluster IP (`clusterIP: None`)."""
+    spec = service.node.map("spec")
+    return spec is not None and spec.string("clusterIP") == "None"
+
+
+def _service_requirements(service: K8sObject) -> list[Requirement]:
+    selector = service.node.path("spec", "selector")
+    return plain_requirements(selector) if isinstance(selector, YMap) else []
+
+
+def _first_term(obj: K8sObject) -> list[tuple[str, str]]:
+    """The (key, value) of the first term of a Service's selector (none without one)."""
+    if obj.kind != "Service":
+        return []
+    selector = obj.node.path("spec", "selector")
+    first = next(iter(string_map(selector).items()), None)
+    return [first] if first is not None else []
+
+
+def _first_term_with_cluster_ip(obj: K8sObject) -> list[tuple[str, str]]:
+    """`_first_term` of a Service that is not headless."""
+    return _first_term(obj) if obj.kind == "Service" and not headless_service(obj) else []
+
+
+def kind_and_name(obj: K8sObject) -> list[tuple[str, str]]:
+    """The (kind, name) of an object, for `K8sIndex.lookup` table "kind and name"."""
+    return [(obj.kind, obj.name)]
+
+
+_CLUSTER_IP = ("service selector, cluster IP", _first_term_with_cluster_ip)
 
 
 def template_label_pairs(obj: K8sObject) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opslint.model.base import Span
-from opslint.model.kubernetes import K8sObject, PodSpec
+from opslint.model.kubernetes import PodSpec
 from opslint.model.yamltree import YMap, YScalar, text_span
 
 
@@ -52,14 +52,6 @@ def host_path_volumes(pod: PodSpec) -> Iterator[HostPathVolume]:
             yield HostPathVolume(name, path.text, text_span(path))
         else:
             yield HostPathVolume(name, "", volume.key_span("hostPath"))
-
-
-def same_namespace(first: K8sObject, second: K8sObject) -> bool:
-    """True when two objects land in one namespace; an unwritten namespace matches any,
-    since `kubectl apply -n` or the deploy tool chooses it."""
-    return (
-        first.namespace is None or second.namespace is None or first.namespace == second.namespace
-    )
 
 
 def account_name(pod: PodSpec) -> YScalar | None:

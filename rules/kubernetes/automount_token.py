@@ -9,7 +9,7 @@ from opslint.indexes.kubernetes import K8sIndex
 from opslint.model.kubernetes import PodSpec
 
 from ._fixes import Manifest, pod_fix
-from ._pods import account_name, same_namespace, setting
+from ._pods import account_name, setting
 
 KEY = "automountServiceAccountToken"
 
@@ -101,9 +101,8 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
         return
     written = account_name(pod)
     name = written.text.strip() if written is not None else "default"
-    for account in index.service_accounts(name):
-        if same_namespace(account, pod.owner) and setting(account.node, KEY) is not None:
-            return
+    if _written_by_account(index, name, pod.owner.namespace):
+        return
     yield Finding(
         pod.span,
         f"`{pod.owner.kind}/{pod.owner.name}` mounts a token for service account `{name}`: "
@@ -112,3 +111,22 @@ def automount_token(pod: PodSpec, manifest: Manifest, index: K8sIndex) -> Iterat
         logical=pod.logical,
         help="keep the token only where the pod calls the Kubernetes API",
     )
+
+
+def _written_by_account(index: K8sIndex, name: str, namespace: str | None) -> bool:
+    """True when a ServiceAccount `name` of the run in the pod's namespace (see
+    `same_namespace`) writes the key. The namespaces of the accounts that write it are
+    gathered once per run, by name (None: an account that names none)."""
+
+    def gather() -> dict[str, set[str | None]]:
+        found: dict[str, set[str | None]] = {}
+        for accounts in index.accounts.values():
+            for account in accounts:
+                if setting(account.node, KEY) is not None:
+                    found.setdefault(account.name, set()).add(account.namespace)
+        return found
+
+    namespaces = index.derived("accounts writing " + KEY, gather).get(name)
+    if not namespaces:
+        return False
+    return namespace is None or None in namespaces or namespace in namespaces

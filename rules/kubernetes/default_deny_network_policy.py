@@ -70,8 +70,7 @@ def _anchors(index: K8sIndex) -> dict[K8sObject, str]:
     """The first workload (by path, then line) of each namespace that has no default-deny
     policy in view, with that namespace."""
     found: dict[K8sObject, str] = {}
-    for judged, visible in index.scopes():
-        covered = {index.namespace_of(o) for o in visible if is_default_deny(o)}
+    for judged, covered in index.scopes(is_default_deny):
         first: dict[str, K8sObject] = {}
         for obj in sorted(
             (o for o in judged if o.pod_spec is not None),

@@ -10,15 +10,11 @@ from opslint.model.base import Span
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import text_span
 
-from ._cross import integer, scale_target, spec_anchor
+from ._cross import integer, kind_and_name, scale_target, spec_anchor
 
 
 def _runs_pods(obj: K8sObject) -> list[bool]:
     return [True] if obj.pod_spec is not None else []
-
-
-def _kind_and_name(obj: K8sObject) -> list[tuple[str, str]]:
-    return [(obj.kind, obj.name)]
 
 
 @rule(
@@ -121,7 +117,7 @@ def hpa_target(obj: K8sObject, index: K8sIndex) -> Iterator[Finding]:
     if (
         target is not None
         and index.lookup(obj, "runs pods", _runs_pods, True)
-        and not index.lookup(obj, "kind and name", _kind_and_name, (target.kind, target.name))
+        and not index.lookup(obj, "kind and name", kind_and_name, (target.kind, target.name))
     ):
         yield Finding(
             text_span(target.name_node),

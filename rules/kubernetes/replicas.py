@@ -9,7 +9,7 @@ from opslint.indexes.kubernetes import K8sIndex, template_labels
 from opslint.model.kubernetes import K8sObject
 from opslint.model.yamltree import YMap, YSeq, text_span
 
-from ._cross import autoscalers_of, integer, selecting_services, spec_anchor
+from ._cross import autoscalers_of, integer, kind_and_name, selecting_services, spec_anchor
 
 _ROLE_LABELS = ("app.kubernetes.io/component", "component", "role")
 """Pod labels that name a workload's role in a replicated application."""
@@ -57,11 +57,11 @@ def _single_attach(volume: YMap, obj: K8sObject, index: K8sIndex) -> bool:
         return bool(_SINGLE_ATTACH.intersection(volume.entries))
     claim = volume.map("persistentVolumeClaim")
     name = claim.string("claimName") if claim is not None else None
-    for other in index.peers(obj, "PersistentVolumeClaim"):
-        if other.name == name:
-            modes = other.node.path("spec", "accessModes")
-            written = {m.text for m in modes.scalars()} if isinstance(modes, YSeq) else set()
-            return not _SHARED_MODES.intersection(written)
+    key = ("PersistentVolumeClaim", name)
+    for other in index.lookup(obj, "kind and name", kind_and_name, key):
+        modes = other.node.path("spec", "accessModes")
+        written = {m.text for m in modes.scalars()} if isinstance(modes, YSeq) else set()
+        return not _SHARED_MODES.intersection(written)
     return True  # a claim the run does not see: most are ReadWriteOnce
 
 
@@ -93,13 +93,7 @@ def _singleton(obj: K8sObject, labels: dict[str, str], index: K8sIndex) -> bool:
 
 def _served(obj: K8sObject, index: K8sIndex) -> bool:
     """True when a Service in view with a cluster IP (not headless) selects the pods."""
-    return any(not _headless(service) for service in selecting_services(obj, index))
-
-
-def _headless(service: K8sObject) -> bool:
-    """True for a Service without a cluster IP (`clusterIP: None`)."""
-    spec = service.node.map("spec")
-    return spec is not None and spec.string("clusterIP") == "None"
+    return next(selecting_services(obj, index, headless=False), None) is not None
 
 
 @rule(

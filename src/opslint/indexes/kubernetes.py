@@ -23,10 +23,11 @@ holds a Kustomization file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import overload
 
 from opslint.model.base import Derived
 from opslint.model.helm import HelmChart, HelmTemplate
@@ -92,12 +93,17 @@ class K8sIndex(Derived):
             return list(self.all())
         return [*self.plain, *self.renders[position]]
 
-    def scopes(self) -> Iterator[tuple[list[K8sObject], list[K8sObject]]]:
-        """(judged, visible) pairs: the plain objects with every object in view, then each
-        render's objects with the plain ones and their own render in view."""
-        yield self.plain, list(self.all())
-        for render in self.renders:
-            yield render, [*self.plain, *render]
+    def scopes(
+        self, test: Callable[[K8sObject], bool]
+    ) -> Iterator[tuple[list[K8sObject], set[str]]]:
+        """(judged, namespaces) pairs: the plain objects with the namespaces of every
+        object in view that passes `test`, then each render's objects with those of the
+        plain ones and of their own render. Each object is tested once."""
+        plain = {self.namespace_of(o) for o in self.plain if test(o)}
+        rendered = [{self.namespace_of(o) for o in render if test(o)} for render in self.renders]
+        yield self.plain, plain.union(*rendered)
+        for render, namespaces in zip(self.renders, rendered, strict=True):
+            yield render, plain | namespaces
 
     def is_patch(self, obj: K8sObject) -> bool:
         """True for a partial object that a Kustomization applies as a patch."""
@@ -109,16 +115,18 @@ class K8sIndex(Derived):
 
     def peers(self, obj: K8sObject, *kinds: str) -> Iterator[K8sObject]:
         """Objects of `kinds` that `obj` sees in its own namespace (itself excluded), in
-        the order of `visible`."""
+        the order of `visible`. For one kind they are found as they are asked for, so a
+        caller that stops at the first does not pay for the rest."""
+        if len(set(kinds)) == 1:
+            return (o for o in self.lookup(obj, "kind", _kind, kinds[0]) if o is not obj)
         found = [
             other
             for kind in dict.fromkeys(kinds)
             for other in self.lookup(obj, "kind", _kind, kind)
             if other is not obj
         ]
-        if len(kinds) > 1:
-            order = self.derived("order", lambda: {o: n for n, o in enumerate(self.all())})
-            found.sort(key=order.__getitem__)
+        order = self.derived("order", lambda: {o: n for n, o in enumerate(self.all())})
+        found.sort(key=order.__getitem__)
         return iter(found)
 
     def lookup(
@@ -127,26 +135,72 @@ class K8sIndex(Derived):
         table: str,
         keys_of: Callable[[K8sObject], Iterable[Hashable]],
         key: Hashable,
-    ) -> list[K8sObject]:
+    ) -> Sequence[K8sObject]:
         """The objects `obj` sees in its own namespace (itself included) that `keys_of`
         gives `key`, in the order of `visible`. The table of `keys_of` over every object
-        is built once per run and named `table` (one name, one `keys_of`)."""
+        is built once per run and named `table` (one name, one `keys_of`). The answer
+        is a view, made in constant time however many objects it holds."""
         entries = self.derived(("table", table), lambda: self._table(keys_of))
-        candidates = entries.get((self.namespace_of(obj), key), [])
+        found = entries.get((self.namespace_of(obj), key))
+        if found is None:
+            return []
         position = self.render_of.get(obj)
         if position is None:
-            return candidates
-        return [o for o in candidates if self.render_of.get(o, position) == position]
+            return found.every
+        return _Joined(found.plain, found.rendered.get(position, []))
 
     def _table(
         self, keys_of: Callable[[K8sObject], Iterable[Hashable]]
-    ) -> dict[tuple[str, Hashable], list[K8sObject]]:
-        entries: dict[tuple[str, Hashable], list[K8sObject]] = {}
+    ) -> dict[tuple[str, Hashable], _Entry]:
+        entries: dict[tuple[str, Hashable], _Entry] = {}
         for obj in self.all():
             namespace = self.namespace_of(obj)
+            position = self.render_of.get(obj)
             for key in dict.fromkeys(keys_of(obj)):
-                entries.setdefault((namespace, key), []).append(obj)
+                entry = entries.get((namespace, key))
+                if entry is None:
+                    entry = entries[(namespace, key)] = _Entry()
+                entry.every.append(obj)
+                if position is None:
+                    entry.plain.append(obj)
+                else:
+                    entry.rendered.setdefault(position, []).append(obj)
         return entries
+
+
+@dataclass(eq=False, slots=True)
+class _Entry:
+    """The objects of one namespace and key of a lookup table, in the order of `all`:
+    every one, the plain ones, and those of each render by its position."""
+
+    every: list[K8sObject] = field(default_factory=list)
+    plain: list[K8sObject] = field(default_factory=list)
+    rendered: dict[int, list[K8sObject]] = field(default_factory=dict)
+
+
+class _Joined(Sequence[K8sObject]):
+    """Two lists read as one, without copying either."""
+
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: list[K8sObject], second: list[K8sObject]) -> None:
+        self.first = first
+        self.second = second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def __iter__(self) -> Iterator[K8sObject]:
+        return chain(self.first, self.second)
+
+    @overload
+    def __getitem__(self, position: int) -> K8sObject: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[K8sObject]: ...
+
+    def __getitem__(self, position: int | slice) -> K8sObject | Sequence[K8sObject]:
+        return [*self.first, *self.second][position]
 
 
 def _kind(obj: K8sObject) -> tuple[str]:

@@ -25,9 +25,14 @@ class Derived:
         return cast(T, store[key])
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(slots=True, order=True, unsafe_hash=True)
 class Span:
-    """A region of one file: 1-based lines and columns, end column exclusive."""
+    """A region of one file: 1-based lines and columns, end column exclusive.
+
+    A value: never changed once made (hashed, shared between findings and model nodes).
+    It is not a frozen dataclass because parsers make one for nearly every node, and a
+    frozen dataclass's constructor costs four times a plain one's.
+    """
 
     path: str
     line: int

@@ -10,10 +10,11 @@ arguments, so `merge(local.a, { team = "x" })` can be understood.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from opslint.model.base import Span
 from opslint.model.facets import EnvVar
@@ -25,11 +26,13 @@ Literal = str | int | float | bool | None | list["Literal"] | dict[str, "Literal
 _TRAVERSAL = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\d+|\[[^\]]*\])*$")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Expression:
     """A value that is not a literal, with its source text (`var.tags`, `"${var.x}-y"`).
 
-    For a function call `function` is its name and `arguments` its arguments.
+    For a function call `function` is its name and `arguments` its arguments. Not changed
+    once built (not a frozen dataclass only because that costs a parser four times the
+    time to make one).
     """
 
     text: str
@@ -43,22 +46,49 @@ class Expression:
         return _TRAVERSAL.match(self.text) is not None
 
 
-@dataclass(eq=False, slots=True)
+_NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(eq=False, slots=True, init=False)
 class Term:
-    """An expression as written: its value (a literal or an `Expression`) and its spans."""
+    """An expression as written: its value (a literal or an `Expression`) and its spans.
+
+    A term is not changed once built; a term that is not an object or a tuple shares
+    empty `entries`, `key_spans` and `items` (a parser makes one for nearly every value).
+    """
 
     value: Literal | Expression
     span: Span
-    entries: dict[str, Term] = field(default_factory=dict)
+    entries: Mapping[str, Term]
     """For an object constructor with static keys (`{ a = 1 }`): each element by key."""
-    key_spans: dict[str, Span] = field(default_factory=dict)
+    key_spans: Mapping[str, Span]
     """For an object constructor: the span of each key as written."""
-    items: list[Term] = field(default_factory=list)
+    items: Sequence[Term]
     """For a tuple constructor (`[a, b]`): its elements."""
-    is_object: bool = False
-    is_tuple: bool = False
-    dynamic_keys: bool = False
+    is_object: bool
+    is_tuple: bool
+    dynamic_keys: bool
     """For an object constructor: True when some key is computed (`(var.k) = 1`)."""
+
+    def __init__(
+        self,
+        value: Literal | Expression,
+        span: Span,
+        entries: Mapping[str, Term] = _NO_ENTRIES,
+        key_spans: Mapping[str, Span] = _NO_ENTRIES,
+        items: Sequence[Term] = (),
+        is_object: bool = False,
+        is_tuple: bool = False,
+        dynamic_keys: bool = False,
+    ) -> None:
+        self.value = value
+        self.span = span
+        self.entries = entries
+        self.key_spans = key_spans
+        self.items = items
+        self.is_object = is_object
+        self.is_tuple = is_tuple
+        self.dynamic_keys = dynamic_keys
 
     @property
     def is_literal(self) -> bool:
@@ -93,7 +123,7 @@ class Attribute:
         return self.term.span
 
     @property
-    def key_spans(self) -> dict[str, Span]:
+    def key_spans(self) -> Mapping[str, Span]:
         """For an object value: the span of each key."""
         return self.term.key_spans
 

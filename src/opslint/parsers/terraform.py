@@ -232,11 +232,14 @@ class _Builder:
     """Builds model blocks from the tree-sitter HCL tree of one file.
 
     Spans are 1-based lines and character columns; tree-sitter counts bytes, so a line
-    that holds a non-ASCII character has its columns counted again in characters.
+    that holds a non-ASCII character has its columns counted again in characters. Text is
+    sliced from the decoded file by byte offsets when the file is ASCII (offsets are then
+    character offsets), else from its bytes and decoded.
     """
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.text = text
         self.data = text.encode()
         self.ascii = len(self.data) == len(text)
         self.root: Node = _parser().parse(self.data).root_node
@@ -260,6 +263,8 @@ class _Builder:
         return len(self.data[offset - column : offset].decode())
 
     def source_text(self, node: Node) -> str:
+        if self.ascii:
+            return self.text[node.start_byte : node.end_byte]
         return self.data[node.start_byte : node.end_byte].decode()
 
     # blocks and attributes -------------------------------------------------------------
@@ -272,9 +277,10 @@ class _Builder:
             if body.type != "body":
                 continue
             for child in body.children:
-                if child.type == "block":
+                kind = child.type
+                if kind == "block":
                     blocks.append(self.block(child, ""))
-                elif child.type == "attribute":
+                elif kind == "attribute":
                     attributes.append(self.attribute(child, ""))
         return blocks, attributes
 
@@ -294,13 +300,17 @@ class _Builder:
         label_spans = tuple(self.span(n) for n in names[1:])
         header, whole = self.join(node, brace), self.span(node)
         block = new_block(type_name, labels, header, whole, label_spans, owner)
-        for child in body.children if body is not node else ():
-            kind = child.type
-            if kind == "attribute":
-                attribute = self.attribute(child, block.logical)
-                block.attributes.setdefault(attribute.name, attribute)
-            elif kind == "block":
-                block.blocks.append(self.block(child, block.logical))
+        if body is not node:
+            logical = block.logical
+            attributes = block.attributes
+            nested = block.blocks
+            for child in body.children:
+                kind = child.type
+                if kind == "attribute":
+                    attribute = self.attribute(child, logical)
+                    attributes.setdefault(attribute.name, attribute)
+                elif kind == "block":
+                    nested.append(self.block(child, logical))
         if isinstance(block, Provider) and block.alias:
             block.logical = f"{block.logical}.{block.alias}"
         return block
@@ -315,9 +325,12 @@ class _Builder:
         name_node, value_node = children[0], children[-1]
         if value_node.type != "expression":  # a comment inside the attribute
             value_node = next(c for c in reversed(children) if c.type == "expression")
-        return attribute_of(
-            self.source_text(name_node), self.term(value_node), self.span(name_node), owner
-        )
+        name = self.source_text(name_node)
+        term = self.term(value_node)
+        name_span = self.span(name_node)
+        end = term.span
+        span = Span(self.path, name_span.line, name_span.column, end.end_line, end.end_column)
+        return Attribute(name, term, span, name_span, f"{owner}/{name}" if owner else name)
 
     # expressions -----------------------------------------------------------------------
 
@@ -330,35 +343,51 @@ class _Builder:
     def inner(node: Node) -> Node:
         """What an `expression`, `literal_value`, `collection_value` or `template_expr`
         node wraps, when it wraps one thing; `node` itself otherwise."""
-        while node.child_count == 1 and node.type in _WRAPPERS:
-            node = node.child(0) or node
+        while node.type in _WRAPPERS:
+            children = node.children
+            if len(children) != 1:
+                break
+            node = children[0]
         return node
 
     def term(self, node: Node) -> Term:
-        span = self.span(node)
-        inner = self.inner(node)
+        if self.ascii:  # `span` and `inner`, inline: this runs for every value
+            row, column = node.start_point
+            end_row, end_column = node.end_point
+            span = Span(self.path, row + 1, column + 1, end_row + 1, end_column + 1)
+        else:
+            span = self.span(node)
+        inner = node
         kind = inner.type
+        while kind in _WRAPPERS:
+            children = inner.children
+            if len(children) != 1:
+                break
+            inner = children[0]
+            kind = inner.type
         if kind == "string_lit":
             return Term(self.string(inner), span)
+        if kind == "variable_expr" or kind == "template_expr" or kind == "get_attr":
+            return Term(Expression(self.source_text(node), span), span)
         if kind == "numeric_lit":
             return Term(self.number(inner), span)
         if kind == "bool_lit":
             return Term(self.source_text(inner) == "true", span)
         if kind == "null_lit":
             return Term(None, span)
-        if kind == "operation":
-            return self.unary(node, inner.children[0], span)
-        if kind == "tuple":
-            return self.tuple(node, inner, span)
-        if kind == "object":
-            return self.object(node, inner, span)
         if kind == "function_call":
             return self.call(node, inner, span)
+        if kind == "object":
+            return self.object(node, inner, span)
+        if kind == "tuple":
+            return self.tuple(node, inner, span)
+        if kind == "operation":
+            return self.unary(node, inner.children[0], span)
         if kind == "heredoc_template":
             start = inner.children[0]
             value = heredoc_value(self.source_text(inner), self.source_text(start) == "<<-")
             return Term(self.expression(node, span) if value is None else value, span)
-        return Term(self.expression(node, span), span)
+        return Term(Expression(self.source_text(node), span), span)
 
     def number(self, node: Node) -> int | float:
         text = self.source_text(node)
@@ -394,7 +423,8 @@ class _Builder:
                 static = False
                 continue
             entries.setdefault(key, value)
-            key_spans.setdefault(key, self.span(key_node))
+            if key not in key_spans:
+                key_spans[key] = self.span(key_node)
         return object_term(entries, key_spans, static, span, lambda: self.expression(node, span))
 
     def object_key(self, node: Node) -> str | None:
@@ -423,9 +453,14 @@ class _Builder:
         return Term(self.expression(node, span, function=name, arguments=arguments), span)
 
     def string(self, node: Node) -> str:
-        """The value of a quoted string without interpolations or directives."""
-        children = node.children
-        start, end = children[0].end_byte, children[-1].start_byte
+        """The value of a quoted string without interpolations or directives (between
+        its quotes: the tree has no error, so both are there)."""
+        start, end = node.start_byte + 1, node.end_byte - 1
+        if self.ascii:
+            literal = self.text[start:end]
+            if "\\" in literal or "$${" in literal or "%%{" in literal:
+                return string_value(literal)
+            return literal
         return string_value(self.data[start:end].decode("utf-8", "surrogatepass"))
 
 
