@@ -62,6 +62,32 @@ def test_editing_a_module_file_changes_the_module_findings(tree: Path, tmp_path:
     assert changed and all(path.startswith("infra/") for _, path, _, _ in changed)
 
 
+def messages(path: Path, out: Path, *flags: str) -> list[str]:
+    """`code path:line:column message` of every finding of a JSON check of `path`."""
+    main(["check", str(path), "-q", "-f", "json", "-o", str(out), *flags])
+    data = json.loads(out.read_text())
+    return [
+        f"{f['code']} {f['path']}:{f['line']}:{f['column']} {f['message']}"
+        for f in data["findings"]
+    ]
+
+
+def test_a_file_added_beside_a_checked_module_file_changes_its_findings(
+    tree: Path, tmp_path: Path
+) -> None:
+    """The module view lists the folder: a `.tf` file the run was not given still counts."""
+    (tree / "infra/variables.tf").unlink()
+    main_tf = Path("infra/main.tf")
+    before = messages(main_tf, tmp_path / "a.json")
+    (tree / "infra/versions.tf").write_text('terraform {\n  required_version = ">= 1.5"\n}\n')
+    after = messages(main_tf, tmp_path / "b.json")
+    assert after == messages(main_tf, tmp_path / "c.json", "--no-cache")
+    assert [line for line in before if line not in after] == [
+        "TF107 infra/main.tf:1:1 module `infra` sets no `required_version`"
+    ]
+    assert [line for line in after if line not in before] == []
+
+
 def test_corrupt_and_forged_entries_are_rewritten(tree: Path, tmp_path: Path) -> None:
     expected = findings(Path(), tmp_path / "a.json")
     paths = entries(tree)

@@ -6,7 +6,9 @@ config (rule selection, options, severities, Helm and Terraform settings), the r
 run chose (which follow the kinds of the whole run), the installed plugins with their
 versions and the content of the project's rule files. An entry also records the files
 the unit read beside its own (a module's var files, a skaffold.yaml, a `.dockerignore`)
-with their digests, and is used only while they are unchanged.
+with their digests, and the names in the folders of its files and of those (a view that
+lists a folder, as a Terraform module does, sees a file added there that the walk did not
+pass); it is used only while all of them are unchanged.
 
 The cache lives in `.opslint_cache/` under the project root (the folder of the config
 file, else the working directory), or where `cache-dir` / `--cache-dir` say; it writes
@@ -52,7 +54,7 @@ from opslint.safety.redact import Secrets
 from opslint.severity import Severity
 
 DEFAULT_FOLDER = ".opslint_cache"
-FORMAT = 1
+FORMAT = 2
 """The layout of entries; a new layout ignores the old entries."""
 
 
@@ -78,6 +80,16 @@ def file_digest(path: Path) -> str | None:
             return digest(handle.read())
     except OSError:
         return None
+
+
+def listing_digest(folder: Path) -> str | None:
+    """The digest of the names in `folder` (a file added or removed there changes it); None
+    when it is no folder or cannot be listed."""
+    try:
+        names = sorted(child.name for child in folder.iterdir())
+    except OSError:
+        return None
+    return digest("\0".join(names).encode("utf-8", "surrogateescape"))
 
 
 def _user_key() -> bytes:

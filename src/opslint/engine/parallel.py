@@ -36,6 +36,7 @@ from opslint.engine.cache import (
     finding_data,
     finding_of,
     key_of,
+    listing_digest,
     secrets_data,
     secrets_of,
 )
@@ -94,6 +95,10 @@ class UnitResult:
     secrets: Secrets = field(default_factory=Secrets)
     reads: dict[str, str | None] = field(default_factory=dict)
     """Files read beside the unit's own, with their digests (None: absent)."""
+    listings: dict[str, str | None] = field(default_factory=dict)
+    """The folders of the unit's files and of those it read, with the digests of their
+    listings: a view that lists a folder (a Terraform module's `.tf` files, a workflow's
+    siblings) finds a file added there even when the walk did not pass it."""
 
     def data(self) -> dict[str, object]:
         """As JSON data, for the cache."""
@@ -106,6 +111,7 @@ class UnitResult:
             "documents": self.documents,
             "secrets": secrets_data(self.secrets),
             "reads": self.reads,
+            "listings": self.listings,
         }
 
     @classmethod
@@ -120,6 +126,7 @@ class UnitResult:
             int(data["documents"]),
             secrets_of(data["secrets"]),
             {str(path): value for path, value in data["reads"].items()},
+            {str(path): value for path, value in data["listings"].items()},
         )
 
 
@@ -223,6 +230,7 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
         findings = session.evaluate(run, every, rules)
         assert session.tagged is not None
         checked = {Path(source.path).absolute() for source in run.sources.values()}
+        folders = {path.parent for path in chain(checked, run.read_paths)}
         return UnitResult(
             findings,
             session.tagged,
@@ -235,6 +243,7 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
             len(run.documents),
             Secrets.of(run.documents),
             {path.as_posix(): file_digest(path) for path in sorted(run.read_paths - checked)},
+            {folder.as_posix(): listing_digest(folder) for folder in sorted(folders)},
         )
 
 
@@ -528,6 +537,8 @@ def _cached(cache: Cache | None, key: str) -> UnitResult | None:
     except (KeyError, TypeError, ValueError, IndexError):
         return None
     if any(file_digest(Path(path)) != value for path, value in result.reads.items()):
+        return None
+    if any(listing_digest(Path(path)) != value for path, value in result.listings.items()):
         return None
     return result
 
