@@ -38,7 +38,7 @@ from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from opslint.engine.fixer import FixResult
-    from opslint.engine.parallel import Options
+    from opslint.engine.options import Options
     from opslint.engine.runner import Session
     from opslint.generate import Generator
     from opslint.report import Report
@@ -492,10 +492,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 def engine_options(args: argparse.Namespace, config: Config, stderr: TextIO) -> Options:
     """How `check` runs: processes, cache folder, shard, progress on a terminal."""
-    from opslint.engine.cache import DEFAULT_FOLDER
-    from opslint.engine.parallel import Options, default_jobs
+    from opslint.engine.options import DEFAULT_CACHE_FOLDER, Options, default_jobs
 
-    cache = args.cache_dir or config.cache_dir or config.root / DEFAULT_FOLDER
+    cache = args.cache_dir or config.cache_dir or config.root / DEFAULT_CACHE_FOLDER
     return Options(
         jobs=args.jobs or config.jobs or default_jobs(),
         cache=None if args.no_cache else cache.absolute(),

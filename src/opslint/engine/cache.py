@@ -53,7 +53,6 @@ from opslint.model.base import (
 from opslint.safety.redact import Secrets
 from opslint.severity import Severity
 
-DEFAULT_FOLDER = ".opslint_cache"
 FORMAT = 2
 """The layout of entries; a new layout ignores the old entries."""
 

@@ -18,7 +18,6 @@ than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in pro
 from __future__ import annotations
 
 import copy
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +27,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from opslint.engine import discovery
 from opslint.engine.cache import (
     Cache,
     base_key,
@@ -40,6 +38,7 @@ from opslint.engine.cache import (
     secrets_data,
     secrets_of,
 )
+from opslint.engine.options import MIN_PARALLEL_FILES, Options
 from opslint.engine.runner import COLLECT, Position, kinds_of
 from opslint.engine.units import COMPOSE, Target, Unit, partition, shard
 from opslint.model.base import Finding
@@ -55,30 +54,9 @@ if TYPE_CHECKING:
 
     from opslint.engine.runner import Session
 
-MIN_PARALLEL_FILES = 48
-"""Below this many files a run stays in process (see `benchmarks/bench_corpus.py`)."""
 DETECT_BATCH = 64
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a check runs: processes, cache, shard, progress display."""
-
-    jobs: int = 1
-    cache: Path | None = None
-    shard: tuple[int, int] | None = None
-    """(K, N): check the K-th of N shards (1-based)."""
-    progress: TextIO | None = None
 
 
 @dataclass
@@ -326,15 +304,13 @@ class Progress:
             self.stream.flush()
 
 
-def check(session: Session, paths: list[Path], boundary: Boundary, started: float) -> Report:
-    """The report of `session` over `paths` (see the module)."""
+def check(
+    session: Session, files: list[tuple[Path, str]], boundary: Boundary, started: float
+) -> Report:
+    """The report of `session` over the walked `files` (see the module)."""
     options = session.parallel
     assert options is not None
-    walk = session.walk(paths, boundary)
-    files = list(discovery.iter_relative(walk.files, Path.cwd()))
     in_process = len(files) < MIN_PARALLEL_FILES or options.jobs <= 1
-    if (options.cache is None and options.shard is None and in_process) or session.overlay:
-        return session.checked_files(files, started)
     executor = Executor(session, 1 if in_process else options.jobs)
     try:
         return _check(session, executor, options, files, boundary, started)
@@ -372,7 +348,7 @@ def _check(
     if actual != predicted and _codes(_rules(session, actual)[0]) != _codes(
         _rules(session, predicted)[0]
     ):
-        _, rules = session.rules(actual)
+        _, rules = _rules(session, actual)
         results = _results(
             session, executor, options, units, actual, covered, cache, base, boundary
         )
