@@ -44,6 +44,34 @@ def test_warm_run_reads_the_cache(tree: Path, tmp_path: Path) -> None:
     assert {path: path.stat().st_mtime_ns for path in entries(tree)} == stamps
 
 
+def test_a_warm_run_imports_no_rule_unless_its_report_lists_them(
+    tree: Path, tmp_path: Path
+) -> None:
+    findings(Path(), tmp_path / "cold.json")
+    main(["check", ".", "-q", "-f", "sarif", "-o", str(tmp_path / "cold.sarif"), "--no-cache"])
+    script = (
+        "import sys\n"
+        "from opslint.cli import main\n"
+        "main(sys.argv[2:])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('opslint.rules.')))\n"
+    )
+    loaded = {}
+    for fmt in ("json", "sarif"):
+        out = tmp_path / f"warm.{fmt}"
+        done = subprocess.run(
+            [sys.executable, "-c", script, "-", "check", ".", "-q", "-f", fmt, "-o", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=os.environ.copy(),
+        )
+        assert done.returncode == 0, done.stderr
+        loaded[fmt] = done.stdout.strip()
+        assert out.read_bytes() == (tmp_path / f"cold.{fmt}").read_bytes()
+    assert loaded["json"] == "['opslint.rules._index']"
+    assert "'opslint.rules.dockerfile.healthcheck'" in loaded["sarif"]
+
+
 def test_no_cache_writes_nothing(tree: Path, tmp_path: Path) -> None:
     findings(Path(), tmp_path / "out.json", "--no-cache")
     assert not (tree / ".opslint_cache").exists()

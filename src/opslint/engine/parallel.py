@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, SupportsIndex, TextIO, TypeVar, overload
 
 from opslint.engine.cache import (
     Cache,
@@ -339,24 +339,85 @@ def _check(
     units = partition(targets)
     if options.shard is not None:
         units = shard(units, *options.shard)
-    predicted = frozenset(t.kind for t in targets if t.kind is not None)
-    _, rules = _rules(session, predicted)
-    if any(rule.subject is None for rule in rules):  # a rule of the whole run: one unit
+    kinds = frozenset(t.kind for t in targets if t.kind is not None)
+    choice = _choice(session, kinds, cache, base)
+    if choice.whole_run:  # a rule of the whole run: one unit
         return session.checked_files(files, started)
-    results = _results(session, executor, options, units, predicted, covered, cache, base, boundary)
+    results = _results(
+        session, executor, options, units, kinds, choice, covered, cache, base, boundary
+    )
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
-    if actual != predicted and _codes(_rules(session, actual)[0]) != _codes(
-        _rules(session, predicted)[0]
-    ):
-        _, rules = _rules(session, actual)
-        results = _results(
-            session, executor, options, units, actual, covered, cache, base, boundary
-        )
-    return _merge(session, rules, detection_notes, results, started)
+    if actual != kinds:
+        again = _choice(session, actual, cache, base)
+        if again.codes != choice.codes:
+            kinds, choice = actual, again
+            results = _results(
+                session, executor, options, units, kinds, choice, covered, cache, base, boundary
+            )
+    return _merge(session, LazyRules(session, kinds), detection_notes, results, started)
 
 
-def _codes(rules: list[Rule]) -> list[str]:
-    return [rule.code for rule in rules]
+@dataclass(frozen=True)
+class Choice:
+    """What the rules of a set of kinds are to a run over units: the codes of every rule
+    installed for them, and whether a chosen one checks the whole run at once."""
+
+    codes: tuple[str, ...]
+    whole_run: bool
+
+
+def _choice(session: Session, kinds: frozenset[str], cache: Cache | None, base: str) -> Choice:
+    """The `Choice` of `kinds`, from the cache when this config and these plugins made it
+    before (a warm run then imports no rule), else from the rules, checking the config
+    against them."""
+    declared = session.plugins.rule_index().items()  # a rule added without a new version
+    key = key_of(base, [*((kind, None) for kind in kinds), *declared])
+    stored = cache.get("rules", key) if cache is not None else None
+    if stored is not None:
+        try:
+            return Choice(tuple(str(code) for code in stored["codes"]), bool(stored["whole_run"]))
+        except (KeyError, TypeError):
+            pass
+    every, rules = _rules(session, kinds)
+    choice = Choice(tuple(rule.code for rule in every), any(r.subject is None for r in rules))
+    if cache is not None:
+        cache.put("rules", key, {"codes": list(choice.codes), "whole_run": choice.whole_run})
+    return choice
+
+
+class LazyRules(list[Rule]):
+    """The rules a run used, chosen when a report first reads them: the text and JSON
+    reports do not, so a run whose units all came from the cache imports no rule."""
+
+    def __init__(self, session: Session, kinds: frozenset[str]) -> None:
+        super().__init__()
+        self._pending: tuple[Session, frozenset[str]] | None = (session, kinds)
+
+    def _load(self) -> None:
+        if self._pending is not None:
+            session, kinds = self._pending
+            self._pending = None
+            self.extend(_rules(session, kinds)[1])
+
+    def __iter__(self) -> Iterator[Rule]:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def __contains__(self, item: object) -> bool:
+        self._load()
+        return super().__contains__(item)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Rule: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Rule]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Rule | list[Rule]:
+        self._load()
+        return super().__getitem__(index)
 
 
 def _plugin_set(session: Session) -> list[tuple[str, str]]:
@@ -459,15 +520,14 @@ def _results(
     options: Options,
     units: list[Unit],
     kinds: frozenset[str],
+    choice: Choice,
     covered: dict[int, list[tuple[str, str | None]]],
     cache: Cache | None,
     base: str,
     boundary: Boundary,
 ) -> list[UnitResult]:
     """The result of every unit, from the cache or checked (largest units first)."""
-    rules_key = base_key(
-        base, _codes(_rules(session, kinds)[0]), sorted(kinds), _helm_renderer(session, kinds)
-    )
+    rules_key = base_key(base, choice.codes, sorted(kinds), _helm_renderer(session, kinds))
     keys = [
         key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
         for unit in units
