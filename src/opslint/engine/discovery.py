@@ -4,11 +4,12 @@ read the files found under the run's policy."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from opslint.edits.leftovers import is_temporary
 from opslint.model.source import Reader, SourceError, decode
@@ -30,10 +31,40 @@ class Walk:
     """Temporary files an interrupted `opslint fix` left (never checked; see `leftovers`)."""
 
 
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+class Matcher(Protocol):
+    """What the walk asks of compiled exclude patterns."""
+
+    def match_file(self, file: str) -> bool: ...
+
+
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*/")
+"""A pattern that names a folder and nothing else (`testdata/`): no wildcard, no slash
+before the last, no negation."""
+
+
+@dataclass(frozen=True)
+class FolderNames:
+    """Patterns that each name a folder, matched as .gitignore matches them (a folder of
+    that name at any depth, and everything below it) without importing pathspec: the
+    default excludes are all of this form."""
+
+    names: frozenset[str]
+
+    def match_file(self, file: str) -> bool:
+        """Whether `file` (relative, POSIX, a folder ending with `/`) is, or lies in, a
+        folder of one of the names."""
+        folders = file.split("/")[:-1]
+        return any(folder in self.names for folder in folders)
+
+
+def _spec(patterns: tuple[str, ...]) -> Matcher | None:
+    if not patterns:
+        return None
+    if all(_FOLDER_NAME.fullmatch(pattern) for pattern in patterns):
+        return FolderNames(frozenset(pattern[:-1] for pattern in patterns))
     import pathspec  # only a walk into folders, or --force-exclude, needs the patterns
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _relative(path: Path | str, root: Path | str) -> str | None:
@@ -81,7 +112,7 @@ class Walker:
         """The folder given on the command line that the walk is in."""
 
     @cached_property
-    def exclude(self) -> pathspec.GitIgnoreSpec | None:
+    def exclude(self) -> Matcher | None:
         """The `exclude` patterns, compiled the first time a path is matched."""
         return _spec(self.patterns)
 

@@ -240,32 +240,41 @@ class Executor:
 
     def __init__(self, session: Session, jobs: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self.jobs = jobs
         global _SESSION
         _SESSION = copy.copy(session)  # units say their notes apart from the run's
-        if jobs <= 1:
-            return
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        """The worker pool, made on the first tasks: a run whose detection and units all
+        come from the cache imports no multiprocessing (None: checked in process)."""
+        if self.pool is not None or self.jobs <= 1:
+            return self.pool
         import multiprocessing  # a run in process does without
         from concurrent.futures import ProcessPoolExecutor
 
         if "fork" in multiprocessing.get_all_start_methods():
             self.pool = ProcessPoolExecutor(
-                jobs,
+                self.jobs,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_forget_helm_worker,
             )
+        else:
+            self.jobs = 1
+        return self.pool
 
     def map(
         self, function: Callable[..., R], tasks: list[tuple[Any, ...]]
     ) -> Iterator[tuple[int, R]]:
         """(task position, result) as each task finishes."""
-        if self.pool is None:
+        pool = self._start() if tasks else None
+        if pool is None:
             for position, task in enumerate(tasks):
                 yield position, function(*task)
             return
         from concurrent.futures import as_completed
 
         futures: dict[Future[R], int] = {
-            self.pool.submit(function, *task): position for position, task in enumerate(tasks)
+            pool.submit(function, *task): position for position, task in enumerate(tasks)
         }
         for future in as_completed(futures):
             yield futures[future], future.result()
