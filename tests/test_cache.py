@@ -12,6 +12,7 @@ import pytest
 from engine_tree import make_tree
 
 from opslint.cli import main
+from opslint.engine.cache import Cache, FileDigests, file_digest
 
 
 def findings(tree: Path, out: Path, *flags: str) -> list[tuple[str, str, int, int]]:
@@ -168,3 +169,27 @@ def test_a_linked_cache_folder_is_not_used(tree: Path, tmp_path: Path) -> None:
     (tree / ".opslint_cache").symlink_to(tmp_path / "target")
     findings(Path(), tmp_path / "out.json")
     assert list((tmp_path / "target").iterdir()) == []
+
+
+def test_file_digests_are_remembered_while_the_stat_is_unchanged(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    path = tmp_path / "main.tf"
+    path.write_text('variable "a" {}\n')
+    first = FileDigests(cache)
+    assert first.digest(path) == file_digest(path)
+    assert first.digest(tmp_path) is None
+    first.save()
+    # a file changed within the last seconds may change again unseen: not remembered
+    assert FileDigests(cache).known == {}
+
+    remembering = FileDigests(cache, racy_ns=0)
+    assert remembering.digest(path) == file_digest(path)
+    remembering.save()
+    again = FileDigests(cache)
+    assert list(again.known) == [str(path)]
+    again.known[str(path)][4] = "remembered"
+    assert again.digest(path) == "remembered"
+    stamp = path.stat().st_mtime_ns
+    path.write_text('variable "b" {}\n')  # the same size and modification time, a new stat
+    os.utime(path, ns=(stamp, stamp))
+    assert again.digest(path) == file_digest(path) != "remembered"

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, SupportsIndex, TextIO, TypeVar, overload
 
 from opslint.engine.cache import (
     Cache,
+    FileDigests,
     base_key,
     file_digest,
     finding_data,
@@ -339,7 +340,9 @@ def _check(
     if cache is not None and not cache.usable:
         session.note(f"{options.cache}: cannot be used as the cache folder; results not cached")
         cache = None
-    contents = [file_digest(path) for path, _ in files]
+    digests = FileDigests(cache)
+    contents = [digests.digest(path) for path, _ in files]
+    digests.save()
     base = base_key(
         session.config, session.forced_kind, session.force_exclude, _plugin_set(session)
     )
