@@ -193,3 +193,12 @@ def test_file_digests_are_remembered_while_the_stat_is_unchanged(tmp_path: Path)
     path.write_text('variable "b" {}\n')  # the same size and modification time, a new stat
     os.utime(path, ns=(stamp, stamp))
     assert again.digest(path) == file_digest(path) != "remembered"
+
+
+def test_runs_in_one_process_each_choose_their_rules(tree: Path, tmp_path: Path) -> None:
+    """The SARIF report reads the rules after the run: the next run, with another
+    selection, still chooses its own."""
+    main(["check", ".", "-q", "-f", "sarif", "-o", str(tmp_path / "all.sarif")])
+    selected = findings(Path(), tmp_path / "df.json", "--select", "DF101")
+    assert selected == findings(Path(), tmp_path / "fresh.json", "--select", "DF101", "--no-cache")
+    assert selected and {code for code, *_ in selected} == {"DF101"}

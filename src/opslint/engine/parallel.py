@@ -409,7 +409,7 @@ class LazyRules(list[Rule]):
         if self._pending is not None:
             session, kinds = self._pending
             self._pending = None
-            self.extend(_rules(session, kinds)[1])
+            self.extend(session.rules(kinds)[1])  # after the run: not the run's `_RULES`
 
     def __iter__(self) -> Iterator[Rule]:
         self._load()
