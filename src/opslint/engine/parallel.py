@@ -352,7 +352,7 @@ def _check(
     if options.shard is not None:
         units = shard(units, *options.shard)
     kinds = frozenset(t.kind for t in targets if t.kind is not None)
-    choice = _choice(session, kinds, cache, base)
+    choice = _choice(session, executor, kinds, cache, base)
     if choice.whole_run:  # a rule of the whole run: one unit
         return session.checked_files(files, started)
     results = _results(
@@ -360,7 +360,7 @@ def _check(
     )
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
     if actual != kinds:
-        again = _choice(session, actual, cache, base)
+        again = _choice(session, executor, actual, cache, base)
         if again.codes != choice.codes:
             kinds, choice = actual, again
             results = _results(
@@ -378,10 +378,13 @@ class Choice:
     whole_run: bool
 
 
-def _choice(session: Session, kinds: frozenset[str], cache: Cache | None, base: str) -> Choice:
+def _choice(
+    session: Session, executor: Executor, kinds: frozenset[str], cache: Cache | None, base: str
+) -> Choice:
     """The `Choice` of `kinds`, from the cache when this config and these plugins made it
     before (a warm run then imports no rule), else from the rules, checking the config
-    against them."""
+    against them: in a worker, which needs them for its units, so that this process
+    imports no rule for the text and JSON reports."""
     declared = session.plugins.rule_index().items()  # a rule added without a new version
     key = key_of(base, [*((kind, None) for kind in kinds), *declared])
     stored = cache.get("rules", key) if cache is not None else None
@@ -390,11 +393,16 @@ def _choice(session: Session, kinds: frozenset[str], cache: Cache | None, base: 
             return Choice(tuple(str(code) for code in stored["codes"]), bool(stored["whole_run"]))
         except (KeyError, TypeError):
             pass
-    every, rules = _rules(session, kinds)
-    choice = Choice(tuple(rule.code for rule in every), any(r.subject is None for r in rules))
+    [(_, choice)] = executor.map(_chosen, [(kinds,)])
     if cache is not None:
         cache.put("rules", key, {"codes": list(choice.codes), "whole_run": choice.whole_run})
     return choice
+
+
+def _chosen(kinds: frozenset[str]) -> Choice:
+    """The `Choice` of `kinds`, from the rules of this process."""
+    every, rules = _rules(_session(), kinds)
+    return Choice(tuple(rule.code for rule in every), any(r.subject is None for r in rules))
 
 
 class LazyRules(list[Rule]):
