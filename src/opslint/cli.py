@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -395,8 +396,18 @@ def make_session(config: Config, kind: str | None = None, force_exclude: bool = 
 
 @contextlib.contextmanager
 def _open_output(path: Path | None) -> Iterator[IO[str]]:
+    """The file at `path`, else stdout. A report for a pipe or a file is written to stdout
+    in one piece: with `PYTHONUNBUFFERED` set, as CI images often have it, each of the
+    writers' many small writes would be a system call (a terminal is written as it goes)."""
     if path is None:
-        yield sys.stdout
+        if sys.stdout.isatty():
+            yield sys.stdout
+            return
+        buffer = io.StringIO()
+        try:
+            yield buffer
+        finally:
+            sys.stdout.write(buffer.getvalue())
         return
     try:
         handle = path.open("w", encoding="utf-8", newline="\n")
