@@ -2,17 +2,21 @@
 
 The parent walks the tree; kind detection (and the build links of Compose files) runs in
 the workers; the parent then splits the documents into units (`opslint.engine.units`),
-picks the rules from the kinds of the whole run, and each unit is checked on its own, in
-a worker, or taken from the cache. Each unit hands back only its findings, notes, the
-kinds and reported paths of its documents and the secrets they hold: the documents
-themselves are dropped there. Every note and finding carries the position one run would
-have said it at (phase, walk order of its document), so the parent puts them back in
-that order: the report is the one `--jobs 1` gives, byte for byte.
+a worker picks the rules from the kinds of the whole run (the choice is cached too), and
+each unit is checked on its own, in a worker, or taken from the cache. Each unit hands
+back only its findings, notes, the kinds and reported paths of its documents and the
+secrets they hold: the documents themselves are dropped there. Every note and finding
+carries the position one run would have said it at (phase, walk order of its document),
+so the parent puts them back in that order: the report is the one `--jobs 1` gives, byte
+for byte.
 
-Workers are forked from the parent once it has loaded the rules; each starts without the
-parent's Helm render process (it starts its own when a chart needs one) and applies the
-run's boundary itself. A small run is checked in process: starting workers costs more
-than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in process.
+Workers are forked from the parent when the first tasks come (a run served from the
+cache starts none) and import the rules they need themselves, the parent only for a
+report that lists the rules (SARIF, JUnit); each starts without the parent's Helm render
+process (it starts its own when a chart needs one) and applies the run's boundary
+itself. A small run is checked in process: starting workers costs more than it saves
+below `MIN_PARALLEL_FILES` files (`opslint.engine.options`). `opslint fix` always runs
+in process.
 """
 
 from __future__ import annotations
