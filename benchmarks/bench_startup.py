@@ -1,6 +1,7 @@
 """Start-up cost of small runs: one Dockerfile, one Kubernetes manifest, a pre-commit batch.
 
 Usage: python benchmarks/bench_startup.py [--runs N] [--cases dockerfile,kubernetes,batch]
+                                          [--baseline PYTHON]
 
 Each case writes its files to a temporary folder and times N runs of `opslint check` on
 them, each in a fresh process with a warm bytecode cache (as after an install):
@@ -15,6 +16,11 @@ imports that `python -X importtime` shows for one run. `python -c pass` is timed
 scale, and the Dockerfile case once more without bytecode (every module compiled). The
 exit status is 1 when a case imported a library it never needs: YAML, HCL, tree-sitter,
 jsonschema or SARIF for the Dockerfile; HCL, tree-sitter or SARIF for the manifest.
+
+`--baseline PYTHON` names the interpreter of another opslint install (the previous
+release, say): each case is run with it too, the runs of both alternating, and the
+medians are given side by side with their ratio. The load average of the machine is
+printed before and after, since a busy machine slows every figure.
 """
 
 from __future__ import annotations
@@ -138,10 +144,10 @@ def environment(bytecode_cache: Path | None) -> dict[str, str]:
     return env
 
 
-def command(case: Case, *interpreter_options: str) -> list[str]:
+def command(case: Case, *interpreter_options: str, python: str = sys.executable) -> list[str]:
     """`opslint check` on the case's files, as a hook would call it on files that changed:
     `--no-cache`, so that every run parses and checks them."""
-    opslint = [sys.executable, *interpreter_options, "-m", "opslint"]
+    opslint = [python, *interpreter_options, "-m", "opslint"]
     return [*opslint, "check", "-q", "--no-cache", *case.files]
 
 
@@ -204,14 +210,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
 
-def run_case(key: str, runs: int, env: dict[str, str]) -> bool:
+def run_case(key: str, runs: int, env: dict[str, str], baseline: str | None) -> bool:
     """Time one case and print its figures; False when it imported what it never needs."""
     case = CASES[key]
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         write(folder, case.files)
         timed(command(case), folder, 2, env)  # fill the bytecode cache
-        times = timed(command(case), folder, runs, env)
+        times: list[Timing] = []
+        before: list[Timing] = []
+        if baseline:
+            timed(command(case, python=baseline), folder, 2, env)
+        for _ in range(runs):  # alternating, so that both see the same load
+            times.extend(timed(command(case), folder, 1, env))
+            if baseline:
+                before.extend(timed(command(case, python=baseline), folder, 1, env))
         rows = import_profile(case, folder, env)
     wall, cpu = medians(times)
     walls = [t.wall for t in times]
@@ -219,6 +232,12 @@ def run_case(key: str, runs: int, env: dict[str, str]) -> bool:
     print(f"{case.name} ({len(case.files)} files, {runs} runs, target {case.target:.2f} s):")
     print(f"  wall median {ms(wall)}  min {ms(min(walls))}  max {ms(max(walls))}  ({verdict})")
     print(f"  CPU  median {ms(cpu)}")
+    if before:
+        old_wall, old_cpu = medians(before)
+        print(
+            f"  baseline: wall median {ms(old_wall)}, CPU median {ms(old_cpu)}; "
+            f"ratio wall {wall / old_wall:.2f}, CPU {cpu / old_cpu:.2f}"
+        )
     print(f"  {len(rows)} modules imported; slowest top-level imports:")
     for cumulative, module in sorted((r for r in rows if "." not in r[1]), reverse=True)[:6]:
         print(f"    {ms(cumulative / 1e6)}  {module}")
@@ -235,16 +254,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--cases", default=",".join(CASES), help=f"of {', '.join(CASES)}")
+    parser.add_argument("--baseline", help="the Python of another opslint install")
     args = parser.parse_args()
     keys = [key.strip() for key in args.cases.split(",") if key.strip()]
     unknown = [key for key in keys if key not in CASES]
     if unknown:
         parser.error(f"unknown case {', '.join(unknown)} (known: {', '.join(CASES)})")
+    print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as cache:
         env = environment(Path(cache))
         wall, cpu = medians(timed([sys.executable, "-c", "pass"], Path(), args.runs, env))
         print(f"python -c pass: wall median {ms(wall)}, CPU median {ms(cpu)}")
-        clean = [run_case(key, args.runs, env) for key in keys]
+        clean = [run_case(key, args.runs, env, args.baseline) for key in keys]
     if "dockerfile" in keys:
         case = CASES["dockerfile"]
         with tempfile.TemporaryDirectory() as name:
@@ -252,7 +273,13 @@ def main() -> int:
             cold = timed(command(case), Path(name), max(3, args.runs // 3), environment(None))
         wall, cpu = medians(cold)
         print(f"one Dockerfile without bytecode (every module compiled): {ms(wall)}, CPU {ms(cpu)}")
+    print(f"load average after: {load()}")
     return 0 if all(clean) else 1
+
+
+def load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

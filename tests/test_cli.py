@@ -264,3 +264,20 @@ def test_real_executable(tmp_path: Path) -> None:
         [sys.executable, "-m", "opslint", "--version"], capture_output=True, text=True, timeout=60
     )
     assert version.stdout.startswith("opslint ")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_report_to_a_pipe_is_the_report_to_a_file(tmp_path: Path, fmt: str) -> None:
+    """Stdout that is no terminal gets the report in one piece, unbuffered or not."""
+    (tmp_path / "Dockerfile").write_text("FROM python:latest\nRUN cd /app\n", encoding="utf-8")
+    command = [sys.executable, "-m", "opslint", "check", "-q", "-f", fmt, "--no-cache"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    piped = subprocess.run(
+        [*command, "Dockerfile"], cwd=tmp_path, capture_output=True, env=env, check=False
+    )
+    written = subprocess.run(
+        [*command, "-o", "out", "Dockerfile"], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert piped.returncode == written.returncode == 1
+    assert piped.stdout == (tmp_path / "out").read_bytes()
+    assert b"DF101" in piped.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from opslint.engine.discovery import iter_relative, reader, walk
+from opslint.engine.discovery import FolderNames, _spec, iter_relative, reader, walk
 from opslint.model.source import SourceError, SourceFile
 from opslint.safety.boundary import OUTSIDE, Boundary
 
@@ -132,3 +132,38 @@ def test_the_reader_applies_the_run_policy_and_sources_read_only_through_it(
     with pytest.raises(SourceError) as caught:
         SourceFile(checked / "a.yaml", "a.yaml").text  # noqa: B018
     assert caught.value.message == "no text given and no reader to read it; not checked"
+
+
+def test_folder_name_excludes_match_as_gitignore_does() -> None:
+    """Excludes that each name a folder (the defaults) are matched without pathspec, with
+    pathspec's answer for every kind of path; any other pattern goes to pathspec."""
+    import pathspec
+
+    from opslint.config import DEFAULT_EXCLUDE
+
+    plain = _spec(DEFAULT_EXCLUDE)
+    assert isinstance(plain, FolderNames)
+    reference = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
+    files = [
+        "testdata/",
+        "testdata",
+        "a/testdata/",
+        "a/testdata/b/c.yaml",
+        "fixtures/x.yaml",
+        "a/fixtures",
+        "a/fixtures.d/x",
+        "my-testdata/x",
+        "testdata.yaml",
+        "src/__fixtures__/deploy.yaml",
+        "test-cases/",
+        "a/b/test_cases/c/",
+        "testcases/Dockerfile",
+        "x/y/z.tf",
+        "",
+        "/",
+    ]
+    assert [plain.match_file(f) for f in files] == [reference.match_file(f) for f in files]
+    assert not isinstance(_spec(("testdata/", "*.md")), FolderNames)
+    assert not isinstance(_spec(("a/testdata/",)), FolderNames)
+    assert not isinstance(_spec(("!testdata/",)), FolderNames)
+    assert _spec(()) is None

@@ -10,7 +10,8 @@ from engine_tree import make_tree
 
 from opslint.cli import main
 from opslint.config import Config
-from opslint.engine.parallel import MIN_PARALLEL_FILES, Executor, _detect
+from opslint.engine.options import MIN_PARALLEL_FILES
+from opslint.engine.parallel import Executor, _detect
 from opslint.engine.runner import Session
 from opslint.engine.units import partition
 from opslint.plugins import PluginManager
@@ -55,6 +56,22 @@ def test_units_join_what_the_views_join(tmp_path: Path) -> None:
         ["tree/k8s/deploy.yaml", "tree/k8s/service.yaml"],
     ]
     assert len(groups) == 3 + 60
+
+
+def test_rules_are_made_once_for_every_set_of_kinds(tmp_path: Path) -> None:
+    """A Helm chart's templates add kinds after detection: choosing the rules again reuses
+    the rules made already."""
+    session = Session(Config(root=tmp_path), PluginManager())
+    session.plugins.load()
+    chart = frozenset({"helm-chart"})
+    every, enabled = session.rules(chart)
+    again, enabled_again = session.rules(chart | {"helm-template", "helm-values"})
+    assert [rule.code for rule in again] == [rule.code for rule in every]
+    assert all(first is second for first, second in zip(every, again, strict=True))
+    assert enabled_again == enabled
+    docker, _ = session.rules(frozenset({"dockerfile"}))
+    assert "DF101" in {rule.code for rule in docker} - {rule.code for rule in every}
+    assert {rule.code: rule for rule in docker}["OP001"] is {r.code: r for r in every}["OP001"]
 
 
 def test_corpus_with_workers(

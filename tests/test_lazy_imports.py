@@ -3,11 +3,14 @@ tree-sitter, schema or SARIF machinery, a Kubernetes manifest never HCL or tree-
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from opslint.plugins import LAZY_REPORTS
 
 HEAVY = (
     "yaml",
@@ -50,7 +53,8 @@ OTHER_MODELS = (
 )
 """Models and parsers of other kinds, which a Dockerfile run never builds."""
 NOT_FOR_KUBERNETES = ("hcl2", "lark", "tree_sitter", "sarif_om", "helm_python", "ruamel")
-"""A manifest needs YAML and, for the schema rule K8123 (on by default), jsonschema."""
+"""A manifest needs YAML; the schema rule K8123 (on by default) imports jsonschema only
+for a manifest its quick check cannot prove valid."""
 
 
 def imported_modules(cwd: Path, *args: str, top_level: bool = True) -> set[str]:
@@ -73,11 +77,56 @@ def imported_modules(cwd: Path, *args: str, top_level: bool = True) -> set[str]:
     return names
 
 
+def modules_after(cwd: Path, *args: str) -> set[str]:
+    """Every module in `sys.modules` after `opslint *args` ran in a fresh process (this sees
+    the modules `importlib.import_module` loads, which `-X importtime` does not list)."""
+    script = (
+        "import sys\n"
+        "from opslint.cli import main\n"
+        f"code = main({list(args)!r})\n"
+        "print(code, *sorted(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    code, *modules = done.stdout.strip().splitlines()[-1].split()
+    assert code in ("0", "1"), done.stdout
+    return set(modules)
+
+
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_dockerfile_run_stays_light(tmp_path: Path, output: str) -> None:
     (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
     names = imported_modules(tmp_path, "check", "--format", output, "Dockerfile")
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
+    modules = modules_after(tmp_path, "check", "-q", "-f", output, "--no-cache", "Dockerfile")
+    assert not modules & set(LAZY_REPORTS), sorted(modules & set(LAZY_REPORTS))
+    assert not {"xml.etree.ElementTree", "gzip", "hashlib", "opslint.engine.parallel"} & modules
+
+
+@pytest.mark.parametrize("output", ["sarif", "junit", "html", "gitlab", "github-summary"])
+def test_a_report_plugin_is_imported_for_its_format(tmp_path: Path, output: str) -> None:
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    modules = modules_after(tmp_path, "check", "-q", "-o", "out", "--format", output, "Dockerfile")
+    writers = [name for name, formats in LAZY_REPORTS.items() if output in formats]
+    assert len(writers) == 1 and writers[0] in modules
+    assert (tmp_path / "out").stat().st_size > 0
+
+
+def test_lazy_report_plugins_name_their_formats() -> None:
+    """Each stand-in names exactly the formats its module writes, under the module's name."""
+    from opslint.plugins import PluginManager
+
+    plugins = PluginManager()
+    plugins.load(autoload=False)
+    for name, formats in LAZY_REPORTS.items():
+        module = importlib.import_module(name)
+        assert module.opslint_report_formats() == list(formats)
+        assert plugins.get_plugin(name).opslint_report_formats() == list(formats)
+    assert plugins.report_formats() == sorted(
+        ["text", "json", *(f for formats in LAZY_REPORTS.values() for f in formats)]
+    )
 
 
 def test_sys_modules_after_an_in_process_run(tmp_path: Path) -> None:
@@ -107,10 +156,18 @@ def test_kubernetes_run_stays_light(tmp_path: Path) -> None:
     modules = imported_modules(tmp_path, "check", "deploy.yaml", top_level=False)
     names = {module.split(".", 1)[0] for module in modules}
     assert not names & set(NOT_FOR_KUBERNETES), sorted(names & set(NOT_FOR_KUBERNETES))
-    assert {"yaml", "jsonschema"} <= names  # the probe sees what the run does need
+    assert "yaml" in names  # the probe sees what the run does need
+    # the manifest is valid: the schema rule proves it without jsonschema
+    assert not {"jsonschema", "referencing"} & names
     # kind detection asks whether a YAML file belongs to a Helm chart without the renderer
     assert "opslint.parsers.helm_layout" in modules
     assert not {"opslint.parsers.helm", "opslint.parsers.helm_render"} & modules
+
+
+def test_an_invalid_manifest_loads_jsonschema_for_its_errors(tmp_path: Path) -> None:
+    (tmp_path / "deploy.yaml").write_text(MANIFEST.replace("replicas: 2", "replicas: two"))
+    names = imported_modules(tmp_path, "check", "--select", "K8123", "deploy.yaml")
+    assert "jsonschema" in names
 
 
 def test_kubernetes_run_without_schema_rule_skips_jsonschema(tmp_path: Path) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from opslint.parsers.yamlload import load_yaml
+from opslint.parsers.yamlload import YamlError, load_yaml
 from opslint.ruleapi import schemas
 
 pytest.importorskip("check_jsonschema")
@@ -120,3 +121,46 @@ def test_a_missing_package_is_one_note_and_no_problems() -> None:
         "GH111 schema: not checked: opslint-no-such-package is not installed "
         "(pip install 'opslint[schemas]')"
     ]
+
+
+def kubernetes_objects(corpus: Path) -> list[tuple[str, Any]]:
+    """(file, object) of every built-in-looking Kubernetes object among the corpus's YAML."""
+    found = []
+    for path in sorted(corpus.rglob("*.y*ml")):
+        try:
+            documents = load_yaml(path.read_text(encoding="utf-8"), path.name).documents
+        except (OSError, ValueError, YamlError):
+            continue
+        for document in documents:
+            plain = schemas.to_plain(document.root)
+            if isinstance(plain, dict) and {"apiVersion", "kind"} <= plain.keys():
+                found.append((path.relative_to(corpus).as_posix(), plain))
+    return found
+
+
+def test_the_precheck_proves_valid_only_what_jsonschema_accepts(shared: Path) -> None:
+    """Over every corpus manifest, and each with an unknown key and a wrong type added: an
+    object the quick check proves valid has no jsonschema error; the others go to
+    jsonschema, so the findings are jsonschema's either way."""
+    pytest.importorskip("kubernetes_validate")
+    version = schemas.kubernetes_version("")
+    proven = checked = 0
+    for name, plain in kubernetes_objects(shared / "corpus"):
+        validator = schemas.kubernetes_validator(
+            version, str(plain["apiVersion"]), str(plain["kind"])
+        )
+        if not isinstance(validator, schemas.Prechecked):
+            continue
+        spec = plain.get("spec")
+        variants = [plain, {**plain, "metadata": {"name": "x", "labelz": {}}}]
+        if isinstance(spec, dict):
+            variants.append({**plain, "spec": {**spec, "replicas": "2"}})
+        for instance in variants:
+            checked += 1
+            errors = [error.message for error in validator.full().iter_errors(instance)]
+            if validator.proves_valid(instance):
+                proven += 1
+                assert errors == [], (name, instance is plain)
+            assert [error.message for error in validator.iter_errors(instance)] == errors
+    assert checked > 300
+    assert proven > checked // 4

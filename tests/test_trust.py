@@ -206,6 +206,9 @@ def test_trust_loads_the_rules_until_the_config_changes(
     assert command[:2] == ["opslint", "trust"]
     assert run_in(cli, tree.parent / "elsewhere", *command[1:]) == 0
     assert run_in(cli, tree.parent, "check", "-f", "json", "tree") == 1
+    # the trusted run of `tree/sub` cached these findings: reading them runs no rule code
+    assert ("XT950", "tree/sub/Dockerfile", 1, 1) in cli.codes()
+    assert run_in(cli, tree.parent, "check", "--no-cache", "-f", "json", "tree") == 1
     assert (tree.parent / "MARKER").exists()
     config.unlink()
     assert run_in(cli, tree.parent, "trust", "--list") == 0

@@ -40,7 +40,7 @@ from opslint.severity import Severity
 
 if TYPE_CHECKING:
     from opslint.engine.fixer import FixResult
-    from opslint.engine.parallel import Options
+    from opslint.engine.options import Options
     from opslint.engine.runner import Session
     from opslint.generate import Generator
     from opslint.report import Report
@@ -398,11 +398,23 @@ def make_session(config: Config, kind: str | None = None, force_exclude: bool = 
 
 @contextlib.contextmanager
 def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    """Standard output, or a buffer whose text replaces the file at `path` in one step
-    once the report is whole, so that a reader never sees half a report. A device or
-    pipe (`/dev/stderr`, a FIFO) is written as it is."""
+    """Where a report goes, written in one piece.
+
+    Standard output: a terminal is written as the report goes; a pipe or file gets the
+    whole report in one write (with `PYTHONUNBUFFERED` set, as CI images often have it,
+    each of the writers' many small writes would be a system call). `path`: a buffer
+    whose text replaces the file in one step once the report is whole, so that a reader
+    never sees half a report; a device or pipe (`/dev/stderr`, a FIFO) is written as it is.
+    """
     if path is None:
-        yield sys.stdout
+        if sys.stdout.isatty():
+            yield sys.stdout
+            return
+        buffer = io.StringIO()
+        try:
+            yield buffer
+        finally:
+            sys.stdout.write(buffer.getvalue())
         return
     if path.exists() and not path.is_file():
         try:
@@ -508,10 +520,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 def engine_options(args: argparse.Namespace, config: Config, stderr: TextIO) -> Options:
     """How `check` runs: processes, cache folder, shard, progress on a terminal."""
-    from opslint.engine.cache import DEFAULT_FOLDER
-    from opslint.engine.parallel import Options, default_jobs
+    from opslint.engine.options import DEFAULT_CACHE_FOLDER, Options, default_jobs
 
-    cache = args.cache_dir or config.cache_dir or config.root / DEFAULT_FOLDER
+    cache = args.cache_dir or config.cache_dir or config.root / DEFAULT_CACHE_FOLDER
     return Options(
         jobs=args.jobs or config.jobs or default_jobs(),
         cache=None if args.no_cache else cache.absolute(),

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pluggy
 
@@ -16,6 +16,7 @@ from opslint import hookspec
 if TYPE_CHECKING:
     from importlib.metadata import Distribution, EntryPoint
 
+    from opslint.report import Report
     from opslint.rule import RuleFamily
 
 hookimpl = pluggy.HookimplMarker("opslint")
@@ -36,6 +37,45 @@ BUILTIN_PLUGINS = (
 )
 """Builtin plugins, registered by module name exactly like third-party ones."""
 
+LAZY_REPORTS: dict[str, tuple[str, ...]] = {
+    "opslint.report.sarif": ("sarif",),
+    "opslint.report.annotations": ("github", "gitlab"),
+    "opslint.report.junit": ("junit",),
+    "opslint.report.summary": ("github-summary",),
+    "opslint.report.html": ("html",),
+}
+"""Builtin report plugins and the formats each writes: a stand-in is registered under the
+plugin's name, and the module (with XML, hashing, the rule docs it needs) is imported only
+when a run writes one of its formats."""
+
+
+class LazyReport:
+    """The stand-in of a builtin report plugin of `LAZY_REPORTS`."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.formats = LAZY_REPORTS[module]
+
+    @hookimpl
+    def opslint_report_formats(self) -> list[str]:
+        """The formats of the plugin."""
+        return list(self.formats)
+
+    @hookimpl
+    def opslint_report(self, report: Report, format: str, stream: IO[str]) -> bool | None:
+        """Write `report` with the plugin when it writes `format`."""
+        if format not in self.formats:
+            return None
+        plugin = importlib.import_module(self.module)
+        written: bool | None = plugin.opslint_report(report=report, format=format, stream=stream)
+        return written
+
+
+def builtin_plugin(name: str) -> object:
+    """The builtin plugin `name`: its module, or the stand-in of a lazy report plugin."""
+    return LazyReport(name) if name in LAZY_REPORTS else importlib.import_module(name)
+
+
 ENTRY_POINT_GROUP = "opslint"
 _GROUP_HEADER = f"[{ENTRY_POINT_GROUP}]".encode()
 """What an `entry_points.txt` declaring the group holds (a section header)."""
@@ -55,7 +95,7 @@ class PluginManager(pluggy.PluginManager):
             self.set_blocked(name)
         for name in BUILTIN_PLUGINS:
             if name not in blocked:
-                self.register(importlib.import_module(name), name=name)
+                self.register(builtin_plugin(name), name=name)
         if autoload and not os.environ.get("OPSLINT_DISABLE_PLUGIN_AUTOLOAD"):
             self.load_entry_points()
         self.check_pending()

@@ -6,7 +6,9 @@ config (rule selection, options, severities, Helm and Terraform settings), the r
 run chose (which follow the kinds of the whole run), the installed plugins with their
 versions and the content of the project's rule files. An entry also records the files
 the unit read beside its own (a module's var files, a skaffold.yaml, a `.dockerignore`)
-with their digests, and is used only while they are unchanged.
+with their digests, and the names in the folders of its files and of those (a view that
+lists a folder, as a Terraform module does, sees a file added there that the walk did not
+pass); it is used only while all of them are unchanged.
 
 The cache lives in `.opslint_cache/` under the project root (the folder of the config
 file, else the working directory), or where `cache-dir` / `--cache-dir` say; it writes
@@ -34,6 +36,7 @@ import secrets
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -51,8 +54,7 @@ from opslint.model.base import (
 from opslint.safety.redact import Secrets
 from opslint.severity import Severity
 
-DEFAULT_FOLDER = ".opslint_cache"
-FORMAT = 1
+FORMAT = 2
 """The layout of entries; a new layout ignores the old entries."""
 
 
@@ -78,6 +80,61 @@ def file_digest(path: Path) -> str | None:
             return digest(handle.read())
     except OSError:
         return None
+
+
+RACY_NS = 2_000_000_000
+"""A file changed this recently (ns) may change again within its clock's resolution
+without its stat changing: its digest is not remembered."""
+
+
+class FileDigests:
+    """The content digests of files, remembered between runs with the size, times and
+    inode they were read at (as ruff does): a file whose stat is unchanged is not read
+    again; any change of stat reads and hashes it, and the content decides."""
+
+    def __init__(self, cache: Cache | None, racy_ns: int = RACY_NS) -> None:
+        self.cache = cache
+        self.racy_ns = racy_ns
+        stored = cache.get("digests", "files") if cache is not None else None
+        self.known: dict[str, list[Any]] = stored if isinstance(stored, dict) else {}
+        self.seen: dict[str, list[Any]] = {}
+        self.here = str(Path.cwd()).rstrip(os.sep) + os.sep
+
+    def digest(self, path: Path) -> str | None:
+        """`file_digest(path)`, from the remembered digest while its stat is unchanged."""
+        name = str(path) if path.is_absolute() else self.here + str(path)
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        entry = self.known.get(name)
+        if isinstance(entry, list) and len(entry) == 5 and entry[:4] == signature:
+            found: str | None = str(entry[4])
+        else:
+            found = file_digest(path)
+        changed = max(status.st_mtime_ns, status.st_ctime_ns)
+        if found is not None and time.time_ns() - changed > self.racy_ns:
+            self.seen[name] = [*signature, found]
+        return found
+
+    def save(self) -> None:
+        """Remember the digests read (with those of files this run did not see)."""
+        table = {**self.known, **self.seen}
+        if self.cache is not None and table != self.known:
+            self.cache.put("digests", "files", table)
+
+
+def listing_digest(folder: Path) -> str | None:
+    """The digest of the names in `folder` (a file added or removed there changes it); None
+    when it is no folder or cannot be listed."""
+    try:
+        names = sorted(child.name for child in folder.iterdir())
+    except OSError:
+        return None
+    return digest("\0".join(names).encode("utf-8", "surrogateescape"))
 
 
 def _user_key() -> bytes:

@@ -4,11 +4,12 @@ read the files found under the run's policy."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from opslint.edits.leftovers import is_temporary
 from opslint.model.source import Reader, SourceError, decode
@@ -30,17 +31,63 @@ class Walk:
     """Temporary files an interrupted `opslint fix` left (never checked; see `leftovers`)."""
 
 
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+class Matcher(Protocol):
+    """What the walk asks of compiled exclude patterns."""
+
+    def match_file(self, file: str) -> bool: ...
+
+
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*/")
+"""A pattern that names a folder and nothing else (`testdata/`): no wildcard, no slash
+before the last, no negation."""
+
+
+@dataclass(frozen=True)
+class FolderNames:
+    """Patterns that each name a folder, matched as .gitignore matches them (a folder of
+    that name at any depth, and everything below it) without importing pathspec: the
+    default excludes are all of this form."""
+
+    names: frozenset[str]
+
+    def match_file(self, file: str) -> bool:
+        """Whether `file` (relative, POSIX, a folder ending with `/`) is, or lies in, a
+        folder of one of the names."""
+        folders = file.split("/")[:-1]
+        return any(folder in self.names for folder in folders)
+
+
+def _spec(patterns: tuple[str, ...]) -> Matcher | None:
+    if not patterns:
+        return None
+    if all(_FOLDER_NAME.fullmatch(pattern) for pattern in patterns):
+        return FolderNames(frozenset(pattern[:-1] for pattern in patterns))
     import pathspec  # only a walk into folders, or --force-exclude, needs the patterns
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def _relative(path: Path, root: Path) -> str | None:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
+def _relative(path: Path | str, root: Path | str) -> str | None:
+    """`path` relative to `root` as `Path.relative_to` gives it (both absolute, compared
+    part by part as written), in POSIX form; None when it is not below `root`."""
+    text, base = os.fspath(path), os.fspath(root)
+    if text == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not text.startswith(prefix):
         return None
+    relative = text[len(prefix) :]
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
+def _identity(folder: Path) -> tuple[int, int] | str:
+    """What tells a folder from every other however it is reached: its device and inode
+    (its real path when it cannot be read)."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return os.path.realpath(folder)
+    return (status.st_dev, status.st_ino)
 
 
 class Walker:
@@ -60,19 +107,20 @@ class Walker:
         self.respect_gitignore = respect_gitignore
         self.force_exclude = force_exclude
         self.result = Walk()
-        self.seen_dirs: set[str] = set()
+        self.seen_dirs: set[tuple[int, int] | str] = set()
         self.base = root
         """The folder given on the command line that the walk is in."""
 
     @cached_property
-    def exclude(self) -> pathspec.GitIgnoreSpec | None:
+    def exclude(self) -> Matcher | None:
         """The `exclude` patterns, compiled the first time a path is matched."""
         return _spec(self.patterns)
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
+    def excluded(self, path: Path | str, is_dir: bool) -> bool:
+        """Whether the exclude patterns match `path` (a path string is absolute)."""
         if self.exclude is None:
             return False
-        absolute = path.absolute()
+        absolute = path if isinstance(path, str) else str(path.absolute())
         # out of the root, patterns match from the folder given: `testdata/` still does
         relative = _relative(absolute, self.root) or _relative(absolute, self.base)
         if relative is None:
@@ -131,8 +179,10 @@ class Walker:
             return None
 
     @staticmethod
-    def ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
-        absolute = path.absolute()
+    def ignored(
+        absolute: str, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]
+    ) -> bool:
+        """Whether a .gitignore of `specs` ignores the file or folder at `absolute`."""
         for base, spec in specs:
             relative = _relative(absolute, base)
             if relative is not None and spec.match_file(relative + ("/" if is_dir else "")):
@@ -140,11 +190,11 @@ class Walker:
         return False
 
     def walk_dir(self, folder: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> None:
-        real = os.path.realpath(folder)
-        if real in self.seen_dirs:
+        identity = _identity(folder)
+        if identity in self.seen_dirs:
             self.result.notes.append(f"{folder}: symlink loop or repeated folder; skipped")
             return
-        self.seen_dirs.add(real)
+        self.seen_dirs.add(identity)
         if self.respect_gitignore:
             own = self.read_gitignore(folder)
             if own is not None:
@@ -154,8 +204,11 @@ class Walker:
         except OSError as error:
             self.result.notes.append(f"{folder}: cannot list: {error.strerror}")
             return
+        within = str(folder.absolute())
+        within = within if within.endswith(os.sep) else within + os.sep
         for entry in entries:
             path = folder / entry.name
+            absolute = within + entry.name
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
@@ -168,7 +221,7 @@ class Walker:
                 continue
             if is_dir and entry.name in ALWAYS_SKIPPED:
                 continue
-            if self.excluded(path, is_dir) or self.ignored(path, is_dir, specs):
+            if self.excluded(absolute, is_dir) or self.ignored(absolute, is_dir, specs):
                 continue
             if is_dir:
                 self.walk_dir(path, specs)
@@ -195,9 +248,10 @@ def walk(
 
 def iter_relative(files: list[Path], base: Path) -> Iterator[tuple[Path, str]]:
     """Each file with the path reports show: relative to `base` when below it, else as given."""
+    here, within = str(Path.cwd()), str(base.absolute())
+    here = here if here.endswith(os.sep) else here + os.sep
     for path in files:
-        absolute = path.absolute()
-        relative = _relative(absolute, base)
+        relative = _relative(path if path.is_absolute() else here + str(path), within)
         yield path, relative if relative is not None else path.as_posix()
 
 

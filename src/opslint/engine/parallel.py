@@ -2,23 +2,26 @@
 
 The parent walks the tree; kind detection (and the build links of Compose files) runs in
 the workers; the parent then splits the documents into units (`opslint.engine.units`),
-picks the rules from the kinds of the whole run, and each unit is checked on its own, in
-a worker, or taken from the cache. Each unit hands back only its findings, notes, the
-kinds and reported paths of its documents and the secrets they hold: the documents
-themselves are dropped there. Every note and finding carries the position one run would
-have said it at (phase, walk order of its document), so the parent puts them back in
-that order: the report is the one `--jobs 1` gives, byte for byte.
+a worker picks the rules from the kinds of the whole run (the choice is cached too), and
+each unit is checked on its own, in a worker, or taken from the cache. Each unit hands
+back only its findings, notes, the kinds and reported paths of its documents and the
+secrets they hold: the documents themselves are dropped there. Every note and finding
+carries the position one run would have said it at (phase, walk order of its document),
+so the parent puts them back in that order: the report is the one `--jobs 1` gives, byte
+for byte.
 
-Workers are forked from the parent once it has loaded the rules; each starts without the
-parent's Helm render process (it starts its own when a chart needs one) and applies the
-run's boundary itself. A small run is checked in process: starting workers costs more
-than it saves below `MIN_PARALLEL_FILES` files. `opslint fix` always runs in process.
+Workers are forked from the parent when the first tasks come (a run served from the
+cache starts none) and import the rules they need themselves, the parent only for a
+report that lists the rules (SARIF, JUnit); each starts without the parent's Helm render
+process (it starts its own when a chart needs one) and applies the run's boundary
+itself. A small run is checked in process: starting workers costs more than it saves
+below `MIN_PARALLEL_FILES` files (`opslint.engine.options`). `opslint fix` always runs
+in process.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -26,19 +29,21 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, SupportsIndex, TextIO, TypeVar, overload
 
-from opslint.engine import discovery
 from opslint.engine.cache import (
     Cache,
+    FileDigests,
     base_key,
     file_digest,
     finding_data,
     finding_of,
     key_of,
+    listing_digest,
     secrets_data,
     secrets_of,
 )
+from opslint.engine.options import MIN_PARALLEL_FILES, Options
 from opslint.engine.runner import COLLECT, Position, kinds_of
 from opslint.engine.units import COMPOSE, Target, Unit, partition, shard
 from opslint.model.base import Finding
@@ -54,30 +59,9 @@ if TYPE_CHECKING:
 
     from opslint.engine.runner import Session
 
-MIN_PARALLEL_FILES = 48
-"""Below this many files a run stays in process (see `benchmarks/bench_corpus.py`)."""
 DETECT_BATCH = 64
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a check runs: processes, cache, shard, progress display."""
-
-    jobs: int = 1
-    cache: Path | None = None
-    shard: tuple[int, int] | None = None
-    """(K, N): check the K-th of N shards (1-based)."""
-    progress: TextIO | None = None
 
 
 @dataclass
@@ -94,6 +78,10 @@ class UnitResult:
     secrets: Secrets = field(default_factory=Secrets)
     reads: dict[str, str | None] = field(default_factory=dict)
     """Files read beside the unit's own, with their digests (None: absent)."""
+    listings: dict[str, str | None] = field(default_factory=dict)
+    """The folders of the unit's files and of those it read, with the digests of their
+    listings: a view that lists a folder (a Terraform module's `.tf` files, a workflow's
+    siblings) finds a file added there even when the walk did not pass it."""
 
     def data(self) -> dict[str, object]:
         """As JSON data, for the cache."""
@@ -106,6 +94,7 @@ class UnitResult:
             "documents": self.documents,
             "secrets": secrets_data(self.secrets),
             "reads": self.reads,
+            "listings": self.listings,
         }
 
     @classmethod
@@ -120,6 +109,7 @@ class UnitResult:
             int(data["documents"]),
             secrets_of(data["secrets"]),
             {str(path): value for path, value in data["reads"].items()},
+            {str(path): value for path, value in data["listings"].items()},
         )
 
 
@@ -223,6 +213,7 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
         findings = session.evaluate(run, every, rules)
         assert session.tagged is not None
         checked = {Path(source.path).absolute() for source in run.sources.values()}
+        folders = {path.parent for path in chain(checked, run.read_paths)}
         return UnitResult(
             findings,
             session.tagged,
@@ -235,6 +226,7 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
             len(run.documents),
             Secrets.of(run.documents),
             {path.as_posix(): file_digest(path) for path in sorted(run.read_paths - checked)},
+            {folder.as_posix(): listing_digest(folder) for folder in sorted(folders)},
         )
 
 
@@ -253,32 +245,41 @@ class Executor:
 
     def __init__(self, session: Session, jobs: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self.jobs = jobs
         global _SESSION
         _SESSION = copy.copy(session)  # units say their notes apart from the run's
-        if jobs <= 1:
-            return
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        """The worker pool, made on the first tasks: a run whose detection and units all
+        come from the cache imports no multiprocessing (None: checked in process)."""
+        if self.pool is not None or self.jobs <= 1:
+            return self.pool
         import multiprocessing  # a run in process does without
         from concurrent.futures import ProcessPoolExecutor
 
         if "fork" in multiprocessing.get_all_start_methods():
             self.pool = ProcessPoolExecutor(
-                jobs,
+                self.jobs,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_forget_helm_worker,
             )
+        else:
+            self.jobs = 1
+        return self.pool
 
     def map(
         self, function: Callable[..., R], tasks: list[tuple[Any, ...]]
     ) -> Iterator[tuple[int, R]]:
         """(task position, result) as each task finishes."""
-        if self.pool is None:
+        pool = self._start() if tasks else None
+        if pool is None:
             for position, task in enumerate(tasks):
                 yield position, function(*task)
             return
         from concurrent.futures import as_completed
 
         futures: dict[Future[R], int] = {
-            self.pool.submit(function, *task): position for position, task in enumerate(tasks)
+            pool.submit(function, *task): position for position, task in enumerate(tasks)
         }
         for future in as_completed(futures):
             yield futures[future], future.result()
@@ -317,15 +318,13 @@ class Progress:
             self.stream.flush()
 
 
-def check(session: Session, paths: list[Path], boundary: Boundary, started: float) -> Report:
-    """The report of `session` over `paths` (see the module)."""
+def check(
+    session: Session, files: list[tuple[Path, str]], boundary: Boundary, started: float
+) -> Report:
+    """The report of `session` over the walked `files` (see the module)."""
     options = session.parallel
     assert options is not None
-    walk = session.walk(paths, boundary)
-    files = list(discovery.iter_relative(walk.files, Path.cwd()))
     in_process = len(files) < MIN_PARALLEL_FILES or options.jobs <= 1
-    if (options.cache is None and options.shard is None and in_process) or session.overlay:
-        return session.checked_files(files, started)
     executor = Executor(session, 1 if in_process else options.jobs)
     try:
         return _check(session, executor, options, files, boundary, started)
@@ -345,7 +344,9 @@ def _check(
     if cache is not None and not cache.usable:
         session.note(f"{options.cache}: cannot be used as the cache folder; results not cached")
         cache = None
-    contents = [file_digest(path) for path, _ in files]
+    digests = FileDigests(cache)
+    contents = [digests.digest(path) for path, _ in files]
+    digests.save()
     base = base_key(
         session.config, session.forced_kind, session.force_exclude, _plugin_set(session)
     )
@@ -354,24 +355,93 @@ def _check(
     units = partition(targets)
     if options.shard is not None:
         units = shard(units, *options.shard)
-    predicted = frozenset(t.kind for t in targets if t.kind is not None)
-    _, rules = _rules(session, predicted)
-    if any(rule.subject is None for rule in rules):  # a rule of the whole run: one unit
+    kinds = frozenset(t.kind for t in targets if t.kind is not None)
+    choice = _choice(session, executor, kinds, cache, base)
+    if choice.whole_run:  # a rule of the whole run: one unit
         return session.checked_files(files, started)
-    results = _results(session, executor, options, units, predicted, covered, cache, base, boundary)
+    results = _results(
+        session, executor, options, units, kinds, choice, covered, cache, base, boundary
+    )
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
-    if actual != predicted and _codes(_rules(session, actual)[0]) != _codes(
-        _rules(session, predicted)[0]
-    ):
-        _, rules = session.rules(actual)
-        results = _results(
-            session, executor, options, units, actual, covered, cache, base, boundary
-        )
-    return _merge(session, rules, detection_notes, results, started)
+    if actual != kinds:
+        again = _choice(session, executor, actual, cache, base)
+        if again.codes != choice.codes:
+            kinds, choice = actual, again
+            results = _results(
+                session, executor, options, units, kinds, choice, covered, cache, base, boundary
+            )
+    return _merge(session, LazyRules(session, kinds), detection_notes, results, started)
 
 
-def _codes(rules: list[Rule]) -> list[str]:
-    return [rule.code for rule in rules]
+@dataclass(frozen=True)
+class Choice:
+    """What the rules of a set of kinds are to a run over units: the codes of every rule
+    installed for them, and whether a chosen one checks the whole run at once."""
+
+    codes: tuple[str, ...]
+    whole_run: bool
+
+
+def _choice(
+    session: Session, executor: Executor, kinds: frozenset[str], cache: Cache | None, base: str
+) -> Choice:
+    """The `Choice` of `kinds`, from the cache when this config and these plugins made it
+    before (a warm run then imports no rule), else from the rules, checking the config
+    against them: in a worker, which needs them for its units, so that this process
+    imports no rule for the text and JSON reports."""
+    declared = session.plugins.rule_index().items()  # a rule added without a new version
+    key = key_of(base, [*((kind, None) for kind in kinds), *declared])
+    stored = cache.get("rules", key) if cache is not None else None
+    if stored is not None:
+        try:
+            return Choice(tuple(str(code) for code in stored["codes"]), bool(stored["whole_run"]))
+        except (KeyError, TypeError):
+            pass
+    [(_, choice)] = executor.map(_chosen, [(kinds,)])
+    if cache is not None:
+        cache.put("rules", key, {"codes": list(choice.codes), "whole_run": choice.whole_run})
+    return choice
+
+
+def _chosen(kinds: frozenset[str]) -> Choice:
+    """The `Choice` of `kinds`, from the rules of this process."""
+    every, rules = _rules(_session(), kinds)
+    return Choice(tuple(rule.code for rule in every), any(r.subject is None for r in rules))
+
+
+class LazyRules(list[Rule]):
+    """The rules a run used, chosen when a report first reads them: the text and JSON
+    reports do not, so a run whose units all came from the cache imports no rule."""
+
+    def __init__(self, session: Session, kinds: frozenset[str]) -> None:
+        super().__init__()
+        self._pending: tuple[Session, frozenset[str]] | None = (session, kinds)
+
+    def _load(self) -> None:
+        if self._pending is not None:
+            session, kinds = self._pending
+            self._pending = None
+            self.extend(session.rules(kinds)[1])  # after the run: not the run's `_RULES`
+
+    def __iter__(self) -> Iterator[Rule]:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def __contains__(self, item: object) -> bool:
+        self._load()
+        return super().__contains__(item)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Rule: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Rule]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Rule | list[Rule]:
+        self._load()
+        return super().__getitem__(index)
 
 
 def _plugin_set(session: Session) -> list[tuple[str, str]]:
@@ -474,15 +544,14 @@ def _results(
     options: Options,
     units: list[Unit],
     kinds: frozenset[str],
+    choice: Choice,
     covered: dict[int, list[tuple[str, str | None]]],
     cache: Cache | None,
     base: str,
     boundary: Boundary,
 ) -> list[UnitResult]:
     """The result of every unit, from the cache or checked (largest units first)."""
-    rules_key = base_key(
-        base, _codes(_rules(session, kinds)[0]), sorted(kinds), _helm_renderer(session, kinds)
-    )
+    rules_key = base_key(base, choice.codes, sorted(kinds), _helm_renderer(session, kinds))
     keys = [
         key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
         for unit in units
@@ -528,6 +597,8 @@ def _cached(cache: Cache | None, key: str) -> UnitResult | None:
     except (KeyError, TypeError, ValueError, IndexError):
         return None
     if any(file_digest(Path(path)) != value for path, value in result.reads.items()):
+        return None
+    if any(listing_digest(Path(path)) != value for path, value in result.listings.items()):
         return None
     return result
 

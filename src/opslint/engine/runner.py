@@ -30,7 +30,7 @@ from opslint.safety.redact import Secrets
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-    from opslint.engine.parallel import Options
+    from opslint.engine.options import Options
 
 Position = tuple[int, ...]
 """Where in a run something was said: (phase, walk order of the document, part), so that
@@ -142,6 +142,11 @@ class Session:
     tagged_run_notes: list[tuple[Position, str]] = field(default_factory=list)
     positions: dict[str, Position] = field(default_factory=dict)
     """The walk position of each document of a unit, by reported path."""
+    made: dict[Callable[..., Any], Rule] = field(default_factory=dict)
+    """The rule made of each rule function: choosing the rules of several sets of kinds
+    makes each once."""
+    local_rules: list[tuple[str, Callable[..., Any]]] | None = None
+    """The functions of the config's rule paths, once imported."""
 
     def __post_init__(self) -> None:
         for note in self.config.notes:
@@ -172,13 +177,18 @@ class Session:
     def all_rules(self, kinds: frozenset[str] | None = None) -> list[Rule]:
         """Every rule the plugins and rule paths provide (for `kinds`), no code twice."""
         rules: dict[str, Rule] = {}
-        functions = self.plugins.rule_functions(kinds) + load_rule_paths(self.config.rule_paths)
+        if self.local_rules is None:
+            self.local_rules = load_rule_paths(self.config.rule_paths)
+        functions = self.plugins.rule_functions(kinds) + self.local_rules
         families = self.plugins.rule_families()
         for origin, function in functions:
-            try:
-                rule = make_rule(function, origin, families)
-            except RuleDefinitionError as error:
-                raise ConfigError(f"invalid rule from {origin}: {error}") from None
+            rule = self.made.get(function)
+            if rule is None:
+                try:
+                    rule = make_rule(function, origin, families)
+                except RuleDefinitionError as error:
+                    raise ConfigError(f"invalid rule from {origin}: {error}") from None
+                self.made[function] = rule
             if rule.code in rules:
                 raise ConfigError(
                     f"rule code {rule.code} is defined twice ({rules[rule.code].origin}, {origin})"
@@ -355,13 +365,12 @@ class Session:
     def checked(self, paths: list[Path], boundary: Boundary) -> Report:
         """`run`'s work, with `boundary` applied."""
         started = time.perf_counter()
-        if self.parallel is not None:
-            from opslint.engine.parallel import check
+        files = list(discovery.iter_relative(self.walk(paths, boundary).files, Path.cwd()))
+        if self.parallel is None or self.parallel.in_process(len(files)) or self.overlay:
+            return self.checked_files(files, started)
+        from opslint.engine.parallel import check
 
-            return check(self, paths, boundary, started)
-        return self.checked_files(
-            discovery.iter_relative(self.walk(paths, boundary).files, Path.cwd()), started
-        )
+        return check(self, files, boundary, started)
 
     def checked_files(self, files: Iterable[tuple[Path, str]], started: float) -> Report:
         """Check the walked `files` (path, reported path) in this process, as one unit."""

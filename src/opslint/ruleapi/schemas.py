@@ -278,9 +278,168 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Validator
         return None
     from opslint.ruleapi.schema_cache import definitions_for
 
-    return _validator(
-        schema, [definitions_for(path, schema, lambda: _kubernetes_definitions(version))]
-    )
+    definitions = definitions_for(path, schema, lambda: _kubernetes_definitions(version))
+    return Prechecked(schema, definitions)
+
+
+_ANNOTATIONS = frozenset({"description", "format", "$schema", "$id", "$defs", "definitions"})
+"""Keywords that never make an instance invalid (jsonschema asserts no `format` unless
+given a format checker, and opslint gives none)."""
+
+
+class Prechecked:
+    """A Kubernetes kind's schema, checked first by `proves_valid`, which reads only the
+    few keywords those schemas use: a document it proves valid never imports jsonschema.
+    Any other document, and any schema it does not fully read, goes to the jsonschema
+    validator (built on first use), whose errors are reported exactly as before."""
+
+    def __init__(self, schema: dict[str, Json], definitions: Json) -> None:
+        self.schema = schema
+        table = definitions.get("$defs") if isinstance(definitions, dict) else None
+        self._table: dict[str, Json] = table if isinstance(table, dict) else {}
+        self._definitions = definitions
+        self._full: Validator | None = None
+
+    def full(self) -> Validator:
+        """The jsonschema validator of the schema."""
+        if self._full is None:
+            self._full = _validator(self.schema, [self._definitions])
+        return self._full
+
+    def iter_errors(self, instance: Json) -> Iterator[SchemaError]:
+        """No error when `proves_valid` says so, else jsonschema's errors."""
+        if self.proves_valid(instance):
+            return iter(())
+        return self.full().iter_errors(instance)
+
+    def descend(
+        self, instance: Json, schema: Json, path: PathPart, schema_path: PathPart
+    ) -> Iterator[SchemaError]:
+        return self.full().descend(instance, schema, path=path, schema_path=schema_path)
+
+    def proves_valid(self, instance: Json, schema: Json | None = None, depth: int = 0) -> bool:
+        """True only when `instance` satisfies `schema` (default: the kind's) under draft
+        2020-12, as jsonschema decides it; False when it does not or when this cannot tell
+        (a keyword or a reference it does not read)."""
+        schema = self.schema if schema is None else schema
+        if isinstance(schema, bool):
+            return schema
+        if not isinstance(schema, dict) or depth > 64:
+            return False
+        for keyword, value in schema.items():
+            if keyword in _ANNOTATIONS or keyword.startswith("x-kubernetes-"):
+                continue
+            check = _KEYWORDS.get(keyword)
+            if check is None or not check(self, instance, value, schema, depth + 1):
+                return False
+        return True
+
+    def _reference(self, instance: Json, reference: Json, _: Json, depth: int) -> bool:
+        if not isinstance(reference, str):
+            return False
+        document, _, fragment = reference.partition("#")
+        if document and not document.endswith("/_definitions.json"):
+            return False
+        name = fragment.removeprefix("/$defs/")
+        if name == fragment or any(mark in name for mark in "/~%") or name not in self._table:
+            return False
+        return self.proves_valid(instance, self._table[name], depth)
+
+    def _properties(self, instance: Json, properties: Json, _: Json, depth: int) -> bool:
+        if not isinstance(instance, dict):
+            return True
+        if not isinstance(properties, dict):
+            return False
+        return all(
+            self.proves_valid(value, properties[key], depth)
+            for key, value in instance.items()
+            if key in properties
+        )
+
+    def _additional(self, instance: Json, additional: Json, schema: Json, depth: int) -> bool:
+        if not isinstance(instance, dict):
+            return True
+        if not isinstance(schema, dict) or "patternProperties" in schema:
+            return False
+        known = schema.get("properties") or {}
+        if not isinstance(known, dict):
+            return False
+        return all(
+            self.proves_valid(value, additional, depth)
+            for key, value in instance.items()
+            if key not in known
+        )
+
+    def _items(self, instance: Json, items: Json, _: Json, depth: int) -> bool:
+        if not isinstance(instance, list):
+            return True
+        return isinstance(items, (dict, bool)) and all(
+            self.proves_valid(item, items, depth) for item in instance
+        )
+
+    def _one_of(self, instance: Json, branches: Json, _: Json, depth: int) -> bool:
+        """Exactly one branch holds; decided only for branches of `type` alone."""
+        if not isinstance(branches, list) or not all(
+            isinstance(b, dict) and set(b) <= {"type", "description"} for b in branches
+        ):
+            return False
+        return sum(_has_type(instance, b.get("type")) for b in branches) == 1  # type: ignore[union-attr]
+
+
+def _required(_: Prechecked, instance: Json, required: Json, __: Json, ___: int) -> bool:
+    if not isinstance(instance, dict):
+        return True
+    return isinstance(required, list) and all(key in instance for key in required)
+
+
+def _type(_: Prechecked, instance: Json, expected: Json, __: Json, ___: int) -> bool:
+    return _has_type(instance, expected)
+
+
+def _enum(_: Prechecked, instance: Json, values: Json, __: Json, ___: int) -> bool:
+    """Only scalars are compared: `True` is not `1` here, as in jsonschema."""
+    if isinstance(instance, (dict, list)) or not isinstance(values, list):
+        return False
+    return any(type(value) is type(instance) and value == instance for value in values)
+
+
+def _has_type(instance: Json, expected: Json) -> bool:
+    """Whether `instance` has the JSON type, or one of the types, `expected` names."""
+    names = expected if isinstance(expected, list) else [expected]
+    return any(_JSON_TYPES.get(str(name), _never)(instance) for name in names)
+
+
+def _never(_: Json) -> bool:
+    return False
+
+
+def _is_integer(value: Json) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+_JSON_TYPES: dict[str, Callable[[Json], bool]] = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_integer,
+    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+}
+
+_KEYWORDS: dict[str, Callable[[Prechecked, Json, Json, Json, int], bool]] = {
+    "$ref": Prechecked._reference,
+    "properties": Prechecked._properties,
+    "additionalProperties": Prechecked._additional,
+    "items": Prechecked._items,
+    "oneOf": Prechecked._one_of,
+    "required": _required,
+    "type": _type,
+    "enum": _enum,
+}
+"""The keywords `Prechecked.proves_valid` reads, each with its check."""
 
 
 # --------------------------------------------------------------------------- values and nodes
@@ -610,8 +769,6 @@ def validate(
 
     Raises `SchemaUnavailable` when the schema refers to something not bundled.
     """
-    from referencing.exceptions import Unresolvable
-
     instance = to_plain(root)
     token = _ROOT_SCHEMA.set(validator.schema if isinstance(validator.schema, dict) else {})
     found: dict[tuple[int, int], SchemaProblem] = {}
@@ -622,8 +779,12 @@ def validate(
             for narrowed in _narrow(error):
                 for problem in _problems(narrowed, root, lines, tolerate):
                     found.setdefault((problem.span.line, problem.span.column), problem)
-    except Unresolvable as unresolvable:
-        raise SchemaUnavailable(f"unresolvable reference: {unresolvable}") from None
+    except Exception as error:
+        from referencing.exceptions import Unresolvable
+
+        if isinstance(error, Unresolvable):
+            raise SchemaUnavailable(f"unresolvable reference: {error}") from None
+        raise
     finally:
         _ROOT_SCHEMA.reset(token)
     return sorted(found.values(), key=lambda p: (p.span.line, p.span.column))
