@@ -135,9 +135,10 @@ _SESSION: Session | None = None
 
 def _forget_helm_worker() -> None:
     """A forked worker starts without the parent's Helm render process."""
-    module = sys.modules.get("opslint.parsers.helm_render")
-    if module is not None:
-        module._worker = None  # type: ignore[attr-defined]
+    if "opslint.parsers.helm_render" in sys.modules:
+        from opslint.parsers.helm_render import forget_worker
+
+        forget_worker()
 
 
 def _session() -> Session:

@@ -102,6 +102,13 @@ def render(request: RenderRequest) -> dict[str, str]:
     raise RenderFailure("the renderer answered with unreadable output")
 
 
+def forget_worker() -> None:
+    """Drop the handle of a render process this process did not start (a forked
+    worker inherits its parent's); the next render starts its own."""
+    global _worker
+    _worker = None
+
+
 def start_worker(memory: int) -> _Worker:
     """The running worker with this memory limit, started if need be."""
     global _worker

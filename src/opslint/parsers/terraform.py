@@ -732,21 +732,11 @@ def _json_term(node: YNode) -> Term:
         return Term(value, node.span)
     if isinstance(node, YSeq):
         items = [_json_term(item) for item in node.items]
-        if all(item.is_literal for item in items):
-            values: list[Literal] = [item.value for item in items]  # type: ignore[misc]
-            return Term(values, node.span, items=items, is_tuple=True)
-        return Term(Expression("[...]", node.span), node.span, items=items, is_tuple=True)
+        return tuple_term(items, node.span, lambda: Expression("[...]", node.span))
     if isinstance(node, YMap):
         entries = {key: _json_term(value) for key, value in node.items()}
         key_spans = {key: node.key_span(key) for key in entries}
-        if all(term.is_literal for term in entries.values()):
-            mapping: dict[str, Literal] = {k: t.value for k, t in entries.items()}  # type: ignore[misc]
-            return Term(mapping, node.span, entries=entries, key_spans=key_spans, is_object=True)
-        return Term(
-            Expression("{...}", node.span),
-            node.span,
-            entries=entries,
-            key_spans=key_spans,
-            is_object=True,
+        return object_term(
+            entries, key_spans, True, node.span, lambda: Expression("{...}", node.span)
         )
     return Term(None, node.span)

@@ -383,7 +383,8 @@ class Prechecked:
             isinstance(b, dict) and set(b) <= {"type", "description"} for b in branches
         ):
             return False
-        return sum(_has_type(instance, b.get("type")) for b in branches) == 1  # type: ignore[union-attr]
+        types = [branch.get("type") for branch in branches if isinstance(branch, dict)]
+        return sum(_has_type(instance, type_) for type_ in types) == 1
 
 
 def _required(_: Prechecked, instance: Json, required: Json, __: Json, ___: int) -> bool:
