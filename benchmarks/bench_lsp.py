@@ -8,7 +8,8 @@ plugins loaded, rules imported), then sends `--changes` edits one at a time, eac
 changing one container's image, and times each from sending `didChange` to receiving
 the `publishDiagnostics` of that version. The server waits `DEBOUNCE` seconds for a
 further keystroke before it checks; the figures are printed with and without it. Target:
-150 ms from the end of the debounce to the diagnostics (median) on a two-core machine.
+150 ms from the change to the diagnostics, the debounce included (median and p90), on a
+two-core machine.
 """
 
 from __future__ import annotations
@@ -118,10 +119,13 @@ def main() -> None:
     p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
     median = statistics.median(ordered)
     print(f"{len(seconds)} changes, debounce {DEBOUNCE * 1000:.0f} ms")
-    print(f"change to diagnostics:  median {median * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms")
+    print(
+        f"change to diagnostics:  median {median * 1000:.0f} ms, "
+        f"p90 {p90 * 1000:.0f} ms (target 150 ms)"
+    )
     print(
         f"debounce excluded:      median {(median - DEBOUNCE) * 1000:.0f} ms, "
-        f"p90 {(p90 - DEBOUNCE) * 1000:.0f} ms (target 150 ms)"
+        f"p90 {(p90 - DEBOUNCE) * 1000:.0f} ms"
     )
 
 

@@ -32,7 +32,7 @@ from opslint.server.checks import Checked, Projects, absolute, check, fixed_text
 from opslint.server.checks import hover_markdown as rule_hover
 from opslint.severity import Severity
 
-DEBOUNCE = 0.2
+DEBOUNCE = 0.05
 """Seconds a change waits for the next one before it is checked."""
 FIX_ALL = "source.fixAll.opslint"
 FIX_ALL_COMMAND = "opslint.applyFixAll"
