@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from opslint.defaults import default, pin
-from opslint.edits.yaml import Style, detect_style, document_style
 from opslint.model.base import Derived, Span
 from opslint.model.source import Document, SourceError, SourceFile
 from opslint.run import Run
+
+if TYPE_CHECKING:
+    from opslint.edits.yaml import Style
 
 
 class View(Protocol):
@@ -157,6 +159,8 @@ class SourceText(Derived):
     @cached_property
     def style(self) -> Style:
         """The indentation the file mostly uses (a YAML file's, as its document reads it)."""
+        from opslint.edits.yaml import detect_style, document_style
+
         source = self.source
         document = self._run.load(source.path) if source is not None else None
         if document is None or document.source is not source:
@@ -166,6 +170,8 @@ class SourceText(Derived):
     def style_of(self, first_line: int, last_line: int) -> Style:
         """The indentation of lines `first_line` to `last_line` alone (files that concatenate
         manifests mix styles), detected once per run."""
+        from opslint.edits.yaml import detect_style
+
         return self.derived(
             ("style", first_line, last_line),
             lambda: detect_style(self.lines[first_line - 1 : last_line]),

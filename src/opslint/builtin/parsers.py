@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from opslint.config import Config
 from opslint.model.source import Document, SourceFile
-from opslint.model.yamltree import YMap
 from opslint.plugins import hookimpl
+
+if TYPE_CHECKING:
+    from opslint.model.yamltree import YMap
 
 DOCKERFILE = "dockerfile"
 COMPOSE = "compose"
@@ -89,6 +92,8 @@ def kind_by_name(path: PurePosixPath) -> str | None:
 
 
 def _is_workflow(root: YMap) -> bool:
+    from opslint.model.yamltree import YMap
+
     jobs = root.map("jobs")
     if "on" not in root or jobs is None:
         return False
@@ -113,6 +118,8 @@ _GITLAB_KEYWORDS = frozenset({"stages", "include", "workflow", "default", "varia
 
 
 def _is_gitlab(root: YMap) -> bool:
+    from opslint.model.yamltree import YMap
+
     if "jobs" in root and ("on" in root or "version" in root):
         return False
     if any(isinstance(value, YMap) and "script" in value for value in root.entries.values()):
@@ -126,6 +133,7 @@ def _is_circleci(root: YMap) -> bool:
 
 def kind_by_content(source: SourceFile) -> str | None:
     """The kind a YAML file's documents show (reads and loads the file once)."""
+    from opslint.model.yamltree import YMap
     from opslint.parsers.yamlload import YamlError, yaml_of
 
     try:
