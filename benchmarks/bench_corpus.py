@@ -71,10 +71,15 @@ def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[Timin
     return Timing(statistics.median(walls), statistics.median(cpus)), out
 
 
+CONFIG = ""
+"""A config file every opslint run is given (`--all-files`), else none."""
+
+
 def opslint_json(
     paths: list[str], runs: int, *extra: str, python: str = sys.executable
 ) -> tuple[Timing, dict[str, object]]:
     command = [python, "-m", "opslint", "check", "--format", "json", "--exit-zero", "-q"]
+    command += ["--config", CONFIG] if CONFIG else []
     seconds, out = timed([*command, *extra, *paths], runs)
     data: dict[str, object] = json.loads(out)
     return seconds, data
@@ -152,8 +157,19 @@ def main() -> int:
     parser.add_argument("--hadolint")
     parser.add_argument("--checkov")
     parser.add_argument("--baseline", help="the Python of another opslint install")
+    parser.add_argument(
+        "--all-files",
+        action="store_true",
+        help="check every file (`exclude = []`), as a release from before the default "
+        "excludes does: the same files for both",
+    )
     args = parser.parse_args()
     corpus: Path = args.corpus.resolve()
+    if args.all_files:
+        global CONFIG
+        folder = Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+        (folder / "opslint.toml").write_text("[tool.opslint]\nexclude = []\n", encoding="utf-8")
+        CONFIG = str(folder / "opslint.toml")
     if not corpus.is_dir():
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
