@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -257,7 +256,7 @@ class OpslintServer(LanguageServer):
         wanted: types.Range,
         only: Sequence[str] | None,
         texts: Mapping[Path, str],
-    ) -> list[Any]:
+    ) -> list[types.CodeAction]:
         """The code actions for `wanted` of `uri` (runs on the checking thread; `texts`:
         the open buffers, read on the loop)."""
         published = self.current(uri)
@@ -512,7 +511,9 @@ def make_server() -> OpslintServer:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
     )
-    async def code_action(ls: OpslintServer, params: types.CodeActionParams) -> list[Any]:
+    async def code_action(
+        ls: OpslintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
         only = params.context.only
         kinds = [str(kind) for kind in only] if only else None
         loop = asyncio.get_running_loop()
