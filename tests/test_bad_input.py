@@ -94,6 +94,28 @@ def test_malformed_yaml_in_compose(tmp_path: Path, run: Any) -> None:
     assert ("OP001", "compose.yaml", 4, 11) in result.findings()
 
 
+def test_malformed_manifest_is_reported_though_its_kind_comes_from_content(
+    tmp_path: Path, run: Any
+) -> None:
+    """A `.yaml` file is a manifest by its content, which does not load here: its written
+    `apiVersion` and `kind` still make it one, so the syntax error is OP001 where libyaml
+    stops; a broken YAML file of no kind is still passed over."""
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        "  labels: {app: web\nspec:\n  replicas: 2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.yaml").write_text("name: x\nitems: [a, b\n", encoding="utf-8")
+    (tmp_path / "prose.yaml").write_text(
+        "text: |\n  see apiVersion: below\nkind: [\n", encoding="utf-8"
+    )
+    result = run(".")
+    assert result.code == 1
+    assert [f for f in result.findings() if f[1] != "valid/Dockerfile"] == [
+        ("OP001", "deploy.yaml", 6, 5)
+    ]
+
+
 def test_unknown_dockerfile_instruction(tmp_path: Path, run: Any) -> None:
     (tmp_path / "Dockerfile").write_text(
         "FROM alpine:3.20\nFROBNICATE now\nUSER root\n", encoding="utf-8"

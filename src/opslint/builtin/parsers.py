@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from opslint.config import Config
-from opslint.model.source import Document, SourceFile
+from opslint.model.source import Document, SourceError, SourceFile
 from opslint.plugins import hookimpl
 
 if TYPE_CHECKING:
@@ -131,6 +131,26 @@ def _is_circleci(root: YMap) -> bool:
     return "version" in root and ("jobs" in root or "workflows" in root) and "on" not in root
 
 
+_MANIFEST_KEYS = (
+    re.compile(r"^apiVersion:[ \t]*[\w\"']", re.MULTILINE),
+    re.compile(r"^kind:[ \t]*[\w\"']", re.MULTILINE),
+)
+"""A document's `apiVersion` and `kind` written at the start of a line."""
+
+
+def _broken_manifest(source: SourceFile) -> str | None:
+    """Kubernetes for a file that does not load but writes a manifest's `apiVersion` and
+    `kind` at the start of lines, so that its syntax error is reported (OP001) rather than
+    the file passed over as YAML of no kind."""
+    try:
+        text = source.text
+    except SourceError:
+        return None
+    if all(keys.search(text) for keys in _MANIFEST_KEYS):
+        return KUBERNETES
+    return None
+
+
 def kind_by_content(source: SourceFile) -> str | None:
     """The kind a YAML file's documents show (reads and loads the file once)."""
     from opslint.model.yamltree import YMap
@@ -139,7 +159,7 @@ def kind_by_content(source: SourceFile) -> str | None:
     try:
         documents = yaml_of(source).documents
     except YamlError:
-        return None
+        return _broken_manifest(source)
     roots = [d.root for d in documents if isinstance(d.root, YMap)]
     if not roots:
         return None

@@ -127,8 +127,9 @@ def check(
     """Check the document at `path` (its text is `texts[path]`) as `opslint check` would.
 
     `kind`: what the document was at its last check. A YAML file detected by its content
-    (a Kubernetes manifest) is not detected while it does not parse; it is checked as
-    that kind then, so that the syntax error shows (OP001) where the editor is.
+    (a Prometheus rules file, a CircleCI config) is not detected while it does not parse
+    (a manifest is, by its `apiVersion` and `kind` lines); it is checked as that kind then,
+    so that the syntax error shows (OP001) where the editor is.
     """
     checked = Checked(path, texts.get(path, ""), None)
     try:
