@@ -99,7 +99,8 @@ def test_malformed_manifest_is_reported_though_its_kind_comes_from_content(
 ) -> None:
     """A `.yaml` file is a manifest by its content, which does not load here: its written
     `apiVersion` and `kind` still make it one, so the syntax error is OP001 where libyaml
-    stops; a broken YAML file of no kind is still passed over."""
+    stops; a broken YAML file of no kind, and a template outside a chart, are still passed
+    over."""
     (tmp_path / "deploy.yaml").write_text(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
         "  labels: {app: web\nspec:\n  replicas: 2\n",
@@ -108,6 +109,10 @@ def test_malformed_manifest_is_reported_though_its_kind_comes_from_content(
     (tmp_path / "notes.yaml").write_text("name: x\nitems: [a, b\n", encoding="utf-8")
     (tmp_path / "prose.yaml").write_text(
         "text: |\n  see apiVersion: below\nkind: [\n", encoding="utf-8"
+    )
+    (tmp_path / "template.yaml").write_text(
+        'apiVersion: v1\nkind: Service\nmetadata:\n  {{- include "labels" . }}\n',
+        encoding="utf-8",
     )
     result = run(".")
     assert result.code == 1

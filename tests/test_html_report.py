@@ -445,6 +445,8 @@ def test_the_fragment_state_round_trips(
     assert shown(again)[0] == len([f for f in want if f["code"] == "IM001"])
     # a link in the summary sets the state too
     again.click("#chart-severity a[href='#sev=error']")
+    # the page reads the new fragment on `hashchange`, which fires after the click returns
+    again.wait_for_function("document.querySelector('#filter-text').value === ''")
     errors = [f for f in findings if f["severity"] == "error"]
     assert again.input_value("#filter-text") == ""
     assert shown(again)[0] == len(errors)

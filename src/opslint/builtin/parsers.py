@@ -141,10 +141,13 @@ _MANIFEST_KEYS = (
 def _broken_manifest(source: SourceFile) -> str | None:
     """Kubernetes for a file that does not load but writes a manifest's `apiVersion` and
     `kind` at the start of lines, so that its syntax error is reported (OP001) rather than
-    the file passed over as YAML of no kind."""
+    the file passed over as YAML of no kind. A template (`{{ }}`, `{% %}`) is no manifest
+    until it is rendered: one outside a chart is passed over as before."""
     try:
         text = source.text
     except SourceError:
+        return None
+    if "{{" in text or "{%" in text:
         return None
     if all(keys.search(text) for keys in _MANIFEST_KEYS):
         return KUBERNETES
