@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -154,6 +155,15 @@ class Rule:
     def doc(self) -> str:
         """The rule's documentation, dedented."""
         return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The `## Heading` sections of the documentation, in order, each with its text."""
+        found: dict[str, str] = {}
+        for chunk in re.split(r"^## ", self.doc, flags=re.MULTILINE)[1:]:
+            heading, _, text = chunk.partition("\n")
+            found[heading.strip()] = text.strip()
+        return found
 
     @property
     def summary(self) -> str:

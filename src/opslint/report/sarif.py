@@ -15,7 +15,6 @@ upload-sarif action computes it, so alerts keep their identity when lines move.
 from __future__ import annotations
 
 import os.path
-import re
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
@@ -176,16 +175,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def first_paragraph(doc: str, section: str) -> str:
-    """The first paragraph of a `## <section>` of a rule docstring, on one line."""
-    match = re.search(rf"^##\s+{re.escape(section)}\s*$", doc, flags=re.MULTILINE)
-    if not match:
-        return ""
+def first_paragraph(text: str) -> str:
+    """The first paragraph of a section of a rule docstring, on one line."""
     lines: list[str] = []
-    for text in doc[match.end() :].lstrip("\n").split("\n"):
-        if not text.strip() or text.startswith("#"):
+    for line in text.split("\n"):
+        if not line.strip() or line.startswith("#"):
             break
-        lines.append(text.strip())
+        lines.append(line.strip())
     return " ".join(lines)
 
 
@@ -210,7 +206,7 @@ def rule_descriptor(report: Report, rule: Rule) -> om.ReportingDescriptor:
 
     severity = _severity_of(report, rule)
     summary = rule.summary or f"{rule.code} {rule.spec.name}"
-    full = first_paragraph(rule.doc, "What it does") or summary
+    full = first_paragraph(rule.sections.get("What it does", "")) or summary
     markdown = rule_markdown(rule)
     properties: dict[str, object] = {
         "tags": rule_tags(rule),

@@ -305,18 +305,8 @@ _SECTIONS = ("What it does", "Why it matters", "Use instead")
 def hover_markdown(rule: Rule) -> str:
     """A rule's doc for a hover: its summary and the sections What it does, Why it
     matters and Use instead of its docstring."""
-    summary, _, body = rule.doc.partition("\n")
-    parts = [f"**{rule.code} {rule.spec.name}** ({rule.spec.severity})", summary.strip()]
-    for heading, text in _sections(body):
+    parts = [f"**{rule.code} {rule.spec.name}** ({rule.spec.severity})", rule.summary]
+    for heading, text in rule.sections.items():
         if heading in _SECTIONS:
             parts.append(f"### {heading}\n{text}")
     return "\n\n".join(part for part in parts if part)
-
-
-def _sections(body: str) -> list[tuple[str, str]]:
-    """The `## Heading` sections of a docstring body, with their text."""
-    found: list[tuple[str, str]] = []
-    for chunk in re.split(r"^## ", body.strip(), flags=re.MULTILINE)[1:]:
-        heading, _, text = chunk.partition("\n")
-        found.append((heading.strip(), text.strip()))
-    return found
