@@ -445,8 +445,11 @@ def test_the_fragment_state_round_trips(
     assert shown(again)[0] == len([f for f in want if f["code"] == "IM001"])
     # a link in the summary sets the state too
     again.click("#chart-severity a[href='#sev=error']")
-    # the page reads the new fragment on `hashchange`, which fires after the click returns
-    again.wait_for_function("document.querySelector('#filter-text').value === ''")
+    # the page reads the new fragment on `hashchange`, which fires after the click returns;
+    # `expect` polls from Playwright's own world (the report's CSP forbids eval in the page)
+    from playwright.sync_api import expect
+
+    expect(again.locator("#filter-text")).to_have_value("")
     errors = [f for f in findings if f["severity"] == "error"]
     assert again.input_value("#filter-text") == ""
     assert shown(again)[0] == len(errors)
