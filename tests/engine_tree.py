@@ -19,6 +19,16 @@ FILES = {
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
         "  selector:\n    app: webb\n  ports:\n    - port: 80\n"
     ),
+    "k8s/crds.yaml": (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+        "  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n"
+        "  names:\n    kind: Widget\n    plural: widgets\n---\n"
+    ),
+    "k8s/account.yaml": (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+        "  name: gadgets.example.com\n---\napiVersion: v1\nkind: ServiceAccount\n"
+        "metadata:\n  name: web\n"
+    ),
     "infra/main.tf": 'resource "aws_s3_bucket" "logs" {\n  bucket = var.name\n}\n',
     "infra/variables.tf": 'variable "name" {\n  type = string\n}\n',
 }

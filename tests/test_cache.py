@@ -38,7 +38,7 @@ def test_warm_run_reads_the_cache(tree: Path, tmp_path: Path) -> None:
     cold = (tmp_path / "cold.json", tmp_path / "warm.json")
     first = findings(Path(), cold[0])
     assert (tree / ".opslint_cache" / ".gitignore").read_text() == "# written by opslint\n*\n"
-    assert len(entries(tree)) == 63
+    assert len(entries(tree)) == 64
     stamps = {path: path.stat().st_mtime_ns for path in entries(tree)}
     assert findings(Path(), cold[1]) == first
     assert cold[0].read_bytes() == cold[1].read_bytes()

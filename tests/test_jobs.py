@@ -53,9 +53,11 @@ def test_units_join_what_the_views_join(tmp_path: Path) -> None:
     assert [group for group in groups if len(group) > 1] == [
         ["tree/app/Dockerfile", "tree/app/compose.yaml"],
         ["tree/infra/main.tf", "tree/infra/variables.tf"],
-        ["tree/k8s/deploy.yaml", "tree/k8s/service.yaml"],
+        ["tree/k8s/account.yaml", "tree/k8s/deploy.yaml", "tree/k8s/service.yaml"],
     ]
-    assert len(groups) == 3 + 60
+    # a file of CustomResourceDefinitions alone joins no other manifest
+    assert ["tree/k8s/crds.yaml"] in groups
+    assert len(groups) == 3 + 1 + 60
 
 
 def test_rules_are_made_once_for_every_set_of_kinds(tmp_path: Path) -> None:

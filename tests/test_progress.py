@@ -36,8 +36,8 @@ def stderr_of(tree: Path, terminal: bool, *flags: str) -> bytes:
 def test_progress_on_a_terminal(tmp_path: Path) -> None:
     tree = make_tree(tmp_path / "tree")
     shown = stderr_of(tree, True, "-j", "2")
-    assert b"\ropslint: 1/63 units, " in shown
-    assert b"\ropslint: 63/63 units, 66/66 files, " in shown
+    assert b"\ropslint: 1/64 units, " in shown
+    assert b"\ropslint: 64/64 units, 68/68 files, " in shown
     assert b"\r\x1b[K" in shown
 
 

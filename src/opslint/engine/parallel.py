@@ -45,7 +45,7 @@ from opslint.engine.cache import (
 )
 from opslint.engine.options import MIN_PARALLEL_FILES, Options
 from opslint.engine.runner import COLLECT, Position, kinds_of
-from opslint.engine.units import COMPOSE, Target, Unit, partition, shard
+from opslint.engine.units import COMPOSE, KUBERNETES, Target, Unit, partition, shard
 from opslint.model.base import Finding
 from opslint.report import Report
 from opslint.rule import Rule
@@ -170,12 +170,15 @@ def detect(
                     resolved = session.resolve(session.source(path, display))
                     seconds = time.perf_counter() - started
                     builds = _builds(session, *resolved) if resolved is not None else ()
+                    standalone = resolved is not None and _standalone(*resolved)
             except (Exception, BudgetExceeded):  # the unit detects it again and reports why
                 found.append(Target(order, path, display, None))
                 continue
             if resolved is not None:
                 source, kind = resolved
-                found.append(Target(order, source.path, source.display, kind, seconds, builds))
+                found.append(
+                    Target(order, source.path, source.display, kind, seconds, builds, standalone)
+                )
     assert session.tagged is not None
     return found, session.tagged
 
@@ -194,6 +197,16 @@ def _builds(session: Session, source: Any, kind: str) -> tuple[str, ...]:
         return tuple(sorted({path.resolve().as_posix() for path in paths if path is not None}))
     except Exception:  # the unit parses it again and reports it
         return ()
+
+
+def _standalone(source: Any, kind: str) -> bool:
+    """True for a manifest file whose objects no cross-object view joins (see
+    `opslint.engine.units`)."""
+    if kind != KUBERNETES:
+        return False
+    from opslint.indexes.kubernetes import stands_alone
+
+    return stands_alone(source)
 
 
 def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitResult:
@@ -478,8 +491,8 @@ def _detect(
         try:
             return (
                 [
-                    Target(int(o), Path(p), str(d), k, float(s), tuple(b))
-                    for o, p, d, k, s, b in stored["targets"]
+                    Target(int(o), Path(p), str(d), k, float(s), tuple(b), bool(a))
+                    for o, p, d, k, s, b, a in stored["targets"]
                 ],
                 [(tuple(position), str(text)) for position, text in stored["notes"]],
             )
@@ -506,7 +519,15 @@ def _detect(
             key,
             {
                 "targets": [
-                    [t.order, t.path.as_posix(), t.display, t.kind, t.seconds, list(t.builds)]
+                    [
+                        t.order,
+                        t.path.as_posix(),
+                        t.display,
+                        t.kind,
+                        t.seconds,
+                        list(t.builds),
+                        t.standalone,
+                    ]
                     for t in targets
                 ],
                 "notes": [[list(position), text] for position, text in notes],

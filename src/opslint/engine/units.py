@@ -7,7 +7,12 @@ run's checked documents (`Run.documents`, `Run.of_type`, `Run.sources`):
 - `K8sIndex` joins every Kubernetes manifest and every Helm chart's renders, and
   `BuildPlaceholders` reads the Kustomizations among the manifests: every file of kind
   `kubernetes` or `helm-chart` (a chart's templates and values stand for its
-  `Chart.yaml`) is one unit.
+  `Chart.yaml`) is one unit. A manifest file that holds nothing but
+  CustomResourceDefinitions is the exception (`Target.standalone`): no cross-object
+  rule looks up a CRD, and a CRD's own findings read nothing of other objects, so it is
+  a unit of its own. CRDs are the largest manifests by far (the Prometheus operator's
+  are about 400 KiB each): set apart, they are checked in parallel, and their trees are
+  dropped once their own rules have run.
 - `BuildContexts` joins the Compose files with the Dockerfiles their services build: a
   Compose file, and every checked Dockerfile one of its services names, are one unit
   (several Compose files naming one Dockerfile join all of them).
@@ -34,7 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KUBERNETES_KINDS = frozenset({"kubernetes", "helm-chart", "helm-template", "helm-values"})
-COMPOSE, DOCKERFILE, WORKFLOW = "compose", "dockerfile", "github-workflow"
+COMPOSE, DOCKERFILE, KUBERNETES = "compose", "dockerfile", "kubernetes"
+WORKFLOW = "github-workflow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,9 @@ class Target:
     """Time detection took, out of the file's budget."""
     builds: tuple[str, ...] = ()
     """For a Compose file: the resolved paths of the Dockerfiles its services build."""
+    standalone: bool = False
+    """For a Kubernetes manifest file: True when no cross-object view joins its objects
+    with others (see the module)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +83,7 @@ class Unit:
 
 def _group(target: Target) -> tuple[str, str] | None:
     """The group a target joins by its kind alone (None: none)."""
-    if target.kind in KUBERNETES_KINDS:
+    if target.kind in KUBERNETES_KINDS and not target.standalone:
         return ("kubernetes", "")
     if target.kind is not None and target.kind.startswith("terraform"):
         return ("terraform", target.path.absolute().parent.as_posix())

@@ -32,7 +32,8 @@ from typing import overload
 from opslint.model.base import Derived
 from opslint.model.helm import HelmChart, HelmTemplate
 from opslint.model.kubernetes import K8sObject, KubernetesFile
-from opslint.model.yamltree import YNode, YScalar, string_map
+from opslint.model.source import SourceFile
+from opslint.model.yamltree import YMap, YNode, YScalar, string_map
 from opslint.run import Run
 
 DEFAULT_NAMESPACE = "default"
@@ -249,6 +250,33 @@ def _build(run: Run) -> K8sIndex:
         if obj.kind == "ServiceAccount" and obj.name:
             index.accounts.setdefault(obj.name, []).append(obj)
     return index
+
+
+def stands_alone(source: SourceFile) -> bool:
+    """True for a manifest file that holds CustomResourceDefinitions and nothing else: no
+    lookup of this index finds a CRD, and a CRD's own findings read nothing of other
+    objects, so the file may be checked apart from the other manifests. Only a file that
+    detection has loaded already (by content) is read; one recognised by name, or that
+    did not load, is not."""
+    from opslint.parsers.yamlload import LoadedYaml, yaml_of
+
+    loaded = source.known(yaml_of)
+    if not isinstance(loaded, LoadedYaml):
+        return False
+    roots = [
+        document.root
+        for document in loaded.documents
+        if not (
+            document.root is None
+            or (isinstance(document.root, YScalar) and document.root.value is None)
+        )
+    ]
+    return bool(roots) and all(
+        isinstance(root, YMap)
+        and root.string("kind") == "CustomResourceDefinition"
+        and (root.string("apiVersion") or "").startswith("apiextensions.k8s.io/")
+        for root in roots
+    )
 
 
 def _by_path(files: list[KubernetesFile]) -> dict[Path, KubernetesFile]:

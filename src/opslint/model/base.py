@@ -24,6 +24,11 @@ class Derived:
             store[key] = compute()
         return cast(T, store[key])
 
+    def known(self, key: Hashable) -> object | None:
+        """The value `key` was worked out to, or None while no one has asked for it."""
+        store: dict[Hashable, Any] = self.__dict__.get("_derived", {})
+        return store.get(key)
+
 
 @dataclass(slots=True, order=True, unsafe_hash=True)
 class Span:
