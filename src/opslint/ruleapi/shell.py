@@ -54,6 +54,9 @@ WRAPPERS: dict[str, frozenset[str]] = {
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_COMMAND_OPTION = re.compile(r"-[a-z]*c")
+_PLAIN = re.compile(r"[^\\'\"$`#<>&|;\n() \t\r]+")
+"""A run of characters that only add to the word being read."""
+_PLAIN_IN_DOUBLE_QUOTES = re.compile(r'[^"\\$`]+')
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,8 +236,13 @@ class _Lexer:
                 position += 1
             else:
                 self.begin(position)
-                self.word.append(char)
-                position += 1
+                plain = _PLAIN.match(text, position, size)
+                if plain is None:  # `#` within a word, `$` that opens nothing
+                    self.word.append(char)
+                    position += 1
+                else:
+                    self.word.append(plain.group())
+                    position = plain.end()
         self.finish(size)
         self.end_command()
 
@@ -242,15 +250,22 @@ class _Lexer:
         """Read a quoted stretch starting at `position`; return the offset after it."""
         text, quote, size = self.text, self.text[position], self.end
         close = position + 1
+        if quote == "'":
+            end = text.find("'", close, size)
+            end = size if end < 0 else end
+            self.word.append(text[close:end])
+            return end + 1
         while close < size and text[close] != quote:
-            if quote == '"' and text[close] == "\\" and close + 1 < size:
+            if text[close] == "\\" and close + 1 < size:
                 self.word.append(text[close + 1])
                 close += 2
-            elif quote == '"' and (text.startswith("$(", close) or text[close] == "`"):
+            elif text.startswith("$(", close) or text[close] == "`":
                 close = self.expansion(close)
             else:
-                self.word.append(text[close])
-                close += 1
+                plain = _PLAIN_IN_DOUBLE_QUOTES.match(text, close, size)
+                stop = close + 1 if plain is None else plain.end()
+                self.word.append(text[close:stop])
+                close = stop
         return close + 1
 
     def expansion(self, position: int) -> int:
@@ -576,16 +591,16 @@ class Command:
 
     script: ShellCommand
     words: list[Word]
+    name: str = field(init=False)
+    """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
+    tool: str = field(init=False)
+    """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
 
-    @property
-    def name(self) -> str:
-        """The program's base name (`/usr/bin/apt-get` gives `apt-get`)."""
-        return basename(self.words[0].text) if self.words else ""
-
-    @property
-    def tool(self) -> str:
-        """The program's name, with wrapper scripts (`./gradlew`) read as their tool."""
-        return _ALIASES.get(self.name, self.name)
+    def __post_init__(self) -> None:
+        # rules ask every command for its tool many times: worked out once
+        name = basename(self.words[0].text) if self.words else ""
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "tool", _ALIASES.get(name, name))
 
     def texts(self) -> list[str]:
         """The words' texts."""
