@@ -47,7 +47,9 @@ def test_units_join_what_the_views_join(tmp_path: Path) -> None:
     assert len(files) >= MIN_PARALLEL_FILES
     shown = [(path, path.relative_to(tmp_path).as_posix()) for path in files]
     boundary = session.boundary([tree])
-    targets, notes = _detect(Executor(session, 1), boundary, shown, [None] * len(shown), None, "")
+    targets, notes = _detect(
+        Executor(session, 1), boundary, shown, [None] * len(shown), None, "", True
+    )
     groups = [sorted(t.display for t in unit.targets) for unit in partition(targets)]
     assert notes == []
     assert [group for group in groups if len(group) > 1] == [

@@ -29,11 +29,16 @@ def opslint_kinds() -> list[str]:  # type: ignore[empty-body]
 
 
 @hookspec(firstresult=True)
-def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
+def opslint_detect_kind(source: SourceFile, config: Config, provisional: bool) -> str | None:
     """Recognise the kind of `source`, by name first and by content where needed.
 
     Return None when the file is not of a kind this plugin knows. Detection by name must
     not read the file (`source.text` reads it on first use).
+
+    `provisional` is True when a parallel run detects every file before it checks any,
+    in another process than the check: a plugin may then answer from a quick look at the
+    text rather than load it. The check asks again with `provisional` False once the
+    file is parsed, and a run whose answers differ is checked again from exact answers.
     """
 
 

@@ -154,11 +154,18 @@ def _broken_manifest(source: SourceFile) -> str | None:
     return None
 
 
-def kind_by_content(source: SourceFile) -> str | None:
-    """The kind a YAML file's documents show (reads and loads the file once)."""
+def kind_by_content(source: SourceFile, provisional: bool = False) -> str | None:
+    """The kind a YAML file's documents show (reads and loads the file once). A
+    `provisional` answer for a file not loaded yet may come from its layout alone
+    (`opslint.parsers.sniff`): Kubernetes manifests in the plainest block layout."""
     from opslint.model.yamltree import YMap
     from opslint.parsers.yamlload import YamlError, yaml_of
 
+    if provisional and source.known(yaml_of) is None:
+        from opslint.parsers.sniff import manifests
+
+        if manifests(source.text) is not None:
+            return KUBERNETES
     try:
         documents = yaml_of(source).documents
     except YamlError:
@@ -181,7 +188,7 @@ def kind_by_content(source: SourceFile) -> str | None:
 
 
 @hookimpl(trylast=True)
-def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
+def opslint_detect_kind(source: SourceFile, config: Config, provisional: bool) -> str | None:
     """Name first; then, for YAML files, content."""
     path = PurePosixPath(source.display)
     if path.name.endswith(_CHART_SUFFIXES):
@@ -193,7 +200,7 @@ def opslint_detect_kind(source: SourceFile, config: Config) -> str | None:
     if kind is not None:
         return kind
     if path.name.endswith(_YAML_SUFFIXES):
-        return kind_by_content(source)
+        return kind_by_content(source, provisional)
     return None
 
 

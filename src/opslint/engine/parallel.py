@@ -82,6 +82,9 @@ class UnitResult:
     """The folders of the unit's files and of those it read, with the digests of their
     listings: a view that lists a folder (a Terraform module's `.tf` files, a workflow's
     siblings) finds a file added there even when the walk did not pass it."""
+    misread: list[str] = field(default_factory=list)
+    """Files whose provisional detection the check did not confirm (see `check_unit`):
+    never cached, and the run is checked again from exact detection."""
 
     def data(self) -> dict[str, object]:
         """As JSON data, for the cache."""
@@ -155,9 +158,10 @@ def _tagging(session: Session) -> None:
 
 
 def detect(
-    boundary: Boundary, files: list[tuple[int, Path, str]]
+    boundary: Boundary, files: list[tuple[int, Path, str]], provisional: bool
 ) -> tuple[list[Target], list[tuple[Position, str]]]:
-    """The documents of `files` (walk order, path, reported path) and the notes detection left."""
+    """The documents of `files` (walk order, path, reported path) and the notes detection
+    left; `provisional` lets plugins answer without loading a file (`opslint.hookspec`)."""
     session = _session()
     _tagging(session)
     found: list[Target] = []
@@ -167,10 +171,10 @@ def detect(
             started = time.perf_counter()
             try:
                 with time_budget(session.config.file_time_budget):
-                    resolved = session.resolve(session.source(path, display))
+                    resolved = session.resolve(session.source(path, display), provisional)
                     seconds = time.perf_counter() - started
                     builds = _builds(session, *resolved) if resolved is not None else ()
-                    standalone = resolved is not None and _standalone(*resolved)
+                    standalone = resolved is not None and _standalone(*resolved, provisional)
             except (Exception, BudgetExceeded):  # the unit detects it again and reports why
                 found.append(Target(order, path, display, None))
                 continue
@@ -199,20 +203,33 @@ def _builds(session: Session, source: Any, kind: str) -> tuple[str, ...]:
         return ()
 
 
-def _standalone(source: Any, kind: str) -> bool:
+def _standalone(source: Any, kind: str, provisional: bool = False) -> bool:
     """True for a manifest file whose objects no cross-object view joins (see
     `opslint.engine.units`)."""
     if kind != KUBERNETES:
         return False
     from opslint.indexes.kubernetes import stands_alone
 
-    return stands_alone(source)
+    return stands_alone(source, provisional)
 
 
-def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitResult:
-    """Check one unit, as one run over it with the rules of `kinds` would."""
+def _confirmed(session: Session, source: Any, target: Target) -> bool:
+    """True when exact detection of a file the unit has read gives what provisional
+    detection gave: its kind, and for a manifest whether it stands alone."""
+    try:
+        if session.kind_for(source) != target.kind:
+            return False
+    except Exception:  # a detector that fails now does not confirm
+        return False
+    return target.kind != KUBERNETES or _standalone(source, KUBERNETES) == target.standalone
+
+
+def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str], confirm: bool) -> UnitResult:
+    """Check one unit, as one run over it with the rules of `kinds` would. `confirm`: its
+    files were detected provisionally; each is detected again, exactly, once read."""
     session = _session()
     _tagging(session)
+    misread: list[str] = []
     with boundary.applied():
         run = TracedRun(session.config, session.load)
         seen: set[Path] = set()
@@ -223,6 +240,8 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
             document = session.read(source, seen, detected)
             if document is not None:
                 session.add_document(run, document, target.order)
+            if confirm and detected and document and not _confirmed(session, source, target):
+                misread.append(target.display)
         every, rules = _rules(session, kinds)
         findings = session.evaluate(run, every, rules)
         assert session.tagged is not None
@@ -241,6 +260,7 @@ def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str]) -> UnitRes
             Secrets.of(run.documents),
             {path.as_posix(): file_digest(path) for path in sorted(run.read_paths - checked)},
             {folder.as_posix(): listing_digest(folder) for folder in sorted(folders)},
+            misread,
         )
 
 
@@ -364,27 +384,56 @@ def _check(
     base = base_key(
         session.config, session.forced_kind, session.force_exclude, _plugin_set(session)
     )
-    targets, detection_notes = _detect(executor, boundary, files, contents, cache, base)
+    checked = _units(session, executor, options, files, contents, boundary, cache, base, True)
+    if checked is None:  # a unit did not confirm a provisional kind: detect exactly
+        checked = _units(session, executor, options, files, contents, boundary, cache, base, False)
+        assert checked is not None  # exact detection leaves nothing to confirm
+    if isinstance(checked, Whole):
+        return session.checked_files(files, started)
+    kinds, detection_notes, results = checked
+    return _merge(session, LazyRules(session, kinds), detection_notes, results, started)
+
+
+class Whole:
+    """A run that a rule of the whole run checks as one unit."""
+
+
+def _units(
+    session: Session,
+    executor: Executor,
+    options: Options,
+    files: list[tuple[Path, str]],
+    contents: list[str | None],
+    boundary: Boundary,
+    cache: Cache | None,
+    base: str,
+    provisional: bool,
+) -> tuple[frozenset[str], list[tuple[Position, str]], list[UnitResult]] | Whole | None:
+    """The kinds, detection notes and unit results of the run; `Whole` when a chosen rule
+    checks the whole run; None when detection was `provisional` and a unit found a file's
+    kind or standing other than detection said."""
+    targets, detection_notes = _detect(
+        executor, boundary, files, contents, cache, base, provisional
+    )
     covered = _covered(files, contents, targets)
     units = partition(targets)
     if options.shard is not None:
         units = shard(units, *options.shard)
     kinds = frozenset(t.kind for t in targets if t.kind is not None)
     choice = _choice(session, executor, kinds, cache, base)
-    if choice.whole_run:  # a rule of the whole run: one unit
-        return session.checked_files(files, started)
-    results = _results(
-        session, executor, options, units, kinds, choice, covered, cache, base, boundary
-    )
+    if choice.whole_run:
+        return Whole()
+    checking = (executor, options, units, covered, cache, base, boundary, provisional)
+    results = _results(session, kinds, choice, *checking)
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
     if actual != kinds:
         again = _choice(session, executor, actual, cache, base)
         if again.codes != choice.codes:
             kinds, choice = actual, again
-            results = _results(
-                session, executor, options, units, kinds, choice, covered, cache, base, boundary
-            )
-    return _merge(session, LazyRules(session, kinds), detection_notes, results, started)
+            results = _results(session, kinds, choice, *checking)
+    if any(result.misread for result in results):
+        return None
+    return kinds, detection_notes, results
 
 
 @dataclass(frozen=True)
@@ -481,10 +530,12 @@ def _detect(
     contents: list[str | None],
     cache: Cache | None,
     base: str,
+    provisional: bool,
 ) -> tuple[list[Target], list[tuple[Position, str]]]:
     """The documents of the walk and the notes their detection left (cached by tree)."""
     key = key_of(
-        base, ((display, content) for (_, display), content in zip(files, contents, strict=True))
+        base_key(base, provisional),
+        ((display, content) for (_, display), content in zip(files, contents, strict=True)),
     )
     stored = cache.get("detect", key) if cache is not None else None
     if stored is not None:
@@ -501,7 +552,8 @@ def _detect(
     numbered = [(order, path, display) for order, (path, display) in enumerate(files)]
     batches = [numbered[i : i + DETECT_BATCH] for i in range(0, len(numbered), DETECT_BATCH)]
     parts = sorted(
-        executor.map(detect, [(boundary, batch) for batch in batches]), key=itemgetter(0)
+        executor.map(detect, [(boundary, batch, provisional) for batch in batches]),
+        key=itemgetter(0),
     )
     found = [target for _, (targets, _) in parts for target in targets]
     notes = [note for _, (_, notes) in parts for note in notes]
@@ -562,15 +614,16 @@ def _covered(
 
 def _results(
     session: Session,
+    kinds: frozenset[str],
+    choice: Choice,
     executor: Executor,
     options: Options,
     units: list[Unit],
-    kinds: frozenset[str],
-    choice: Choice,
     covered: dict[int, list[tuple[str, str | None]]],
     cache: Cache | None,
     base: str,
     boundary: Boundary,
+    confirm: bool,
 ) -> list[UnitResult]:
     """The result of every unit, from the cache or checked (largest units first)."""
     rules_key = base_key(base, choice.codes, sorted(kinds), _helm_renderer(session, kinds))
@@ -589,12 +642,12 @@ def _results(
         (position for position, result in enumerate(results) if result is None),
         key=lambda position: (-units[position].size, position),
     )
-    tasks = [(boundary, units[position], kinds) for position in pending]
+    tasks = [(boundary, units[position], kinds, confirm) for position in pending]
     for index, result in executor.map(check_unit, tasks):
         position = pending[index]
         results[position] = result
         progress.advance(units[position].size)
-        if cache is not None:
+        if cache is not None and not result.misread:
             cache.put("unit", keys[position], result.data())
     progress.close()
     return [result for result in results if result is not None]

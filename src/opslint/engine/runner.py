@@ -217,8 +217,9 @@ class Session:
                 raise ConfigError(f"severity given for unknown rule `{code}`")
         return every, select_rules(every, self.config, declared)
 
-    def kind_for(self, source: SourceFile) -> str | None:
-        """The forced kind, a configured kind glob, or what the plugins detect."""
+    def kind_for(self, source: SourceFile, provisional: bool = False) -> str | None:
+        """The forced kind, a configured kind glob, or what the plugins detect
+        (`provisional`: see `opslint.hookspec.opslint_detect_kind`)."""
         if self.forced_kind:
             return self.forced_kind
         if self.config.kinds:
@@ -228,7 +229,9 @@ class Session:
             for glob, configured in self.config.kinds.items():
                 if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(relative):
                     return configured
-        kind: str | None = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
+        kind: str | None = self.plugins.hook.opslint_detect_kind(
+            source=source, config=self.config, provisional=provisional
+        )
         return kind
 
     def parse(self, source: SourceFile, kind: str) -> Document:
@@ -249,7 +252,9 @@ class Session:
         """Detect and parse a file outside the checked set (for cross-file rules)."""
         source = self.source(path, path.as_posix())
         try:
-            kind = self.plugins.hook.opslint_detect_kind(source=source, config=self.config)
+            kind = self.plugins.hook.opslint_detect_kind(
+                source=source, config=self.config, provisional=False
+            )
         except SourceError:
             return None
         except Exception as error:  # a detector's crash costs this file, not the rule asking
@@ -257,11 +262,13 @@ class Session:
             return None
         return self.parse(source, kind) if kind else None
 
-    def resolve(self, source: SourceFile) -> tuple[SourceFile, str] | None:
+    def resolve(
+        self, source: SourceFile, provisional: bool = False
+    ) -> tuple[SourceFile, str] | None:
         """The kind of a file of the walk and the file whose document covers it (a Helm
         chart's `Chart.yaml` for its templates); None when it has no kind."""
         try:
-            kind = self.kind_for(source)
+            kind = self.kind_for(source, provisional)
         except SourceError as error:
             self.note(f"{source.display}:{error.line}:{error.column}: {error.message}")
             return None

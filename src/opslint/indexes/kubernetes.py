@@ -252,15 +252,20 @@ def _build(run: Run) -> K8sIndex:
     return index
 
 
-def stands_alone(source: SourceFile) -> bool:
+def stands_alone(source: SourceFile, provisional: bool = False) -> bool:
     """True for a manifest file that holds CustomResourceDefinitions and nothing else: no
     lookup of this index finds a CRD, and a CRD's own findings read nothing of other
-    objects, so the file may be checked apart from the other manifests. Only a file that
-    detection has loaded already (by content) is read; one recognised by name, or that
-    did not load, is not."""
+    objects, so the file may be checked apart from the other manifests. A file not loaded
+    yet is not, unless the answer is `provisional` and its layout shows CRDs alone
+    (`opslint.parsers.sniff`); a file that does not load is not."""
     from opslint.parsers.yamlload import LoadedYaml, yaml_of
 
     loaded = source.known(yaml_of)
+    if loaded is None and provisional:
+        from opslint.parsers.sniff import manifests
+
+        sniffed = manifests(source.text)
+        return sniffed is not None and sniffed.crds_only
     if not isinstance(loaded, LoadedYaml):
         return False
     roots = [
