@@ -420,17 +420,21 @@ def _units(
     if options.shard is not None:
         units = shard(units, *options.shard)
     kinds = frozenset(t.kind for t in targets if t.kind is not None)
-    choice = _choice(session, executor, kinds, cache, base)
-    if choice.whole_run:
-        return Whole()
     checking = (executor, options, units, covered, cache, base, boundary, provisional)
-    results = _results(session, kinds, choice, *checking)
+    checked = _results(session, kinds, _stored_choice(session, kinds, cache, base), *checking)
+    if checked is None:
+        return Whole()
+    choice, results = checked
     actual = frozenset(chain.from_iterable(result.kinds for result in results))
     if actual != kinds:
         again = _choice(session, executor, actual, cache, base)
+        if again.whole_run:
+            return Whole()
         if again.codes != choice.codes:
-            kinds, choice = actual, again
-            results = _results(session, kinds, choice, *checking)
+            kinds = actual
+            checked = _results(session, kinds, again, *checking)
+            assert checked is not None  # a choice given is not made again
+            results = checked[1]
     if any(result.misread for result in results):
         return None
     return kinds, detection_notes, results
@@ -452,18 +456,38 @@ def _choice(
     before (a warm run then imports no rule), else from the rules, checking the config
     against them: in a worker, which needs them for its units, so that this process
     imports no rule for the text and JSON reports."""
-    declared = session.plugins.rule_index().items()  # a rule added without a new version
-    key = key_of(base, [*((kind, None) for kind in kinds), *declared])
-    stored = cache.get("rules", key) if cache is not None else None
+    stored = _stored_choice(session, kinds, cache, base)
     if stored is not None:
-        try:
-            return Choice(tuple(str(code) for code in stored["codes"]), bool(stored["whole_run"]))
-        except (KeyError, TypeError):
-            pass
+        return stored
     [(_, choice)] = executor.map(_chosen, [(kinds,)])
-    if cache is not None:
-        cache.put("rules", key, {"codes": list(choice.codes), "whole_run": choice.whole_run})
+    _store_choice(session, kinds, cache, base, choice)
     return choice
+
+
+def _choice_key(session: Session, kinds: frozenset[str], base: str) -> str:
+    declared = session.plugins.rule_index().items()  # a rule added without a new version
+    return key_of(base, [*((kind, None) for kind in kinds), *declared])
+
+
+def _stored_choice(
+    session: Session, kinds: frozenset[str], cache: Cache | None, base: str
+) -> Choice | None:
+    """The `Choice` of `kinds` a run with this config and these plugins made before."""
+    stored = cache.get("rules", _choice_key(session, kinds, base)) if cache else None
+    if stored is None:
+        return None
+    try:
+        return Choice(tuple(str(code) for code in stored["codes"]), bool(stored["whole_run"]))
+    except (KeyError, TypeError):
+        return None
+
+
+def _store_choice(
+    session: Session, kinds: frozenset[str], cache: Cache | None, base: str, choice: Choice
+) -> None:
+    if cache is not None:
+        data = {"codes": list(choice.codes), "whole_run": choice.whole_run}
+        cache.put("rules", _choice_key(session, kinds, base), data)
 
 
 def _chosen(kinds: frozenset[str]) -> Choice:
@@ -615,7 +639,7 @@ def _covered(
 def _results(
     session: Session,
     kinds: frozenset[str],
-    choice: Choice,
+    choice: Choice | None,
     executor: Executor,
     options: Options,
     units: list[Unit],
@@ -624,33 +648,75 @@ def _results(
     base: str,
     boundary: Boundary,
     confirm: bool,
-) -> list[UnitResult]:
-    """The result of every unit, from the cache or checked (largest units first)."""
-    rules_key = base_key(base, choice.codes, sorted(kinds), _helm_renderer(session, kinds))
-    keys = [
-        key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
-        for unit in units
-    ]
+) -> tuple[Choice, list[UnitResult]] | None:
+    """The choice of rules and the result of every unit, from the cache or checked
+    (largest units first). A `choice` not known yet is made in a worker beside the first
+    units rather than before them (a cold run would wait for it with the other workers
+    idle); None when it says that a rule checks the whole run."""
     results: list[UnitResult | None] = [None] * len(units)
     progress = Progress(options.progress, len(units), sum(unit.size for unit in units))
-    for position, unit in enumerate(units):
-        stored = _cached(cache, keys[position])
-        if stored is not None:
-            results[position] = stored
-            progress.advance(unit.size)
+    keys: list[str] | None = None
+    if choice is not None:
+        keys = _unit_keys(session, kinds, choice, units, covered, base)
+        for position, unit in enumerate(units):
+            stored = _cached(cache, keys[position])
+            if stored is not None:
+                results[position] = stored
+                progress.advance(unit.size)
     pending = sorted(
         (position for position, result in enumerate(results) if result is None),
         key=lambda position: (-units[position].size, position),
     )
-    tasks = [(boundary, units[position], kinds, confirm) for position in pending]
-    for index, result in executor.map(check_unit, tasks):
-        position = pending[index]
+    calls: list[tuple[Any, ...]] = [
+        (check_unit, boundary, units[position], kinds, confirm) for position in pending
+    ]
+    if choice is None:
+        calls.insert(0, (_chosen, kinds))
+    first_unit = len(calls) - len(pending)
+    for index, result in executor.map(_call, calls):
+        if isinstance(result, Choice):
+            choice = result
+            _store_choice(session, kinds, cache, base, choice)
+            if choice.whole_run:
+                return None
+            keys = _unit_keys(session, kinds, choice, units, covered, base)
+            for position in pending:  # those checked before the choice came
+                _store_result(cache, keys[position], results[position])
+            continue
+        assert isinstance(result, UnitResult)
+        position = pending[index - first_unit]
         results[position] = result
         progress.advance(units[position].size)
-        if cache is not None and not result.misread:
-            cache.put("unit", keys[position], result.data())
+        if keys is not None:
+            _store_result(cache, keys[position], result)
     progress.close()
-    return [result for result in results if result is not None]
+    assert choice is not None
+    return choice, [result for result in results if result is not None]
+
+
+def _call(function: Callable[..., R], *arguments: Any) -> R:
+    """`function(*arguments)`: lets one map run tasks of several functions."""
+    return function(*arguments)
+
+
+def _unit_keys(
+    session: Session,
+    kinds: frozenset[str],
+    choice: Choice,
+    units: list[Unit],
+    covered: dict[int, list[tuple[str, str | None]]],
+    base: str,
+) -> list[str]:
+    rules_key = base_key(base, choice.codes, sorted(kinds), _helm_renderer(session, kinds))
+    return [
+        key_of(rules_key, chain.from_iterable(covered.get(t.order, ()) for t in unit.targets))
+        for unit in units
+    ]
+
+
+def _store_result(cache: Cache | None, key: str, result: UnitResult | None) -> None:
+    if cache is not None and result is not None and not result.misread:
+        cache.put("unit", key, result.data())
 
 
 def _helm_renderer(session: Session, kinds: frozenset[str]) -> str | None:
