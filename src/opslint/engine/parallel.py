@@ -136,12 +136,20 @@ _SESSION: Session | None = None
 """The session workers inherit from the parent."""
 
 
-def _forget_helm_worker() -> None:
-    """A forked worker starts without the parent's Helm render process."""
+def _start_worker() -> None:
+    """A forked worker starts without the parent's Helm render process, and with the
+    cycle collector on: `opslint check` pauses it in the parent, where what a run builds
+    lives until the report, but a worker drops each unit's documents once it is checked.
+    What the worker inherits is frozen out of the collector's reach, so collections walk
+    only what the worker's units make (and leave the parent's pages shared)."""
+    import gc
+
     if "opslint.parsers.helm_render" in sys.modules:
         from opslint.parsers.helm_render import forget_worker
 
         forget_worker()
+    gc.freeze()
+    gc.enable()
 
 
 def _session() -> Session:
@@ -295,7 +303,7 @@ class Executor:
             self.pool = ProcessPoolExecutor(
                 self.jobs,
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=_forget_helm_worker,
+                initializer=_start_worker,
             )
         else:
             self.jobs = 1
