@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
+from array import array
 from collections import Counter
 from functools import cached_property
 
@@ -83,11 +84,13 @@ class LineIndex:
         return not any(character in self.text for character in self.breaks.besides_lf)
 
     @cached_property
-    def _bounds(self) -> tuple[list[int], list[int]]:
-        starts, ends = [0], []
+    def _bounds(self) -> tuple[array[int], array[int]]:
+        # machine integers: a manifest's lines are counted by the ten thousand, and a list
+        # of Python ints (or of the lines' texts) costs five times as much per line
+        starts, ends = array("q", [0]), array("q")
         if self._plain:
-            for text in self._split:
-                ends.append(starts[-1] + len(text))
+            for length in map(len, self.text.split("\n")):
+                ends.append(starts[-1] + length)
                 starts.append(ends[-1] + 1)
             starts.pop()
             return starts, ends
@@ -98,12 +101,12 @@ class LineIndex:
         return starts, ends
 
     @property
-    def starts(self) -> list[int]:
+    def starts(self) -> array[int]:
         """The offset where each line begins (index 0 is line 1)."""
         return self._bounds[0]
 
     @property
-    def ends(self) -> list[int]:
+    def ends(self) -> array[int]:
         """The offset where each line's text ends, before its break."""
         return self._bounds[1]
 
@@ -129,8 +132,11 @@ class LineIndex:
         return [self.text[start:end] for start, end in bounds if end > start]
 
     def line(self, number: int) -> str:
-        """The text of 1-based line `number` (empty when out of range)."""
-        return self._split[number - 1] if 0 < number <= len(self._split) else ""
+        """The text of 1-based line `number` (empty when out of range); the lines of the
+        whole text are not kept for it."""
+        if not 0 < number <= len(self.starts):
+            return ""
+        return self.text[self.starts[number - 1] : self.ends[number - 1]]
 
     def break_after(self, number: int) -> str:
         """The line break that ends 1-based line `number` ("" for the last line)."""

@@ -37,6 +37,8 @@ from opslint.safety.redact import MASK, moved
 from opslint.severity import Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from opslint.model.lines import LineBreaks
 
 CONTEXT_LINES = 2
@@ -247,9 +249,9 @@ class Fixable:
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self._files: dict[str, tuple[str, LineBreaks, list[int]]] = {}
+        self._files: dict[str, tuple[str, LineBreaks, Sequence[int]]] = {}
 
-    def file(self, path: str) -> tuple[str, LineBreaks, list[int]]:
+    def file(self, path: str) -> tuple[str, LineBreaks, Sequence[int]]:
         """The text of `path` (empty when it was not read, or cannot be any more), how its
         lines break, and where each line starts."""
         if path not in self._files:
