@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
 from opslint.model.kubernetes import K8sObject
-from opslint.model.yamltree import YMap, YNode, YSeq
+from opslint.model.yamltree import YMap, YNode, YScalar, YSeq
 from opslint.ruleapi.schemas import (
     KUBERNETES_PACKAGE,
     PathPart,
@@ -56,12 +56,13 @@ def _is_patch(root: YNode) -> bool:
     pending = [root]
     while pending:
         node = pending.pop()
-        if id(node) in seen:
-            continue
+        if isinstance(node, YScalar) or id(node) in seen:
+            continue  # a scalar holds no key; a shared (aliased) node is walked once
         seen.add(id(node))
         if isinstance(node, YMap):
-            if any(key.startswith("$") for key in node.entries):
-                return True
+            for key in node.entries:
+                if key[:1] == "$":
+                    return True
             pending.extend(node.entries.values())
         elif isinstance(node, YSeq):
             pending.extend(node.items)

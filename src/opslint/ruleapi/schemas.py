@@ -4,8 +4,9 @@ The schemas come from maintained packages of the `schemas` extra, never from thi
 repository: check-jsonschema vendors the GitHub workflow and action, GitLab CI, CircleCI
 and Compose Specification schemas; kubernetes-validate ships the Kubernetes OpenAPI
 schemas of each release. Nothing is fetched: a `$ref` resolves inside the bundled files,
-and one that does not becomes a run note. jsonschema and those packages are imported only
-when a schema rule actually validates something.
+and one that does not becomes a run note. A document is first decided by the precheck of
+`schema_precheck`; jsonschema is imported only for one it cannot prove valid, and explains
+its errors.
 """
 
 from __future__ import annotations
@@ -92,8 +93,9 @@ def missing_note(code: str, name: str, package: str) -> str:
     return f"{code} {name}: not checked: {dist} is not installed ({INSTALL_HINT})"
 
 
+@functools.cache
 def package_dir(package: str) -> Path | None:
-    """Where an installed package lives, found without importing it."""
+    """Where an installed package lives, found without importing it (looked up once)."""
     try:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):
@@ -193,7 +195,7 @@ def vendor_validator(name: str) -> Validator:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise SchemaUnavailable(f"cannot read the bundled schema {name}: {error}") from None
-    return _validator(schema)
+    return Prechecked(schema)
 
 
 def kubernetes_versions() -> list[str]:
@@ -279,31 +281,26 @@ def kubernetes_validator(version: str, api_version: str, kind: str) -> Validator
     from opslint.ruleapi.schema_cache import definitions_for
 
     definitions = definitions_for(path, schema, lambda: _kubernetes_definitions(version))
-    return Prechecked(schema, definitions)
-
-
-_ANNOTATIONS = frozenset({"description", "format", "$schema", "$id", "$defs", "definitions"})
-"""Keywords that never make an instance invalid (jsonschema asserts no `format` unless
-given a format checker, and opslint gives none)."""
+    return Prechecked(schema, [definitions])
 
 
 class Prechecked:
-    """A Kubernetes kind's schema, checked first by `proves_valid`, which reads only the
-    few keywords those schemas use: a document it proves valid never imports jsonschema.
-    Any other document, and any schema it does not fully read, goes to the jsonschema
-    validator (built on first use), whose errors are reported exactly as before."""
+    """A schema checked first by `schema_precheck.Precheck`: a document it proves valid
+    never imports jsonschema. Any other document goes to the jsonschema validator (built
+    on first use), whose errors are reported exactly as before."""
 
-    def __init__(self, schema: dict[str, Json], definitions: Json) -> None:
+    def __init__(self, schema: dict[str, Json], resources: Sequence[Json] = ()) -> None:
+        from opslint.ruleapi.schema_precheck import Precheck
+
         self.schema = schema
-        table = definitions.get("$defs") if isinstance(definitions, dict) else None
-        self._table: dict[str, Json] = table if isinstance(table, dict) else {}
-        self._definitions = definitions
+        self._resources = resources
+        self._precheck = Precheck(schema, resources, _matches)
         self._full: Validator | None = None
 
     def full(self) -> Validator:
         """The jsonschema validator of the schema."""
         if self._full is None:
-            self._full = _validator(self.schema, [self._definitions])
+            self._full = _validator(self.schema, self._resources)
         return self._full
 
     def iter_errors(self, instance: Json) -> Iterator[SchemaError]:
@@ -317,130 +314,10 @@ class Prechecked:
     ) -> Iterator[SchemaError]:
         return self.full().descend(instance, schema, path=path, schema_path=schema_path)
 
-    def proves_valid(self, instance: Json, schema: Json | None = None, depth: int = 0) -> bool:
-        """True only when `instance` satisfies `schema` (default: the kind's) under draft
-        2020-12, as jsonschema decides it; False when it does not or when this cannot tell
-        (a keyword or a reference it does not read)."""
-        schema = self.schema if schema is None else schema
-        if isinstance(schema, bool):
-            return schema
-        if not isinstance(schema, dict) or depth > 64:
-            return False
-        for keyword, value in schema.items():
-            if keyword in _ANNOTATIONS or keyword.startswith("x-kubernetes-"):
-                continue
-            check = _KEYWORDS.get(keyword)
-            if check is None or not check(self, instance, value, schema, depth + 1):
-                return False
-        return True
-
-    def _reference(self, instance: Json, reference: Json, _: Json, depth: int) -> bool:
-        if not isinstance(reference, str):
-            return False
-        document, _, fragment = reference.partition("#")
-        if document and not document.endswith("/_definitions.json"):
-            return False
-        name = fragment.removeprefix("/$defs/")
-        if name == fragment or any(mark in name for mark in "/~%") or name not in self._table:
-            return False
-        return self.proves_valid(instance, self._table[name], depth)
-
-    def _properties(self, instance: Json, properties: Json, _: Json, depth: int) -> bool:
-        if not isinstance(instance, dict):
-            return True
-        if not isinstance(properties, dict):
-            return False
-        return all(
-            self.proves_valid(value, properties[key], depth)
-            for key, value in instance.items()
-            if key in properties
-        )
-
-    def _additional(self, instance: Json, additional: Json, schema: Json, depth: int) -> bool:
-        if not isinstance(instance, dict):
-            return True
-        if not isinstance(schema, dict) or "patternProperties" in schema:
-            return False
-        known = schema.get("properties") or {}
-        if not isinstance(known, dict):
-            return False
-        return all(
-            self.proves_valid(value, additional, depth)
-            for key, value in instance.items()
-            if key not in known
-        )
-
-    def _items(self, instance: Json, items: Json, _: Json, depth: int) -> bool:
-        if not isinstance(instance, list):
-            return True
-        return isinstance(items, (dict, bool)) and all(
-            self.proves_valid(item, items, depth) for item in instance
-        )
-
-    def _one_of(self, instance: Json, branches: Json, _: Json, depth: int) -> bool:
-        """Exactly one branch holds; decided only for branches of `type` alone."""
-        if not isinstance(branches, list) or not all(
-            isinstance(b, dict) and set(b) <= {"type", "description"} for b in branches
-        ):
-            return False
-        types = [branch.get("type") for branch in branches if isinstance(branch, dict)]
-        return sum(_has_type(instance, type_) for type_ in types) == 1
-
-
-def _required(_: Prechecked, instance: Json, required: Json, __: Json, ___: int) -> bool:
-    if not isinstance(instance, dict):
-        return True
-    return isinstance(required, list) and all(key in instance for key in required)
-
-
-def _type(_: Prechecked, instance: Json, expected: Json, __: Json, ___: int) -> bool:
-    return _has_type(instance, expected)
-
-
-def _enum(_: Prechecked, instance: Json, values: Json, __: Json, ___: int) -> bool:
-    """Only scalars are compared: `True` is not `1` here, as in jsonschema."""
-    if isinstance(instance, (dict, list)) or not isinstance(values, list):
-        return False
-    return any(type(value) is type(instance) and value == instance for value in values)
-
-
-def _has_type(instance: Json, expected: Json) -> bool:
-    """Whether `instance` has the JSON type, or one of the types, `expected` names."""
-    names = expected if isinstance(expected, list) else [expected]
-    return any(_JSON_TYPES.get(str(name), _never)(instance) for name in names)
-
-
-def _never(_: Json) -> bool:
-    return False
-
-
-def _is_integer(value: Json) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-
-
-_JSON_TYPES: dict[str, Callable[[Json], bool]] = {
-    "object": lambda value: isinstance(value, dict),
-    "array": lambda value: isinstance(value, list),
-    "string": lambda value: isinstance(value, str),
-    "integer": _is_integer,
-    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
-    "boolean": lambda value: isinstance(value, bool),
-    "null": lambda value: value is None,
-}
-
-_KEYWORDS: dict[str, Callable[[Prechecked, Json, Json, Json, int], bool]] = {
-    "$ref": Prechecked._reference,
-    "properties": Prechecked._properties,
-    "additionalProperties": Prechecked._additional,
-    "items": Prechecked._items,
-    "oneOf": Prechecked._one_of,
-    "required": _required,
-    "type": _type,
-    "enum": _enum,
-}
-"""The keywords `Prechecked.proves_valid` reads, each with its check."""
+    def proves_valid(self, instance: Json) -> bool:
+        """True only when `instance` satisfies the schema as jsonschema decides it; False
+        when it does not or when the precheck cannot tell."""
+        return self._precheck.decide(instance) is True
 
 
 # --------------------------------------------------------------------------- values and nodes
@@ -451,16 +328,16 @@ def to_plain(node: YNode | None) -> Json:
     active: set[int] = set()
 
     def convert(current: YNode | None) -> Json:
+        if isinstance(current, YScalar):  # most nodes: no alias bookkeeping
+            return current.value
         if current is None or id(current) in active:
             return None
-        if isinstance(current, YScalar):
-            return current.value
         active.add(id(current))
         try:
             if isinstance(current, YMap):
-                return {key: convert(value) for key, value in current.items()}
+                return {key: convert(value) for key, value in current.entries.items()}
             if isinstance(current, YSeq):
-                return [convert(item) for item in current]
+                return [convert(item) for item in current.items]
             return None
         finally:
             active.discard(id(current))
