@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.edits.yaml import (
@@ -29,7 +29,7 @@ def has_healthcheck(service: ComposeService, files: Files) -> bool:
 
 
 def _long_form(
-    service: ComposeService, healthy: set[str], lines: list[str], style: Style
+    service: ComposeService, healthy: set[str], lines: Sequence[str], style: Style
 ) -> tuple[Edit, ...] | None:
     """The short-form `depends_on` list rewritten as a mapping, every entry with a condition.
 
@@ -81,7 +81,7 @@ def _comment_or_blank(text: str) -> bool:
 
 
 def _fix(
-    service: ComposeService, entry: DependsOn, healthy: set[str], lines: list[str], style: Style
+    service: ComposeService, entry: DependsOn, healthy: set[str], lines: Sequence[str], style: Style
 ) -> Fix | None:
     """Make `entry` wait for `service_healthy`, or None where no edit is safe."""
     if not lines:

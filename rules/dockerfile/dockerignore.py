@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from opslint import Edit, Finding, Fix, Severity, Span, rule
@@ -37,7 +37,7 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + "(?:/.*)?$")
 
 
-def excluded(lines: list[str], path: str) -> bool:
+def excluded(lines: Sequence[str], path: str) -> bool:
     """True when the `.dockerignore` `lines` keep `path` (relative, no leading `./`) out.
 
     The last matching pattern wins; `!pattern` re-includes; a pattern matching a folder

@@ -8,7 +8,7 @@ the options around them, and point at the exact token through `ShellCommand.loca
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from opslint.model.base import Span
@@ -369,7 +369,7 @@ def is_test_job(job: GithubJob) -> bool:
     return any(True for _ in test_steps(job.steps))
 
 
-def script_of(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
+def script_of(node: YScalar, lines: Sequence[str], origin: str, logical: str) -> ShellCommand:
     """A script held by a scalar (`actions/github-script`'s `script:`), mapped line by line."""
     if node.style in ("|", ">"):
         segments = map_script_lines(node.text, lines, node.span.line + 1)

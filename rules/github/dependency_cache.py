@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from opslint import Finding, Severity, rule
@@ -108,7 +108,7 @@ def _lockless(pipeline: GithubPipeline, steps: list[Step], manager: str, files: 
     return not any(files.exists(folder / name) for folder in folders for name in names)
 
 
-def _major(step: Step, lines: list[str]) -> int | None:
+def _major(step: Step, lines: Sequence[str]) -> int | None:
     """The action's major version, from its ref or from a `# vX.Y` comment after a SHA."""
     use = step.uses
     if use is None or use.ref is None:

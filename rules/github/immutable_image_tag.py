@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from opslint import Finding, Severity, rule
@@ -170,7 +170,7 @@ def _context(pipeline: GithubPipeline, job: Job | None, steps: list[Step]) -> Co
     return context
 
 
-def _lines(node: YScalar, lines: list[str], commas: bool) -> Iterator[tuple[str, Span]]:
+def _lines(node: YScalar, lines: Sequence[str], commas: bool) -> Iterator[tuple[str, Span]]:
     """Each entry of a list-valued scalar (newline, or with `commas` comma, separated)."""
     span = text_span(node)
     if "\n" not in node.text and node.style not in ("|", ">"):
@@ -210,7 +210,7 @@ def _lines(node: YScalar, lines: list[str], commas: bool) -> Iterator[tuple[str,
         yield entry, found
 
 
-def _tag_entries(step: Step, lines: list[str]) -> Iterator[tuple[str, Span]]:
+def _tag_entries(step: Step, lines: Sequence[str]) -> Iterator[tuple[str, Span]]:
     tags = step_input(step, "tags")
     if isinstance(tags, YScalar) and tags.value is not None:
         yield from _lines(tags, lines, action(step) != "docker/metadata-action")
@@ -228,7 +228,7 @@ def _judge(kinds: list[Kind]) -> bool:
 
 
 def _build_push(
-    step: Step, steps: list[Step], context: Context, lines: list[str]
+    step: Step, steps: list[Step], context: Context, lines: Sequence[str]
 ) -> Finding | None:
     entries = list(_tag_entries(step, lines))
     if not entries or step.uses is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opslint import Finding, Severity, rule
 from opslint.model.ci import GithubPipeline, Step
@@ -61,7 +61,7 @@ _CODE_INPUTS = {
 """Actions whose inputs are evaluated as code, and those inputs (zizmor's own sinks)."""
 
 
-def _scripts(step: Step, lines: list[str]) -> Iterator[tuple[ShellCommand, str]]:
+def _scripts(step: Step, lines: Sequence[str]) -> Iterator[tuple[ShellCommand, str]]:
     if step.run is not None:
         yield step.run, "run"
     for name in _CODE_INPUTS.get(action(step), ()):

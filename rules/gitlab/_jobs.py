@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from opslint.model.ci import GitlabJob, GitlabPipeline
 from opslint.model.yamltree import YNode
 
@@ -28,7 +30,7 @@ def job_lineage(pipeline: GitlabPipeline, job: GitlabJob) -> list[GitlabJob]:
     return order
 
 
-def is_reference(node: YNode, lines: list[str]) -> bool:
+def is_reference(node: YNode, lines: Sequence[str]) -> bool:
     """True when `node` is written as a `!reference [...]`, which only GitLab resolves."""
     from opslint.parsers.yamldoc import has_tag  # the YAML machinery loads on use
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
@@ -37,7 +37,7 @@ def _has_key(cache: YMap) -> bool:
 
 
 def _unkeyed(
-    holder: YMap, inherited: list[YMap], lines: list[str], logical: str, owner: str
+    holder: YMap, inherited: list[YMap], lines: Sequence[str], logical: str, owner: str
 ) -> Iterator[_Cache]:
     """The caches under `holder`'s `cache:` that have no key, also among `inherited` maps.
 
@@ -61,7 +61,7 @@ def _unkeyed(
                 yield _Cache(span, f"{logical}/cache:{index}", owner, _pulls_only(item))
 
 
-def _writes_unknown_key(node: YNode | None, lines: list[str]) -> bool:
+def _writes_unknown_key(node: YNode | None, lines: Sequence[str]) -> bool:
     """True when a `cache:` is written as a `!reference` (or holds one), whose key this
     file does not show: it may write the `default` cache."""
     if node is None:
@@ -75,7 +75,7 @@ def _default_writers(
     pipeline: GitlabPipeline,
     lineages: dict[str, list[GitlabJob]],
     inheriting: list[GitlabJob],
-    lines: list[str],
+    lines: Sequence[str],
 ) -> set[str]:
     """Ids of the jobs that may write the `default` cache key: their cache (their own, a
     template's, or the global one they inherit) has no key, or is a `!reference` whose

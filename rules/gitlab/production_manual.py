@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opslint import Edit, Finding, Fix, Severity, rule
 from opslint.edits.yaml import Style, add_entries, document_style, is_block, replace_scalar
@@ -27,7 +27,7 @@ _RUNS = frozenset({"on_success"})
 `on_failure`, `delayed` with its `start_in`) mean more than "start automatically"."""
 
 
-def _when_edit(node: YMap, lines: list[str], style: Style) -> Edit | None:
+def _when_edit(node: YMap, lines: Sequence[str], style: Style) -> Edit | None:
     """`when: manual` for a job or rule mapping: its `when` replaced, or a new last key."""
     when = node.get("when")
     if when is None:

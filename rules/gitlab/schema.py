@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from opslint import Finding, Severity, rule
@@ -28,7 +28,7 @@ def _logical(path: tuple[PathPart, ...]) -> str:
     return f"job:{top}"
 
 
-def _references(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> bool:
+def _references(root: YNode, path: tuple[PathPart, ...], lines: Sequence[str]) -> bool:
     """True when a node on `path` is a `!reference [...]`, resolved by GitLab only."""
     node: YNode | None = root
     for part in path:
@@ -43,7 +43,7 @@ def _references(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> bo
     return False
 
 
-def _tolerance(root: YNode, lines: list[str]) -> Any:
+def _tolerance(root: YNode, lines: Sequence[str]) -> Any:
     def tolerated(path: tuple[PathPart, ...], error: Any, node: YNode) -> bool:
         """What GitLab accepts though the schema does not."""
         if _references(root, path, lines):

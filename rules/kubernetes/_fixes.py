@@ -63,7 +63,7 @@ class Manifest:
         )
 
     @property
-    def lines(self) -> list[str]:
+    def lines(self) -> Sequence[str]:
         """The lines fixes edit: none when the manifest is not editable."""
         return self.text.lines if self.editable else []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from opslint import Finding, Severity, rule
@@ -115,7 +115,7 @@ class PreventDestroyOptions:
     """Resource types checked in addition to `stateful-types`."""
 
 
-def _insertion_fix(resource: Resource, lines: list[str]) -> Fix | None:
+def _insertion_fix(resource: Resource, lines: Sequence[str]) -> Fix | None:
     """Insert `prevent_destroy = true` into the lifecycle block, or a new lifecycle block."""
     lifecycle = resource.lifecycle
     if lifecycle is not None:

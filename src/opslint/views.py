@@ -14,7 +14,7 @@ the whole run. A rule pack may define views of its own the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -147,7 +147,7 @@ class SourceText(Derived):
         return run.derived((view_key(cls), path), lambda: cls(run, path))
 
     @cached_property
-    def lines(self) -> list[str]:
+    def lines(self) -> Sequence[str]:
         """The file's lines (empty when it is not checked or cannot be read)."""
         if self.source is None:
             return []

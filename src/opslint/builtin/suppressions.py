@@ -27,6 +27,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from opslint.config import Config
@@ -128,7 +129,7 @@ def peer_comment_suppressions(document: Document, tools: tuple[str, ...]) -> lis
     return found
 
 
-def next_code_lines(lines: list[str]) -> list[int]:
+def next_code_lines(lines: Sequence[str]) -> list[int]:
     """For each 0-based index (and one past the end), the 1-based number of the first line
     from there on that is neither blank nor a comment; 0 when there is none."""
     following = [0] * (len(lines) + 1)
@@ -149,7 +150,7 @@ def _peer_reach(
     document: Document,
     tool: str,
     match: re.Match[str],
-    lines: list[str],
+    lines: Sequence[str],
     index: int,
     following: list[int],
 ) -> tuple[int, int, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
@@ -54,7 +54,7 @@ class Span:
         """The zero-width span at this span's start."""
         return Span(self.path, self.line, self.column, self.line, self.column)
 
-    def to_line_end(self, lines: list[str]) -> Span:
+    def to_line_end(self, lines: Sequence[str]) -> Span:
         """This span stretched to the end of its first line (for anchors on a block)."""
         text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
         return Span(self.path, self.line, self.column, self.line, max(self.column, len(text) + 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -154,7 +155,7 @@ class ShellCommand(Segmented):
 
 
 def map_script_lines(
-    script: str, file_lines: list[str], first_line: int, first_column: int | None = None
+    script: str, file_lines: Sequence[str], first_line: int, first_column: int | None = None
 ) -> tuple[tuple[int, int, int], ...]:
     """Segments for a script whose lines stand verbatim (only indented) in the file.
 

@@ -22,7 +22,9 @@ import enum
 import re
 from array import array
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import overload
 
 
 class LineBreaks(enum.Enum):
@@ -110,21 +112,18 @@ class LineIndex:
         """The offset where each line's text ends, before its break."""
         return self._bounds[1]
 
-    @cached_property
-    def _split(self) -> list[str]:
+    def split(self) -> list[str]:
+        """The text of every line without its break, the empty one after a final break
+        included (as `str.split` gives them)."""
         if self._plain:
             return self.text.split("\n")
         return [self.text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
 
-    def split(self) -> list[str]:
-        """The text of every line without its break, the empty one after a final break
-        included (as `str.split` gives them)."""
-        return list(self._split)
-
     @cached_property
-    def lines(self) -> list[str]:
+    def lines(self) -> Lines:
         """The text of every line without its break (no empty line after a final break)."""
-        return self._split[:-1] if self._split[-1] == "" else list(self._split)
+        starts, ends = self._bounds
+        return Lines(self.text, starts, ends, len(starts) - (ends[-1] == starts[-1]))
 
     def pieces(self) -> list[str]:
         """Every line with its break kept (joined, they give the text back)."""
@@ -168,3 +167,50 @@ class LineIndex:
         """The 1-based (line, column) of an offset (a break belongs to the line it ends)."""
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
+
+
+class Lines(Sequence[str]):
+    """The lines of a text, each sliced from it when read: a run keeps the texts of its
+    files, and a list of every line beside each would double what they cost."""
+
+    __slots__ = ("_count", "_ends", "_starts", "_text")
+
+    def __init__(self, text: str, starts: array[int], ends: array[int], count: int) -> None:
+        self._text = text
+        self._starts = starts
+        self._ends = ends
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._line(number) for number in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("line index out of range")
+        return self._line(index)
+
+    def _line(self, index: int) -> str:
+        return self._text[self._starts[index] : self._ends[index]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._line, range(self._count))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lines | list | tuple):
+            return len(self) == len(other) and all(map(str.__eq__, self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence that compares by content
+
+    def __repr__(self) -> str:
+        return f"Lines({list(self)!r})"

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from opslint.model.base import Derived, Finding, Span
-from opslint.model.lines import LineBreaks, LineIndex, breaks_for
+from opslint.model.lines import LineBreaks, LineIndex, Lines, breaks_for
 from opslint.model.suppression import Suppression
 
 
@@ -109,7 +109,7 @@ class SourceFile(Derived):
         return index
 
     @property
-    def lines(self) -> list[str]:
+    def lines(self) -> Lines:
         """The lines without their breaks (see `opslint.model.lines` for each kind's)."""
         return self.index.lines
 

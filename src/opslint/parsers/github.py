@@ -6,6 +6,8 @@ wrong type (a string where a mapping belongs, nulls, numbers) are skipped, never
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from opslint.model.base import Span
 from opslint.model.ci import (
     ActionUse,
@@ -45,7 +47,9 @@ def parse_github(source: SourceFile, kind: str) -> Document:
     return document
 
 
-def action_use(node: YScalar, logical: str, lines: list[str], workflow: bool = False) -> ActionUse:
+def action_use(
+    node: YScalar, logical: str, lines: Sequence[str], workflow: bool = False
+) -> ActionUse:
     """Read a `uses:` value, locating the ref after `@` when it is written verbatim."""
     text = node.text.strip()
     span = text_span(node)

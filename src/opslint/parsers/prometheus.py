@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from opslint.model.base import Finding, Span
 from opslint.model.prometheus import AlertRule, PrometheusRules, RecordingRule, Rule, RuleGroup
 from opslint.model.source import SourceFile
@@ -39,7 +41,7 @@ def parse_prometheus(source: SourceFile) -> PrometheusRules:
     return document
 
 
-def _group(index: int, node: YMap, lines: list[str]) -> RuleGroup:
+def _group(index: int, node: YMap, lines: Sequence[str]) -> RuleGroup:
     name = node.string("name") or str(index)
     group = RuleGroup(
         name, node.span.start().to_line_end(lines), f"group:{name}", node.string("interval")
@@ -56,7 +58,7 @@ def _group(index: int, node: YMap, lines: list[str]) -> RuleGroup:
     return group
 
 
-def _rule(node: YMap, group: RuleGroup, lines: list[str]) -> Rule | None:
+def _rule(node: YMap, group: RuleGroup, lines: Sequence[str]) -> Rule | None:
     rule: Rule
     alert = node.scalar("alert")
     record = node.scalar("record")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from opslint.model.base import Finding, Span
@@ -101,7 +101,7 @@ def scalar_text(node: YNode | None) -> str | None:
     return None
 
 
-def script_command(node: YScalar, lines: list[str], origin: str, logical: str) -> ShellCommand:
+def script_command(node: YScalar, lines: Sequence[str], origin: str, logical: str) -> ShellCommand:
     """A shell script held by a scalar, mapped back to the file line by line.
 
     Block scalars (`|`, `>`) start on the line after their indicator; other scalars start
@@ -127,7 +127,7 @@ def script_command(node: YScalar, lines: list[str], origin: str, logical: str) -
     return ShellCommand(text, node.span, origin, segments, logical)
 
 
-def has_tag(node: YNode, lines: list[str], tag: str) -> bool:
+def has_tag(node: YNode, lines: Sequence[str], tag: str) -> bool:
     """True when the node is written with the explicit `tag` (`!reference [...]`).
 
     The located tree keeps no tags, but a tagged node's span starts at its tag.

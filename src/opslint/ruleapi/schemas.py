@@ -374,12 +374,12 @@ def allowed_types(error: SchemaError) -> list[str]:
     return _allowed_types(error)
 
 
-def _first_line(span: Span, lines: list[str]) -> Span:
+def _first_line(span: Span, lines: Sequence[str]) -> Span:
     """A block's anchor: its first line from where it starts."""
     return span.start().to_line_end(lines) if lines else span
 
 
-def _anchor(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> Span:
+def _anchor(root: YNode, path: tuple[PathPart, ...], lines: Sequence[str]) -> Span:
     """Where a finding about the node at `path` as a whole starts: its key, or its first line."""
     node, parent, key = node_at(root, path)
     if parent is not None and isinstance(key, str):
@@ -387,7 +387,7 @@ def _anchor(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> Span:
     return _first_line(node.span, lines)
 
 
-def _value_span(root: YNode, path: tuple[PathPart, ...], lines: list[str]) -> Span:
+def _value_span(root: YNode, path: tuple[PathPart, ...], lines: Sequence[str]) -> Span:
     node, parent, key = node_at(root, path)
     if isinstance(node, YScalar):
         return node.span
@@ -549,7 +549,7 @@ def _allowed_types(error: SchemaError) -> list[str]:
     ]
 
 
-def _placeholder(node: YNode, lines: list[str]) -> bool:
+def _placeholder(node: YNode, lines: Sequence[str]) -> bool:
     """An unrendered `{{ template }}` placeholder: YAML reads it as an empty mapping."""
     if not isinstance(node, YMap) or node.entries or not lines:
         return False
@@ -598,7 +598,7 @@ def _message(error: SchemaError) -> str:
 
 
 def _problems(
-    error: SchemaError, root: YNode, lines: list[str], tolerate: Tolerate | None
+    error: SchemaError, root: YNode, lines: Sequence[str], tolerate: Tolerate | None
 ) -> Iterator[SchemaProblem]:
     path = tuple(error.absolute_path)
     node, _, _ = node_at(root, path)
@@ -639,7 +639,7 @@ def _problems(
 
 
 def validate(
-    root: YNode, validator: Validator, lines: list[str], tolerate: Tolerate | None = None
+    root: YNode, validator: Validator, lines: Sequence[str], tolerate: Tolerate | None = None
 ) -> list[SchemaProblem]:
     """Every schema error of the document under `root`, one per location, in file order.
 
@@ -678,7 +678,7 @@ def check(
     package: str,
     notes: list[str],
     rule: tuple[str, str],
-    lines: list[str],
+    lines: Sequence[str],
     tolerate: Tolerate | None = None,
     installed: bool | None = None,
 ) -> list[SchemaProblem]:
@@ -717,7 +717,7 @@ def schema_findings(
     *,
     rule: tuple[str, str],
     notes: list[str],
-    lines: list[str],
+    lines: Sequence[str],
     logical: Logical,
     package: str = VENDOR_PACKAGE,
     tolerate: Tolerate | None = None,
@@ -741,7 +741,7 @@ def schema_findings(
 
 def vendored_schema_findings(
     root: YNode | None,
-    lines: list[str],
+    lines: Sequence[str],
     schema: str,
     rule: tuple[str, str],
     notes: list[str],
