@@ -107,10 +107,14 @@ class Attribute:
 
     name: str
     term: Term
-    span: Span
-    """From the name to the end of the value."""
     name_span: Span
     logical: str = ""
+
+    @property
+    def span(self) -> Span:
+        """From the name to the end of the value."""
+        name, value = self.name_span, self.term.span
+        return Span(name.path, name.line, name.column, value.end_line, value.end_column)
 
     @property
     def value(self) -> Literal | Expression:
