@@ -215,6 +215,47 @@ def test_expressions_stay_expressions() -> None:
     assert values["c"].value == "t\tq"
 
 
+def test_call_arguments_are_read_when_asked_for_where_they_are_written() -> None:
+    text = (
+        "locals {\n"
+        '  m = { "é" = 1, k = lower(f("A"), 2) }\n'
+        "  n = merge(\n"
+        "    var.a,\n"
+        '    { "ü" = "x", y = g(3) },\n'
+        "  )\n"
+        "  o = timestamp()\n"
+        "}\n"
+    )
+    local = parse(text).locals
+    lower = local["m"].term.entries["k"].value
+    assert isinstance(lower, Expression) and lower.function == "lower"
+    assert lower.span == span(2, 22, 2, 38)  # columns in characters after the `é`
+    call, two = lower.arguments
+    assert two.value == 2 and two.span == span(2, 36, 2, 37)
+    assert isinstance(call.value, Expression) and call.value.text == 'f("A")'
+    assert call.span == span(2, 28, 2, 34)
+    [letter] = call.value.arguments
+    assert letter.value == "A" and letter.span == span(2, 30, 2, 33)
+    merged = local["n"].value
+    assert isinstance(merged, Expression) and merged.function == "merge"
+    tags, mapping = merged.arguments
+    assert isinstance(tags.value, Expression) and tags.value.text == "var.a"
+    assert tags.span == span(4, 5, 4, 10)
+    assert mapping.span == span(5, 5, 5, 28)
+    assert mapping.key_spans == {"ü": span(5, 7, 5, 10), "y": span(5, 18, 5, 19)}
+    inner = mapping.entries["y"].value
+    assert isinstance(inner, Expression) and inner.function == "g"
+    assert [(a.value, a.span) for a in inner.arguments] == [(3, span(5, 24, 5, 25))]
+    empty = local["o"].value
+    assert isinstance(empty, Expression) and empty.arguments == ()
+
+
+def test_a_hexadecimal_number_in_a_call_is_read_by_the_reference_parser() -> None:
+    [problem] = parse("locals {\n  a = max(1, min(2, 0x1))\n}\n").problems
+    assert (problem.code, problem.message) == ("OP001", "HCL syntax error: unexpected `x1`")
+    assert (problem.span.line, problem.span.column) == (2, 22)
+
+
 def test_env_var_facets() -> None:
     text = MAIN + (
         'resource "aws_db_instance" "db" {\n'

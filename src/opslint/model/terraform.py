@@ -10,7 +10,7 @@ arguments, so `merge(local.a, { team = "x" })` can be understood.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -26,19 +26,38 @@ Literal = str | int | float | bool | None | list["Literal"] | dict[str, "Literal
 _TRAVERSAL = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\d+|\[[^\]]*\])*$")
 
 
-@dataclass(slots=True, eq=False)
 class Expression:
     """A value that is not a literal, with its source text (`var.tags`, `"${var.x}-y"`).
 
     For a function call `function` is its name and `arguments` its arguments. Not changed
-    once built (not a frozen dataclass only because that costs a parser four times the
-    time to make one).
+    once built (a plain class, not a frozen dataclass, because a parser makes one for
+    nearly every value and a frozen dataclass's constructor costs four times as much).
     """
 
-    text: str
-    span: Span
-    function: str | None = None
-    arguments: tuple[Term, ...] = ()
+    __slots__ = ("_arguments", "function", "span", "text")
+
+    def __init__(
+        self,
+        text: str,
+        span: Span,
+        function: str | None = None,
+        arguments: tuple[Term, ...] | Callable[[Expression], tuple[Term, ...]] = (),
+    ) -> None:
+        self.text = text
+        self.span = span
+        self.function = function
+        self._arguments = arguments
+        """The arguments, or the parser's reader of them, which `arguments` calls once: a
+        parser may leave them to be read from `text` when first asked for, as few rules
+        look inside a call."""
+
+    @property
+    def arguments(self) -> tuple[Term, ...]:
+        """For a function call: its arguments, in order."""
+        arguments = self._arguments
+        if not isinstance(arguments, tuple):
+            arguments = self._arguments = arguments(self)
+        return arguments
 
     @property
     def is_reference(self) -> bool:
@@ -107,10 +126,14 @@ class Attribute:
 
     name: str
     term: Term
-    span: Span
-    """From the name to the end of the value."""
     name_span: Span
     logical: str = ""
+
+    @property
+    def span(self) -> Span:
+        """From the name to the end of the value."""
+        name, value = self.name_span, self.term.span
+        return Span(name.path, name.line, name.column, value.end_line, value.end_column)
 
     @property
     def value(self) -> Literal | Expression:

@@ -34,6 +34,7 @@ from opslint.model.terraform import (
     TerraformSettings,
     TerraformStateFile,
     TerraformVarsFile,
+    TypedBlock,
     Variable,
 )
 from opslint.parsers.bulk import collector_paused
@@ -61,7 +62,6 @@ _ESCAPED_TEMPLATE = re.compile(r"\$\$\{[^}]*\}|%%\{[^}]*\}")
 """`$${...}` and `%%{...}`: a literal `${...}` or `%{...}` in a string."""
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 """An HCL number (the grammar also reads forms such as `0x1f`)."""
-_WRAPPERS = frozenset({"expression", "literal_value", "collection_value", "template_expr"})
 
 
 def parse_terraform_state(source: SourceFile) -> TerraformStateFile:
@@ -231,41 +231,68 @@ def heredoc_value(raw: str, trim: bool) -> str | None:
 class _Builder:
     """Builds model blocks from the tree-sitter HCL tree of one file.
 
-    Spans are 1-based lines and character columns; tree-sitter counts bytes, so a line
-    that holds a non-ASCII character has its columns counted again in characters. Text is
+    Spans are 1-based lines and character columns; tree-sitter counts bytes, so on a line
+    that holds a non-ASCII character the columns are counted again in characters. Text is
     sliced from the decoded file by byte offsets when the file is ASCII (offsets are then
     character offsets), else from its bytes and decoded.
+
+    This runs for every value of every file: each node's offsets and points are read once,
+    a value's wrapper nodes are skipped in one call, and spans are built inline.
     """
+
+    __slots__ = ("ascii", "data", "path", "root", "text", "wide_rows")
+
+    defers_arguments = True
+    """Whether a function call's arguments are left to `call_arguments` (see `call`)."""
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
         self.data = text.encode()
         self.ascii = len(self.data) == len(text)
+        self.wide_rows = (
+            frozenset()
+            if self.ascii
+            else frozenset(row for row, line in enumerate(text.split("\n")) if not line.isascii())
+        )
+        """The 0-based rows that hold a non-ASCII character (where bytes are not columns)."""
         self.root: Node = _parser().parse(self.data).root_node
 
-    # positions -------------------------------------------------------------------------
+    # positions and text ----------------------------------------------------------------
 
     def span(self, node: Node) -> Span:
-        return self.join(node, node)
+        row, column = node.start_point
+        end_row, end_column = node.end_point
+        if self.ascii:
+            return Span(self.path, row + 1, column + 1, end_row + 1, end_column + 1)
+        return self.wide_span(row, column, node.start_byte, end_row, end_column, node.end_byte)
 
-    def join(self, first: Node, last: Node) -> Span:
-        """From the start of `first` to the end of `last`."""
-        row, column = first.start_point
-        end_row, end_column = last.end_point
-        if not self.ascii:
-            column = self.characters(first.start_byte, column)
-            end_column = self.characters(last.end_byte, end_column)
+    def wide_span(
+        self, row: int, column: int, offset: int, end_row: int, end_column: int, end_offset: int
+    ) -> Span:
+        """The span between two points of a non-ASCII file, columns counted in characters."""
+        wide = self.wide_rows
+        if row in wide:
+            column = len(self.data[offset - column : offset].decode())
+        if end_row in wide:
+            end_column = len(self.data[end_offset - end_column : end_offset].decode())
         return Span(self.path, row + 1, column + 1, end_row + 1, end_column + 1)
 
-    def characters(self, offset: int, column: int) -> int:
-        """How many characters the `column` bytes of a line before byte `offset` are."""
-        return len(self.data[offset - column : offset].decode())
-
-    def source_text(self, node: Node) -> str:
+    def slice(self, start: int, end: int) -> str:
+        """The text between two byte offsets."""
         if self.ascii:
-            return self.text[node.start_byte : node.end_byte]
-        return self.data[node.start_byte : node.end_byte].decode()
+            return self.text[start:end]
+        return self.data[start:end].decode()
+
+    def string(self, start: int, end: int) -> str:
+        """The value of the quoted string from byte `start` to `end`, without
+        interpolations or directives (the tree has no error, so both quotes are there)."""
+        if self.ascii:
+            literal = self.text[start + 1 : end - 1]
+            if "\\" in literal or "$${" in literal or "%%{" in literal:
+                return string_value(literal)
+            return literal
+        return string_value(self.data[start + 1 : end - 1].decode("utf-8", "surrogatepass"))
 
     # blocks and attributes -------------------------------------------------------------
 
@@ -273,195 +300,256 @@ class _Builder:
         """The blocks and the attributes of the file's body, each in order."""
         blocks: list[Block] = []
         attributes: list[Attribute] = []
+        attribute, block = self.attribute, self.block
         for body in self.root.children:
-            if body.type != "body":
-                continue
-            for child in body.children:
-                kind = child.type
-                if kind == "block":
-                    blocks.append(self.block(child, ""))
-                elif kind == "attribute":
-                    attributes.append(self.attribute(child, ""))
+            if body.type == "body":
+                for child in body.children:
+                    kind = child.type
+                    if kind == "attribute":
+                        attributes.append(attribute(child, ""))
+                    elif kind == "block":
+                        blocks.append(block(child, ""))
         return blocks, attributes
 
     def block(self, node: Node, owner: str) -> Block:
-        names: list[Node] = []
+        children = node.children
+        start = node.start_byte
+        type_name = self.slice(start, children[0].end_byte)
+        labels: list[str] = []
+        label_spans: list[Span] = []
         brace = body = node
-        for child in node.children:
+        for child in children[1:]:
             kind = child.type
-            if kind == "identifier" or kind == "string_lit":
-                names.append(child)
+            if kind == "string_lit":
+                labels.append(self.string(child.start_byte, child.end_byte))
+                label_spans.append(self.span(child))
+            elif kind == "identifier":
+                labels.append(self.slice(child.start_byte, child.end_byte))
+                label_spans.append(self.span(child))
             elif kind == "block_start":
                 brace = child
             elif kind == "body":
                 body = child
-        type_name = self.source_text(names[0])
-        labels = tuple(self.label_of(n) for n in names[1:])
-        label_spans = tuple(self.span(n) for n in names[1:])
-        header, whole = self.join(node, brace), self.span(node)
-        block = new_block(type_name, labels, header, whole, label_spans, owner)
+        row, column = node.start_point
+        end_row, end_column = node.end_point
+        brace_row, brace_column = brace.end_point
+        if self.ascii:
+            path = self.path
+            header = Span(path, row + 1, column + 1, brace_row + 1, brace_column + 1)
+            whole = Span(path, row + 1, column + 1, end_row + 1, end_column + 1)
+        else:
+            end = node.end_byte
+            header = self.wide_span(row, column, start, brace_row, brace_column, brace.end_byte)
+            whole = self.wide_span(row, column, start, end_row, end_column, end)
+        block = new_block(type_name, tuple(labels), header, whole, tuple(label_spans), owner)
         if body is not node:
             logical = block.logical
             attributes = block.attributes
             nested = block.blocks
+            attribute = self.attribute
             for child in body.children:
                 kind = child.type
                 if kind == "attribute":
-                    attribute = self.attribute(child, logical)
-                    attributes.setdefault(attribute.name, attribute)
+                    built = attribute(child, logical)
+                    if built.name not in attributes:
+                        attributes[built.name] = built
                 elif kind == "block":
                     nested.append(self.block(child, logical))
         if isinstance(block, Provider) and block.alias:
             block.logical = f"{block.logical}.{block.alias}"
         return block
 
-    def label_of(self, node: Node) -> str:
-        if node.type == "string_lit":
-            return self.string(node)
-        return self.source_text(node)
-
     def attribute(self, node: Node, owner: str) -> Attribute:
+        """`name = value`: the name is the node's first child, the value its last (or,
+        after a comment inside the attribute, its last expression)."""
         children = node.children
-        name_node, value_node = children[0], children[-1]
-        if value_node.type != "expression":  # a comment inside the attribute
+        value_node = children[-1]
+        if value_node.type != "expression":
             value_node = next(c for c in reversed(children) if c.type == "expression")
-        name = self.source_text(name_node)
+        if self.ascii:
+            row, column = node.start_point
+            name = self.text[node.start_byte : children[0].end_byte]
+            line, column = row + 1, column + 1
+            name_span = Span(self.path, line, column, line, column + len(name))
+        else:
+            name = self.slice(node.start_byte, children[0].end_byte)
+            name_span = self.span(children[0])
         term = self.term(value_node)
-        name_span = self.span(name_node)
-        end = term.span
-        span = Span(self.path, name_span.line, name_span.column, end.end_line, end.end_column)
-        return Attribute(name, term, span, name_span, f"{owner}/{name}" if owner else name)
+        return Attribute(name, term, name_span, f"{owner}/{name}" if owner else name)
 
     # expressions -----------------------------------------------------------------------
 
-    def expression(
-        self, node: Node, span: Span, function: str | None = None, arguments: tuple[Term, ...] = ()
-    ) -> Expression:
-        return Expression(self.source_text(node), span, function, arguments)
-
-    @staticmethod
-    def inner(node: Node) -> Node:
-        """What an `expression`, `literal_value`, `collection_value` or `template_expr`
-        node wraps, when it wraps one thing; `node` itself otherwise."""
-        while node.type in _WRAPPERS:
-            children = node.children
-            if len(children) != 1:
-                break
-            node = children[0]
-        return node
-
     def term(self, node: Node) -> Term:
-        if self.ascii:  # `span` and `inner`, inline: this runs for every value
-            row, column = node.start_point
-            end_row, end_column = node.end_point
+        """The value an `expression` node writes. Its wrappers (`expression`,
+        `literal_value`, `collection_value`, `template_expr`, `operation`, each around one
+        node) are skipped in one call: the innermost named node that spans all of it."""
+        row, column = node.start_point
+        end_row, end_column = node.end_point
+        start, end = node.start_byte, node.end_byte
+        if self.ascii:
             span = Span(self.path, row + 1, column + 1, end_row + 1, end_column + 1)
         else:
-            span = self.span(node)
-        inner = node
+            span = self.wide_span(row, column, start, end_row, end_column, end)
+        inner = node.named_descendant_for_byte_range(start, end) or node
         kind = inner.type
-        while kind in _WRAPPERS:
-            children = inner.children
-            if len(children) != 1:
-                break
-            inner = children[0]
-            kind = inner.type
         if kind == "string_lit":
-            return Term(self.string(inner), span)
-        if kind == "variable_expr" or kind == "template_expr" or kind == "get_attr":
-            return Term(Expression(self.source_text(node), span), span)
-        if kind == "numeric_lit":
-            return Term(self.number(inner), span)
+            return Term(self.string(start, end), span)
+        if kind == "function_call":
+            return self.call(inner, start, end, span)
         if kind == "bool_lit":
-            return Term(self.source_text(inner) == "true", span)
+            return Term(end - start == 4, span)  # `true`, else `false`
         if kind == "null_lit":
             return Term(None, span)
-        if kind == "function_call":
-            return self.call(node, inner, span)
+        if kind == "numeric_lit":
+            return Term(self.number(start, end), span)
         if kind == "object":
-            return self.object(node, inner, span)
+            return self.object_value(inner, start, end, span)
         if kind == "tuple":
-            return self.tuple(node, inner, span)
-        if kind == "operation":
-            return self.unary(node, inner.children[0], span)
+            return self.tuple_value(inner, start, end, span)
+        if kind == "unary_operation":
+            return self.unary(inner, start, end, span)
+        text = self.slice(start, end)
         if kind == "heredoc_template":
-            start = inner.children[0]
-            value = heredoc_value(self.source_text(inner), self.source_text(start) == "<<-")
-            return Term(self.expression(node, span) if value is None else value, span)
-        return Term(Expression(self.source_text(node), span), span)
+            opening = inner.child(0)
+            trim = opening is not None and opening.end_byte - opening.start_byte == 3  # `<<-`
+            value = heredoc_value(text, trim)
+            if value is not None:
+                return Term(value, span)
+        return Term(Expression(text, span), span)
 
-    def number(self, node: Node) -> int | float:
-        text = self.source_text(node)
+    def number(self, start: int, end: int) -> int | float:
+        text = self.slice(start, end)
         if text.isdigit():
             return int(text)
         if _NUMBER.fullmatch(text) is None:
             raise _NotHcl(text)
         return float(text)
 
-    def unary(self, node: Node, operation: Node, span: Span) -> Term:
-        if operation.type == "unary_operation":
-            operator, operand = operation.children[0], operation.children[-1]
-            operand = self.inner(operand)
-            if operator.type == "-" and operand.type == "numeric_lit":
-                return Term(-self.number(operand), span)
-        return Term(self.expression(node, span), span)
+    def unary(self, operation: Node, start: int, end: int, span: Span) -> Term:
+        """`-1` is a number; any other unary operation an expression."""
+        operator, operand = operation.children[0], operation.children[-1]
+        if operator.type == "-":
+            operand_start, operand_end = operand.start_byte, operand.end_byte
+            inner = operand.named_descendant_for_byte_range(operand_start, operand_end)
+            if inner is not None and inner.type == "numeric_lit":
+                return Term(-self.number(operand_start, operand_end), span)
+        return Term(Expression(self.slice(start, end), span), span)
 
-    def tuple(self, node: Node, inner: Node, span: Span) -> Term:
-        items = [self.term(child) for child in inner.children if child.type == "expression"]
-        return tuple_term(items, span, lambda: self.expression(node, span))
+    def tuple_value(self, inner: Node, start: int, end: int, span: Span) -> Term:
+        term = self.term
+        items = [term(child) for child in inner.children if child.type == "expression"]
+        return tuple_term(items, span, lambda: Expression(self.slice(start, end), span))
 
-    def object(self, node: Node, inner: Node, span: Span) -> Term:
+    def object_value(self, inner: Node, start: int, end: int, span: Span) -> Term:
         entries: dict[str, Term] = {}
         key_spans: dict[str, Span] = {}
         static = True
+        term, object_key = self.term, self.object_key
         for element in inner.children:
             if element.type != "object_elem":
                 continue
-            key_node, value_node = (c for c in element.children if c.type == "expression")
-            value = self.term(value_node)
-            key = self.object_key(key_node)
+            parts = element.children
+            if len(parts) == 3:  # key, `=` or `:`, value
+                key_node, value_node = parts[0], parts[2]
+            else:  # with a comment
+                key_node, value_node = (c for c in parts if c.type == "expression")
+            value = term(value_node)
+            key = object_key(key_node)
             if key is None:
                 static = False
-                continue
-            entries.setdefault(key, value)
-            if key not in key_spans:
+            elif key not in entries:
+                entries[key] = value
                 key_spans[key] = self.span(key_node)
-        return object_term(entries, key_spans, static, span, lambda: self.expression(node, span))
+        return object_term(
+            entries, key_spans, static, span, lambda: Expression(self.slice(start, end), span)
+        )
 
     def object_key(self, node: Node) -> str | None:
         """A static key: a bare identifier or keyword, a literal string, an integer,
         `true`, `false` or `null`."""
-        inner = self.inner(node)
-        kind = inner.type
-        if kind == "variable_expr":
-            return self.source_text(inner)
+        start, end = node.start_byte, node.end_byte
+        kind = (node.named_descendant_for_byte_range(start, end) or node).type
         if kind == "string_lit":
-            return self.string(inner)
-        if kind in ("bool_lit", "null_lit"):
-            return self.source_text(inner)
+            return self.string(start, end)
+        if kind in ("identifier", "bool_lit", "null_lit"):
+            return self.slice(start, end)
         if kind == "numeric_lit":
-            text = self.source_text(inner)
+            text = self.slice(start, end)
             return text if text.isdigit() else None
         return None
 
-    def call(self, node: Node, inner: Node, span: Span) -> Term:
+    def call(self, inner: Node, start: int, end: int, span: Span) -> Term:
+        """A function call. Its arguments are left to `call_arguments`, read when a rule
+        asks for them, unless the call has none or holds `0x` (a form HCL does not have,
+        which must send the whole file to python-hcl2 now), or this reads a call again."""
         children = inner.children
-        name = "".join(self.source_text(children[0]).split())
-        arguments: tuple[Term, ...] = ()
-        for child in children:
-            if child.type == "function_arguments":
-                arguments = tuple(self.term(a) for a in child.children if a.type == "expression")
-        return Term(self.expression(node, span, function=name, arguments=arguments), span)
+        name = self.slice(start, children[0].end_byte)
+        if not name.isidentifier():  # `provider::p::f`, or written with spaces or comments
+            name = "".join(name.split())
+        text = self.slice(start, end)
+        arguments: tuple[Term, ...] | Callable[[Expression], tuple[Term, ...]] = call_arguments
+        if not self.defers_arguments or len(children) <= 3 or "0x" in text:
+            arguments = self.arguments(children)
+        return Term(Expression(text, span, name, arguments), span)
 
-    def string(self, node: Node) -> str:
-        """The value of a quoted string without interpolations or directives (between
-        its quotes: the tree has no error, so both are there)."""
-        start, end = node.start_byte + 1, node.end_byte - 1
-        if self.ascii:
-            literal = self.text[start:end]
-            if "\\" in literal or "$${" in literal or "%%{" in literal:
-                return string_value(literal)
-            return literal
-        return string_value(self.data[start:end].decode("utf-8", "surrogatepass"))
+    def arguments(self, call: list[Node]) -> tuple[Term, ...]:
+        """The arguments of the function call whose children are `call`."""
+        listed = call[2] if len(call) > 3 else None  # `name ( arguments )`
+        if listed is not None and listed.type != "function_arguments":  # a comment
+            listed = next((c for c in call if c.type == "function_arguments"), None)
+        if listed is None:
+            return ()
+        term = self.term
+        return tuple([term(a) for a in listed.children if a.type == "expression"])
+
+
+_CALL_PREFIX = "a=("
+"""What `_CallReader` writes before a call's text, so that it reads as an HCL body."""
+
+
+class _CallReader(_Builder):
+    """Reads the text of one function call again, each span moved back to its place in
+    the call's file (the call's first line is read after `_CALL_PREFIX`); the calls in
+    its arguments are read whole meanwhile."""
+
+    __slots__ = ("line", "shift")
+
+    defers_arguments = False
+
+    def __init__(self, expression: Expression) -> None:
+        super().__init__(expression.span.path, f"{_CALL_PREFIX}{expression.text})\n")
+        self.ascii = False  # so that every span is made by `wide_span`, which moves it
+        self.line = expression.span.line - 1
+        self.shift = expression.span.column - 1 - len(_CALL_PREFIX)
+
+    def wide_span(
+        self, row: int, column: int, offset: int, end_row: int, end_column: int, end_offset: int
+    ) -> Span:
+        read = super().wide_span(row, column, offset, end_row, end_column, end_offset)
+        line, shift = self.line, self.shift
+        return Span(
+            read.path,
+            read.line + line,
+            read.column + shift if row == 0 else read.column,
+            read.end_line + line,
+            read.end_column + shift if end_row == 0 else read.end_column,
+        )
+
+    def call_arguments(self) -> tuple[Term, ...]:
+        """The arguments of the call (none if its text no longer reads as one)."""
+        call = self.root.named_descendant_for_byte_range(len(_CALL_PREFIX), len(self.data) - 2)
+        if self.root.has_error or call is None or call.type != "function_call":
+            return ()
+        return self.arguments(call.children)
+
+
+def call_arguments(expression: Expression) -> tuple[Term, ...]:
+    """The arguments of the function call `expression`, read again from its text.
+
+    The builder leaves every call's arguments to this: no rule of a default run looks
+    inside a call but for `merge(...)` in tags, and the arguments were a fifth of the
+    time it took to build a file's model."""
+    return _CallReader(expression).call_arguments()
 
 
 def new_block(
@@ -513,30 +601,32 @@ def object_term(
 
 
 def attribute_of(name: str, term: Term, name_span: Span, owner: str) -> Attribute:
-    """`name = term` in a block of logical path `owner`: from the name to the end of the
-    value."""
-    span = Span(
-        name_span.path, name_span.line, name_span.column, term.span.end_line, term.span.end_column
-    )
-    return Attribute(name, term, span, name_span, f"{owner}/{name}" if owner else name)
+    """`name = term` in a block of logical path `owner`."""
+    return Attribute(name, term, name_span, f"{owner}/{name}" if owner else name)
 
 
 def logical_of(block: Block, owner: str) -> str:
     """The logical path of a block: a Terraform address for top-level blocks."""
+    labels = block.labels
     if owner:
-        label = f":{block.labels[0]}" if block.labels else ""
-        return f"{owner}/{block.type}{label}"
-    if isinstance(block, Resource | DataSource):
-        return block.address
-    if isinstance(block, Module):
-        return f"module.{block.name}"
-    if isinstance(block, Variable):
-        return f"var.{block.name}"
-    if isinstance(block, Output):
-        return f"output.{block.name}"
-    if isinstance(block, Provider):
-        return f"provider.{block.name}"
-    return ".".join((block.type, *block.labels))
+        return f"{owner}/{block.type}:{labels[0]}" if labels else f"{owner}/{block.type}"
+    prefix = _ADDRESS_PREFIXES.get(type(block))
+    if prefix is None:
+        return ".".join((block.type, *labels))
+    first = labels[0] if labels else ""
+    if isinstance(block, TypedBlock):  # a resource or data source: `type.name`
+        return f"{prefix}{first}.{labels[1] if len(labels) > 1 else ''}"
+    return f"{prefix}{first}"
+
+
+_ADDRESS_PREFIXES: dict[type[Block], str] = {
+    Resource: "",
+    DataSource: "data.",
+    Module: "module.",
+    Variable: "var.",
+    Output: "output.",
+    Provider: "provider.",
+}
 
 
 def env_vars_of(blocks: list[Block]) -> list[EnvVar]:
@@ -709,12 +799,7 @@ def _scalar_type() -> type:
 
 def _json_attribute(mapping: YMap, name: str, node: YNode, logical: str) -> Attribute:
     """The attribute a JSON key writes: from its name to the end of its value."""
-    name_span = mapping.key_span(name)
-    term = _json_term(node)
-    span = Span(
-        name_span.path, name_span.line, name_span.column, term.span.end_line, term.span.end_column
-    )
-    return Attribute(name, term, span, name_span, logical)
+    return Attribute(name, _json_term(node), mapping.key_span(name), logical)
 
 
 def _json_term(node: YNode) -> Term:
