@@ -99,6 +99,8 @@ class FileDigests:
         self.known: dict[str, list[Any]] = stored if isinstance(stored, dict) else {}
         self.seen: dict[str, list[Any]] = {}
         self.here = str(Path.cwd()).rstrip(os.sep) + os.sep
+        self.sizes: dict[Path, int] = {}
+        """The size of every file digested, by the path it was asked for."""
 
     def digest(self, path: Path) -> str | None:
         """`file_digest(path)`, from the remembered digest while its stat is unchanged."""
@@ -109,6 +111,7 @@ class FileDigests:
             return None
         if not stat.S_ISREG(status.st_mode):
             return None
+        self.sizes[path] = status.st_size
         signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
         entry = self.known.get(name)
         if isinstance(entry, list) and len(entry) == 5 and entry[:4] == signature:

@@ -137,11 +137,10 @@ _SESSION: Session | None = None
 
 
 def _start_worker() -> None:
-    """A forked worker starts without the parent's Helm render process, and with the
-    cycle collector on: `opslint check` pauses it in the parent, where what a run builds
-    lives until the report, but a worker drops each unit's documents once it is checked.
-    What the worker inherits is frozen out of the collector's reach, so collections walk
-    only what the worker's units make (and leave the parent's pages shared)."""
+    """A forked worker starts without the parent's Helm render process. What it inherits
+    is frozen out of the cycle collector's reach (its pages stay shared with the parent);
+    the collector stays paused, as `opslint check` paused it, and `check_unit` collects
+    what each unit leaves."""
     import gc
 
     if "opslint.parsers.helm_render" in sys.modules:
@@ -149,7 +148,6 @@ def _start_worker() -> None:
 
         forget_worker()
     gc.freeze()
-    gc.enable()
 
 
 def _session() -> Session:
@@ -234,7 +232,22 @@ def _confirmed(session: Session, source: Any, target: Target) -> bool:
 
 def check_unit(boundary: Boundary, unit: Unit, kinds: frozenset[str], confirm: bool) -> UnitResult:
     """Check one unit, as one run over it with the rules of `kinds` would. `confirm`: its
-    files were detected provisionally; each is detected again, exactly, once read."""
+    files were detected provisionally; each is detected again, exactly, once read.
+
+    The unit's documents hold reference cycles, and the collector is paused (a collection
+    while a large unit grows walks all of it again and again): once the unit is checked,
+    one collection of the youngest generation, which holds everything the unit made,
+    frees them."""
+    import gc
+
+    result = _checked_unit(boundary, unit, kinds, confirm)
+    gc.collect(0)
+    return result
+
+
+def _checked_unit(
+    boundary: Boundary, unit: Unit, kinds: frozenset[str], confirm: bool
+) -> UnitResult:
     session = _session()
     _tagging(session)
     misread: list[str] = []
@@ -392,9 +405,10 @@ def _check(
     base = base_key(
         session.config, session.forced_kind, session.force_exclude, _plugin_set(session)
     )
-    checked = _units(session, executor, options, files, contents, boundary, cache, base, True)
+    walked = (files, contents, digests.sizes)
+    checked = _units(session, executor, options, *walked, boundary, cache, base, True)
     if checked is None:  # a unit did not confirm a provisional kind: detect exactly
-        checked = _units(session, executor, options, files, contents, boundary, cache, base, False)
+        checked = _units(session, executor, options, *walked, boundary, cache, base, False)
         assert checked is not None  # exact detection leaves nothing to confirm
     if isinstance(checked, Whole):
         return session.checked_files(files, started)
@@ -412,6 +426,7 @@ def _units(
     options: Options,
     files: list[tuple[Path, str]],
     contents: list[str | None],
+    sizes: dict[Path, int],
     boundary: Boundary,
     cache: Cache | None,
     base: str,
@@ -428,7 +443,8 @@ def _units(
     if options.shard is not None:
         units = shard(units, *options.shard)
     kinds = frozenset(t.kind for t in targets if t.kind is not None)
-    checking = (executor, options, units, covered, cache, base, boundary, provisional)
+    weights = [_weight(unit, sizes) for unit in units]
+    checking = (executor, options, units, weights, covered, cache, base, boundary, provisional)
     checked = _results(session, kinds, _stored_choice(session, kinds, cache, base), *checking)
     if checked is None:
         return Whole()
@@ -651,6 +667,7 @@ def _results(
     executor: Executor,
     options: Options,
     units: list[Unit],
+    weights: list[int],
     covered: dict[int, list[tuple[str, str | None]]],
     cache: Cache | None,
     base: str,
@@ -673,14 +690,16 @@ def _results(
                 progress.advance(unit.size)
     pending = sorted(
         (position for position, result in enumerate(results) if result is None),
-        key=lambda position: (-units[position].size, position),
+        key=lambda position: (-weights[position], position),
     )
+    batches = _batches(pending, weights)
     calls: list[tuple[Any, ...]] = [
-        (check_unit, boundary, units[position], kinds, confirm) for position in pending
+        (check_units, boundary, [units[position] for position in batch], kinds, confirm)
+        for batch in batches
     ]
     if choice is None:
         calls.insert(0, (_chosen, kinds))
-    first_unit = len(calls) - len(pending)
+    first_batch = len(calls) - len(batches)
     for index, result in executor.map(_call, calls):
         if isinstance(result, Choice):
             choice = result
@@ -691,15 +710,48 @@ def _results(
             for position in pending:  # those checked before the choice came
                 _store_result(cache, keys[position], results[position])
             continue
-        assert isinstance(result, UnitResult)
-        position = pending[index - first_unit]
-        results[position] = result
-        progress.advance(units[position].size)
-        if keys is not None:
-            _store_result(cache, keys[position], result)
+        assert isinstance(result, list)
+        for position, checked in zip(batches[index - first_batch], result, strict=True):
+            results[position] = checked
+            progress.advance(units[position].size)
+            if keys is not None:
+                _store_result(cache, keys[position], checked)
     progress.close()
     assert choice is not None
     return choice, [result for result in results if result is not None]
+
+
+FILE_WEIGHT = 2048
+"""What reading and checking a file costs beside its bytes, in bytes."""
+BATCH_WEIGHT = 64 * 1024
+"""Units lighter than this go to a worker together, up to this weight: a task's round trip
+costs about as much as checking a small file."""
+
+
+def _weight(unit: Unit, sizes: dict[Path, int]) -> int:
+    """What checking `unit` is likely to cost: its files' bytes and a cost per file."""
+    return sum(sizes.get(target.path, 0) + FILE_WEIGHT for target in unit.targets)
+
+
+def _batches(pending: list[int], weights: list[int]) -> list[list[int]]:
+    """`pending` (heaviest first) cut into tasks of at least `BATCH_WEIGHT` where units
+    are lighter, keeping the order."""
+    batches: list[list[int]] = []
+    load = BATCH_WEIGHT
+    for position in pending:
+        if load >= BATCH_WEIGHT:
+            batches.append([])
+            load = 0
+        batches[-1].append(position)
+        load += weights[position]
+    return batches
+
+
+def check_units(
+    boundary: Boundary, units: list[Unit], kinds: frozenset[str], confirm: bool
+) -> list[UnitResult]:
+    """`check_unit` of each of `units`, in one task."""
+    return [check_unit(boundary, unit, kinds, confirm) for unit in units]
 
 
 def _call(function: Callable[..., R], *arguments: Any) -> R:
