@@ -90,7 +90,8 @@ without its stat changing: its digest is not remembered."""
 class FileDigests:
     """The content digests of files, remembered between runs with the size, times and
     inode they were read at (as ruff does): a file whose stat is unchanged is not read
-    again; any change of stat reads and hashes it, and the content decides."""
+    again; any change of stat reads and hashes it, and the content decides. Without a
+    cache nothing keys on a digest: files are only measured, and every digest is None."""
 
     def __init__(self, cache: Cache | None, racy_ns: int = RACY_NS) -> None:
         self.cache = cache
@@ -112,6 +113,8 @@ class FileDigests:
         if not stat.S_ISREG(status.st_mode):
             return None
         self.sizes[path] = status.st_size
+        if self.cache is None:
+            return None
         signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
         entry = self.known.get(name)
         if isinstance(entry, list) and len(entry) == 5 and entry[:4] == signature:
