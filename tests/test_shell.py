@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from opslint.ruleapi.shell import (
+    MEMO_SIZE,
     Word,
     basename,
     commands,
@@ -233,3 +234,19 @@ def test_basename_pip_arguments_and_stdin_scripts() -> None:
 )
 def test_only_simulates(manager: str, arguments: list[str], simulates: bool) -> None:
     assert only_simulates(manager, arguments) is simulates
+
+
+def test_a_script_is_read_once_while_it_is_among_the_last_read() -> None:
+    script = "apt-get update && apt-get install -y curl | tee log"
+    first = read(script)
+    assert read(script) is first
+    assert [[w.text for w in c] for c in first.commands] == [
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "curl"],
+        ["tee", "log"],
+    ]
+    for number in range(MEMO_SIZE):
+        read(f"echo {number}")
+    again = read(script)
+    assert again is not first  # forgotten, read anew: the same reading
+    assert again == first

@@ -394,11 +394,25 @@ def reads_script(words: list[Word]) -> bool:
     return not any(_SHELL_COMMAND_OPTION.fullmatch(w.text) for w in words)
 
 
+MEMO_SIZE = 512
+"""Scripts whose reading is kept: a RUN or `run:` script is read by a dozen rules."""
+_READ: dict[str, Script] = {}
+
+
 def read(text: str) -> Script:
-    """The simple commands, pipe operators and here-documents of a shell script."""
-    lexer = _Lexer(text, len(text))
-    lexer.run(0)
-    return lexer.result
+    """The simple commands, pipe operators and here-documents of a shell script.
+
+    The reading depends on the text alone, and rules read the same script one after the
+    other: the last `MEMO_SIZE` readings are kept and shared, so a caller reads the
+    result and never changes it."""
+    found = _READ.get(text)
+    if found is None:
+        lexer = _Lexer(text, len(text))
+        lexer.run(0)
+        found = _READ[text] = lexer.result
+        if len(_READ) > MEMO_SIZE:
+            del _READ[next(iter(_READ))]
+    return found
 
 
 def commands(text: str) -> list[list[Word]]:
