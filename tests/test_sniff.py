@@ -11,7 +11,7 @@ import yaml
 
 from opslint.cli import main
 from opslint.engine.options import MIN_PARALLEL_FILES
-from opslint.parsers.sniff import Manifests, manifests
+from opslint.parsers.sniff import Manifests, manifests, workflow
 
 DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
 CRD = (
@@ -67,6 +67,36 @@ def test_a_plain_layout_shows_its_manifests(text: str, expected: Manifests) -> N
 )
 def test_only_a_load_can_tell(text: str) -> None:
     assert manifests(text) is None
+
+
+WORKFLOW = (
+    "name: ci\non:\n  push:\n    branches: [main]\njobs:\n  test:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (WORKFLOW, True),
+        ("# comment\n---\n" + WORKFLOW, True),
+        (WORKFLOW.replace("runs-on: ubuntu-latest", "uses: ./.github/workflows/x.yml"), True),
+        (WORKFLOW.replace("on:", "true:"), False),  # no `on`
+        (WORKFLOW.replace("jobs:\n", "jobs: {}\n"), False),  # jobs written in flow style
+        (WORKFLOW.replace("runs-on", "container").replace("steps", "services"), False),
+        (WORKFLOW + "---\nname: second\n", False),  # two documents
+        (WORKFLOW.replace("${{", "{{"), False),  # a template
+        (WORKFLOW + "apiVersion: v1\nkind: ConfigMap\n", False),  # a manifest's keys
+        ("jobs:\n  a:\n    runs-on: x\non: push\n", True),
+    ],
+)
+def test_a_plain_workflow_shows_itself(text: str, expected: bool) -> None:
+    assert workflow(text) is expected
+    if expected:
+        loaded = yaml.load(text, Loader=yaml.BaseLoader)  # `on` stays a string key
+        assert "on" in loaded and any(
+            "runs-on" in j or "uses" in j for j in loaded["jobs"].values()
+        )
 
 
 def check(tree: Path, out: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> str:

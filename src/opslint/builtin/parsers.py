@@ -157,15 +157,18 @@ def _broken_manifest(source: SourceFile) -> str | None:
 def kind_by_content(source: SourceFile, provisional: bool = False) -> str | None:
     """The kind a YAML file's documents show (reads and loads the file once). A
     `provisional` answer for a file not loaded yet may come from its layout alone
-    (`opslint.parsers.sniff`): Kubernetes manifests in the plainest block layout."""
+    (`opslint.parsers.sniff`): Kubernetes manifests and GitHub workflows in the plainest
+    block layout."""
     from opslint.model.yamltree import YMap
     from opslint.parsers.yamlload import YamlError, yaml_of
 
     if provisional and source.known(yaml_of) is None:
-        from opslint.parsers.sniff import manifests
+        from opslint.parsers.sniff import manifests, workflow
 
         if manifests(source.text) is not None:
             return KUBERNETES
+        if workflow(source.text):
+            return GITHUB_WORKFLOW
     try:
         documents = yaml_of(source).documents
     except YamlError:

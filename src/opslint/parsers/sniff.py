@@ -1,11 +1,12 @@
 """What a YAML file's layout shows before it is loaded.
 
 A parallel run detects every file's kind before it checks any, in other processes than
-the checks: a manifest loaded to be recognised would be loaded twice. Most manifests are
-written in the plainest block layout, with every top-level key at the start of a line, so
-their top-level keys can be read from the lines alone. `manifests` reads them so, and
-answers only when the layout leaves no doubt; the check that loads the file confirms the
-answer (`opslint.hookspec.opslint_detect_kind`, `provisional`).
+the checks: a file loaded to be recognised would be loaded twice. Most manifests and
+workflows are written in the plainest block layout, with every top-level key at the start
+of a line, so their top-level keys can be read from the lines alone. `manifests` and
+`workflow` read them so, and answer only when the layout leaves no doubt; the check that
+loads the file confirms the answer (`opslint.hookspec.opslint_detect_kind`,
+`provisional`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]+(.*))?$")
 """A top-level key written plain at the start of a line, and what follows it."""
 _CRD_API = "apiextensions.k8s.io/"
 _OPENERS = {'"': '"', "'": "'", "{": "}", "[": "]"}
+_NEXT_TOP_LINE = re.compile(r"\n(?=[^ \t#\n])")
+"""The start of the next line that begins at its first column (not blank, no comment)."""
+_TEMPLATE = re.compile(r"(?<!\$)\{\{|\{%")
+"""A template's opening, outside a GitHub expression (`${{`)."""
+_JOB_KEY = re.compile(r"^[ \t]+(?:runs-on|steps|uses):", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +35,46 @@ class Manifests:
 
 def manifests(text: str) -> Manifests | None:
     """`Manifests` when the top-level keys of `text`, read line by line, show a document
-    with `apiVersion` and `kind`; None when they do not, or when the layout (a template, a
-    flow or quoted top-level node, a directive, a tab, a duplicate key, odd line breaks)
-    leaves that to a load."""
-    if "{{" in text or "{%" in text or "\r" in text:
+    with `apiVersion` and `kind`; None when they do not, or when the layout leaves that to
+    a load (see `top_keys`)."""
+    if "{{" in text or "{%" in text:
+        return None
+    documents = top_keys(text)
+    if documents is None or not any("apiVersion" in k and "kind" in k for k in documents):
+        return None
+    return Manifests(
+        all(
+            keys.get("kind") == "CustomResourceDefinition"
+            and keys.get("apiVersion", "").startswith(_CRD_API)
+            for keys in documents
+        )
+    )
+
+
+def workflow(text: str) -> bool:
+    """True when `text` is plainly one GitHub Actions workflow: one document whose
+    top-level keys include `on` and a block `jobs:` under which a job names `runs-on`,
+    `steps` or `uses`, and no `apiVersion` with `kind` (a manifest's)."""
+    if _TEMPLATE.search(text):  # `${{ }}` is the workflow's own expression syntax
+        return False
+    documents = top_keys(text)
+    if documents is None or len(documents) != 1:
+        return False
+    keys = documents[0]
+    if "on" not in keys or keys.get("jobs") != "" or ("apiVersion" in keys and "kind" in keys):
+        return False
+    jobs = text.split("\njobs:", 1)[1] if not text.startswith("jobs:") else text[5:]
+    section = _NEXT_TOP_LINE.split(jobs, 1)[0]
+    return _JOB_KEY.search(section) is not None
+
+
+def top_keys(text: str) -> list[dict[str, str]] | None:
+    """The top-level keys of each document of `text` that has any, each with its value
+    when written plain on its line, read line by line; None when the layout (a flow or
+    quoted top-level node, a directive, a duplicate key, odd line breaks) leaves them to
+    a load. A template (`{{ }}`, `{% %}`) is the caller's to rule out: it may load as
+    YAML only once rendered."""
+    if "\r" in text:
         return None
     documents: list[dict[str, str]] = [{}]
     opened = False
@@ -61,16 +103,7 @@ def manifests(text: str) -> Manifests | None:
         value = _plain(written)
         documents[-1][matched.group(1)] = value
         opened = not value
-    written = [keys for keys in documents if keys]
-    if not any("apiVersion" in keys and "kind" in keys for keys in written):
-        return None
-    return Manifests(
-        all(
-            keys.get("kind") == "CustomResourceDefinition"
-            and keys.get("apiVersion", "").startswith(_CRD_API)
-            for keys in written
-        )
-    )
+    return [keys for keys in documents if keys]
 
 
 def _plain(value: str) -> str:
