@@ -438,7 +438,7 @@ def _units(
     targets, detection_notes = _detect(
         executor, boundary, files, contents, cache, base, provisional
     )
-    covered = _covered(files, contents, targets)
+    covered = _covered(files, contents, targets) if cache is not None else {}
     units = partition(targets)
     if options.shard is not None:
         units = shard(units, *options.shard)
@@ -706,9 +706,10 @@ def _results(
             _store_choice(session, kinds, cache, base, choice)
             if choice.whole_run:
                 return None
-            keys = _unit_keys(session, kinds, choice, units, covered, base)
-            for position in pending:  # those checked before the choice came
-                _store_result(cache, keys[position], results[position])
+            if cache is not None:
+                keys = _unit_keys(session, kinds, choice, units, covered, base)
+                for position in pending:  # those checked before the choice came
+                    _store_result(cache, keys[position], results[position])
             continue
         assert isinstance(result, list)
         for position, checked in zip(batches[index - first_batch], result, strict=True):
