@@ -88,6 +88,7 @@ def many_runs(n: int) -> str:
 def test_run_steps_are_read_once_per_file(tmp_path: Path) -> None:
     reads = []
     for n in (25, 50, 100):
+        shell._READ.clear()  # each run counts its own readings, not the last run's
         with counting(shell._Lexer, "run") as calls:
             report = check(tmp_path / str(n), "Dockerfile", many_runs(n), ("DF1",))
         reads.append(calls[0])
