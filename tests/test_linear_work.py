@@ -69,6 +69,7 @@ def heredoc(n: int) -> str:
 def test_heredoc_script_is_read_once_per_rule(tmp_path: Path, select: tuple[str, ...]) -> None:
     reads = []
     for n in (100, 200):
+        shell._READ.clear()  # each run counts its own readings, not an earlier run's
         with counting(shell._Lexer, "run") as calls:
             report = check(tmp_path / str(n), "Dockerfile", heredoc(n), select)
         reads.append(calls[0])
@@ -88,7 +89,7 @@ def many_runs(n: int) -> str:
 def test_run_steps_are_read_once_per_file(tmp_path: Path) -> None:
     reads = []
     for n in (25, 50, 100):
-        shell._READ.clear()  # each run counts its own readings, not the last run's
+        shell._READ.clear()  # each run counts its own readings, not an earlier run's
         with counting(shell._Lexer, "run") as calls:
             report = check(tmp_path / str(n), "Dockerfile", many_runs(n), ("DF1",))
         reads.append(calls[0])
