@@ -210,7 +210,5 @@ class Lines(Sequence[str]):
             return len(self) == len(other) and all(map(str.__eq__, self, other))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # a sequence that compares by content
-
     def __repr__(self) -> str:
         return f"Lines({list(self)!r})"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeGuard
 from urllib.parse import urljoin
 
 from opslint.jsondata import Json
@@ -481,7 +482,7 @@ def _type(instance: Json, expected: Json, *_: object) -> Verdict:
     return verdict
 
 
-def _number(value: Json) -> bool:
+def _number(value: Json) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -491,20 +492,20 @@ def _bound(holds: Callable[[float, float], bool]) -> Callable[..., Verdict]:
     def check(instance: Json, limit: Json, *_: object) -> Verdict:
         if not _number(instance):
             return True
-        return holds(instance, limit) if _number(limit) else None  # type: ignore[arg-type]
+        return holds(instance, limit) if _number(limit) else None
 
     return check
 
 
-def _length(kind: type, holds: Callable[[int, int], bool]) -> Callable[..., Verdict]:
+def _length(kind: type, holds: Callable[[float, float], bool]) -> Callable[..., Verdict]:
     """`minLength`, `maxItems` and their kin: the size of a value of `kind`, others pass."""
 
     def check(instance: Json, limit: Json, *_: object) -> Verdict:
-        if not isinstance(instance, kind):
+        if not isinstance(instance, kind) or not isinstance(instance, str | list | dict):
             return True
         if not _number(limit):
             return None
-        return holds(len(instance), limit)  # type: ignore[arg-type]
+        return holds(len(instance), limit)
 
     return check
 
