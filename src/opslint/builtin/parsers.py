@@ -163,9 +163,9 @@ def kind_by_content(source: SourceFile, provisional: bool = False) -> str | None
     from opslint.parsers.yamlload import YamlError, yaml_of
 
     if provisional and source.known(yaml_of) is None:
-        from opslint.parsers.sniff import manifests, workflow
+        from opslint.parsers.sniff import manifests_of, workflow
 
-        if manifests(source.text) is not None:
+        if manifests_of(source) is not None:
             return KUBERNETES
         if workflow(source.text):
             return GITHUB_WORKFLOW

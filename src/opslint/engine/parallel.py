@@ -675,9 +675,9 @@ def _results(
     confirm: bool,
 ) -> tuple[Choice, list[UnitResult]] | None:
     """The choice of rules and the result of every unit, from the cache or checked
-    (largest units first). A `choice` not known yet is made in a worker beside the first
-    units rather than before them (a cold run would wait for it with the other workers
-    idle); None when it says that a rule checks the whole run."""
+    (heaviest first, light ones together). A `choice` not known yet is made in a worker
+    beside the first units rather than before them (a cold run would wait for it with the
+    other workers idle); None when it says that a rule checks the whole run."""
     results: list[UnitResult | None] = [None] * len(units)
     progress = Progress(options.progress, len(units), sum(unit.size for unit in units))
     keys: list[str] | None = None

@@ -258,13 +258,12 @@ def stands_alone(source: SourceFile, provisional: bool = False) -> bool:
     objects, so the file may be checked apart from the other manifests. A file not loaded
     yet is not, unless the answer is `provisional` and its layout shows CRDs alone
     (`opslint.parsers.sniff`); a file that does not load is not."""
+    from opslint.parsers.sniff import is_crd, manifests_of
     from opslint.parsers.yamlload import LoadedYaml, yaml_of
 
     loaded = source.known(yaml_of)
     if loaded is None and provisional:
-        from opslint.parsers.sniff import manifests
-
-        sniffed = manifests(source.text)
+        sniffed = manifests_of(source)
         return sniffed is not None and sniffed.crds_only
     if not isinstance(loaded, LoadedYaml):
         return False
@@ -278,8 +277,7 @@ def stands_alone(source: SourceFile, provisional: bool = False) -> bool:
     ]
     return bool(roots) and all(
         isinstance(root, YMap)
-        and root.string("kind") == "CustomResourceDefinition"
-        and (root.string("apiVersion") or "").startswith("apiextensions.k8s.io/")
+        and is_crd(root.string("apiVersion") or "", root.string("kind") or "")
         for root in roots
     )
 

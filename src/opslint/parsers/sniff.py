@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from opslint.model.source import SourceFile
+
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]+(.*))?$")
 """A top-level key written plain at the start of a line, and what follows it."""
-_CRD_API = "apiextensions.k8s.io/"
 _OPENERS = {'"': '"', "'": "'", "{": "}", "[": "]"}
 _NEXT_TOP_LINE = re.compile(r"\n(?=[^ \t#\n])")
 """The start of the next line that begins at its first column (not blank, no comment)."""
@@ -33,6 +34,16 @@ class Manifests:
     """Every document is a CustomResourceDefinition."""
 
 
+def is_crd(api_version: str, kind: str) -> bool:
+    """True for the `apiVersion` and `kind` of a CustomResourceDefinition."""
+    return kind == "CustomResourceDefinition" and api_version.startswith("apiextensions.k8s.io/")
+
+
+def manifests_of(source: SourceFile) -> Manifests | None:
+    """`manifests` of the source's text, read once per source (detection asks twice)."""
+    return source.derived(manifests_of, lambda: manifests(source.text))
+
+
 def manifests(text: str) -> Manifests | None:
     """`Manifests` when the top-level keys of `text`, read line by line, show a document
     with `apiVersion` and `kind`; None when they do not, or when the layout leaves that to
@@ -43,11 +54,7 @@ def manifests(text: str) -> Manifests | None:
     if documents is None or not any("apiVersion" in k and "kind" in k for k in documents):
         return None
     return Manifests(
-        all(
-            keys.get("kind") == "CustomResourceDefinition"
-            and keys.get("apiVersion", "").startswith(_CRD_API)
-            for keys in documents
-        )
+        all(is_crd(keys.get("apiVersion", ""), keys.get("kind", "")) for keys in documents)
     )
 
 
