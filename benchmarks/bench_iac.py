@@ -5,13 +5,15 @@ Usage: python benchmarks/bench_iac.py [--runs N] [--terraform DIR]... [--chart D
 
 Terraform: every `*.tf` file of the whole corpus and of each module tree is parsed
 in-process, into the same model, by the runtime parser (tree-sitter), by it with every
-function call's arguments read (it leaves them until a rule asks for them) and by
-python-hcl2 (the previous one, kept as the reference): only the parse is timed, the text
+function call's arguments read (it leaves them until a rule asks for them), by the
+grammar alone with no model (the ceiling of any model built from it) and by python-hcl2
+(the previous one, kept as the reference): only the parse is timed, the text
 is read beforehand. Each row's note adds the rate in CPU time of this process, which
-other work on a shared machine does not inflate, and the tree-sitter rows' their speed-up
-by both clocks. Then, for each module tree,
-`opslint check --select TF,SE001` (cold: `--no-cache`) and `checkov --framework terraform`
-run on the whole tree as subprocesses. Helm: each chart is
+other work on a shared machine does not inflate, and the rate of one more pass under
+cProfile, the way a profile of a whole run sees a parser: the profiler slows every Python
+call and no time spent inside C. The tree-sitter rows give their speed-up by all three.
+Then, for each module tree, `opslint check --select TF,SE001` (cold: `--no-cache`) and
+`checkov --framework terraform` run on the whole tree as subprocesses. Helm: each chart is
 rendered in-process by the Helm SDK alone, parsed in-process by opslint (render included),
 checked by `opslint check` as a subprocess and, when `helm` is on PATH, rendered by
 `helm template`. The default trees and chart come from ../shared/corpus next to this
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +41,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 CORPUS = (HERE.parent.parent / "shared" / "corpus").resolve()
 DEFAULT_TREES = (CORPUS / "terraform-aws-vpc", CORPUS / "microservices-demo" / "terraform")
-PARSERS = ("tree-sitter", "tree-sitter, calls read", "python-hcl2")
+PARSERS = ("tree-sitter", "tree-sitter, calls read", "tree-sitter-hcl alone", "python-hcl2")
 """The runtime parser; the same with every function call's arguments read, which it
-leaves until a rule asks for them; then the previous one (the reference for HCL
+leaves until a rule asks for them; the grammar's own parse with no model built (the
+ceiling of any model read from it); then the previous one (the reference for HCL
 semantics), which reads them all."""
 DEFAULT_CHARTS = (CORPUS / "microservices-demo" / "helm-chart",)
 RELEASE, NAMESPACE = "release-name", "default"
@@ -166,6 +170,12 @@ def parse_with(parser: str) -> Callable[[Any], Any]:
 
     if parser == "tree-sitter":
         return parse_terraform
+    if parser == "tree-sitter-hcl alone":
+        import tree_sitter
+        import tree_sitter_hcl
+
+        grammar = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+        return lambda source: grammar.parse(source.text.encode())
     if parser == "tree-sitter, calls read":
 
         def calls_read(source: Any) -> Any:
@@ -213,7 +223,7 @@ def parse_throughput(tree: Path, runs: int, report: Report) -> None:
             unreadable += 1
     sizes = [len(text.encode("utf-8")) / 1024 for _, _, text in texts]
     kib = sum(sizes)
-    rates: dict[str, tuple[float, float]] = {}  # by parser: KiB/s wall, KiB/s CPU
+    rates: dict[str, tuple[float, float, float]] = {}  # by parser: KiB/s wall, CPU, profiled
     for parser in PARSERS:
         parse = parse_with(parser)
         per_file: list[list[float]] = [[] for _ in texts]
@@ -234,7 +244,8 @@ def parse_throughput(tree: Path, runs: int, report: Report) -> None:
                         failures.append(f"{display}: {type(error).__name__}")
                 else:
                     if run == 0:
-                        problems += sum(1 for p in document.problems if p.code == "OP001")
+                        found = getattr(document, "problems", ())
+                        problems += sum(1 for p in found if p.code == "OP001")
                 elapsed = time.perf_counter() - started
                 total += elapsed
                 cpu_total += time.process_time() - cpu_started
@@ -244,11 +255,13 @@ def parse_throughput(tree: Path, runs: int, report: Report) -> None:
             cpu_totals.append(cpu_total)
         median = statistics.median(totals[1:]) if texts else 0.0
         cpu_median = statistics.median(cpu_totals[1:]) if texts else 0.0
+        profiled = profiled_seconds(parse, texts)
         rate = kib / median if median > 0 else None
         notes = [f"{problems} OP001"]
-        if rate is not None and cpu_median > 0:
-            rates[parser] = (rate, kib / cpu_median)
+        if rate is not None and cpu_median > 0 and profiled > 0:
+            rates[parser] = (rate, kib / cpu_median, kib / profiled)
             notes.append(f"CPU {kib / cpu_median:.0f} KiB/s")
+            notes.append(f"profiled {kib / profiled:.0f} KiB/s")
         if unreadable:
             notes.append(f"{unreadable} unreadable")
         if failures:
@@ -274,10 +287,31 @@ def parse_throughput(tree: Path, runs: int, report: Report) -> None:
             ranked.sort(key=lambda item: item.rate)
             report.slowest.append((label(tree), ranked[:SLOWEST]))
     if len(rates) == len(PARSERS):  # each tree-sitter row gives its speed-up
-        old_wall, old_cpu = rates[PARSERS[-1]]
+        old_wall, old_cpu, old_profiled = rates[PARSERS[-1]]
         for parser, row in zip(PARSERS[:-1], report.rows[-len(PARSERS) : -1], strict=True):
-            wall, cpu = rates[parser]
-            row.note += f", {wall / old_wall:.1f}x {PARSERS[-1]} ({cpu / old_cpu:.1f}x by CPU)"
+            wall, cpu, profiled = rates[parser]
+            row.note += (
+                f", {wall / old_wall:.1f}x {PARSERS[-1]} ({cpu / old_cpu:.1f}x by CPU, "
+                f"{profiled / old_profiled:.1f}x profiled)"
+            )
+
+
+def profiled_seconds(parse: Callable[[Any], Any], texts: list[tuple[Path, str, str]]) -> float:
+    """The time `parse` takes over `texts` under cProfile: the way a profile of a whole
+    run measures a parser, which charges Python code for every call and C code for none."""
+    import cProfile
+
+    from opslint.model.source import SourceFile
+
+    sources = [SourceFile(path, display, text=text) for path, display, text in texts]
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    for source in sources:
+        with suppress(Exception):  # a failure is reported by the timed runs
+            parse(source)
+    profile.disable()
+    return time.perf_counter() - started
 
 
 def opslint_check(measure: str, target: str, runs: int, *arguments: str) -> Row:
@@ -381,13 +415,15 @@ def sdk_row(chart: Path, runs: int) -> Row:
 
 def parse_chart_row(chart: Path, runs: int) -> Row:
     from opslint.config import Config
+    from opslint.engine.discovery import reader
     from opslint.model.source import SourceFile
     from opslint.parsers.helm import parse_chart
 
     measure = "opslint parse_chart"
 
     def parse() -> Any:
-        return parse_chart(SourceFile(chart / "Chart.yaml", "Chart.yaml"), Config())
+        source = SourceFile(chart / "Chart.yaml", "Chart.yaml", read=reader(None))
+        return parse_chart(source, Config())
 
     try:
         cold, median, parsed = in_process(parse, runs)
