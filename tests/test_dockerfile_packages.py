@@ -67,6 +67,23 @@ def test_os_packages_of_rpm_distributions(tmp_path: Path) -> None:
     ]
 
 
+RPM_OPTIONS = """\
+FROM opensuse/leap:15.6
+RUN zypper -n in -y -t pattern devel_basis && zypper -n in -y --from oss vim=9.1
+RUN yum -C install -y httpd && zypper -x in -y tar
+"""
+
+
+def test_options_taking_a_value_are_each_managers_own(tmp_path: Path) -> None:
+    """zypper's `-t pattern` and `--from oss` are values, not packages; yum's `-C` and
+    zypper's `-x` take none, so what follows them is the verb."""
+    assert _findings(tmp_path, True, RPM_OPTIONS) == [
+        (2, 32, 43, Severity.INFO),
+        (3, 23, 28, Severity.INFO),
+        (3, 48, 51, Severity.INFO),
+    ]
+
+
 def test_dockerignore_patterns() -> None:
     from opslint.rules.dockerfile.dockerignore import excluded
 

@@ -48,11 +48,33 @@ RPM_INSTALL_VERBS: dict[str, frozenset[str]] = {
 }
 """The install verbs of the package managers of RPM distributions that ask before they
 install (microdnf is left out: its `-y` long did nothing, as it never asked)."""
-RPM_VALUE_FLAGS = frozenset(
-    {"-c", "--config", "--installroot", "--releasever", "--repo", "--enablerepo"}
+YUM_VALUE_FLAGS = frozenset(
+    {"-c", "--config", "--installroot", "--releasever", "--repo", "--repoid", "--enablerepo"}
     | {"--disablerepo", "-x", "--exclude", "--setopt", "-d", "--debuglevel", "-e"}
-    | {"--errorlevel", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"}
+    | {"--errorlevel", "-R", "--randomwait", "--downloaddir", "--destdir", "--forcearch"}
 )
+"""yum, dnf and microdnf options that take the next word as their value (`-C` is
+`--cacheonly`, which takes none)."""
+ZYPPER_VALUE_FLAGS = frozenset(
+    {"-c", "--config", "-R", "--root", "--installroot", "-D", "--reposd-dir", "-C"}
+    | {"--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata"}
+    | {"-p", "--plus-repo", "--releasever", "-t", "--type", "-r", "--repo", "--from"}
+)
+"""zypper's global options that take the next word as their value, and those of its
+install and remove (`-t`, `-r`, `--from`); `-x` is `--xmlout`, which takes none."""
+RPM_VALUE_FLAGS = {
+    "yum": YUM_VALUE_FLAGS,
+    "dnf": YUM_VALUE_FLAGS,
+    "microdnf": YUM_VALUE_FLAGS,
+    "zypper": ZYPPER_VALUE_FLAGS,
+}
+"""The options taking a value of each package manager of RPM distributions."""
+PACKAGE_VALUE_FLAGS = {
+    **dict.fromkeys(APT, APT_VALUE_FLAGS),
+    "apk": APK_VALUE_FLAGS,
+    **RPM_VALUE_FLAGS,
+}
+"""The options taking a value of each system package manager, by program name."""
 _MOUNT = re.compile(r"--mount=(\S+)")
 
 
@@ -302,7 +324,7 @@ def rpm_installs(dockerfile: Dockerfile) -> Iterator[tuple[RunStep, Command, Wor
             verbs = RPM_INSTALL_VERBS.get(command.name)
             if verbs is None:
                 continue
-            action, _ = verb(command.words[1:], RPM_VALUE_FLAGS)
+            action, _ = verb(command.words[1:], RPM_VALUE_FLAGS[command.name])
             if action is None or action.text not in verbs or "--assumeno" in command.texts():
                 continue
             yield step, command, action

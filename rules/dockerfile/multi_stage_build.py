@@ -8,7 +8,7 @@ from opslint import Finding, Severity, rule
 from opslint.model.dockerfile import Dockerfile
 from opslint.ruleapi.shell import NPM_VALUE_FLAGS, Command, positionals, verb
 
-from ._run import APT_VALUE_FLAGS, RunStep, run_steps
+from ._run import PACKAGE_VALUE_FLAGS, RunStep, run_steps
 
 _COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "javac", "rustc"})
 _MAVEN = frozenset({"mvn", "mvnw"})
@@ -56,7 +56,7 @@ def _package_action(command: Command) -> str | None:
     """What a package manager command does (`install`, `del`, ...), or None."""
     if command.name not in _REMOVERS:
         return None
-    action, _ = verb(command.words[1:], APT_VALUE_FLAGS)
+    action, _ = verb(command.words[1:], PACKAGE_VALUE_FLAGS[command.name])
     return action.text if action is not None else None
 
 

@@ -247,8 +247,9 @@ def _rpm_pinned(text: str) -> bool:
 def _rpm(command: Command) -> Iterator[Unpinned]:
     zypper = command.name == "zypper"
     verbs = ("install", "in") if zypper else ("install",)
-    rest = _subcommand(command.words[1:], RPM_VALUE_FLAGS, *verbs)
-    for word in positionals(rest or [], RPM_VALUE_FLAGS):
+    value_flags = RPM_VALUE_FLAGS[command.name]
+    rest = _subcommand(command.words[1:], value_flags, *verbs)
+    for word in positionals(rest or [], value_flags):
         text = word.text
         if _dynamic(text) or _local(text) or text.endswith(".rpm") or text.startswith("@"):
             continue

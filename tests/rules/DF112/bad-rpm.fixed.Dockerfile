@@ -9,3 +9,9 @@ RUN zypper in -y git-core
 ONBUILD RUN zypper -R /x install -y make
 # expect: DF112@12-24
 RUN dnf -q localinstall -y ./tool.rpm
+# yum's -C is --cacheonly, which takes no value
+# expect: DF112@12-19
+RUN yum -C install -y httpd
+# zypper's -x is --xmlout, which takes no value
+# expect: DF112@15-22
+RUN zypper -x install -y git-core
