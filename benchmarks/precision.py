@@ -47,6 +47,7 @@ from precision_review import (
     read_verdicts,
     sheet,
     stratified_sample,
+    texts_of,
     write_verdicts,
 )
 
@@ -57,7 +58,9 @@ def sample_command(args: argparse.Namespace) -> int:
     located = corpus_findings(args.corpus, every_rule=not args.default_rules)
     sample = stratified_sample(located, args.size, args.seed)
     verdicts = read_verdicts(args.verdicts)
-    judged = judged_in(verdicts, [i.key for i in located], [i.key for i in sample])
+    judged = judged_in(
+        verdicts, [i.key for i in located], [i.key for i in sample], texts_of(located)
+    )
     rules = len({i.key.code for i in located})
     header = (
         f"# Precision review: {len(sample)} of {len(located)} findings, seed {args.seed}\n\n"
@@ -80,8 +83,9 @@ def record_command(args: argparse.Namespace) -> int:
     if problems:
         return 1
     old = read_verdicts(args.verdicts)
-    run = [i.key for i in corpus_findings(args.corpus)]
-    replaced = set(judged_in(old, run, [v.key for v in verdicts]).values())
+    located = corpus_findings(args.corpus)
+    run = [i.key for i in located]
+    replaced = set(judged_in(old, run, [v.key for v in verdicts], texts_of(located)).values())
     kept = [v for v in old if v not in replaced] + verdicts
     write_verdicts(args.verdicts, kept)
     print(f"{args.verdicts}: {len(verdicts)} verdicts recorded, {len(kept)} in all")
@@ -90,7 +94,8 @@ def record_command(args: argparse.Namespace) -> int:
 
 def close_command(args: argparse.Namespace) -> int:
     verdicts = read_verdicts(args.verdicts)
-    fixed = set(gone_open(verdicts, [i.key for i in corpus_findings(args.corpus)]))
+    located = corpus_findings(args.corpus)
+    fixed = set(gone_open(verdicts, [i.key for i in located], texts_of(located)))
     write_verdicts(args.verdicts, [replace(v, open=False) if v in fixed else v for v in verdicts])
     for verdict in sorted(fixed, key=lambda v: v.key):
         print(f"closed {verdict.key.label()}: {verdict.reason}")
@@ -105,7 +110,7 @@ def ratio(part: int, whole: int) -> str:
 def score_command(args: argparse.Namespace) -> int:
     located = corpus_findings(args.corpus, every_rule=not args.default_rules)
     verdicts = read_verdicts(args.verdicts)
-    matched = match(verdicts, [i.key for i in located])
+    matched = match(verdicts, [i.key for i in located], texts_of(located))
     per_rule: dict[str, Counter[str]] = {}
     for verdict in verdicts:
         outcome = verdict.verdict if verdict in matched else "gone"

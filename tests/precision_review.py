@@ -16,7 +16,7 @@ import json
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -145,15 +145,36 @@ def write_verdicts(path: Path, verdicts: Iterable[Verdict]) -> None:
     path.write_text("".join(v.to_json() + "\n" for v in ordered), encoding="utf-8")
 
 
-def match(verdicts: Sequence[Verdict], keys: Sequence[FindingKey]) -> dict[Verdict, FindingKey]:
+Texts = Mapping[str, Sequence[str]]
+"""The current lines of the corpus's files, by path."""
+
+
+def texts_of(located: Iterable[Located]) -> dict[str, Sequence[str]]:
+    """The lines of the files of `located` findings, by path."""
+    return {item.key.path: item.lines for item in located}
+
+
+def match(
+    verdicts: Sequence[Verdict], keys: Sequence[FindingKey], texts: Texts | None = None
+) -> dict[Verdict, FindingKey]:
     """The finding each verdict is about, for those whose finding is still reported.
 
     A verdict matches a finding of the same code, path, column and line hash: the one on
-    the same line, else the nearest one (its line moved). Each finding matches once.
+    the same line, else the nearest one (its line moved). Each finding matches once. With
+    `texts`, a verdict whose line still holds the text it was given on cannot have moved,
+    so only its own line matches: a twin on another line (two Deployments' `spec:`) is
+    another finding.
     """
     by_place: dict[tuple[str, str, int, str], list[FindingKey]] = defaultdict(list)
     for key in keys:
         by_place[(key.code, key.path, key.column, key.line_hash)].append(key)
+
+    def may_have_moved(k: FindingKey) -> bool:
+        lines = texts.get(k.path) if texts is not None else None
+        return lines is None or not (
+            0 < k.line <= len(lines) and line_hash(lines[k.line - 1]) == k.line_hash
+        )
+
     matched: dict[Verdict, FindingKey] = {}
     taken: set[FindingKey] = set()
     # exact lines first, so that a moved twin never takes another verdict's finding
@@ -162,6 +183,8 @@ def match(verdicts: Sequence[Verdict], keys: Sequence[FindingKey]) -> dict[Verdi
             if verdict in matched:
                 continue
             k = verdict.key
+            if not exact and not may_have_moved(k):
+                continue
             candidates = [
                 c
                 for c in by_place[(k.code, k.path, k.column, k.line_hash)]
@@ -175,7 +198,10 @@ def match(verdicts: Sequence[Verdict], keys: Sequence[FindingKey]) -> dict[Verdi
 
 
 def judged_in(
-    verdicts: Sequence[Verdict], keys: Sequence[FindingKey], chosen: Iterable[FindingKey]
+    verdicts: Sequence[Verdict],
+    keys: Sequence[FindingKey],
+    chosen: Iterable[FindingKey],
+    texts: Texts | None = None,
 ) -> dict[FindingKey, Verdict]:
     """The verdict about each of the `chosen` findings, matched over a whole run's `keys`.
 
@@ -185,7 +211,7 @@ def judged_in(
     exactly its key.
     """
     chosen = set(chosen)
-    matched = match(verdicts, keys)
+    matched = match(verdicts, keys, texts)
     judged = {key: v for v, key in matched.items() if key in chosen}
     for verdict in verdicts:
         if verdict not in matched and verdict.key in chosen:
@@ -194,18 +220,20 @@ def judged_in(
 
 
 def returning_wrong(
-    verdicts: Sequence[Verdict], keys: Sequence[FindingKey]
+    verdicts: Sequence[Verdict], keys: Sequence[FindingKey], texts: Texts | None = None
 ) -> list[tuple[Verdict, FindingKey]]:
     """The findings judged wrong, and since fixed, that a run reports again."""
-    matched = match(verdicts, keys)
+    matched = match(verdicts, keys, texts)
     return [
         (v, matched[v]) for v in verdicts if v.verdict == "wrong" and not v.open and v in matched
     ]
 
 
-def gone_open(verdicts: Sequence[Verdict], keys: Sequence[FindingKey]) -> list[Verdict]:
+def gone_open(
+    verdicts: Sequence[Verdict], keys: Sequence[FindingKey], texts: Texts | None = None
+) -> list[Verdict]:
     """The open wrong verdicts whose finding a run no longer reports: fixed, to be closed."""
-    matched = match(verdicts, keys)
+    matched = match(verdicts, keys, texts)
     return [v for v in verdicts if v.open and v not in matched]
 
 

@@ -10,6 +10,7 @@ so that no fix is left unguarded.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from precision_review import (
@@ -17,6 +18,7 @@ from precision_review import (
     VERDICTS,
     FindingKey,
     Located,
+    Texts,
     Verdict,
     corpus_findings,
     gone_open,
@@ -28,24 +30,27 @@ from precision_review import (
     returning_wrong,
     sheet,
     stratified_sample,
+    texts_of,
 )
 
 from opslint.model.base import Finding, Span
 
 
 @pytest.fixture(scope="module")
-def reviewed() -> tuple[list[Verdict], list[FindingKey]]:
-    """The verdicts, and the findings of a fresh run over the folders they name."""
+def reviewed() -> tuple[list[Verdict], list[FindingKey], Texts]:
+    """The verdicts, the findings of a fresh run over the folders they name, and the
+    lines of their files."""
     if not CORPUS.is_dir():
         pytest.skip(f"{CORPUS} (the shared corpus the verdicts judge) is not next to this checkout")
     verdicts = read_verdicts(VERDICTS)
     folders = {v.key.path.split("/", 1)[0] for v in verdicts if v.verdict == "wrong"}
-    return verdicts, [item.key for item in corpus_findings(CORPUS, folders)]
+    located = corpus_findings(CORPUS, folders)
+    return verdicts, [item.key for item in located], texts_of(located)
 
 
 @pytest.mark.slow
 def test_no_fixed_wrong_finding_comes_back(
-    reviewed: tuple[list[Verdict], list[FindingKey]],
+    reviewed: tuple[list[Verdict], list[FindingKey], Texts],
 ) -> None:
     back = returning_wrong(*reviewed)
     assert back == [], "findings judged wrong are reported again:\n" + "\n".join(
@@ -55,7 +60,7 @@ def test_no_fixed_wrong_finding_comes_back(
 
 @pytest.mark.slow
 def test_open_wrong_findings_are_still_reported(
-    reviewed: tuple[list[Verdict], list[FindingKey]],
+    reviewed: tuple[list[Verdict], list[FindingKey], Texts],
 ) -> None:
     gone = gone_open(*reviewed)
     assert gone == [], (
@@ -113,6 +118,18 @@ def test_a_verdict_whose_finding_is_gone_still_judges_its_own_key() -> None:
 def test_an_open_verdict_whose_finding_is_gone_is_reported_for_closing() -> None:
     still, fixed = Verdict(key(10), "wrong", "a", open=True), Verdict(key(20), "wrong", "b", True)
     assert gone_open([still, fixed], [key(10)]) == [fixed]
+
+
+def test_a_verdict_whose_line_is_unchanged_never_takes_a_twin_elsewhere() -> None:
+    """Two Deployments' `spec:` lines hash alike: once the first one's finding is gone,
+    its verdict does not move to the second's while its own line still reads `spec:`."""
+    gone = Verdict(key(95, 1, "spec:", "K8114"), "wrong", "redis-cart is single by design")
+    twin = key(21, 1, "spec:", "K8114")
+    unchanged = {"repo/k8s.yaml": ["x"] * 20 + ["spec:"] + ["x"] * 73 + ["spec:"]}
+    assert match([gone], [twin], unchanged) == {}
+    assert gone_open([replace(gone, open=True)], [twin], unchanged) == [replace(gone, open=True)]
+    shifted = {"repo/k8s.yaml": ["x"] * 20 + ["spec:"] + ["x"] * 80}
+    assert match([gone], [twin], shifted) == {gone: twin}
 
 
 def test_verdict_lines_round_trip() -> None:
