@@ -45,3 +45,20 @@ def test_no_progress_on_a_pipe_or_with_quiet(tmp_path: Path) -> None:
     tree = make_tree(tmp_path / "tree")
     assert b"units" not in stderr_of(tree, False, "-j", "2")
     assert stderr_of(tree, True, "-j", "2", "-q") == b""
+
+
+def test_a_fast_run_draws_the_first_and_the_last_unit_only() -> None:
+    from io import StringIO
+
+    from opslint.engine.parallel import Progress
+
+    stream = StringIO()
+    progress = Progress(stream, 1000, 2000)
+    for _ in range(1000):
+        progress.advance(2)
+    drawn = stream.getvalue().split("\r")[1:]
+    assert [line.split(",")[0] for line in drawn] == [
+        "opslint: 1/1000 units",
+        "opslint: 1000/1000 units",
+    ]
+    assert drawn[-1].startswith("opslint: 1000/1000 units, 2000/2000 files, ")

@@ -347,25 +347,37 @@ class Executor:
             self.pool.shutdown()
 
 
+REDRAW_SECONDS = 0.1
+"""The progress line is drawn again at most this often (a large tree finishes thousands of
+units a second; a terminal over SSH or a CI log would take every line)."""
+
+
 class Progress:
-    """Units done of all, files, elapsed time, on one line of a terminal."""
+    """Units done of all, files, elapsed time, on one line of a terminal: drawn at the
+    first unit, then at most every `REDRAW_SECONDS`, and at the last."""
 
     def __init__(self, stream: TextIO | None, units: int, files: int) -> None:
         self.stream = stream
         self.units, self.files = units, files
         self.done_units = self.done_files = 0
         self.started = time.perf_counter()
+        self.drawn: float | None = None
 
     def advance(self, files: int) -> None:
         self.done_units += 1
         self.done_files += files
-        if self.stream is not None:
-            elapsed = time.perf_counter() - self.started
-            self.stream.write(
-                f"\ropslint: {self.done_units}/{self.units} units, "
-                f"{self.done_files}/{self.files} files, {elapsed:.1f}s"
-            )
-            self.stream.flush()
+        if self.stream is None:
+            return
+        now = time.perf_counter()
+        last = self.done_units == self.units
+        if self.drawn is not None and now - self.drawn < REDRAW_SECONDS and not last:
+            return
+        self.drawn = now
+        self.stream.write(
+            f"\ropslint: {self.done_units}/{self.units} units, "
+            f"{self.done_files}/{self.files} files, {now - self.started:.1f}s"
+        )
+        self.stream.flush()
 
     def close(self) -> None:
         if self.stream is not None and self.done_units:
