@@ -59,7 +59,9 @@ class Run(Derived):
         """True when `path` is a file, on disk (not through a link out of the run's
         boundary) or created by a fix in this run."""
         try:
-            return path.resolve() in self.overlay or (path.is_file() and not outside(path))
+            if self.overlay and path.resolve() in self.overlay:
+                return True
+            return path.is_file() and not outside(path)
         except OSError:  # a path a scanned file names may be too long for any file system
             return False
 
@@ -67,7 +69,7 @@ class Run(Derived):
         """The text of a file beside the checked ones (as a fix of this run left it), or
         None when it does not exist, cannot be read, or a link places it out of bounds."""
         try:
-            text = self.overlay.get(path.resolve())
+            text = self.overlay.get(path.resolve()) if self.overlay else None
         except OSError:
             return None
         if text is not None:
